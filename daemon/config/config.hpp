@@ -1,0 +1,97 @@
+// config: the operator's TOML file → a validated `Config`.
+// Every mistake becomes a `ConfigError` with FILE:LINE:COL; loading collects
+// all of them rather than stopping at the first, so one run shows them all.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary::config {
+
+using Seconds = std::chrono::seconds;
+
+struct Location {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+
+struct ServerConfig {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (the log says which)
+  // Public URL of this daemon, used in feed links and ids. Empty: derived
+  // from the listen address and port.
+  std::string base_url;
+};
+
+struct StorageConfig {
+  // Relative paths are resolved against $STATE_DIRECTORY when systemd sets
+  // it, else against the working directory.
+  std::filesystem::path database = "var/tributary.db";
+};
+
+struct FetchConfig {
+  std::string user_agent;  // empty: "Tributary/VERSION (+PROJECT_URL)"
+  Seconds timeout{30};
+  std::uint64_t max_body_bytes = 16 * 1024 * 1024;
+};
+
+struct ScheduleConfig {
+  Seconds interval{15 * 60};  // default poll interval of a source
+};
+
+struct FeedConfig {
+  std::string title = "Tributary";
+  std::string id;  // empty: derived from the base URL
+  std::uint32_t entries = 50;
+};
+
+struct LogConfig {
+  std::string level = "info";
+};
+
+struct SourceSpec {
+  std::string url;   // as configured; the source's identity in the store
+  std::string name;  // configured, else the URL's host
+  std::vector<std::string> tags;
+  std::optional<Seconds> interval;  // pinned by the operator
+  Location defined_at;
+};
+
+struct Config {
+  std::filesystem::path path;
+  ServerConfig server;
+  StorageConfig storage;
+  FetchConfig fetch;
+  ScheduleConfig schedule;
+  FeedConfig feed;
+  LogConfig log;
+  std::vector<SourceSpec> sources;
+};
+
+struct ConfigError {
+  Location where;
+  std::string message;
+};
+// "config/tributary.toml:12:9: unknown key "intervall" (did you mean "interval"?)"
+std::string to_string(const ConfigError& error);
+
+struct ConfigLoad {
+  std::optional<Config> config;  // set only when `errors` is empty
+  std::vector<ConfigError> errors;
+};
+
+// Reads and validates a config file; an unreadable file is an error too.
+ConfigLoad load_config_file(const std::filesystem::path& path);
+
+// Validates TOML text; `file_label` names it in error locations.
+ConfigLoad parse_config(std::string_view toml_text, const std::string& file_label);
+
+inline constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+
+}  // namespace tributary::config

@@ -1,0 +1,45 @@
+// Text helpers shared by all modules: ASCII case, whitespace, UTF-8 repair,
+// sizes, hashes. Everything here is pure and allocation-light.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary::core {
+
+std::string_view trim(std::string_view text);
+std::string to_lower_ascii(std::string_view text);
+bool equals_ignore_case(std::string_view a, std::string_view b);
+bool starts_with_ignore_case(std::string_view text, std::string_view prefix);
+
+// Runs of whitespace become one space; leading and trailing whitespace go.
+std::string collapse_whitespace(std::string_view text);
+
+// Invalid UTF-8 sequences become U+FFFD; characters XML 1.0 forbids
+// (C0 controls but tab/LF/CR, U+FFFE, U+FFFF) are dropped, so the result
+// can be written into any XML or JSON document.
+std::string sanitize_utf8(std::string_view text);
+bool is_valid_utf8(std::string_view text);
+
+// Appends the UTF-8 encoding of a code point (invalid ones become U+FFFD).
+void append_utf8(std::string& out, char32_t code_point);
+
+// "10MiB", "512KB", "1GiB", "2048B"; nullopt with `error` when malformed.
+struct SizeParse {
+  std::optional<std::uint64_t> bytes;
+  std::string error;
+};
+SizeParse parse_size(std::string_view text);
+
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+std::string sha256_hex(std::string_view bytes);
+// The first 8 bytes of SHA-256 as an integer: stable across builds and hosts.
+std::uint64_t stable_hash64(std::string_view bytes);
+std::string hex64(std::uint64_t value);
+
+}  // namespace tributary::core

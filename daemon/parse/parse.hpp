@@ -1,0 +1,115 @@
+// parse: feed document bytes → `ParsedFeed`, the feed's own words, unresolved
+// and unnormalized (dates and URLs are kept as text; `normalize` reads them).
+// Pure: no clock, no network, no file system. libxml2 runs in recovery mode
+// with network access and external entities disabled.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary::parse {
+
+enum class FeedFormat { rss090, rss091, rss092, rss093, rss094, rss10, rss20, atom03, atom10, json10, json11 };
+std::string_view to_string(FeedFormat format);
+
+enum class TextType { text, html, xhtml };
+
+// A text construct: its value and how to read it. For `xhtml` the value is
+// the serialized XHTML markup of the construct's children.
+struct Text {
+  std::string value;
+  TextType type = TextType::text;
+  std::string base;  // xml:base in effect here, if any
+};
+
+struct Link {
+  std::string href;
+  std::string rel;  // empty means "alternate"
+  std::string type;
+  std::string title;
+  std::string length;
+  std::string base;  // xml:base in effect here, if any
+};
+
+struct Person {
+  std::string name;  // for RSS, the raw element text ("jo@example.com (Jo)")
+  std::string email;
+  std::string uri;
+};
+
+struct Enclosure {
+  std::string url;
+  std::string type;
+  std::string length;
+  std::string base;
+};
+
+// atom:source of an entry republished from another feed (RFC 4287 §4.2.11),
+// or RSS <source url="…">.
+struct SourceFeed {
+  std::string id;
+  std::string title;
+  std::string link;
+  std::string updated;
+};
+
+struct RawItem {
+  std::string id;  // guid, atom:id, rdf:about, JSON id
+  bool is_guid_permalink = false;
+  Text title;
+  std::vector<Link> links;
+  std::string published;  // raw date text
+  std::string updated;
+  std::vector<Person> authors;
+  Text summary;
+  Text content;
+  std::vector<std::string> categories;
+  std::vector<Enclosure> enclosures;
+  std::string base;  // xml:base in effect for the item, if any
+  std::string lang;  // xml:lang in effect for the item, if any
+  std::optional<SourceFeed> source;
+};
+
+struct FeedInfo {
+  Text title;
+  Text subtitle;
+  std::string link;  // the site (alternate) link
+  std::string self_link;
+  std::string id;
+  std::string updated;
+  std::vector<Person> authors;
+  std::string base;
+  std::string lang;
+};
+
+struct ParsedFeed {
+  FeedFormat format = FeedFormat::rss20;
+  bool is_recovered = false;    // the document was broken and repaired
+  std::string recovery_reason;  // the first problem found, when recovered
+  FeedInfo feed;
+  std::vector<RawItem> items;
+};
+
+struct ParseLimits {
+  std::size_t max_document_bytes = 32 * 1024 * 1024;
+  std::size_t max_items = 20000;
+  std::size_t max_depth = 256;
+};
+
+struct ParseOptions {
+  std::string document_url;  // where the bytes came from (for xml:base)
+  std::string charset;       // from the HTTP Content-Type, if any
+  ParseLimits limits;
+};
+
+struct ParseOutcome {
+  std::optional<ParsedFeed> feed;
+  std::string error;  // one line, when nothing could be read
+};
+
+ParseOutcome parse_feed(std::string_view bytes, const ParseOptions& options = {});
+
+}  // namespace tributary::parse
