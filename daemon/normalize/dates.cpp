@@ -1,0 +1,418 @@
+// Feed dates. Two readers: an ISO 8601 reader for anything that starts with a
+// four-digit year, and a token reader for the RFC 822 family, which accepts
+// missing or wrong weekdays, lowercase or full month names, two-digit years,
+// named, military and numeric zones, and stray whitespace.
+#include "normalize/dates.hpp"
+
+#include <array>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "core/text.hpp"
+
+namespace tributary::normalize {
+namespace {
+
+using namespace std::chrono;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+
+std::optional<core::Timestamp> make_utc(int y, int mo, int d, int h, int mi, int s, int offset_minutes) {
+  const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!date.ok() || h < 0 || h > 24 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
+  if (h == 24 && (mi != 0 || s != 0)) return std::nullopt;  // 24:00:00 is the end of the day
+  if (s == 60) s = 59;
+  return sys_days{date} + hours{h} + minutes{mi} + seconds{s} - minutes{offset_minutes};
+}
+
+// Reads up to `max` digits (at least `min`) at pos.
+std::optional<int> digits(std::string_view text, std::size_t& pos, std::size_t min, std::size_t max) {
+  std::size_t n = 0;
+  int value = 0;
+  while (pos + n < text.size() && n < max && is_digit(text[pos + n])) {
+    value = value * 10 + (text[pos + n] - '0');
+    ++n;
+  }
+  if (n < min) return std::nullopt;
+  pos += n;
+  return value;
+}
+
+// "Z", "+01:00", "+0100", "+01", "-05"; returns minutes east of UTC.
+std::optional<int> iso_zone(std::string_view text, std::size_t& pos) {
+  if (pos >= text.size()) return 0;  // no zone: UTC, as most readers assume
+  if (text[pos] == 'Z' || text[pos] == 'z') {
+    ++pos;
+    return 0;
+  }
+  if (text[pos] != '+' && text[pos] != '-') return std::nullopt;
+  const int sign = text[pos] == '-' ? -1 : 1;
+  ++pos;
+  const auto h = digits(text, pos, 2, 2);
+  if (!h) return std::nullopt;
+  int m = 0;
+  if (pos < text.size() && text[pos] == ':') ++pos;
+  if (pos < text.size() && is_digit(text[pos])) {
+    const auto parsed = digits(text, pos, 2, 2);
+    if (!parsed) return std::nullopt;
+    m = *parsed;
+  }
+  if (*h > 23 || m > 59) return std::nullopt;
+  return sign * (*h * 60 + m);
+}
+
+// ISO 8601 / RFC 3339: calendar, week ("2025-W51-3") and ordinal ("2025-351")
+// dates, basic and extended forms, optional time, fraction and zone.
+std::optional<core::Timestamp> parse_iso8601(std::string_view text) {
+  std::size_t pos = 0;
+  const auto y = digits(text, pos, 4, 4);
+  if (!y) return std::nullopt;
+  const bool is_extended = pos < text.size() && text[pos] == '-';
+  if (is_extended) ++pos;
+  sys_days date_days;
+  if (pos < text.size() && (text[pos] == 'W' || text[pos] == 'w')) {
+    ++pos;
+    const auto week = digits(text, pos, 2, 2);
+    if (!week || *week < 1 || *week > 53) return std::nullopt;
+    int weekday_number = 1;
+    if (pos < text.size() && text[pos] == '-') ++pos;
+    if (pos < text.size() && is_digit(text[pos])) {
+      const auto wd = digits(text, pos, 1, 1);
+      if (!wd || *wd < 1 || *wd > 7) return std::nullopt;
+      weekday_number = *wd;
+    }
+    // Week 1 is the week with the year's first Thursday (ISO 8601).
+    const sys_days jan4 = sys_days{year{*y} / January / 4};
+    const weekday jan4_weekday{jan4};
+    const sys_days week1_monday = jan4 - days{(jan4_weekday.iso_encoding() - 1)};
+    date_days = week1_monday + days{(*week - 1) * 7 + (weekday_number - 1)};
+  } else {
+    std::size_t probe = pos;
+    const auto first = digits(text, probe, 2, 3);
+    if (!first) return std::nullopt;
+    const bool is_ordinal = (probe - pos == 3) && (probe >= text.size() || !is_digit(text[probe])) &&
+                            (is_extended || probe >= text.size() || text[probe] == 'T');
+    if (is_ordinal) {
+      pos = probe;
+      if (*first < 1 || *first > 366) return std::nullopt;
+      date_days = sys_days{year{*y} / January / 1} + days{*first - 1};
+      if (year_month_day{date_days}.year() != year{*y}) return std::nullopt;
+    } else {
+      const auto mo = digits(text, pos, 2, 2);
+      if (!mo) return std::nullopt;
+      int d = 1;
+      if (pos < text.size() && text[pos] == '-') ++pos;
+      if (pos < text.size() && is_digit(text[pos])) {
+        const auto parsed = digits(text, pos, 2, 2);
+        if (!parsed) return std::nullopt;
+        d = *parsed;
+      }
+      const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(d)}};
+      if (!ymd.ok()) return std::nullopt;
+      date_days = sys_days{ymd};
+    }
+  }
+  int h = 0, mi = 0, s = 0, offset = 0;
+  if (pos < text.size() && (text[pos] == 'T' || text[pos] == 't' || text[pos] == ' ')) {
+    ++pos;
+    while (pos < text.size() && text[pos] == ' ') ++pos;
+    const auto hh = digits(text, pos, 2, 2);
+    if (!hh) return std::nullopt;
+    h = *hh;
+    if (pos < text.size() && text[pos] == ':') ++pos;
+    if (pos < text.size() && is_digit(text[pos])) {
+      const auto mm = digits(text, pos, 2, 2);
+      if (!mm) return std::nullopt;
+      mi = *mm;
+      if (pos < text.size() && text[pos] == ':') ++pos;
+      if (pos < text.size() && is_digit(text[pos])) {
+        const auto ss = digits(text, pos, 2, 2);
+        if (!ss) return std::nullopt;
+        s = *ss;
+      }
+    }
+    if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+      ++pos;
+      while (pos < text.size() && is_digit(text[pos])) ++pos;
+    }
+    while (pos < text.size() && text[pos] == ' ') ++pos;
+    if (pos < text.size() && (text.substr(pos) == "UTC" || text.substr(pos) == "GMT")) pos = text.size();
+    const auto zone = iso_zone(text, pos);
+    if (!zone) return std::nullopt;
+    offset = *zone;
+  }
+  if (pos != text.size()) return std::nullopt;
+  const year_month_day ymd{date_days};
+  return make_utc(int{ymd.year()}, static_cast<int>(unsigned{ymd.month()}), static_cast<int>(unsigned{ymd.day()}),
+                  h, mi, s, offset);
+}
+
+std::optional<int> month_from_name(std::string_view token) {
+  static constexpr std::array<std::string_view, 12> kMonths = {"january", "february", "march",     "april",
+                                                               "may",     "june",     "july",      "august",
+                                                               "september", "october", "november", "december"};
+  const std::string lower = core::to_lower_ascii(token);
+  if (lower.size() < 3) return std::nullopt;
+  for (std::size_t i = 0; i < kMonths.size(); ++i) {
+    if (kMonths[i].starts_with(lower)) return static_cast<int>(i) + 1;
+    if (lower == "sept" && i == 8) return 9;
+  }
+  return std::nullopt;
+}
+
+bool is_weekday_name(std::string_view token) {
+  static constexpr std::array<std::string_view, 7> kDays = {"monday", "tuesday", "wednesday", "thursday",
+                                                            "friday", "saturday", "sunday"};
+  const std::string lower = core::to_lower_ascii(token);
+  if (lower.size() < 2) return false;
+  for (std::string_view name : kDays)
+    if (name.starts_with(lower) || (lower.size() > 3 && lower.starts_with(name.substr(0, 3)))) return true;
+  return false;
+}
+
+// RFC 822 §5.1 zones, North American zones, and the military letters with
+// RFC 822's own signs (A = -1 … M = -12, N = +1 … Y = +12, Z = 0).
+std::optional<int> named_zone(std::string_view token) {
+  const std::string z = core::to_lower_ascii(token);
+  struct Zone {
+    std::string_view name;
+    int minutes;
+  };
+  static constexpr std::array<Zone, 20> kZones = {{{"ut", 0},          {"utc", 0},        {"gmt", 0},
+                                                   {"z", 0},           {"est", -5 * 60},  {"edt", -4 * 60},
+                                                   {"cst", -6 * 60},   {"cdt", -5 * 60},  {"mst", -7 * 60},
+                                                   {"mdt", -6 * 60},   {"pst", -8 * 60},  {"pdt", -7 * 60},
+                                                   {"bst", 60},        {"cet", 60},       {"cest", 120},
+                                                   {"eet", 120},       {"eest", 180},     {"wet", 0},
+                                                   {"west", 60},       {"akst", -9 * 60}}};
+  for (const Zone& zone : kZones)
+    if (zone.name == z) return zone.minutes;
+  if (z == "akdt") return -8 * 60;
+  if (z == "hst") return -10 * 60;
+  if (z == "jst") return 9 * 60;
+  if (z.size() == 1 && z[0] >= 'a' && z[0] <= 'y' && z[0] != 'j') {
+    const char c = z[0];
+    if (c <= 'i') return -(c - 'a' + 1) * 60;
+    if (c <= 'm') return -(c - 'a') * 60;  // no 'j'
+    return (c - 'n' + 1) * 60;
+  }
+  return std::nullopt;
+}
+
+// "+0100", "-05:00", "+01", "GMT+2", "UTC-05:00".
+std::optional<int> numeric_zone(std::string_view token) {
+  std::string_view rest = token;
+  for (std::string_view prefix : {"GMT", "UTC", "UT"}) {
+    if (core::starts_with_ignore_case(rest, prefix) && rest.size() > prefix.size()) {
+      rest.remove_prefix(prefix.size());
+      break;
+    }
+  }
+  if (rest.empty() || (rest[0] != '+' && rest[0] != '-')) return std::nullopt;
+  const int sign = rest[0] == '-' ? -1 : 1;
+  rest.remove_prefix(1);
+  std::string compact;
+  for (char c : rest) {
+    if (c == ':') continue;
+    if (!is_digit(c)) return std::nullopt;
+    compact.push_back(c);
+  }
+  int h = 0, m = 0;
+  if (compact.size() == 1 || compact.size() == 2) h = std::stoi(compact);
+  else if (compact.size() == 3) h = compact[0] - '0', m = std::stoi(compact.substr(1));
+  else if (compact.size() == 4) h = std::stoi(compact.substr(0, 2)), m = std::stoi(compact.substr(2));
+  else return std::nullopt;
+  if (h > 23 || m > 59) return std::nullopt;
+  return sign * (h * 60 + m);
+}
+
+std::vector<std::string> tokenize(std::string_view text) {
+  std::vector<std::string> tokens;
+  std::string current;
+  const auto flush = [&] {
+    if (!current.empty()) tokens.push_back(std::move(current));
+    current.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' || c == ',' || c == '\t' || c == '\n' || c == '\r') {
+      flush();
+    } else if (c == '-' || c == '/' || c == '.') {
+      // "17-Dec-2025", "17.12.2025" and "2025/12/17" separate fields; a sign
+      // before a zone ("-0500") starts a token of its own.
+      const bool starts_zone = c == '-' && current.empty();
+      const bool after_time = current.find(':') != std::string::npos;
+      if (starts_zone || (after_time && c == '-')) {
+        flush();
+        current.push_back(c);
+      } else if (after_time && c == '.') {
+        current.push_back(c);  // fractional seconds
+      } else {
+        flush();
+        tokens.push_back(std::string(1, c == '-' ? '/' : c));
+      }
+    } else if (c == '+') {
+      flush();
+      current.push_back(c);
+    } else {
+      current.push_back(c);
+    }
+  }
+  flush();
+  return tokens;
+}
+
+std::optional<core::Timestamp> parse_rfc822_family(std::string_view text) {
+  const std::vector<std::string> raw_tokens = tokenize(text);
+  std::optional<int> day_value, month_value, year_value, zone;
+  int h = 0, mi = 0, s = 0;
+  bool has_time = false;
+  std::optional<bool> is_pm;
+  std::vector<int> numbers;  // numeric date fields in order of appearance
+  for (std::size_t i = 0; i < raw_tokens.size(); ++i) {
+    std::string token = raw_tokens[i];
+    if (token == "/" || token == ".") continue;
+    if (token.find(':') != std::string::npos && is_digit(token[0])) {
+      // A time, possibly with a zone glued on ("09:30:00Z", "09:30+01:00").
+      std::size_t pos = 0;
+      const auto hh = digits(token, pos, 1, 2);
+      if (!hh || pos >= token.size() || token[pos] != ':') return std::nullopt;
+      ++pos;
+      const auto mm = digits(token, pos, 2, 2);
+      if (!mm) return std::nullopt;
+      h = *hh;
+      mi = *mm;
+      if (pos < token.size() && token[pos] == ':') {
+        ++pos;
+        const auto ss = digits(token, pos, 2, 2);
+        if (!ss) return std::nullopt;
+        s = *ss;
+      }
+      if (pos < token.size() && token[pos] == '.') {
+        ++pos;
+        while (pos < token.size() && is_digit(token[pos])) ++pos;
+      }
+      if (pos < token.size()) {
+        std::string_view rest = std::string_view(token).substr(pos);
+        if (core::equals_ignore_case(rest, "am") || core::equals_ignore_case(rest, "pm")) {
+          is_pm = core::equals_ignore_case(rest, "pm");
+        } else if (auto z = numeric_zone(rest)) {
+          zone = z;
+        } else if (auto named = named_zone(rest)) {
+          zone = named;
+        } else {
+          return std::nullopt;
+        }
+      }
+      has_time = true;
+      continue;
+    }
+    if (is_digit(token[0])) {
+      bool all_digits = true;
+      for (char c : token) all_digits = all_digits && is_digit(c);
+      if (!all_digits) {
+        // "17th", "1st": an ordinal day.
+        std::size_t pos = 0;
+        const auto value = digits(token, pos, 1, 2);
+        const std::string suffix = core::to_lower_ascii(std::string_view(token).substr(pos));
+        if (!value || (suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th")) return std::nullopt;
+        day_value = *value;
+        continue;
+      }
+      if (token.size() > 4) return std::nullopt;
+      numbers.push_back(std::stoi(token));
+      if (token.size() >= 3) year_value = numbers.back();  // a 3- or 4-digit number is a year
+      continue;
+    }
+    if (token[0] == '+' || token[0] == '-') {
+      const auto z = numeric_zone(token);
+      if (!z) return std::nullopt;
+      zone = z;
+      continue;
+    }
+    if (is_alpha(token[0])) {
+      if (auto z = numeric_zone(token)) {
+        zone = z;
+        continue;
+      }
+      const std::string lower = core::to_lower_ascii(token);
+      if (lower == "am" || lower == "pm" || lower == "a.m" || lower == "p.m") {
+        is_pm = lower[0] == 'p';
+        continue;
+      }
+      if (lower == "at" || lower == "the" || lower == "of") continue;
+      if (auto m = month_from_name(token); m && !month_value) {
+        month_value = m;
+        continue;
+      }
+      if (is_weekday_name(token)) continue;  // weekday: ignored, even when wrong
+      if (auto z = named_zone(token)) {
+        zone = z;
+        continue;
+      }
+      if (token.front() == '(' || token.back() == ')') continue;  // "(PST)" comments
+      return std::nullopt;
+    }
+    if (token.front() == '(') continue;
+    return std::nullopt;
+  }
+
+  // Assign the numbers: with a month name, they are day and (maybe) year.
+  std::vector<int> rest;
+  for (int n : numbers)
+    if (!year_value || n != *year_value) rest.push_back(n);
+  if (month_value) {
+    if (!day_value && !rest.empty()) {
+      day_value = rest.front();
+      rest.erase(rest.begin());
+    }
+    if (!year_value && !rest.empty()) {
+      year_value = rest.front();
+      rest.erase(rest.begin());
+    }
+  } else {
+    // All-numeric dates: "17/12/2025" or "2025/12/17". Day-first unless the
+    // year comes first; a first field over 12 settles it.
+    if (numbers.size() != 3) return std::nullopt;
+    if (numbers[0] >= 100) {
+      year_value = numbers[0];
+      month_value = numbers[1];
+      day_value = numbers[2];
+    } else {
+      year_value = numbers[2];
+      if (numbers[1] > 12) {
+        month_value = numbers[0];
+        day_value = numbers[1];
+      } else {
+        day_value = numbers[0];
+        month_value = numbers[1];
+      }
+    }
+    rest.clear();
+  }
+  if (!rest.empty() || !day_value || !month_value || !year_value) return std::nullopt;
+  int y = *year_value;
+  if (y < 100) y += y < 50 ? 2000 : 1900;  // RFC 2822 §4.3
+  if (is_pm) {
+    if (h > 12 || !has_time) return std::nullopt;
+    if (*is_pm && h < 12) h += 12;
+    if (!*is_pm && h == 12) h = 0;
+  }
+  return make_utc(y, *month_value, *day_value, h, mi, s, zone.value_or(0));
+}
+
+}  // namespace
+
+std::optional<core::Timestamp> parse_feed_date(std::string_view text) {
+  const std::string collapsed = core::collapse_whitespace(text);
+  if (collapsed.empty() || collapsed.size() > 100) return std::nullopt;
+  if (collapsed.size() >= 4 && is_digit(collapsed[0]) && is_digit(collapsed[1]) && is_digit(collapsed[2]) &&
+      is_digit(collapsed[3])) {
+    if (auto iso = parse_iso8601(collapsed)) return iso;
+  }
+  return parse_rfc822_family(collapsed);
+}
+
+}  // namespace tributary::normalize

@@ -1,0 +1,19 @@
+// Story fingerprints: a 64-bit SimHash over word shingles of an item's title
+// and text. Near-identical stories (the same wire copy with a changed
+// headline word or a different footer) differ in few bits.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace tributary::normalize {
+
+std::uint64_t story_fingerprint(std::string_view title, std::string_view text);
+
+// The number of differing bits.
+int hamming_distance(std::uint64_t a, std::uint64_t b);
+
+// Words in a fingerprint's input, for "too little text to compare" checks.
+std::size_t count_words(std::string_view text);
+
+}  // namespace tributary::normalize

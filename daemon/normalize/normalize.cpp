@@ -1,0 +1,201 @@
+// ParsedFeed → NormalizedFeed, item by item.
+#include "normalize/normalize.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/text.hpp"
+#include "core/url.hpp"
+#include "normalize/dates.hpp"
+#include "normalize/fingerprint.hpp"
+#include "normalize/html.hpp"
+
+namespace tributary::normalize {
+namespace {
+
+using parse::TextType;
+
+std::string plain_text_of(const parse::Text& text) {
+  if (text.type == TextType::text) return clean_text(text.value);
+  return html_to_text(text.value);
+}
+
+std::string html_of(const parse::Text& text, std::string_view base_url) {
+  if (core::trim(text.value).empty()) return {};
+  if (text.type == TextType::text) {
+    // Plain text shown as HTML: escape it and keep its paragraphs.
+    std::string escaped = escape_html(core::trim(text.value));
+    std::string out;
+    for (char c : escaped) {
+      if (c == '\n') out += "<br />";
+      else if (c != '\r') out.push_back(c);
+    }
+    return out;
+  }
+  const std::string_view base = text.base.empty() ? base_url : std::string_view(text.base);
+  return sanitize_html(text.value, base);
+}
+
+bool looks_like_email(std::string_view text) {
+  const auto at = text.find('@');
+  return at != std::string_view::npos && at > 0 && text.find('.', at) != std::string_view::npos &&
+         text.find(' ') == std::string_view::npos;
+}
+
+// Dates before 1970 or over a year ahead are typos or placeholders
+// ("0001-01-01"), not information; they read as unknown.
+std::optional<core::Timestamp> plausible_date(std::string_view text, core::Timestamp now) {
+  auto date = parse_feed_date(text);
+  if (!date) return std::nullopt;
+  if (date->time_since_epoch().count() < 0 || *date > now + std::chrono::days{366}) return std::nullopt;
+  return date;
+}
+
+std::string resolve(std::string_view base, std::string_view reference) {
+  const std::string_view trimmed = core::trim(reference);
+  if (trimmed.empty()) return {};
+  if (base.empty()) return core::is_absolute_uri(trimmed) ? std::string(trimmed) : std::string();
+  return core::resolve_url(base, trimmed).value_or(std::string());
+}
+
+bool is_http_url(std::string_view url) {
+  return core::starts_with_ignore_case(url, "http://") || core::starts_with_ignore_case(url, "https://");
+}
+
+const parse::Link* pick_article_link(const std::vector<parse::Link>& links) {
+  const parse::Link* best = nullptr;
+  for (const parse::Link& link : links) {
+    if (core::trim(link.href).empty()) continue;
+    if (link.rel == "alternate") {
+      const bool is_html = link.type.empty() || link.type.find("html") != std::string::npos;
+      if (!best || best->rel != "alternate" || is_html) {
+        best = &link;
+        if (is_html) break;
+      }
+    } else if (!best && link.rel != "self" && link.rel != "replies" && link.rel != "edit" && link.rel != "license") {
+      best = &link;
+    }
+  }
+  return best;
+}
+
+Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::string_view feed_base,
+                     const std::vector<parse::Person>& feed_authors, const NormalizeContext& context) {
+  Entry entry;
+  const std::string base = item.base.empty() ? std::string(feed_base) : resolve(feed_base, item.base);
+
+  entry.original_id = core::sanitize_utf8(core::trim(item.id));
+  entry.title = plain_text_of(item.title);
+  if (const parse::Link* link = pick_article_link(item.links)) {
+    const std::string link_base = link->base.empty() ? base : resolve(base, link->base);
+    entry.url = resolve(link_base, link->href);
+  }
+  if (!entry.url.empty() && !is_http_url(entry.url)) entry.url.clear();
+  if (!entry.url.empty()) entry.canonical_url = core::canonical_url(entry.url);
+
+  entry.content_html = html_of(item.content, base);
+  entry.summary_html = html_of(item.summary, base);
+  if (entry.summary_html == entry.content_html) entry.summary_html.clear();
+
+  const std::vector<parse::Person>& people = item.authors.empty() ? feed_authors : item.authors;
+  for (const parse::Person& person : people) {
+    Author author = person.email.empty() ? split_author(person.name) : Author{clean_text(person.name), person.email};
+    if (author.name.empty() && author.email.empty()) continue;
+    entry.author_name = std::move(author.name);
+    entry.author_email = std::move(author.email);
+    break;
+  }
+
+  for (const std::string& raw : item.categories) {
+    std::string category = clean_text(raw);
+    if (!category.empty() && std::find(entry.categories.begin(), entry.categories.end(), category) == entry.categories.end())
+      entry.categories.push_back(std::move(category));
+  }
+  for (const parse::Enclosure& raw : item.enclosures) {
+    Enclosure enclosure;
+    enclosure.url = resolve(raw.base.empty() ? base : resolve(base, raw.base), raw.url);
+    if (enclosure.url.empty()) continue;
+    enclosure.type = core::to_lower_ascii(core::trim(raw.type));
+    std::int64_t length = 0;
+    const std::string_view digits = core::trim(raw.length);
+    if (!digits.empty() && std::from_chars(digits.data(), digits.data() + digits.size(), length).ec == std::errc() &&
+        length > 0)
+      enclosure.length = length;
+    entry.enclosures.push_back(std::move(enclosure));
+  }
+
+  entry.published = plausible_date(item.published, context.now);
+  entry.updated = plausible_date(item.updated, context.now);
+  entry.lang = core::trim(item.lang.empty() ? feed.lang : item.lang);
+  entry.is_republished = item.source.has_value();
+
+  const std::string text = html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html);
+  entry.fingerprint = story_fingerprint(entry.title, text);
+  entry.word_count = count_words(entry.title) + count_words(text);
+
+  if (!entry.original_id.empty()) {
+    entry.identity_key = "id:" + entry.original_id;
+  } else if (!entry.canonical_url.empty()) {
+    entry.identity_key = "url:" + entry.canonical_url;
+  } else {
+    const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
+    entry.identity_key = "hash:" + core::sha256_hex(entry.title + '\n' + date + '\n' + text).substr(0, 32);
+  }
+  return entry;
+}
+
+}  // namespace
+
+Author split_author(std::string_view raw) {
+  const std::string text = clean_text(raw);
+  const std::string_view view = text;
+  // "jo@example.com (Jo Doe)"
+  if (const auto open = view.find('('); open != std::string_view::npos && view.back() == ')') {
+    const std::string_view email = core::trim(view.substr(0, open));
+    const std::string_view name = core::trim(view.substr(open + 1, view.size() - open - 2));
+    if (looks_like_email(email)) return {std::string(name), std::string(email)};
+  }
+  // "Jo Doe <jo@example.com>"
+  if (const auto open = view.find('<'); open != std::string_view::npos && view.back() == '>') {
+    const std::string_view email = core::trim(view.substr(open + 1, view.size() - open - 2));
+    const std::string_view name = core::trim(view.substr(0, open));
+    if (looks_like_email(email)) return {std::string(name), std::string(email)};
+  }
+  std::string_view bare = view;
+  if (bare.starts_with("mailto:")) bare.remove_prefix(7);
+  if (looks_like_email(bare)) return {{}, std::string(bare)};
+  return {text, {}};
+}
+
+NormalizedFeed normalize_feed(const parse::ParsedFeed& parsed, const NormalizeContext& context) {
+  NormalizedFeed result;
+  FeedMeta& feed = result.feed;
+  const std::string& document_url = context.document_url;
+  feed.title = plain_text_of(parsed.feed.title);
+  feed.id = core::sanitize_utf8(core::trim(parsed.feed.id));
+  feed.lang = core::trim(parsed.feed.lang);
+  feed.updated = plausible_date(parsed.feed.updated, context.now);
+
+  // Base for relative URLs: xml:base, then the feed's own (self) URL, then
+  // the document URL, then the site link as a last resort.
+  std::string feed_base = document_url;
+  feed.self_url = resolve(document_url, parsed.feed.self_link);
+  if (!feed.self_url.empty()) feed_base = feed.self_url;
+  if (!parsed.feed.base.empty()) {
+    const std::string xml_base = resolve(feed_base, parsed.feed.base);
+    if (!xml_base.empty()) feed_base = xml_base;
+  }
+  feed.site_url = resolve(feed_base, parsed.feed.link);
+  if (feed_base.empty()) feed_base = feed.site_url;
+  if (!feed.site_url.empty() && !is_http_url(feed.site_url)) feed.site_url.clear();
+
+  result.entries.reserve(parsed.items.size());
+  for (const parse::RawItem& item : parsed.items) {
+    Entry entry = normalize_item(item, feed, feed_base, parsed.feed.authors, context);
+    if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty() && entry.url.empty()) continue;
+    result.entries.push_back(std::move(entry));
+  }
+  return result;
+}
+
+}  // namespace tributary::normalize

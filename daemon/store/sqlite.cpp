@@ -1,0 +1,142 @@
+// SQLite RAII wrapper.
+#include "store/sqlite.hpp"
+
+#include <sqlite3.h>
+
+namespace tributary::store {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw StoreError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+Statement::~Statement() { sqlite3_finalize(statement_); }
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  if (sqlite3_bind_int64(statement_, index, value) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  if (sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK)
+    fail(db_, "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::optional<std::int64_t> value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(statement_, index) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(statement_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  const std::string sql = sqlite3_sql(statement_) ? sqlite3_sql(statement_) : "";
+  sqlite3_reset(statement_);
+  fail(db_, "executing \"" + sql.substr(0, 80) + "\"");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+void Statement::reset() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+}
+
+std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(statement_, column); }
+
+std::optional<std::int64_t> Statement::optional_int64(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return int64(column);
+}
+
+std::string Statement::text(int column) const {
+  const auto* text = sqlite3_column_text(statement_, column);
+  if (!text) return {};
+  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+}
+
+bool Statement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+
+Database::Database(const std::string& path) {
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("cannot open database " + path + ": " + message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+Database::~Database() {
+  statements_.clear();  // statements first: close fails while any is open
+  sqlite3_close(db_);
+}
+
+void Database::exec(std::string_view sql) {
+  const std::string text(sql);
+  char* error = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string message = error ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    throw StoreError("executing \"" + text.substr(0, 80) + "\": " + message);
+  }
+}
+
+Statement& Database::cached(std::string_view sql) {
+  auto found = statements_.find(sql);
+  if (found == statements_.end()) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
+                           nullptr) != SQLITE_OK)
+      fail(db_, "preparing \"" + std::string(sql.substr(0, 80)) + "\"");
+    found = statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, statement)).first;
+  }
+  found->second->reset();
+  return *found->second;
+}
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+int Database::changes() const { return sqlite3_changes(db_); }
+
+std::int64_t Database::user_version() {
+  Statement& statement = cached("PRAGMA user_version");
+  statement.step();
+  const std::int64_t version = statement.int64(0);
+  statement.reset();
+  return version;
+}
+
+void Database::set_user_version(std::int64_t version) {
+  exec("PRAGMA user_version = " + std::to_string(version));  // a pragma takes no parameters
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!is_open_) return;
+  try {
+    db_.exec("ROLLBACK");
+  } catch (const StoreError&) {
+    // The connection already rolled back (e.g. after SQLITE_FULL).
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  is_open_ = false;
+}
+
+}  // namespace tributary::store
