@@ -187,6 +187,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return previous[b.size()];
 }
 
+std::string charset_of(std::string_view content_type) {
+  const std::string lower = to_lower_ascii(content_type);
+  const auto at = lower.find("charset=");
+  if (at == std::string::npos) return {};
+  std::string_view value = content_type.substr(at + 8);
+  value = trim(value.substr(0, value.find(';')));
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) value = value.substr(1, value.size() - 2);
+  return std::string(value);
+}
+
 std::string sha256_hex(std::string_view bytes) {
   std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest.data());

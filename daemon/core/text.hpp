@@ -37,6 +37,9 @@ SizeParse parse_size(std::string_view text);
 // Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// The charset parameter of a Content-Type ("text/xml; charset=ISO-8859-1").
+std::string charset_of(std::string_view content_type);
+
 std::string sha256_hex(std::string_view bytes);
 // The first 8 bytes of SHA-256 as an integer: stable across builds and hosts.
 std::uint64_t stable_hash64(std::string_view bytes);

@@ -1,0 +1,62 @@
+// The tributary command line: subcommands, options, dispatch.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "core/version.hpp"
+
+namespace {
+
+std::string default_config_path() {
+  if (const char* from_env = std::getenv("TRIBUTARY_CONFIG"); from_env && *from_env) return from_env;
+  return "/etc/tributary/tributary.toml";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tributary;
+  CLI::App cli{"Tributary: a feed aggregation daemon. Polls RSS, Atom and JSON Feed sources, keeps each story once, "
+               "and serves the merged feed over HTTP.",
+               "tributary"};
+  cli.require_subcommand(1);
+  cli.fallthrough();
+  app::GlobalOptions options;
+  options.config_path = default_config_path();
+  cli.add_option("--config", options.config_path, "Configuration file (default: $TRIBUTARY_CONFIG or "
+                                                  "/etc/tributary/tributary.toml)");
+  cli.add_option("--log-level", options.log_level, "Log level, overriding the config's [log] level")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+
+  CLI::App* run = cli.add_subcommand("run", "Run the daemon in the foreground: poll sources, serve the merged feed");
+  CLI::App* check = cli.add_subcommand("check", "Validate the configuration and list its sources");
+  CLI::App* parse = cli.add_subcommand("parse", "Parse one feed document and print its items as JSON");
+  std::string parse_file, parse_url, parse_content_type;
+  parse->add_option("file", parse_file, "Feed document to read, or - for standard input")->required();
+  parse->add_option("--url", parse_url, "The URL the document came from (to resolve relative links)");
+  parse->add_option("--content-type", parse_content_type, "The HTTP Content-Type it came with (for its charset)");
+  CLI::App* version = cli.add_subcommand("version", "Print the version");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = cli.exit(error);
+    return code == 0 ? app::kExitOk : app::kExitBadConfig;
+  }
+
+  if (*version) return app::print_version();
+  if (*parse) {
+    app::setup_logging(options.log_level.empty() ? "warn" : options.log_level);
+    return app::parse_document(parse_file, parse_url, parse_content_type);
+  }
+  if (*check) return app::check_config(options.config_path);
+  if (*run) {
+    const auto config = app::load_config_or_report(options.config_path);
+    if (!config) return app::kExitBadConfig;
+    app::setup_logging(options.log_level.empty() ? config->log.level : options.log_level);
+    return app::run_daemon(*config);
+  }
+  return app::kExitBadConfig;
+}

@@ -1,0 +1,116 @@
+// Atom 1.0 (RFC 4287) rendering of the merged feed. Every entry carries
+// atom:source (§4.2.11) naming the feed it came from, and a stable id.
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "core/url.hpp"
+#include "core/version.hpp"
+#include "normalize/html.hpp"
+#include "render/render.hpp"
+#include "render/xml_writer.hpp"
+
+namespace tributary::render {
+namespace {
+
+constexpr std::string_view kAtomNamespace = "http://www.w3.org/2005/Atom";
+
+core::Timestamp entry_updated(const store::StoredEntry& stored) {
+  const normalize::Entry& entry = stored.entry;
+  if (entry.updated && (!entry.published || *entry.updated >= *entry.published)) return *entry.updated;
+  if (entry.published) return *entry.published;
+  return stored.first_seen;
+}
+
+// A title for entries that have none (Atom requires one): the start of the
+// text, as feed readers show it.
+std::string display_title(const normalize::Entry& entry) {
+  if (!entry.title.empty()) return entry.title;
+  std::string text = normalize::html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html);
+  if (text.size() > 80) {
+    std::size_t cut = text.rfind(' ', 80);
+    if (cut == std::string::npos || cut < 40) cut = 80;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+    text = text.substr(0, cut) + "…";
+  }
+  return text.empty() ? "(untitled)" : text;
+}
+
+void write_source(XmlWriter& xml, const store::StoredEntry& stored) {
+  xml.open("source");
+  const std::string& feed_id = stored.source_feed_id;
+  xml.element("id", !feed_id.empty() && core::is_absolute_uri(feed_id) ? feed_id : stored.source_config_url);
+  xml.element("title", stored.source_title.empty() ? stored.source_name : stored.source_title);
+  if (!stored.source_site_url.empty()) xml.empty("link", {{"rel", "alternate"}, {"href", stored.source_site_url}});
+  xml.empty("link", {{"rel", "self"}, {"href", stored.source_feed_url}});
+  if (stored.source_updated) xml.element("updated", core::format_rfc3339(*stored.source_updated));
+  xml.close("source");
+}
+
+void write_entry(XmlWriter& xml, std::string_view tag_authority, const store::StoredEntry& stored) {
+  const normalize::Entry& entry = stored.entry;
+  if (entry.lang.empty()) xml.open("entry");
+  else xml.open("entry", {{"xml:lang", entry.lang}});
+  xml.element("id", entry_id(tag_authority, stored));
+  xml.element("title", display_title(entry), {{"type", "text"}});
+  if (!entry.url.empty()) xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", entry.url}});
+  for (const normalize::Enclosure& enclosure : entry.enclosures) {
+    const std::string length = enclosure.length ? std::to_string(*enclosure.length) : std::string();
+    if (enclosure.type.empty() && length.empty()) xml.empty("link", {{"rel", "enclosure"}, {"href", enclosure.url}});
+    else if (length.empty())
+      xml.empty("link", {{"rel", "enclosure"}, {"type", enclosure.type}, {"href", enclosure.url}});
+    else if (enclosure.type.empty())
+      xml.empty("link", {{"rel", "enclosure"}, {"length", length}, {"href", enclosure.url}});
+    else
+      xml.empty("link", {{"rel", "enclosure"}, {"type", enclosure.type}, {"length", length}, {"href", enclosure.url}});
+  }
+  if (entry.published) xml.element("published", core::format_rfc3339(*entry.published));
+  xml.element("updated", core::format_rfc3339(entry_updated(stored)));
+  xml.open("author");
+  std::string author = entry.author_name;
+  if (author.empty()) author = entry.author_email;
+  if (author.empty()) author = stored.source_title.empty() ? stored.source_name : stored.source_title;
+  xml.element("name", author);
+  xml.close("author");
+  for (const std::string& category : entry.categories) xml.empty("category", {{"term", category}});
+  const bool has_content = !entry.content_html.empty();
+  if (has_content && !entry.summary_html.empty()) xml.element("summary", entry.summary_html, {{"type", "html"}});
+  xml.element("content", has_content ? entry.content_html : entry.summary_html, {{"type", "html"}});
+  write_source(xml, stored);
+  xml.close("entry");
+}
+
+}  // namespace
+
+std::string entry_id(std::string_view tag_authority, const store::StoredEntry& stored) {
+  const std::uint64_t hash = core::stable_hash64(stored.source_config_url + "\n" + stored.entry.identity_key);
+  return "tag:" + std::string(tag_authority) + ",2025:entry:" + core::hex64(hash);
+}
+
+std::string render_atom(const FeedHeader& header, std::span<const store::StoredEntry> entries) {
+  std::string out;
+  out.reserve(4096 + entries.size() * 4096);
+  XmlWriter xml(out);
+  xml.raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+  xml.open("feed", {{"xmlns", kAtomNamespace}});
+  xml.element("id", header.id);
+  xml.element("title", header.title, {{"type", "text"}});
+  if (!header.subtitle.empty()) xml.element("subtitle", header.subtitle, {{"type", "text"}});
+  core::Timestamp updated = header.now;
+  if (!entries.empty()) {
+    updated = entry_updated(entries.front());
+    for (const store::StoredEntry& stored : entries) updated = std::max(updated, entry_updated(stored));
+  }
+  xml.element("updated", core::format_rfc3339(updated));
+  xml.element("generator", "Tributary", {{"uri", core::kProjectUrl}, {"version", core::kVersion}});
+  xml.empty("link", {{"rel", "self"}, {"type", "application/atom+xml"}, {"href", header.self_url}});
+  xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", header.alternate_url}});
+  xml.open("author");
+  xml.element("name", header.title);
+  xml.close("author");
+  for (const store::StoredEntry& stored : entries) write_entry(xml, header.tag_authority, stored);
+  xml.close("feed");
+  out += '\n';
+  return out;
+}
+
+}  // namespace tributary::render

@@ -1,0 +1,49 @@
+// RenderedFeed construction (gzip copy, strong ETag) and the FeedSlot.
+#include <zlib.h>
+
+#include "core/text.hpp"
+#include "render/render.hpp"
+
+namespace tributary::render {
+namespace {
+
+std::string gzip(std::string_view bytes) {
+  z_stream stream{};
+  // windowBits 15 + 16: a gzip wrapper; level 6 is zlib's default trade-off.
+  if (deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out;
+  out.resize(deflateBound(&stream, static_cast<uLong>(bytes.size())));
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+}  // namespace
+
+std::shared_ptr<const RenderedFeed> make_rendered(std::string content_type, std::string body,
+                                                  core::Timestamp last_modified) {
+  auto feed = std::make_shared<RenderedFeed>();
+  feed->content_type = std::move(content_type);
+  feed->etag = "\"" + core::sha256_hex(body).substr(0, 32) + "\"";
+  feed->gzip_body = gzip(body);
+  feed->body = std::move(body);
+  feed->last_modified = last_modified;
+  return feed;
+}
+
+void FeedSlot::publish(std::shared_ptr<const RenderedFeed> feed) {
+  std::lock_guard lock(mutex_);
+  feed_ = std::move(feed);
+}
+
+std::shared_ptr<const RenderedFeed> FeedSlot::current() const {
+  std::lock_guard lock(mutex_);
+  return feed_;
+}
+
+}  // namespace tributary::render

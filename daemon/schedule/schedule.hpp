@@ -1,0 +1,68 @@
+// schedule: decides when each source is polled and runs each poll through
+// the pipeline — fetch (I/O loop) → parse + normalize (worker pool) → ingest
+// (the store's writer thread) — with a global concurrency limit, backoff on
+// failure and one log line per poll outcome.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <memory>
+
+#include "config/config.hpp"
+#include "fetch/fetch.hpp"
+#include "parse/parse.hpp"
+#include "store/store.hpp"
+
+namespace tributary::schedule {
+
+struct Executors {
+  boost::asio::any_io_executor io;      // the event loop: timers, sockets
+  boost::asio::any_io_executor worker;  // CPU work: parse, normalize
+  boost::asio::any_io_executor writer;  // the only thread that writes the store
+};
+
+struct SchedulerOptions {
+  std::size_t max_concurrent_polls = 16;
+  parse::ParseLimits parse_limits;
+  std::chrono::seconds max_interval{24 * 3600};
+  std::chrono::seconds startup_spread{60};  // overdue sources start within this window
+};
+
+// What happened in one poll, for logs, status and tests.
+struct PollReport {
+  std::string source_name;
+  std::string url;
+  bool is_success = false;
+  bool is_not_modified = false;
+  int http_status = 0;
+  std::string error;  // "class: message" when not a success
+  store::IngestResult ingest;
+  std::chrono::milliseconds elapsed{0};
+};
+
+class Scheduler {
+ public:
+  // `store` must only be used on executors.writer from now on; the
+  // constructor itself runs before any other thread touches it.
+  // `on_store_changed` runs on the writer thread after an ingest that
+  // added or updated items.
+  Scheduler(Executors executors, store::Store& store, fetch::Fetcher& fetcher, const config::Config& config,
+            SchedulerOptions options, std::function<void()> on_store_changed);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Starts polling on the I/O executor.
+  void start();
+  // Starts no new polls, and completes when the ones in flight have
+  // finished or `deadline` has passed.
+  boost::asio::awaitable<void> stop(std::chrono::steady_clock::duration deadline);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tributary::schedule
