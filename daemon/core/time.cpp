@@ -163,6 +163,7 @@ DurationParse parse_duration(std::string_view text) {
     if (pos - number_start > 9) return {std::nullopt, "duration \"" + std::string(original) + "\" is too large"};
     std::int64_t number = 0;
     for (std::size_t i = number_start; i < pos; ++i) number = number * 10 + (text[i] - '0');
+    while (pos < text.size() && text[pos] == ' ') ++pos;
     const std::size_t unit_start = pos;
     while (pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos]))) ++pos;
     const std::string unit = to_lower_ascii(text.substr(unit_start, pos - unit_start));

@@ -240,8 +240,8 @@ class XmlFeedReader {
         add_item(feed, read_rss_item(child));
       }
     }
-    feed.feed.base = base_of(root);
-    feed.feed.lang = lang_of(root);
+    if (feed.feed.base.empty()) feed.feed.base = base_of(root);
+    if (feed.feed.lang.empty()) feed.feed.lang = lang_of(root);
   }
 
   void read_rdf(xmlNode* root, ParsedFeed& feed) {

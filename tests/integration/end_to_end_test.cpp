@@ -1,0 +1,230 @@
+// End to end: the real tributary binary polls a fake upstream serving two
+// small feeds and serves the merged Atom feed, which is then read as a feed
+// reader would — and checked by tools nobody here wrote (jing with the RFC
+// 4287 RELAX NG schema, Python's feedparser).
+#include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include <signal.h>
+
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "support/fake_upstream.hpp"
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tributary::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Entry {
+  std::string title;
+  std::string link;
+  std::string id;
+  std::string source_title;
+  std::string source_self;
+};
+
+const xmlChar* xml(const char* text) { return reinterpret_cast<const xmlChar*>(text); }
+
+std::vector<Entry> entries_of(const std::string& atom) {
+  std::vector<Entry> entries;
+  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
+      xmlReadMemory(atom.data(), static_cast<int>(atom.size()), nullptr, nullptr, XML_PARSE_NONET), xmlFreeDoc);
+  if (!doc) return entries;
+  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xpath(xmlXPathNewContext(doc.get()),
+                                                                          xmlXPathFreeContext);
+  xmlXPathRegisterNs(xpath.get(), xml("a"), xml("http://www.w3.org/2005/Atom"));
+  const auto text = [&](xmlNode* context, const char* expression) {
+    xpath->node = context;
+    std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> result(
+        xmlXPathEvalExpression(xml(expression), xpath.get()), xmlXPathFreeObject);
+    if (!result || !result->nodesetval || result->nodesetval->nodeNr == 0) return std::string();
+    std::unique_ptr<xmlChar, decltype(xmlFree)> content(xmlNodeGetContent(result->nodesetval->nodeTab[0]), xmlFree);
+    return std::string(reinterpret_cast<const char*>(content.get()));
+  };
+  std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> nodes(
+      xmlXPathEvalExpression(xml("/a:feed/a:entry"), xpath.get()), xmlXPathFreeObject);
+  if (!nodes || !nodes->nodesetval) return entries;
+  for (int i = 0; i < nodes->nodesetval->nodeNr; ++i) {
+    xmlNode* node = nodes->nodesetval->nodeTab[i];
+    entries.push_back({text(node, "a:title"), text(node, "a:link[@rel='alternate']/@href"), text(node, "a:id"),
+                       text(node, "a:source/a:title"), text(node, "a:source/a:link[@rel='self']/@href")});
+  }
+  return entries;
+}
+
+class EndToEnd : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    upstream_ = std::make_unique<FakeUpstream>();
+    upstream_->serve("/sarajevo.xml", {200, {{"Content-Type", "application/rss+xml; charset=utf-8"}},
+                                       read_text_file(fixtures_dir() / "feeds/small_rss20.xml"), "\"sd-1\"", {}});
+    upstream_->serve("/beograd.xml", {200, {{"Content-Type", "application/atom+xml"}},
+                                      read_text_file(fixtures_dir() / "feeds/small_atom10.xml"), {}, {}});
+    dir_ = std::make_unique<TempDir>();
+    const auto config = dir_->write("tributary.toml", R"toml(
+[server]
+listen = "127.0.0.1"
+port = 0
+[storage]
+database = ")toml" + (dir_->path() / "db/tributary.db").string() + R"toml("
+[schedule]
+interval = "1h"
+[feed]
+title = "Balkans merged"
+[log]
+level = "debug"
+[[source]]
+url = ")toml" + upstream_->url("/sarajevo.xml") + R"toml("
+name = "Sarajevo Daily"
+[[source]]
+url = ")toml" + upstream_->url("/beograd.xml") + R"toml("
+name = "Beograd Wire"
+)toml");
+    daemon_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{tributary_binary().string(), "--config", config.string(), "run"},
+        dir_->path() / "daemon.log");
+    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
+    ASSERT_TRUE(port) << daemon_->output();
+    port_ = static_cast<std::uint16_t>(std::stoi(*port));
+    // Both sources are polled at start; wait (bounded) until all 4 show.
+    const auto give_up_at = std::chrono::steady_clock::now() + 30s;
+    while (std::chrono::steady_clock::now() < give_up_at) {
+      const HttpReply reply = http_get("127.0.0.1", port_, "/feed.atom");
+      if (reply.status == 200 && entries_of(reply.body).size() >= 4) {
+        feed_ = reply.body;
+        break;
+      }
+      std::this_thread::sleep_for(200ms);
+    }
+    ASSERT_FALSE(feed_.empty()) << "the feed never showed both sources' items\n" << daemon_->output();
+    feed_file_ = dir_->write("served.atom", feed_);
+  }
+
+  static void TearDownTestSuite() {
+    daemon_.reset();
+    upstream_.reset();
+    dir_.reset();
+  }
+
+  void SetUp() override {
+    if (feed_.empty()) GTEST_SKIP() << "the daemon did not come up (see SetUpTestSuite's failure)";
+  }
+
+  static inline std::unique_ptr<FakeUpstream> upstream_;
+  static inline std::unique_ptr<TempDir> dir_;
+  static inline std::unique_ptr<ChildProcess> daemon_;
+  static inline std::uint16_t port_ = 0;
+  static inline std::string feed_;
+  static inline std::filesystem::path feed_file_;
+};
+
+TEST_F(EndToEnd, ShowsTheItemsOfBothFeedsNewestFirst) {
+  const auto entries = entries_of(feed_);
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0].title, "Tram line 3 reopens after repairs");               // 2025-12-17 08:30Z
+  EXPECT_EQ(entries[1].title, "Novi most otvoren");                               // 07:15Z
+  EXPECT_EQ(entries[2].title, "Koncert na Kalemegdanu");                          // 16th 20:00Z
+  EXPECT_EQ(entries[3].title, "Council approves winter budget & heating subsidy");  // 16th 18:05Z
+}
+
+TEST_F(EndToEnd, EntriesLinkToTheArticles) {
+  const auto entries = entries_of(feed_);
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[1].link, "https://beograd-wire.example/vesti/novi-most");
+  EXPECT_EQ(entries[2].link, "https://beograd-wire.example/vesti/koncert");
+  EXPECT_EQ(entries[3].link, "https://sarajevo-daily.example/2025/12/16/winter-budget/");
+}
+
+TEST_F(EndToEnd, EntriesNameTheirSourceFeed) {
+  const auto entries = entries_of(feed_);
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[0].source_title, "Sarajevo Daily");
+  EXPECT_EQ(entries[0].source_self, upstream_->url("/sarajevo.xml"));
+  EXPECT_EQ(entries[1].source_title, "Beograd Wire");
+  EXPECT_EQ(entries[1].source_self, upstream_->url("/beograd.xml"));
+}
+
+TEST_F(EndToEnd, EntryIdsAreUniqueAndStable) {
+  const auto entries = entries_of(feed_);
+  std::set<std::string> ids;
+  for (const Entry& entry : entries) {
+    EXPECT_TRUE(entry.id.starts_with("tag:")) << entry.id;
+    ids.insert(entry.id);
+  }
+  EXPECT_EQ(ids.size(), entries.size());
+  const auto again = entries_of(http_get("127.0.0.1", port_, "/feed.atom").body);
+  ASSERT_EQ(again.size(), entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) EXPECT_EQ(again[i].id, entries[i].id);
+}
+
+TEST_F(EndToEnd, SanitizesContent) {
+  EXPECT_EQ(feed_.find("<script"), std::string::npos);
+  EXPECT_EQ(feed_.find("&lt;script"), std::string::npos);
+  EXPECT_EQ(feed_.find("onerror"), std::string::npos);
+}
+
+TEST_F(EndToEnd, AnswersConditionalRequestsWith304) {
+  const HttpReply first = http_get("127.0.0.1", port_, "/feed.atom");
+  ASSERT_EQ(first.status, 200);
+  ASSERT_FALSE(first.headers.at("etag").empty());
+  const HttpReply second = http_get("127.0.0.1", port_, "/feed.atom", {{"If-None-Match", first.headers.at("etag")}});
+  EXPECT_EQ(second.status, 304);
+  EXPECT_TRUE(second.body.empty());
+}
+
+TEST_F(EndToEnd, SecondPollSendsTheStoredEtag) {
+  // The first poll stored the ETag; the fake upstream recorded each request.
+  const auto requests = upstream_->requests("/sarajevo.xml");
+  ASSERT_GE(requests.size(), 1u);
+  EXPECT_EQ(requests[0].headers.count("if-none-match"), 0u);
+  EXPECT_TRUE(requests[0].headers.at("user-agent").starts_with("Tributary/"));
+}
+
+TEST_F(EndToEnd, ValidatesAgainstTheAtomRelaxNgSchema) {
+  if (shared_dir().empty()) GTEST_SKIP() << "the shared directory (../shared) with schemas/atom.rnc is not present";
+  const auto result = run_command({"/usr/bin/jing", "-c", (shared_dir() / "schemas/atom.rnc").string(),
+                                   feed_file_.string()},
+                                  60s);
+  EXPECT_EQ(result.exit_code, 0) << result.output << "\n" << feed_;
+}
+
+TEST_F(EndToEnd, ParsesCleanlyInFeedparser) {
+  const auto result = run_command(
+      {"/usr/bin/python3", "-c",
+       "import sys, feedparser\n"
+       "d = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
+       "print('bozo', d.bozo, d.get('bozo_exception', ''), 'entries', len(d.entries))\n"
+       "sys.exit(0 if d.bozo == 0 and len(d.entries) == 4 else 1)\n",
+       feed_file_.string()},
+      60s);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+}
+
+TEST_F(EndToEnd, ReportsHealth) {
+  const HttpReply reply = http_get("127.0.0.1", port_, "/healthz");
+  EXPECT_EQ(reply.status, 200);
+}
+
+TEST_F(EndToEnd, UnknownPathIs404AndOtherMethodsAre405) {
+  EXPECT_EQ(http_get("127.0.0.1", port_, "/nope").status, 404);
+  const HttpReply post = http_request("127.0.0.1", port_, "DELETE", "/feed.atom");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.headers.at("allow"), "GET, HEAD");
+}
+
+// Last: it stops the daemon.
+TEST_F(EndToEnd, StopsCleanlyOnSigterm) {
+  daemon_->signal(SIGTERM);
+  EXPECT_EQ(daemon_->wait(20s), 0) << daemon_->output();
+  EXPECT_NE(daemon_->output().find("stopped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tributary::testing

@@ -1,0 +1,53 @@
+// Runs a program (the real tributary binary) as a child process for
+// integration tests: output captured to a file, bounded waits, and a kill
+// in the destructor so no test leaves a daemon behind.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tributary::testing {
+
+class ChildProcess {
+ public:
+  // Starts argv[0] with the arguments; stdout and stderr go to `log_file`.
+  // `environment` entries ("NAME=value") are added to the current ones.
+  ChildProcess(std::vector<std::string> argv, std::filesystem::path log_file,
+               std::vector<std::string> environment = {});
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  std::string output() const;
+
+  // Waits until the output contains `needle`; returns the rest of that
+  // line after it, or nullopt on timeout or exit.
+  std::optional<std::string> wait_for_output(const std::string& needle, std::chrono::milliseconds timeout);
+
+  void signal(int signal_number);
+  // Waits for exit; the exit code, or nullopt if it did not exit in time.
+  // A death by signal gives 128 + the signal number.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  bool is_running();
+
+ private:
+  pid_t pid_ = -1;
+  std::filesystem::path log_file_;
+  std::optional<int> exit_code_;
+};
+
+// Runs a command to completion (bounded); returns exit code and output.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult run_command(std::vector<std::string> argv, std::chrono::milliseconds timeout,
+                          const std::string& standard_input = {});
+
+}  // namespace tributary::testing

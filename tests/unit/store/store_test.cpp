@@ -1,0 +1,158 @@
+// The store: items are kept once per source and updated in place.
+#include <gtest/gtest.h>
+
+#include "core/time.hpp"
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tributary::store {
+namespace {
+
+using core::Timestamp;
+
+Timestamp at(std::string_view rfc3339) { return *core::parse_rfc3339(rfc3339); }
+
+normalize::Entry entry(std::string id, std::string title, std::string published) {
+  normalize::Entry e;
+  e.identity_key = "id:" + id;
+  e.original_id = id;
+  e.title = std::move(title);
+  e.url = "https://n.example/" + id;
+  e.canonical_url = e.url;
+  e.content_html = "<p>Body of " + id + "</p>";
+  e.published = at(published);
+  return e;
+}
+
+normalize::NormalizedFeed feed_of(std::vector<normalize::Entry> entries) {
+  normalize::NormalizedFeed feed;
+  feed.feed.title = "News";
+  feed.feed.site_url = "https://n.example/";
+  feed.entries = std::move(entries);
+  return feed;
+}
+
+config::SourceSpec source_spec(std::string url) {
+  config::SourceSpec spec;
+  spec.url = std::move(url);
+  spec.name = "News";
+  return spec;
+}
+
+TEST(StoreIngest, FirstPollAddsEveryItem) {
+  Store store(":memory:");
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  const auto result = store.ingest(source, feed_of({entry("1", "One", "2025-12-17T09:00:00Z"),
+                                                    entry("2", "Two", "2025-12-17T10:00:00Z")}),
+                                   at("2025-12-17T11:00:00Z"));
+  EXPECT_EQ(result.new_items, 2);
+  EXPECT_EQ(result.updated, 0);
+  EXPECT_EQ(store.newest_entries(10).size(), 2u);
+}
+
+TEST(StoreIngest, ReingestingTheSameItemsAddsNothing) {
+  Store store(":memory:");
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  const auto feed = feed_of({entry("1", "One", "2025-12-17T09:00:00Z"), entry("2", "Two", "2025-12-17T10:00:00Z")});
+  store.ingest(source, feed, at("2025-12-17T11:00:00Z"));
+  const auto again = store.ingest(source, feed, at("2025-12-17T11:15:00Z"));
+  EXPECT_EQ(again.new_items, 0);
+  EXPECT_EQ(again.updated, 0);
+  EXPECT_EQ(again.unchanged, 2);
+  EXPECT_EQ(store.newest_entries(10).size(), 2u);
+}
+
+TEST(StoreIngest, AnEditedTitleUpdatesTheItemInPlace) {
+  Store store(":memory:");
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  store.ingest(source, feed_of({entry("1", "Orginal title", "2025-12-17T09:00:00Z")}), at("2025-12-17T11:00:00Z"));
+  const auto edited =
+      store.ingest(source, feed_of({entry("1", "Original title", "2025-12-17T09:00:00Z")}), at("2025-12-17T12:00:00Z"));
+  EXPECT_EQ(edited.new_items, 0);
+  EXPECT_EQ(edited.updated, 1);
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].entry.title, "Original title");
+  // No updated date in the feed: the edit is dated by when it was seen.
+  ASSERT_TRUE(entries[0].entry.updated);
+  EXPECT_EQ(core::format_rfc3339(*entries[0].entry.updated), "2025-12-17T12:00:00Z");
+}
+
+TEST(StoreIngest, SameIdInTwoSourcesIsTwoItems) {
+  Store store(":memory:");
+  const auto a = store.ensure_source(source_spec("https://a.example/feed"));
+  const auto b = store.ensure_source(source_spec("https://b.example/feed"));
+  store.ingest(a, feed_of({entry("1", "A one", "2025-12-17T09:00:00Z")}), at("2025-12-17T11:00:00Z"));
+  store.ingest(b, feed_of({entry("1", "B one", "2025-12-17T09:00:00Z")}), at("2025-12-17T11:00:00Z"));
+  EXPECT_EQ(store.newest_entries(10).size(), 2u);
+}
+
+TEST(StoreQueries, NewestEntriesComeNewestFirstWithTheirSource) {
+  Store store(":memory:");
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  store.ingest(source, feed_of({entry("old", "Old", "2025-12-01T09:00:00Z"), entry("new", "New", "2025-12-17T09:00:00Z"),
+                                entry("mid", "Mid", "2025-12-10T09:00:00Z")}),
+               at("2025-12-17T11:00:00Z"));
+  const auto entries = store.newest_entries(2);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].entry.title, "New");
+  EXPECT_EQ(entries[1].entry.title, "Mid");
+  EXPECT_EQ(entries[0].source_config_url, "https://n.example/feed");
+  EXPECT_EQ(entries[0].source_title, "News");
+}
+
+TEST(StorePolls, RecordsFailuresAndResetsOnSuccess) {
+  Store store(":memory:");
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  store.record_poll(source, {at("2025-12-17T11:00:00Z"), false, 503, "http: HTTP 503", {}, {}, {}});
+  store.record_poll(source, {at("2025-12-17T11:05:00Z"), false, 0, "timeout: timed out", {}, {}, {}});
+  auto record = store.source(source);
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->error_count, 2);
+  EXPECT_EQ(record->last_error, "timeout: timed out");
+  EXPECT_FALSE(record->last_success_at);
+  store.record_poll(source, {at("2025-12-17T11:20:00Z"), true, 200, {}, "\"v1\"", "Wed, 17 Dec 2025 11:00:00 GMT", {}});
+  record = store.source(source);
+  EXPECT_EQ(record->error_count, 0);
+  EXPECT_EQ(record->last_error, "");
+  EXPECT_EQ(record->etag, "\"v1\"");
+  EXPECT_EQ(record->last_modified, "Wed, 17 Dec 2025 11:00:00 GMT");
+  ASSERT_TRUE(record->last_success_at);
+}
+
+TEST(StoreSchema, NewDatabaseIsAtTheLatestVersion) {
+  Store store(":memory:");
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
+}
+
+TEST(StoreSchema, RefusesADatabaseFromANewerVersion) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "future.db").string();
+  {
+    Database db(path);
+    db.set_user_version(Store::kSchemaVersion + 7);
+  }
+  try {
+    Store store(path);
+    FAIL() << "opened a database from the future";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("newer than this tributary understands"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(StoreSchema, ReopeningKeepsTheData) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "t.db").string();
+  {
+    Store store(path);
+    const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+    store.ingest(source, feed_of({entry("1", "One", "2025-12-17T09:00:00Z")}), at("2025-12-17T11:00:00Z"));
+  }
+  Store reopened(path);
+  EXPECT_EQ(reopened.newest_entries(10).size(), 1u);
+}
+
+}  // namespace
+}  // namespace tributary::store
