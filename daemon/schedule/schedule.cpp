@@ -68,36 +68,63 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       : executors(std::move(executors_in)),
         store(store_in),
         fetcher(fetcher_in),
-        fetch_config(config.fetch),
         options(options_in),
         on_store_changed(std::move(on_change_in)),
         wake(executors.io),
         random(std::random_device{}()) {
-    const Timestamp now = core::now_utc();
-    const auto stored = store.sources();
+    std::vector<std::int64_t> ids;
+    for (const config::SourceSpec& spec : config.sources) ids.push_back(store.ensure_source(spec));
+    adopt_sources(config, ids, store.sources(), core::now_utc());
+  }
+
+  // Replaces the source list with `config`'s, keeping the state of sources
+  // that stay. `ids` are the store ids of config.sources, in order.
+  void adopt_sources(const config::Config& config, const std::vector<std::int64_t>& ids,
+                     const std::vector<store::SourceRecord>& records, Timestamp now) {
+    fetch_config = config.fetch;
+    std::vector<std::shared_ptr<SourceState>> adopted;
     std::size_t overdue = 0;
-    for (const config::SourceSpec& spec : config.sources) {
-      auto state = std::make_shared<SourceState>();
-      state->id = store.ensure_source(spec);
+    for (std::size_t i = 0; i < config.sources.size(); ++i) {
+      const config::SourceSpec& spec = config.sources[i];
+      std::shared_ptr<SourceState> state;
+      for (const auto& existing : sources)
+        if (existing->id == ids[i]) state = existing;
+      if (!state) {
+        state = std::make_shared<SourceState>();
+        state->id = ids[i];
+        state->next_due = now;
+        for (const store::SourceRecord& record : records) {
+          if (record.id != state->id) continue;
+          state->etag = record.etag;
+          state->last_modified = record.last_modified;
+          state->consecutive_errors = static_cast<int>(record.error_count);
+          if (record.next_poll_at && *record.next_poll_at > now) state->next_due = *record.next_poll_at;
+        }
+        if (state->next_due <= now) ++overdue;
+      }
       state->spec = spec;
       state->policy.interval = spec.interval.value_or(config.schedule.interval);
       state->policy.max_interval = options.max_interval;
-      state->next_due = now;
-      for (const store::SourceRecord& record : stored) {
-        if (record.id != state->id) continue;
-        state->etag = record.etag;
-        state->last_modified = record.last_modified;
-        state->consecutive_errors = static_cast<int>(record.error_count);
-        if (record.next_poll_at && *record.next_poll_at > now) state->next_due = *record.next_poll_at;
-      }
-      if (state->next_due <= now) ++overdue;
-      sources.push_back(std::move(state));
+      // A shorter interval takes effect now, not after the old one.
+      if (state->consecutive_errors == 0 && state->next_due > now + state->policy.interval)
+        state->next_due = now + state->policy.interval;
+      adopted.push_back(std::move(state));
     }
     // Overdue sources start spread over a short window, not all at once.
     const auto spread = std::min<std::int64_t>(options.startup_spread.count(), static_cast<std::int64_t>(overdue / 10));
-    for (auto& state : sources) {
-      if (state->next_due <= now && spread > 0) state->next_due = now + std::chrono::seconds{draw_below(spread + 1)};
+    for (auto& state : adopted) {
+      if (state->next_due <= now && !state->is_polling && spread > 0)
+        state->next_due = now + std::chrono::seconds{draw_below(spread + 1)};
     }
+    sources = std::move(adopted);
+  }
+
+  // Runs on the writer: registers the sources and reads their records.
+  static asio::awaitable<std::pair<std::vector<std::int64_t>, std::vector<store::SourceRecord>>> register_sources(
+      std::shared_ptr<Impl> self, std::vector<config::SourceSpec> specs) {
+    std::vector<std::int64_t> ids;
+    for (const config::SourceSpec& spec : specs) ids.push_back(self->store.ensure_source(spec));
+    co_return std::pair{std::move(ids), self->store.sources()};
   }
 
   std::int64_t draw_below(std::int64_t bound) {
@@ -253,6 +280,14 @@ Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& f
     : impl_(std::make_shared<Impl>(std::move(executors), store, fetcher, config, options, std::move(on_store_changed))) {}
 
 Scheduler::~Scheduler() = default;
+
+asio::awaitable<void> Scheduler::reconfigure(config::Config config) {
+  std::shared_ptr<Impl> self = impl_;
+  auto [ids, records] =
+      co_await asio::co_spawn(self->executors.writer, Impl::register_sources(self, config.sources), asio::use_awaitable);
+  self->adopt_sources(config, ids, records, core::now_utc());
+  self->wake.cancel();
+}
 
 void Scheduler::start() { asio::co_spawn(impl_->executors.io, Impl::run_loop(impl_), asio::detached); }
 

@@ -56,6 +56,10 @@ class Scheduler {
 
   // Starts polling on the I/O executor.
   void start();
+  // Applies a new configuration (reload): added sources are scheduled,
+  // removed ones are no longer polled (a poll in flight finishes), changed
+  // ones take their new name, tags and interval. Call on the I/O executor.
+  boost::asio::awaitable<void> reconfigure(config::Config config);
   // Starts no new polls, and completes when the ones in flight have
   // finished or `deadline` has passed.
   boost::asio::awaitable<void> stop(std::chrono::steady_clock::duration deadline);
