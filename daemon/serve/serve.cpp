@@ -215,6 +215,13 @@ void Server::start() {
   if (ec) throw std::runtime_error("server.listen: \"" + impl_->options.address + "\" is not an IP address");
   const tcp::endpoint endpoint(address, impl_->options.port);
   const std::string where = impl_->options.address + ":" + std::to_string(impl_->options.port);
+  if (impl_->options.inherited_listen_fd >= 0) {
+    impl_->acceptor.assign(endpoint.protocol(), impl_->options.inherited_listen_fd, ec);
+    if (ec) throw std::runtime_error("cannot use the listening socket passed as fd " +
+                                     std::to_string(impl_->options.inherited_listen_fd) + ": " + ec.message());
+    asio::co_spawn(impl_->executor, Impl::accept_loop(impl_), asio::detached);
+    return;
+  }
   impl_->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec && address.is_v6()) impl_->acceptor.set_option(asio::ip::v6_only(true), ec);

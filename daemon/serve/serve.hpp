@@ -21,6 +21,10 @@ struct ServerOptions {
   std::chrono::seconds cache_max_age{60};
   std::size_t max_connections = 2048;
   std::string title = "Tributary";  // for the landing page
+  // A socket that is already bound and listening (systemd socket
+  // activation), used instead of binding `address`:`port`; `address` must
+  // still name its family (an IPv4 or an IPv6 address). -1: none.
+  int inherited_listen_fd = -1;
 };
 
 struct Content {
