@@ -4,9 +4,11 @@
 // keys is written once, in the reading code itself.
 #include "config/config.hpp"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -143,6 +145,69 @@ class TableReader {
     return values;
   }
 
+  std::optional<bool> boolean(std::string_view key) {
+    const toml::node* node = find(key);
+    if (!node) return std::nullopt;
+    if (!node->is_boolean()) return wrong_type(*node, key, "true or false");
+    return node->as_boolean()->get();
+  }
+
+  // A string, or an array of strings, that `check` accepts: it returns why
+  // not, or an empty string. Each mistake is reported where it is written.
+  template <typename Check>
+  std::optional<std::string> checked_string(std::string_view key, Check check) {
+    auto value = string(key);
+    if (!value) return std::nullopt;
+    if (std::string why = check(*value); !why.empty()) {
+      errors_.add(table_.get(key)->source(), qualified(key) + ": " + why);
+      return std::nullopt;
+    }
+    return value;
+  }
+  template <typename Check>
+  std::optional<std::vector<std::string>> checked_string_array(std::string_view key, Check check) {
+    auto values = string_array(key);
+    if (!values) return std::nullopt;
+    bool is_valid = true;
+    const toml::array& array = *table_.get(key)->as_array();
+    for (std::size_t i = 0; i < values->size(); ++i) {
+      if (std::string why = check((*values)[i]); !why.empty()) {
+        errors_.add(array[i].source(), qualified(key) + ": " + why);
+        is_valid = false;
+      }
+    }
+    if (!is_valid) return std::nullopt;
+    return values;
+  }
+
+  // An inline table of strings, `{ "X-Key" = "v" }`, in its written order;
+  // `check(name, value)` says why a pair is refused.
+  template <typename Check>
+  std::optional<std::vector<std::pair<std::string, std::string>>> string_table(std::string_view key, Check check) {
+    const toml::node* node = find(key);
+    if (!node) return std::nullopt;
+    if (!node->is_table()) return wrong_type(*node, key, "a table of strings such as { \"X-Key\" = \"value\" }");
+    std::vector<std::pair<std::string, std::string>> pairs;
+    bool is_valid = true;
+    for (const auto& [name, value] : *node->as_table()) {
+      if (!value.is_string()) {
+        errors_.add(value.source(), "wrong type for " + qualified(key) + "." + std::string(name.str()) +
+                                        ": expected a string, found " + type_name(value));
+        is_valid = false;
+        continue;
+      }
+      if (std::string why = check(name.str(), value.as_string()->get()); !why.empty()) {
+        errors_.add(name.source(), qualified(key) + ": " + why);
+        is_valid = false;
+        continue;
+      }
+      pairs.emplace_back(std::string(name.str()), value.as_string()->get());
+    }
+    if (!is_valid) return std::nullopt;
+    // toml++ keeps tables sorted; the order of headers does not matter.
+    return pairs;
+  }
+
   const toml::table* table(std::string_view key) {
     const toml::node* node = find(key);
     if (!node) return nullptr;
@@ -234,6 +299,69 @@ void read_server(TableReader& reader, ServerConfig& server, ErrorSink& errors, c
   }
 }
 
+// ---- [fetch] and [[source]] request options ----
+
+bool has_control_characters(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f; });
+}
+
+// RFC 9110 §5.1: a field name is a token.
+std::string header_problem(std::string_view name, std::string_view value) {
+  static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  const bool is_token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || kTokenPunctuation.find(c) != std::string_view::npos;
+  });
+  if (!is_token) return "header name " + in_quotes(name) + " is not a valid HTTP field name";
+  // The fetcher sets these itself (framing, connection, compression, validators).
+  static constexpr std::string_view kReserved[] = {
+      "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade",
+      "proxy-authorization", "proxy-connection", "accept-encoding", "if-none-match", "if-modified-since"};
+  for (std::string_view reserved : kReserved)
+    if (core::equals_ignore_case(reserved, name)) return "header " + in_quotes(name) + " is set by Tributary itself";
+  if (has_control_characters(value)) return "the value of header " + in_quotes(name) + " contains control characters";
+  return {};
+}
+
+std::string proxy_problem(std::string_view text) {
+  const auto check = core::check_http_url(text);
+  if (!check.url || !core::starts_with_ignore_case(core::trim(text), "http://"))
+    return "expected an http:// proxy URL such as \"http://proxy.example:3128\" (it tunnels https with CONNECT)";
+  return {};
+}
+
+// An IPv4 or IPv6 address with an optional /prefix.
+std::string network_problem(std::string_view text) {
+  const std::string value(core::trim(text));
+  const std::size_t slash = value.find('/');
+  const std::string address = value.substr(0, slash);
+  unsigned char bytes[16];
+  const bool is_v4 = inet_pton(AF_INET, address.c_str(), bytes) == 1;
+  const bool is_v6 = !is_v4 && inet_pton(AF_INET6, address.c_str(), bytes) == 1;
+  if (!is_v4 && !is_v6) return in_quotes(text) + " is not an IP address or network such as \"10.1.0.0/16\"";
+  if (slash != std::string::npos) {
+    const std::string prefix = value.substr(slash + 1);
+    const bool is_number = !prefix.empty() && prefix.size() <= 3 &&
+                           std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!is_number || std::stoi(prefix) > (is_v4 ? 32 : 128))
+      return "invalid prefix length in " + in_quotes(text);
+  }
+  return {};
+}
+
+// A path in the config relative to the config file's directory.
+std::filesystem::path beside_config(const std::string& config_file, const std::string& path) {
+  const std::filesystem::path value(path);
+  if (value.is_absolute()) return value;
+  return std::filesystem::path(config_file).parent_path() / value;
+}
+
+std::string unreadable_file_problem(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return "cannot read " + in_quotes(path.string()) + ": " + std::error_code(errno, std::generic_category()).message();
+  return {};
+}
+
 void read_source(const toml::table& table, ErrorSink& errors, std::vector<SourceSpec>& sources) {
   TableReader reader(table, "source", errors);
   SourceSpec source;
@@ -252,6 +380,44 @@ void read_source(const toml::table& table, ErrorSink& errors, std::vector<Source
   if (auto name = reader.string("name")) source.name = std::string(core::trim(*name));
   if (auto tags = reader.string_array("tags")) source.tags = std::move(*tags);
   source.interval = reader.duration("interval");
+  if (auto headers = reader.string_table("headers", header_problem)) source.headers = std::move(*headers);
+  if (auto username = reader.checked_string("username", [](const std::string& value) -> std::string {
+        if (value.find(':') != std::string::npos) return "a Basic user name cannot contain ':' (RFC 7617)";
+        return has_control_characters(value) ? "contains control characters" : "";
+      }))
+    source.username = *username;
+  const auto password = reader.string("password");
+  const std::string config_file = errors.location(table.source()).file;
+  const auto password_file = reader.checked_string("password_file", [&config_file](const std::string& value) {
+    return unreadable_file_problem(beside_config(config_file, value));
+  });
+  if (password && table.contains("password_file")) {
+    errors.add(table["password_file"].node()->source(), "source.password and source.password_file are exclusive");
+  } else if (password) {
+    source.password = *password;
+  } else if (password_file) {
+    source.password_file = beside_config(config_file, *password_file);
+    std::ifstream file(source.password_file, std::ios::binary);
+    std::ostringstream content;
+    content << file.rdbuf();
+    source.password = content.str();
+    // The file usually ends with a newline that is not part of the secret.
+    while (!source.password.empty() && (source.password.back() == '\n' || source.password.back() == '\r'))
+      source.password.pop_back();
+    if (source.password.empty())
+      errors.add(table["password_file"].node()->source(),
+                 "source.password_file: " + in_quotes(source.password_file.string()) + " is empty");
+  }
+  if ((password || password_file) && source.username.empty() && !table.contains("username")) {
+    const auto& key = password ? table["password"] : table["password_file"];
+    errors.add(key.node()->source(), "source.password needs source.username (HTTP Basic sends both)");
+  }
+  const bool sets_authorization = std::any_of(source.headers.begin(), source.headers.end(), [](const auto& header) {
+    return core::equals_ignore_case(header.first, "authorization");
+  });
+  if (sets_authorization && table.contains("username"))
+    errors.add(table["username"].node()->source(),
+               "source.username and an Authorization header in source.headers are exclusive");
   reader.reject_unknown_keys();
   if (source.url.empty()) return;
   if (source.name.empty()) source.name = core::url_host(source.url);
@@ -303,10 +469,30 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
   read_section(root, "storage", errors, config.storage, [](TableReader& reader, StorageConfig& storage) {
     if (auto database = reader.string("database")) storage.database = *database;
   });
-  read_section(root, "fetch", errors, config.fetch, [](TableReader& reader, FetchConfig& fetch) {
+  read_section(root, "fetch", errors, config.fetch, [&file_label](TableReader& reader, FetchConfig& fetch) {
     if (auto user_agent = reader.string("user_agent")) fetch.user_agent = *user_agent;
     if (auto timeout = reader.duration("timeout")) fetch.timeout = *timeout;
     if (auto max_body = reader.size("max_body_size")) fetch.max_body_bytes = *max_body;
+    if (auto connect_timeout = reader.duration("connect_timeout")) fetch.connect_timeout = *connect_timeout;
+    if (auto from = reader.checked_string("from", [](const std::string& value) -> std::string {
+          if (has_control_characters(value)) return "contains control characters";
+          return value.find('@') == std::string::npos ? "expected an e-mail address (RFC 9110 §10.1.2)" : "";
+        }))
+      fetch.from = *from;
+    if (auto proxy = reader.checked_string("proxy", proxy_problem)) fetch.proxy = std::string(core::trim(*proxy));
+    if (auto proxy = reader.checked_string("https_proxy", proxy_problem))
+      fetch.https_proxy = std::string(core::trim(*proxy));
+    if (auto no_proxy = reader.string_array("no_proxy")) fetch.no_proxy = std::move(*no_proxy);
+    if (auto cap = reader.integer("max_connections_per_host", 1, 64))
+      fetch.max_connections_per_host = static_cast<std::uint32_t>(*cap);
+    if (auto cap = reader.integer("max_connections", 1, 10000)) fetch.max_connections = static_cast<std::uint32_t>(*cap);
+    if (auto block = reader.boolean("block_private_addresses")) fetch.block_private_addresses = *block;
+    if (auto networks = reader.checked_string_array("allowed_networks", network_problem))
+      fetch.allowed_networks = std::move(*networks);
+    if (auto ca_file = reader.checked_string("ca_file", [&file_label](const std::string& value) {
+          return unreadable_file_problem(beside_config(file_label, value));
+        }))
+      fetch.ca_file = beside_config(file_label, *ca_file).string();
   });
   read_section(root, "schedule", errors, config.schedule, [](TableReader& reader, ScheduleConfig& schedule) {
     if (auto interval = reader.duration("interval")) schedule.interval = *interval;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tributary::config {
@@ -39,6 +40,22 @@ struct FetchConfig {
   std::string user_agent;  // empty: "Tributary/VERSION (+PROJECT_URL)"
   Seconds timeout{30};
   std::uint64_t max_body_bytes = 16 * 1024 * 1024;
+  Seconds connect_timeout{10};  // TCP connect of one attempt (within `timeout`)
+  std::string from;             // From header (an e-mail address); empty: none
+  // Proxies as "http://[user:pass@]host:port": `proxy` for http and https,
+  // `https_proxy` for https only. Empty: the environment's http_proxy,
+  // https_proxy. `no_proxy`: hosts, domains, IPs, CIDRs or "*"; empty: the
+  // environment's no_proxy.
+  std::string proxy;
+  std::string https_proxy;
+  std::vector<std::string> no_proxy;
+  std::uint32_t max_connections_per_host = 2;
+  std::uint32_t max_connections = 64;
+  // Refuse loopback, private, link-local and metadata addresses (after DNS,
+  // on every redirect), except in `allowed_networks` ("10.1.0.0/16").
+  bool block_private_addresses = false;
+  std::vector<std::string> allowed_networks;
+  std::string ca_file;  // PEM bundle trusted besides the system store
 };
 
 struct ScheduleConfig {
@@ -61,6 +78,13 @@ struct SourceSpec {
   std::vector<std::string> tags;
   std::optional<Seconds> interval;  // pinned by the operator
   Location defined_at;
+  // Sent with every request to this source's own origin (not after a
+  // redirect elsewhere). The password comes from `password` or is read from
+  // `password_file` at load; it must never be logged or printed.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string username;
+  std::string password;
+  std::filesystem::path password_file;
 };
 
 struct Config {

@@ -1,7 +1,15 @@
-// fetch: one HTTP(S) GET of a feed, as a coroutine on the caller's executor:
-// TLS with certificate and host name verification, redirects, conditional
-// requests, gzip/deflate, a deadline over the whole exchange and caps on
-// transferred and decoded bytes. Every fetch ends in one FetchResult.
+// fetch: one HTTP(S) GET of a feed, as a coroutine on the Fetcher's
+// executor: kept-alive connections per host (capped per host and overall),
+// IPv6 and IPv4 raced happy-eyeballs style, TLS with certificate and host
+// name verification, proxies (CONNECT for https), redirects, conditional
+// requests, gzip/deflate/br decoded while streaming, one deadline over the
+// whole exchange, caps on transferred and decoded bytes, and an optional
+// refusal of private addresses. Every fetch ends in one FetchResult.
+//
+// Error policy: nothing throws out of fetch(); every failure is a
+// FetchResult with an error class and a message that names the cause and
+// never contains credentials (URLs go through core::redact_url).
+//
 // Beast stays inside fetch.cpp; this header only needs Asio's awaitable.
 #pragma once
 
@@ -10,53 +18,177 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace tributary::config {
+struct FetchConfig;
+struct SourceSpec;
+}  // namespace tributary::config
 
 namespace tributary::fetch {
 
-enum class FetchError { none, invalid_url, dns, connect, tls, timeout, http, too_large, decode, redirect_loop };
+// The class of a failed fetch. `http` is a response with a status that is
+// neither 2xx nor 304 (or a malformed one); `blocked` an address refused by
+// block_private_addresses; `redirect_loop` also covers too many redirects.
+enum class FetchError {
+  none, invalid_url, dns, connect, tls, timeout, http, too_large, decode, redirect_loop, blocked
+};
 std::string_view to_string(FetchError error);
+
+using Header = std::pair<std::string, std::string>;
 
 struct FetchRequest {
   std::string url;
-  std::string etag;           // sent as If-None-Match, byte for byte
-  std::string last_modified;  // sent as If-Modified-Since, byte for byte
-  std::string user_agent;
-  std::chrono::seconds timeout{30};              // DNS + connect + TLS + headers + body
-  std::uint64_t max_body_bytes = 16 * 1024 * 1024;  // transferred and decoded, each
+  // Validators from the previous answer, each sent on its own and byte for
+  // byte: `etag` as If-None-Match, `last_modified` as If-Modified-Since.
+  std::string etag;
+  std::string last_modified;
+  // FetchResult::body_hash of the previous answer: a 2xx with the same
+  // decoded bytes counts as not modified (servers that ignore conditionals).
+  std::string previous_body_hash;
+  std::string user_agent;  // empty: default_user_agent()
+  std::string from;        // the From header (an operator's e-mail); empty: none
+  // Per-source extra headers, and HTTP Basic credentials. Both are sent to
+  // the source's own origin only, never after a redirect to another one.
+  std::vector<Header> headers;
+  std::string username;
+  std::string password;
+  std::chrono::seconds timeout{30};  // DNS + connect + TLS + headers + body, all hops
+  std::chrono::seconds connect_timeout{10};  // TCP connect (and proxy CONNECT) of one hop
+  std::uint64_t max_body_bytes = 16 * 1024 * 1024;  // decoded body
+  std::uint64_t max_transfer_bytes = 0;             // body as transferred; 0: max_body_bytes
+  int max_redirects = 5;
+};
+
+// One redirect that was followed.
+struct RedirectHop {
+  int status = 0;
+  std::string from_url;
+  std::string to_url;
+};
+
+// Milliseconds spent in each step of the last hop (0 when skipped, e.g. DNS
+// and connect on a reused connection).
+struct FetchTiming {
+  std::chrono::milliseconds wait_for_connection{0};  // at the per-host or global cap
+  std::chrono::milliseconds dns{0};
+  std::chrono::milliseconds connect{0};
+  std::chrono::milliseconds tls{0};
+  std::chrono::milliseconds first_byte{0};  // request sent → response headers read
+  std::chrono::milliseconds body{0};
 };
 
 struct FetchResult {
   FetchError error = FetchError::none;
-  std::string message;  // human-readable, when error != none or status is not 2xx/304
-  int status = 0;
-  std::string final_url;  // after redirects
-  bool is_permanent_redirect = false;  // every hop was 301/308
+  // Human-readable: set when error != none (with the status and a short body
+  // excerpt for HTTP errors). Never contains credentials.
+  std::string message;
+  int status = 0;         // of the last response; 0 when there was none
+  std::string reason;     // its reason phrase
+  std::string final_url;  // after redirects (as requested: may hold credentials, redact before logging)
+  bool is_permanent_redirect = false;  // at least one hop, and every hop was 301/308
+  std::vector<RedirectHop> redirects;
   std::string body;  // decoded
-  std::string content_type;
+  std::string body_hash;  // SHA-256 (hex) of `body` when the status is 2xx
+  bool is_unchanged_body = false;  // 2xx whose body_hash equals FetchRequest::previous_body_hash
+  std::string body_excerpt;  // of an error response: plain text, at most ~200 bytes
+
+  // The headers that matter, from the last response.
+  std::string content_type;  // its charset goes to the parser
+  std::string content_encoding;
   std::string etag;
   std::string last_modified;
-  std::uint64_t bytes_transferred = 0;
-  std::chrono::milliseconds elapsed{0};
+  std::string cache_control;
+  std::string expires;
+  std::string retry_after;  // raw
+  std::string date;
+  // 429 and 503 with Retry-After (delta-seconds or HTTP-date): no request
+  // before this time.
+  std::optional<core::Timestamp> retry_at;
+  // From Cache-Control max-age (minus Age), else Expires minus Date: how
+  // long the response stays fresh. A hint for the scheduler, never negative.
+  std::optional<std::chrono::seconds> freshness;
 
-  bool is_not_modified() const { return error == FetchError::none && status == 304; }
-  bool is_success() const { return error == FetchError::none && status >= 200 && status < 300; }
+  std::uint64_t bytes_transferred = 0;  // bytes received, headers and bodies of all hops
+  std::chrono::milliseconds elapsed{0};
+  FetchTiming timing;
+  bool is_connection_reused = false;  // the last hop used a kept-alive connection
+  std::string peer_address;           // "IP:port" of the last hop (the proxy's when proxied)
+  bool is_proxied = false;
+
+  // Nothing new: a 304, or a 2xx with the body of the previous answer.
+  bool is_not_modified() const { return error == FetchError::none && (status == 304 || is_unchanged_body); }
+  // A new body to parse.
+  bool is_success() const {
+    return error == FetchError::none && status >= 200 && status < 300 && !is_unchanged_body;
+  }
+  bool is_gone() const { return status == 410; }
+  bool is_rate_limited() const { return status == 429 || status == 503; }
 };
 
 struct FetcherOptions {
-  std::string extra_ca_file;  // a CA bundle trusted besides the system store (tests)
+  std::string extra_ca_file;  // a PEM bundle trusted besides the system store (tests, private CAs)
+  bool use_system_ca_store = true;
+  // Proxies as URLs ("http://[user:pass@]host:port"). Empty: taken from the
+  // environment (http_proxy, https_proxy, no_proxy and their upper-case
+  // forms) when use_environment_proxies. no_proxy entries: host names
+  // (suffix match), IP addresses, CIDR networks, or "*" for everything.
+  std::string http_proxy;
+  std::string https_proxy;
+  std::vector<std::string> no_proxy;
+  bool use_environment_proxies = true;
+  std::size_t max_connections_per_host = 2;  // open (busy or idle) connections to one host
+  std::size_t max_connections = 64;          // open connections overall
+  std::chrono::seconds idle_timeout{30};     // a kept-alive connection unused this long is closed
+  std::size_t max_idle_per_host = 2;
+  // Refuse loopback, private, link-local, unique-local, CGNAT and metadata
+  // addresses after DNS resolution, on every hop; except these networks
+  // ("10.1.0.0/16", "192.0.2.7").
+  bool block_private_addresses = false;
+  std::vector<std::string> allowed_networks;
+  // Host name → addresses used instead of DNS (like curl --resolve), for
+  // tests and for `tributary fetch --resolve`.
+  std::map<std::string, std::vector<std::string>> resolve_overrides;
+};
+
+// What the scheduler and `tributary fetch` derive from the configuration.
+FetcherOptions fetcher_options(const config::FetchConfig& config);
+// A request for `source`: URL, identity, headers, credentials and limits.
+// Validators and the previous body hash are the caller's to fill in.
+FetchRequest request_for(const config::FetchConfig& config, const config::SourceSpec& source);
+
+// Counters, for tests and status output.
+struct FetcherStats {
+  std::uint64_t connections_opened = 0;
+  std::uint64_t connections_reused = 0;
+  std::size_t open_connections = 0;
+  std::size_t idle_connections = 0;
 };
 
 class Fetcher {
  public:
-  Fetcher(boost::asio::any_io_executor executor, const FetcherOptions& options = {});
+  // Throws std::runtime_error when the CA file cannot be loaded.
+  explicit Fetcher(boost::asio::any_io_executor executor, const FetcherOptions& options = {});
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;
   Fetcher& operator=(const Fetcher&) = delete;
 
+  // Call from coroutines running on the executor given to the constructor
+  // (one thread): the pool is not guarded otherwise. The Fetcher must
+  // outlive every fetch in flight.
   boost::asio::awaitable<FetchResult> fetch(FetchRequest request);
+
+  // Closes every idle connection (e.g. before the event loop stops).
+  void close_idle_connections();
+  FetcherStats stats() const;
 
  private:
   struct Impl;
