@@ -13,6 +13,7 @@
 
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "parse/html_entities.hpp"
 
 namespace tributary::normalize {
 namespace {
@@ -155,7 +156,11 @@ class Sanitizer {
   }
 
   void write_element(const xmlNode* node, std::size_t depth) {
-    const std::string tag = core::to_lower_ascii(view(node->name));
+    // Atom xhtml content may arrive with a prefix ("<xhtml:p>").
+    std::string_view element_name = view(node->name);
+    if (const auto colon = element_name.rfind(':'); colon != std::string_view::npos)
+      element_name.remove_prefix(colon + 1);
+    const std::string tag = core::to_lower_ascii(element_name);
     if (is_dropped_with_content(tag)) return;
     if (!is_allowed_tag(tag)) {
       write_children(node, depth);  // unknown wrapper (font, body, …): keep its text
@@ -165,7 +170,7 @@ class Sanitizer {
     out_ += tag;
     for (const xmlAttr* attribute = node->properties; attribute; attribute = attribute->next) {
       const std::string name = core::to_lower_ascii(view(attribute->name));
-      if (!is_allowed_attribute(tag, name)) continue;
+      if (attribute->ns || !is_allowed_attribute(tag, name)) continue;
       const XmlCharPtr value(xmlNodeListGetString(node->doc, attribute->children, 1));
       std::string text(view(value.get()));
       if (is_url_attribute(name)) {
@@ -202,14 +207,10 @@ const xmlNode* find_body(const xmlNode* node) {
   return nullptr;
 }
 
-std::optional<std::string> lookup_named_entity(std::string_view name) {
-  if (name == "apos") return "'";
-  const std::string key(name);
-  const htmlEntityDesc* entity = htmlEntityLookup(reinterpret_cast<const xmlChar*>(key.c_str()));
+std::optional<std::string_view> lookup_named_entity(std::string_view name) {
+  const parse::HtmlEntity* entity = parse::find_html_entity(name);
   if (!entity) return std::nullopt;
-  std::string out;
-  core::append_utf8(out, static_cast<char32_t>(entity->value));
-  return out;
+  return entity->value;
 }
 
 // True when `text` holds a character reference that decode_entities would

@@ -128,6 +128,9 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   entry.updated = plausible_date(item.updated, context.now);
   entry.lang = core::trim(item.lang.empty() ? feed.lang : item.lang);
   entry.is_republished = item.source.has_value();
+  entry.image_url = resolve(base, item.image);
+  if (!entry.image_url.empty() && !is_http_url(entry.image_url)) entry.image_url.clear();
+  entry.duration = parse_duration_text(item.duration);
 
   const std::string text = html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html);
   entry.fingerprint = story_fingerprint(entry.title, text);
@@ -141,6 +144,8 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
     const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
     entry.identity_key = "hash:" + core::sha256_hex(entry.title + '\n' + date + '\n' + text).substr(0, 32);
   }
+  // A link-only item (link blogs do this) still needs a title to show.
+  if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty()) entry.title = entry.url;
   return entry;
 }
 
@@ -167,6 +172,41 @@ Author split_author(std::string_view raw) {
   return {text, {}};
 }
 
+std::optional<std::chrono::seconds> syndication_interval(std::string_view period, std::optional<int> frequency) {
+  const std::string name = core::to_lower_ascii(core::trim(period));
+  if (name.empty() && !frequency) return std::nullopt;
+  std::int64_t seconds = 0;
+  if (name.empty() || name == "daily") seconds = 86400;
+  else if (name == "hourly") seconds = 3600;
+  else if (name == "weekly") seconds = 7 * 86400;
+  else if (name == "monthly") seconds = 30 * 86400;
+  else if (name == "yearly") seconds = 365 * 86400;
+  else return std::nullopt;
+  const int times = frequency.value_or(1);
+  if (times <= 0) return std::nullopt;
+  return std::chrono::seconds{std::max<std::int64_t>(1, seconds / times)};
+}
+
+std::optional<std::chrono::seconds> parse_duration_text(std::string_view text) {
+  text = core::trim(text);
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  std::int64_t total = 0;
+  int fields = 0;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t colon = std::min(text.find(':', pos), text.size());
+    const std::string_view field = text.substr(pos, colon - pos);
+    std::int64_t value = 0;
+    if (field.empty() || std::from_chars(field.data(), field.data() + field.size(), value).ptr != field.data() + field.size())
+      return std::nullopt;
+    if (fields > 0 && value >= 60) return std::nullopt;  // "1:75" is no duration
+    total = total * 60 + value;
+    if (++fields > 3) return std::nullopt;
+    pos = colon + 1;
+  }
+  return std::chrono::seconds{total};
+}
+
 NormalizedFeed normalize_feed(const parse::ParsedFeed& parsed, const NormalizeContext& context) {
   NormalizedFeed result;
   FeedMeta& feed = result.feed;
@@ -175,6 +215,12 @@ NormalizedFeed normalize_feed(const parse::ParsedFeed& parsed, const NormalizeCo
   feed.id = core::sanitize_utf8(core::trim(parsed.feed.id));
   feed.lang = core::trim(parsed.feed.lang);
   feed.updated = plausible_date(parsed.feed.updated, context.now);
+  feed.subtitle = plain_text_of(parsed.feed.subtitle);
+  if (parsed.feed.ttl) feed.ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed.feed.ttl);
+  feed.update_interval = syndication_interval(parsed.feed.update_period, parsed.feed.update_frequency);
+  feed.update_base = parse_feed_date(parsed.feed.update_base);
+  feed.skip_hours = parsed.feed.skip_hours;
+  feed.skip_days = parsed.feed.skip_days;
 
   // Base for relative URLs: xml:base, then the feed's own (self) URL, then
   // the document URL, then the site link as a last resort.
@@ -188,6 +234,8 @@ NormalizedFeed normalize_feed(const parse::ParsedFeed& parsed, const NormalizeCo
   feed.site_url = resolve(feed_base, parsed.feed.link);
   if (feed_base.empty()) feed_base = feed.site_url;
   if (!feed.site_url.empty() && !is_http_url(feed.site_url)) feed.site_url.clear();
+  feed.image_url = resolve(feed_base, parsed.feed.image);
+  if (!feed.image_url.empty() && !is_http_url(feed.image_url)) feed.image_url.clear();
 
   result.entries.reserve(parsed.items.size());
   for (const parse::RawItem& item : parsed.items) {

@@ -4,6 +4,7 @@
 // come in through NormalizeContext.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,6 +41,8 @@ struct Entry {
   std::size_t word_count = 0;  // of title and text, for dedup guards
   std::string lang;
   bool is_republished = false;  // carries atom:source: a copy of another feed's entry
+  std::string image_url;        // absolute: media:thumbnail, itunes:image, JSON image
+  std::optional<std::chrono::seconds> duration;  // itunes:duration
 };
 
 struct FeedMeta {
@@ -49,6 +52,16 @@ struct FeedMeta {
   std::string id;
   std::string lang;
   std::optional<core::Timestamp> updated;
+  std::string subtitle;   // plain text
+  std::string image_url;  // absolute
+
+  // The feed's own word on polling, for the scheduler; each is absent when
+  // the feed does not say (or says something unreadable).
+  std::optional<std::chrono::seconds> ttl;              // RSS <ttl> (minutes in the feed)
+  std::optional<std::chrono::seconds> update_interval;  // sy:updatePeriod / sy:updateFrequency
+  std::optional<core::Timestamp> update_base;           // sy:updateBase
+  std::vector<int> skip_hours;                          // 0–23, GMT
+  std::vector<int> skip_days;                           // 0 = Sunday … 6 = Saturday
 };
 
 struct NormalizedFeed {
@@ -70,5 +83,13 @@ struct Author {
   std::string email;
 };
 Author split_author(std::string_view text);
+
+// sy:updatePeriod ("hourly", "daily", "weekly", "monthly", "yearly"; daily
+// when empty) divided by sy:updateFrequency (1 when absent): the interval
+// the feed says it changes at. nullopt when both are absent or unreadable.
+std::optional<std::chrono::seconds> syndication_interval(std::string_view period, std::optional<int> frequency);
+
+// itunes:duration: "3723", "62:03", "1:02:03" → seconds; nullopt otherwise.
+std::optional<std::chrono::seconds> parse_duration_text(std::string_view text);
 
 }  // namespace tributary::normalize

@@ -53,6 +53,8 @@ RawItem read_item(const json::object& object) {
   item.updated = string_field(object, "date_modified");
   item.authors = authors_of(object);
   item.lang = string_field(object, "language");
+  item.image = string_field(object, "image");
+  if (item.image.empty()) item.image = string_field(object, "banner_image");
   if (const json::value* tags = object.if_contains("tags"); tags && tags->is_array()) {
     for (const json::value& tag : tags->as_array())
       if (const json::string* text = tag.if_string()) item.categories.emplace_back(*text);
@@ -93,11 +95,14 @@ ParseOutcome parse_json_feed(std::string_view bytes, const ParseOptions& options
   feed.feed.self_link = string_field(*root, "feed_url");
   feed.feed.authors = authors_of(*root);
   feed.feed.lang = string_field(*root, "language");
+  feed.feed.image = string_field(*root, "icon");
+  if (feed.feed.image.empty()) feed.feed.image = string_field(*root, "favicon");
   if (const json::value* items = root->if_contains("items"); items && items->is_array()) {
     for (const json::value& value : items->as_array()) {
       if (!value.is_object()) continue;
       if (feed.items.size() >= options.limits.max_items)
-        return {std::nullopt, "too many items: the document has more than " + std::to_string(options.limits.max_items)};
+        return {std::nullopt, "too many items: the document has more than " + std::to_string(options.limits.max_items) +
+                                  " (the limit)"};
       feed.items.push_back(read_item(value.as_object()));
     }
   }

@@ -1,10 +1,13 @@
-// The parser's front door: size limits, then JSON or XML by the first
-// significant byte — the document decides, never the Content-Type.
+// The parser's front door: the size limit, decoding to UTF-8, then JSON or
+// XML by the first significant character — the document decides, never the
+// Content-Type. XML is repaired (entities, bare "&") before libxml2 reads it.
 #include "parse/parse.hpp"
 
 #include "core/text.hpp"
+#include "parse/encoding.hpp"
 #include "parse/json_feed.hpp"
 #include "parse/xml_feed.hpp"
+#include "parse/xml_repair.hpp"
 
 namespace tributary::parse {
 
@@ -30,12 +33,26 @@ ParseOutcome parse_feed(std::string_view bytes, const ParseOptions& options) {
     return {std::nullopt, "document too large: " + std::to_string(bytes.size()) + " bytes (limit " +
                               std::to_string(options.limits.max_document_bytes) + ")"};
   }
-  std::string_view significant = bytes;
-  if (significant.starts_with("\xEF\xBB\xBF")) significant.remove_prefix(3);
-  significant = core::trim(significant);
+  DecodedDocument decoded = decode_document(bytes, options.charset);
+  const std::string_view significant = core::trim(decoded.text);
   if (significant.empty()) return {std::nullopt, "not a feed: the document is empty"};
-  if (significant.front() == '{') return parse_json_feed(significant, options);
-  return parse_xml_feed(bytes, options);
+  ParseOutcome outcome;
+  std::string repair = std::move(decoded.repair);
+  if (significant.front() == '{') {
+    outcome = parse_json_feed(significant, options);
+  } else {
+    MarkupRepair repaired = repair_markup(decoded.text);
+    if (repaired.is_changed && repair.empty()) repair = std::move(repaired.reason);
+    outcome = parse_xml_feed(repaired.is_changed ? repaired.text : decoded.text, options);
+  }
+  if (outcome.feed) {
+    outcome.feed->encoding = decoded.encoding;
+    if (!repair.empty() && !outcome.feed->is_recovered) {
+      outcome.feed->is_recovered = true;
+      outcome.feed->recovery_reason = std::move(repair);
+    }
+  }
+  return outcome;
 }
 
 }  // namespace tributary::parse

@@ -4,6 +4,7 @@
 // with network access and external entities disabled.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -63,11 +64,14 @@ struct RawItem {
   std::vector<Link> links;
   std::string published;  // raw date text
   std::string updated;
-  std::vector<Person> authors;
+  std::vector<Person> authors;  // author, dc:creator, itunes:author, JSON authors
+  std::vector<Person> contributors;
   Text summary;
   Text content;
   std::vector<std::string> categories;
-  std::vector<Enclosure> enclosures;
+  std::vector<Enclosure> enclosures;  // enclosure, media:content, atom:link rel="enclosure", attachments
+  std::string image;     // media:thumbnail, itunes:image, JSON image (URL as written)
+  std::string duration;  // itunes:duration as written ("1:02:03", "3723")
   std::string base;  // xml:base in effect for the item, if any
   std::string lang;  // xml:lang in effect for the item, if any
   std::optional<SourceFeed> source;
@@ -81,22 +85,34 @@ struct FeedInfo {
   std::string id;
   std::string updated;
   std::vector<Person> authors;
+  std::string image;  // RSS <image><url>, itunes:image, atom:logo, JSON icon
   std::string base;
   std::string lang;
+
+  // What the feed says about how often to poll it (for the scheduler).
+  std::optional<std::chrono::minutes> ttl;  // RSS 2.0 <ttl>
+  std::string update_period;                // sy:updatePeriod as written ("hourly", "daily", …)
+  std::optional<int> update_frequency;      // sy:updateFrequency (times per period)
+  std::string update_base;                  // sy:updateBase, a date as written
+  std::vector<int> skip_hours;              // <skipHours>: 0–23 (GMT), sorted, unique
+  std::vector<int> skip_days;               // <skipDays>: 0 = Sunday … 6 = Saturday, sorted, unique
 };
 
 struct ParsedFeed {
   FeedFormat format = FeedFormat::rss20;
   bool is_recovered = false;    // the document was broken and repaired
   std::string recovery_reason;  // the first problem found, when recovered
+  std::string encoding;         // what the bytes were decoded from ("utf-8", "windows-1252", …)
   FeedInfo feed;
   std::vector<RawItem> items;
 };
 
+// Each limit, when exceeded, makes parse_feed fail with a one-line error
+// that names it; none of them makes it slow or large first.
 struct ParseLimits {
   std::size_t max_document_bytes = 32 * 1024 * 1024;
   std::size_t max_items = 20000;
-  std::size_t max_depth = 256;
+  std::size_t max_depth = 256;  // element nesting (libxml2's own cap is 256 as well)
 };
 
 struct ParseOptions {
@@ -110,6 +126,8 @@ struct ParseOutcome {
   std::string error;  // one line, when nothing could be read
 };
 
+// Never throws for any input; `feed` is set when a feed could be read, else
+// `error` says why not ("not a feed: …", "document too large: …").
 ParseOutcome parse_feed(std::string_view bytes, const ParseOptions& options = {});
 
 }  // namespace tributary::parse

@@ -1,15 +1,24 @@
 // RSS and Atom documents → ParsedFeed. libxml2 builds a tree in recovery
 // mode (never with NOENT, DTDLOAD or HUGE, and with an external entity loader
 // that refuses everything); this file walks the tree by namespace and local
-// name, one reader per format family.
+// name, one reader per format family. Two SAX hooks watch the parse: one
+// stops it as soon as a depth or item limit is passed, the other notes which
+// items were closed, so that the item a truncated document was cut off in is
+// dropped rather than stored half.
 #include "parse/xml_feed.hpp"
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include <algorithm>
+#include <charconv>
+#include <limits>
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 
 #include "core/text.hpp"
 #include "parse/xml_names.hpp"
@@ -51,19 +60,110 @@ void initialize_libxml2_once() {
   });
 }
 
-struct ErrorCollector {
+bool is_item_name(const xmlChar* name) {
+  const auto text = name ? std::string_view(reinterpret_cast<const char*>(name)) : std::string_view();
+  return text == "item" || text == "entry";
+}
+
+// What the SAX hooks see while libxml2 builds the tree (reached through the
+// parser context's _private pointer; one per parse, one thread).
+struct ParseWatch {
+  std::size_t max_depth = 0;
+  std::size_t max_items = 0;
+  std::size_t item_count = 0;
+  bool is_too_deep = false;
+  bool has_too_many_items = false;
+  bool is_truncated = false;
+  bool is_entity_bomb = false;  // libxml2 stopped an entity expansion (billion laughs)
   std::string first_error;
-  int count = 0;
+  int error_count = 0;
+  std::unordered_set<const xmlNode*> closed_items;
 };
 
-void collect_error(void* user_data, xmlErrorPtr error) {
+ParseWatch* watch_of(void* user_data) {
   auto* context = static_cast<xmlParserCtxt*>(user_data);
-  auto* collector = static_cast<ErrorCollector*>(context->_private);
-  if (!collector || !error || error->level < XML_ERR_ERROR) return;
-  if (collector->count++ == 0) {
-    std::string message = core::collapse_whitespace(error->message ? error->message : "malformed XML");
-    collector->first_error = "line " + std::to_string(error->line) + ": " + message;
+  return context ? static_cast<ParseWatch*>(context->_private) : nullptr;
+}
+
+void collect_error(void* user_data, xmlErrorPtr error) {
+  ParseWatch* watch = watch_of(user_data);
+  if (!watch || !error || error->level < XML_ERR_ERROR) return;
+  const std::string_view message = error->message ? std::string_view(error->message) : std::string_view();
+  if (message.starts_with("Excessive depth")) watch->is_too_deep = true;
+  if (message.find("entity reference loop") != std::string_view::npos ||
+      message.find("amplification") != std::string_view::npos || error->code == XML_ERR_ENTITY_LOOP)
+    watch->is_entity_bomb = true;
+  if (error->code == XML_ERR_TAG_NOT_FINISHED || error->code == XML_ERR_DOCUMENT_END ||
+      message.find("Premature end of data") != std::string_view::npos || message.find("EndTag: '</' not found") != std::string_view::npos)
+    watch->is_truncated = true;
+  if (watch->error_count++ == 0) {
+    std::string text = core::collapse_whitespace(message.empty() ? std::string_view("malformed XML") : message);
+    watch->first_error = "line " + std::to_string(error->line) + ": " + text;
   }
+}
+
+void watch_start_element(void* user_data, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri,
+                         int namespace_count, const xmlChar** namespaces, int attribute_count, int defaulted_count,
+                         const xmlChar** attributes) {
+  auto* context = static_cast<xmlParserCtxt*>(user_data);
+  ParseWatch* watch = watch_of(user_data);
+  if (watch && static_cast<std::size_t>(context->nameNr) + 1 > watch->max_depth) {
+    watch->is_too_deep = true;
+    xmlStopParser(context);
+    return;
+  }
+  if (watch && is_item_name(localname) && ++watch->item_count > watch->max_items) {
+    watch->has_too_many_items = true;
+    xmlStopParser(context);
+    return;
+  }
+  xmlSAX2StartElementNs(user_data, localname, prefix, uri, namespace_count, namespaces, attribute_count,
+                        defaulted_count, attributes);
+}
+
+void watch_end_element(void* user_data, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
+  auto* context = static_cast<xmlParserCtxt*>(user_data);
+  ParseWatch* watch = watch_of(user_data);
+  if (watch && context->node && is_item_name(localname)) watch->closed_items.insert(context->node);
+  xmlSAX2EndElementNs(user_data, localname, prefix, uri);
+}
+
+// RFC 4648 base64, for Atom 0.3's mode="base64"; whitespace is skipped and
+// decoding stops at the first character that is not base64.
+std::string decode_base64(std::string_view text) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    int value = -1;
+    if (c >= 'A' && c <= 'Z') value = c - 'A';
+    else if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') value = c - '0' + 52;
+    else if (c == '+' || c == '-') value = 62;
+    else if (c == '/' || c == '_') value = 63;
+    else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    else break;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  return core::sanitize_utf8(out);
+}
+
+std::optional<int> small_number(std::string_view text) {
+  text = core::trim(text);
+  int value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+void sort_unique(std::vector<int>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
 bool is_element(const xmlNode* node) { return node && node->type == XML_ELEMENT_NODE; }
@@ -94,8 +194,10 @@ std::string xml_attribute(const xmlNode* node, const char* name) {
 // make us build gigabytes of text (billion laughs).
 class XmlFeedReader {
  public:
-  XmlFeedReader(const ParseOptions& options, std::size_t text_budget)
-      : options_(options), text_budget_(text_budget) {}
+  XmlFeedReader(const ParseOptions& options, std::size_t text_budget, const ParseWatch& watch, bool is_well_formed)
+      : options_(options), text_budget_(text_budget), watch_(watch), is_well_formed_(is_well_formed) {}
+
+  bool dropped_incomplete_item() const { return dropped_incomplete_item_; }
 
   ParseOutcome read(xmlDoc* doc) {
     xmlNode* root = xmlDocGetRootElement(doc);
@@ -123,10 +225,11 @@ class XmlFeedReader {
       return fail("not a feed: unexpected root element <" + std::string(name) + ">");
     }
     if (too_many_items_) {
-      return fail("too many items: the document has more than " + std::to_string(options_.limits.max_items));
+      return fail("too many items: the document has more than " + std::to_string(options_.limits.max_items) +
+                  " (the limit)");
     }
     if (too_deep_) {
-      return fail("document nesting deeper than " + std::to_string(options_.limits.max_depth) + " levels");
+      return fail("document nesting deeper than " + std::to_string(options_.limits.max_depth) + " levels (the limit)");
     }
     if (text_budget_exhausted_) {
       feed.is_recovered = true;
@@ -156,6 +259,13 @@ class XmlFeedReader {
       return;
     }
     for (const xmlNode* child = node->children; child; child = child->next) {
+      // Every node costs a little, so that entities expanding to empty
+      // elements (no text to count) cannot make the walk exponential.
+      if (text_budget_ < kNodeCost) {
+        text_budget_exhausted_ = true;
+        return;
+      }
+      text_budget_ -= kNodeCost;
       switch (child->type) {
         case XML_TEXT_NODE:
         case XML_CDATA_SECTION_NODE: {
@@ -190,6 +300,19 @@ class XmlFeedReader {
 
   // Serializes the children of an element as markup (Atom xhtml content).
   std::string inner_markup(const xmlNode* node) {
+    if (has_entity_reference(node, 0)) {
+      // Serializing would expand entity references without our budget;
+      // xhtml content that uses DTD entities is read as its text instead.
+      std::string plain;
+      append_text(node, plain, 0);
+      std::string escaped;
+      for (char c : plain) {
+        if (c == '<') escaped += "&lt;";
+        else if (c == '&') escaped += "&amp;";
+        else escaped.push_back(c);
+      }
+      return escaped;
+    }
     BufferPtr buffer(xmlBufferCreate());
     for (xmlNode* child = node->children; child; child = child->next) {
       xmlNodeDump(buffer.get(), node->doc, child, 0, 0);
@@ -201,6 +324,15 @@ class XmlFeedReader {
     std::string out(view(xmlBufferContent(buffer.get())));
     text_budget_ -= std::min(text_budget_, out.size());
     return out;
+  }
+
+  bool has_entity_reference(const xmlNode* node, std::size_t depth) const {
+    if (depth > options_.limits.max_depth) return false;
+    for (const xmlNode* child = node->children; child; child = child->next) {
+      if (child->type == XML_ENTITY_REF_NODE) return true;
+      if (child->type == XML_ELEMENT_NODE && has_entity_reference(child, depth + 1)) return true;
+    }
+    return false;
   }
 
   // The effective xml:base of a node, when some ancestor-or-self sets one.
@@ -229,6 +361,10 @@ class XmlFeedReader {
            uri == ns::kRss20Harvard;
   }
 
+  static bool is_media(const xmlNode* node, std::string_view name) {
+    return is(node, ns::kMedia, name) || is(node, ns::kMediaAlt, name);
+  }
+
   void read_rss(xmlNode* root, ParsedFeed& feed) {
     bool has_channel = false;
     for (xmlNode* child = root->children; child; child = child->next) {
@@ -237,7 +373,7 @@ class XmlFeedReader {
         read_rss_channel(child, feed);
       } else if (is_rss_core(child, "item")) {
         // Items outside <channel>: a common mistake; keep them.
-        add_item(feed, read_rss_item(child));
+        add_item(feed, child, read_rss_item(child));
       }
     }
     if (feed.feed.base.empty()) feed.feed.base = base_of(root);
@@ -251,32 +387,91 @@ class XmlFeedReader {
     }
     for (xmlNode* child = root->children; child; child = child->next) {
       if (is_rss_core(child, "channel")) read_rss_channel(child, feed);
-      else if (is_rss_core(child, "item")) add_item(feed, read_rss_item(child));
+      else if (is_rss_core(child, "item")) add_item(feed, child, read_rss_item(child));
+      else if (is_rss_core(child, "image") && feed.feed.image.empty()) feed.feed.image = rss_image_url(child);
     }
+  }
+
+  std::string rss_image_url(xmlNode* image) {
+    for (xmlNode* child = image->children; child; child = child->next)
+      if (is_rss_core(child, "url")) return text(child);
+    return attribute(image, "resource");  // RSS 1.0 channel <image rdf:resource>
+  }
+
+  // <skipHours><hour>…</hour></skipHours>: 0–23; some feeds write 1–24
+  // (RSS 0.91 did), where 24 is midnight.
+  void read_skip_hours(xmlNode* node, FeedInfo& info) {
+    for (xmlNode* child = node->children; child; child = child->next) {
+      if (!is_rss_core(child, "hour")) continue;
+      const auto hour = small_number(text(child));
+      if (hour && *hour >= 0 && *hour <= 24) info.skip_hours.push_back(*hour % 24);
+    }
+    sort_unique(info.skip_hours);
+  }
+
+  void read_skip_days(xmlNode* node, FeedInfo& info) {
+    static constexpr std::string_view kDays[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+                                                 "saturday"};
+    for (xmlNode* child = node->children; child; child = child->next) {
+      if (!is_rss_core(child, "day")) continue;
+      const std::string day = core::to_lower_ascii(text(child));
+      for (int i = 0; i < 7; ++i) {
+        const std::string_view name = kDays[i];
+        if (day == name || (day.size() >= 3 && name.starts_with(day))) info.skip_days.push_back(i);
+      }
+    }
+    sort_unique(info.skip_days);
   }
 
   void read_rss_channel(xmlNode* channel, ParsedFeed& feed) {
     FeedInfo& info = feed.feed;
     info.base = base_of(channel);
     info.lang = lang_of(channel);
+    std::vector<Person> fallback_authors;
     for (xmlNode* child = channel->children; child; child = child->next) {
       if (!is_element(child)) continue;
-      if (is_rss_core(child, "title")) info.title = {text(child), TextType::text, {}};
+      if (is_rss_core(child, "title")) info.title = {text(child), TextType::html, {}};
       else if (is_rss_core(child, "link") && info.link.empty()) info.link = text(child);
       else if (is_rss_core(child, "description")) info.subtitle = {text(child), TextType::html, {}};
       else if (is_rss_core(child, "language") && info.lang.empty()) info.lang = text(child);
+      else if (is(child, ns::kDc, "language") && info.lang.empty()) info.lang = text(child);
       else if (is_rss_core(child, "lastBuildDate")) info.updated = text(child);
       else if (is_rss_core(child, "pubDate") && info.updated.empty()) info.updated = text(child);
-      else if (is(child, ns::kDc, "date") && info.updated.empty()) info.updated = text(child);
-      else if (is_rss_core(child, "managingEditor")) info.authors.push_back({text(child), {}, {}});
+      else if ((is(child, ns::kDc, "date") || is(child, ns::kAtom10, "updated")) && info.updated.empty())
+        info.updated = text(child);
+      else if (is_rss_core(child, "managingEditor") || is(child, ns::kDc, "creator") || is(child, ns::kItunes, "author"))
+        add_person(info.authors, text(child));
+      else if (is_rss_core(child, "webMaster") || is(child, ns::kDc, "publisher")) add_person(fallback_authors, text(child));
+      else if (is_rss_core(child, "image") && info.image.empty()) info.image = rss_image_url(child);
+      else if (is(child, ns::kItunes, "image") && info.image.empty()) info.image = attribute(child, "href");
+      else if (is_rss_core(child, "ttl")) {
+        const auto minutes = small_number(text(child));
+        if (minutes && *minutes > 0) info.ttl = std::chrono::minutes{*minutes};
+      } else if (is(child, ns::kSyndication, "updatePeriod")) info.update_period = core::to_lower_ascii(text(child));
+      else if (is(child, ns::kSyndication, "updateFrequency")) {
+        const auto frequency = small_number(text(child));
+        if (frequency && *frequency > 0) info.update_frequency = frequency;
+      } else if (is(child, ns::kSyndication, "updateBase")) info.update_base = text(child);
+      else if (is_rss_core(child, "skipHours")) read_skip_hours(child, info);
+      else if (is_rss_core(child, "skipDays")) read_skip_days(child, info);
       else if (is(child, ns::kAtom10, "link")) {
-        const std::string rel = attribute(child, "rel");
+        const std::string rel(core::trim(attribute(child, "rel")));
         if (rel == "self") info.self_link = attribute(child, "href");
         else if ((rel.empty() || rel == "alternate") && info.link.empty()) info.link = attribute(child, "href");
+      } else if (is(child, ns::kAtom10, "id") && info.id.empty()) {
+        info.id = text(child);
       } else if (is_rss_core(child, "item")) {
-        add_item(feed, read_rss_item(child));
+        add_item(feed, child, read_rss_item(child));
       }
     }
+    if (info.authors.empty()) info.authors = std::move(fallback_authors);
+  }
+
+  void add_person(std::vector<Person>& people, std::string name) {
+    if (name.empty()) return;
+    for (const Person& existing : people)
+      if (existing.name == name) return;
+    people.push_back({std::move(name), {}, {}});
   }
 
   RawItem read_rss_item(xmlNode* node) {
@@ -285,47 +480,71 @@ class XmlFeedReader {
     item.lang = lang_of(node);
     item.id = attribute(node, "about");  // RSS 1.0 rdf:about; a guid overrides it
     std::string description;
-    std::string itunes_summary;
+    std::string alternative_summary;  // itunes:summary, media:description
+    bool has_guid = false;
     for (xmlNode* child = node->children; child; child = child->next) {
       if (!is_element(child)) continue;
       if (is_rss_core(child, "title")) {
+        item.title = {text(child), TextType::html, {}};
+      } else if (is(child, ns::kDc, "title") && item.title.value.empty()) {
         item.title = {text(child), TextType::html, {}};
       } else if (is_rss_core(child, "link")) {
         std::string href = text(child);
         if (href.empty()) href = attribute(child, "href");
         if (!href.empty()) item.links.push_back({href, "alternate", {}, {}, {}, base_of(child)});
       } else if (is_rss_core(child, "guid")) {
+        has_guid = true;
         item.id = text(child);
         const std::string permalink = core::to_lower_ascii(core::trim(attribute(child, "isPermaLink")));
         item.is_guid_permalink = permalink != "false";
+      } else if (is(child, ns::kDc, "identifier") && item.id.empty()) {
+        item.id = text(child);
       } else if (is_rss_core(child, "description")) {
+        description = text(child);
+      } else if (is(child, ns::kDc, "description") && description.empty()) {
         description = text(child);
       } else if (is(child, ns::kContent, "encoded")) {
         item.content = {text(child), TextType::html, base_of(child)};
       } else if (is_rss_core(child, "pubDate")) {
         item.published = text(child);
-      } else if (is(child, ns::kDc, "date")) {
+      } else if (is(child, ns::kDc, "date") || is(child, ns::kDcTerms, "issued") || is(child, ns::kDcTerms, "created")) {
         if (item.published.empty()) item.published = text(child);
       } else if (is(child, ns::kDcTerms, "modified") || is(child, ns::kAtom10, "updated")) {
         item.updated = text(child);
+      } else if (is(child, ns::kAtom10, "published")) {
+        if (item.published.empty()) item.published = text(child);
       } else if (is_rss_core(child, "author") || is(child, ns::kDc, "creator") || is(child, ns::kItunes, "author")) {
-        const std::string name = text(child);
-        if (!name.empty()) item.authors.push_back({name, {}, {}});
-      } else if (is_rss_core(child, "category") || is(child, ns::kDc, "subject")) {
+        add_person(item.authors, text(child));
+      } else if (is(child, ns::kDc, "contributor")) {
+        add_person(item.contributors, text(child));
+      } else if (is_rss_core(child, "category") || is(child, ns::kDc, "subject") || is_media(child, "category")) {
         const std::string category = text(child);
         if (!category.empty()) item.categories.push_back(category);
+      } else if (is(child, ns::kItunes, "category")) {
+        const std::string category = attribute(child, "text");
+        if (!category.empty()) item.categories.push_back(category);
       } else if (is_rss_core(child, "enclosure")) {
-        item.enclosures.push_back(
-            {attribute(child, "url"), attribute(child, "type"), attribute(child, "length"), base_of(child)});
-      } else if (is(child, ns::kMedia, "content") || is(child, ns::kMediaAlt, "content")) {
+        std::string url = attribute(child, "url");
+        if (url.empty()) url = attribute(child, "resource");  // RSS 1.0 enclosure module
+        item.enclosures.push_back({url, attribute(child, "type"), attribute(child, "length"), base_of(child)});
+      } else if (is_media(child, "content")) {
         add_media_content(child, item);
-      } else if (is(child, ns::kMedia, "group") || is(child, ns::kMediaAlt, "group")) {
-        for (xmlNode* media = child->children; media; media = media->next)
-          if (is(media, ns::kMedia, "content") || is(media, ns::kMediaAlt, "content")) add_media_content(media, item);
+      } else if (is_media(child, "group")) {
+        read_media_group(child, item, alternative_summary);
+      } else if (is_media(child, "thumbnail")) {
+        if (item.image.empty()) item.image = attribute(child, "url");
+      } else if (is_media(child, "description")) {
+        if (alternative_summary.empty()) alternative_summary = text(child);
+      } else if (is_media(child, "title")) {
+        if (item.title.value.empty()) item.title = {text(child), TextType::text, {}};
       } else if (is(child, ns::kItunes, "summary")) {
-        itunes_summary = text(child);
+        alternative_summary = text(child);
+      } else if (is(child, ns::kItunes, "image")) {
+        if (item.image.empty()) item.image = attribute(child, "href");
+      } else if (is(child, ns::kItunes, "duration")) {
+        item.duration = text(child);
       } else if (is(child, ns::kAtom10, "link")) {
-        std::string rel = attribute(child, "rel");
+        std::string rel(core::trim(attribute(child, "rel")));
         if (rel == "enclosure") {
           item.enclosures.push_back(
               {attribute(child, "href"), attribute(child, "type"), attribute(child, "length"), base_of(child)});
@@ -333,24 +552,42 @@ class XmlFeedReader {
           item.links.push_back({attribute(child, "href"), rel.empty() ? "alternate" : rel, attribute(child, "type"),
                                 attribute(child, "title"), {}, base_of(child)});
         }
+      } else if (is(child, ns::kAtom10, "id") && !has_guid) {
+        item.id = text(child);
       } else if (is_rss_core(child, "source")) {
         item.source = SourceFeed{{}, text(child), attribute(child, "url"), {}};
       }
     }
-    if (description.empty()) description = itunes_summary;
+    if (description.empty()) description = alternative_summary;
     item.summary = {description, TextType::html, {}};
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
-    if (!item.id.empty() && item.is_guid_permalink && item.links.empty())
+    if (!item.id.empty() && has_guid && item.is_guid_permalink && item.links.empty())
       item.links.push_back({item.id, "alternate", {}, {}, {}, item.base});
     return item;
   }
 
-  static void add_media_content(xmlNode* node, RawItem& item) {
+  void read_media_group(xmlNode* group, RawItem& item, std::string& alternative_summary) {
+    for (xmlNode* media = group->children; media; media = media->next) {
+      if (is_media(media, "content")) add_media_content(media, item);
+      else if (is_media(media, "thumbnail") && item.image.empty()) item.image = attribute(media, "url");
+      else if (is_media(media, "description") && alternative_summary.empty()) alternative_summary = text(media);
+      else if (is_media(media, "title") && item.title.value.empty()) item.title = {text(media), TextType::text, {}};
+    }
+  }
+
+  void add_media_content(xmlNode* node, RawItem& item) {
     std::string url = attribute(node, "url");
     if (url.empty()) return;
     for (const Enclosure& existing : item.enclosures)
       if (existing.url == url) return;
-    item.enclosures.push_back({url, attribute(node, "type"), attribute(node, "fileSize"), {}});
+    std::string type = attribute(node, "type");
+    if (type.empty()) {
+      const std::string medium = attribute(node, "medium");
+      if (!medium.empty()) type = medium;  // "image", "audio", "video": better than nothing
+    }
+    item.enclosures.push_back({url, type, attribute(node, "fileSize"), base_of(node)});
+    for (xmlNode* child = node->children; child; child = child->next)
+      if (is_media(child, "thumbnail") && item.image.empty()) item.image = attribute(child, "url");
   }
 
   // ---- Atom ---------------------------------------------------------------
@@ -359,23 +596,32 @@ class XmlFeedReader {
     return is_element(node) && local_name(node) == name && namespace_of(node) == atom_ns_;
   }
 
-  // Atom text constructs (RFC 4287 §3.1) and Atom 0.3's mode attribute.
+  // Atom text constructs (RFC 4287 §3.1, §4.1.3.3 for content's MIME types)
+  // and Atom 0.3's mode attribute (xml, escaped, base64).
   Text atom_text(xmlNode* node) {
     const std::string type = core::to_lower_ascii(core::trim(attribute(node, "type")));
     const std::string mode = core::to_lower_ascii(core::trim(attribute(node, "mode")));
     Text result;
     result.base = base_of(node);
-    const bool is_xhtml = type == "xhtml" || type == "application/xhtml+xml" || mode == "xml";
-    if (is_xhtml) {
+    const bool is_xml_type = type == "xhtml" || type == "application/xhtml+xml";
+    const bool is_html_type = type == "html" || type == "text/html";
+    if (mode == "base64") {
+      result.type = is_html_type ? TextType::html : TextType::text;
+      result.value = core::trim(decode_base64(text(node)));
+    } else if (is_xml_type || (mode == "xml" && !is_html_type && (type.empty() || type.ends_with("xml")))) {
       result.type = TextType::xhtml;
       // The content is a single xhtml:div whose children are the text.
       xmlNode* div = nullptr;
-      for (xmlNode* child = node->children; child; child = child->next)
-        if (is_element(child) && local_name(child) == "div") div = child;
-      result.value = core::trim(inner_markup(div ? div : node));
-    } else if (type == "html" || type == "text/html" || mode == "escaped") {
+      int element_count = 0;
+      for (xmlNode* child = node->children; child; child = child->next) {
+        if (!is_element(child)) continue;
+        ++element_count;
+        if (local_name(child) == "div") div = child;
+      }
+      result.value = core::trim(inner_markup(div && element_count == 1 ? div : node));
+    } else if (is_html_type || mode == "escaped" || (mode == "xml" && is_html_type)) {
       result.type = TextType::html;
-      result.value = text(node);
+      result.value = mode == "xml" ? core::trim(inner_markup(node)) : text(node);
     } else {
       result.type = TextType::text;
       result.value = text(node);
@@ -385,12 +631,15 @@ class XmlFeedReader {
 
   Person atom_person(xmlNode* node) {
     Person person;
+    bool has_elements = false;
     for (xmlNode* child = node->children; child; child = child->next) {
+      if (!is_element(child)) continue;
+      has_elements = true;
       if (is_atom(child, "name")) person.name = text(child);
       else if (is_atom(child, "email")) person.email = text(child);
-      else if (is_atom(child, "uri") || is_atom(child, "url")) person.uri = text(child);
+      else if (is_atom(child, "uri") || is_atom(child, "url") || is_atom(child, "homepage")) person.uri = text(child);
     }
-    if (person.name.empty() && person.email.empty() && !node->children) person.name = text(node);
+    if (!has_elements) person.name = text(node);  // <author>Jo</author>, seen in the wild
     return person;
   }
 
@@ -399,6 +648,9 @@ class XmlFeedReader {
     link.href = attribute(node, "href");
     link.rel = core::trim(attribute(node, "rel"));
     if (link.rel.empty()) link.rel = "alternate";
+    // IANA-registered rels may be written as full URIs (RFC 4287 §4.2.7.2).
+    if (link.rel.starts_with("http://www.iana.org/assignments/relation/"))
+      link.rel = link.rel.substr(std::string_view("http://www.iana.org/assignments/relation/").size());
     link.type = attribute(node, "type");
     link.title = attribute(node, "title");
     link.length = attribute(node, "length");
@@ -417,12 +669,20 @@ class XmlFeedReader {
       else if (is_atom(child, "id")) info.id = text(child);
       else if (is_atom(child, "updated") || is_atom(child, "modified")) info.updated = text(child);
       else if (is_atom(child, "author")) info.authors.push_back(atom_person(child));
+      else if ((is_atom(child, "logo") || is_atom(child, "icon")) && info.image.empty()) info.image = text(child);
       else if (is_atom(child, "link")) {
         const Link link = atom_link(child);
         if (link.rel == "self") info.self_link = link.href;
         else if (link.rel == "alternate" && info.link.empty()) info.link = link.href;
       } else if (is_atom(child, "entry")) {
-        add_item(feed, read_atom_entry(child));
+        add_item(feed, child, read_atom_entry(child));
+      } else if (is(child, ns::kSyndication, "updatePeriod")) {
+        info.update_period = core::to_lower_ascii(text(child));
+      } else if (is(child, ns::kSyndication, "updateFrequency")) {
+        const auto frequency = small_number(text(child));
+        if (frequency && *frequency > 0) info.update_frequency = frequency;
+      } else if (is(child, ns::kSyndication, "updateBase")) {
+        info.update_base = text(child);
       }
     }
   }
@@ -444,6 +704,7 @@ class XmlFeedReader {
       else if (is_atom(child, "created")) created = text(child);
       else if (is_atom(child, "updated") || is_atom(child, "modified")) item.updated = text(child);
       else if (is_atom(child, "author")) item.authors.push_back(atom_person(child));
+      else if (is_atom(child, "contributor")) item.contributors.push_back(atom_person(child));
       else if (is_atom(child, "summary")) item.summary = atom_text(child);
       else if (is_atom(child, "content")) {
         const std::string src = attribute(child, "src");
@@ -464,7 +725,14 @@ class XmlFeedReader {
         const std::string category = text(child);
         if (!category.empty()) item.categories.push_back(category);
       } else if (is(child, ns::kDc, "creator")) {
-        item.authors.push_back({text(child), {}, {}});
+        add_person(item.authors, text(child));
+      } else if (is_media(child, "thumbnail") && item.image.empty()) {
+        item.image = attribute(child, "url");
+      } else if (is_media(child, "group")) {
+        std::string unused;
+        read_media_group(child, item, unused);
+      } else if (is_media(child, "content")) {
+        add_media_content(child, item);
       }
     }
     if (item.published.empty()) item.published = created;
@@ -485,7 +753,13 @@ class XmlFeedReader {
     return source;
   }
 
-  void add_item(ParsedFeed& feed, RawItem item) {
+  // An item the document was cut off in (never closed) is dropped: its
+  // fields would be partial and would overwrite the complete copy later.
+  void add_item(ParsedFeed& feed, const xmlNode* node, RawItem item) {
+    if (!is_well_formed_ && !watch_.closed_items.contains(node)) {
+      dropped_incomplete_item_ = true;
+      return;
+    }
     if (feed.items.size() >= options_.limits.max_items) {
       too_many_items_ = true;
       return;
@@ -493,38 +767,65 @@ class XmlFeedReader {
     feed.items.push_back(std::move(item));
   }
 
+  static constexpr std::size_t kNodeCost = 16;
   const ParseOptions& options_;
   std::string atom_ns_;
   std::size_t text_budget_;
+  const ParseWatch& watch_;
+  bool is_well_formed_;
   bool text_budget_exhausted_ = false;
   bool too_many_items_ = false;
   bool too_deep_ = false;
+  bool dropped_incomplete_item_ = false;
 };
 
 }  // namespace
 
-ParseOutcome parse_xml_feed(std::string_view bytes, const ParseOptions& options) {
+// `text` is UTF-8 (parse_feed decoded it), so the declared encoding is
+// ignored.
+ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) {
   initialize_libxml2_once();
+  if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    return {std::nullopt, "document too large for the XML parser"};
   ContextPtr context(xmlNewParserCtxt());
   if (!context) return {std::nullopt, "out of memory creating the XML parser"};
-  ErrorCollector errors;
-  context->_private = &errors;
+  ParseWatch watch;
+  watch.max_depth = options.limits.max_depth;
+  watch.max_items = options.limits.max_items;
+  context->_private = &watch;
   context->sax->serror = collect_error;
+  context->sax->startElementNs = watch_start_element;
+  context->sax->endElementNs = watch_end_element;
   const int flags = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                    XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-  const char* url = options.document_url.empty() ? nullptr : options.document_url.c_str();
-  DocPtr doc(xmlCtxtReadMemory(context.get(), bytes.data(), static_cast<int>(bytes.size()), url, nullptr, flags));
+                    XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
+  // No document URL for libxml2: xml:base values stay as the document wrote
+  // them (combined along the ancestors), and normalize resolves them against
+  // the feed's own URL first, then the document URL.
+  DocPtr doc(xmlCtxtReadMemory(context.get(), text.data(), static_cast<int>(text.size()), nullptr, "UTF-8", flags));
+  if (watch.has_too_many_items) {
+    return {std::nullopt, "too many items: the document has more than " + std::to_string(options.limits.max_items) +
+                              " (the limit)"};
+  }
+  if (watch.is_too_deep) {
+    return {std::nullopt,
+            "document nesting deeper than " + std::to_string(options.limits.max_depth) + " levels (the limit)"};
+  }
   if (!doc) {
-    return {std::nullopt, "not XML: " + (errors.first_error.empty() ? std::string("no document") : errors.first_error)};
+    return {std::nullopt, "not XML: " + (watch.first_error.empty() ? std::string("no document") : watch.first_error)};
   }
   // Extracted text may exceed the document only through entity expansion;
   // allow generous legitimate use, never an explosion.
-  const std::size_t text_budget = bytes.size() * 4 + 1024 * 1024;
-  XmlFeedReader reader(options, text_budget);
+  const std::size_t text_budget = text.size() * 4 + 1024 * 1024;
+  const bool is_well_formed = context->wellFormed != 0;
+  XmlFeedReader reader(options, text_budget, watch, is_well_formed);
   ParseOutcome outcome = reader.read(doc.get());
-  if (outcome.feed && !context->wellFormed && !outcome.feed->is_recovered) {
+  if (outcome.feed && !is_well_formed && !outcome.feed->is_recovered) {
     outcome.feed->is_recovered = true;
-    outcome.feed->recovery_reason = errors.first_error.empty() ? "malformed XML" : errors.first_error;
+    std::string reason = watch.first_error.empty() ? "malformed XML" : watch.first_error;
+    if (watch.is_entity_bomb) reason = "entity expansion over its limit: parsing stopped there (" + reason + ")";
+    else if (reader.dropped_incomplete_item()) reason = "truncated document: the incomplete last item was dropped (" + reason + ")";
+    else if (watch.is_truncated) reason = "truncated document (" + reason + ")";
+    outcome.feed->recovery_reason = std::move(reason);
   }
   return outcome;
 }

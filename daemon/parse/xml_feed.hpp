@@ -5,6 +5,7 @@
 
 namespace tributary::parse {
 
-ParseOutcome parse_xml_feed(std::string_view bytes, const ParseOptions& options);
+// `text` must be UTF-8 (parse_feed decodes the bytes first).
+ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options);
 
 }  // namespace tributary::parse

@@ -1,0 +1,310 @@
+// Encoding detection and decoding. UTF-8, UTF-16 and windows-1252 (which the
+// WHATWG Encoding Standard also uses for every "ISO-8859-1" and "US-ASCII"
+// label, because that is what such documents really contain) are decoded
+// here; any other charset goes through glibc's iconv.
+#include "parse/encoding.hpp"
+
+#include <iconv.h>
+
+#include <array>
+#include <cerrno>
+#include <memory>
+
+#include "core/text.hpp"
+
+namespace tributary::parse {
+namespace {
+
+enum class Family { utf8, utf16le, utf16be, windows1252, other };
+
+struct Choice {
+  Family family = Family::utf8;
+  std::string name = "utf-8";  // for iconv when family == other
+};
+
+// C1 bytes 0x80–0x9F of windows-1252; the five it leaves undefined map to
+// the C1 control of the same value, as the Encoding Standard says.
+constexpr std::array<char16_t, 32> kWindows1252High = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+std::string normalize_label(std::string_view label) {
+  std::string name = core::to_lower_ascii(core::trim(label));
+  if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'')) name = name.substr(1, name.size() - 2);
+  return name;
+}
+
+Choice choice_for(std::string_view label) {
+  const std::string name = normalize_label(label);
+  for (std::string_view utf8 : {"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8"})
+    if (name == utf8) return {Family::utf8, "utf-8"};
+  for (std::string_view latin : {"iso-8859-1", "iso8859-1", "iso_8859-1", "iso-8859-1:1987", "latin1", "latin-1", "l1",
+                                 "cp819", "ibm819", "iso-ir-100", "csisolatin1", "us-ascii", "ascii", "ansi_x3.4-1968",
+                                 "iso646-us", "windows-1252", "cp1252", "x-cp1252", "iso88591", "8859-1"})
+    if (name == latin) return {Family::windows1252, "windows-1252"};
+  if (name == "utf-16le" || name == "utf16le") return {Family::utf16le, "utf-16le"};
+  if (name == "utf-16be" || name == "utf16be") return {Family::utf16be, "utf-16be"};
+  if (name == "utf-16" || name == "utf16" || name == "ucs-2" || name == "unicode" || name == "iso-10646-ucs-2")
+    return {Family::utf16le, "utf-16"};  // endianness decided by BOM or sniffing
+  return {Family::other, name};
+}
+
+bool is_utf16(const Choice& choice) { return choice.family == Family::utf16le || choice.family == Family::utf16be; }
+
+// Valid UTF-8 with at least one non-ASCII character.
+bool is_non_ascii_utf8(std::string_view bytes) {
+  bool has_non_ascii = false;
+  for (char c : bytes) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      has_non_ascii = true;
+      break;
+    }
+  }
+  return has_non_ascii && core::is_valid_utf8(bytes);
+}
+
+struct Repairs {
+  std::size_t invalid = 0;
+  std::size_t controls = 0;
+};
+
+bool is_xml_char(char32_t c) {
+  if (c < 0x20) return c == 0x09 || c == 0x0A || c == 0x0D;
+  if (c >= 0xD800 && c <= 0xDFFF) return false;
+  return c != 0xFFFE && c != 0xFFFF && c <= 0x10FFFF;
+}
+
+void append_checked(std::string& out, char32_t c, Repairs& repairs) {
+  if (!is_xml_char(c)) {
+    if (c >= 0xD800 && c <= 0xDFFF) {
+      ++repairs.invalid;
+      core::append_utf8(out, 0xFFFD);
+    } else {
+      ++repairs.controls;
+    }
+    return;
+  }
+  core::append_utf8(out, c);
+}
+
+// UTF-8 → UTF-8 with invalid sequences replaced and forbidden characters
+// dropped. The common case (printable ASCII) runs through a tight loop.
+void decode_utf8(std::string_view bytes, std::string& out, Repairs& repairs) {
+  out.reserve(bytes.size());
+  std::size_t pos = 0;
+  const std::size_t size = bytes.size();
+  while (pos < size) {
+    std::size_t run = pos;
+    while (run < size) {
+      const auto byte = static_cast<unsigned char>(bytes[run]);
+      if (byte >= 0x80 || (byte < 0x20 && byte != '\n' && byte != '\t' && byte != '\r')) break;
+      ++run;
+    }
+    out.append(bytes.data() + pos, run - pos);
+    pos = run;
+    if (pos >= size) break;
+    const auto lead = static_cast<unsigned char>(bytes[pos]);
+    if (lead < 0x80) {  // a forbidden C0 control
+      ++repairs.controls;
+      ++pos;
+      continue;
+    }
+    std::size_t length = 0;
+    char32_t c = 0;
+    char32_t min = 0;
+    if ((lead & 0xE0) == 0xC0) length = 2, c = lead & 0x1Fu, min = 0x80;
+    else if ((lead & 0xF0) == 0xE0) length = 3, c = lead & 0x0Fu, min = 0x800;
+    else if ((lead & 0xF8) == 0xF0) length = 4, c = lead & 0x07u, min = 0x10000;
+    bool is_valid = length != 0 && pos + length <= size;
+    for (std::size_t i = 1; is_valid && i < length; ++i) {
+      const auto next = static_cast<unsigned char>(bytes[pos + i]);
+      if ((next & 0xC0) != 0x80) is_valid = false;
+      else c = (c << 6) | (next & 0x3Fu);
+    }
+    if (is_valid && (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))) is_valid = false;
+    if (!is_valid) {
+      ++repairs.invalid;
+      core::append_utf8(out, 0xFFFD);
+      ++pos;
+      continue;
+    }
+    if (is_xml_char(c)) out.append(bytes.substr(pos, length));
+    else ++repairs.controls;
+    pos += length;
+  }
+}
+
+void decode_windows1252(std::string_view bytes, std::string& out, Repairs& repairs) {
+  out.reserve(bytes.size() + bytes.size() / 8);
+  for (char ch : bytes) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte >= 0x80 && byte < 0xA0) append_checked(out, kWindows1252High[byte - 0x80], repairs);
+    else if (byte >= 0x80) core::append_utf8(out, byte);
+    else append_checked(out, byte, repairs);
+  }
+}
+
+void decode_utf16(std::string_view bytes, bool is_little_endian, std::string& out, Repairs& repairs) {
+  out.reserve(bytes.size() / 2 + 16);
+  const auto unit = [&](std::size_t i) -> char32_t {
+    const auto a = static_cast<unsigned char>(bytes[i]);
+    const auto b = static_cast<unsigned char>(bytes[i + 1]);
+    return is_little_endian ? static_cast<char32_t>(a | (b << 8)) : static_cast<char32_t>((a << 8) | b);
+  };
+  std::size_t pos = 0;
+  for (; pos + 1 < bytes.size(); pos += 2) {
+    char32_t c = unit(pos);
+    if (c >= 0xD800 && c <= 0xDBFF && pos + 3 < bytes.size()) {
+      const char32_t low = unit(pos + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+        pos += 2;
+      }
+    }
+    append_checked(out, c, repairs);
+  }
+  if (pos < bytes.size()) {
+    ++repairs.invalid;  // an odd trailing byte
+    core::append_utf8(out, 0xFFFD);
+  }
+}
+
+struct IconvCloser {
+  void operator()(void* cd) const { iconv_close(static_cast<iconv_t>(cd)); }
+};
+
+// Any other charset via iconv; false when iconv does not know it.
+bool decode_with_iconv(std::string_view bytes, const std::string& charset, std::string& out, Repairs& repairs) {
+  iconv_t cd = iconv_open("UTF-8", charset.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  std::unique_ptr<void, IconvCloser> guard(cd);
+  std::string converted;
+  converted.resize(bytes.size() * 2 + 64);
+  // iconv's interface is not const-correct; it never writes through `in`.
+  char* in = const_cast<char*>(bytes.data());
+  std::size_t in_left = bytes.size();
+  std::size_t used = 0;
+  while (in_left > 0) {
+    char* out_ptr = converted.data() + used;
+    std::size_t out_left = converted.size() - used;
+    const std::size_t result = iconv(cd, &in, &in_left, &out_ptr, &out_left);
+    used = converted.size() - out_left;
+    if (result != static_cast<std::size_t>(-1)) break;
+    if (errno == E2BIG) {
+      converted.resize(converted.size() * 2);
+    } else if (errno == EILSEQ || errno == EINVAL) {
+      // Invalid (or, at the end, incomplete) input: one U+FFFD per byte.
+      if (converted.size() - used < 8) converted.resize(converted.size() * 2);
+      std::string replacement;
+      core::append_utf8(replacement, 0xFFFD);
+      converted.replace(used, replacement.size(), replacement);
+      used += replacement.size();
+      ++in;
+      --in_left;
+      ++repairs.invalid;
+      iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset shift state
+    } else {
+      break;
+    }
+  }
+  converted.resize(used);
+  decode_utf8(converted, out, repairs);  // drops controls the charset may hold
+  return true;
+}
+
+}  // namespace
+
+std::string declared_encoding(std::string_view bytes) {
+  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+  const std::string_view start = core::trim(bytes.substr(0, 512));
+  if (!start.starts_with("<?xml")) return {};
+  const std::string_view declaration = start.substr(0, start.find("?>"));
+  const auto at = declaration.find("encoding");
+  if (at == std::string_view::npos) return {};
+  std::size_t pos = at + 8;
+  while (pos < declaration.size() && (declaration[pos] == ' ' || declaration[pos] == '=' || declaration[pos] == '\t'))
+    ++pos;
+  if (pos >= declaration.size() || (declaration[pos] != '"' && declaration[pos] != '\'')) return {};
+  const char quote = declaration[pos];
+  const auto end = declaration.find(quote, pos + 1);
+  if (end == std::string_view::npos) return {};
+  return std::string(declaration.substr(pos + 1, end - pos - 1));
+}
+
+DecodedDocument decode_document(std::string_view bytes, std::string_view http_charset) {
+  Choice choice;
+  bool is_decided = false;
+  // 1. A byte order mark decides.
+  if (bytes.starts_with("\xEF\xBB\xBF")) {
+    bytes.remove_prefix(3);
+    is_decided = true;
+  } else if (bytes.starts_with("\xFF\xFE") && !bytes.starts_with(std::string_view("\xFF\xFE\0\0", 4))) {
+    bytes.remove_prefix(2);
+    choice = {Family::utf16le, "utf-16le"};
+    is_decided = true;
+  } else if (bytes.starts_with("\xFE\xFF")) {
+    bytes.remove_prefix(2);
+    choice = {Family::utf16be, "utf-16be"};
+    is_decided = true;
+  }
+  // 2. UTF-16 without a BOM shows itself by NUL bytes around the first "<"
+  //    (or "{" of a JSON Feed).
+  const bool looks_utf16le = bytes.size() >= 2 && (bytes[0] == '<' || bytes[0] == '{') && bytes[1] == '\0';
+  const bool looks_utf16be = bytes.size() >= 2 && bytes[0] == '\0' && (bytes[1] == '<' || bytes[1] == '{');
+  if (!is_decided && (looks_utf16le || looks_utf16be)) {
+    choice = looks_utf16le ? Choice{Family::utf16le, "utf-16le"} : Choice{Family::utf16be, "utf-16be"};
+    is_decided = true;
+  }
+  if (!is_decided) {
+    // 3. The HTTP charset, then the XML declaration. Two exceptions, both
+    //    common on real servers: a UTF-16 label on bytes that are plainly
+    //    not UTF-16, and a server-wide default 8-bit charset on a document
+    //    whose declaration says UTF-8 and whose bytes are valid UTF-8.
+    const std::string declared = declared_encoding(bytes);
+    const Choice from_declaration = declared.empty() ? Choice{} : choice_for(declared);
+    if (!http_charset.empty()) {
+      const Choice from_http = choice_for(http_charset);
+      if (is_utf16(from_http)) choice = is_utf16(from_declaration) ? Choice{} : from_declaration;
+      else if (from_http.family != Family::utf8 && from_declaration.family == Family::utf8 && is_non_ascii_utf8(bytes))
+        choice = from_declaration;
+      else choice = from_http;
+    } else if (is_utf16(from_declaration)) {
+      choice = {};  // "UTF-16" declared in single-byte text: it is not
+    } else {
+      choice = from_declaration;
+    }
+  }
+
+  DecodedDocument result;
+  result.encoding = choice.name;
+  Repairs repairs;
+  switch (choice.family) {
+    case Family::utf8: decode_utf8(bytes, result.text, repairs); break;
+    case Family::windows1252: decode_windows1252(bytes, result.text, repairs); break;
+    case Family::utf16le:
+    case Family::utf16be: {
+      const bool is_le = choice.family == Family::utf16le;
+      result.encoding = is_le ? "utf-16le" : "utf-16be";
+      decode_utf16(bytes, is_le, result.text, repairs);
+      break;
+    }
+    case Family::other:
+      if (!decode_with_iconv(bytes, choice.name, result.text, repairs)) {
+        result.encoding = "utf-8";
+        result.repair = "unknown encoding \"" + choice.name + "\", read as UTF-8";
+        decode_utf8(bytes, result.text, repairs);
+      }
+      break;
+  }
+  if (result.text.starts_with("\xEF\xBB\xBF")) result.text.erase(0, 3);  // a BOM inside UTF-16
+  if (result.repair.empty() && repairs.invalid > 0)
+    result.repair = std::to_string(repairs.invalid) + " invalid " + result.encoding + " byte sequence" +
+                    (repairs.invalid == 1 ? "" : "s") + " replaced with U+FFFD";
+  if (result.repair.empty() && repairs.controls > 0)
+    result.repair = std::to_string(repairs.controls) + " control character" + (repairs.controls == 1 ? "" : "s") +
+                    " not allowed in XML removed";
+  return result;
+}
+
+}  // namespace tributary::parse

@@ -1,0 +1,24 @@
+// Feed bytes → UTF-8. Decides the encoding from the byte order mark, the
+// caller's HTTP charset and the XML declaration (RFC 7303 §3 order, with the
+// real-world exceptions noted in encoding.cpp), then decodes. Never fails:
+// invalid sequences become U+FFFD and characters XML forbids are dropped.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tributary::parse {
+
+struct DecodedDocument {
+  std::string text;      // UTF-8 without BOM; only characters XML 1.0 allows
+  std::string encoding;  // what the bytes were read as: "utf-8", "utf-16le", "windows-1252", "koi8-r", …
+  std::string repair;    // what had to be repaired, empty when nothing
+};
+
+DecodedDocument decode_document(std::string_view bytes, std::string_view http_charset);
+
+// The encoding named by an XML declaration at the start of ASCII-compatible
+// bytes ("<?xml version='1.0' encoding='ISO-8859-1'?>" → "ISO-8859-1").
+std::string declared_encoding(std::string_view bytes);
+
+}  // namespace tributary::parse
