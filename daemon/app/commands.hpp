@@ -20,9 +20,14 @@ struct GlobalOptions {
 // Loads the config, printing every error as FILE:LINE:COL: message.
 std::optional<config::Config> load_config_or_report(const std::string& path);
 
-void setup_logging(const std::string& level);
+// `target`: "stderr", "journal" or "auto" (see config::LogConfig).
+void setup_logging(const std::string& level, const std::string& target = "stderr");
 
-int run_daemon(const config::Config& config);
+// `options`: the config path (re-read on SIGHUP) and a --log-level that
+// stays pinned across reloads.
+int run_daemon(const config::Config& config, const GlobalOptions& options);
+// `tributary reload`: SIGHUP to the daemon running with this config.
+int reload_daemon(const std::string& config_path);
 int check_config(const std::string& config_path);
 int parse_document(const std::string& file, const std::string& url, const std::string& content_type);
 int print_version();

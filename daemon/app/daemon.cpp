@@ -1,4 +1,10 @@
-// `tributary run`: wires the modules together and runs until SIGINT/SIGTERM.
+// `tributary run`: wires the modules together and runs the event loop until
+// SIGINT or SIGTERM; SIGHUP reloads the configuration. Speaks systemd's
+// notify protocol (READY only once the store is open and migrated and the
+// port listens; RELOADING/READY around a reload; STOPPING; STATUS; watchdog
+// pings from the loop itself, so a stuck loop gets the service restarted)
+// and takes its listening socket from systemd when one is passed.
+//
 // Threads: the I/O loop (this thread), a worker pool for parsing, and one
 // writer thread that owns the store's write connection and renders the feed
 // after each change.
@@ -8,16 +14,20 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <cstdlib>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
-#include <future>
+#include <set>
 
 #include "app/commands.hpp"
+#include "app/pid_file.hpp"
+#include "app/systemd.hpp"
 #include "core/core.hpp"
 #include "core/version.hpp"
 #include "fetch/fetch.hpp"
@@ -31,19 +41,12 @@ namespace {
 
 namespace asio = boost::asio;
 
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// In-flight polls and responses get this long to finish on SIGTERM
+// (tributary.service gives the whole stop TimeoutStopSec=20s).
 constexpr auto kShutdownDeadline = std::chrono::seconds(10);
-
-// Relative paths live under systemd's StateDirectory when there is one,
-// else under the working directory.
-std::filesystem::path resolve_database_path(const std::filesystem::path& configured) {
-  if (configured.is_absolute() || configured == ":memory:") return configured;
-  if (const char* state = std::getenv("STATE_DIRECTORY"); state && *state) {
-    std::string first(state);
-    first = first.substr(0, first.find(':'));  // several directories are colon-separated
-    return std::filesystem::path(first) / configured;
-  }
-  return std::filesystem::absolute(configured);
-}
+// How often `systemctl status` is brought up to date.
+constexpr auto kStatusPeriod = std::chrono::seconds(5);
 
 std::string default_base_url(const std::string& address, std::uint16_t port) {
   std::string host = address;
@@ -65,20 +68,197 @@ render::FeedHeader make_header(const config::Config& config, const std::string& 
   return header;
 }
 
-asio::awaitable<void> shutdown_on_signal(asio::signal_set& signals, serve::Server& server,
-                                         schedule::Scheduler& scheduler, asio::io_context& io) {
-  auto [error, signal_number] = co_await signals.async_wait(asio::as_tuple(asio::use_awaitable));
+// What the merged feed looks like. Belongs to the writer thread, which
+// renders it; a reload replaces it there.
+struct FeedSettings {
+  render::FeedHeader header;
+  std::uint32_t entries = 50;
+};
+
+// Everything the signal, reload, watchdog and status coroutines share. All
+// of it is used on the I/O thread, except `feed` (writer thread).
+struct Service {
+  asio::io_context& io;
+  asio::any_io_executor writer;
+  ServiceNotifier& notifier;
+  serve::Server& server;
+  schedule::Scheduler& scheduler;
+  store::Store& reader_store;  // the I/O thread's own read connection
+  FeedSettings& feed;
+  std::function<void()> render_feed;  // run on the writer thread
+  config::Config config;              // the configuration in effect
+  std::string config_path;
+  std::string listen_address;  // as bound (the config's, or the passed socket's)
+  std::uint16_t port = 0;
+  bool is_log_level_pinned = false;  // --log-level wins over [log] level on reload
+  bool is_stopping = false;
+  asio::signal_set* hangups = nullptr;
+  asio::steady_timer* watchdog_timer = nullptr;
+  asio::steady_timer* status_timer = nullptr;
+};
+
+std::string base_url_of(const Service& service, const config::Config& config) {
+  return config.server.base_url.empty() ? default_base_url(service.listen_address, service.port)
+                                        : config.server.base_url;
+}
+
+std::string format_clock(core::Timestamp t) {
+  const std::string text = core::format_rfc3339(t);  // 2025-12-17T10:00:00Z
+  return text.size() >= 19 ? text.substr(11, 8) : text;
+}
+
+// "5 sources, 1 failing; last poll 10:42:07 UTC Balkan Insight: HTTP 200"
+std::string status_line(Service& service) {
+  const std::size_t configured = service.config.sources.size();
+  std::string line = std::to_string(configured) + (configured == 1 ? " source" : " sources");
+  std::vector<store::SourceRecord> records;
+  try {
+    records = service.reader_store.sources();
+  } catch (const std::exception& error) {
+    return line + "; store unavailable: " + error.what();
+  }
+  std::set<std::string> urls;
+  for (const config::SourceSpec& source : service.config.sources) urls.insert(source.url);
+  std::size_t failing = 0;
+  const store::SourceRecord* last = nullptr;
+  for (const store::SourceRecord& record : records) {
+    if (!urls.contains(record.config_url)) continue;
+    if (record.error_count > 0) ++failing;
+    if (record.last_poll_at && (!last || *record.last_poll_at > *last->last_poll_at)) last = &record;
+  }
+  if (failing > 0) line += ", " + std::to_string(failing) + " failing";
+  line += "; serving http://" + service.listen_address + ":" + std::to_string(service.port) + "/";
+  if (!last) return line + "; no poll yet";
+  line += "; last poll " + format_clock(*last->last_poll_at) + " UTC " + last->name + ": ";
+  if (!last->last_error.empty()) return line + "failed (" + last->last_error + ")";
+  return line + (last->last_status == 304 ? "not modified" : "HTTP " + std::to_string(last->last_status));
+}
+
+// Runs on the writer thread: the feed's look changed on reload.
+asio::awaitable<void> apply_feed_settings(FeedSettings& feed, FeedSettings next, std::function<void()> render_feed) {
+  feed = std::move(next);
+  render_feed();
+  co_return;
+}
+
+// Settings a running daemon cannot change: the socket it listens on and
+// the database it has open. They are logged and left as they are.
+void keep_restart_only_settings(const config::Config& running, config::Config& next) {
+  const auto note = [](const std::string& key, const std::string& from, const std::string& to) {
+    if (from != to)
+      spdlog::warn("reload: {} changed from \"{}\" to \"{}\"; that takes effect when tributary restarts", key, from, to);
+  };
+  note("server.listen", running.server.listen_address, next.server.listen_address);
+  note("server.port", std::to_string(running.server.port), std::to_string(next.server.port));
+  note("storage.database", running.storage.database.string(), next.storage.database.string());
+  note("log.target", running.log.target, next.log.target);
+  next.server.listen_address = running.server.listen_address;
+  next.server.port = running.server.port;
+  next.storage = running.storage;
+  next.log.target = running.log.target;
+}
+
+asio::awaitable<void> reload(Service& service) {
+  service.notifier.reloading();
+  spdlog::info("reloading {}", service.config_path);
+  config::ConfigLoad loaded = config::load_config_file(service.config_path);
+  if (!loaded.config) {
+    for (const config::ConfigError& error : loaded.errors) spdlog::error("{}", config::to_string(error));
+    spdlog::error("reload failed: {} has {} error{}; keeping the configuration in effect", service.config_path,
+                  loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
+    service.notifier.ready(status_line(service));
+    co_return;
+  }
+  config::Config next = std::move(*loaded.config);
+  keep_restart_only_settings(service.config, next);
+  if (!service.is_log_level_pinned && next.log.level != service.config.log.level) {
+    spdlog::set_level(spdlog::level::from_str(next.log.level));
+    spdlog::info("reload: log level is now {}", next.log.level);
+  }
+  const std::string old_base_url = base_url_of(service, service.config);
+  const std::string new_base_url = base_url_of(service, next);
+  if (new_base_url != old_base_url || next.feed.title != service.config.feed.title ||
+      next.feed.id != service.config.feed.id || next.feed.entries != service.config.feed.entries) {
+    FeedSettings settings{make_header(next, new_base_url), next.feed.entries};
+    auto applied = asio::co_spawn(service.writer, apply_feed_settings(service.feed, std::move(settings),
+                                                                      service.render_feed),
+                                  asio::use_awaitable);
+    co_await std::move(applied);
+    if (next.feed.title != service.config.feed.title)
+      spdlog::info("reload: the feed's title is now \"{}\" (the landing page shows it after a restart)",
+                   next.feed.title);
+  }
+  auto reconfigured = service.scheduler.reconfigure(next);
+  co_await std::move(reconfigured);
+  service.config = std::move(next);
+  spdlog::info("reloaded {}: {} source{}", service.config_path, service.config.sources.size(),
+               service.config.sources.size() == 1 ? "" : "s");
+  service.notifier.ready(status_line(service));
+}
+
+asio::awaitable<void> reload_on_hangup(Service& service) {
+  for (;;) {
+    auto [error, signal_number] = co_await service.hangups->async_wait(kUseTuple);
+    if (error || service.is_stopping) co_return;
+    co_await reload(service);
+  }
+}
+
+asio::awaitable<void> shutdown_on_signal(Service& service, asio::signal_set& signals) {
+  auto [error, signal_number] = co_await signals.async_wait(kUseTuple);
   if (error) co_return;
-  spdlog::info("received signal {}: stopping (in-flight polls get up to {} s)", signal_number,
+  service.is_stopping = true;
+  service.notifier.stopping();
+  spdlog::info("received {}: stopping (in-flight polls and requests get up to {} s)", strsignal(signal_number),
                kShutdownDeadline.count());
-  server.stop();
-  co_await scheduler.stop(kShutdownDeadline);
-  io.stop();
+  service.server.stop();  // no new connections; open ones close after their current response
+  service.hangups->cancel();
+  if (service.status_timer) service.status_timer->cancel();
+  auto stopped = service.scheduler.stop(kShutdownDeadline);
+  co_await std::move(stopped);
+  if (service.watchdog_timer) service.watchdog_timer->cancel();
+  service.io.stop();
+}
+
+// WATCHDOG=1 from the loop itself: if the loop hangs, the pings stop and
+// systemd restarts the service (WatchdogSec=).
+asio::awaitable<void> ping_watchdog(Service& service, std::chrono::microseconds period) {
+  for (;;) {
+    service.notifier.watchdog();
+    service.watchdog_timer->expires_after(period);
+    auto [error] = co_await service.watchdog_timer->async_wait(kUseTuple);
+    if (error) co_return;
+  }
+}
+
+asio::awaitable<void> refresh_status(Service& service) {
+  for (;;) {
+    service.status_timer->expires_after(kStatusPeriod);
+    auto [error] = co_await service.status_timer->async_wait(kUseTuple);
+    if (error || service.is_stopping) co_return;
+    service.notifier.status(status_line(service));
+  }
 }
 
 }  // namespace
 
-int run_daemon(const config::Config& config) {
+int run_daemon(const config::Config& config, const GlobalOptions& options) {
+  ServiceNotifier notifier;
+  notifier.status("Starting");
+  asio::io_context io(1);
+  // Registered first: a SIGHUP or SIGTERM during start-up waits for the loop
+  // instead of killing the process.
+  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  asio::signal_set hangups(io, SIGHUP);
+
+  std::optional<InheritedSocket> inherited;
+  try {
+    inherited = listen_socket_from_systemd();
+  } catch (const std::exception& error) {
+    spdlog::critical("{}", error.what());
+    return kExitFailure;
+  }
+
   const std::filesystem::path database = resolve_database_path(config.storage.database);
   try {
     if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
@@ -88,12 +268,16 @@ int run_daemon(const config::Config& config) {
     return kExitFailure;
   }
 
+  // Before the store opens: a second daemon must not migrate the database
+  // under the first one.
+  std::unique_ptr<PidFile> pid_file;
   std::unique_ptr<store::Store> writer_store;
   std::unique_ptr<store::Store> reader_store;
   try {
+    if (const auto path = pid_file_path(database); !path.empty()) pid_file = std::make_unique<PidFile>(path);
     writer_store = std::make_unique<store::Store>(database.string());
     reader_store = std::make_unique<store::Store>(database.string());
-  } catch (const store::StoreError& error) {
+  } catch (const std::exception& error) {
     spdlog::critical("{}", error.what());
     return kExitFailure;
   }
@@ -101,14 +285,14 @@ int run_daemon(const config::Config& config) {
                database.string());
 
   render::FeedSlot atom_feed;
-  asio::io_context io(1);
   asio::thread_pool worker(2);
   asio::thread_pool writer(1);
   fetch::Fetcher fetcher(io.get_executor());
 
   serve::ServerOptions server_options;
-  server_options.address = config.server.listen_address;
-  server_options.port = config.server.port;
+  server_options.address = inherited ? inherited->address : config.server.listen_address;
+  server_options.port = inherited ? inherited->port : config.server.port;
+  server_options.inherited_listen_fd = inherited ? inherited->fd : -1;
   server_options.title = config.feed.title;
   serve::Server server(io.get_executor(), server_options,
                        {&atom_feed, [&reader_store] { return reader_store->is_healthy(); }});
@@ -118,35 +302,74 @@ int run_daemon(const config::Config& config) {
     spdlog::critical("{}", error.what());
     return kExitFailure;
   }
-  const std::string base_url =
-      config.server.base_url.empty() ? default_base_url(config.server.listen_address, server.port()) : config.server.base_url;
-  const render::FeedHeader header = make_header(config, base_url);
+  if (inherited)
+    spdlog::info("socket activation: serving on the socket systemd passed ({}:{}); [server] listen and port are "
+                 "not used",
+                 inherited->address, inherited->port);
 
-  // Runs on the writer thread: it owns writer_store.
+  FeedSettings feed;  // writer thread from the scheduler's start on
+  // Runs on the writer thread: it owns writer_store and `feed`.
   const auto render_feed = [&] {
     try {
-      render::FeedHeader now_header = header;
+      render::FeedHeader now_header = feed.header;
       now_header.now = core::now_utc();
-      const auto entries = writer_store->newest_entries(config.feed.entries);
+      const auto entries = writer_store->newest_entries(feed.entries);
       atom_feed.publish(render::make_rendered("application/atom+xml; charset=utf-8",
                                               render::render_atom(now_header, entries), now_header.now));
     } catch (const std::exception& error) {
       spdlog::error("rendering the feed failed: {}", error.what());
     }
   };
+
+  const std::string listen_address = server_options.address;
+  const std::uint16_t port = server.port();
+  const std::string base_url =
+      config.server.base_url.empty() ? default_base_url(listen_address, port) : config.server.base_url;
+  feed = {make_header(config, base_url), config.feed.entries};
   render_feed();  // before any other thread runs: the first request finds a feed
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *writer_store,
                                 fetcher, config, {}, render_feed);
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  asio::co_spawn(io, shutdown_on_signal(signals, server, scheduler, io), asio::detached);
+  asio::steady_timer watchdog_timer(io);
+  asio::steady_timer status_timer(io);
+  Service service{.io = io,
+                  .writer = writer.get_executor(),
+                  .notifier = notifier,
+                  .server = server,
+                  .scheduler = scheduler,
+                  .reader_store = *reader_store,
+                  .feed = feed,
+                  .render_feed = render_feed,
+                  .config = config,
+                  .config_path = options.config_path,
+                  .listen_address = listen_address,
+                  .port = port,
+                  .is_log_level_pinned = !options.log_level.empty(),
+                  .is_stopping = false,
+                  .hangups = &hangups,
+                  .watchdog_timer = &watchdog_timer,
+                  .status_timer = &status_timer};
+  asio::co_spawn(io, shutdown_on_signal(service, stop_signals), asio::detached);
+  asio::co_spawn(io, reload_on_hangup(service), asio::detached);
+  if (const auto period = notifier.watchdog_period())
+    asio::co_spawn(io, ping_watchdog(service, *period), asio::detached);
+  if (notifier.is_enabled()) asio::co_spawn(io, refresh_status(service), asio::detached);
+  spdlog::info("listening on http://{}:{}/ — feed at {}", listen_address, port, feed.header.self_url);
   scheduler.start();
-  spdlog::info("listening on http://{}:{}/ — feed at {}", config.server.listen_address, server.port(),
-               header.self_url);
+  // The store is open and migrated, the port accepts connections.
+  notifier.ready(status_line(service));
 
   io.run();
   worker.join();
   writer.join();
+  // Every other thread has stopped: leave one self-contained database file.
+  reader_store.reset();
+  try {
+    writer_store->checkpoint();
+  } catch (const std::exception& error) {
+    spdlog::warn("closing the database: {}", error.what());
+  }
+  writer_store.reset();
   spdlog::info("stopped");
   return kExitOk;
 }

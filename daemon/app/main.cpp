@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   parse->add_option("file", parse_file, "Feed document to read, or - for standard input")->required();
   parse->add_option("--url", parse_url, "The URL the document came from (to resolve relative links)");
   parse->add_option("--content-type", parse_content_type, "The HTTP Content-Type it came with (for its charset)");
+  CLI::App* reload = cli.add_subcommand(
+      "reload", "Ask the daemon running with this configuration to re-read it (SIGHUP; found through the pid file "
+                "next to its database)");
   CLI::App* version = cli.add_subcommand("version", "Print the version");
 
   try {
@@ -52,11 +55,12 @@ int main(int argc, char** argv) {
     return app::parse_document(parse_file, parse_url, parse_content_type);
   }
   if (*check) return app::check_config(options.config_path);
+  if (*reload) return app::reload_daemon(options.config_path);
   if (*run) {
     const auto config = app::load_config_or_report(options.config_path);
     if (!config) return app::kExitBadConfig;
-    app::setup_logging(options.log_level.empty() ? config->log.level : options.log_level);
-    return app::run_daemon(*config);
+    app::setup_logging(options.log_level.empty() ? config->log.level : options.log_level, config->log.target);
+    return app::run_daemon(*config, options);
   }
   return app::kExitBadConfig;
 }

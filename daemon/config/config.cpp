@@ -511,6 +511,12 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
                    "log.level " + in_quotes(*level) + " is not one of trace, debug, info, warn, error, critical, off");
       else config.log.level = *level;
     }
+    if (auto target = reader.string("target")) {
+      if (*target != "auto" && *target != "journal" && *target != "stderr")
+        errors.add((*table)["target"].node()->source(),
+                   "log.target " + in_quotes(*target) + " is not one of auto, journal, stderr");
+      else config.log.target = *target;
+    }
     reader.reject_unknown_keys();
   }
   if (const toml::array* sources = root.array_of_tables("source")) {

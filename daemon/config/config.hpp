@@ -70,6 +70,10 @@ struct FeedConfig {
 
 struct LogConfig {
   std::string level = "info";
+  // Where `run` logs: "journal" (structured fields), "stderr" (timestamped
+  // lines), or "auto": the journal when stderr is connected to it (systemd
+  // sets JOURNAL_STREAM), else stderr.
+  std::string target = "auto";
 };
 
 struct SourceSpec {

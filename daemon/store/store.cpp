@@ -339,6 +339,8 @@ std::vector<StoredEntry> Store::newest_entries(std::size_t limit) {
   return entries;
 }
 
+void Store::checkpoint() { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
 bool Store::is_healthy() {
   try {
     Statement& probe = db_.cached("SELECT 1");

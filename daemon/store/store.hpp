@@ -99,6 +99,11 @@ class Store {
   // True when the database answers a trivial query.
   bool is_healthy();
 
+  // Copies the write-ahead log into the database file and truncates it, so
+  // that a clean shutdown leaves one self-contained file (PRAGMA
+  // wal_checkpoint(TRUNCATE)). Call when no other connection is writing.
+  void checkpoint();
+
  private:
   void migrate();
   Database db_;
