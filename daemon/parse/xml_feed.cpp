@@ -335,6 +335,14 @@ class XmlFeedReader {
     return false;
   }
 
+  // RSS description and content:encoded hold escaped HTML; some feeds put
+  // the HTML in unescaped, as child elements. Those are kept as markup.
+  std::string html_or_text(const xmlNode* node) {
+    for (const xmlNode* child = node->children; child; child = child->next)
+      if (child->type == XML_ELEMENT_NODE) return std::string(core::trim(inner_markup(node)));
+    return text(node);
+  }
+
   // The effective xml:base of a node, when some ancestor-or-self sets one.
   // (Without any xml:base, `normalize` resolves against the feed's URLs.)
   std::string base_of(const xmlNode* node) {
@@ -478,7 +486,12 @@ class XmlFeedReader {
     RawItem item;
     item.base = base_of(node);
     item.lang = lang_of(node);
-    item.id = attribute(node, "about");  // RSS 1.0 rdf:about; a guid overrides it
+    {
+      // RSS 1.0 rdf:about; a guid overrides it.
+      XmlCharPtr about(xmlGetNsProp(node, reinterpret_cast<const xmlChar*>("about"),
+                                    reinterpret_cast<const xmlChar*>(ns::kRdf.data())));
+      item.id = about ? std::string(view(about.get())) : attribute(node, "about");
+    }
     std::string description;
     std::string alternative_summary;  // itunes:summary, media:description
     bool has_guid = false;
@@ -500,11 +513,11 @@ class XmlFeedReader {
       } else if (is(child, ns::kDc, "identifier") && item.id.empty()) {
         item.id = text(child);
       } else if (is_rss_core(child, "description")) {
-        description = text(child);
+        description = html_or_text(child);
       } else if (is(child, ns::kDc, "description") && description.empty()) {
         description = text(child);
       } else if (is(child, ns::kContent, "encoded")) {
-        item.content = {text(child), TextType::html, base_of(child)};
+        item.content = {html_or_text(child), TextType::html, base_of(child)};
       } else if (is_rss_core(child, "pubDate")) {
         item.published = text(child);
       } else if (is(child, ns::kDc, "date") || is(child, ns::kDcTerms, "issued") || is(child, ns::kDcTerms, "created")) {

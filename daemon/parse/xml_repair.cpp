@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <vector>
 
 #include "core/text.hpp"
 #include "parse/html_entities.hpp"
@@ -171,10 +172,19 @@ class Repairer {
     return tag(lt);
   }
 
-  // A start or end tag: '&' and '<' inside quoted attribute values repaired.
+  // A start or end tag: '&' and '<' inside quoted attribute values repaired,
+  // and end tags matched against the open elements as an HTML parser would:
+  // "<title>One <b>bold</title>" closes the <b> first; an end tag that
+  // closes nothing open is removed. Elements still open at the end of the
+  // document are left open, so that truncation stays visible to libxml2.
   std::size_t tag(std::size_t lt) {
     const std::size_t size = xml_.size();
-    std::size_t pos = lt + 1;
+    const bool is_end_tag = lt + 1 < size && xml_[lt + 1] == '/';
+    const std::size_t name_start = is_end_tag ? lt + 2 : lt + 1;
+    std::size_t name_end = name_start;
+    while (name_end < size && is_name_char(xml_[name_end])) ++name_end;
+    const std::string_view name = xml_.substr(name_start, name_end - name_start);
+    std::size_t pos = name_end;
     char quote = '\0';
     while (pos < size) {
       const char c = xml_[pos];
@@ -189,6 +199,12 @@ class Repairer {
       } else if (c == '"' || c == '\'') {
         quote = c;
       } else if (c == '>') {
+        if (name.empty() || xml_[lt + 1] == '!') return pos + 1;
+        if (!is_end_tag) {
+          if (xml_[pos - 1] != '/') open_.push_back(name);
+        } else {
+          close(name, lt, pos + 1);
+        }
         return pos + 1;
       } else if (c == '<') {
         return pos;  // an unclosed tag: let libxml2 recover from it
@@ -196,6 +212,27 @@ class Repairer {
       ++pos;
     }
     return pos;
+  }
+
+  void close(std::string_view name, std::size_t lt, std::size_t end) {
+    if (!open_.empty() && open_.back() == name) {
+      open_.pop_back();
+      return;
+    }
+    const auto match = std::find(open_.rbegin(), open_.rend(), name);
+    if (match == open_.rend()) {
+      replace(lt, end, "", "end tag </" + std::string(name) + "> without a start tag removed");
+      return;
+    }
+    const auto keep = static_cast<std::size_t>(open_.rend() - match) - 1;  // index of the match
+    std::string closers;
+    for (std::size_t i = open_.size(); i-- > keep + 1;) {
+      closers += "</";
+      closers += open_[i];
+      closers += '>';
+    }
+    replace(lt, lt, closers, "unclosed <" + std::string(open_.back()) + "> closed before </" + std::string(name) + ">");
+    open_.resize(keep);
   }
 
   // <!DOCTYPE …[ internal subset ]>: kept as written; entity names noted.
@@ -241,6 +278,7 @@ class Repairer {
   std::size_t copied_ = 0;
   std::string reason_;
   std::set<std::string, std::less<>> declared_;
+  std::vector<std::string_view> open_;  // names of the elements open at the scan position
 };
 
 }  // namespace
