@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 
@@ -31,5 +32,17 @@ int reload_daemon(const std::string& config_path);
 int check_config(const std::string& config_path);
 int parse_document(const std::string& file, const std::string& url, const std::string& content_type);
 int print_version();
+
+// `tributary fetch URL`: one fetch with the daemon's fetcher and config;
+// prints the status, the headers that matter and a parse summary.
+struct FetchOptions {
+  std::string url;
+  std::string etag;           // sent as If-None-Match
+  std::string last_modified;  // sent as If-Modified-Since
+  std::vector<std::string> resolve;  // "HOST:ADDRESS" instead of DNS
+  std::string ca_file;               // a CA bundle trusted besides the system store
+  bool is_config_explicit = false;   // else a missing config file means defaults
+};
+int fetch_once(const std::string& config_path, const FetchOptions& options);
 
 }  // namespace tributary::app

@@ -275,7 +275,7 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   std::unique_ptr<store::Store> reader_store;
   try {
     if (const auto path = pid_file_path(database); !path.empty()) pid_file = std::make_unique<PidFile>(path);
-    writer_store = std::make_unique<store::Store>(database.string());
+    writer_store = std::make_unique<store::Store>(database.string(), store::store_options(config));
     reader_store = std::make_unique<store::Store>(database.string());
   } catch (const std::exception& error) {
     spdlog::critical("{}", error.what());

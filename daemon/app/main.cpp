@@ -40,6 +40,15 @@ int main(int argc, char** argv) {
   CLI::App* reload = cli.add_subcommand(
       "reload", "Ask the daemon running with this configuration to re-read it (SIGHUP; found through the pid file "
                 "next to its database)");
+  CLI::App* fetch = cli.add_subcommand(
+      "fetch", "Fetch one URL as the daemon would (its [fetch] settings, the source's headers and credentials) and "
+               "print the status, the headers that matter and a parse summary");
+  app::FetchOptions fetch_options;
+  fetch->add_option("url", fetch_options.url, "The http(s) URL to fetch")->required();
+  fetch->add_option("--etag", fetch_options.etag, "Send If-None-Match with this ETag");
+  fetch->add_option("--last-modified", fetch_options.last_modified, "Send If-Modified-Since with this date");
+  fetch->add_option("--resolve", fetch_options.resolve, "HOST:ADDRESS to use instead of DNS (repeatable)");
+  fetch->add_option("--ca-file", fetch_options.ca_file, "A PEM CA bundle to trust besides the system store");
   CLI::App* version = cli.add_subcommand("version", "Print the version");
 
   try {
@@ -55,6 +64,11 @@ int main(int argc, char** argv) {
     return app::parse_document(parse_file, parse_url, parse_content_type);
   }
   if (*check) return app::check_config(options.config_path);
+  if (*fetch) {
+    app::setup_logging(options.log_level.empty() ? "warn" : options.log_level);
+    fetch_options.is_config_explicit = cli.get_option("--config")->count() > 0 || std::getenv("TRIBUTARY_CONFIG");
+    return app::fetch_once(options.config_path, fetch_options);
+  }
   if (*reload) return app::reload_daemon(options.config_path);
   if (*run) {
     const auto config = app::load_config_or_report(options.config_path);

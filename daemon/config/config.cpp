@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/opml.hpp"
 #include "core/core.hpp"
 
 namespace tributary::config {
@@ -32,12 +33,15 @@ class ErrorSink {
   Location location(const toml::source_region& where) const {
     return {file_, where.begin.line, where.begin.column};
   }
+  void warn(const Location& where, std::string message) { warnings_.push_back({where, std::move(message)}); }
   std::vector<ConfigError> take() { return std::move(errors_); }
+  std::vector<ConfigError> take_warnings() { return std::move(warnings_); }
   bool empty() const { return errors_.empty(); }
 
  private:
   std::string file_;
   std::vector<ConfigError> errors_;
+  std::vector<ConfigError> warnings_;
 };
 
 std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
@@ -80,6 +84,13 @@ class TableReader {
       return std::nullopt;
     }
     return value;
+  }
+
+  // A duration that may be zero ("0s" turns a delay off).
+  std::optional<Seconds> duration_or_zero(std::string_view key) {
+    const toml::node* node = find(key);
+    if (node && node->is_string() && core::parse_duration(node->as_string()->get()).value == Seconds{0}) return Seconds{0};
+    return duration(key);
   }
 
   // A positive duration written as a string: "90s", "15m", "2h".
@@ -206,6 +217,18 @@ class TableReader {
     if (!is_valid) return std::nullopt;
     // toml++ keeps tables sorted; the order of headers does not matter.
     return pairs;
+  }
+
+  std::optional<DedupMode> dedup_mode(std::string_view key) {
+    const toml::node* node = find(key);
+    if (!node) return std::nullopt;
+    if (!node->is_string()) return wrong_type(*node, key, "one of \"off\", \"url\", \"story\"");
+    const std::string& value = node->as_string()->get();
+    if (value == "off") return DedupMode::off;
+    if (value == "url") return DedupMode::url;
+    if (value == "story") return DedupMode::story;
+    errors_.add(node->source(), qualified(key) + " must be \"off\", \"url\" or \"story\", not " + in_quotes(value));
+    return std::nullopt;
   }
 
   const toml::table* table(std::string_view key) {
@@ -424,6 +447,49 @@ void read_source(const toml::table& table, ErrorSink& errors, std::vector<Source
   sources.push_back(std::move(source));
 }
 
+// [sources] opml = "PATH" or ["PATH", …], relative to the config file.
+void read_opml_option(TableReader& reader, const toml::table& table, ErrorSink& errors, Config& config) {
+  std::vector<std::string> paths;
+  const toml::node* node = table.get("opml");
+  if (node && node->is_string()) {
+    if (auto path = reader.string("opml")) paths.push_back(*path);
+  } else if (auto list = reader.string_array("opml")) {
+    paths = std::move(*list);
+  }
+  const std::filesystem::path base = std::filesystem::path(config.path).parent_path();
+  for (const std::string& path : paths) {
+    if (core::trim(path).empty()) {
+      errors.add(node->source(), "sources.opml: empty path");
+      continue;
+    }
+    const std::filesystem::path file(path);
+    config.opml_files.push_back(file.is_absolute() ? file : base / file);
+  }
+}
+
+// OPML sources join the TOML ones; a URL listed twice is reported once and
+// the first definition wins (TOML entries come first).
+void merge_opml_sources(Config& config, ErrorSink& errors) {
+  std::vector<std::pair<std::string, Location>> seen;
+  for (const SourceSpec& source : config.sources) seen.emplace_back(core::canonical_url(source.url), source.defined_at);
+  for (const std::filesystem::path& file : config.opml_files) {
+    OpmlLoad loaded = load_opml_file(file);
+    for (ConfigError& error : loaded.errors) errors.add(error.where, std::move(error.message));
+    for (SourceSpec& source : loaded.sources) {
+      const std::string canonical = core::canonical_url(source.url);
+      const auto duplicate = std::find_if(seen.begin(), seen.end(), [&](const auto& entry) { return entry.first == canonical; });
+      if (duplicate != seen.end()) {
+        errors.warn(source.defined_at, "source URL " + in_quotes(source.url) + " is already defined at " +
+                                           duplicate->second.file + ":" + std::to_string(duplicate->second.line) +
+                                           "; that definition is used");
+        continue;
+      }
+      seen.emplace_back(canonical, source.defined_at);
+      config.sources.push_back(std::move(source));
+    }
+  }
+}
+
 void reject_duplicate_sources(const std::vector<SourceSpec>& sources, ErrorSink& errors) {
   std::vector<std::pair<std::string, const SourceSpec*>> seen;
   for (const SourceSpec& source : sources) {
@@ -468,6 +534,10 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
   }
   read_section(root, "storage", errors, config.storage, [](TableReader& reader, StorageConfig& storage) {
     if (auto database = reader.string("database")) storage.database = *database;
+    if (auto items = reader.integer("retention_items", 1, 10'000'000)) storage.retention_items = static_cast<std::uint32_t>(*items);
+    if (auto age = reader.duration("retention_age")) storage.retention_age = *age;
+    if (auto age = reader.duration("tombstone_age")) storage.tombstone_age = *age;
+    if (auto grace = reader.duration("removed_source_grace")) storage.removed_source_grace = *grace;
   });
   read_section(root, "fetch", errors, config.fetch, [&file_label](TableReader& reader, FetchConfig& fetch) {
     if (auto user_agent = reader.string("user_agent")) fetch.user_agent = *user_agent;
@@ -496,11 +566,24 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
   });
   read_section(root, "schedule", errors, config.schedule, [](TableReader& reader, ScheduleConfig& schedule) {
     if (auto interval = reader.duration("interval")) schedule.interval = *interval;
+    if (auto interval = reader.duration("min_interval")) schedule.min_interval = *interval;
+    if (auto interval = reader.duration("max_interval")) schedule.max_interval = *interval;
+    if (auto count = reader.integer("max_concurrent", 1, 10000)) schedule.max_concurrent = static_cast<std::uint32_t>(*count);
+    if (auto count = reader.integer("per_host", 1, 1000)) schedule.per_host = static_cast<std::uint32_t>(*count);
+    if (auto delay = reader.duration_or_zero("host_delay")) schedule.host_delay = *delay;
   });
+  if (const toml::table* table = root.table("sources")) {
+    TableReader reader(*table, "sources", errors);
+    read_opml_option(reader, *table, errors, config);
+    reader.reject_unknown_keys();
+  }
   read_section(root, "feed", errors, config.feed, [](TableReader& reader, FeedConfig& feed) {
     if (auto title = reader.string("title")) feed.title = *title;
     if (auto id = reader.string("id")) feed.id = *id;
     if (auto entries = reader.integer("entries", 1, 10000)) feed.entries = static_cast<std::uint32_t>(*entries);
+    if (auto dedup = reader.dedup_mode("dedup")) feed.dedup = *dedup;
+    if (auto distance = reader.integer("story_distance", 0, 3)) feed.story_distance = static_cast<int>(*distance);
+    if (auto window = reader.duration("story_window")) feed.story_window = *window;
   });
   if (const toml::table* table = root.table("log")) {
     TableReader reader(*table, "log", errors);
@@ -524,14 +607,16 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
   }
   root.reject_unknown_keys();
   reject_duplicate_sources(config.sources, errors);
+  if (errors.empty()) merge_opml_sources(config, errors);
 
   if (!config.feed.id.empty() && !core::is_absolute_uri(config.feed.id)) {
     errors.add(root_table["feed"]["id"].node()->source(),
                "feed.id " + in_quotes(config.feed.id) + " is not an absolute URI (e.g. \"urn:uuid:…\" or a URL)");
   }
 
-  if (!errors.empty()) return {std::nullopt, errors.take()};
-  return {std::move(config), {}};
+  std::vector<ConfigError> warnings = errors.take_warnings();
+  if (!errors.empty()) return {std::nullopt, errors.take(), std::move(warnings)};
+  return {std::move(config), {}, std::move(warnings)};
 }
 
 ConfigLoad load_config_file(const std::filesystem::path& path) {

@@ -34,6 +34,10 @@ struct StorageConfig {
   // Relative paths are resolved against $STATE_DIRECTORY when systemd sets
   // it, else against the working directory.
   std::filesystem::path database = "var/tributary.db";
+  std::uint32_t retention_items = 1000;         // per source, newest kept
+  Seconds retention_age{180 * 86400};           // older items go (unless still listed)
+  Seconds tombstone_age{730 * 86400};           // how long a purged item stays known
+  Seconds removed_source_grace{7 * 86400};      // items of a source dropped from the config
 };
 
 struct FetchConfig {
@@ -59,13 +63,29 @@ struct FetchConfig {
 };
 
 struct ScheduleConfig {
-  Seconds interval{15 * 60};  // default poll interval of a source
+  // The first interval of a source that does not pin its own; from there it
+  // adapts to the source's rate of new items, between min and max.
+  Seconds interval{15 * 60};
+  Seconds min_interval{5 * 60};
+  Seconds max_interval{24 * 3600};
+  std::uint32_t max_concurrent = 16;  // polls in flight overall
+  std::uint32_t per_host = 2;         // polls in flight to one host
+  Seconds host_delay{2};              // between two requests to one host
 };
+
+// How far deduplication goes: the same URL in several sources ("url"), and
+// also the same story under different URLs ("story").
+enum class DedupMode { off, url, story };
 
 struct FeedConfig {
   std::string title = "Tributary";
   std::string id;  // empty: derived from the base URL
   std::uint32_t entries = 50;
+  DedupMode dedup = DedupMode::story;
+  // Max differing fingerprint bits for one story. At most 3: the index
+  // splits fingerprints into 4 bands, and one band must match exactly.
+  int story_distance = 3;
+  Seconds story_window{72 * 3600};  // copies published further apart are separate
 };
 
 struct LogConfig {
@@ -81,7 +101,7 @@ struct SourceSpec {
   std::string name;  // configured, else the URL's host
   std::vector<std::string> tags;
   std::optional<Seconds> interval;  // pinned by the operator
-  Location defined_at;
+  Location defined_at;  // where: a TOML [[source]] or an OPML outline
   // Sent with every request to this source's own origin (not after a
   // redirect elsewhere). The password comes from `password` or is read from
   // `password_file` at load; it must never be logged or printed.
@@ -100,6 +120,7 @@ struct Config {
   FeedConfig feed;
   LogConfig log;
   std::vector<SourceSpec> sources;
+  std::vector<std::filesystem::path> opml_files;  // [sources] opml, resolved
 };
 
 struct ConfigError {
@@ -112,6 +133,7 @@ std::string to_string(const ConfigError& error);
 struct ConfigLoad {
   std::optional<Config> config;  // set only when `errors` is empty
   std::vector<ConfigError> errors;
+  std::vector<ConfigError> warnings;  // e.g. a source listed twice; the config still loads
 };
 
 // Reads and validates a config file; an unreadable file is an error too.

@@ -1,4 +1,4 @@
-// SimHash (Charikar 2002) over 3-word shingles. Words are lower-cased ASCII
+// SimHash (Charikar 2002) over the words of an item's text. Words are lower-cased ASCII
 // letters and digits plus any non-ASCII bytes (so Cyrillic or accented words
 // count as words); everything else separates words.
 #include "normalize/fingerprint.hpp"
@@ -42,6 +42,8 @@ std::vector<std::string> words_of(std::string_view text) {
   return words;
 }
 
+constexpr std::size_t kMinTextWords = 30;
+
 }  // namespace
 
 std::size_t count_words(std::string_view text) { return words_of(text).size(); }
@@ -49,25 +51,20 @@ std::size_t count_words(std::string_view text) { return words_of(text).size(); }
 int hamming_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 
 std::uint64_t story_fingerprint(std::string_view title, std::string_view text) {
-  std::vector<std::string> words = words_of(title);
-  for (std::string& word : words_of(text)) words.push_back(std::move(word));
+  // The words of the text, each a feature, repeated words weighing more.
+  // Single words rather than shingles: syndicated copies differ by a
+  // dateline, a changed headline or an appended credit line, which moves
+  // few single-word weights but many shingles. The headline is left out
+  // when there is enough text, because outlets rewrite headlines.
+  std::vector<std::string> words = words_of(text);
+  if (words.size() < kMinTextWords) {
+    for (std::string& word : words_of(title)) words.push_back(std::move(word));
+  }
   if (words.empty()) return 0;
   std::array<int, 64> weights{};
-  const auto add = [&](std::uint64_t hash) {
+  for (const std::string& word : words) {
+    const std::uint64_t hash = fnv1a(word, 0);
     for (int bit = 0; bit < 64; ++bit) weights[static_cast<std::size_t>(bit)] += ((hash >> bit) & 1) ? 1 : -1;
-  };
-  constexpr std::size_t kShingle = 3;
-  if (words.size() < kShingle) {
-    for (const std::string& word : words) add(fnv1a(word, 0));
-  } else {
-    for (std::size_t i = 0; i + kShingle <= words.size(); ++i) {
-      std::string shingle = words[i];
-      for (std::size_t j = 1; j < kShingle; ++j) {
-        shingle.push_back(' ');
-        shingle += words[i + j];
-      }
-      add(fnv1a(shingle, 0));
-    }
   }
   std::uint64_t fingerprint = 0;
   for (int bit = 0; bit < 64; ++bit)

@@ -1,6 +1,7 @@
-// Story fingerprints: a 64-bit SimHash over word shingles of an item's title
-// and text. Near-identical stories (the same wire copy with a changed
-// headline word or a different footer) differ in few bits.
+// Story fingerprints: a 64-bit SimHash over the words of an item's text (its
+// title too when the text is short). Near-identical stories (the same wire
+// copy with a changed headline, a dateline or a different footer) differ in
+// few bits.
 #pragma once
 
 #include <cstdint>

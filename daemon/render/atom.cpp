@@ -53,6 +53,9 @@ void write_entry(XmlWriter& xml, std::string_view tag_authority, const store::St
   xml.element("id", entry_id(tag_authority, stored));
   xml.element("title", display_title(entry), {{"type", "text"}});
   if (!entry.url.empty()) xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", entry.url}});
+  // The same story as carried by other outlets.
+  for (const store::StoryCopy& copy : stored.copies)
+    xml.empty("link", {{"rel", "related"}, {"type", "text/html"}, {"href", copy.url}, {"title", copy.source_name}});
   for (const normalize::Enclosure& enclosure : entry.enclosures) {
     const std::string length = enclosure.length ? std::to_string(*enclosure.length) : std::string();
     if (enclosure.type.empty() && length.empty()) xml.empty("link", {{"rel", "enclosure"}, {"href", enclosure.url}});

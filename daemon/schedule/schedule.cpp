@@ -74,6 +74,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         random(std::random_device{}()) {
     std::vector<std::int64_t> ids;
     for (const config::SourceSpec& spec : config.sources) ids.push_back(store.ensure_source(spec));
+    store.retire_sources_except(ids, core::now_utc());
     adopt_sources(config, ids, store.sources(), core::now_utc());
   }
 
@@ -124,6 +125,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       std::shared_ptr<Impl> self, std::vector<config::SourceSpec> specs) {
     std::vector<std::int64_t> ids;
     for (const config::SourceSpec& spec : specs) ids.push_back(self->store.ensure_source(spec));
+    self->store.retire_sources_except(ids, core::now_utc());
     co_return std::pair{std::move(ids), self->store.sources()};
   }
 
@@ -152,6 +154,30 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
                                  : std::chrono::seconds{3600};
       self->wake.expires_after(wait);
       co_await self->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+
+  // Runs on the writer: retention and housekeeping.
+  static asio::awaitable<store::MaintenanceResult> maintain(std::shared_ptr<Impl> self) {
+    const store::MaintenanceResult result = self->store.maintain(core::now_utc());
+    if (result.purged_items > 0 && self->on_store_changed) self->on_store_changed();
+    co_return result;
+  }
+
+  static asio::awaitable<void> maintenance_loop(std::shared_ptr<Impl> self) {
+    asio::steady_timer timer(self->executors.io);
+    while (!self->is_stopping) {
+      try {
+        const store::MaintenanceResult result =
+            co_await asio::co_spawn(self->executors.writer, maintain(self), asio::use_awaitable);
+        if (result.purged_items + result.removed_sources + result.expired_tombstones > 0)
+          spdlog::info("retention: purged {} items, {} removed sources, {} expired tombstones", result.purged_items,
+                       result.removed_sources, result.expired_tombstones);
+      } catch (const std::exception& error) {
+        spdlog::error("retention failed: {}", error.what());
+      }
+      timer.expires_after(self->options.maintenance_interval);
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
 
@@ -289,7 +315,10 @@ asio::awaitable<void> Scheduler::reconfigure(config::Config config) {
   self->wake.cancel();
 }
 
-void Scheduler::start() { asio::co_spawn(impl_->executors.io, Impl::run_loop(impl_), asio::detached); }
+void Scheduler::start() {
+  asio::co_spawn(impl_->executors.io, Impl::run_loop(impl_), asio::detached);
+  asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_), asio::detached);
+}
 
 asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadline) {
   std::shared_ptr<Impl> self = impl_;

@@ -28,6 +28,7 @@ struct SchedulerOptions {
   parse::ParseLimits parse_limits;
   std::chrono::seconds max_interval{24 * 3600};
   std::chrono::seconds startup_spread{60};  // overdue sources start within this window
+  std::chrono::seconds maintenance_interval{3600};  // retention and housekeeping
 };
 
 // What happened in one poll, for logs, status and tests.

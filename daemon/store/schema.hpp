@@ -53,6 +53,73 @@ CREATE TABLE items (
 );
 CREATE INDEX items_newest ON items (sort_time DESC, id DESC);
 )sql",
+
+    // 2: stories (groups of copies of one article across sources), the
+    // fingerprint band index for near-duplicate search, full-text search,
+    // retention (listed flag, tombstones) and per-source identity quality.
+    R"sql(
+ALTER TABLE sources ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE sources ADD COLUMN identity_mode TEXT NOT NULL DEFAULT 'guid';
+ALTER TABLE sources ADD COLUMN identity_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN removed_at INTEGER;
+
+CREATE TABLE stories (
+  id              INTEGER PRIMARY KEY,
+  primary_item_id INTEGER NOT NULL,
+  sort_time       INTEGER NOT NULL,
+  updated         INTEGER NOT NULL,
+  item_count      INTEGER NOT NULL
+);
+INSERT INTO stories (id, primary_item_id, sort_time, updated, item_count)
+  SELECT id, id, sort_time, coalesce(updated, published, first_seen), 1 FROM items;
+CREATE INDEX stories_newest ON stories (sort_time DESC, id DESC);
+
+ALTER TABLE items ADD COLUMN story_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN is_republished INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN is_listed INTEGER NOT NULL DEFAULT 1;
+UPDATE items SET story_id = id;
+CREATE INDEX items_by_story ON items (story_id);
+CREATE INDEX items_by_canonical_url ON items (canonical_url) WHERE canonical_url <> '';
+CREATE INDEX items_by_source ON items (source_id, sort_time DESC, id DESC);
+DROP INDEX items_newest;
+
+-- Four 16-bit bands of each eligible item's 64-bit fingerprint: two
+-- fingerprints within 3 bits share at least one band exactly.
+CREATE TABLE fingerprint_bands (
+  band    INTEGER NOT NULL,
+  item_id INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL,
+  PRIMARY KEY (band, item_id)
+) WITHOUT ROWID;
+CREATE INDEX fingerprint_bands_by_item ON fingerprint_bands (item_id);
+
+CREATE TABLE tombstones (
+  source_id    INTEGER NOT NULL,
+  identity_key TEXT NOT NULL,
+  purged_at    INTEGER NOT NULL,
+  PRIMARY KEY (source_id, identity_key)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE items_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO items_fts (rowid, title, body) SELECT id, title, '' FROM items;
+)sql",
+
+    // 3: what the scheduler and the fetcher remember about each source:
+    // the adaptive interval and rate of new items, what the source asked
+    // for (hints, Retry-After, 410 Gone), permanent redirects seen on
+    // consecutive polls, and the last body's hash.
+    R"sql(
+ALTER TABLE sources ADD COLUMN poll_interval INTEGER;
+ALTER TABLE sources ADD COLUMN item_rate REAL NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN hints TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE sources ADD COLUMN retry_after INTEGER;
+ALTER TABLE sources ADD COLUMN gone_at INTEGER;
+ALTER TABLE sources ADD COLUMN gone_spec TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN redirect_target TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN redirect_streak INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN body_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN last_new_items INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace tributary::store

@@ -19,6 +19,11 @@ Statement& Statement::bind(int index, std::int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind(int index, double value) {
+  if (sqlite3_bind_double(statement_, index, value) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::string_view value) {
   if (sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK)
     fail(db_, "bind");
@@ -59,6 +64,8 @@ std::optional<std::int64_t> Statement::optional_int64(int column) const {
   if (is_null(column)) return std::nullopt;
   return int64(column);
 }
+
+double Statement::real(int column) const { return sqlite3_column_double(statement_, column); }
 
 std::string Statement::text(int column) const {
   const auto* text = sqlite3_column_text(statement_, column);

@@ -31,6 +31,7 @@ class Statement {
 
   // Binds by 1-based index. Empty optionals bind NULL.
   Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, std::optional<std::int64_t> value);
   Statement& bind_null(int index);
@@ -44,6 +45,7 @@ class Statement {
 
   std::int64_t int64(int column) const;
   std::optional<std::int64_t> optional_int64(int column) const;
+  double real(int column) const;
   std::string text(int column) const;
   bool is_null(int column) const;
 

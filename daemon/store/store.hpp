@@ -1,12 +1,16 @@
 // store: everything Tributary keeps, in one SQLite database — sources with
-// their poll state, and items deduplicated per source. Reached only through
-// this interface. A Store is one connection: use it from one thread at a
-// time (the daemon's writer thread owns one; readers open their own).
+// their poll state, items deduplicated at three levels into stories, and
+// what retention has purged. Reached only through this interface.
+//
+// Threading: a Store is one connection; use it from one thread at a time
+// (the daemon's writer thread owns one; readers open their own — WAL lets
+// them read while the writer writes).
+// Errors: expected outcomes are return values; a failing database (disk
+// full, corrupt file, newer schema) throws StoreError.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
-#include <filesystem>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,11 +22,25 @@
 
 namespace tributary::store {
 
+using Seconds = std::chrono::seconds;
+
+struct StoreOptions {
+  config::DedupMode dedup = config::DedupMode::story;
+  int story_distance = 3;           // fingerprint bits; at most 3 (see schema)
+  Seconds story_window{72 * 3600};  // copies further apart in time are separate stories
+  std::uint32_t retention_items = 1000;
+  Seconds retention_age{180 * 86400};
+  Seconds tombstone_age{730 * 86400};
+  Seconds removed_source_grace{7 * 86400};
+};
+StoreOptions store_options(const config::Config& config);
+
 struct SourceRecord {
   std::int64_t id = 0;
   std::string config_url;  // identity: the URL the config names
   std::string url;         // the URL polled now
   std::string name;
+  std::vector<std::string> tags;
   std::string title;  // from the feed document
   std::string site_url;
   std::string feed_id;
@@ -32,33 +50,68 @@ struct SourceRecord {
   std::optional<core::Timestamp> last_success_at;
   std::optional<core::Timestamp> next_poll_at;
   std::optional<core::Timestamp> feed_updated;
+  std::optional<core::Timestamp> removed_at;  // dropped from the config
   int last_status = 0;
   std::string last_error;
   std::int64_t error_count = 0;
   std::int64_t item_count = 0;
+  std::string identity_mode;    // "guid", or "link" after the feed's guids proved useless
+  std::string identity_reason;  // why identity_mode is not "guid"
+  // The scheduler's memory of the source (see PollRecord).
+  std::optional<Seconds> poll_interval;
+  double item_rate = 0;
+  int last_new_items = 0;
+  std::string hints;  // JSON
+  std::optional<core::Timestamp> retry_after;
+  std::optional<core::Timestamp> gone_at;
+  std::string gone_spec;
+  std::string redirect_target;
+  int redirect_streak = 0;
+  std::string body_hash;
 };
 
-// One poll's outcome, recorded on its source.
+// One poll's outcome and the scheduler's state after it, recorded on its
+// source so that a restart resumes where it was.
 struct PollRecord {
   core::Timestamp polled_at;
   bool is_success = false;
   int http_status = 0;
-  std::string error;          // what went wrong, when not a success
-  std::string etag;           // validators to send next time (empty: keep)
+  std::string error;  // what went wrong, when not a success
+  std::string etag;   // validators to send next time (empty: keep)
   std::string last_modified;
   std::optional<core::Timestamp> next_poll_at;
+  std::optional<Seconds> poll_interval;  // the adaptive interval in force (empty: keep)
+  double item_rate = 0;                  // smoothed new items per day
+  int new_items = 0;
+  std::string hints;  // what the source asks for, as JSON (empty: keep)
+  std::optional<core::Timestamp> retry_after;
+  std::optional<core::Timestamp> gone_at;  // 410 Gone: not polled until its config changes
+  std::string gone_spec;                   // the config it went gone under
+  std::string redirect_target;             // a permanent redirect seen on consecutive polls
+  int redirect_streak = 0;
+  std::string body_hash;  // of the last body (empty: keep)
+  std::string url;        // the URL to poll from now on (empty: keep)
 };
 
 struct IngestResult {
   int new_items = 0;
   int updated = 0;
   int unchanged = 0;
+  int merged = 0;  // of the new items, those that joined an existing story
   bool changed() const { return new_items + updated > 0; }
 };
 
-// An item as the renderer needs it: the entry and where it came from.
+// Another outlet's copy of a story.
+struct StoryCopy {
+  std::string source_name;
+  std::string url;
+};
+
+// An item as the renderer needs it: the entry, where it came from, and (for
+// a story's primary item) the other outlets that carried the story.
 struct StoredEntry {
   std::int64_t item_id = 0;
+  std::int64_t story_id = 0;
   std::string source_config_url;
   std::string source_name;
   std::string source_title;
@@ -69,32 +122,66 @@ struct StoredEntry {
   core::Timestamp first_seen;
   core::Timestamp sort_time;  // published, else updated, else first seen
   normalize::Entry entry;
+  std::vector<StoryCopy> copies;
+};
+
+// A stable position in the newest-first list of stories.
+struct StoryCursor {
+  core::Timestamp sort_time;
+  std::int64_t story_id = 0;
+};
+std::string to_string(const StoryCursor& cursor);
+std::optional<StoryCursor> parse_cursor(std::string_view text);
+
+struct StoryQuery {
+  std::size_t limit = 50;
+  std::vector<std::string> source_urls;  // configured URLs; empty: every source
+  std::vector<std::string> tags;         // stories from sources with any of these
+  std::string text;                      // full-text words (all must match)
+  std::optional<StoryCursor> before;     // stories strictly older than this
+};
+
+struct MaintenanceResult {
+  int purged_items = 0;
+  int removed_sources = 0;
+  int expired_tombstones = 0;
 };
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 1;
+  static constexpr std::int64_t kSchemaVersion = 3;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.
-  explicit Store(const std::string& path);
+  explicit Store(const std::string& path, StoreOptions options = {});
 
   std::int64_t schema_version();
 
-  // The source's id; created on first sight, name refreshed from the config.
+  // The source's id; created on first sight; name and tags refreshed from
+  // the config; a source that comes back is no longer "removed".
   std::int64_t ensure_source(const config::SourceSpec& spec);
+  // Marks every source not in `kept_ids` as removed from the config (its
+  // items go after the grace period).
+  void retire_sources_except(const std::vector<std::int64_t>& kept_ids, core::Timestamp now);
   std::vector<SourceRecord> sources();
   std::optional<SourceRecord> source(std::int64_t id);
 
-  // One poll's items, in one transaction: new ones inserted, changed ones
-  // updated in place, the rest untouched. Also refreshes the source's own
-  // title and links from the document.
+  // One poll's document, in one transaction: items new to the source are
+  // inserted and grouped into stories (same canonical URL, or a close
+  // fingerprint within the time window), changed ones are updated in place,
+  // the rest are untouched; then the source's retention applies.
   IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
 
   void record_poll(std::int64_t source_id, const PollRecord& poll);
 
-  // The newest `limit` items across all sources, newest first.
+  // The primaries of the newest `limit` stories, newest first, with copies.
   std::vector<StoredEntry> newest_entries(std::size_t limit);
+  std::vector<StoredEntry> query_stories(const StoryQuery& query);
+
+  // Periodic housekeeping: age-based retention across sources, sources
+  // removed from the config past their grace period, expired tombstones,
+  // stale index entries, and free pages returned to the file system.
+  MaintenanceResult maintain(core::Timestamp now);
 
   // True when the database answers a trivial query.
   bool is_healthy();
@@ -104,9 +191,21 @@ class Store {
   // wal_checkpoint(TRUNCATE)). Call when no other connection is writing.
   void checkpoint();
 
+  Database& database() { return db_; }
+
  private:
   void migrate();
+  void rebuild_search_text();
+  std::string identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed);
+  std::optional<std::int64_t> find_story(std::int64_t source_id, const normalize::Entry& entry,
+                                         std::int64_t sort_time);
+  void refresh_story(std::int64_t story_id, std::int64_t now);
+  void purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now);
+  void apply_source_retention(std::int64_t source_id, std::int64_t now);
+  std::vector<StoredEntry> load_stories(const std::vector<std::int64_t>& story_ids);
+
   Database db_;
+  StoreOptions options_;
 };
 
 }  // namespace tributary::store

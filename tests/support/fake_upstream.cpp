@@ -1,4 +1,6 @@
-// FakeUpstream: a Beast server on its own io_context thread.
+// FakeUpstream: a Beast server on its own io_context thread. One session
+// coroutine per connection serves requests one after the other (keep-alive);
+// the same code runs over TCP and over TLS.
 #include "support/fake_upstream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -6,10 +8,16 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <thread>
 
 namespace tributary::testing {
@@ -18,6 +26,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
@@ -29,14 +38,38 @@ std::string lower(std::string text) {
 }  // namespace
 
 struct FakeUpstream::Impl {
+  // Declared before the io_context: destroying it destroys suspended
+  // sessions, which still use these.
+  std::optional<ssl::context> tls;
+  mutable std::mutex mutex;  // guards the routes, log and counters (test thread vs server thread)
+  std::map<std::string, FakeResponse> routes;
+  std::map<std::string, std::vector<RecordedRequest>> log;
+  int connections = 0;
+  int open_connections = 0;
+  int max_open_connections = 0;
+  int requests_in_flight = 0;
+  int max_requests_in_flight = 0;
+
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   std::string host;
   std::uint16_t port = 0;
-  mutable std::mutex mutex;  // guards routes and log (test thread vs server thread)
-  std::map<std::string, FakeResponse> routes;
-  std::map<std::string, std::vector<RecordedRequest>> log;
   std::thread thread;
+
+  // Counts a request from when it was read until this goes out of scope.
+  struct InFlight {
+    explicit InFlight(Impl& owner) : impl(owner) {
+      std::lock_guard lock(impl.mutex);
+      impl.max_requests_in_flight = std::max(impl.max_requests_in_flight, ++impl.requests_in_flight);
+    }
+    ~InFlight() {
+      std::lock_guard lock(impl.mutex);
+      --impl.requests_in_flight;
+    }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+    Impl& impl;
+  };
 
   FakeResponse respond(const http::request<http::string_body>& request) {
     const std::string target(request.target());
@@ -56,50 +89,129 @@ struct FakeUpstream::Impl {
                           if_modified_since->second == response.last_modified;
     if (!response.etag.empty()) response.headers.emplace_back("ETag", response.etag);
     if (!response.last_modified.empty()) response.headers.emplace_back("Last-Modified", response.last_modified);
-    if (etag_hit || date_hit) {
+    if ((etag_hit || date_hit) && !response.is_ignoring_conditionals) {
       response.status = 304;
       response.body.clear();
     }
     return response;
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+  void count_open(int delta) {
+    std::lock_guard lock(mutex);
+    if (delta > 0) ++connections;
+    open_connections += delta;
+    max_open_connections = std::max(max_open_connections, open_connections);
+  }
+
+  static void reset(beast::tcp_stream& stream) {
+    beast::error_code ignored;
+    stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    stream.socket().close(ignored);
+  }
+
+  // Serves requests on one connection until it closes or misbehaves.
+  template <typename Stream>
+  asio::awaitable<void> serve_requests(Stream& stream) {
+    beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
     beast::flat_buffer buffer;
     for (;;) {
-      stream.expires_after(std::chrono::seconds(10));
-      http::request<http::string_body> request;
-      auto [read_error, read] = co_await http::async_read(stream, buffer, request, kUseTuple);
-      if (read_error) break;
+      tcp.expires_after(std::chrono::seconds(30));
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(1024 * 1024);
+      auto [read_error, read] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+      if (read_error) co_return;
+      const http::request<http::string_body> request = parser.release();
+      const InFlight in_flight(*this);
       const FakeResponse canned = respond(request);
+      if (canned.header_delay.count() > 0) {
+        asio::steady_timer delay(io, canned.header_delay);
+        co_await delay.async_wait(kUseTuple);
+      }
+      if (canned.is_reset) {
+        reset(tcp);
+        co_return;
+      }
+      if (!canned.raw_response.empty()) {
+        co_await asio::async_write(stream, asio::buffer(canned.raw_response), kUseTuple);
+        reset(tcp);
+        co_return;
+      }
       http::response<http::string_body> response{static_cast<http::status>(canned.status), request.version()};
       for (const auto& [name, value] : canned.headers) response.set(name, value);
       response.body() = canned.body;
-      response.keep_alive(request.keep_alive());
-      response.prepare_payload();
+      const bool is_keep_alive = request.keep_alive() && !canned.is_closing;
+      response.keep_alive(is_keep_alive);
+      if (canned.is_chunked) response.chunked(true);
+      else response.prepare_payload();
+
+      if (canned.stall_after_body_bytes) {
+        // The headers promise the whole body; only the start of it comes.
+        response.content_length(canned.body.size());
+        http::response_serializer<http::string_body> serializer(response);
+        auto [header_error, header_written] = co_await http::async_write_header(stream, serializer, kUseTuple);
+        if (header_error) co_return;
+        const std::size_t prefix = std::min(*canned.stall_after_body_bytes, canned.body.size());
+        co_await asio::async_write(stream, asio::buffer(canned.body.data(), prefix), kUseTuple);
+        tcp.expires_never();
+        asio::steady_timer stall(io, std::chrono::seconds(60));
+        co_await stall.async_wait(kUseTuple);
+        co_return;
+      }
+      tcp.expires_after(std::chrono::seconds(30));
       auto [write_error, written] = co_await http::async_write(stream, response, kUseTuple);
-      if (write_error || !request.keep_alive()) break;
+      if (write_error || !is_keep_alive) co_return;
     }
+  }
+
+  asio::awaitable<void> plain_session(tcp::socket socket) {
+    count_open(+1);
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve_requests(stream);
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    count_open(-1);
+  }
+
+  asio::awaitable<void> tls_session(tcp::socket socket) {
+    count_open(+1);
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+    auto [handshake_error] = co_await stream.async_handshake(ssl::stream_base::server, kUseTuple);
+    if (!handshake_error) {
+      co_await serve_requests(stream);
+      if (beast::get_lowest_layer(stream).socket().is_open()) {
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+        co_await stream.async_shutdown(kUseTuple);
+      }
+    }
+    count_open(-1);
   }
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
       auto [error, socket] = co_await acceptor.async_accept(kUseTuple);
       if (error) co_return;
-      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+      if (tls) asio::co_spawn(io, tls_session(std::move(socket)), asio::detached);
+      else asio::co_spawn(io, plain_session(std::move(socket)), asio::detached);
     }
   }
 };
 
-FakeUpstream::FakeUpstream(const std::string& address) : impl_(std::make_unique<Impl>()) {
-  const tcp::endpoint endpoint(asio::ip::make_address(address), 0);
+FakeUpstream::FakeUpstream(const std::string& address) : FakeUpstream(FakeUpstreamOptions{address, {}, {}}) {}
+
+FakeUpstream::FakeUpstream(const FakeUpstreamOptions& options) : impl_(std::make_unique<Impl>()) {
+  if (!options.certificate_pem.empty()) {
+    impl_->tls.emplace(ssl::context::tls_server);
+    impl_->tls->use_certificate_chain(asio::buffer(options.certificate_pem));
+    impl_->tls->use_private_key(asio::buffer(options.private_key_pem), ssl::context::pem);
+  }
+  const tcp::endpoint endpoint(asio::ip::make_address(options.address), 0);
   impl_->acceptor.open(endpoint.protocol());
+  if (endpoint.address().is_v6()) impl_->acceptor.set_option(asio::ip::v6_only(true));
   impl_->acceptor.bind(endpoint);
   impl_->acceptor.listen();
   impl_->port = impl_->acceptor.local_endpoint().port();
-  impl_->host = endpoint.address().is_v6() ? "[" + address + "]" : address;
+  impl_->host = endpoint.address().is_v6() ? "[" + options.address + "]" : options.address;
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   impl_->thread = std::thread([this] { impl_->io.run(); });
 }
@@ -111,8 +223,10 @@ FakeUpstream::~FakeUpstream() {
 
 std::uint16_t FakeUpstream::port() const { return impl_->port; }
 
+std::string FakeUpstream::host() const { return impl_->host; }
+
 std::string FakeUpstream::url(const std::string& path) const {
-  return "http://" + impl_->host + ":" + std::to_string(port()) + path;
+  return std::string(impl_->tls ? "https://" : "http://") + impl_->host + ":" + std::to_string(port()) + path;
 }
 
 void FakeUpstream::serve(const std::string& path, FakeResponse response) {
@@ -130,6 +244,21 @@ std::vector<RecordedRequest> FakeUpstream::requests(const std::string& path) con
   std::lock_guard lock(impl_->mutex);
   auto found = impl_->log.find(path);
   return found == impl_->log.end() ? std::vector<RecordedRequest>{} : found->second;
+}
+
+int FakeUpstream::connections() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->connections;
+}
+
+int FakeUpstream::max_concurrent_connections() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->max_open_connections;
+}
+
+int FakeUpstream::max_concurrent_requests() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->max_requests_in_flight;
 }
 
 }  // namespace tributary::testing

@@ -166,5 +166,156 @@ TEST(ConfigValues, ExampleConfigIsValid) {
   EXPECT_GE(loaded.config->sources.size(), 3u);
 }
 
+// ---- [fetch] and [[source]] request options (the fetch module's keys) ----
+
+TEST(ConfigFetch, ReadsTheFetcherKeys) {
+  const ConfigLoad loaded = parse_config(R"toml(
+[fetch]
+connect_timeout = "5s"
+from = "ops@example.org"
+proxy = "http://proxy.example:3128"
+https_proxy = "http://tls-proxy.example:3129"
+no_proxy = ["localhost", ".internal.example"]
+max_connections_per_host = 4
+max_connections = 100
+block_private_addresses = true
+allowed_networks = ["10.1.0.0/16", "fd00::/8", "192.0.2.7"]
+)toml",
+                                         "fetch.toml");
+  ASSERT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : to_string(loaded.errors[0]));
+  const FetchConfig& fetch = loaded.config->fetch;
+  EXPECT_EQ(fetch.connect_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(fetch.from, "ops@example.org");
+  EXPECT_EQ(fetch.proxy, "http://proxy.example:3128");
+  EXPECT_EQ(fetch.https_proxy, "http://tls-proxy.example:3129");
+  EXPECT_THAT(fetch.no_proxy, ElementsAre("localhost", ".internal.example"));
+  EXPECT_EQ(fetch.max_connections_per_host, 4u);
+  EXPECT_EQ(fetch.max_connections, 100u);
+  EXPECT_TRUE(fetch.block_private_addresses);
+  EXPECT_THAT(fetch.allowed_networks, ElementsAre("10.1.0.0/16", "fd00::/8", "192.0.2.7"));
+}
+
+TEST(ConfigFetch, FetcherDefaults) {
+  const ConfigLoad loaded = parse_config("", "empty.toml");
+  ASSERT_TRUE(loaded.config);
+  const FetchConfig& fetch = loaded.config->fetch;
+  EXPECT_EQ(fetch.timeout, std::chrono::seconds(30));
+  EXPECT_EQ(fetch.connect_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(fetch.max_connections_per_host, 2u);
+  EXPECT_EQ(fetch.max_connections, 64u);
+  EXPECT_FALSE(fetch.block_private_addresses);
+  EXPECT_TRUE(fetch.proxy.empty());
+  EXPECT_TRUE(fetch.from.empty());
+}
+
+TEST(ConfigFetch, BlockPrivateAddressesMustBeABoolean) {
+  EXPECT_THAT(errors_of("[fetch]\nblock_private_addresses = \"yes\"\n"),
+              ElementsAre("test.toml:2:27: wrong type for fetch.block_private_addresses: expected true or false, "
+                          "found a string"));
+}
+
+TEST(ConfigFetch, ProxyMustBeAnHttpUrl) {
+  EXPECT_THAT(errors_of("[fetch]\nproxy = \"socks5://proxy.example:1080\"\n"),
+              ElementsAre("test.toml:2:9: fetch.proxy: expected an http:// proxy URL such as "
+                          "\"http://proxy.example:3128\" (it tunnels https with CONNECT)"));
+}
+
+TEST(ConfigFetch, AllowedNetworksAreCheckedOneByOne) {
+  EXPECT_THAT(errors_of("[fetch]\nallowed_networks = [\"10.0.0.0/8\", \"nope\", \"10.0.0.0/40\"]\n"),
+              ElementsAre("test.toml:2:35: fetch.allowed_networks: \"nope\" is not an IP address or network such "
+                          "as \"10.1.0.0/16\"",
+                          "test.toml:2:43: fetch.allowed_networks: invalid prefix length in \"10.0.0.0/40\""));
+}
+
+TEST(ConfigFetch, ConnectionCapsHaveRanges) {
+  EXPECT_THAT(errors_of("[fetch]\nmax_connections_per_host = 0\n"),
+              ElementsAre("test.toml:2:28: fetch.max_connections_per_host must be between 1 and 64, not 0"));
+}
+
+TEST(ConfigFetch, FromMustBeAnEmailAddress) {
+  EXPECT_THAT(errors_of("[fetch]\nfrom = \"the operator\"\n"),
+              ElementsAre("test.toml:2:8: fetch.from: expected an e-mail address (RFC 9110 §10.1.2)"));
+}
+
+TEST(ConfigFetch, MisspelledFetchKeySuggestsTheRightOne) {
+  EXPECT_THAT(errors_of("[fetch]\nconect_timeout = \"5s\"\n"),
+              ElementsAre("test.toml:2:1: unknown key \"conect_timeout\" in [fetch] (did you mean "
+                          "\"connect_timeout\"?)"));
+}
+
+TEST(ConfigSource, ReadsHeadersAndCredentials) {
+  const ConfigLoad loaded = parse_config(R"toml(
+[[source]]
+url = "https://paid.example/feed.xml"
+headers = { "X-Api-Key" = "k-123", "Accept-Language" = "bs" }
+username = "reader"
+password = "s3cret"
+)toml",
+                                         "source.toml");
+  ASSERT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : to_string(loaded.errors[0]));
+  const SourceSpec& source = loaded.config->sources.at(0);
+  EXPECT_THAT(source.headers, ::testing::UnorderedElementsAre(std::pair<std::string, std::string>{"X-Api-Key", "k-123"},
+                                                              std::pair<std::string, std::string>{"Accept-Language", "bs"}));
+  EXPECT_EQ(source.username, "reader");
+  EXPECT_EQ(source.password, "s3cret");
+}
+
+TEST(ConfigSource, ReadsPasswordFileBesideTheConfig) {
+  testing::TempDir dir;
+  dir.write("secret.txt", "from-a-file\n");
+  const auto path = dir.write("tributary.toml", R"toml(
+[[source]]
+url = "https://paid.example/feed.xml"
+username = "reader"
+password_file = "secret.txt"
+)toml");
+  const ConfigLoad loaded = load_config_file(path);
+  ASSERT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : to_string(loaded.errors[0]));
+  const SourceSpec& source = loaded.config->sources.at(0);
+  EXPECT_EQ(source.password, "from-a-file");  // without the newline
+  EXPECT_EQ(source.password_file, dir.path() / "secret.txt");
+}
+
+TEST(ConfigSource, UnreadablePasswordFile) {
+  EXPECT_THAT(errors_of("[[source]]\nurl = \"https://paid.example/feed.xml\"\nusername = \"reader\"\n"
+                        "password_file = \"/nonexistent/secret\"\n"),
+              ElementsAre("test.toml:4:17: source.password_file: cannot read \"/nonexistent/secret\": No such file "
+                          "or directory"));
+}
+
+TEST(ConfigSource, PasswordNeedsUsername) {
+  EXPECT_THAT(errors_of("[[source]]\nurl = \"https://paid.example/feed.xml\"\npassword = \"s3cret\"\n"),
+              ElementsAre("test.toml:3:12: source.password needs source.username (HTTP Basic sends both)"));
+}
+
+TEST(ConfigSource, PasswordAndPasswordFileAreExclusive) {
+  testing::TempDir dir;
+  const auto secret = dir.write("secret.txt", "x\n");
+  const auto errors = errors_of("[[source]]\nurl = \"https://paid.example/feed.xml\"\nusername = \"reader\"\n"
+                                "password = \"a\"\npassword_file = \"" + secret.string() + "\"\n");
+  EXPECT_THAT(errors, ElementsAre("test.toml:5:17: source.password and source.password_file are exclusive"));
+}
+
+TEST(ConfigSource, ErrorsNeverShowThePassword) {
+  const auto errors = errors_of("[[source]]\nurl = \"https://paid.example/feed.xml\"\npassword = \"hunter2\"\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].find("hunter2"), std::string::npos) << errors[0];
+}
+
+TEST(ConfigSource, ReservedAndMalformedHeadersAreRefused) {
+  EXPECT_THAT(errors_of("[[source]]\nurl = \"https://a.example/feed\"\nheaders = { \"Host\" = \"b.example\" }\n"),
+              ElementsAre("test.toml:3:13: source.headers: header \"Host\" is set by Tributary itself"));
+  EXPECT_THAT(errors_of("[[source]]\nurl = \"https://a.example/feed\"\nheaders = { \"Bad Name\" = \"x\" }\n"),
+              ElementsAre("test.toml:3:13: source.headers: header name \"Bad Name\" is not a valid HTTP field name"));
+  EXPECT_THAT(errors_of("[[source]]\nurl = \"https://a.example/feed\"\nheaders = { \"X-Key\" = 5 }\n"),
+              ElementsAre("test.toml:3:23: wrong type for source.headers.X-Key: expected a string, found an "
+                          "integer"));
+}
+
+TEST(ConfigSource, UsernameCannotContainAColon) {
+  EXPECT_THAT(errors_of("[[source]]\nurl = \"https://a.example/feed\"\nusername = \"a:b\"\n"),
+              ElementsAre("test.toml:3:12: source.username: a Basic user name cannot contain ':' (RFC 7617)"));
+}
+
 }  // namespace
 }  // namespace tributary::config

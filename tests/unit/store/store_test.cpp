@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
+#include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
@@ -85,7 +86,12 @@ TEST(StoreIngest, SameIdInTwoSourcesIsTwoItems) {
   const auto b = store.ensure_source(source_spec("https://b.example/feed"));
   store.ingest(a, feed_of({entry("1", "A one", "2025-12-17T09:00:00Z")}), at("2025-12-17T11:00:00Z"));
   store.ingest(b, feed_of({entry("1", "B one", "2025-12-17T09:00:00Z")}), at("2025-12-17T11:00:00Z"));
-  EXPECT_EQ(store.newest_entries(10).size(), 2u);
+  EXPECT_EQ(store.source(a)->item_count, 1);
+  EXPECT_EQ(store.source(b)->item_count, 1);
+  // Both link to https://n.example/1: one story, shown once, with a copy.
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].copies.size(), 1u);
 }
 
 TEST(StoreQueries, NewestEntriesComeNewestFirstWithTheirSource) {
@@ -140,6 +146,28 @@ TEST(StoreSchema, RefusesADatabaseFromANewerVersion) {
     EXPECT_NE(std::string(error.what()).find("newer than this tributary understands"), std::string::npos)
         << error.what();
   }
+}
+
+TEST(StoreSchema, MigratesADatabaseOfTheFoundationVersion) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "v1.db").string();
+  {
+    // The schema as version 1 shipped it, with one source and one item.
+    Database db(path);
+    db.exec(kMigrations[0]);
+    db.exec("INSERT INTO sources (id, config_url, url, name) VALUES (1, 'https://n.example/feed', "
+            "'https://n.example/feed', 'News')");
+    db.exec("INSERT INTO items (source_id, identity_key, title, url, canonical_url, content_html, first_seen, "
+            "sort_time, content_hash) VALUES (1, 'id:1', 'Old item', 'https://n.example/1', 'https://n.example/1', "
+            "'<p>Kept across the <b>migration</b></p>', 1765000000, 1765000000, 'h')");
+    db.set_user_version(1);
+  }
+  Store store(path);
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].entry.title, "Old item");
+  EXPECT_EQ(store.query_stories({.limit = 10, .text = "migration"}).size(), 1u);
 }
 
 TEST(StoreSchema, ReopeningKeepsTheData) {

@@ -1,0 +1,367 @@
+// Ingest: one poll's document into the store, with the three dedup levels
+// of ARCHITECTURE.md — (1) the same item of the same source is updated in
+// place; (2) an item whose canonical URL is already known joins that item's
+// story; (3) an item whose fingerprint is within a few bits of one seen in
+// the time window joins that story — and the identity-quality fallbacks for
+// feeds whose guids are useless.
+#include <array>
+#include <set>
+
+#include "core/text.hpp"
+#include "normalize/fingerprint.hpp"
+#include "normalize/html.hpp"
+#include "store/rows.hpp"
+#include "store/store.hpp"
+
+namespace tributary::store {
+namespace {
+
+using rows::unix_or_null;
+
+// Titles that many unrelated items share. Items titled like this are too
+// generic to be matched by fingerprint; they still merge by URL.
+constexpr std::array<std::string_view, 24> kGenericTitles = {
+    "live updates",  "live",           "live blog",      "podcast",          "daily briefing",
+    "briefing",      "morning briefing", "evening briefing", "news",          "news update",
+    "update",        "updates",        "breaking news",  "newsletter",       "weekly roundup",
+    "daily roundup", "roundup",        "the latest",     "today",            "headlines",
+    "top stories",   "untitled",       "in brief",       "what we know so far"};
+
+constexpr int kMinTitleWords = 3;
+constexpr std::size_t kMinWords = 30;
+
+bool is_fingerprint_eligible(const normalize::Entry& entry) {
+  if (entry.fingerprint == 0 || entry.word_count < kMinWords) return false;
+  if (normalize::count_words(entry.title) < static_cast<std::size_t>(kMinTitleWords)) return false;
+  std::string title;
+  for (char c : core::to_lower_ascii(entry.title))
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || static_cast<unsigned char>(c) >= 0x80) title += c;
+  title = core::collapse_whitespace(title);
+  for (std::string_view generic : kGenericTitles)
+    if (title == generic) return false;
+  return true;
+}
+
+// Band i holds bits [16i, 16i+16) of the fingerprint, tagged with i.
+std::array<std::int64_t, 4> bands_of(std::uint64_t fingerprint) {
+  std::array<std::int64_t, 4> bands{};
+  for (std::size_t i = 0; i < bands.size(); ++i)
+    bands[i] = static_cast<std::int64_t>((i << 16) | ((fingerprint >> (16 * i)) & 0xFFFF));
+  return bands;
+}
+
+// What a reader would see change: when this differs, the item was edited.
+std::string content_hash(const normalize::Entry& entry, const std::string& categories, const std::string& enclosures) {
+  std::string material;
+  for (const std::string* part : {&entry.title, &entry.url, &entry.author_name, &entry.author_email,
+                                  &entry.summary_html, &entry.content_html, &categories, &enclosures}) {
+    material += *part;
+    material.push_back('\x1f');
+  }
+  if (entry.published) material += std::to_string(core::to_unix_seconds(*entry.published));
+  material.push_back('\x1f');
+  if (entry.updated) material += std::to_string(core::to_unix_seconds(*entry.updated));
+  return core::sha256_hex(material).substr(0, 32);
+}
+
+// The key for sources whose guids cannot be trusted: the link, else the
+// content.
+std::string link_identity(const normalize::Entry& entry) {
+  if (!entry.canonical_url.empty()) return "url:" + entry.canonical_url;
+  const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
+  return "hash:" + core::sha256_hex(entry.title + '\n' + date + '\n' + entry.content_html + entry.summary_html).substr(0, 32);
+}
+
+std::string search_body(const normalize::Entry& entry) {
+  return normalize::html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html);
+}
+
+}  // namespace
+
+std::string Store::identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
+  Statement& select = db_.cached("SELECT identity_mode FROM sources WHERE id = ?1");
+  select.bind(1, source_id);
+  const std::string mode = select.step() ? select.text(0) : std::string("guid");
+  select.reset();
+  if (mode != "guid") return mode;
+
+  std::string reason;
+  std::set<std::string_view> guids;
+  for (const normalize::Entry& entry : feed.entries) {
+    if (!entry.original_id.empty() && !guids.insert(entry.original_id).second) {
+      reason = "the feed gives several items the same guid (\"" + entry.original_id.substr(0, 80) + "\")";
+      break;
+    }
+  }
+  if (reason.empty()) {
+    // Guid churn: most guids are new although their links are known.
+    int with_guid = 0;
+    int new_guid_known_link = 0;
+    for (const normalize::Entry& entry : feed.entries) {
+      if (entry.original_id.empty() || entry.canonical_url.empty()) continue;
+      ++with_guid;
+      Statement& by_key = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 AND identity_key = ?2");
+      by_key.bind(1, source_id).bind(2, entry.identity_key);
+      const bool is_known_guid = by_key.step();
+      by_key.reset();
+      if (is_known_guid) continue;
+      Statement& by_url = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 AND canonical_url = ?2");
+      by_url.bind(1, source_id).bind(2, entry.canonical_url);
+      if (by_url.step()) ++new_guid_known_link;
+      by_url.reset();
+    }
+    if (new_guid_known_link >= 3 && new_guid_known_link * 2 > with_guid)
+      reason = "the feed gives known links new guids on every poll";
+  }
+  if (reason.empty()) return mode;
+
+  db_.cached("UPDATE sources SET identity_mode = 'link', identity_reason = ?2 WHERE id = ?1")
+      .bind(1, source_id)
+      .bind(2, reason)
+      .run();
+  // Re-key what is stored, so the next documents find their items again.
+  db_.cached(
+         "UPDATE OR IGNORE items SET identity_key = 'url:' || canonical_url "
+         "WHERE source_id = ?1 AND canonical_url <> '' AND identity_key NOT LIKE 'url:%'")
+      .bind(1, source_id)
+      .run();
+  return "link";
+}
+
+std::optional<std::int64_t> Store::find_story(std::int64_t source_id, const normalize::Entry& entry,
+                                              std::int64_t sort_time) {
+  if (options_.dedup == config::DedupMode::off) return std::nullopt;
+  // Level 2: the same canonical URL, preferably from another source.
+  if (!entry.canonical_url.empty()) {
+    Statement& by_url = db_.cached(
+        "SELECT story_id FROM items WHERE canonical_url = ?1 ORDER BY (source_id = ?2), id LIMIT 1");
+    by_url.bind(1, entry.canonical_url).bind(2, source_id);
+    std::optional<std::int64_t> story;
+    if (by_url.step()) story = by_url.int64(0);
+    by_url.reset();
+    if (story) return story;
+  }
+  // Level 3: a near-identical fingerprint within the time window.
+  if (options_.dedup != config::DedupMode::story || !is_fingerprint_eligible(entry)) return std::nullopt;
+  const auto bands = bands_of(entry.fingerprint);
+  const std::int64_t window = options_.story_window.count();
+  Statement& candidates = db_.cached(
+      "SELECT items.story_id, items.fingerprint, items.sort_time FROM fingerprint_bands "
+      "JOIN items ON items.id = fingerprint_bands.item_id "
+      "WHERE fingerprint_bands.band IN (?1, ?2, ?3, ?4) AND fingerprint_bands.seen_at BETWEEN ?5 AND ?6");
+  candidates.bind(1, bands[0]).bind(2, bands[1]).bind(3, bands[2]).bind(4, bands[3]);
+  candidates.bind(5, sort_time - window).bind(6, sort_time + window);
+  std::optional<std::int64_t> best_story;
+  int best_distance = options_.story_distance + 1;
+  while (candidates.step()) {
+    const int distance =
+        normalize::hamming_distance(entry.fingerprint, static_cast<std::uint64_t>(candidates.int64(1)));
+    if (distance < best_distance) {
+      best_distance = distance;
+      best_story = candidates.int64(0);
+    }
+  }
+  candidates.reset();
+  return best_story;
+}
+
+// A story's primary is its first publisher: the earliest copy, but never a
+// republished one (atom:source) while an original exists.
+void Store::refresh_story(std::int64_t story_id, std::int64_t now) {
+  Statement& primary = db_.cached(
+      "SELECT id, sort_time, (SELECT count(*) FROM items WHERE story_id = ?1) FROM items WHERE story_id = ?1 "
+      "ORDER BY is_republished, sort_time, id LIMIT 1");
+  primary.bind(1, story_id);
+  if (!primary.step()) {
+    primary.reset();
+    db_.cached("DELETE FROM stories WHERE id = ?1").bind(1, story_id).run();
+    return;
+  }
+  const std::int64_t item_id = primary.int64(0);
+  const std::int64_t sort_time = primary.int64(1);
+  const std::int64_t count = primary.int64(2);
+  primary.reset();
+  db_.cached("UPDATE stories SET primary_item_id = ?2, sort_time = ?3, item_count = ?4, updated = max(updated, ?5) "
+             "WHERE id = ?1")
+      .bind(1, story_id)
+      .bind(2, item_id)
+      .bind(3, sort_time)
+      .bind(4, count)
+      .bind(5, now)
+      .run();
+}
+
+IngestResult Store::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
+  IngestResult result;
+  Transaction transaction(db_);
+  db_.cached(
+         "UPDATE sources SET title = ?2, site_url = ?3, feed_id = ?4, feed_updated = coalesce(?5, feed_updated) "
+         "WHERE id = ?1")
+      .bind(1, source_id)
+      .bind(2, feed.feed.title)
+      .bind(3, feed.feed.site_url)
+      .bind(4, feed.feed.id)
+      .bind(5, unix_or_null(feed.feed.updated))
+      .run();
+
+  const bool use_guids = identity_mode_for(source_id, feed) == "guid";
+  const std::int64_t now_seconds = core::to_unix_seconds(now);
+  std::vector<std::string> listed_keys;
+  std::set<std::string> seen_keys;
+  for (const normalize::Entry& entry : feed.entries) {
+    const std::string key = use_guids ? entry.identity_key : link_identity(entry);
+    if (!seen_keys.insert(key).second) continue;  // the same item twice in one document
+    listed_keys.push_back(key);
+    const std::string categories = rows::strings_json(entry.categories);
+    const std::string enclosures = rows::enclosures_json(entry.enclosures);
+    const std::string hash = content_hash(entry, categories, enclosures);
+
+    Statement& lookup =
+        db_.cached("SELECT id, content_hash, story_id FROM items WHERE source_id = ?1 AND identity_key = ?2");
+    lookup.bind(1, source_id).bind(2, key);
+    std::optional<std::int64_t> existing_id;
+    std::string existing_hash;
+    std::int64_t existing_story = 0;
+    if (lookup.step()) {
+      existing_id = lookup.int64(0);
+      existing_hash = lookup.text(1);
+      existing_story = lookup.int64(2);
+    }
+    lookup.reset();
+    if (existing_id && existing_hash == hash) {
+      ++result.unchanged;
+      continue;
+    }
+    if (!existing_id) {
+      // Purged by retention but still in the feed's window: not new again.
+      Statement& tombstone = db_.cached("SELECT 1 FROM tombstones WHERE source_id = ?1 AND identity_key = ?2");
+      tombstone.bind(1, source_id).bind(2, key);
+      const bool is_purged = tombstone.step();
+      tombstone.reset();
+      if (is_purged) {
+        ++result.unchanged;
+        continue;
+      }
+    }
+
+    // An edit without its own updated date is dated by when we saw it.
+    const std::optional<std::int64_t> updated =
+        entry.updated ? unix_or_null(entry.updated) : (existing_id ? std::optional(now_seconds) : std::nullopt);
+    const std::int64_t sort_time = entry.published ? core::to_unix_seconds(*entry.published)
+                                   : entry.updated ? core::to_unix_seconds(*entry.updated)
+                                                   : now_seconds;
+    const std::string body = search_body(entry);
+    if (existing_id) {
+      db_.cached(
+             "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "
+             "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
+             "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
+             "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
+             "is_republished = ?19, is_listed = 1 WHERE id = ?1")
+          .bind(1, *existing_id)
+          .bind(2, entry.original_id)
+          .bind(3, entry.title)
+          .bind(4, entry.url)
+          .bind(5, entry.canonical_url)
+          .bind(6, entry.author_name)
+          .bind(7, entry.author_email)
+          .bind(8, entry.summary_html)
+          .bind(9, entry.content_html)
+          .bind(10, categories)
+          .bind(11, enclosures)
+          .bind(12, entry.lang)
+          .bind(13, unix_or_null(entry.published))
+          .bind(14, updated)
+          .bind(15, static_cast<std::int64_t>(entry.fingerprint))
+          .bind(16, hash)
+          .bind(17, unix_or_null(entry.updated))
+          .bind(18, sort_time)
+          .bind(19, std::int64_t{entry.is_republished})
+          .run();
+      db_.cached("UPDATE items_fts SET title = ?2, body = ?3 WHERE rowid = ?1")
+          .bind(1, *existing_id)
+          .bind(2, entry.title)
+          .bind(3, body)
+          .run();
+      refresh_story(existing_story, now_seconds);
+      ++result.updated;
+      continue;
+    }
+
+    std::optional<std::int64_t> story = find_story(source_id, entry, sort_time);
+    const bool is_merged = story.has_value();
+    if (!story) {
+      db_.cached("INSERT INTO stories (primary_item_id, sort_time, updated, item_count) VALUES (0, ?1, ?2, 0)")
+          .bind(1, sort_time)
+          .bind(2, now_seconds)
+          .run();
+      story = db_.last_insert_rowid();
+    }
+    db_.cached(
+           "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
+           "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
+           "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, is_listed) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, 1)")
+        .bind(1, source_id)
+        .bind(2, key)
+        .bind(3, entry.original_id)
+        .bind(4, entry.title)
+        .bind(5, entry.url)
+        .bind(6, entry.canonical_url)
+        .bind(7, entry.author_name)
+        .bind(8, entry.author_email)
+        .bind(9, entry.summary_html)
+        .bind(10, entry.content_html)
+        .bind(11, categories)
+        .bind(12, enclosures)
+        .bind(13, entry.lang)
+        .bind(14, unix_or_null(entry.published))
+        .bind(15, updated)
+        .bind(16, now_seconds)
+        .bind(17, sort_time)
+        .bind(18, static_cast<std::int64_t>(entry.fingerprint))
+        .bind(19, hash)
+        .bind(20, *story)
+        .bind(21, std::int64_t{entry.is_republished})
+        .run();
+    const std::int64_t item_id = db_.last_insert_rowid();
+    db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
+        .bind(1, item_id)
+        .bind(2, entry.title)
+        .bind(3, body)
+        .run();
+    if (options_.dedup == config::DedupMode::story && is_fingerprint_eligible(entry)) {
+      for (const std::int64_t band : bands_of(entry.fingerprint)) {
+        db_.cached("INSERT OR IGNORE INTO fingerprint_bands (band, item_id, seen_at) VALUES (?1, ?2, ?3)")
+            .bind(1, band)
+            .bind(2, item_id)
+            .bind(3, sort_time)
+            .run();
+      }
+    }
+    refresh_story(*story, now_seconds);
+    ++result.new_items;
+    if (is_merged) ++result.merged;
+  }
+
+  // What the document lists now is protected from retention; what it no
+  // longer lists is not.
+  const std::string listed = rows::strings_json(listed_keys);
+  db_.cached(
+         "UPDATE items SET is_listed = 0 WHERE source_id = ?1 AND is_listed = 1 "
+         "AND identity_key NOT IN (SELECT value FROM json_each(?2))")
+      .bind(1, source_id)
+      .bind(2, listed)
+      .run();
+  db_.cached(
+         "UPDATE items SET is_listed = 1 WHERE source_id = ?1 AND is_listed = 0 "
+         "AND identity_key IN (SELECT value FROM json_each(?2))")
+      .bind(1, source_id)
+      .bind(2, listed)
+      .run();
+  apply_source_retention(source_id, now_seconds);
+  transaction.commit();
+  return result;
+}
+
+}  // namespace tributary::store

@@ -1,0 +1,166 @@
+// Queries for rendering: the newest stories, filtered by source, tag or
+// full text, paged by a (sort time, story id) cursor.
+#include <charconv>
+#include <map>
+
+#include "core/text.hpp"
+#include "store/rows.hpp"
+#include "store/store.hpp"
+
+namespace tributary::store {
+namespace {
+
+using rows::timestamp_or_null;
+
+// Words of a reader's query as FTS5 phrases ("…" "…"), so that operators and
+// quotes in the input are text, not syntax.
+std::string fts_query(std::string_view text) {
+  std::string query;
+  std::string word;
+  const auto flush = [&] {
+    if (word.empty()) return;
+    if (!query.empty()) query += ' ';
+    query += '"' + word + '"';
+    word.clear();
+  };
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || byte >= 0x80) word += c;
+    else flush();
+  }
+  flush();
+  return query;
+}
+
+constexpr std::string_view kEntryColumns =
+    "SELECT items.id, items.story_id, sources.config_url, sources.name, sources.title, sources.site_url, "
+    "sources.url, sources.feed_id, sources.feed_updated, items.first_seen, items.sort_time, items.identity_key, "
+    "items.original_id, items.title, items.url, items.canonical_url, items.author_name, items.author_email, "
+    "items.summary_html, items.content_html, items.categories, items.enclosures, items.lang, items.published, "
+    "items.updated, items.fingerprint, items.is_republished, stories.primary_item_id "
+    "FROM items JOIN sources ON sources.id = items.source_id JOIN stories ON stories.id = items.story_id ";
+
+StoredEntry read_entry(Statement& row) {
+  StoredEntry stored;
+  stored.item_id = row.int64(0);
+  stored.story_id = row.int64(1);
+  stored.source_config_url = row.text(2);
+  stored.source_name = row.text(3);
+  stored.source_title = row.text(4);
+  stored.source_site_url = row.text(5);
+  stored.source_feed_url = row.text(6);
+  stored.source_feed_id = row.text(7);
+  stored.source_updated = timestamp_or_null(row.optional_int64(8));
+  stored.first_seen = core::from_unix_seconds(row.int64(9));
+  stored.sort_time = core::from_unix_seconds(row.int64(10));
+  normalize::Entry& entry = stored.entry;
+  entry.identity_key = row.text(11);
+  entry.original_id = row.text(12);
+  entry.title = row.text(13);
+  entry.url = row.text(14);
+  entry.canonical_url = row.text(15);
+  entry.author_name = row.text(16);
+  entry.author_email = row.text(17);
+  entry.summary_html = row.text(18);
+  entry.content_html = row.text(19);
+  entry.categories = rows::strings_from_json(row.text(20));
+  entry.enclosures = rows::enclosures_from_json(row.text(21));
+  entry.lang = row.text(22);
+  entry.published = timestamp_or_null(row.optional_int64(23));
+  entry.updated = timestamp_or_null(row.optional_int64(24));
+  entry.fingerprint = static_cast<std::uint64_t>(row.int64(25));
+  entry.is_republished = row.int64(26) != 0;
+  return stored;
+}
+
+}  // namespace
+
+std::string to_string(const StoryCursor& cursor) {
+  return std::to_string(core::to_unix_seconds(cursor.sort_time)) + "-" + std::to_string(cursor.story_id);
+}
+
+std::optional<StoryCursor> parse_cursor(std::string_view text) {
+  const auto dash = text.find('-', 1);  // a sort time before 1970 starts with '-'
+  if (dash == std::string_view::npos) return std::nullopt;
+  std::int64_t seconds = 0;
+  std::int64_t id = 0;
+  const auto time_part = text.substr(0, dash);
+  const auto id_part = text.substr(dash + 1);
+  if (std::from_chars(time_part.data(), time_part.data() + time_part.size(), seconds).ptr !=
+          time_part.data() + time_part.size() ||
+      std::from_chars(id_part.data(), id_part.data() + id_part.size(), id).ptr != id_part.data() + id_part.size() ||
+      id_part.empty() || id <= 0)
+    return std::nullopt;
+  return StoryCursor{core::from_unix_seconds(seconds), id};
+}
+
+std::vector<StoredEntry> Store::newest_entries(std::size_t limit) {
+  StoryQuery query;
+  query.limit = limit;
+  return query_stories(query);
+}
+
+std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
+  // The statement's shape depends on which filters are present; each shape
+  // is prepared once and cached.
+  std::string sql = "SELECT id FROM stories WHERE 1";
+  if (!query.source_urls.empty())
+    sql += " AND id IN (SELECT story_id FROM items WHERE source_id IN "
+           "(SELECT id FROM sources WHERE config_url IN (SELECT value FROM json_each(?1))))";
+  if (!query.tags.empty())
+    sql += " AND id IN (SELECT story_id FROM items WHERE source_id IN (SELECT sources.id FROM sources, "
+           "json_each(sources.tags) AS tag WHERE tag.value IN (SELECT value FROM json_each(?2))))";
+  const std::string text_query = fts_query(query.text);
+  const bool has_text = !core::trim(query.text).empty();
+  if (has_text)
+    sql += " AND id IN (SELECT story_id FROM items WHERE id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?3))";
+  if (query.before) sql += " AND (sort_time < ?4 OR (sort_time = ?4 AND id < ?5))";
+  sql += " ORDER BY sort_time DESC, id DESC LIMIT ?6";
+
+  if (has_text && text_query.empty()) return {};  // only punctuation: nothing can match
+  Statement& select = db_.cached(sql);
+  if (!query.source_urls.empty()) select.bind(1, rows::strings_json(query.source_urls));
+  if (!query.tags.empty()) select.bind(2, rows::strings_json(query.tags));
+  if (has_text) select.bind(3, text_query);
+  if (query.before) {
+    select.bind(4, core::to_unix_seconds(query.before->sort_time));
+    select.bind(5, query.before->story_id);
+  }
+  select.bind(6, static_cast<std::int64_t>(query.limit));
+  std::vector<std::int64_t> story_ids;
+  while (select.step()) story_ids.push_back(select.int64(0));
+  select.reset();
+  return load_stories(story_ids);
+}
+
+std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& story_ids) {
+  if (story_ids.empty()) return {};
+  Statement& select = db_.cached(std::string(kEntryColumns) +
+                                 "WHERE items.story_id IN (SELECT value FROM json_each(?1)) "
+                                 "ORDER BY items.story_id, items.is_republished, items.sort_time, items.id");
+  select.bind(1, rows::integers_json(story_ids));
+  std::map<std::int64_t, StoredEntry> primaries;
+  std::map<std::int64_t, std::vector<StoredEntry>> copies;
+  while (select.step()) {
+    StoredEntry stored = read_entry(select);
+    const bool is_primary = stored.item_id == select.int64(27);
+    if (is_primary) primaries.emplace(stored.story_id, std::move(stored));
+    else copies[stored.story_id].push_back(std::move(stored));
+  }
+  select.reset();
+  std::vector<StoredEntry> result;
+  result.reserve(story_ids.size());
+  for (const std::int64_t id : story_ids) {
+    auto primary = primaries.find(id);
+    if (primary == primaries.end()) continue;
+    StoredEntry entry = std::move(primary->second);
+    for (const StoredEntry& copy : copies[id]) {
+      const std::string name = copy.source_title.empty() ? copy.source_name : copy.source_title;
+      if (!copy.entry.url.empty()) entry.copies.push_back({name, copy.entry.url});
+    }
+    result.push_back(std::move(entry));
+  }
+  return result;
+}
+
+}  // namespace tributary::store

@@ -1,0 +1,91 @@
+// Retention: per-source limits by count and age (never an item the source's
+// latest document still lists), tombstones so purged items never return as
+// new, sources removed from the config, and giving pages back.
+#include <set>
+
+#include "store/rows.hpp"
+#include "store/store.hpp"
+
+namespace tributary::store {
+
+void Store::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now) {
+  std::set<std::int64_t> stories;
+  for (const std::int64_t id : item_ids) {
+    Statement& select = db_.cached("SELECT source_id, identity_key, story_id FROM items WHERE id = ?1");
+    select.bind(1, id);
+    if (!select.step()) {
+      select.reset();
+      continue;
+    }
+    const std::int64_t source_id = select.int64(0);
+    const std::string key = select.text(1);
+    stories.insert(select.int64(2));
+    select.reset();
+    db_.cached("INSERT OR REPLACE INTO tombstones (source_id, identity_key, purged_at) VALUES (?1, ?2, ?3)")
+        .bind(1, source_id)
+        .bind(2, key)
+        .bind(3, now)
+        .run();
+    db_.cached("DELETE FROM fingerprint_bands WHERE item_id = ?1").bind(1, id).run();
+    db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, id).run();
+    db_.cached("DELETE FROM items WHERE id = ?1").bind(1, id).run();
+  }
+  for (const std::int64_t story : stories) refresh_story(story, now);
+}
+
+void Store::apply_source_retention(std::int64_t source_id, std::int64_t now) {
+  Statement& select = db_.cached(
+      "SELECT id FROM items WHERE source_id = ?1 AND is_listed = 0 AND (sort_time < ?2 OR id IN "
+      "(SELECT id FROM items WHERE source_id = ?1 ORDER BY sort_time DESC, id DESC LIMIT -1 OFFSET ?3))");
+  select.bind(1, source_id).bind(2, now - options_.retention_age.count());
+  select.bind(3, static_cast<std::int64_t>(options_.retention_items));
+  std::vector<std::int64_t> doomed;
+  while (select.step()) doomed.push_back(select.int64(0));
+  select.reset();
+  purge_items(doomed, now);
+}
+
+MaintenanceResult Store::maintain(core::Timestamp now_time) {
+  MaintenanceResult result;
+  const std::int64_t now = core::to_unix_seconds(now_time);
+  {
+    Transaction transaction(db_);
+    std::vector<std::int64_t> doomed;
+    Statement& old = db_.cached("SELECT id FROM items WHERE is_listed = 0 AND sort_time < ?1");
+    old.bind(1, now - options_.retention_age.count());
+    while (old.step()) doomed.push_back(old.int64(0));
+    old.reset();
+    purge_items(doomed, now);
+    result.purged_items += static_cast<int>(doomed.size());
+
+    std::vector<std::int64_t> removed_sources;
+    Statement& removed = db_.cached("SELECT id FROM sources WHERE removed_at IS NOT NULL AND removed_at < ?1");
+    removed.bind(1, now - options_.removed_source_grace.count());
+    while (removed.step()) removed_sources.push_back(removed.int64(0));
+    removed.reset();
+    for (const std::int64_t source : removed_sources) {
+      std::vector<std::int64_t> items;
+      Statement& of_source = db_.cached("SELECT id FROM items WHERE source_id = ?1");
+      of_source.bind(1, source);
+      while (of_source.step()) items.push_back(of_source.int64(0));
+      of_source.reset();
+      purge_items(items, now);
+      result.purged_items += static_cast<int>(items.size());
+      db_.cached("DELETE FROM tombstones WHERE source_id = ?1").bind(1, source).run();
+      db_.cached("DELETE FROM sources WHERE id = ?1").bind(1, source).run();
+      ++result.removed_sources;
+    }
+
+    db_.cached("DELETE FROM tombstones WHERE purged_at < ?1").bind(1, now - options_.tombstone_age.count()).run();
+    result.expired_tombstones = db_.changes();
+    // Band entries only matter within the story window of new items.
+    db_.cached("DELETE FROM fingerprint_bands WHERE seen_at < ?1")
+        .bind(1, now - 2 * options_.story_window.count())
+        .run();
+    transaction.commit();
+  }
+  db_.exec("PRAGMA incremental_vacuum");
+  return result;
+}
+
+}  // namespace tributary::store

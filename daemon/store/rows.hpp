@@ -1,0 +1,29 @@
+// Conversions between store rows and values, shared by the store's files.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "normalize/normalize.hpp"
+
+namespace tributary::store::rows {
+
+inline std::optional<std::int64_t> unix_or_null(const std::optional<core::Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return core::to_unix_seconds(*t);
+}
+
+inline std::optional<core::Timestamp> timestamp_or_null(const std::optional<std::int64_t>& seconds) {
+  if (!seconds) return std::nullopt;
+  return core::from_unix_seconds(*seconds);
+}
+
+std::string integers_json(const std::vector<std::int64_t>& values);
+std::string strings_json(const std::vector<std::string>& strings);
+std::vector<std::string> strings_from_json(const std::string& text);
+std::string enclosures_json(const std::vector<normalize::Enclosure>& enclosures);
+std::vector<normalize::Enclosure> enclosures_from_json(const std::string& text);
+
+}  // namespace tributary::store::rows

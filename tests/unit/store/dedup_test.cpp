@@ -1,0 +1,138 @@
+// Dedup scenarios with their expected story counts (issue 5): real feed
+// documents in tests/fixtures/dedup, through parse and normalize.
+#include <gtest/gtest.h>
+
+#include "store_fixture.hpp"
+
+namespace tributary::store {
+namespace {
+
+using namespace test;
+
+TEST(Dedup, RepollOfTheSameFeedChangesNothing) {
+  Store store(":memory:");
+  EXPECT_EQ(ingest_fixture(store, "dedup/boilerplate.xml").new_items, 2);
+  const IngestResult again = ingest_fixture(store, "dedup/boilerplate.xml", at("2025-12-17T12:15:00Z"));
+  EXPECT_EQ(again.new_items, 0);
+  EXPECT_EQ(again.updated, 0);
+  EXPECT_EQ(again.unchanged, 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 2);
+}
+
+TEST(Dedup, SameArticleWithDifferentTrackingParametersIsOneStory) {
+  Store store(":memory:");
+  EXPECT_EQ(ingest_fixture(store, "dedup/utm_a.xml").merged, 0);
+  EXPECT_EQ(ingest_fixture(store, "dedup/utm_b.xml").merged, 1);
+  EXPECT_EQ(ingest_fixture(store, "dedup/utm_c.xml").merged, 1);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 3);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 1);
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].source_name, "dedup/utm_a.xml");  // the first publisher (08:00)
+  ASSERT_EQ(entries[0].copies.size(), 2u);
+  EXPECT_EQ(entries[0].copies[0].source_name, "Outlet B");
+  EXPECT_EQ(entries[0].copies[1].source_name, "Outlet C");
+}
+
+TEST(Dedup, WireStoryUnderThreeUrlsIsOneStory) {
+  Store store(":memory:");
+  ingest_fixture(store, "dedup/wire_b.xml");
+  EXPECT_EQ(ingest_fixture(store, "dedup/wire_a.xml").merged, 1);
+  EXPECT_EQ(ingest_fixture(store, "dedup/wire_c.xml").merged, 1);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 1);
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
+  // Outlet A published first (08:15), though it was ingested second.
+  EXPECT_EQ(entries[0].entry.url, "https://news-a.example/world/sava-bridge-a");
+  EXPECT_EQ(entries[0].copies.size(), 2u);
+}
+
+TEST(Dedup, DifferentStoriesSharingBoilerplateStayApart) {
+  Store store(":memory:");
+  EXPECT_EQ(ingest_fixture(store, "dedup/boilerplate.xml").merged, 0);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
+}
+
+TEST(Dedup, GuidCollisionsAcrossSourcesAreSeparateItems) {
+  Store store(":memory:");
+  ingest_fixture(store, "dedup/numbered_a.xml");
+  const IngestResult second = ingest_fixture(store, "dedup/numbered_b.xml");
+  EXPECT_EQ(second.new_items, 2);
+  EXPECT_EQ(second.merged, 0);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 4);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 4);
+}
+
+TEST(Dedup, FeedWhoseGuidsChangeOnEveryPollAddsNothingAfterTheFirstPoll) {
+  Store store(":memory:");
+  const auto id = store.ensure_source(spec("https://churn.example/feed", "Churn"));
+  EXPECT_EQ(store.ingest(id, load_feed("dedup/churn_poll1.xml"), at("2025-12-17T12:00:00Z")).new_items, 4);
+  const IngestResult second = store.ingest(id, load_feed("dedup/churn_poll2.xml"), at("2025-12-17T12:15:00Z"));
+  EXPECT_EQ(second.new_items, 0);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 4);
+  const auto source = store.source(id);
+  EXPECT_EQ(source->identity_mode, "link");
+  EXPECT_EQ(source->identity_reason, "the feed gives known links new guids on every poll");
+  // And it stays stable on the next poll.
+  EXPECT_EQ(store.ingest(id, load_feed("dedup/churn_poll1.xml"), at("2025-12-17T12:30:00Z")).new_items, 0);
+}
+
+TEST(Dedup, FeedThatGivesEveryItemTheSameGuidKeepsAllItems) {
+  Store store(":memory:");
+  const IngestResult result = ingest_fixture(store, "dedup/same_guid.xml");
+  EXPECT_EQ(result.new_items, 3);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 3);
+  const auto sources = store.sources();
+  ASSERT_EQ(sources.size(), 1u);
+  EXPECT_EQ(sources[0].identity_mode, "link");
+  EXPECT_NE(sources[0].identity_reason.find("same guid"), std::string::npos);
+}
+
+TEST(Dedup, RepublisherNeverBecomesPrimaryOverTheOriginal) {
+  Store store(":memory:");
+  ingest_fixture(store, "dedup/republisher.xml");  // dated 06:00, carries atom:source
+  ingest_fixture(store, "dedup/wire_a.xml");       // the original, 08:15
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].entry.url, "https://news-a.example/world/sava-bridge-a");
+  ASSERT_EQ(entries[0].copies.size(), 1u);
+  EXPECT_EQ(entries[0].copies[0].url, "https://aggregator.example/r/sava-bridge");
+}
+
+TEST(Dedup, GenericTitlesNeverMergeByFingerprint) {
+  Store store(":memory:");
+  ingest_fixture(store, "dedup/generic_a.xml");
+  EXPECT_EQ(ingest_fixture(store, "dedup/generic_b.xml").merged, 0);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
+}
+
+TEST(DedupModes, UrlModeDoesNotMergeByFingerprint) {
+  StoreOptions options;
+  options.dedup = config::DedupMode::url;
+  Store store(":memory:", options);
+  ingest_fixture(store, "dedup/wire_a.xml");
+  ingest_fixture(store, "dedup/wire_b.xml");
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
+  ingest_fixture(store, "dedup/utm_a.xml");
+  EXPECT_EQ(ingest_fixture(store, "dedup/utm_b.xml").merged, 1);
+}
+
+TEST(DedupModes, OffKeepsEveryItemItsOwnStory) {
+  StoreOptions options;
+  options.dedup = config::DedupMode::off;
+  Store store(":memory:", options);
+  ingest_fixture(store, "dedup/utm_a.xml");
+  ingest_fixture(store, "dedup/utm_b.xml");
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
+}
+
+TEST(DedupModes, StoriesOutsideTheTimeWindowStayApart) {
+  StoreOptions options;
+  options.story_window = std::chrono::hours(1);  // wire_a 08:15, wire_c 10:15
+  Store store(":memory:", options);
+  ingest_fixture(store, "dedup/wire_a.xml");
+  EXPECT_EQ(ingest_fixture(store, "dedup/wire_c.xml").merged, 0);
+}
+
+}  // namespace
+}  // namespace tributary::store

@@ -1,0 +1,120 @@
+// Retention: by count and age, never what the feed still lists, tombstones
+// against resurrection, removed sources, and the story bookkeeping.
+#include <gtest/gtest.h>
+
+#include "store_fixture.hpp"
+
+namespace tributary::store {
+namespace {
+
+using namespace test;
+
+// churn_poll1.xml lists four items published 10:00, 11:00, 12:00, 13:00.
+normalize::NormalizedFeed first_items(std::size_t count_to_keep) {
+  normalize::NormalizedFeed feed = load_feed("dedup/churn_poll1.xml");
+  // Keep the newest `count_to_keep` (the document lists oldest first).
+  feed.entries.erase(feed.entries.begin(), feed.entries.end() - static_cast<std::ptrdiff_t>(count_to_keep));
+  return feed;
+}
+
+TEST(Retention, KeepsEverythingTheDocumentStillListsEvenBeyondTheCount) {
+  StoreOptions options;
+  options.retention_items = 2;
+  Store store(":memory:", options);
+  const auto id = store.ensure_source(spec("https://churn.example/feed"));
+  store.ingest(id, first_items(4), at("2025-12-17T14:00:00Z"));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 4);
+}
+
+TEST(Retention, DropsUnlistedItemsBeyondTheNewestN) {
+  StoreOptions options;
+  options.retention_items = 2;
+  Store store(":memory:", options);
+  const auto id = store.ensure_source(spec("https://churn.example/feed"));
+  store.ingest(id, first_items(4), at("2025-12-17T14:00:00Z"));
+  store.ingest(id, first_items(2), at("2025-12-17T15:00:00Z"));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM tombstones"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);  // empty stories go
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 2);
+}
+
+TEST(Retention, PurgedItemThatTheFeedListsAgainIsNotNewAgain) {
+  StoreOptions options;
+  options.retention_items = 2;
+  Store store(":memory:", options);
+  const auto id = store.ensure_source(spec("https://churn.example/feed"));
+  store.ingest(id, first_items(4), at("2025-12-17T14:00:00Z"));
+  store.ingest(id, first_items(2), at("2025-12-17T15:00:00Z"));
+  const IngestResult again = store.ingest(id, first_items(4), at("2025-12-17T16:00:00Z"));
+  EXPECT_EQ(again.new_items, 0);
+  EXPECT_EQ(again.unchanged, 4);
+}
+
+TEST(Retention, MaintenancePurgesUnlistedItemsOlderThanTheMaximumAge) {
+  StoreOptions options;
+  options.retention_age = std::chrono::days(30);
+  Store store(":memory:", options);
+  const auto id = store.ensure_source(spec("https://churn.example/feed"));
+  store.ingest(id, first_items(4), at("2025-12-17T14:00:00Z"));
+  store.ingest(id, first_items(1), at("2025-12-17T15:00:00Z"));  // three drop off the feed
+  const MaintenanceResult result = store.maintain(at("2026-02-01T00:00:00Z"));
+  EXPECT_EQ(result.purged_items, 3);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 1);  // still listed: kept although old
+}
+
+TEST(Retention, TombstonesExpire) {
+  StoreOptions options;
+  options.retention_items = 1;
+  options.tombstone_age = std::chrono::days(10);
+  Store store(":memory:", options);
+  const auto id = store.ensure_source(spec("https://churn.example/feed"));
+  store.ingest(id, first_items(2), at("2025-12-17T14:00:00Z"));
+  store.ingest(id, first_items(1), at("2025-12-17T15:00:00Z"));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM tombstones"), 1);
+  EXPECT_EQ(store.maintain(at("2026-01-10T00:00:00Z")).expired_tombstones, 1);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM tombstones"), 0);
+}
+
+TEST(Retention, SourceRemovedFromTheConfigGoesAfterTheGracePeriod) {
+  Store store(":memory:");
+  const auto kept = store.ensure_source(spec("https://kept.example/feed"));
+  const auto dropped = store.ensure_source(spec("https://dropped.example/feed"));
+  store.ingest(dropped, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  store.retire_sources_except({kept}, at("2025-12-18T00:00:00Z"));
+  EXPECT_EQ(store.maintain(at("2025-12-20T00:00:00Z")).removed_sources, 0);  // within 7 days
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 2);
+  const MaintenanceResult later = store.maintain(at("2025-12-26T00:00:00Z"));
+  EXPECT_EQ(later.removed_sources, 1);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 0);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 0);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM sources"), 1);
+}
+
+TEST(Retention, SourceThatComesBackIsNoLongerRemoved) {
+  Store store(":memory:");
+  const auto id = store.ensure_source(spec("https://back.example/feed"));
+  store.retire_sources_except({}, at("2025-12-18T00:00:00Z"));
+  EXPECT_TRUE(store.source(id)->removed_at);
+  store.ensure_source(spec("https://back.example/feed"));
+  EXPECT_FALSE(store.source(id)->removed_at);
+}
+
+TEST(Retention, PurgingAStoryPrimaryPromotesTheNextCopy) {
+  StoreOptions options;
+  options.retention_age = std::chrono::days(30);
+  Store store(":memory:", options);
+  const auto a = store.ensure_source(spec("https://news-a.example/feed", "A"));
+  const auto b = store.ensure_source(spec("https://news-b.example/feed", "B"));
+  store.ingest(a, load_feed("dedup/wire_a.xml"), at("2025-12-17T12:00:00Z"));
+  store.ingest(b, load_feed("dedup/wire_b.xml"), at("2025-12-17T12:00:00Z"));
+  store.ingest(a, normalize::NormalizedFeed{}, at("2025-12-18T12:00:00Z"));  // A's item drops off its feed
+  store.maintain(at("2026-02-01T00:00:00Z"));
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].entry.url, "https://news-b.example/world/sava-bridge-b");
+  EXPECT_TRUE(entries[0].copies.empty());
+}
+
+}  // namespace
+}  // namespace tributary::store
