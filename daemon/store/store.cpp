@@ -191,6 +191,8 @@ void Store::record_poll(std::int64_t source_id, const PollRecord& poll) {
       .run();
 }
 
+void Store::checkpoint() { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
 bool Store::is_healthy() {
   try {
     Statement& probe = db_.cached("SELECT 1");
