@@ -253,7 +253,9 @@ struct Fetcher::Impl {
 
   asio::any_io_executor executor;
   FetcherOptions options;
-  ssl::context tls{ssl::context::tls_client};
+  // Replaced on reconfigure(); a connection's SSL object keeps its own
+  // reference to the context it was made with.
+  std::unique_ptr<ssl::context> tls;
   std::optional<Proxy> http_proxy;
   std::optional<Proxy> https_proxy;
   std::string http_proxy_error;
@@ -269,6 +271,50 @@ struct Fetcher::Impl {
   std::map<std::string, std::vector<ConnectionPtr>> idle;  // by pool key; the newest last
 
   ~Impl() { idle.clear(); }  // while the counters they release still exist
+
+  // Takes `new_options` for every connection opened from now on. Throws
+  // std::runtime_error when the CA file cannot be loaded (nothing changes).
+  void apply(const FetcherOptions& new_options) {
+    auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
+    if (new_options.use_system_ca_store) context->set_default_verify_paths();
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    if (!new_options.extra_ca_file.empty()) {
+      error_code ec;
+      context->load_verify_file(new_options.extra_ca_file, ec);
+      if (ec) throw std::runtime_error("cannot load the CA file " + new_options.extra_ca_file + ": " + ec.message());
+    }
+    tls = std::move(context);
+    options = new_options;
+
+    const auto from_environment = [&new_options](const char* lower, const char* upper) -> std::string {
+      if (!new_options.use_environment_proxies) return {};
+      if (const char* value = std::getenv(lower); value && *value) return value;
+      if (const char* value = std::getenv(upper); value && *value) return value;
+      return {};
+    };
+    const auto configure_proxy = [](const std::string& url, const char* name, std::optional<Proxy>& proxy,
+                                    std::string& error) {
+      proxy.reset();
+      error.clear();
+      if (url.empty()) return;
+      ProxyParse parsed = parse_proxy_url(url);
+      proxy = std::move(parsed.proxy);
+      if (!parsed.error.empty()) error = std::string(name) + ": " + parsed.error;
+    };
+    configure_proxy(new_options.http_proxy.empty() ? from_environment("http_proxy", "HTTP_PROXY") : new_options.http_proxy,
+                    "http_proxy", http_proxy, http_proxy_error);
+    configure_proxy(
+        new_options.https_proxy.empty() ? from_environment("https_proxy", "HTTPS_PROXY") : new_options.https_proxy,
+        "https_proxy", https_proxy, https_proxy_error);
+    no_proxy = new_options.no_proxy.empty() ? split_no_proxy(from_environment("no_proxy", "NO_PROXY"))
+                                            : new_options.no_proxy;
+    allowed_networks.clear();
+    for (const std::string& text : new_options.allowed_networks)
+      if (auto network = parse_network(text)) allowed_networks.push_back(*network);
+    // Kept-alive connections may go through a proxy that is no longer wanted.
+    idle.clear();
+  }
 
   void release_slot(const std::string& host) {
     if (auto found = open_per_host.find(host); found != open_per_host.end() && --found->second == 0)
@@ -658,7 +704,7 @@ struct Fetcher::Impl {
     }
 
     started = Clock::now();
-    connection->secure.emplace(std::move(stream), tls);
+    connection->secure.emplace(std::move(stream), *tls);
     SSL* handle = connection->secure->native_handle();
     if (target.is_ip_literal()) {
       // No SNI for addresses (RFC 6066 §3); the certificate must name the IP.
@@ -903,43 +949,12 @@ struct Fetcher::Impl {
 
 Fetcher::Fetcher(asio::any_io_executor executor, const FetcherOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->executor = std::move(executor);
-  impl_->options = options;
-  if (options.use_system_ca_store) impl_->tls.set_default_verify_paths();
-  impl_->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  if (!options.extra_ca_file.empty()) {
-    error_code ec;
-    impl_->tls.load_verify_file(options.extra_ca_file, ec);
-    if (ec) throw std::runtime_error("cannot load the CA file " + options.extra_ca_file + ": " + ec.message());
-  }
-
-  const auto from_environment = [&options](const char* lower, const char* upper) -> std::string {
-    if (!options.use_environment_proxies) return {};
-    if (const char* value = std::getenv(lower); value && *value) return value;
-    if (const char* value = std::getenv(upper); value && *value) return value;
-    return {};
-  };
-  const std::string http_proxy =
-      options.http_proxy.empty() ? from_environment("http_proxy", "HTTP_PROXY") : options.http_proxy;
-  const std::string https_proxy =
-      options.https_proxy.empty() ? from_environment("https_proxy", "HTTPS_PROXY") : options.https_proxy;
-  if (!http_proxy.empty()) {
-    ProxyParse parsed = parse_proxy_url(http_proxy);
-    impl_->http_proxy = std::move(parsed.proxy);
-    if (!parsed.error.empty()) impl_->http_proxy_error = "http_proxy: " + parsed.error;
-  }
-  if (!https_proxy.empty()) {
-    ProxyParse parsed = parse_proxy_url(https_proxy);
-    impl_->https_proxy = std::move(parsed.proxy);
-    if (!parsed.error.empty()) impl_->https_proxy_error = "https_proxy: " + parsed.error;
-  }
-  impl_->no_proxy = options.no_proxy.empty() ? split_no_proxy(from_environment("no_proxy", "NO_PROXY")) : options.no_proxy;
-  for (const std::string& text : options.allowed_networks) {
-    if (auto network = parse_network(text)) impl_->allowed_networks.push_back(*network);
-  }
+  impl_->apply(options);
 }
 
 Fetcher::~Fetcher() = default;
+
+void Fetcher::reconfigure(const FetcherOptions& options) { impl_->apply(options); }
 
 void Fetcher::close_idle_connections() { impl_->idle.clear(); }
 

@@ -186,6 +186,11 @@ class Fetcher {
   // outlive every fetch in flight.
   boost::asio::awaitable<FetchResult> fetch(FetchRequest request);
 
+  // New options for the connections opened from now on (a config reload);
+  // fetches in flight finish with the old ones, idle connections close.
+  // Call on the executor. Throws std::runtime_error, changing nothing, when
+  // the CA file cannot be loaded.
+  void reconfigure(const FetcherOptions& options);
   // Closes every idle connection (e.g. before the event loop stops).
   void close_idle_connections();
   FetcherStats stats() const;

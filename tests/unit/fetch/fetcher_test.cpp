@@ -5,6 +5,8 @@
 // fetch did not finish in time.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -695,6 +697,45 @@ TEST_F(FetcherTest, InvalidProxyIsAConnectError) {
   const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
   EXPECT_EQ(result.error, FetchError::connect);
   EXPECT_NE(result.message.find("unsupported proxy scheme"), std::string::npos) << result.message;
+}
+
+TEST_F(FetcherTest, TakesProxiesFromTheEnvironment) {
+  FakeProxy proxy;
+  const std::string saved = std::getenv("http_proxy") ? std::getenv("http_proxy") : "";
+  ::setenv("http_proxy", proxy.url().c_str(), 1);
+  FetcherOptions options = test_options();
+  options.use_environment_proxies = true;
+  make_fetcher(options);
+  if (saved.empty()) ::unsetenv("http_proxy");
+  else ::setenv("http_proxy", saved.c_str(), 1);
+  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  ASSERT_TRUE(result.is_success()) << result.message;
+  EXPECT_TRUE(result.is_proxied);
+  EXPECT_EQ(proxy.requests().size(), 1u);
+}
+
+TEST_F(FetcherTest, ReconfigureAppliesToNewConnections) {
+  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+  const FetchResult direct = run(request_to(upstream_.url("/feed.xml")));
+  ASSERT_TRUE(direct.is_success()) << direct.message;
+  FakeProxy proxy;
+  FetcherOptions options = test_options();
+  options.http_proxy = proxy.url();
+  fetcher().reconfigure(options);
+  EXPECT_EQ(fetcher().stats().idle_connections, 0u);  // the direct one is closed
+  const FetchResult proxied = run(request_to(upstream_.url("/feed.xml")));
+  ASSERT_TRUE(proxied.is_success()) << proxied.message;
+  EXPECT_TRUE(proxied.is_proxied);
+  EXPECT_EQ(proxy.requests().size(), 1u);
+}
+
+TEST_F(FetcherTest, ReconfigureWithAnUnreadableCaFileChangesNothing) {
+  FetcherOptions options = test_options();
+  options.extra_ca_file = "/nonexistent/ca.pem";
+  EXPECT_THROW(fetcher().reconfigure(options), std::runtime_error);
+  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+  EXPECT_TRUE(run(request_to(upstream_.url("/feed.xml"))).is_success());
 }
 
 }  // namespace
