@@ -191,11 +191,6 @@ class Store {
   // wal_checkpoint(TRUNCATE)). Call when no other connection is writing.
   void checkpoint();
 
-  // Copies the write-ahead log into the database file and truncates it, so
-  // that a clean shutdown leaves one self-contained file (PRAGMA
-  // wal_checkpoint(TRUNCATE)). Call when no other connection is writing.
-  void checkpoint();
-
   Database& database() { return db_; }
 
  private:
