@@ -111,6 +111,9 @@ std::optional<std::string> safe_url(std::string_view tag, std::string_view attri
     return resolved;
   }
   if (scheme.empty() && trimmed.starts_with("//")) return "https:" + std::string(trimmed);
+  // A relative URL with nothing to resolve it against would point into the
+  // aggregator's own site once served from there: drop it.
+  if (scheme.empty()) return std::nullopt;
   return std::string(trimmed);
 }
 
