@@ -201,30 +201,51 @@ std::string default_user_agent() {
 struct Fetcher::Impl {
   struct Connection;
 
+  // The counts behind the caps. Shared with the slots, so that a fetch whose
+  // frame is destroyed after the Fetcher (an io_context torn down with
+  // fetches suspended) releases nothing into freed memory.
+  struct Counts {
+    std::map<std::string, std::size_t> open_per_host;
+    std::size_t open_total = 0;
+    std::list<std::shared_ptr<asio::steady_timer>> waiters;  // fetches waiting at a cap
+
+    void release(const std::string& host) {
+      if (auto found = open_per_host.find(host); found != open_per_host.end() && --found->second == 0)
+        open_per_host.erase(found);
+      --open_total;
+      wake_waiters();
+    }
+    void wake_waiters() {
+      for (const auto& waiter : waiters) waiter->cancel();
+    }
+  };
+
   // One counted open connection to a host (busy or idle). Releasing it wakes
   // the fetches waiting at a cap.
   class Slot {
    public:
     Slot() = default;
-    Slot(Impl* owner, std::string host) : owner_(owner), host_(std::move(host)) {}
-    Slot(Slot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), host_(std::move(other.host_)) {}
+    Slot(const std::shared_ptr<Counts>& counts, std::string host) : counts_(counts), host_(std::move(host)) {}
+    Slot(Slot&& other) noexcept : counts_(std::move(other.counts_)), host_(std::move(other.host_)) {
+      other.counts_.reset();
+    }
     Slot& operator=(Slot&& other) noexcept {
       if (this != &other) {
         reset();
-        owner_ = std::exchange(other.owner_, nullptr);
+        counts_ = std::move(other.counts_);
+        other.counts_.reset();
         host_ = std::move(other.host_);
       }
       return *this;
     }
     ~Slot() { reset(); }
-    explicit operator bool() const { return owner_ != nullptr; }
     const std::string& host() const { return host_; }
 
    private:
     void reset() {
-      if (owner_) std::exchange(owner_, nullptr)->release_slot(host_);
+      if (auto counts = std::exchange(counts_, {}).lock()) counts->release(host_);
     }
-    Impl* owner_ = nullptr;
+    std::weak_ptr<Counts> counts_;
     std::string host_;
   };
 
@@ -264,9 +285,7 @@ struct Fetcher::Impl {
   std::vector<Network> allowed_networks;
 
   // The pool (executor thread only).
-  std::map<std::string, std::size_t> open_per_host;
-  std::size_t open_total = 0;
-  std::list<std::shared_ptr<asio::steady_timer>> waiters;  // fetches waiting at a cap
+  std::shared_ptr<Counts> counts = std::make_shared<Counts>();
   FetcherStats counters;
   std::map<std::string, std::vector<ConnectionPtr>> idle;  // by pool key; the newest last
 
@@ -316,16 +335,6 @@ struct Fetcher::Impl {
     idle.clear();
   }
 
-  void release_slot(const std::string& host) {
-    if (auto found = open_per_host.find(host); found != open_per_host.end() && --found->second == 0)
-      open_per_host.erase(found);
-    --open_total;
-    wake_waiters();
-  }
-
-  void wake_waiters() {
-    for (const auto& waiter : waiters) waiter->cancel();
-  }
 
   std::size_t idle_count() const {
     std::size_t count = 0;
@@ -381,7 +390,7 @@ struct Fetcher::Impl {
     auto& list = idle[connection->pool_key];
     list.push_back(std::move(connection));
     while (list.size() > std::max<std::size_t>(1, options.max_idle_per_host)) list.erase(list.begin());
-    wake_waiters();
+    counts->wake_waiters();
   }
 
   struct Acquired {
@@ -397,6 +406,7 @@ struct Fetcher::Impl {
     Acquired acquired;
     const std::size_t per_host_cap = std::max<std::size_t>(1, options.max_connections_per_host);
     const std::size_t total_cap = std::max<std::size_t>(1, options.max_connections);
+    auto& open_per_host = counts->open_per_host;
     for (;;) {
       prune_idle(Clock::now());
       if (auto found = idle.find(pool_key); found != idle.end()) {
@@ -417,19 +427,19 @@ struct Fetcher::Impl {
       // at the global cap.
       if (open_per_host[host] >= per_host_cap)
         evict_oldest_idle([&host](const Connection& c) { return c.slot.host() == host; });
-      if (open_per_host[host] < per_host_cap && open_total >= total_cap)
+      if (open_per_host[host] < per_host_cap && counts->open_total >= total_cap)
         evict_oldest_idle([](const Connection&) { return true; });
-      if (open_per_host[host] < per_host_cap && open_total < total_cap) {
+      if (open_per_host[host] < per_host_cap && counts->open_total < total_cap) {
         ++open_per_host[host];
-        ++open_total;
-        acquired.slot = Slot(this, host);
+        ++counts->open_total;
+        acquired.slot = Slot(counts, host);
         co_return acquired;
       }
       if (Clock::now() >= deadline) break;
       auto waiter = std::make_shared<asio::steady_timer>(executor, deadline);
-      waiters.push_back(waiter);
+      counts->waiters.push_back(waiter);
       co_await waiter->async_wait(kUseTuple);  // woken by a release, or the deadline
-      waiters.remove(waiter);
+      counts->waiters.remove(waiter);
       if (Clock::now() >= deadline) break;
     }
     if (open_per_host[host] == 0) open_per_host.erase(host);
@@ -960,7 +970,7 @@ void Fetcher::close_idle_connections() { impl_->idle.clear(); }
 
 FetcherStats Fetcher::stats() const {
   FetcherStats stats = impl_->counters;
-  stats.open_connections = impl_->open_total;
+  stats.open_connections = impl_->counts->open_total;
   stats.idle_connections = impl_->idle_count();
   return stats;
 }

@@ -183,7 +183,8 @@ class Fetcher {
 
   // Call from coroutines running on the executor given to the constructor
   // (one thread): the pool is not guarded otherwise. The Fetcher must
-  // outlive every fetch in flight.
+  // outlive every fetch that still runs; fetches left suspended when the
+  // loop stops may be destroyed with the io_context after it.
   boost::asio::awaitable<FetchResult> fetch(FetchRequest request);
 
   // New options for the connections opened from now on (a config reload);

@@ -738,5 +738,19 @@ TEST_F(FetcherTest, ReconfigureWithAnUnreadableCaFileChangesNothing) {
   EXPECT_TRUE(run(request_to(upstream_.url("/feed.xml"))).is_success());
 }
 
+TEST_F(FetcherTest, DestroyingTheFetcherWithAFetchSuspendedIsSafe) {
+  // As at shutdown: the loop stops with a poll in flight, the Fetcher goes,
+  // then the io_context destroys the suspended fetch (ASan checks the rest).
+  FakeResponse slow{200, kRss, kFeed, "", ""};
+  slow.header_delay = 5s;
+  upstream_.serve("/slow.xml", slow);
+  std::optional<FetchResult> result;
+  asio::co_spawn(io_, fetch_into(&fetcher(), request_to(upstream_.url("/slow.xml")), &result), asio::detached);
+  io_.run_for(300ms);
+  EXPECT_FALSE(result.has_value());
+  EXPECT_EQ(fetcher().stats().open_connections, 1u);
+  fetcher_.reset();
+}
+
 }  // namespace
 }  // namespace tributary::fetch
