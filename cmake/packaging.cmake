@@ -68,9 +68,11 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "feed aggregation daemon: many RSS, Atom and JSON Feed sources in, one Atom feed out")
 set(CPACK_PACKAGE_DESCRIPTION
     "Tributary polls the RSS, Atom and JSON Feed sources you configure, normalizes every item, keeps each one once in SQLite and serves the merged result as one Atom feed over HTTP. It runs as a hardened systemd service.")
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-# The configuration goes to an absolute path (/etc): stage with DESTDIR.
+# The configuration goes to an absolute path (/etc): stage with DESTDIR,
+# which installs under CPACK_INSTALL_PREFIX.
 set(CPACK_SET_DESTDIR ON)
+set(CPACK_INSTALL_PREFIX /usr)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

@@ -19,7 +19,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -50,8 +49,10 @@ constexpr auto kStatusPeriod = std::chrono::seconds(5);
 
 std::string default_base_url(const std::string& address, std::uint16_t port) {
   std::string host = address;
-  if (host == "0.0.0.0") host = "127.0.0.1";
-  else if (host == "::") host = "::1";
+  if (host == "0.0.0.0")
+    host = "127.0.0.1";
+  else if (host == "::")
+    host = "::1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   return "http://" + host + ":" + std::to_string(port) + "/";
 }
@@ -83,6 +84,7 @@ struct Service {
   ServiceNotifier& notifier;
   serve::Server& server;
   schedule::Scheduler& scheduler;
+  fetch::Fetcher& fetcher;
   store::Store& reader_store;  // the I/O thread's own read connection
   FeedSettings& feed;
   std::function<void()> render_feed;  // run on the writer thread
@@ -146,7 +148,8 @@ asio::awaitable<void> apply_feed_settings(FeedSettings& feed, FeedSettings next,
 void keep_restart_only_settings(const config::Config& running, config::Config& next) {
   const auto note = [](const std::string& key, const std::string& from, const std::string& to) {
     if (from != to)
-      spdlog::warn("reload: {} changed from \"{}\" to \"{}\"; that takes effect when tributary restarts", key, from, to);
+      spdlog::warn("reload: {} changed from \"{}\" to \"{}\"; that takes effect when tributary restarts", key, from,
+                   to);
   };
   note("server.listen", running.server.listen_address, next.server.listen_address);
   note("server.port", std::to_string(running.server.port), std::to_string(next.server.port));
@@ -170,6 +173,15 @@ asio::awaitable<void> reload(Service& service) {
     co_return;
   }
   config::Config next = std::move(*loaded.config);
+  // First what can still fail (a CA file that does not load): then nothing
+  // has changed yet.
+  try {
+    service.fetcher.reconfigure(fetch::fetcher_options(next.fetch));
+  } catch (const std::exception& error) {
+    spdlog::error("reload failed: {}; keeping the configuration in effect", error.what());
+    service.notifier.ready(status_line(service));
+    co_return;
+  }
   keep_restart_only_settings(service.config, next);
   if (!service.is_log_level_pinned && next.log.level != service.config.log.level) {
     spdlog::set_level(spdlog::level::from_str(next.log.level));
@@ -180,9 +192,9 @@ asio::awaitable<void> reload(Service& service) {
   if (new_base_url != old_base_url || next.feed.title != service.config.feed.title ||
       next.feed.id != service.config.feed.id || next.feed.entries != service.config.feed.entries) {
     FeedSettings settings{make_header(next, new_base_url), next.feed.entries};
-    auto applied = asio::co_spawn(service.writer, apply_feed_settings(service.feed, std::move(settings),
-                                                                      service.render_feed),
-                                  asio::use_awaitable);
+    auto applied =
+        asio::co_spawn(service.writer, apply_feed_settings(service.feed, std::move(settings), service.render_feed),
+                       asio::use_awaitable);
     co_await std::move(applied);
     if (next.feed.title != service.config.feed.title)
       spdlog::info("reload: the feed's title is now \"{}\" (the landing page shows it after a restart)",
@@ -209,13 +221,15 @@ asio::awaitable<void> shutdown_on_signal(Service& service, asio::signal_set& sig
   if (error) co_return;
   service.is_stopping = true;
   service.notifier.stopping();
-  spdlog::info("received {}: stopping (in-flight polls and requests get up to {} s)", strsignal(signal_number),
+  const char* name = sigabbrev_np(signal_number);
+  spdlog::info("received SIG{}: stopping (in-flight polls and requests get up to {} s)", name ? name : "?",
                kShutdownDeadline.count());
   service.server.stop();  // no new connections; open ones close after their current response
   service.hangups->cancel();
   if (service.status_timer) service.status_timer->cancel();
   auto stopped = service.scheduler.stop(kShutdownDeadline);
   co_await std::move(stopped);
+  service.fetcher.close_idle_connections();
   if (service.watchdog_timer) service.watchdog_timer->cancel();
   service.io.stop();
 }
@@ -287,7 +301,13 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   render::FeedSlot atom_feed;
   asio::thread_pool worker(2);
   asio::thread_pool writer(1);
-  fetch::Fetcher fetcher(io.get_executor());
+  std::unique_ptr<fetch::Fetcher> fetcher;
+  try {
+    fetcher = std::make_unique<fetch::Fetcher>(io.get_executor(), fetch::fetcher_options(config.fetch));
+  } catch (const std::exception& error) {
+    spdlog::critical("{}", error.what());
+    return kExitFailure;
+  }
 
   serve::ServerOptions server_options;
   server_options.address = inherited ? inherited->address : config.server.listen_address;
@@ -303,8 +323,7 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
     return kExitFailure;
   }
   if (inherited)
-    spdlog::info("socket activation: serving on the socket systemd passed ({}:{}); [server] listen and port are "
-                 "not used",
+    spdlog::info("socket activation: serving on the socket systemd passed ({}:{}); [server] listen and port are unused",
                  inherited->address, inherited->port);
 
   FeedSettings feed;  // writer thread from the scheduler's start on
@@ -329,7 +348,7 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   render_feed();  // before any other thread runs: the first request finds a feed
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *writer_store,
-                                fetcher, config, {}, render_feed);
+                                *fetcher, config, {}, render_feed);
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
   Service service{.io = io,
@@ -337,6 +356,7 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
                   .notifier = notifier,
                   .server = server,
                   .scheduler = scheduler,
+                  .fetcher = *fetcher,
                   .reader_store = *reader_store,
                   .feed = feed,
                   .render_feed = render_feed,

@@ -3,9 +3,9 @@
 // stop the daemon.
 #include "app/systemd.hpp"
 
-#include <spdlog/spdlog.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
