@@ -10,6 +10,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 
 #include "core/time.hpp"
 #include "fetch/fetch.hpp"
@@ -51,6 +53,26 @@ FetchRequest request_to(const std::string& url) {
   request.timeout = 10s;
   return request;
 }
+
+// A listener that never accepts, its one-connection backlog already full:
+// a connection attempt to it neither succeeds nor fails (the SYN is dropped).
+class HangingListener {
+ public:
+  HangingListener(const std::string& address, std::uint16_t port) {
+    const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(address), port);
+    acceptor_.open(endpoint.protocol());
+    if (endpoint.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(0);
+    filler_.connect(acceptor_.local_endpoint());
+  }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_{io_};
+  asio::ip::tcp::socket filler_{io_};
+};
 
 // Runs fetches on one loop with one Fetcher, as the daemon does.
 class FetcherTest : public ::testing::Test {
@@ -750,6 +772,35 @@ TEST_F(FetcherTest, DestroyingTheFetcherWithAFetchSuspendedIsSafe) {
   EXPECT_FALSE(result.has_value());
   EXPECT_EQ(fetcher().stats().open_connections, 1u);
   fetcher_.reset();
+}
+
+TEST_F(FetcherTest, ConnectTimeoutIsSeparateFromTheDeadline) {
+  HangingListener hanging("127.0.0.1", 0);
+  FetchRequest request = request_to("http://127.0.0.1:" + std::to_string(hanging.port()) + "/feed.xml");
+  request.timeout = 20s;
+  request.connect_timeout = 1s;
+  const auto started = std::chrono::steady_clock::now();
+  const FetchResult result = run(request);
+  EXPECT_EQ(result.error, FetchError::timeout);
+  EXPECT_NE(result.message.find("timed out connecting to 127.0.0.1"), std::string::npos) << result.message;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST_F(FetcherTest, HappyEyeballsTriesTheNextAddressWhileTheFirstHangs) {
+  // ::1 on the upstream's port never answers; 127.0.0.1 does. The second
+  // attempt starts after 250 ms, long before the connect timeout.
+  HangingListener hanging("::1", upstream_.port());
+  FetcherOptions options = test_options();
+  options.resolve_overrides["dual.test"] = {"::1", "127.0.0.1"};
+  make_fetcher(options);
+  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+  FetchRequest request = request_to("http://dual.test:" + std::to_string(upstream_.port()) + "/feed.xml");
+  request.connect_timeout = 8s;
+  const FetchResult result = run(request);
+  ASSERT_TRUE(result.is_success()) << result.message;
+  EXPECT_EQ(result.peer_address, "127.0.0.1:" + std::to_string(upstream_.port()));
+  EXPECT_GE(result.timing.connect, 200ms);
+  EXPECT_LT(result.timing.connect, 3s);
 }
 
 }  // namespace
