@@ -65,6 +65,11 @@ bool is_stderr_journal_stream() {
   return status.st_dev == device && status.st_ino == inode;
 }
 
+bool is_journal_available() {
+  struct stat status {};
+  return stat("/run/systemd/journal/socket", &status) == 0 && S_ISSOCK(status.st_mode);
+}
+
 JournalSink::JournalSink(std::string identifier, JournalWriter writer)
     : identifier_(std::move(identifier)), writer_(std::move(writer)) {}
 

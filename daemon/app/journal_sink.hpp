@@ -28,6 +28,10 @@ int journal_priority(spdlog::level::level_enum level);
 // systemd.exec(5)), so journal logging does not depend on a setting.
 bool is_stderr_journal_stream();
 
+// True when journald's socket is there. sd_journal_sendv(3) drops entries
+// silently when it is not, so "journal" without journald means stderr.
+bool is_journal_available();
+
 class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
   explicit JournalSink(std::string identifier = "tributary", JournalWriter writer = send_to_journal);

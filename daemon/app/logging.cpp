@@ -5,13 +5,19 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "app/commands.hpp"
 #include "app/journal_sink.hpp"
 
 namespace tributary::app {
 
 void setup_logging(const std::string& level, const std::string& target) {
-  const bool use_journal = target == "journal" || (target == "auto" && is_stderr_journal_stream());
+  bool use_journal = target == "journal" || (target == "auto" && is_stderr_journal_stream());
+  if (use_journal && !is_journal_available()) {
+    use_journal = false;
+    std::fprintf(stderr, "tributary: the systemd journal is not available here; logging to stderr\n");
+  }
   std::shared_ptr<spdlog::logger> logger;
   if (use_journal) {
     logger = std::make_shared<spdlog::logger>("tributary", std::make_shared<JournalSink>());

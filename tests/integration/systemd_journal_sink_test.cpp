@@ -7,10 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 
 #include "app/journal_sink.hpp"
 #include "core/log_fields.hpp"
+#include "integration/systemd_test_support.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tributary::app {
 namespace {
@@ -125,6 +129,34 @@ TEST(JournalStream, RecognizesStderrFromJournalStream) {
   EXPECT_FALSE(is_stderr_journal_stream()) << "stderr was redirected elsewhere by a child's parent";
   unsetenv("JOURNAL_STREAM");
   EXPECT_FALSE(is_stderr_journal_stream());
+}
+
+TEST(JournalTarget, FallsBackToStderrWithoutJournald) {
+  using namespace std::chrono_literals;
+  if (is_journal_available()) GTEST_SKIP() << "journald runs here: the lines would go to it";
+  testing::TempDir dir;
+  std::string config = testing::daemon_config(dir.path() / "tributary.db", {});
+  config.replace(config.find("target = \"stderr\""), std::string("target = \"stderr\"").size(), "target = \"journal\"");
+  const auto path = dir.write("tributary.toml", config);
+  testing::ChildProcess daemon({testing::tributary_binary().string(), "--config", path.string(), "run"},
+                               dir.path() / "daemon.log");
+  EXPECT_TRUE(daemon.wait_for_output("listening on http://127.0.0.1:", 60s)) << daemon.output();
+  EXPECT_NE(daemon.output().find("the systemd journal is not available here; logging to stderr"), std::string::npos)
+      << daemon.output();
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(30s), 0) << daemon.output();
+}
+
+TEST(JournalTarget, UnknownTargetIsAConfigError) {
+  using namespace std::chrono_literals;
+  testing::TempDir dir;
+  const auto path = dir.write("tributary.toml", "[log]\ntarget = \"syslog\"\n");
+  const auto result =
+      testing::run_command({testing::tributary_binary().string(), "--config", path.string(), "check"}, 30s);
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find(path.string() + ":2:10: log.target \"syslog\" is not one of auto, journal, stderr"),
+            std::string::npos)
+      << result.output;
 }
 
 }  // namespace
