@@ -79,7 +79,8 @@ void JournalSink::sink_it_(const spdlog::details::log_msg& message) {
   fields.push_back("PRIORITY=" + std::to_string(journal_priority(message.level)));
   fields.push_back("SYSLOG_IDENTIFIER=" + identifier_);
   for (const core::LogField& field : core::current_log_fields()) {
-    if (!is_valid_field_name(field.name) || is_reserved_field(field.name)) continue;
+    // An empty value means "not known" (e.g. HTTP_STATUS without a response).
+    if (!is_valid_field_name(field.name) || is_reserved_field(field.name) || field.value.empty()) continue;
     fields.push_back(field.name + "=" + field.value);
   }
   const int result = writer_(fields);

@@ -23,7 +23,8 @@
 
 namespace tributary::core {
 
-// A journald field: NAME is upper-case ASCII letters, digits and '_'.
+// A journald field: NAME is upper-case ASCII letters, digits and '_'. An
+// empty value is left out (e.g. HTTP_STATUS when there was no response).
 struct LogField {
   std::string name;
   std::string value;

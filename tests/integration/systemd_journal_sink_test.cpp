@@ -68,6 +68,14 @@ TEST_F(JournalSinkTest, CarriesThePollLinesStructuredFields) {
   EXPECT_FALSE(has_name(entries_[1], "HTTP_STATUS"));
 }
 
+TEST_F(JournalSinkTest, LeavesOutEmptyValues) {
+  const core::LogFields fields{{"SOURCE_NAME", "unreachable"}, {"HTTP_STATUS", ""}};
+  logger_->warn("poll unreachable failed: dns");
+  ASSERT_EQ(entries_.size(), 1u);
+  EXPECT_TRUE(has(entries_[0], "SOURCE_NAME=unreachable"));
+  EXPECT_FALSE(has_name(entries_[0], "HTTP_STATUS"));
+}
+
 TEST_F(JournalSinkTest, NestedFieldsAddToTheOuterOnes) {
   const core::LogFields outer{{"SOURCE_NAME", "outer"}};
   {
