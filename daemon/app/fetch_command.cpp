@@ -5,7 +5,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <filesystem>
 #include <iostream>
 
@@ -124,10 +123,9 @@ int fetch_once(const std::string& config_path, const FetchOptions& options) {
     print_field("permanent", result.is_permanent_redirect ? "yes (every hop was 301/308)" : "no");
   }
   print_field("time", timing_text(result));
-  print_field("connection", result.peer_address.empty()
-                                ? std::string()
-                                : result.peer_address + (result.is_proxied ? " (proxy)" : "") +
-                                      (result.is_connection_reused ? " (reused)" : ""));
+  print_field("connection", result.peer_address.empty() ? std::string()
+                                                        : result.peer_address + (result.is_proxied ? " (proxy)" : "") +
+                                                              (result.is_connection_reused ? " (reused)" : ""));
   print_field("transferred", std::to_string(result.bytes_transferred) + " bytes");
   print_field("content-type", result.content_type);
   print_field("encoding", result.content_encoding);

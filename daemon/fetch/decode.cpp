@@ -38,7 +38,7 @@ struct BodyDecoder::State {
   z_stream zlib{};
   bool is_zlib_ready = false;
   BrotliDecoderState* brotli = nullptr;
-  std::string deflate_prefix;  // deflate: first bytes, until the wrapper is known
+  std::string deflate_prefix;    // deflate: first bytes, until the wrapper is known
   bool is_stream_ended = false;  // the compressed stream said it was complete
   bool has_failed = false;
   std::uint64_t bytes_in = 0;
@@ -54,7 +54,8 @@ BodyDecoder::BodyDecoder(std::string_view content_encoding, std::uint64_t max_de
     : state_(std::make_unique<State>()), max_decoded_bytes_(max_decoded_bytes) {
   state_->coding = coding_of(content_encoding);
   if (state_->coding == Coding::unsupported) {
-    error_ = "unsupported Content-Encoding \"" + core::collapse_whitespace(core::sanitize_utf8(content_encoding)) + "\"";
+    error_ =
+        "unsupported Content-Encoding \"" + core::collapse_whitespace(core::sanitize_utf8(content_encoding)) + "\"";
     state_->has_failed = true;
   } else if (state_->coding == Coding::gzip) {
     // 16 + MAX_WBITS: a gzip wrapper (RFC 1952).
@@ -70,11 +71,16 @@ bool BodyDecoder::is_supported() const { return state_->coding != Coding::unsupp
 
 std::string_view BodyDecoder::coding() const {
   switch (state_->coding) {
-    case Coding::gzip: return "gzip";
-    case Coding::deflate: return "deflate";
-    case Coding::br: return "br";
-    case Coding::identity: return "identity";
-    case Coding::unsupported: break;
+    case Coding::gzip:
+      return "gzip";
+    case Coding::deflate:
+      return "deflate";
+    case Coding::br:
+      return "br";
+    case Coding::identity:
+      return "identity";
+    case Coding::unsupported:
+      break;
   }
   return "unsupported";
 }
@@ -183,7 +189,8 @@ DecodeStatus BodyDecoder::finish(std::string& out) {
   }
   if (s.bytes_out > 0) return DecodeStatus::ok;
   (void)out;
-  return fail(DecodeStatus::corrupt, "corrupt " + std::string(coding()) + " body (the compressed stream is incomplete)");
+  return fail(DecodeStatus::corrupt,
+              "corrupt " + std::string(coding()) + " body (the compressed stream is incomplete)");
 }
 
 DecodeResult decode_body(std::string_view encoding, std::string_view body, std::uint64_t max_decoded_bytes) {

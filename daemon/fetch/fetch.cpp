@@ -10,6 +10,10 @@
 // shared_ptr to their race, so they may run after the fetch moved on.
 #include "fetch/fetch.hpp"
 
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -19,11 +23,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-
-#include <openssl/x509v3.h>
-
-#include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <list>
 #include <map>
@@ -57,9 +56,7 @@ constexpr std::uint64_t kErrorBodyLimit = 64 * 1024;
 constexpr milliseconds kAttemptDelay{250};
 constexpr std::size_t kReadChunk = 16 * 1024;
 
-milliseconds since(Clock::time_point start) {
-  return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-}
+milliseconds since(Clock::time_point start) { return std::chrono::duration_cast<milliseconds>(Clock::now() - start); }
 
 std::string seconds_text(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
 
@@ -96,8 +93,8 @@ std::optional<Target> target_of(const std::string& url) {
   target.host = core::to_lower_ascii(parsed->encoded_host_address());
   if (target.host.size() > 2 && target.host.front() == '[') target.host = target.host.substr(1, target.host.size() - 2);
   if (target.host.empty()) return std::nullopt;
-  target.port = parsed->has_port() && !parsed->port().empty() ? std::string(parsed->port())
-                                                              : (target.is_https ? "443" : "80");
+  target.port =
+      parsed->has_port() && !parsed->port().empty() ? std::string(parsed->port()) : (target.is_https ? "443" : "80");
   target.origin_form = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
   if (parsed->has_query()) target.origin_form += "?" + std::string(parsed->encoded_query());
   target.absolute_form = std::string(parsed->scheme()) + "://" + target.host_header() + target.origin_form;
@@ -179,17 +176,28 @@ std::string tls_failure_text(SSL* handle, const error_code& ec) {
 
 std::string_view to_string(FetchError error) {
   switch (error) {
-    case FetchError::none: return "none";
-    case FetchError::invalid_url: return "invalid_url";
-    case FetchError::dns: return "dns";
-    case FetchError::connect: return "connect";
-    case FetchError::tls: return "tls";
-    case FetchError::timeout: return "timeout";
-    case FetchError::http: return "http";
-    case FetchError::too_large: return "too_large";
-    case FetchError::decode: return "decode";
-    case FetchError::redirect_loop: return "redirect_loop";
-    case FetchError::blocked: return "blocked";
+    case FetchError::none:
+      return "none";
+    case FetchError::invalid_url:
+      return "invalid_url";
+    case FetchError::dns:
+      return "dns";
+    case FetchError::connect:
+      return "connect";
+    case FetchError::tls:
+      return "tls";
+    case FetchError::timeout:
+      return "timeout";
+    case FetchError::http:
+      return "http";
+    case FetchError::too_large:
+      return "too_large";
+    case FetchError::decode:
+      return "decode";
+    case FetchError::redirect_loop:
+      return "redirect_loop";
+    case FetchError::blocked:
+      return "blocked";
   }
   return "unknown";
 }
@@ -321,20 +329,20 @@ struct Fetcher::Impl {
       proxy = std::move(parsed.proxy);
       if (!parsed.error.empty()) error = std::string(name) + ": " + parsed.error;
     };
-    configure_proxy(new_options.http_proxy.empty() ? from_environment("http_proxy", "HTTP_PROXY") : new_options.http_proxy,
-                    "http_proxy", http_proxy, http_proxy_error);
+    configure_proxy(
+        new_options.http_proxy.empty() ? from_environment("http_proxy", "HTTP_PROXY") : new_options.http_proxy,
+        "http_proxy", http_proxy, http_proxy_error);
     configure_proxy(
         new_options.https_proxy.empty() ? from_environment("https_proxy", "HTTPS_PROXY") : new_options.https_proxy,
         "https_proxy", https_proxy, https_proxy_error);
-    no_proxy = new_options.no_proxy.empty() ? split_no_proxy(from_environment("no_proxy", "NO_PROXY"))
-                                            : new_options.no_proxy;
+    no_proxy =
+        new_options.no_proxy.empty() ? split_no_proxy(from_environment("no_proxy", "NO_PROXY")) : new_options.no_proxy;
     allowed_networks.clear();
     for (const std::string& text : new_options.allowed_networks)
       if (auto network = parse_network(text)) allowed_networks.push_back(*network);
     // Kept-alive connections may go through a proxy that is no longer wanted.
     idle.clear();
   }
-
 
   std::size_t idle_count() const {
     std::size_t count = 0;
@@ -507,8 +515,8 @@ struct Fetcher::Impl {
     }
     if (resolve_error || results.empty()) {
       resolved.error = FetchError::dns;
-      resolved.message = "cannot resolve " + host + ": " +
-                         (resolve_error ? resolve_error.message() : std::string("no addresses"));
+      resolved.message =
+          "cannot resolve " + host + ": " + (resolve_error ? resolve_error.message() : std::string("no addresses"));
       co_return resolved;
     }
     for (const auto& entry : results) {
@@ -600,8 +608,8 @@ struct Fetcher::Impl {
         continue;
       }
       if (race->running == 0) break;  // every address failed
-      const auto wake_at = next < order.size() ? std::min(connect_deadline, Clock::now() + kAttemptDelay)
-                                               : connect_deadline;
+      const auto wake_at =
+          next < order.size() ? std::min(connect_deadline, Clock::now() + kAttemptDelay) : connect_deadline;
       race->wake.expires_at(wake_at);
       auto [wait_error] = co_await race->wake.async_wait(kUseTuple);
       if (!wait_error && !race->winner && next < order.size() && Clock::now() < connect_deadline)
@@ -618,8 +626,8 @@ struct Fetcher::Impl {
       race->winner.reset();
       co_return connected;
     }
-    const std::string where = host + " (" + std::to_string(order.size()) + " address" +
-                              (order.size() == 1 ? "" : "es") + ")";
+    const std::string where =
+        host + " (" + std::to_string(order.size()) + " address" + (order.size() == 1 ? "" : "es") + ")";
     if (race->last_error && race->running == 0 && next == order.size()) {
       connected.error = FetchError::connect;
       std::ostringstream endpoint_text;
@@ -733,8 +741,8 @@ struct Fetcher::Impl {
     if (handshake_error) {
       if (handshake_error == beast::error::timeout)
         co_return open_failure(FetchError::timeout, "timed out in the TLS handshake with " + target.host);
-      co_return open_failure(FetchError::tls, "TLS handshake with " + target.host + " failed: " +
-                                                  tls_failure_text(handle, handshake_error));
+      co_return open_failure(FetchError::tls, "TLS handshake with " + target.host +
+                                                  " failed: " + tls_failure_text(handle, handshake_error));
     }
     co_return Opened{std::move(connection), FetchError::none, {}};
   }
@@ -742,8 +750,7 @@ struct Fetcher::Impl {
   // ---- One request and its response ----
 
   http::request<http::empty_body> make_request(const Target& target, const FetchRequest& request,
-                                               bool is_original_origin, bool is_via_proxy,
-                                               const Route& route) const {
+                                               bool is_original_origin, bool is_via_proxy, const Route& route) const {
     http::request<http::empty_body> message{http::verb::get, is_via_proxy ? target.absolute_form : target.origin_form,
                                             11};
     message.set(http::field::host, target.host_header());
@@ -780,8 +787,8 @@ struct Fetcher::Impl {
     const auto request_started = Clock::now();
     auto [write_error, written] = co_await http::async_write(stream, message, kUseTuple);
     if (write_error) {
-      response = failure(classify_io_error(write_error), "sending the request to " + host + " failed: " +
-                                                             describe_io_error(write_error));
+      response = failure(classify_io_error(write_error),
+                         "sending the request to " + host + " failed: " + describe_io_error(write_error));
       response.is_retryable = write_error != beast::error::timeout;
       co_return response;
     }
@@ -807,8 +814,8 @@ struct Fetcher::Impl {
           response = failure(FetchError::too_large, "the response headers from " + host + " exceed " +
                                                         std::to_string(kHeaderLimit) + " bytes");
         } else {
-          response = failure(classify_io_error(read_error), "reading the response from " + host + " failed: " +
-                                                                describe_io_error(read_error));
+          response = failure(classify_io_error(read_error),
+                             "reading the response from " + host + " failed: " + describe_io_error(read_error));
         }
         response.is_retryable = got_nothing && read_error != beast::error::timeout;
         co_return response;
@@ -867,8 +874,8 @@ struct Fetcher::Impl {
                              " (" + std::to_string(body_bytes) + " bytes received)";
         } else if (read_error == http::error::body_limit) {
           response.error = FetchError::too_large;
-          response.message = "the body from " + host + " exceeds the limit of " + std::to_string(max_transfer) +
-                             " transferred bytes";
+          response.message =
+              "the body from " + host + " exceeds the limit of " + std::to_string(max_transfer) + " transferred bytes";
         } else {
           response.error = classify_io_error(read_error);
           response.message = "reading the body from " + host + " failed after " + std::to_string(body_bytes) +
@@ -893,8 +900,8 @@ struct Fetcher::Impl {
       co_return response;
     }
     response.timing.body = since(body_started);
-    response.is_keep_alive = is_body_complete && parser->is_done() && parser->keep_alive() &&
-                             response.status != 101 && connection.buffer.size() == 0;
+    response.is_keep_alive = is_body_complete && parser->is_done() && parser->keep_alive() && response.status != 101 &&
+                             connection.buffer.size() == 0;
     co_return response;
   }
 

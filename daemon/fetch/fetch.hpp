@@ -15,7 +15,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -39,7 +38,17 @@ namespace tributary::fetch {
 // neither 2xx nor 304 (or a malformed one); `blocked` an address refused by
 // block_private_addresses; `redirect_loop` also covers too many redirects.
 enum class FetchError {
-  none, invalid_url, dns, connect, tls, timeout, http, too_large, decode, redirect_loop, blocked
+  none,
+  invalid_url,
+  dns,
+  connect,
+  tls,
+  timeout,
+  http,
+  too_large,
+  decode,
+  redirect_loop,
+  blocked
 };
 std::string_view to_string(FetchError error);
 
@@ -61,8 +70,8 @@ struct FetchRequest {
   std::vector<Header> headers;
   std::string username;
   std::string password;
-  std::chrono::seconds timeout{30};  // DNS + connect + TLS + headers + body, all hops
-  std::chrono::seconds connect_timeout{10};  // TCP connect (and proxy CONNECT) of one hop
+  std::chrono::seconds timeout{30};                 // DNS + connect + TLS + headers + body, all hops
+  std::chrono::seconds connect_timeout{10};         // TCP connect (and proxy CONNECT) of one hop
   std::uint64_t max_body_bytes = 16 * 1024 * 1024;  // decoded body
   std::uint64_t max_transfer_bytes = 0;             // body as transferred; 0: max_body_bytes
   int max_redirects = 5;
@@ -91,15 +100,15 @@ struct FetchResult {
   // Human-readable: set when error != none (with the status and a short body
   // excerpt for HTTP errors). Never contains credentials.
   std::string message;
-  int status = 0;         // of the last response; 0 when there was none
-  std::string reason;     // its reason phrase
-  std::string final_url;  // after redirects (as requested: may hold credentials, redact before logging)
+  int status = 0;                      // of the last response; 0 when there was none
+  std::string reason;                  // its reason phrase
+  std::string final_url;               // after redirects (as requested: may hold credentials, redact before logging)
   bool is_permanent_redirect = false;  // at least one hop, and every hop was 301/308
   std::vector<RedirectHop> redirects;
-  std::string body;  // decoded
-  std::string body_hash;  // SHA-256 (hex) of `body` when the status is 2xx
+  std::string body;                // decoded
+  std::string body_hash;           // SHA-256 (hex) of `body` when the status is 2xx
   bool is_unchanged_body = false;  // 2xx whose body_hash equals FetchRequest::previous_body_hash
-  std::string body_excerpt;  // of an error response: plain text, at most ~200 bytes
+  std::string body_excerpt;        // of an error response: plain text, at most ~200 bytes
 
   // The headers that matter, from the last response.
   std::string content_type;  // its charset goes to the parser
@@ -127,9 +136,7 @@ struct FetchResult {
   // Nothing new: a 304, or a 2xx with the body of the previous answer.
   bool is_not_modified() const { return error == FetchError::none && (status == 304 || is_unchanged_body); }
   // A new body to parse.
-  bool is_success() const {
-    return error == FetchError::none && status >= 200 && status < 300 && !is_unchanged_body;
-  }
+  bool is_success() const { return error == FetchError::none && status >= 200 && status < 300 && !is_unchanged_body; }
   bool is_gone() const { return status == 410; }
   bool is_rate_limited() const { return status == 429 || status == 503; }
 };

@@ -1,11 +1,10 @@
 // Pure decisions of the fetcher (see policy.hpp). No sockets, no clock.
 #include "fetch/policy.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-
-#include <algorithm>
 #include <charconv>
 
 #include "core/text.hpp"
@@ -112,21 +111,22 @@ RedirectDecision decide_redirect(std::string_view current_url, int status, std::
   const auto check = next ? core::check_http_url(*next) : core::UrlCheck{};
   if (!next || !check.url) {
     decision.error = FetchError::http;
-    decision.message = "HTTP " + std::to_string(status) + " redirect to an unusable Location \"" + shown_location + "\"";
+    decision.message =
+        "HTTP " + std::to_string(status) + " redirect to an unusable Location \"" + shown_location + "\"";
     return decision;
   }
   // The fragment is not sent, so it does not make another resource.
   if (const auto hash = next->find('#'); hash != std::string::npos) next->erase(hash);
   if (redirects_so_far >= max_redirects) {
     decision.error = FetchError::redirect_loop;
-    decision.message = "more than " + std::to_string(max_redirects) + " redirects (the last one to " +
-                       core::redact_url(*next) + ")";
+    decision.message =
+        "more than " + std::to_string(max_redirects) + " redirects (the last one to " + core::redact_url(*next) + ")";
     return decision;
   }
   if (std::find(visited.begin(), visited.end(), *next) != visited.end()) {
     decision.error = FetchError::redirect_loop;
-    decision.message = "redirect loop: " + core::redact_url(current_url) + " redirects back to " +
-                       core::redact_url(*next);
+    decision.message =
+        "redirect loop: " + core::redact_url(current_url) + " redirects back to " + core::redact_url(*next);
     return decision;
   }
   decision.next_url = std::move(next);
@@ -199,7 +199,8 @@ std::optional<std::chrono::seconds> freshness_lifetime(const CachingHeaders& hea
     pos = comma + 1;
     const std::size_t equals = directive.find('=');
     const std::string name = core::to_lower_ascii(core::trim(directive.substr(0, equals)));
-    std::string_view argument = equals == std::string_view::npos ? std::string_view{} : core::trim(directive.substr(equals + 1));
+    std::string_view argument =
+        equals == std::string_view::npos ? std::string_view{} : core::trim(directive.substr(equals + 1));
     if (argument.size() >= 2 && argument.front() == '"' && argument.back() == '"')
       argument = argument.substr(1, argument.size() - 2);
     if (name == "no-store" || name == "no-cache") return std::chrono::seconds{0};
@@ -252,10 +253,19 @@ std::string basic_authorization(std::string_view username, std::string_view pass
 }
 
 bool is_reserved_header(std::string_view name) {
-  static constexpr std::string_view kReserved[] = {
-      "host",         "content-length", "transfer-encoding", "connection",          "keep-alive",
-      "te",           "trailer",        "upgrade",           "proxy-authorization", "proxy-connection",
-      "accept-encoding", "if-none-match", "if-modified-since"};
+  static constexpr std::string_view kReserved[] = {"host",
+                                                   "content-length",
+                                                   "transfer-encoding",
+                                                   "connection",
+                                                   "keep-alive",
+                                                   "te",
+                                                   "trailer",
+                                                   "upgrade",
+                                                   "proxy-authorization",
+                                                   "proxy-connection",
+                                                   "accept-encoding",
+                                                   "if-none-match",
+                                                   "if-modified-since"};
   return std::any_of(std::begin(kReserved), std::end(kReserved),
                      [name](std::string_view reserved) { return core::equals_ignore_case(reserved, name); });
 }

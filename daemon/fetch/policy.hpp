@@ -19,8 +19,8 @@ namespace tributary::fetch {
 
 // ---- Redirects (RFC 9110 §15.4) ----
 
-bool is_redirect_status(int status);             // 301, 302, 303, 307, 308
-bool is_permanent_redirect_status(int status);   // 301, 308
+bool is_redirect_status(int status);            // 301, 302, 303, 307, 308
+bool is_permanent_redirect_status(int status);  // 301, 308
 
 struct RedirectDecision {
   std::optional<std::string> next_url;  // set: follow it

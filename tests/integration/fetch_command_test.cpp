@@ -6,6 +6,7 @@
 #include "support/fake_upstream.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_pki.hpp"
 
 namespace tributary::testing {
 namespace {
@@ -19,12 +20,12 @@ const std::string kFeed =
 class FetchCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    upstream_.serve("/feed.xml", {200,
-                                  {{"Content-Type", "application/rss+xml; charset=utf-8"},
-                                   {"Cache-Control", "max-age=600"}},
-                                  kFeed,
-                                  "\"v7\"",
-                                  "Wed, 17 Dec 2025 09:30:00 GMT"});
+    upstream_.serve("/feed.xml",
+                    {200,
+                     {{"Content-Type", "application/rss+xml; charset=utf-8"}, {"Cache-Control", "max-age=600"}},
+                     kFeed,
+                     "\"v7\"",
+                     "Wed, 17 Dec 2025 09:30:00 GMT"});
     dir_.write("feed-password", "pa55word-from-file\n");
     config_ = dir_.write("tributary.toml", R"toml(
 [fetch]
@@ -60,8 +61,7 @@ TEST_F(FetchCommandTest, PrintsStatusHeadersAndParseSummary) {
   EXPECT_NE(result.output.find("etag           \"v7\""), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("last-modified  Wed, 17 Dec 2025 09:30:00 GMT"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("fresh for      10m"), std::string::npos) << result.output;
-  EXPECT_NE(result.output.find("feed           rss20, 1 item, \"Sarajevo Daily\""), std::string::npos)
-      << result.output;
+  EXPECT_NE(result.output.find("feed           rss20, 1 item, \"Sarajevo Daily\""), std::string::npos) << result.output;
 }
 
 TEST_F(FetchCommandTest, AppliesTheConfigAndTheSourcesCredentialsWithoutPrintingThem) {
@@ -112,6 +112,20 @@ TEST_F(FetchCommandTest, NotAFeedExitsOne) {
 TEST_F(FetchCommandTest, InvalidUrlExitsTwo) {
   const CommandResult result = fetch({"ftp://example.com/feed.xml"});
   EXPECT_EQ(result.exit_code, 2) << result.output;
+}
+
+TEST_F(FetchCommandTest, FetchesHttpsWithAnExtraCaFileAndResolve) {
+  const TestPki pki = make_test_pki();
+  FakeUpstream secure(FakeUpstreamOptions{"127.0.0.1", pki.server.certificate_pem, pki.server.private_key_pem});
+  secure.serve("/feed.xml", {200, {{"Content-Type", "application/rss+xml"}}, kFeed, "", ""});
+  const auto ca_file = dir_.write("ca.pem", pki.ca.certificate_pem);
+  const std::string url = "https://localhost:" + std::to_string(secure.port()) + "/feed.xml";
+  const CommandResult trusted = fetch({url, "--ca-file", ca_file.string(), "--resolve", "localhost:127.0.0.1"});
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.output;
+  EXPECT_NE(trusted.output.find("feed           rss20, 1 item"), std::string::npos) << trusted.output;
+  const CommandResult untrusted = fetch({url, "--resolve", "localhost:127.0.0.1"});
+  EXPECT_EQ(untrusted.exit_code, 1) << untrusted.output;
+  EXPECT_NE(untrusted.output.find("error          tls: "), std::string::npos) << untrusted.output;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // the origin (in origin form, Connection: close) and its answer relayed back.
 #include "support/fake_proxy.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -14,8 +15,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
-
-#include <array>
 #include <mutex>
 #include <thread>
 

@@ -3,6 +3,7 @@
 // the same code runs over TCP and over TLS.
 #include "support/fake_upstream.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,8 +17,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
-#include <algorithm>
 #include <thread>
 
 namespace tributary::testing {
@@ -75,16 +74,18 @@ struct FakeUpstream::Impl {
     const std::string target(request.target());
     const std::string path = target.substr(0, target.find('?'));
     RecordedRequest recorded{std::string(request.method_string()), target, {}};
-    for (const auto& field : request) recorded.headers[lower(std::string(field.name_string()))] = std::string(field.value());
+    for (const auto& field : request)
+      recorded.headers[lower(std::string(field.name_string()))] = std::string(field.value());
     std::lock_guard lock(mutex);
     log[path].push_back(recorded);
     auto found = routes.find(path);
-    if (found == routes.end()) return FakeResponse{404, {{"Content-Type", "text/plain"}}, "no such fake route\n", {}, {}};
+    if (found == routes.end())
+      return FakeResponse{404, {{"Content-Type", "text/plain"}}, "no such fake route\n", {}, {}};
     FakeResponse response = found->second;
     const auto if_none_match = recorded.headers.find("if-none-match");
     const auto if_modified_since = recorded.headers.find("if-modified-since");
-    const bool etag_hit = !response.etag.empty() && if_none_match != recorded.headers.end() &&
-                          if_none_match->second == response.etag;
+    const bool etag_hit =
+        !response.etag.empty() && if_none_match != recorded.headers.end() && if_none_match->second == response.etag;
     const bool date_hit = !response.last_modified.empty() && if_modified_since != recorded.headers.end() &&
                           if_modified_since->second == response.last_modified;
     if (!response.etag.empty()) response.headers.emplace_back("ETag", response.etag);
@@ -141,8 +142,10 @@ struct FakeUpstream::Impl {
       response.body() = canned.body;
       const bool is_keep_alive = request.keep_alive() && !canned.is_closing;
       response.keep_alive(is_keep_alive);
-      if (canned.is_chunked) response.chunked(true);
-      else response.prepare_payload();
+      if (canned.is_chunked)
+        response.chunked(true);
+      else
+        response.prepare_payload();
 
       if (canned.stall_after_body_bytes) {
         // The headers promise the whole body; only the start of it comes.
@@ -191,8 +194,10 @@ struct FakeUpstream::Impl {
     for (;;) {
       auto [error, socket] = co_await acceptor.async_accept(kUseTuple);
       if (error) co_return;
-      if (tls) asio::co_spawn(io, tls_session(std::move(socket)), asio::detached);
-      else asio::co_spawn(io, plain_session(std::move(socket)), asio::detached);
+      if (tls)
+        asio::co_spawn(io, tls_session(std::move(socket)), asio::detached);
+      else
+        asio::co_spawn(io, plain_session(std::move(socket)), asio::detached);
     }
   }
 };

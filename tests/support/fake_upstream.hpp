@@ -29,12 +29,12 @@ struct FakeResponse {
   bool is_ignoring_conditionals = false;
 
   // Misbehaviors, for the fetcher's tests.
-  std::chrono::milliseconds header_delay{0};  // wait this long before answering
+  std::chrono::milliseconds header_delay{0};          // wait this long before answering
   std::optional<std::size_t> stall_after_body_bytes;  // send the headers and this much body, then hold on
-  bool is_reset = false;     // read the request, then reset the connection (TCP RST)
-  std::string raw_response;  // when set: sent as is instead of an HTTP response, then closed
-  bool is_chunked = false;   // Transfer-Encoding: chunked instead of Content-Length
-  bool is_closing = false;   // Connection: close, then close
+  bool is_reset = false;                              // read the request, then reset the connection (TCP RST)
+  std::string raw_response;                           // when set: sent as is instead of an HTTP response, then closed
+  bool is_chunked = false;                            // Transfer-Encoding: chunked instead of Content-Length
+  bool is_closing = false;                            // Connection: close, then close
 };
 
 struct RecordedRequest {

@@ -1,8 +1,9 @@
 // Content-Encoding decoding, without sockets: every coding, fed whole and in
 // tiny pieces, corrupt input, and the cap that stops a decompression bomb.
+#include "fetch/decode.hpp"
+
 #include <gtest/gtest.h>
 
-#include "fetch/decode.hpp"
 #include "support/compression.hpp"
 
 namespace tributary::fetch {

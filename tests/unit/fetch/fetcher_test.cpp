@@ -5,13 +5,12 @@
 // fetch did not finish in time.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <cstdlib>
 
 #include "core/time.hpp"
 #include "fetch/fetch.hpp"
@@ -77,7 +76,9 @@ class HangingListener {
 // Runs fetches on one loop with one Fetcher, as the daemon does.
 class FetcherTest : public ::testing::Test {
  protected:
-  void make_fetcher(const FetcherOptions& options) { fetcher_ = std::make_unique<Fetcher>(io_.get_executor(), options); }
+  void make_fetcher(const FetcherOptions& options) {
+    fetcher_ = std::make_unique<Fetcher>(io_.get_executor(), options);
+  }
   Fetcher& fetcher() {
     if (!fetcher_) make_fetcher(test_options());
     return *fetcher_;
@@ -94,7 +95,8 @@ class FetcherTest : public ::testing::Test {
   }
 
   // Several fetches at once, bounded.
-  std::vector<FetchResult> run_all(std::vector<FetchRequest> requests, std::chrono::steady_clock::duration limit = 15s) {
+  std::vector<FetchResult> run_all(std::vector<FetchRequest> requests,
+                                   std::chrono::steady_clock::duration limit = 15s) {
     std::vector<std::optional<FetchResult>> results(requests.size());
     for (std::size_t i = 0; i < requests.size(); ++i)
       asio::co_spawn(io_, fetch_into(&fetcher(), std::move(requests[i]), &results[i]), asio::detached);
@@ -148,7 +150,7 @@ TEST_F(FetcherTest, EtagGives304) {
   EXPECT_TRUE(result.body.empty());
   const auto sent = upstream_.requests("/feed.xml").at(1).headers;
   EXPECT_EQ(sent.at("if-none-match"), "W/\"abc, def\"");  // byte for byte
-  EXPECT_EQ(sent.count("if-modified-since"), 0u);          // each validator on its own
+  EXPECT_EQ(sent.count("if-modified-since"), 0u);         // each validator on its own
 }
 
 TEST_F(FetcherTest, LastModifiedGives304) {
@@ -646,8 +648,7 @@ TEST_F(TlsFetcherTest, RejectsSelfSignedCertificate) {
 TEST_F(TlsFetcherTest, RejectsCertificateForAnotherName) {
   FakeUpstream secure(FakeUpstreamOptions{"127.0.0.1", pki_.server.certificate_pem, pki_.server.private_key_pem});
   secure.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result =
-      run(request_to("https://wrong-name.test:" + std::to_string(secure.port()) + "/feed.xml"));
+  const FetchResult result = run(request_to("https://wrong-name.test:" + std::to_string(secure.port()) + "/feed.xml"));
   EXPECT_EQ(result.error, FetchError::tls);
   EXPECT_NE(result.message.find("hostname mismatch"), std::string::npos) << result.message;
 }
@@ -728,8 +729,10 @@ TEST_F(FetcherTest, TakesProxiesFromTheEnvironment) {
   FetcherOptions options = test_options();
   options.use_environment_proxies = true;
   make_fetcher(options);
-  if (saved.empty()) ::unsetenv("http_proxy");
-  else ::setenv("http_proxy", saved.c_str(), 1);
+  if (saved.empty())
+    ::unsetenv("http_proxy");
+  else
+    ::setenv("http_proxy", saved.c_str(), 1);
   upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
   const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
   ASSERT_TRUE(result.is_success()) << result.message;

@@ -1,9 +1,10 @@
 // The fetcher's decisions without sockets: redirects, Retry-After,
 // freshness, credentials, excerpts, blocked addresses, address order, proxies.
+#include "fetch/policy.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
-#include "fetch/policy.hpp"
 
 namespace tributary::fetch {
 namespace {
@@ -48,7 +49,8 @@ TEST(RedirectPolicy, RefusesMissingLocation) {
 }
 
 TEST(RedirectPolicy, RefusesNonHttpLocation) {
-  const auto decision = decide_redirect("https://a.example/", 302, "ftp://a.example/feed", {"https://a.example/"}, 0, 5);
+  const auto decision =
+      decide_redirect("https://a.example/", 302, "ftp://a.example/feed", {"https://a.example/"}, 0, 5);
   EXPECT_EQ(decision.error, FetchError::http);
 }
 
@@ -119,8 +121,7 @@ TEST(Freshness, MaxAgeWinsOverExpires) {
 
 TEST(Freshness, ExpiresMinusDate) {
   const auto now = at("2025-12-17T10:00:00Z");
-  EXPECT_EQ(freshness_lifetime({"", "Wed, 17 Dec 2025 11:00:00 GMT", "Wed, 17 Dec 2025 10:30:00 GMT", ""}, now),
-            1800s);
+  EXPECT_EQ(freshness_lifetime({"", "Wed, 17 Dec 2025 11:00:00 GMT", "Wed, 17 Dec 2025 10:30:00 GMT", ""}, now), 1800s);
   EXPECT_EQ(freshness_lifetime({"", "Wed, 17 Dec 2025 11:00:00 GMT", "", ""}, now), 3600s);
 }
 
