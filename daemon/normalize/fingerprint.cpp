@@ -1,23 +1,22 @@
-// SimHash (Charikar 2002) over the words of an item's text. Words are lower-cased ASCII
-// letters and digits plus any non-ASCII bytes (so Cyrillic or accented words
-// count as words); everything else separates words.
+// SimHash (Charikar 2002) over the words of an item's text. Words are
+// lower-cased ASCII letters and digits plus any non-ASCII bytes (so Cyrillic
+// or accented words count as words); everything else separates words. Words
+// are hashed as they are scanned, never copied: this runs over every item.
 #include "normalize/fingerprint.hpp"
 
 #include <array>
 #include <bit>
-#include <string>
+#include <string_view>
 #include <vector>
 
 namespace tributary::normalize {
 namespace {
 
-std::uint64_t fnv1a(std::string_view text, std::uint64_t seed) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL ^ seed;
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  // splitmix64 finalizer: FNV's low bits alone are poorly mixed.
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
+// splitmix64's finalizer: FNV's low bits alone are poorly mixed.
+std::uint64_t mix(std::uint64_t hash) {
   hash ^= hash >> 30;
   hash *= 0xbf58476d1ce4e5b9ULL;
   hash ^= hash >> 27;
@@ -26,27 +25,40 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t seed) {
   return hash;
 }
 
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  std::string current;
+bool is_word_byte(unsigned char byte) {
+  return byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z');
+}
+
+// Calls `on_word(hash)` with the FNV-1a hash of each lower-cased word, in
+// order, without building the words (this runs over every item's text).
+template <typename OnWord>
+void for_each_word(std::string_view text, OnWord&& on_word) {
+  std::uint64_t hash = kFnvOffset;
+  bool in_word = false;
   for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x80 || std::isalnum(byte)) {
-      current.push_back(static_cast<char>(std::tolower(byte)));
-    } else if (!current.empty()) {
-      words.push_back(std::move(current));
-      current.clear();
+    auto byte = static_cast<unsigned char>(c);
+    if (is_word_byte(byte)) {
+      if (byte >= 'A' && byte <= 'Z') byte = static_cast<unsigned char>(byte - 'A' + 'a');
+      hash = (hash ^ byte) * kFnvPrime;
+      in_word = true;
+    } else if (in_word) {
+      on_word(hash);
+      hash = kFnvOffset;
+      in_word = false;
     }
   }
-  if (!current.empty()) words.push_back(std::move(current));
-  return words;
+  if (in_word) on_word(hash);
 }
 
 constexpr std::size_t kMinTextWords = 30;
 
 }  // namespace
 
-std::size_t count_words(std::string_view text) { return words_of(text).size(); }
+std::size_t count_words(std::string_view text) {
+  std::size_t count = 0;
+  for_each_word(text, [&](std::uint64_t) { ++count; });
+  return count;
+}
 
 int hamming_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 
@@ -56,16 +68,15 @@ std::uint64_t story_fingerprint(std::string_view title, std::string_view text) {
   // dateline, a changed headline or an appended credit line, which moves
   // few single-word weights but many shingles. The headline is left out
   // when there is enough text, because outlets rewrite headlines.
-  std::vector<std::string> words = words_of(text);
-  if (words.size() < kMinTextWords) {
-    for (std::string& word : words_of(title)) words.push_back(std::move(word));
-  }
+  std::vector<std::uint64_t> words;
+  words.reserve(64 + text.size() / 6);
+  const auto add_word = [&](std::uint64_t hash) { words.push_back(mix(hash)); };
+  for_each_word(text, add_word);
+  if (words.size() < kMinTextWords) for_each_word(title, add_word);
   if (words.empty()) return 0;
   std::array<int, 64> weights{};
-  for (const std::string& word : words) {
-    const std::uint64_t hash = fnv1a(word, 0);
+  for (const std::uint64_t hash : words)
     for (int bit = 0; bit < 64; ++bit) weights[static_cast<std::size_t>(bit)] += ((hash >> bit) & 1) ? 1 : -1;
-  }
   std::uint64_t fingerprint = 0;
   for (int bit = 0; bit < 64; ++bit)
     if (weights[static_cast<std::size_t>(bit)] > 0) fingerprint |= (1ULL << bit);

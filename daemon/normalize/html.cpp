@@ -118,18 +118,21 @@ std::optional<std::string> safe_url(std::string_view tag, std::string_view attri
 }
 
 void append_escaped(std::string& out, std::string_view text, bool is_attribute) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"':
-        if (is_attribute) out += "&quot;";
-        else out.push_back(c);
-        break;
-      default: out.push_back(c);
-    }
+  // Runs without special characters are copied in one piece.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const char* replacement = nullptr;
+    if (c == '&') replacement = "&amp;";
+    else if (c == '<') replacement = "&lt;";
+    else if (c == '>') replacement = "&gt;";
+    else if (c == '"' && is_attribute) replacement = "&quot;";
+    if (!replacement) continue;
+    out.append(text.data() + run, i - run);
+    out += replacement;
+    run = i + 1;
   }
+  out.append(text.data() + run, text.size() - run);
 }
 
 class Sanitizer {
