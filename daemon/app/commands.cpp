@@ -10,6 +10,7 @@ namespace tributary::app {
 std::optional<config::Config> load_config_or_report(const std::string& path) {
   config::ConfigLoad loaded = config::load_config_file(path);
   for (const config::ConfigError& error : loaded.errors) std::cerr << config::to_string(error) << "\n";
+  for (const config::ConfigError& warning : loaded.warnings) std::cerr << "warning: " << config::to_string(warning) << "\n";
   return std::move(loaded.config);
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "store/store.hpp"
 
 namespace tributary::app {
 
@@ -32,6 +33,13 @@ int reload_daemon(const std::string& config_path);
 int check_config(const std::string& config_path);
 int parse_document(const std::string& file, const std::string& url, const std::string& content_type);
 int print_version();
+
+// `tributary status`: the sources' state from the store.
+int print_status(const std::string& config_path);
+// ok, new, failing, backing off, retry-after, gone, removed.
+std::string source_state(const store::SourceRecord& source, core::Timestamp now);
+// `tributary poll --once`.
+int poll_once(const config::Config& config);
 
 // `tributary fetch URL`: one fetch with the daemon's fetcher and config;
 // prints the status, the headers that matter and a parse summary.

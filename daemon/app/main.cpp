@@ -49,6 +49,11 @@ int main(int argc, char** argv) {
   fetch->add_option("--last-modified", fetch_options.last_modified, "Send If-Modified-Since with this date");
   fetch->add_option("--resolve", fetch_options.resolve, "HOST:ADDRESS to use instead of DNS (repeatable)");
   fetch->add_option("--ca-file", fetch_options.ca_file, "A PEM CA bundle to trust besides the system store");
+  CLI::App* status = cli.add_subcommand("status", "Show each source's state, last success, next poll and items, "
+                                                  "from the store (no running daemon needed)");
+  CLI::App* poll = cli.add_subcommand("poll", "Poll every source once, store what is new, and exit (for cron)");
+  bool is_poll_once = false;
+  poll->add_flag("--once", is_poll_once, "Poll each source once and exit (required)")->required();
   CLI::App* version = cli.add_subcommand("version", "Print the version");
 
   try {
@@ -70,6 +75,13 @@ int main(int argc, char** argv) {
     return app::fetch_once(options.config_path, fetch_options);
   }
   if (*reload) return app::reload_daemon(options.config_path);
+  if (*status) return app::print_status(options.config_path);
+  if (*poll) {
+    const auto config = app::load_config_or_report(options.config_path);
+    if (!config) return app::kExitBadConfig;
+    app::setup_logging(options.log_level.empty() ? config->log.level : options.log_level, "stderr");
+    return app::poll_once(*config);
+  }
   if (*run) {
     const auto config = app::load_config_or_report(options.config_path);
     if (!config) return app::kExitBadConfig;

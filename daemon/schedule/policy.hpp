@@ -1,8 +1,11 @@
-// When to poll next: pure functions of the outcome, the clock and a random
-// draw, so they can be tested exhaustively without waiting.
+// When to poll next: pure functions of a poll's outcome, the source's
+// history and hints, the operator's limits, the clock and a random draw —
+// tested exhaustively without waiting.
 #pragma once
 
 #include <chrono>
+#include <optional>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -11,9 +14,9 @@ namespace tributary::schedule {
 using Seconds = std::chrono::seconds;
 
 struct PollPolicy {
-  Seconds interval{15 * 60};         // the source's base interval
-  Seconds max_interval{24 * 3600};   // backoff never waits longer
-  double jitter = 0.1;               // ± this fraction of each wait
+  Seconds interval{15 * 60};        // the base interval (the default, or the adaptive one)
+  Seconds max_interval{24 * 3600};  // backoff never waits longer
+  double jitter = 0.1;              // ± this fraction of each wait
 };
 
 // After a successful poll: the interval, jittered.
@@ -27,5 +30,39 @@ core::Timestamp next_poll_after_failure(const PollPolicy& policy, core::Timestam
 
 // The wait, for logs and tests.
 Seconds backoff_delay(const PollPolicy& policy, int consecutive_errors);
+
+// What a source says about how often to come (RSS ttl, sy:update*,
+// skipHours/skipDays, HTTP freshness, Retry-After).
+struct SourceHints {
+  std::optional<Seconds> ttl;             // RSS <ttl>
+  std::optional<Seconds> update_period;   // sy:updatePeriod / sy:updateFrequency
+  std::optional<Seconds> freshness;       // Cache-Control max-age / Expires
+  std::vector<int> skip_hours;            // 0–23, GMT (RSS 2.0)
+  std::vector<int> skip_days;             // 0 = Sunday … 6 = Saturday
+  std::optional<core::Timestamp> retry_after;
+};
+
+struct IntervalLimits {
+  Seconds min_interval{5 * 60};
+  Seconds max_interval{24 * 3600};
+  std::optional<Seconds> pinned;  // the operator's per-source interval
+  double target_new_items = 3.0;  // aim for about this many new items per poll
+};
+
+// The adaptive interval: the time in which the source, at its observed rate
+// of new items, publishes about `target_new_items`, within the limits; never
+// shorter than what the source asks for (ttl, sy:update*, HTTP freshness)
+// unless the operator pinned an interval.
+// `new_items_per_day` is the source's smoothed rate (see smoothed_rate).
+Seconds adaptive_interval(const IntervalLimits& limits, const SourceHints& hints, double new_items_per_day,
+                          Seconds current_interval);
+
+// Exponentially smoothed rate of new items per day after a poll that found
+// `new_items` over `elapsed` since the previous successful poll.
+double smoothed_rate(double previous_per_day, int new_items, Seconds elapsed, bool is_first_poll);
+
+// Moves `at` out of the hours and days the source asked to be skipped (and
+// to no earlier than Retry-After), keeping it otherwise unchanged.
+core::Timestamp respect_hints(core::Timestamp at, const SourceHints& hints, bool honor_skips);
 
 }  // namespace tributary::schedule

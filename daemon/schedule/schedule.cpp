@@ -1,7 +1,8 @@
 // The scheduler: one loop coroutine that sleeps until the earliest due
-// source, and one poll coroutine per due source, at most
-// max_concurrent_polls at a time. All scheduler state lives on the I/O
-// executor's single thread; the worker and writer only see copies.
+// source (or until a host's delay has passed), and one poll coroutine per
+// due source within the global and per-host limits. All scheduler state
+// lives on the I/O executor's single thread; the worker and writer only see
+// copies. The timing decisions are the pure functions of policy.hpp.
 #include "schedule/schedule.hpp"
 
 #include <spdlog/spdlog.h>
@@ -11,10 +12,16 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <map>
 #include <random>
 
+#include "core/log_fields.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "normalize/normalize.hpp"
@@ -24,17 +31,37 @@ namespace tributary::schedule {
 namespace {
 
 namespace asio = boost::asio;
+namespace json = boost::json;
 using core::Timestamp;
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+constexpr Timestamp kNever = Timestamp::max();
 
 struct SourceState {
   std::int64_t id = 0;
   config::SourceSpec spec;
+  std::string signature;  // of the spec: a 410 lasts until this changes
+  std::string url;        // polled now: the config's, or a confirmed permanent redirect's target
+  std::string host;
   std::string etag;
   std::string last_modified;
-  PollPolicy policy;
+  std::string body_hash;
+  Seconds interval{0};
+  double item_rate = 0;  // new items per day, smoothed
+  std::optional<Timestamp> last_success;
   int consecutive_errors = 0;
+  SourceHints hints;
+  std::optional<Timestamp> gone_at;
+  std::string redirect_target;
+  int redirect_streak = 0;
   Timestamp next_due;
   bool is_polling = false;
+  bool is_polled_once = false;  // poll --once: done
+};
+
+struct HostState {
+  std::size_t in_flight = 0;
+  std::optional<SteadyTime> last_request;
 };
 
 // The outcome of parse + normalize, computed on the worker pool.
@@ -44,7 +71,6 @@ struct Digest {
   std::string recovery_reason;
   std::string format;
 };
-
 
 asio::awaitable<Digest> digest(std::string body, std::string url, std::string charset, parse::ParseLimits limits,
                                Timestamp now) {
@@ -58,6 +84,54 @@ asio::awaitable<Digest> digest(std::string body, std::string url, std::string ch
   if (parsed.feed->is_recovered) result.recovery_reason = parsed.feed->recovery_reason;
   result.feed = normalize::normalize_feed(*parsed.feed, {url, now});
   co_return result;
+}
+
+std::string signature_of(const config::SourceSpec& spec) {
+  std::string signature = spec.url + '\n' + spec.name + '\n' + (spec.interval ? std::to_string(spec.interval->count()) : "");
+  for (const std::string& tag : spec.tags) signature += '\n' + tag;
+  for (const auto& [name, value] : spec.headers) signature += '\n' + name + ':' + value;
+  signature += '\n' + spec.username;
+  return core::sha256_hex(signature).substr(0, 16);
+}
+
+std::string hints_json(const SourceHints& hints) {
+  json::object object;
+  if (hints.ttl) object["ttl"] = hints.ttl->count();
+  if (hints.update_period) object["update_period"] = hints.update_period->count();
+  if (hints.freshness) object["freshness"] = hints.freshness->count();
+  json::array hours, days;
+  for (int hour : hints.skip_hours) hours.push_back(hour);
+  for (int day : hints.skip_days) days.push_back(day);
+  if (!hours.empty()) object["skip_hours"] = std::move(hours);
+  if (!days.empty()) object["skip_days"] = std::move(days);
+  return json::serialize(object);
+}
+
+SourceHints hints_from_json(const std::string& text, std::optional<Timestamp> retry_after) {
+  SourceHints hints;
+  hints.retry_after = retry_after;
+  boost::system::error_code error;
+  const json::value value = json::parse(text, error);
+  const json::object* object = error ? nullptr : value.if_object();
+  if (!object) return hints;
+  const auto seconds = [&](std::string_view key) -> std::optional<Seconds> {
+    const json::value* field = object->if_contains(key);
+    if (!field || !field->is_int64()) return std::nullopt;
+    return Seconds{field->as_int64()};
+  };
+  hints.ttl = seconds("ttl");
+  hints.update_period = seconds("update_period");
+  hints.freshness = seconds("freshness");
+  const auto integers = [&](std::string_view key) {
+    std::vector<int> values;
+    if (const json::value* field = object->if_contains(key); field && field->is_array())
+      for (const json::value& element : field->as_array())
+        if (element.is_int64()) values.push_back(static_cast<int>(element.as_int64()));
+    return values;
+  };
+  hints.skip_hours = integers("skip_hours");
+  hints.skip_days = integers("skip_days");
+  return hints;
 }
 
 }  // namespace
@@ -78,11 +152,17 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     adopt_sources(config, ids, store.sources(), core::now_utc());
   }
 
+  std::int64_t draw_below(std::int64_t bound) {
+    return std::uniform_int_distribution<std::int64_t>(0, std::max<std::int64_t>(0, bound - 1))(random);
+  }
+  double draw_unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(random); }
+
   // Replaces the source list with `config`'s, keeping the state of sources
   // that stay. `ids` are the store ids of config.sources, in order.
   void adopt_sources(const config::Config& config, const std::vector<std::int64_t>& ids,
                      const std::vector<store::SourceRecord>& records, Timestamp now) {
     fetch_config = config.fetch;
+    schedule_config = config.schedule;
     std::vector<std::shared_ptr<SourceState>> adopted;
     std::size_t overdue = 0;
     for (std::size_t i = 0; i < config.sources.size(); ++i) {
@@ -90,32 +170,48 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       std::shared_ptr<SourceState> state;
       for (const auto& existing : sources)
         if (existing->id == ids[i]) state = existing;
+      const std::string signature = signature_of(spec);
       if (!state) {
         state = std::make_shared<SourceState>();
         state->id = ids[i];
+        state->url = spec.url;
         state->next_due = now;
         for (const store::SourceRecord& record : records) {
           if (record.id != state->id) continue;
+          if (!record.url.empty()) state->url = record.url;
           state->etag = record.etag;
           state->last_modified = record.last_modified;
+          state->body_hash = record.body_hash;
           state->consecutive_errors = static_cast<int>(record.error_count);
+          state->last_success = record.last_success_at;
+          state->item_rate = record.item_rate;
+          if (record.poll_interval) state->interval = *record.poll_interval;
+          state->hints = hints_from_json(record.hints, record.retry_after);
+          state->redirect_target = record.redirect_target;
+          state->redirect_streak = record.redirect_streak;
+          if (record.gone_at && record.gone_spec == signature) state->gone_at = record.gone_at;
           if (record.next_poll_at && *record.next_poll_at > now) state->next_due = *record.next_poll_at;
         }
         if (state->next_due <= now) ++overdue;
+      } else if (state->signature != signature) {
+        state->gone_at.reset();  // a changed configuration gets another chance after 410
       }
+      if (!state->spec.url.empty() && state->spec.url != spec.url) state->url = spec.url;
       state->spec = spec;
-      state->policy.interval = spec.interval.value_or(config.schedule.interval);
-      state->policy.max_interval = options.max_interval;
+      state->signature = signature;
+      state->host = core::url_host(state->url);
+      if (state->interval.count() == 0) state->interval = spec.interval.value_or(config.schedule.interval);
+      if (spec.interval) state->interval = *spec.interval;
       // A shorter interval takes effect now, not after the old one.
-      if (state->consecutive_errors == 0 && state->next_due > now + state->policy.interval)
-        state->next_due = now + state->policy.interval;
+      if (state->consecutive_errors == 0 && state->next_due != kNever && state->next_due > now + state->interval)
+        state->next_due = now + state->interval;
       adopted.push_back(std::move(state));
     }
     // Overdue sources start spread over a short window, not all at once.
     const auto spread = std::min<std::int64_t>(options.startup_spread.count(), static_cast<std::int64_t>(overdue / 10));
     for (auto& state : adopted) {
       if (state->next_due <= now && !state->is_polling && spread > 0)
-        state->next_due = now + std::chrono::seconds{draw_below(spread + 1)};
+        state->next_due = now + Seconds{draw_below(spread + 1)};
     }
     sources = std::move(adopted);
   }
@@ -129,30 +225,44 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     co_return std::pair{std::move(ids), self->store.sources()};
   }
 
-  std::int64_t draw_below(std::int64_t bound) {
-    return std::uniform_int_distribution<std::int64_t>(0, std::max<std::int64_t>(0, bound - 1))(random);
+  bool is_done_once() const {
+    if (!is_once_mode) return false;
+    for (const auto& state : sources)
+      if (!state->gone_at && !state->is_polled_once) return false;
+    return in_flight == 0;
   }
-  double draw_unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(random); }
 
   static asio::awaitable<void> run_loop(std::shared_ptr<Impl> self) {
-    while (!self->is_stopping) {
+    while (!self->is_stopping && !self->is_done_once()) {
       const Timestamp now = core::now_utc();
+      const SteadyTime steady_now = std::chrono::steady_clock::now();
       std::optional<Timestamp> earliest;
+      std::optional<SteadyTime> earliest_host_slot;
+      const auto host_delay = self->schedule_config.host_delay;
       for (const auto& state : self->sources) {
-        if (state->is_polling) continue;
-        if (state->next_due <= now) {
-          if (self->in_flight >= self->options.max_concurrent_polls) continue;  // woken when one finishes
-          state->is_polling = true;
-          ++self->in_flight;
-          asio::co_spawn(self->executors.io, poll(self, state), asio::detached);
-        } else if (!earliest || state->next_due < *earliest) {
-          earliest = state->next_due;
+        if (state->is_polling || state->gone_at || state->is_polled_once) continue;
+        if (state->next_due > now) {
+          if (!earliest || state->next_due < *earliest) earliest = state->next_due;
+          continue;
         }
+        if (self->in_flight >= self->schedule_config.max_concurrent) continue;  // woken when one finishes
+        HostState& host = self->hosts[state->host];
+        if (host.in_flight >= self->schedule_config.per_host) continue;  // woken when one finishes
+        if (host.last_request && *host.last_request + host_delay > steady_now) {
+          const SteadyTime slot = *host.last_request + host_delay;
+          if (!earliest_host_slot || slot < *earliest_host_slot) earliest_host_slot = slot;
+          continue;
+        }
+        host.last_request = steady_now;
+        ++host.in_flight;
+        state->is_polling = true;
+        ++self->in_flight;
+        asio::co_spawn(self->executors.io, poll(self, state), asio::detached);
       }
-      const auto wait = earliest ? std::clamp<std::chrono::seconds>(*earliest - now, std::chrono::seconds{0},
-                                                                   std::chrono::seconds{3600})
-                                 : std::chrono::seconds{3600};
-      self->wake.expires_after(wait);
+      std::chrono::steady_clock::duration wait = std::chrono::hours(1);
+      if (earliest) wait = std::min<std::chrono::steady_clock::duration>(wait, *earliest - now);
+      if (earliest_host_slot) wait = std::min(wait, *earliest_host_slot - steady_now);
+      self->wake.expires_after(std::max<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(1)));
       co_await self->wake.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
@@ -181,12 +291,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  static asio::awaitable<store::IngestResult> write_outcome(std::shared_ptr<Impl> self, std::int64_t source_id,
-                                                            std::optional<normalize::NormalizedFeed> feed,
-                                                            store::PollRecord record) {
-    store::IngestResult result;
-    if (feed) result = self->store.ingest(source_id, *feed, record.polled_at);
-    self->store.record_poll(source_id, record);
+  static asio::awaitable<store::IngestResult> ingest(std::shared_ptr<Impl> self, std::int64_t source_id,
+                                                     normalize::NormalizedFeed feed, Timestamp now) {
+    const store::IngestResult result = self->store.ingest(source_id, feed, now);
     if (result.changed() && self->on_store_changed) self->on_store_changed();
     co_return result;
   }
@@ -194,7 +301,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   static asio::awaitable<void> poll(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state) {
     PollReport report;
     report.source_name = state->spec.name;
-    report.url = core::redact_url(state->spec.url);
+    report.url = core::redact_url(state->url);
     try {
       co_await poll_once(self, state, report);
     } catch (const std::exception& error) {
@@ -203,24 +310,59 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.is_success = false;
       report.error = std::string("store: ") + error.what();
       ++state->consecutive_errors;
-      state->next_due = next_poll_after_failure(state->policy, core::now_utc(), state->consecutive_errors,
-                                                self->draw_unit());
+      const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
+      state->next_due = next_poll_after_failure(policy, core::now_utc(), state->consecutive_errors, self->draw_unit());
     }
     log_report(report, *state);
+    self->tally(report);
     state->is_polling = false;
+    if (self->is_once_mode) state->is_polled_once = true;
     --self->in_flight;
+    --self->hosts[state->host].in_flight;
     self->wake.cancel();
+  }
+
+  void tally(const PollReport& report) {
+    ++summary.polled;
+    if (report.is_gone) ++summary.gone;
+    else if (!report.is_success) ++summary.failed;
+    else if (report.is_not_modified) ++summary.not_modified;
+    else ++summary.succeeded;
+    summary.new_items += report.ingest.new_items;
+    summary.updated_items += report.ingest.updated;
+  }
+
+  // Permanent redirects move a source only once the same target was seen
+  // on several consecutive polls: one misconfigured answer must not move it.
+  void track_redirect(SourceState& state, const fetch::FetchResult& fetched, store::PollRecord& record) {
+    if (!fetched.is_permanent_redirect || fetched.final_url == state.url) {
+      state.redirect_target.clear();
+      state.redirect_streak = 0;
+      return;
+    }
+    if (state.redirect_target == fetched.final_url) ++state.redirect_streak;
+    else {
+      state.redirect_target = fetched.final_url;
+      state.redirect_streak = 1;
+    }
+    if (state.redirect_streak < options.redirect_confirmations) return;
+    spdlog::warn("source {} moved permanently: {} → {} (seen on {} consecutive polls); polling the new URL",
+                 state.spec.name, core::redact_url(state.url), core::redact_url(fetched.final_url),
+                 state.redirect_streak);
+    state.url = fetched.final_url;
+    state.host = core::url_host(state.url);
+    state.redirect_target.clear();
+    state.redirect_streak = 0;
+    record.url = state.url;
   }
 
   static asio::awaitable<void> poll_once(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
                                          PollReport& report) {
-    fetch::FetchRequest request;
-    request.url = state->spec.url;
+    fetch::FetchRequest request = fetch::request_for(self->fetch_config, state->spec);
+    request.url = state->url;
     request.etag = state->etag;
     request.last_modified = state->last_modified;
-    request.user_agent = self->fetch_config.user_agent;
-    request.timeout = self->fetch_config.timeout;
-    request.max_body_bytes = self->fetch_config.max_body_bytes;
+    request.previous_body_hash = state->body_hash;
     fetch::FetchResult fetched = co_await self->fetcher.fetch(std::move(request));
     report.http_status = fetched.status;
     report.elapsed = fetched.elapsed;
@@ -246,39 +388,98 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       error = std::string(fetch::to_string(fetched.error)) + ": " + fetched.message;
     }
 
+    // What the source asks for.
+    if (feed) {
+      state->hints.ttl = feed->feed.ttl;
+      state->hints.update_period = feed->feed.update_interval;
+      state->hints.skip_hours = feed->feed.skip_hours;
+      state->hints.skip_days = feed->feed.skip_days;
+    }
+    if (fetched.status != 0) state->hints.freshness = fetched.freshness;
+    state->hints.retry_after = fetched.is_rate_limited() ? fetched.retry_at : std::nullopt;
+
     store::PollRecord record;
     record.polled_at = now;
     record.http_status = fetched.status;
     record.is_success = error.empty();
-    if (record.is_success) {
-      state->consecutive_errors = 0;
-      state->next_due = next_poll_after_success(state->policy, now, self->draw_unit());
-      record.etag = fetched.etag;
-      record.last_modified = fetched.last_modified;
-    } else {
-      ++state->consecutive_errors;
-      state->next_due = next_poll_after_failure(state->policy, now, state->consecutive_errors, self->draw_unit());
-      record.error = error;
-    }
-    record.next_poll_at = state->next_due;
-
-    report.is_success = record.is_success;
     report.is_not_modified = fetched.is_not_modified();
-    report.error = error;
-    report.ingest = co_await asio::co_spawn(self->executors.writer,
-                                            write_outcome(self, state->id, std::move(feed), record),
-                                            asio::use_awaitable);
     if (record.is_success) {
+      // (No co_await inside a conditional expression: g++ 12 evaluates it
+      // wrongly, GCC PR 99576.)
+      if (feed) {
+        report.ingest = co_await asio::co_spawn(self->executors.writer, ingest(self, state->id, std::move(*feed), now),
+                                                asio::use_awaitable);
+      }
+      self->track_redirect(*state, fetched, record);
+      const bool is_first_success = !state->last_success;
+      const Seconds elapsed = state->last_success
+                                  ? std::chrono::duration_cast<Seconds>(now - *state->last_success)
+                                  : Seconds{0};
+      state->item_rate = smoothed_rate(state->item_rate, report.ingest.new_items, elapsed, is_first_success);
+      IntervalLimits limits{self->schedule_config.min_interval, self->schedule_config.max_interval,
+                            state->spec.interval};
+      if (!is_first_success || state->spec.interval)
+        state->interval = adaptive_interval(limits, state->hints, state->item_rate, state->interval);
+      state->consecutive_errors = 0;
+      state->last_success = now;
+      const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
+      state->next_due = respect_hints(next_poll_after_success(policy, now, self->draw_unit()), state->hints,
+                                      !state->spec.interval);
       if (!fetched.etag.empty()) state->etag = fetched.etag;
       if (!fetched.last_modified.empty()) state->last_modified = fetched.last_modified;
+      if (!fetched.body_hash.empty()) state->body_hash = fetched.body_hash;
+      record.etag = fetched.etag;
+      record.last_modified = fetched.last_modified;
+      record.body_hash = fetched.body_hash;
+    } else if (fetched.is_gone()) {
+      // 410: the source is gone; it is not polled again until its
+      // configuration changes.
+      report.is_gone = true;
+      ++state->consecutive_errors;
+      state->gone_at = now;
+      state->next_due = kNever;
+      record.gone_at = now;
+      record.gone_spec = state->signature;
+      record.error = error;
+    } else {
+      ++state->consecutive_errors;
+      const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
+      state->next_due = respect_hints(
+          next_poll_after_failure(policy, now, state->consecutive_errors, self->draw_unit()), state->hints, true);
+      record.error = error;
     }
+    report.is_success = record.is_success;
+    report.error = error;
+    record.next_poll_at = state->next_due == kNever ? std::nullopt : std::optional(state->next_due);
+    record.poll_interval = state->interval;
+    record.item_rate = state->item_rate;
+    record.new_items = report.ingest.new_items;
+    record.hints = hints_json(state->hints);
+    record.retry_after = state->hints.retry_after;
+    record.redirect_target = state->redirect_target;
+    record.redirect_streak = state->redirect_streak;
+    co_await asio::co_spawn(self->executors.writer, record_poll(self, state->id, std::move(record)), asio::use_awaitable);
+  }
+
+  static asio::awaitable<void> record_poll(std::shared_ptr<Impl> self, std::int64_t source_id, store::PollRecord poll) {
+    self->store.record_poll(source_id, poll);
+    co_return;
   }
 
   static void log_report(const PollReport& report, const SourceState& state) {
-    const auto next_in = std::chrono::duration_cast<std::chrono::seconds>(state.next_due - core::now_utc());
+    const core::LogFields fields{{"SOURCE_NAME", report.source_name},
+                                 {"SOURCE_URL", report.url},
+                                 {"HTTP_STATUS", report.http_status ? std::to_string(report.http_status) : ""}};
+    if (report.is_gone) {
+      spdlog::warn("poll {} ({}): 410 Gone; no longer polled until its configuration changes", report.source_name,
+                   report.url);
+      return;
+    }
+    const auto next_in = std::chrono::duration_cast<Seconds>(state.next_due - core::now_utc());
     if (report.is_success) {
       spdlog::info("poll {} ({}): {} {} new, {} updated, {} unchanged in {} ms; next in {}", report.source_name,
-                   report.url, report.is_not_modified ? "not modified," : "HTTP " + std::to_string(report.http_status) + ",",
+                   report.url,
+                   report.is_not_modified ? std::string("not modified,") : "HTTP " + std::to_string(report.http_status) + ",",
                    report.ingest.new_items, report.ingest.updated, report.ingest.unchanged, report.elapsed.count(),
                    core::format_duration(next_in));
     } else {
@@ -290,14 +491,18 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   Executors executors;
   store::Store& store;  // used on executors.writer only
   fetch::Fetcher& fetcher;
-  config::FetchConfig fetch_config;
   SchedulerOptions options;
   std::function<void()> on_store_changed;
   // Everything below belongs to the I/O executor's thread.
+  config::FetchConfig fetch_config;
+  config::ScheduleConfig schedule_config;
   std::vector<std::shared_ptr<SourceState>> sources;
+  std::map<std::string, HostState> hosts;
   asio::steady_timer wake;
   std::size_t in_flight = 0;
   bool is_stopping = false;
+  bool is_once_mode = false;
+  PollSummary summary;
   std::mt19937_64 random;
 };
 
@@ -307,17 +512,35 @@ Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& f
 
 Scheduler::~Scheduler() = default;
 
+void Scheduler::start() {
+  asio::co_spawn(impl_->executors.io, Impl::run_loop(impl_), asio::detached);
+  asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_), asio::detached);
+}
+
+asio::awaitable<PollSummary> Scheduler::poll_all_once() {
+  std::shared_ptr<Impl> self = impl_;
+  self->is_once_mode = true;
+  const Timestamp now = core::now_utc();
+  for (const auto& state : self->sources) {
+    if (state->hints.retry_after && *state->hints.retry_after > now) {
+      // The source said not before then; once means once, not now anyway.
+      spdlog::info("skipping {}: it asked for no requests before {} (Retry-After)", state->spec.name,
+                   core::format_rfc3339(*state->hints.retry_after));
+      state->is_polled_once = true;
+      continue;
+    }
+    state->next_due = now;  // due now, but within the limits
+  }
+  co_await Impl::run_loop(self);
+  co_return self->summary;
+}
+
 asio::awaitable<void> Scheduler::reconfigure(config::Config config) {
   std::shared_ptr<Impl> self = impl_;
   auto [ids, records] =
       co_await asio::co_spawn(self->executors.writer, Impl::register_sources(self, config.sources), asio::use_awaitable);
   self->adopt_sources(config, ids, records, core::now_utc());
   self->wake.cancel();
-}
-
-void Scheduler::start() {
-  asio::co_spawn(impl_->executors.io, Impl::run_loop(impl_), asio::detached);
-  asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_), asio::detached);
 }
 
 asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadline) {

@@ -1,7 +1,11 @@
 // schedule: decides when each source is polled and runs each poll through
 // the pipeline — fetch (I/O loop) → parse + normalize (worker pool) → ingest
-// (the store's writer thread) — with a global concurrency limit, backoff on
-// failure and one log line per poll outcome.
+// (the store's writer thread). It adapts each source's interval to its rate
+// of new items, honors what the source asks for (ttl, sy:update*, skipHours,
+// skipDays, HTTP freshness, Retry-After, 410 Gone), backs off on failure,
+// follows confirmed permanent redirects, and shapes load (a global and a
+// per-host concurrency limit, a minimum delay between requests to one host,
+// jitter). One log line per poll outcome.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -18,17 +22,16 @@
 namespace tributary::schedule {
 
 struct Executors {
-  boost::asio::any_io_executor io;      // the event loop: timers, sockets
+  boost::asio::any_io_executor io;      // the event loop: timers, sockets, all scheduler state
   boost::asio::any_io_executor worker;  // CPU work: parse, normalize
   boost::asio::any_io_executor writer;  // the only thread that writes the store
 };
 
 struct SchedulerOptions {
-  std::size_t max_concurrent_polls = 16;
   parse::ParseLimits parse_limits;
-  std::chrono::seconds max_interval{24 * 3600};
-  std::chrono::seconds startup_spread{60};  // overdue sources start within this window
+  std::chrono::seconds startup_spread{60};          // overdue sources start within this window
   std::chrono::seconds maintenance_interval{3600};  // retention and housekeeping
+  int redirect_confirmations = 3;  // consecutive polls a permanent redirect must be seen on
 };
 
 // What happened in one poll, for logs, status and tests.
@@ -37,26 +40,41 @@ struct PollReport {
   std::string url;
   bool is_success = false;
   bool is_not_modified = false;
+  bool is_gone = false;
   int http_status = 0;
   std::string error;  // "class: message" when not a success
   store::IngestResult ingest;
   std::chrono::milliseconds elapsed{0};
 };
 
+// Totals of a `poll --once` run.
+struct PollSummary {
+  int polled = 0;
+  int succeeded = 0;
+  int not_modified = 0;
+  int failed = 0;
+  int gone = 0;
+  int new_items = 0;
+  int updated_items = 0;
+};
+
 class Scheduler {
  public:
   // `store` must only be used on executors.writer from now on; the
   // constructor itself runs before any other thread touches it.
-  // `on_store_changed` runs on the writer thread after an ingest that
-  // added or updated items.
+  // `on_store_changed` runs on the writer thread after an ingest or a
+  // retention pass that changed what the feed shows.
   Scheduler(Executors executors, store::Store& store, fetch::Fetcher& fetcher, const config::Config& config,
             SchedulerOptions options, std::function<void()> on_store_changed);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // Starts polling on the I/O executor.
+  // Starts polling on the I/O executor, and the hourly housekeeping.
   void start();
+  // Polls every source that is not gone once (honoring the concurrency and
+  // per-host limits), then completes: `tributary poll --once`.
+  boost::asio::awaitable<PollSummary> poll_all_once();
   // Applies a new configuration (reload): added sources are scheduled,
   // removed ones are no longer polled (a poll in flight finishes), changed
   // ones take their new name, tags and interval. Call on the I/O executor.

@@ -1,0 +1,79 @@
+// `tributary status`: a table of the sources and their polling state, read
+// from the store — no running daemon needed.
+#include <iostream>
+#include <set>
+
+#include "app/commands.hpp"
+#include "app/pid_file.hpp"
+#include "core/core.hpp"
+#include "store/store.hpp"
+
+namespace tributary::app {
+namespace {
+
+// "3m ago", "in 12m", "-".
+std::string relative(const std::optional<core::Timestamp>& when, core::Timestamp now) {
+  if (!when) return "-";
+  const auto difference = std::chrono::duration_cast<std::chrono::seconds>(*when - now);
+  if (difference.count() >= 0) return "in " + core::format_duration(difference);
+  return core::format_duration(-difference) + " ago";
+}
+
+}  // namespace
+
+std::string source_state(const store::SourceRecord& source, core::Timestamp now) {
+  if (source.removed_at) return "removed";
+  if (source.gone_at) return "gone";
+  if (source.retry_after && *source.retry_after > now) return "retry-after";
+  if (source.error_count >= 2) return "backing off";
+  if (source.error_count == 1) return "failing";
+  if (!source.last_poll_at) return "new";
+  return "ok";
+}
+
+int print_status(const std::string& config_path) {
+  const auto config = load_config_or_report(config_path);
+  if (!config) return kExitBadConfig;
+  const std::filesystem::path database = resolve_database_path(config->storage.database);
+  if (!std::filesystem::exists(database)) {
+    std::cerr << "tributary status: no database at " << database.string() << " (has tributary run yet?)\n";
+    return kExitFailure;
+  }
+  std::vector<store::SourceRecord> records;
+  try {
+    store::Store db(database.string());
+    records = db.sources();
+  } catch (const std::exception& error) {
+    std::cerr << "tributary status: " << error.what() << "\n";
+    return kExitFailure;
+  }
+  const core::Timestamp now = core::now_utc();
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "STATE", "LAST SUCCESS", "NEXT POLL", "ITEMS", "URL", "LAST ERROR"}};
+  for (const store::SourceRecord& source : records) {
+    const std::string state = source_state(source, now);
+    std::string next = relative(source.next_poll_at, now);
+    if (state == "gone") next = "never (410)";
+    if (state == "removed") next = "-";
+    std::string error = source.last_error;
+    if (error.size() > 80) error = error.substr(0, 77) + "...";
+    if (source.error_count > 1) error += " (" + std::to_string(source.error_count) + " in a row)";
+    rows.push_back({source.name, state, relative(source.last_success_at, now), next, std::to_string(source.item_count),
+                    core::redact_url(source.url), error});
+  }
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t column = 0; column < row.size(); ++column) widths[column] = std::max(widths[column], row[column].size());
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t column = 0; column < row.size(); ++column) {
+      line += row[column];
+      if (column + 1 < row.size()) line += std::string(widths[column] - row[column].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace tributary::app
