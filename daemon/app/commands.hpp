@@ -36,8 +36,6 @@ int print_version();
 
 // `tributary status`: the sources' state from the store.
 int print_status(const std::string& config_path);
-// ok, new, failing, backing off, retry-after, gone, removed.
-std::string source_state(const store::SourceRecord& source, core::Timestamp now);
 // `tributary poll --once`.
 int poll_once(const config::Config& config);
 

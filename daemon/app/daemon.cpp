@@ -33,6 +33,7 @@
 #include "render/render.hpp"
 #include "schedule/schedule.hpp"
 #include "serve/serve.hpp"
+#include "serve/site.hpp"
 #include "store/store.hpp"
 
 namespace tributary::app {
@@ -57,23 +58,12 @@ std::string default_base_url(const std::string& address, std::uint16_t port) {
   return "http://" + host + ":" + std::to_string(port) + "/";
 }
 
-render::FeedHeader make_header(const config::Config& config, const std::string& base_url) {
-  render::FeedHeader header;
-  header.self_url = core::resolve_url(base_url, "feed.atom").value_or(base_url + "feed.atom");
-  header.alternate_url = base_url;
-  header.id = config.feed.id.empty() ? header.self_url : config.feed.id;
-  header.title = config.feed.title;
-  header.tag_authority = core::url_host(base_url);
-  if (header.tag_authority.empty() || header.tag_authority.find(':') != std::string::npos)
-    header.tag_authority = "localhost";
-  return header;
-}
-
-// What the merged feed looks like. Belongs to the writer thread, which
-// renders it; a reload replaces it there.
-struct FeedSettings {
-  render::FeedHeader header;
-  std::uint32_t entries = 50;
+// What the writer thread renders with: the site's settings and a count
+// of store changes (a FeedSet's generation). A reload replaces the settings
+// there.
+struct WriterView {
+  serve::SiteSettings settings;
+  std::uint64_t generation = 0;
 };
 
 // Everything the signal, reload, watchdog and status coroutines share. All
@@ -83,10 +73,11 @@ struct Service {
   asio::any_io_executor writer;
   ServiceNotifier& notifier;
   serve::Server& server;
+  serve::Site& site;
   schedule::Scheduler& scheduler;
   fetch::Fetcher& fetcher;
   store::Store& reader_store;  // the I/O thread's own read connection
-  FeedSettings& feed;
+  WriterView& writer_view;            // writer thread
   std::function<void()> render_feed;  // run on the writer thread
   config::Config config;              // the configuration in effect
   std::string config_path;
@@ -136,9 +127,9 @@ std::string status_line(Service& service) {
   return line + (last->last_status == 304 ? "not modified" : "HTTP " + std::to_string(last->last_status));
 }
 
-// Runs on the writer thread: the feed's look changed on reload.
-asio::awaitable<void> apply_feed_settings(FeedSettings& feed, FeedSettings next, std::function<void()> render_feed) {
-  feed = std::move(next);
+// Runs on the writer thread: the feeds' settings changed on reload.
+asio::awaitable<void> apply_site_settings(WriterView& view, serve::SiteSettings next, std::function<void()> render_feed) {
+  view.settings = std::move(next);
   render_feed();
   co_return;
 }
@@ -187,19 +178,14 @@ asio::awaitable<void> reload(Service& service) {
     spdlog::set_level(spdlog::level::from_str(next.log.level));
     spdlog::info("reload: log level is now {}", next.log.level);
   }
-  const std::string old_base_url = base_url_of(service, service.config);
-  const std::string new_base_url = base_url_of(service, next);
-  if (new_base_url != old_base_url || next.feed.title != service.config.feed.title ||
-      next.feed.id != service.config.feed.id || next.feed.entries != service.config.feed.entries) {
-    FeedSettings settings{make_header(next, new_base_url), next.feed.entries};
-    auto applied =
-        asio::co_spawn(service.writer, apply_feed_settings(service.feed, std::move(settings), service.render_feed),
-                       asio::use_awaitable);
-    co_await std::move(applied);
-    if (next.feed.title != service.config.feed.title)
-      spdlog::info("reload: the feed's title is now \"{}\" (the landing page shows it after a restart)",
-                   next.feed.title);
-  }
+  // Titles, channels, the token, source names: the site takes the new
+  // settings for the next request, the writer re-renders the feeds.
+  serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
+  service.site.reconfigure(settings);
+  auto applied = asio::co_spawn(service.writer,
+                                apply_site_settings(service.writer_view, std::move(settings), service.render_feed),
+                                asio::use_awaitable);
+  co_await std::move(applied);
   auto reconfigured = service.scheduler.reconfigure(next);
   co_await std::move(reconfigured);
   service.config = std::move(next);
@@ -224,11 +210,21 @@ asio::awaitable<void> shutdown_on_signal(Service& service, asio::signal_set& sig
   const char* name = sigabbrev_np(signal_number);
   spdlog::info("received SIG{}: stopping (in-flight polls and requests get up to {} s)", name ? name : "?",
                kShutdownDeadline.count());
-  service.server.stop();  // no new connections; open ones close after their current response
+  const auto deadline = std::chrono::steady_clock::now() + kShutdownDeadline;
+  service.server.stop();  // no new connections; idle ones close, busy ones after their response
   service.hangups->cancel();
   if (service.status_timer) service.status_timer->cancel();
   auto stopped = service.scheduler.stop(kShutdownDeadline);
   co_await std::move(stopped);
+  // Responses still being written (a slow reader) get the rest of the deadline.
+  asio::steady_timer drain_timer(service.io);
+  while (service.server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    drain_timer.expires_after(std::chrono::milliseconds(50));
+    co_await drain_timer.async_wait(kUseTuple);
+  }
+  if (const std::size_t left = service.server.open_connections(); left > 0)
+    spdlog::warn("stopping with {} HTTP connection{} still open after {} s", left, left == 1 ? "" : "s",
+                 kShutdownDeadline.count());
   service.fetcher.close_idle_connections();
   if (service.watchdog_timer) service.watchdog_timer->cancel();
   service.io.stop();
@@ -298,9 +294,12 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   spdlog::info("tributary {} starting: {} sources, database {}", core::kVersion, config.sources.size(),
                database.string());
 
-  render::FeedSlot atom_feed;
+  serve::FeedSetSlot feeds;
   asio::thread_pool worker(2);
   asio::thread_pool writer(1);
+  // Filtered views, the landing page and the source lists read the store
+  // here, off the I/O thread, with their own connection.
+  asio::thread_pool reader(1);
   std::unique_ptr<fetch::Fetcher> fetcher;
   try {
     fetcher = std::make_unique<fetch::Fetcher>(io.get_executor(), fetch::fetcher_options(config.fetch));
@@ -313,9 +312,14 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   server_options.address = inherited ? inherited->address : config.server.listen_address;
   server_options.port = inherited ? inherited->port : config.server.port;
   server_options.inherited_listen_fd = inherited ? inherited->fd : -1;
-  server_options.title = config.feed.title;
+  server_options.idle_timeout = config.server.idle_timeout;
+  server_options.header_timeout = config.server.header_timeout;
+  server_options.max_connections = config.server.max_connections;
+  // The base URL may depend on the port the server binds: settings follow.
+  serve::Site site(reader.get_executor(), database.string(), serve::SiteSettings{}, feeds,
+                   [&reader_store] { return reader_store->is_healthy(); });
   serve::Server server(io.get_executor(), server_options,
-                       {&atom_feed, [&reader_store] { return reader_store->is_healthy(); }});
+                       [&site](serve::Request request) { return site.handle(std::move(request)); });
   try {
     server.start();
   } catch (const std::exception& error) {
@@ -326,15 +330,13 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
     spdlog::info("socket activation: serving on the socket systemd passed ({}:{}); [server] listen and port are unused",
                  inherited->address, inherited->port);
 
-  FeedSettings feed;  // writer thread from the scheduler's start on
-  // Runs on the writer thread: it owns writer_store and `feed`.
+  WriterView writer_view;  // writer thread from the scheduler's start on
+  // Runs on the writer thread: it owns writer_store and writer_view.
   const auto render_feed = [&] {
     try {
-      render::FeedHeader now_header = feed.header;
-      now_header.now = core::now_utc();
-      const auto entries = writer_store->newest_entries(feed.entries);
-      atom_feed.publish(render::make_rendered("application/atom+xml; charset=utf-8",
-                                              render::render_atom(now_header, entries), now_header.now));
+      auto rendered = std::make_shared<serve::FeedSet>(
+          serve::render_feed_set(*writer_store, writer_view.settings, core::now_utc(), ++writer_view.generation));
+      feeds.publish(std::move(rendered));
     } catch (const std::exception& error) {
       spdlog::error("rendering the feed failed: {}", error.what());
     }
@@ -344,7 +346,8 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   const std::uint16_t port = server.port();
   const std::string base_url =
       config.server.base_url.empty() ? default_base_url(listen_address, port) : config.server.base_url;
-  feed = {make_header(config, base_url), config.feed.entries};
+  writer_view.settings = serve::site_settings(config, base_url);
+  site.reconfigure(writer_view.settings);
   render_feed();  // before any other thread runs: the first request finds a feed
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *writer_store,
@@ -355,10 +358,11 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
                   .writer = writer.get_executor(),
                   .notifier = notifier,
                   .server = server,
+                  .site = site,
                   .scheduler = scheduler,
                   .fetcher = *fetcher,
                   .reader_store = *reader_store,
-                  .feed = feed,
+                  .writer_view = writer_view,
                   .render_feed = render_feed,
                   .config = config,
                   .config_path = options.config_path,
@@ -374,7 +378,7 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   if (const auto period = notifier.watchdog_period())
     asio::co_spawn(io, ping_watchdog(service, *period), asio::detached);
   if (notifier.is_enabled()) asio::co_spawn(io, refresh_status(service), asio::detached);
-  spdlog::info("listening on http://{}:{}/ — feed at {}", listen_address, port, feed.header.self_url);
+  spdlog::info("listening on http://{}:{}/ — feed at {}", listen_address, port, writer_view.settings.header.self_url);
   scheduler.start();
   // The store is open and migrated, the port accepts connections.
   notifier.ready(status_line(service));
@@ -382,6 +386,7 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   io.run();
   worker.join();
   writer.join();
+  reader.join();
   // Every other thread has stopped: leave one self-contained database file.
   reader_store.reset();
   try {

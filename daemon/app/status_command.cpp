@@ -21,16 +21,6 @@ std::string relative(const std::optional<core::Timestamp>& when, core::Timestamp
 
 }  // namespace
 
-std::string source_state(const store::SourceRecord& source, core::Timestamp now) {
-  if (source.removed_at) return "removed";
-  if (source.gone_at) return "gone";
-  if (source.retry_after && *source.retry_after > now) return "retry-after";
-  if (source.error_count >= 2) return "backing off";
-  if (source.error_count == 1) return "failing";
-  if (!source.last_poll_at) return "new";
-  return "ok";
-}
-
 int print_status(const std::string& config_path) {
   const auto config = load_config_or_report(config_path);
   if (!config) return kExitBadConfig;
@@ -51,7 +41,7 @@ int print_status(const std::string& config_path) {
   std::vector<std::vector<std::string>> rows = {
       {"NAME", "STATE", "LAST SUCCESS", "NEXT POLL", "ITEMS", "URL", "LAST ERROR"}};
   for (const store::SourceRecord& source : records) {
-    const std::string state = source_state(source, now);
+    const std::string state = store::source_state(source, now);
     std::string next = relative(source.next_poll_at, now);
     if (state == "gone") next = "never (410)";
     if (state == "removed") next = "-";

@@ -309,6 +309,8 @@ void read_section(TableReader& root, std::string_view name, ErrorSink& errors, S
   }
 }
 
+bool has_control_characters(std::string_view text);
+
 void read_server(TableReader& reader, ServerConfig& server, ErrorSink& errors, const toml::table& table) {
   if (auto listen = reader.string("listen")) {
     if (core::trim(*listen).empty()) errors.add(table["listen"].node()->source(), "server.listen must not be empty");
@@ -320,6 +322,17 @@ void read_server(TableReader& reader, ServerConfig& server, ErrorSink& errors, c
     if (!check.url) errors.add(table["base_url"].node()->source(), "server.base_url: " + check.error);
     else server.base_url = *check.url;
   }
+  if (auto token = reader.checked_string("token", [](const std::string& value) -> std::string {
+        if (value.size() < 16) return "must be at least 16 characters (it guards the feeds)";
+        if (value.find(':') != std::string::npos || has_control_characters(value) ||
+            value.find(' ') != std::string::npos)
+          return "must not contain spaces, ':' or control characters";
+        return {};
+      }))
+    server.token = *token;
+  if (auto count = reader.integer("max_connections", 1, 1'000'000)) server.max_connections = static_cast<std::uint32_t>(*count);
+  if (auto timeout = reader.duration("idle_timeout")) server.idle_timeout = *timeout;
+  if (auto timeout = reader.duration("header_timeout")) server.header_timeout = *timeout;
 }
 
 // ---- [fetch] and [[source]] request options ----
@@ -490,6 +503,56 @@ void merge_opml_sources(Config& config, ErrorSink& errors) {
   }
 }
 
+// [[channel]]: name, title, tags, sources, query.
+void read_channel(const toml::table& table, ErrorSink& errors, std::vector<ChannelConfig>& channels) {
+  TableReader reader(table, "channel", errors);
+  ChannelConfig channel;
+  channel.defined_at = errors.location(table.source());
+  const auto name = reader.checked_string("name", [](const std::string& value) -> std::string {
+    const bool is_valid = !value.empty() && value.size() <= 64 && std::all_of(value.begin(), value.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+    return is_valid ? "" : "must be 1 to 64 of a-z, 0-9, '-' and '_' (it is the channel's URL path)";
+  });
+  if (!name && !table.contains("name")) errors.add(table.source(), "[[channel]] has no name");
+  if (name) channel.name = *name;
+  if (auto title = reader.string("title")) channel.title = *title;
+  if (auto tags = reader.string_array("tags")) channel.tags = std::move(*tags);
+  if (auto sources = reader.string_array("sources")) channel.sources = std::move(*sources);
+  if (auto query = reader.string("query")) channel.query = *query;
+  reader.reject_unknown_keys();
+  if (channel.name.empty()) return;
+  for (const ChannelConfig& other : channels) {
+    if (other.name == channel.name) {
+      errors.add(channel.defined_at, "duplicate channel name " + in_quotes(channel.name) + " (first defined at line " +
+                                         std::to_string(other.defined_at.line) + ")");
+      return;
+    }
+  }
+  if (channel.title.empty()) channel.title = channel.name;
+  channels.push_back(std::move(channel));
+}
+
+// A channel names its sources by URL or by name; both become the URL.
+void resolve_channel_sources(Config& config, ErrorSink& errors) {
+  for (ChannelConfig& channel : config.channels) {
+    std::vector<std::string> urls;
+    for (const std::string& wanted : channel.sources) {
+      const auto match = std::find_if(config.sources.begin(), config.sources.end(), [&](const SourceSpec& source) {
+        return source.name == wanted || source.url == wanted ||
+               core::canonical_url(source.url) == core::canonical_url(wanted);
+      });
+      if (match == config.sources.end()) {
+        errors.add(channel.defined_at, "channel " + in_quotes(channel.name) + ": no source is named or has the URL " +
+                                           in_quotes(wanted));
+        continue;
+      }
+      urls.push_back(match->url);
+    }
+    channel.sources = std::move(urls);
+  }
+}
+
 void reject_duplicate_sources(const std::vector<SourceSpec>& sources, ErrorSink& errors) {
   std::vector<std::pair<std::string, const SourceSpec*>> seen;
   for (const SourceSpec& source : sources) {
@@ -579,6 +642,7 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
   }
   read_section(root, "feed", errors, config.feed, [](TableReader& reader, FeedConfig& feed) {
     if (auto title = reader.string("title")) feed.title = *title;
+    if (auto subtitle = reader.string("subtitle")) feed.subtitle = *subtitle;
     if (auto id = reader.string("id")) feed.id = *id;
     if (auto entries = reader.integer("entries", 1, 10000)) feed.entries = static_cast<std::uint32_t>(*entries);
     if (auto dedup = reader.dedup_mode("dedup")) feed.dedup = *dedup;
@@ -605,9 +669,13 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
   if (const toml::array* sources = root.array_of_tables("source")) {
     for (const toml::node& node : *sources) read_source(*node.as_table(), errors, config.sources);
   }
+  if (const toml::array* channels = root.array_of_tables("channel")) {
+    for (const toml::node& node : *channels) read_channel(*node.as_table(), errors, config.channels);
+  }
   root.reject_unknown_keys();
   reject_duplicate_sources(config.sources, errors);
   if (errors.empty()) merge_opml_sources(config, errors);
+  if (errors.empty()) resolve_channel_sources(config, errors);
 
   if (!config.feed.id.empty() && !core::is_absolute_uri(config.feed.id)) {
     errors.add(root_table["feed"]["id"].node()->source(),

@@ -28,6 +28,12 @@ struct ServerConfig {
   // Public URL of this daemon, used in feed links and ids. Empty: derived
   // from the listen address and port.
   std::string base_url;
+  // When set, every route but /healthz needs it: `?token=` or HTTP Basic
+  // auth with the token as the password (feed readers support both).
+  std::string token;
+  std::uint32_t max_connections = 2048;  // open HTTP connections; more are refused
+  Seconds idle_timeout{60};              // a keep-alive connection waiting for its next request
+  Seconds header_timeout{10};            // from a request's first byte to its last header (slowloris)
 };
 
 struct StorageConfig {
@@ -79,6 +85,7 @@ enum class DedupMode { off, url, story };
 
 struct FeedConfig {
   std::string title = "Tributary";
+  std::string subtitle;
   std::string id;  // empty: derived from the base URL
   std::uint32_t entries = 50;
   DedupMode dedup = DedupMode::story;
@@ -86,6 +93,18 @@ struct FeedConfig {
   // splits fingerprints into 4 bands, and one band must match exactly.
   int story_distance = 3;
   Seconds story_window{72 * 3600};  // copies published further apart are separate
+};
+
+// A named merged feed of its own, served at /c/NAME.atom and /c/NAME.json:
+// the stories of the listed sources, or of sources with any of the tags,
+// optionally matching a full-text query. Empty lists: every source.
+struct ChannelConfig {
+  std::string name;  // [a-z0-9_-]+, the URL path segment
+  std::string title;
+  std::vector<std::string> tags;
+  std::vector<std::string> sources;  // configured source URLs (names are resolved at load)
+  std::string query;
+  Location defined_at;
 };
 
 struct LogConfig {
@@ -120,6 +139,7 @@ struct Config {
   FeedConfig feed;
   LogConfig log;
   std::vector<SourceSpec> sources;
+  std::vector<ChannelConfig> channels;
   std::vector<std::filesystem::path> opml_files;  // [sources] opml, resolved
 };
 

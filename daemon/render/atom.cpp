@@ -1,6 +1,7 @@
 // Atom 1.0 (RFC 4287) rendering of the merged feed. Every entry carries
 // atom:source (§4.2.11) naming the feed it came from, and a stable id.
 #include <algorithm>
+#include <set>
 
 #include "core/text.hpp"
 #include "core/url.hpp"
@@ -10,9 +11,6 @@
 #include "render/xml_writer.hpp"
 
 namespace tributary::render {
-namespace {
-
-constexpr std::string_view kAtomNamespace = "http://www.w3.org/2005/Atom";
 
 core::Timestamp entry_updated(const store::StoredEntry& stored) {
   const normalize::Entry& entry = stored.entry;
@@ -21,8 +19,12 @@ core::Timestamp entry_updated(const store::StoredEntry& stored) {
   return stored.first_seen;
 }
 
-// A title for entries that have none (Atom requires one): the start of the
-// text, as feed readers show it.
+namespace {
+
+constexpr std::string_view kAtomNamespace = "http://www.w3.org/2005/Atom";
+
+}  // namespace
+
 std::string display_title(const normalize::Entry& entry) {
   if (!entry.title.empty()) return entry.title;
   std::string text = normalize::html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html);
@@ -35,6 +37,8 @@ std::string display_title(const normalize::Entry& entry) {
   return text.empty() ? "(untitled)" : text;
 }
 
+namespace {
+
 void write_source(XmlWriter& xml, const store::StoredEntry& stored) {
   xml.open("source");
   const std::string& feed_id = stored.source_feed_id;
@@ -46,11 +50,11 @@ void write_source(XmlWriter& xml, const store::StoredEntry& stored) {
   xml.close("source");
 }
 
-void write_entry(XmlWriter& xml, std::string_view tag_authority, const store::StoredEntry& stored) {
+void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry& stored) {
   const normalize::Entry& entry = stored.entry;
   if (entry.lang.empty()) xml.open("entry");
   else xml.open("entry", {{"xml:lang", entry.lang}});
-  xml.element("id", entry_id(tag_authority, stored));
+  xml.element("id", id);
   xml.element("title", display_title(entry), {{"type", "text"}});
   if (!entry.url.empty()) xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", entry.url}});
   // The same story as carried by other outlets.
@@ -84,9 +88,32 @@ void write_entry(XmlWriter& xml, std::string_view tag_authority, const store::St
 
 }  // namespace
 
-std::string entry_id(std::string_view tag_authority, const store::StoredEntry& stored) {
+std::string tag_entry_id(std::string_view tag_authority, const store::StoredEntry& stored) {
   const std::uint64_t hash = core::stable_hash64(stored.source_config_url + "\n" + stored.entry.identity_key);
   return "tag:" + std::string(tag_authority) + ",2025:entry:" + core::hex64(hash);
+}
+
+std::string entry_id(std::string_view tag_authority, const store::StoredEntry& stored) {
+  const normalize::Entry& entry = stored.entry;
+  // Only a guid that is the item's identity: when the source's guids proved
+  // useless (reused or churning), the identity key is the link or a hash.
+  const bool is_identity = entry.identity_key.size() == entry.original_id.size() + 3 &&
+                           entry.identity_key.starts_with("id:") && entry.identity_key.ends_with(entry.original_id);
+  const bool is_iri = core::is_absolute_uri(entry.original_id) &&
+                      entry.original_id.find_first_of(" \t\r\n<>\"{}|\\^`") == std::string::npos;
+  if (is_identity && is_iri) return entry.original_id;
+  return tag_entry_id(tag_authority, stored);
+}
+
+std::vector<std::string> unique_entry_ids(std::string_view tag_authority, std::span<const store::StoredEntry> entries) {
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  std::set<std::string_view> seen;
+  for (const store::StoredEntry& stored : entries) {
+    ids.push_back(entry_id(tag_authority, stored));
+    if (!seen.insert(ids.back()).second) ids.back() = tag_entry_id(tag_authority, stored);
+  }
+  return ids;
 }
 
 std::string render_atom(const FeedHeader& header, std::span<const store::StoredEntry> entries) {
@@ -107,10 +134,15 @@ std::string render_atom(const FeedHeader& header, std::span<const store::StoredE
   xml.element("generator", "Tributary", {{"uri", core::kProjectUrl}, {"version", core::kVersion}});
   xml.empty("link", {{"rel", "self"}, {"type", "application/atom+xml"}, {"href", header.self_url}});
   xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", header.alternate_url}});
+  if (!header.first_url.empty())
+    xml.empty("link", {{"rel", "first"}, {"type", "application/atom+xml"}, {"href", header.first_url}});
+  if (!header.next_url.empty())
+    xml.empty("link", {{"rel", "next"}, {"type", "application/atom+xml"}, {"href", header.next_url}});
   xml.open("author");
   xml.element("name", header.title);
   xml.close("author");
-  for (const store::StoredEntry& stored : entries) write_entry(xml, header.tag_authority, stored);
+  const std::vector<std::string> ids = unique_entry_ids(header.tag_authority, entries);
+  for (std::size_t i = 0; i < entries.size(); ++i) write_entry(xml, ids[i], entries[i]);
   xml.close("feed");
   out += '\n';
   return out;

@@ -1,11 +1,12 @@
-// render: stored entries → feed documents (Atom 1.0 now), and the immutable
+// render: stored entries → feed documents (Atom 1.0, JSON Feed 1.1), the
+// sources as OPML 2.0 and JSON, the landing page, and the immutable
 // RenderedFeed objects the server hands out. Pure: `now` comes in.
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/time.hpp"
 #include "store/store.hpp"
@@ -20,13 +21,60 @@ struct FeedHeader {
   std::string alternate_url;  // the daemon's landing page
   std::string tag_authority;  // DNS name for entry tag: URIs
   core::Timestamp now;        // feed updated time when there are no entries
+  // Paging (RFC 5005 §3): the first page, and the next (older) one when
+  // there is more. Empty: not paged / no more.
+  std::string first_url;
+  std::string next_url;
 };
 
-std::string render_atom(const FeedHeader& header, std::span<const store::StoredEntry> entries);
+// When an entry last changed: updated, else published, else first seen.
+core::Timestamp entry_updated(const store::StoredEntry& stored);
+// The entry's title, or the start of its text when it has none (Atom
+// requires a title; readers show the text's start).
+std::string display_title(const normalize::Entry& entry);
 
-// The entry's stable atom:id: a tag URI from the source's configured URL and
-// the item's identity key, so it survives restarts, re-polls and edits.
+std::string render_atom(const FeedHeader& header, std::span<const store::StoredEntry> entries);
+// JSON Feed 1.1; `_tributary` extension objects carry the source and the
+// other outlets of a story.
+std::string render_json_feed(const FeedHeader& header, std::span<const store::StoredEntry> entries);
+
+// The entry's stable atom:id: the feed's own guid/id when it is an absolute
+// IRI that identified the item, else a tag URI from the source's configured
+// URL and the item's identity key; either survives restarts and re-polls.
 std::string entry_id(std::string_view tag_authority, const store::StoredEntry& entry);
+// The tag URI alone (used when another entry of the document already
+// carries the same original id).
+std::string tag_entry_id(std::string_view tag_authority, const store::StoredEntry& entry);
+// Ids for a whole document: entry_id, with later duplicates replaced by
+// their tag URI, so that ids within one document are unique.
+std::vector<std::string> unique_entry_ids(std::string_view tag_authority, std::span<const store::StoredEntry> entries);
+
+// A source as the landing page, /sources.json and /sources.opml show it.
+struct SourceStatus {
+  store::SourceRecord record;
+  std::string state;                    // store::source_state
+  std::vector<int> items_per_day;       // oldest first, today last
+};
+
+std::string render_sources_json(std::span<const SourceStatus> sources, core::Timestamp now);
+std::string render_opml(std::string_view title, std::span<const SourceStatus> sources, core::Timestamp now);
+
+struct FeedLink {
+  std::string label;  // "All stories", a channel's title
+  std::string atom_url;
+  std::string json_url;
+};
+
+struct LandingPage {
+  std::string title;
+  std::string subtitle;
+  std::vector<FeedLink> feeds;  // the first is the default feed
+  std::string link_suffix;      // appended to every link ("?token=…" when the site needs it)
+  core::Timestamp now;
+};
+
+// A self-contained HTML page: no scripts, no external assets.
+std::string render_landing(const LandingPage& page, std::span<const SourceStatus> sources);
 
 // A feed document ready to serve: bytes, a gzip copy, validators.
 struct RenderedFeed {
@@ -40,16 +88,5 @@ struct RenderedFeed {
 std::shared_ptr<const RenderedFeed> make_rendered(std::string content_type, std::string body,
                                                   core::Timestamp last_modified);
 
-// The current rendered feed, swapped whole on each store change; readers
-// take the pointer and never see a half-made document.
-class FeedSlot {
- public:
-  void publish(std::shared_ptr<const RenderedFeed> feed);
-  std::shared_ptr<const RenderedFeed> current() const;
-
- private:
-  mutable std::mutex mutex_;  // guards feed_ (the writer publishes, connections read)
-  std::shared_ptr<const RenderedFeed> feed_;
-};
 
 }  // namespace tributary::render

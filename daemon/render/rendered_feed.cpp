@@ -1,4 +1,4 @@
-// RenderedFeed construction (gzip copy, strong ETag) and the FeedSlot.
+// RenderedFeed construction: a gzip copy and a strong ETag from the bytes.
 #include <zlib.h>
 
 #include "core/text.hpp"
@@ -34,16 +34,6 @@ std::shared_ptr<const RenderedFeed> make_rendered(std::string content_type, std:
   feed->body = std::move(body);
   feed->last_modified = last_modified;
   return feed;
-}
-
-void FeedSlot::publish(std::shared_ptr<const RenderedFeed> feed) {
-  std::lock_guard lock(mutex_);
-  feed_ = std::move(feed);
-}
-
-std::shared_ptr<const RenderedFeed> FeedSlot::current() const {
-  std::lock_guard lock(mutex_);
-  return feed_;
 }
 
 }  // namespace tributary::render

@@ -22,6 +22,7 @@
 #include <random>
 
 #include "core/log_fields.hpp"
+#include "core/metrics.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "normalize/normalize.hpp"
@@ -330,6 +331,26 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     else ++summary.succeeded;
     summary.new_items += report.ingest.new_items;
     summary.updated_items += report.ingest.updated;
+    count_in_metrics(report);
+  }
+
+  static void count_in_metrics(const PollReport& report) {
+    core::Metrics& metrics = core::metrics();
+    const char* outcome = report.is_gone                ? "gone"
+                          : !report.is_success          ? "error"
+                          : report.is_not_modified      ? "not_modified"
+                                                        : "ok";
+    metrics.add("tributary_polls_total", {{"outcome", outcome}});
+    if (!report.is_success && !report.is_gone) {
+      // The error's class ("timeout", "http", "parse", …): a small, fixed set.
+      const std::string error_class = report.error.substr(0, std::min(report.error.find(':'), std::size_t{32}));
+      metrics.add("tributary_poll_errors_total", {{"class", error_class}});
+    }
+    metrics.add("tributary_items_ingested_total", {{"kind", "new"}}, report.ingest.new_items);
+    metrics.add("tributary_items_ingested_total", {{"kind", "updated"}}, report.ingest.updated);
+    metrics.add("tributary_items_ingested_total", {{"kind", "merged"}}, report.ingest.merged);
+    if (report.http_status != 0)
+      metrics.observe("tributary_fetch_duration_seconds", {}, static_cast<double>(report.elapsed.count()) / 1000.0);
   }
 
   // Permanent redirects move a source only once the same target was seen

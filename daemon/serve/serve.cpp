@@ -1,6 +1,10 @@
 // The HTTP server: an acceptor coroutine and one coroutine per connection
-// (keep-alive, one request at a time, in order). Responses that carry a
-// rendered feed point at its shared bytes instead of copying them.
+// (keep-alive; pipelined requests answered in order, because the read
+// buffer keeps what arrived after the current request). Each connection
+// first waits for a request's first byte (idle timeout), then gives the
+// request a short deadline for its headers (slowloris), then writes the
+// response under its own deadline. Responses that carry a rendered feed
+// point at its shared bytes instead of copying them.
 #include "serve/serve.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,12 +16,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <set>
 #include <stdexcept>
 
-#include "core/text.hpp"
+#include "core/metrics.hpp"
+#include "core/time.hpp"
 #include "core/version.hpp"
-#include "normalize/html.hpp"
-#include "serve/http_rules.hpp"
 
 namespace tributary::serve {
 namespace {
@@ -29,155 +33,155 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 
-// What to send: status, headers, and a body that is either owned text or a
-// view into a shared rendered feed (kept alive by `keep_alive`).
-struct Reply {
-  http::status status = http::status::ok;
-  std::vector<std::pair<http::field, std::string>> headers;
-  std::string owned_body;
-  std::string_view body;
-  std::shared_ptr<const void> keep_alive;
-  bool must_close = false;
-};
-
-Reply text_reply(http::status status, std::string text, std::string content_type = "text/plain; charset=utf-8") {
-  Reply reply;
-  reply.status = status;
-  reply.headers.emplace_back(http::field::content_type, std::move(content_type));
-  reply.headers.emplace_back(http::field::cache_control, "no-store");
-  reply.owned_body = std::move(text);
-  return reply;
+Response error_response(int status, std::string text) {
+  Response response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.owned_body = std::move(text);
+  response.route = "(invalid)";
+  return response;
 }
 
-std::string path_of(std::string_view target) {
-  const auto end = target.find_first_of("?#");
-  return std::string(target.substr(0, end));
+// The Date header, formatted once per second rather than per response.
+const std::string& current_http_date() {
+  static thread_local std::string text;
+  static thread_local std::int64_t second = -1;
+  const core::Timestamp now = core::now_utc();
+  const std::int64_t now_second = core::to_unix_seconds(now);
+  if (now_second != second) {
+    second = now_second;
+    text = core::format_http_date(now);
+  }
+  return text;
+}
+
+// After a header_limit error: was it the request line alone that was too
+// long (414), or the header fields (431)?
+bool is_request_line_too_long(const beast::flat_buffer& buffer) {
+  const auto data = buffer.cdata();
+  const std::string_view received(static_cast<const char*>(data.data()), data.size());
+  const std::size_t line_end = received.find("\r\n");
+  return line_end == std::string_view::npos ? received.size() >= kMaxRequestLine : line_end >= kMaxRequestLine;
+}
+
+std::string field_value(const http::request<http::empty_body>& request, http::field field) {
+  const auto value = request[field];
+  return std::string(value.data(), value.size());
 }
 
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::any_io_executor executor_in, ServerOptions options_in, Content content_in)
-      : executor(std::move(executor_in)), options(std::move(options_in)), content(std::move(content_in)),
+  // One open connection, as stop() sees it.
+  struct Connection {
+    beast::tcp_stream* stream = nullptr;
+    bool is_idle = true;  // between requests: stop() may close it
+  };
+
+  Impl(asio::any_io_executor executor_in, ServerOptions options_in, Handler handler_in)
+      : executor(std::move(executor_in)), options(std::move(options_in)), handler(std::move(handler_in)),
         acceptor(executor) {}
 
-  Reply feed_reply(const http::request<http::empty_body>& request, const render::FeedSlot* slot) {
-    std::shared_ptr<const render::RenderedFeed> feed = slot ? slot->current() : nullptr;
-    if (!feed) return text_reply(http::status::service_unavailable, "the feed is not ready yet\n");
-    Reply reply;
-    const bool use_gzip = accepts_gzip(request[http::field::accept_encoding]) && !feed->gzip_body.empty();
-    reply.headers.emplace_back(http::field::content_type, feed->content_type);
-    reply.headers.emplace_back(http::field::etag, feed->etag);
-    reply.headers.emplace_back(http::field::last_modified, core::format_http_date(feed->last_modified));
-    reply.headers.emplace_back(http::field::cache_control,
-                               "public, max-age=" + std::to_string(options.cache_max_age.count()));
-    reply.headers.emplace_back(http::field::vary, "Accept-Encoding");
-    const auto if_none_match = request[http::field::if_none_match];
-    const bool is_not_modified = !if_none_match.empty()
-                                     ? etag_matches(if_none_match, feed->etag)
-                                     : is_unmodified_since(request[http::field::if_modified_since], feed->last_modified);
-    if (is_not_modified) {
-      reply.status = http::status::not_modified;
-      return reply;
+  static asio::awaitable<void> write_response(beast::tcp_stream& stream, const Response& response, unsigned version,
+                                              bool keep_alive, bool is_head, std::chrono::seconds timeout,
+                                              error_code& ec) {
+    http::response<http::span_body<const char>> message{static_cast<http::status>(response.status), version};
+    message.set(http::field::server, "Tributary/" + std::string(core::kVersion));
+    message.set(http::field::date, current_http_date());
+    for (const auto& [name, value] : response.headers) message.set(name, value);
+    const std::string_view body = response.body();
+    const bool has_no_body = response.status == 304 || response.status == 204 || response.status < 200;
+    if (!has_no_body) {
+      message.body() = boost::span<const char>(body.data(), body.size());
+      message.content_length(body.size());
     }
-    if (use_gzip) reply.headers.emplace_back(http::field::content_encoding, "gzip");
-    reply.body = use_gzip ? std::string_view(feed->gzip_body) : std::string_view(feed->body);
-    reply.keep_alive = feed;
-    return reply;
-  }
-
-  Reply landing_page() {
-    const std::string title = normalize::escape_html(options.title);
-    std::string page =
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title +
-        "</title>\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"" + title +
-        "\" href=\"feed.atom\">\n</head><body><h1>" + title +
-        "</h1>\n<p>Subscribe: <a href=\"feed.atom\">Atom feed</a></p>\n<p><small>Tributary " +
-        std::string(core::kVersion) + "</small></p></body></html>\n";
-    return text_reply(http::status::ok, std::move(page), "text/html; charset=utf-8");
-  }
-
-  Reply route(const http::request<http::empty_body>& request) {
-    const std::string path = path_of(request.target());
-    const bool is_known = path == "/" || path == "/feed.atom" || path == "/healthz";
-    if (!is_known) return text_reply(http::status::not_found, "not found: " + path + "\n");
-    if (request.method() != http::verb::get && request.method() != http::verb::head) {
-      Reply reply = text_reply(http::status::method_not_allowed, "method not allowed\n");
-      reply.headers.emplace_back(http::field::allow, "GET, HEAD");
-      return reply;
-    }
-    if (path == "/feed.atom") return feed_reply(request, content.atom_feed);
-    if (path == "/healthz") {
-      const bool is_healthy = content.is_healthy && content.is_healthy();
-      return is_healthy ? text_reply(http::status::ok, "ok\n")
-                        : text_reply(http::status::service_unavailable, "store unavailable\n");
-    }
-    return landing_page();
-  }
-
-  static asio::awaitable<void> write_reply(beast::tcp_stream& stream, const Reply& reply, unsigned version,
-                                           bool keep_alive, bool is_head, error_code& ec) {
-    http::response<http::span_body<const char>> response{reply.status, version};
-    response.set(http::field::server, "Tributary/" + std::string(core::kVersion));
-    response.set(http::field::date, core::format_http_date(core::now_utc()));
-    for (const auto& [field, value] : reply.headers) response.set(field, value);
-    const std::string_view body = reply.owned_body.empty() ? reply.body : std::string_view(reply.owned_body);
-    response.body() = boost::span<const char>(body.data(), body.size());
-    response.keep_alive(keep_alive);
-    if (reply.status == http::status::not_modified) {
-      response.body() = {};
-    } else {
-      response.content_length(body.size());
-    }
-    if (is_head) {
+    message.keep_alive(keep_alive);
+    stream.expires_after(timeout);
+    if (is_head || has_no_body) {
       // HEAD: the same headers, Content-Length included, and no body.
-      http::response_serializer<http::span_body<const char>> serializer(response);
-      auto [header_error, written] = co_await http::async_write_header(stream, serializer, kUseTuple);
-      ec = header_error;
+      http::response_serializer<http::span_body<const char>> serializer(message);
+      auto [error, written] = co_await http::async_write_header(stream, serializer, kUseTuple);
+      ec = error;
       co_return;
     }
-    auto [write_error, written] = co_await http::async_write(stream, response, kUseTuple);
-    ec = write_error;
+    auto [error, written] = co_await http::async_write(stream, message, kUseTuple);
+    ec = error;
   }
 
   static asio::awaitable<void> session(std::shared_ptr<Impl> self, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
+    Connection connection{&stream, true};
+    // Also when the coroutine is destroyed unfinished (the loop shut down).
+    struct Registration {
+      Impl& impl;
+      Connection* connection;
+      ~Registration() { impl.connections.erase(connection); }
+    } registration{*self, &connection};
+    self->connections.insert(&connection);
     for (;;) {
-      stream.expires_after(self->options.idle_timeout);
+      // Wait for the next request's first byte (it may already be buffered:
+      // pipelining).
+      if (buffer.size() == 0) {
+        connection.is_idle = true;
+        if (self->is_stopping) break;
+        stream.expires_after(self->options.idle_timeout);
+        auto [error, received] = co_await stream.async_read_some(buffer.prepare(4096), kUseTuple);
+        connection.is_idle = false;
+        if (error) break;
+        buffer.commit(received);
+      }
+      connection.is_idle = false;
+      stream.expires_after(self->options.header_timeout);
       http::request_parser<http::empty_body> parser;
-      parser.header_limit(kHeaderLimit);
-      auto [read_error, read] = co_await http::async_read(stream, buffer, parser, kUseTuple);
-      Reply reply;
+      parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
+      auto [read_error, read] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
+      Response response;
       unsigned version = 11;
       bool keep_alive = false;
       bool is_head = false;
       if (read_error == http::error::header_limit) {
-        reply = text_reply(http::status::request_header_fields_too_large, "request headers too large\n");
-      } else if (read_error == http::error::unexpected_body || read_error == http::error::body_limit) {
-        reply = text_reply(http::status::payload_too_large, "request bodies are not accepted\n");
-      } else if (read_error == http::error::end_of_stream || read_error == beast::error::timeout ||
-                 read_error == asio::error::eof || read_error == asio::error::connection_reset ||
-                 read_error == asio::error::operation_aborted) {
+        response = is_request_line_too_long(buffer) ? error_response(414, "request line too long\n")
+                                                    : error_response(431, "request header fields too large\n");
+      } else if (read_error == beast::error::timeout) {
+        response = error_response(408, "request headers took too long\n");
+      } else if (read_error == http::error::end_of_stream || read_error == asio::error::eof ||
+                 read_error == asio::error::connection_reset || read_error == asio::error::operation_aborted) {
         break;
       } else if (read_error) {
-        reply = text_reply(http::status::bad_request, "malformed request\n");
+        response = error_response(400, "malformed request\n");
       } else {
         const auto& request = parser.get();
         version = request.version();
-        keep_alive = request.keep_alive();
-        is_head = request.method() == http::verb::head;
-        reply = self->route(request);
+        const auto content_length = parser.content_length();
+        if (parser.chunked() || (content_length && *content_length > 0)) {
+          // The body was not read, so this connection cannot go on.
+          response = error_response(413, "request bodies are not accepted\n");
+        } else if (request.target().size() > kMaxRequestLine) {
+          response = error_response(414, "request target too long\n");
+        } else {
+          keep_alive = request.keep_alive() && !self->is_stopping;
+          is_head = request.method() == http::verb::head;
+          Request handed{std::string(request.method_string()), std::string(request.target()),
+                         field_value(request, http::field::accept_encoding),
+                         field_value(request, http::field::if_none_match),
+                         field_value(request, http::field::if_modified_since),
+                         field_value(request, http::field::authorization)};
+          response = co_await self->handler(std::move(handed));
+        }
       }
       error_code write_error;
-      co_await write_reply(stream, reply, version, keep_alive, is_head, write_error);
+      co_await write_response(stream, response, version, keep_alive, is_head, self->options.write_timeout,
+                              write_error);
+      core::metrics().add("tributary_http_requests_total",
+                          {{"route", response.route}, {"code", std::to_string(response.status)}});
       if (write_error || !keep_alive || self->is_stopping) break;
     }
     error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    --self->connection_count;
+    stream.socket().close(ignored);
   }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
@@ -185,27 +189,33 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       auto [error, socket] = co_await self->acceptor.async_accept(kUseTuple);
       if (error == asio::error::operation_aborted || self->is_stopping) break;
       if (error) continue;  // e.g. EMFILE; the next accept may succeed
-      if (self->connection_count >= self->options.max_connections) {
+      if (self->connections.size() >= self->options.max_connections) {
+        core::metrics().add("tributary_http_connections_refused_total");
         error_code ignored;
         socket.close(ignored);
         continue;
       }
-      ++self->connection_count;
+      error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       asio::co_spawn(self->executor, session(self, std::move(socket)), asio::detached);
     }
   }
 
   asio::any_io_executor executor;
   ServerOptions options;
-  Content content;
+  Handler handler;
   tcp::acceptor acceptor;
   // I/O thread only:
-  std::size_t connection_count = 0;
+  std::set<Connection*> connections;
   bool is_stopping = false;
 };
 
-Server::Server(asio::any_io_executor executor, ServerOptions options, Content content)
-    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options), std::move(content))) {}
+Server::Server(asio::any_io_executor executor, ServerOptions options, Handler handler)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options), std::move(handler))) {
+  core::metrics().describe_counter("tributary_http_requests_total", "HTTP requests answered, by route and status code");
+  core::metrics().describe_counter("tributary_http_connections_refused_total",
+                                   "Connections closed at once because server.max_connections were open");
+}
 
 Server::~Server() { stop(); }
 
@@ -232,15 +242,22 @@ void Server::start() {
 }
 
 void Server::stop() {
+  if (impl_->is_stopping) return;
   impl_->is_stopping = true;
   error_code ignored;
   impl_->acceptor.close(ignored);
+  // Connections waiting for a request have nothing in flight: close them.
+  // The others close after the response they are on.
+  for (Impl::Connection* connection : impl_->connections)
+    if (connection->is_idle) connection->stream->socket().cancel(ignored);
 }
 
+std::size_t Server::open_connections() const { return impl_->connections.size(); }
+
 std::uint16_t Server::port() const {
-  error_code ec;
-  const auto endpoint = impl_->acceptor.local_endpoint(ec);
-  return ec ? 0 : endpoint.port();
+  error_code ignored;
+  const auto endpoint = impl_->acceptor.local_endpoint(ignored);
+  return endpoint.port();
 }
 
 }  // namespace tributary::serve

@@ -1,40 +1,67 @@
-// serve: the HTTP server feed readers talk to. Routes, conditional GET,
-// gzip, HEAD, request limits. Beast lives in serve.cpp only.
+// serve: the HTTP server feed readers talk to — connections, request
+// limits, timeouts, keep-alive, pipelining, HEAD, graceful drain — and the
+// site (serve/site.hpp) that answers each request. Beast lives in serve.cpp
+// only; a handler sees plain Request and Response values.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include "render/render.hpp"
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tributary::serve {
+
+struct Request {
+  std::string method;  // "GET", "HEAD", …
+  std::string target;  // as sent: path and query
+  // The header fields the site uses (empty when absent).
+  std::string accept_encoding;
+  std::string if_none_match;
+  std::string if_modified_since;
+  std::string authorization;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string owned_body;
+  // Or a view into shared bytes (a rendered feed) kept alive by `keep_alive`.
+  std::string_view shared_body;
+  std::shared_ptr<const void> keep_alive;
+  std::string route = "other";  // the metrics label: "/feed.atom", "/c/*.atom", …
+
+  std::string_view body() const { return owned_body.empty() ? shared_body : std::string_view(owned_body); }
+};
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port
-  std::chrono::seconds idle_timeout{60};
-  std::chrono::seconds cache_max_age{60};
+  std::chrono::seconds idle_timeout{60};    // waiting for the next request on a kept-alive connection
+  std::chrono::seconds header_timeout{10};  // from a request's first byte to the end of its headers
+  std::chrono::seconds write_timeout{30};   // writing one response
   std::size_t max_connections = 2048;
-  std::string title = "Tributary";  // for the landing page
   // A socket that is already bound and listening (systemd socket
   // activation), used instead of binding `address`:`port`; `address` must
   // still name its family (an IPv4 or an IPv6 address). -1: none.
   int inherited_listen_fd = -1;
 };
 
-struct Content {
-  const render::FeedSlot* atom_feed = nullptr;
-  std::function<bool()> is_healthy;  // called on the I/O thread
-};
+// Limits on what a client may send (RFC 9110 §15.5.15, RFC 6585 §5).
+inline constexpr std::size_t kMaxRequestLine = 8 * 1024;    // longer: 414
+inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;   // request line + fields; more: 431
 
 class Server {
  public:
-  Server(boost::asio::any_io_executor executor, ServerOptions options, Content content);
+  Server(boost::asio::any_io_executor executor, ServerOptions options, Handler handler);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -42,9 +69,11 @@ class Server {
   // Binds and starts accepting; throws std::runtime_error naming the
   // address when the port cannot be bound.
   void start();
-  // Stops accepting and closes connections once their current response
-  // has been written.
+  // Stops accepting, closes connections that wait for a request, and lets
+  // the others finish the response they are on. Idempotent.
   void stop();
+  // Open connections (after stop(): those still finishing a response).
+  std::size_t open_connections() const;
   // The bound port (useful with port 0).
   std::uint16_t port() const;
 

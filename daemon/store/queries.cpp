@@ -103,7 +103,7 @@ std::vector<StoredEntry> Store::newest_entries(std::size_t limit) {
 std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
   // The statement's shape depends on which filters are present; each shape
   // is prepared once and cached.
-  std::string sql = "SELECT id FROM stories WHERE 1";
+  std::string sql = "SELECT id, sort_time FROM stories WHERE 1";
   if (!query.source_urls.empty())
     sql += " AND id IN (SELECT story_id FROM items WHERE source_id IN "
            "(SELECT id FROM sources WHERE config_url IN (SELECT value FROM json_each(?1))))";
@@ -128,9 +128,16 @@ std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
   }
   select.bind(6, static_cast<std::int64_t>(query.limit));
   std::vector<std::int64_t> story_ids;
-  while (select.step()) story_ids.push_back(select.int64(0));
+  std::map<std::int64_t, std::int64_t> sort_times;
+  while (select.step()) {
+    story_ids.push_back(select.int64(0));
+    sort_times[story_ids.back()] = select.int64(1);
+  }
   select.reset();
-  return load_stories(story_ids);
+  std::vector<StoredEntry> entries = load_stories(story_ids);
+  for (StoredEntry& stored : entries)
+    stored.cursor = {core::from_unix_seconds(sort_times[stored.story_id]), stored.story_id};
+  return entries;
 }
 
 std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& story_ids) {
@@ -161,6 +168,49 @@ std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& st
     result.push_back(std::move(entry));
   }
   return result;
+}
+
+std::string source_state(const SourceRecord& source, core::Timestamp now) {
+  if (source.removed_at) return "removed";
+  if (source.gone_at) return "gone";
+  if (source.retry_after && *source.retry_after > now) return "retry-after";
+  if (source.error_count >= 2) return "backing off";
+  if (source.error_count == 1) return "failing";
+  if (!source.last_poll_at) return "new";
+  return "ok";
+}
+
+std::map<std::int64_t, std::vector<int>> Store::items_per_day(core::Timestamp now, int days) {
+  constexpr std::int64_t kDay = 86400;
+  const std::int64_t today = core::to_unix_seconds(now) / kDay;
+  const std::int64_t first_day = today - days + 1;
+  std::map<std::int64_t, std::vector<int>> counts;
+  // Per source, so that each count is a range scan of items_by_source.
+  std::vector<std::int64_t> source_ids;
+  Statement& ids = db_.cached("SELECT id FROM sources");
+  while (ids.step()) source_ids.push_back(ids.int64(0));
+  Statement& select = db_.cached(
+      "SELECT sort_time / 86400, count(*) FROM items WHERE source_id = ?1 AND sort_time >= ?2 AND sort_time < ?3 "
+      "GROUP BY 1");
+  for (const std::int64_t source_id : source_ids) {
+    std::vector<int>& per_day = counts[source_id];
+    per_day.assign(static_cast<std::size_t>(days), 0);
+    select.reset();
+    select.bind(1, source_id).bind(2, first_day * kDay).bind(3, (today + 1) * kDay);
+    while (select.step()) {
+      const std::int64_t day = select.int64(0) - first_day;
+      if (day >= 0 && day < days) per_day[static_cast<std::size_t>(day)] = static_cast<int>(select.int64(1));
+    }
+  }
+  return counts;
+}
+
+std::int64_t Store::story_count() {
+  Statement& select = db_.cached("SELECT count(*) FROM stories");
+  select.step();
+  const std::int64_t count = select.int64(0);
+  select.reset();
+  return count;
 }
 
 }  // namespace tributary::store

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -70,6 +71,10 @@ struct SourceRecord {
   std::string body_hash;
 };
 
+// What a status row says about a source: "ok", "new", "failing" (one
+// error), "backing off" (several), "retry-after", "gone", "removed".
+std::string source_state(const SourceRecord& source, core::Timestamp now);
+
 // One poll's outcome and the scheduler's state after it, recorded on its
 // source so that a restart resumes where it was.
 struct PollRecord {
@@ -107,6 +112,14 @@ struct StoryCopy {
   std::string url;
 };
 
+// A stable position in the newest-first list of stories.
+struct StoryCursor {
+  core::Timestamp sort_time;
+  std::int64_t story_id = 0;
+};
+std::string to_string(const StoryCursor& cursor);
+std::optional<StoryCursor> parse_cursor(std::string_view text);
+
 // An item as the renderer needs it: the entry, where it came from, and (for
 // a story's primary item) the other outlets that carried the story.
 struct StoredEntry {
@@ -123,15 +136,8 @@ struct StoredEntry {
   core::Timestamp sort_time;  // published, else updated, else first seen
   normalize::Entry entry;
   std::vector<StoryCopy> copies;
+  StoryCursor cursor;  // the story's place in the list: page on from here
 };
-
-// A stable position in the newest-first list of stories.
-struct StoryCursor {
-  core::Timestamp sort_time;
-  std::int64_t story_id = 0;
-};
-std::string to_string(const StoryCursor& cursor);
-std::optional<StoryCursor> parse_cursor(std::string_view text);
 
 struct StoryQuery {
   std::size_t limit = 50;
@@ -177,6 +183,11 @@ class Store {
   // The primaries of the newest `limit` stories, newest first, with copies.
   std::vector<StoredEntry> newest_entries(std::size_t limit);
   std::vector<StoredEntry> query_stories(const StoryQuery& query);
+
+  // Items by publication day for each source over the `days` days up to
+  // `now` (UTC days, oldest first, today last), keyed by source id.
+  std::map<std::int64_t, std::vector<int>> items_per_day(core::Timestamp now, int days);
+  std::int64_t story_count();
 
   // Periodic housekeeping: age-based retention across sources, sources
   // removed from the config past their grace period, expired tombstones,

@@ -15,6 +15,7 @@ std::vector<std::string> errors_of(const std::string& toml) {
 }
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 TEST(ConfigErrors, UnknownKeySuggestsTheClosestKnownOne) {
   EXPECT_THAT(errors_of("[schedule]\nintervall = \"15m\"\n"),
@@ -315,6 +316,54 @@ TEST(ConfigSource, ReservedAndMalformedHeadersAreRefused) {
 TEST(ConfigSource, UsernameCannotContainAColon) {
   EXPECT_THAT(errors_of("[[source]]\nurl = \"https://a.example/feed\"\nusername = \"a:b\"\n"),
               ElementsAre("test.toml:3:12: source.username: a Basic user name cannot contain ':' (RFC 7617)"));
+}
+
+constexpr const char* kTwoSources =
+    "[[source]]\nurl = \"https://a.example/feed\"\nname = \"Alpha\"\n"
+    "[[source]]\nurl = \"https://b.example/feed\"\n";
+
+TEST(Channels, SourcesByNameOrUrlBecomeUrls) {
+  const auto loaded = parse_config(std::string(kTwoSources) +
+                                       "[[channel]]\nname = \"mixed\"\nsources = [\"Alpha\", \"https://b.example/feed\"]\n"
+                                       "tags = [\"news\"]\nquery = \"bridge\"\n",
+                                   "test.toml");
+  ASSERT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : to_string(loaded.errors[0]));
+  ASSERT_EQ(loaded.config->channels.size(), 1u);
+  const ChannelConfig& channel = loaded.config->channels[0];
+  EXPECT_EQ(channel.name, "mixed");
+  EXPECT_EQ(channel.title, "mixed");
+  EXPECT_EQ(channel.sources, (std::vector<std::string>{"https://a.example/feed", "https://b.example/feed"}));
+  EXPECT_EQ(channel.tags, std::vector<std::string>{"news"});
+  EXPECT_EQ(channel.query, "bridge");
+}
+
+TEST(Channels, MistakesNameTheirPlace) {
+  EXPECT_THAT(errors_of(std::string(kTwoSources) + "[[channel]]\nname = \"x\"\nsources = [\"Nobody\"]\n"),
+              ElementsAre("test.toml:6:1: channel \"x\": no source is named or has the URL \"Nobody\""));
+  EXPECT_THAT(errors_of("[[channel]]\nname = \"Bad Name\"\n"),
+              ElementsAre(HasSubstr("channel.name: must be 1 to 64 of a-z, 0-9")));
+  EXPECT_THAT(errors_of("[[channel]]\ntitle = \"t\"\n"), ElementsAre("test.toml:1:1: [[channel]] has no name"));
+  EXPECT_THAT(errors_of("[[channel]]\nname = \"a\"\n[[channel]]\nname = \"a\"\n"),
+              ElementsAre(HasSubstr("duplicate channel name \"a\" (first defined at line 1)")));
+  EXPECT_THAT(errors_of("[[channel]]\nname = \"a\"\ntgs = []\n"), ElementsAre(HasSubstr("unknown key \"tgs\"")));
+}
+
+TEST(ServerKeys, TokenAndLimits) {
+  const auto loaded = parse_config(
+      "[server]\ntoken = \"0123456789abcdef-x\"\nmax_connections = 100\nidle_timeout = \"5s\"\nheader_timeout = \"2s\"\n"
+      "[feed]\nsubtitle = \"All of it\"\n",
+      "test.toml");
+  ASSERT_TRUE(loaded.config);
+  EXPECT_EQ(loaded.config->server.token, "0123456789abcdef-x");
+  EXPECT_EQ(loaded.config->server.max_connections, 100u);
+  EXPECT_EQ(loaded.config->server.idle_timeout, Seconds(5));
+  EXPECT_EQ(loaded.config->server.header_timeout, Seconds(2));
+  EXPECT_EQ(loaded.config->feed.subtitle, "All of it");
+  EXPECT_THAT(errors_of("[server]\ntoken = \"short\"\n"),
+              ElementsAre(HasSubstr("server.token: must be at least 16 characters")));
+  EXPECT_THAT(errors_of("[server]\ntoken = \"0123456789abcdef:x\"\n"),
+              ElementsAre(HasSubstr("must not contain spaces, ':' or control characters")));
+  EXPECT_THAT(errors_of("[server]\nmax_connections = 0\n"), ElementsAre(HasSubstr("between 1 and 1000000")));
 }
 
 }  // namespace

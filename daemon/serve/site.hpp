@@ -1,0 +1,91 @@
+// site: what the server answers. Routes, the access token, conditional
+// requests, gzip, filters and paging, channels. The default feed and each
+// channel's first page are rendered by the writer after every store change
+// (render_feed_set) and served from memory; filtered and paged views, the
+// landing page, the source lists and /metrics are made on demand on a
+// reader thread with its own database connection.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "render/render.hpp"
+#include "serve/serve.hpp"
+#include "store/store.hpp"
+
+namespace tributary::serve {
+
+struct Channel {
+  std::string name;
+  std::string title;
+  std::vector<std::string> tags;
+  std::vector<std::string> source_urls;
+  std::string query;
+};
+
+struct SiteSettings {
+  render::FeedHeader header;  // the default feed's
+  std::string base_url;       // ends with '/'
+  std::uint32_t entries = 50;  // per page, unless ?limit= asks for fewer or more (up to kMaxLimit)
+  std::vector<Channel> channels;
+  std::vector<std::pair<std::string, std::string>> source_names;  // name → configured URL
+  std::string token;
+  std::chrono::seconds cache_max_age{60};
+};
+
+inline constexpr std::uint32_t kMaxLimit = 500;
+
+SiteSettings site_settings(const config::Config& config, const std::string& base_url);
+
+// The documents rendered once per store change: "feed.atom", "feed.json",
+// "c/NAME.atom", "c/NAME.json".
+struct FeedSet {
+  std::uint64_t generation = 0;
+  core::Timestamp changed_at;
+  std::map<std::string, std::shared_ptr<const render::RenderedFeed>, std::less<>> documents;
+};
+
+FeedSet render_feed_set(store::Store& store, const SiteSettings& settings, core::Timestamp now,
+                        std::uint64_t generation);
+
+// The current FeedSet, swapped whole; readers never see half of one.
+class FeedSetSlot {
+ public:
+  void publish(std::shared_ptr<const FeedSet> feeds);
+  std::shared_ptr<const FeedSet> current() const;
+
+ private:
+  mutable std::mutex mutex_;  // the writer publishes, the I/O thread reads
+  std::shared_ptr<const FeedSet> feeds_;
+};
+
+class Site {
+ public:
+  // The site opens its own read connection to `database_path`, used only
+  // on `query_executor` (give it one thread).
+  Site(boost::asio::any_io_executor query_executor, std::string database_path, SiteSettings settings,
+       const FeedSetSlot& feeds, std::function<bool()> is_healthy);
+  ~Site();
+  Site(const Site&) = delete;
+  Site& operator=(const Site&) = delete;
+
+  boost::asio::awaitable<Response> handle(Request request);
+  // A reload's settings; for requests that start after the call.
+  void reconfigure(SiteSettings settings);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tributary::serve
