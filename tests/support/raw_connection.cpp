@@ -66,11 +66,12 @@ bool RawConnection::send(std::string_view bytes) {
 
 void RawConnection::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
-std::string RawConnection::receive(std::chrono::milliseconds timeout, std::size_t stop_at) {
+std::string RawConnection::receive_while(const std::function<bool(const std::string&)>& wants_more,
+                                         std::chrono::milliseconds timeout) {
   std::string received;
   const auto deadline = Clock::now() + timeout;
   char buffer[16384];
-  while (received.size() < stop_at) {
+  while (wants_more(received)) {
     pollfd waiting{fd_, POLLIN, 0};
     if (::poll(&waiting, 1, remaining_ms(deadline)) <= 0) break;
     const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
@@ -80,18 +81,14 @@ std::string RawConnection::receive(std::chrono::milliseconds timeout, std::size_
   return received;
 }
 
+std::string RawConnection::receive(std::chrono::milliseconds timeout, std::size_t stop_at) {
+  return receive_while([stop_at](const std::string& received) { return received.size() < stop_at; }, timeout);
+}
+
 std::string RawConnection::receive_until(std::string_view needle, int count, std::chrono::milliseconds timeout) {
-  std::string received;
-  const auto deadline = Clock::now() + timeout;
-  char buffer[16384];
-  while (count_of(received, needle) < static_cast<std::size_t>(count)) {
-    pollfd waiting{fd_, POLLIN, 0};
-    if (::poll(&waiting, 1, remaining_ms(deadline)) <= 0) break;
-    const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
-    if (got <= 0) break;
-    received.append(buffer, static_cast<std::size_t>(got));
-  }
-  return received;
+  return receive_while(
+      [needle, count](const std::string& received) { return count_of(received, needle) < static_cast<std::size_t>(count); },
+      timeout);
 }
 
 bool RawConnection::is_closed_by_peer(std::chrono::milliseconds timeout) {

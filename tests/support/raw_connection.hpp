@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,8 @@ class RawConnection {
   bool is_closed_by_peer(std::chrono::milliseconds timeout);
 
  private:
+  std::string receive_while(const std::function<bool(const std::string&)>& wants_more, std::chrono::milliseconds timeout);
+
   int fd_ = -1;
 };
 
