@@ -146,10 +146,19 @@ void keep_restart_only_settings(const config::Config& running, config::Config& n
   note("server.port", std::to_string(running.server.port), std::to_string(next.server.port));
   note("storage.database", running.storage.database.string(), next.storage.database.string());
   note("log.target", running.log.target, next.log.target);
+  note("server.max_connections", std::to_string(running.server.max_connections),
+       std::to_string(next.server.max_connections));
+  note("server.idle_timeout", core::format_duration(running.server.idle_timeout),
+       core::format_duration(next.server.idle_timeout));
+  note("server.header_timeout", core::format_duration(running.server.header_timeout),
+       core::format_duration(next.server.header_timeout));
   next.server.listen_address = running.server.listen_address;
   next.server.port = running.server.port;
   next.storage = running.storage;
   next.log.target = running.log.target;
+  next.server.max_connections = running.server.max_connections;
+  next.server.idle_timeout = running.server.idle_timeout;
+  next.server.header_timeout = running.server.header_timeout;
 }
 
 asio::awaitable<void> reload(Service& service) {
