@@ -19,6 +19,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -259,9 +261,27 @@ asio::awaitable<void> refresh_status(Service& service) {
   }
 }
 
+// Every connection (readers, sources) is a file descriptor, and the soft
+// limit is often 1024 (systemd's default) while the hard one is far higher:
+// a server takes what it may, as nginx and others do.
+void raise_open_file_limit(std::size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? static_cast<rlim_t>(wanted) : std::min<rlim_t>(limit.rlim_max, wanted);
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < wanted)
+    spdlog::warn("open files are limited to {} (hard limit); server.max_connections and the fetcher's connections "
+                 "want about {}", limit.rlim_cur, wanted);
+  else
+    spdlog::debug("raised the open file limit from {} to {}", before, limit.rlim_cur);
+}
+
 }  // namespace
 
 int run_daemon(const config::Config& config, const GlobalOptions& options) {
+  // Connections both ways, the database and its journal, and some slack.
+  raise_open_file_limit(config.server.max_connections + config.fetch.max_connections + 256);
   ServiceNotifier notifier;
   notifier.status("Starting");
   asio::io_context io(1);
