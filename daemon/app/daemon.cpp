@@ -315,7 +315,10 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   server_options.inherited_listen_fd = inherited ? inherited->fd : -1;
   server_options.title = config.feed.title;
   serve::Server server(io.get_executor(), server_options,
-                       {&atom_feed, [&reader_store] { return reader_store->is_healthy(); }});
+                       {&atom_feed, [&reader_store, &writer_store] {
+                          // Ready: the database answers, and takes writes (not full, not read-only).
+                          return reader_store->is_healthy() && writer_store->is_writable();
+                        }});
   try {
     server.start();
   } catch (const std::exception& error) {
