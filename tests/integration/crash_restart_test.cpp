@@ -55,11 +55,7 @@ class CrashRestart : public ::testing::Test {
   }
 
   std::filesystem::path write_config() {
-    std::string config = "[server]\nlisten = \"127.0.0.1\"\nport = 0\n[storage]\ndatabase = \"" +
-                         database_.string() +
-                         "\"\n[fetch]\ntimeout = \"2s\"\nmax_connections_per_host = 16\n"
-                         "[schedule]\nhost_delay = \"0s\"\nmax_concurrent = 16\nper_host = 16\n"
-                         "[log]\ntarget = \"stderr\"\n";
+    std::string config = farm_daemon_config({.database = database_});
     for (const FarmFeed& feed : farm_.feeds())
       config += farm_source_toml(farm_, feed.index, is_fast(feed) ? "1s" : "1h");
     return dir_.write("tributary.toml", config);
@@ -80,7 +76,7 @@ class CrashRestart : public ::testing::Test {
 TEST_F(CrashRestart, KilledDaemonLosesNothingCommittedAndRestartsWithoutAStampede) {
   std::mt19937_64 random(kSeed);
   std::uniform_int_distribution<int> kill_after_ms(300, 3500);
-  Links committed;  // everything seen committed before any kill
+  Links committed;                               // everything seen committed before any kill
   std::map<std::string, StoredSource> recorded;  // the sources' poll records after the last kill
   std::vector<int> requests_at_kill(kFeeds, 0);
   int hourly_checks = 0;  // restarts that had an hourly source's poll on record

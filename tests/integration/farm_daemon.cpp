@@ -13,13 +13,20 @@ namespace {
 
 // The test's own connection; a reader beside the daemon's (WAL).
 struct StoreReader {
-  explicit StoreReader(const std::filesystem::path& path) : db(path.string()) {
-    db.exec("PRAGMA busy_timeout = 5000");
-  }
+  explicit StoreReader(const std::filesystem::path& path) : db(path.string()) { db.exec("PRAGMA busy_timeout = 5000"); }
   store::Database db;
 };
 
 }  // namespace
+
+std::string farm_daemon_config(const FarmDaemonSettings& settings) {
+  const std::string concurrency = std::to_string(settings.concurrency);
+  return "[server]\nlisten = \"127.0.0.1\"\nport = 0\n[storage]\ndatabase = \"" + settings.database.string() +
+         "\"\n[fetch]\ntimeout = \"" + settings.fetch_timeout + "\"\nmax_connections_per_host = " + concurrency + "\n" +
+         settings.more_fetch + "[schedule]\nhost_delay = \"0s\"\nmax_concurrent = " + concurrency +
+         "\nper_host = " + concurrency + "\n" + settings.more_schedule +
+         "[feed]\nentries = " + std::to_string(settings.feed_entries) + "\n[log]\ntarget = \"stderr\"\n";
+}
 
 std::string farm_source_name(std::size_t index) { return "farm-" + std::to_string(index); }
 
@@ -51,8 +58,8 @@ Footprint footprint_of(pid_t pid) {
   for (std::string line; std::getline(status, line);)
     if (line.starts_with("VmRSS:")) footprint.resident_kib = std::atol(line.c_str() + 6);
   std::error_code error;
-  for (auto it = std::filesystem::directory_iterator(proc / "fd", error); !error && it != std::filesystem::directory_iterator();
-       it.increment(error))
+  for (auto it = std::filesystem::directory_iterator(proc / "fd", error);
+       !error && it != std::filesystem::directory_iterator(); it.increment(error))
     ++footprint.open_fds;
   return footprint;
 }
@@ -116,8 +123,8 @@ std::string integrity_check(const std::filesystem::path& database) {
 std::vector<std::string> duplicated_stories(const std::filesystem::path& database) {
   StoreReader reader(database);
   std::vector<std::string> duplicates;
-  store::Statement& same_item = reader.db.cached(
-      "SELECT source_id, url, count(*) FROM items GROUP BY source_id, url HAVING count(*) > 1");
+  store::Statement& same_item =
+      reader.db.cached("SELECT source_id, url, count(*) FROM items GROUP BY source_id, url HAVING count(*) > 1");
   while (same_item.step())
     duplicates.push_back("source " + std::to_string(same_item.int64(0)) + " " + same_item.text(1) + " ×" +
                          std::to_string(same_item.int64(2)) + " items");

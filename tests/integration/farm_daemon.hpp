@@ -21,6 +21,20 @@
 
 namespace tributary::testing {
 
+// The settings every farm test shares: loopback on a free port, logs on
+// stderr, no delay between requests to the farm's one host, and
+// `concurrency` polls and connections to it at once.
+struct FarmDaemonSettings {
+  std::filesystem::path database;
+  std::string fetch_timeout = "2s";
+  int concurrency = 16;
+  int feed_entries = 50;
+  std::string more_fetch;     // further [fetch] lines
+  std::string more_schedule;  // further [schedule] lines
+};
+// The configuration's text up to its sources (append farm_source_toml()s).
+std::string farm_daemon_config(const FarmDaemonSettings& settings);
+
 // "farm-17": the source name of farm feed 17.
 std::string farm_source_name(std::size_t index);
 // A [[source]] for farm feed `index`; `interval` ("1s", "1h") pins its

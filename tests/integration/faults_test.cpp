@@ -50,11 +50,13 @@ class Faults : public ::testing::Test {
     // Small limits so that each fault ends fast: a stall times out after
     // 3 s, a bomb or an endless body stops at 1 MiB. One interval of an
     // hour: each feed is polled once in this test.
-    std::string config = "[server]\nlisten = \"127.0.0.1\"\nport = 0\n[storage]\ndatabase = \"" + database_.string() +
-                         "\"\n[fetch]\ntimeout = \"3s\"\nconnect_timeout = \"1s\"\nmax_body_size = \"1MiB\"\n"
-                         "max_connections_per_host = 32\nmax_connections = 64\n"
-                         "[schedule]\ninterval = \"1h\"\nhost_delay = \"0s\"\nmax_concurrent = 32\nper_host = 32\n"
-                         "[feed]\nentries = 5000\n[log]\ntarget = \"stderr\"\n";
+    std::string config =
+        farm_daemon_config({.database = database_,
+                            .fetch_timeout = "3s",
+                            .concurrency = 32,
+                            .feed_entries = 5000,
+                            .more_fetch = "connect_timeout = \"1s\"\nmax_body_size = \"1MiB\"\nmax_connections = 64\n",
+                            .more_schedule = "interval = \"1h\"\n"});
     for (const FarmFeed& feed : farm_.feeds()) config += farm_source_toml(farm_, feed.index);
     return dir_.write("tributary.toml", config);
   }

@@ -4,10 +4,9 @@
 // daemon keeps serving the last good feed, logs the failure once rather than
 // once per poll, and answers 503 on /healthz; once space returns it ingests
 // again by itself, and nothing it had committed is lost.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <sstream>
@@ -95,11 +94,7 @@ class StorageFaults : public ::testing::Test {
   }
 
   std::filesystem::path write_config() {
-    std::string config = "[server]\nlisten = \"127.0.0.1\"\nport = 0\n[storage]\ndatabase = \"" +
-                         database_.string() +
-                         "\"\n[fetch]\ntimeout = \"2s\"\nmax_connections_per_host = 16\n"
-                         "[schedule]\nhost_delay = \"0s\"\nmax_concurrent = 16\nper_host = 16\n"
-                         "[feed]\nentries = 1000\n[log]\ntarget = \"stderr\"\n";
+    std::string config = farm_daemon_config({.database = database_, .feed_entries = 1000});
     for (const FarmFeed& feed : farm_.feeds()) config += farm_source_toml(farm_, feed.index, "1s");
     return dir_.write("tributary.toml", config);
   }
@@ -143,8 +138,8 @@ TEST_F(StorageFaults, FullDiskKeepsTheLastFeedLogsOnceAndRecovers) {
   const std::string log = daemon.output();
   EXPECT_EQ(count_lines_with(log, "storage: writing to the database failed"), 1) << log.substr(log.size() - 4000);
   EXPECT_EQ(count_lines_with(log, "disk is full"), 1) << log.substr(log.size() - 4000);
-  std::cout << polls_while_full << " polls while the disk was full; log lines about it: "
-            << count_lines_with(log, "disk is full") << "\n";
+  std::cout << polls_while_full
+            << " polls while the disk was full; log lines about it: " << count_lines_with(log, "disk is full") << "\n";
 
   // Space returns: ingesting resumes without a restart.
   disk_.free_space();

@@ -15,7 +15,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <charconv>
 #include <ctime>
 #include <mutex>
@@ -91,10 +90,9 @@ struct Item {
 };
 
 std::string rss_document(std::size_t feed, const std::vector<Item>& items) {
-  std::string xml =
-      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Farm feed " +
-      std::to_string(feed) + "</title><link>https://farm.example/feed" + std::to_string(feed) +
-      "/</link><description>A feed of the fault farm</description>\n";
+  std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Farm feed " +
+                    std::to_string(feed) + "</title><link>https://farm.example/feed" + std::to_string(feed) +
+                    "/</link><description>A feed of the fault farm</description>\n";
   for (const Item& item : items) {
     const std::string link = FaultFarm::item_link(feed, item.number);
     xml += "<item><title>Farm feed " + std::to_string(feed) + " item " + std::to_string(item.number) +
@@ -156,11 +154,13 @@ ExpectedOutcome expected_outcome(FeedBehavior behavior) {
 }
 
 std::vector<std::pair<FeedBehavior, double>> default_fault_mix() {
-  return {{FeedBehavior::healthy, 30},      {FeedBehavior::slow, 5},          {FeedBehavior::changing, 8},
-          {FeedBehavior::churning_guids, 4}, {FeedBehavior::redirect_chain, 4}, {FeedBehavior::stalling, 4},
-          {FeedBehavior::resetting, 4},     {FeedBehavior::server_error, 5},  {FeedBehavior::rate_limited, 4},
-          {FeedBehavior::redirect_loop, 3}, {FeedBehavior::gzip_bomb, 3},     {FeedBehavior::endless_body, 3},
-          {FeedBehavior::garbage, 3},       {FeedBehavior::html, 3}};
+  return {{FeedBehavior::healthy, 30},       {FeedBehavior::slow, 5},
+          {FeedBehavior::changing, 8},       {FeedBehavior::churning_guids, 4},
+          {FeedBehavior::redirect_chain, 4}, {FeedBehavior::stalling, 4},
+          {FeedBehavior::resetting, 4},      {FeedBehavior::server_error, 5},
+          {FeedBehavior::rate_limited, 4},   {FeedBehavior::redirect_loop, 3},
+          {FeedBehavior::gzip_bomb, 3},      {FeedBehavior::endless_body, 3},
+          {FeedBehavior::garbage, 3},        {FeedBehavior::html, 3}};
 }
 
 std::vector<std::pair<FeedBehavior, double>> parse_fault_mix(std::string_view text) {
@@ -175,7 +175,8 @@ std::vector<std::pair<FeedBehavior, double>> parse_fault_mix(std::string_view te
     const std::string weight_text(part.substr(equals + 1));
     std::size_t used = 0;
     const double weight = std::stod(weight_text, &used);
-    if (used != weight_text.size() || weight < 0) throw std::invalid_argument("bad weight in \"" + std::string(part) + "\"");
+    if (used != weight_text.size() || weight < 0)
+      throw std::invalid_argument("bad weight in \"" + std::string(part) + "\"");
     mix.emplace_back(*behavior, weight);
   }
   return mix;
@@ -197,8 +198,8 @@ struct FaultFarm::Impl {
   FaultFarmOptions options;
   std::vector<FarmFeed> feeds;
   std::time_t started = std::time(nullptr);
-  std::string bomb;     // gzip of 64 MiB of zeros, made once when a feed needs it
-  std::string garbage;  // not HTTP
+  std::string bomb;          // gzip of 64 MiB of zeros, made once when a feed needs it
+  std::string garbage;       // not HTTP
   mutable std::mutex mutex;  // guards `states` (server threads vs the test thread)
   std::vector<FeedState> states;
 
@@ -310,7 +311,8 @@ struct FaultFarm::Impl {
     }
   }
 
-  http::response<http::string_body> document_response(const FarmFeed& feed, const http::request<http::string_body>& request) {
+  http::response<http::string_body> document_response(const FarmFeed& feed,
+                                                      const http::request<http::string_body>& request) {
     http::response<http::string_body> response{http::status::ok, request.version()};
     response.set(http::field::content_type, "application/rss+xml; charset=utf-8");
     const bool is_fixed = feed.behavior != FeedBehavior::changing && feed.behavior != FeedBehavior::churning_guids;
@@ -442,7 +444,8 @@ FaultFarm::FaultFarm(FaultFarmOptions options) : impl_(std::make_unique<Impl>(st
   impl_->acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->port = impl_->acceptor.local_endpoint().port();
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+  for (int i = 0; i < std::max(1, impl_->options.threads); ++i)
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
 }
 
 FaultFarm::~FaultFarm() {

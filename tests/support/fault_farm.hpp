@@ -47,7 +47,7 @@ std::optional<FeedBehavior> feed_behavior_from(std::string_view name);
 struct ExpectedOutcome {
   bool is_success = false;
   std::string error_class;
-  int http_status = 0;    // of the last response; 0 when there is none
+  int http_status = 0;     // of the last response; 0 when there is none
   bool has_items = false;  // its items belong in the merged feed
 };
 ExpectedOutcome expected_outcome(FeedBehavior behavior);

@@ -44,11 +44,16 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
-    if (flag == "--seed") options.seed = number(flag, value);
-    else if (flag == "--feeds") options.feeds = number(flag, value);
-    else if (flag == "--port") options.port = static_cast<std::uint16_t>(number(flag, value));
-    else if (flag == "--threads") options.threads = static_cast<int>(number(flag, value));
-    else if (flag == "--slow-ms") options.slow_delay = std::chrono::milliseconds(number(flag, value));
+    if (flag == "--seed")
+      options.seed = number(flag, value);
+    else if (flag == "--feeds")
+      options.feeds = number(flag, value);
+    else if (flag == "--port")
+      options.port = static_cast<std::uint16_t>(number(flag, value));
+    else if (flag == "--threads")
+      options.threads = static_cast<int>(number(flag, value));
+    else if (flag == "--slow-ms")
+      options.slow_delay = std::chrono::milliseconds(number(flag, value));
     else if (flag == "--list") {
       if (!value) usage("--list needs a file");
       list_path = value;
