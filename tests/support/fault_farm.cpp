@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -350,7 +351,7 @@ struct FaultFarm::Impl {
       if (hop == 0) count_request(feed.index);
       switch (feed.behavior) {
         case FeedBehavior::slow: {
-          asio::steady_timer delay(io, options.slow_delay);
+          asio::steady_timer delay(stream.get_executor(), options.slow_delay);
           co_await delay.async_wait(kUseTuple);
           response = document_response(feed, request);
           break;
@@ -428,10 +429,17 @@ struct FaultFarm::Impl {
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [error, socket] = co_await acceptor.async_accept(kUseTuple);
+      // Each connection on its own strand: with several server threads, a
+      // stream's timer and its reads must not run at once.
+      auto [error, socket] = co_await acceptor.async_accept(asio::make_strand(io), kUseTuple);
       if (error == asio::error::operation_aborted) co_return;
-      if (error) continue;  // e.g. out of file descriptors for a moment
-      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+      if (error) {  // e.g. out of file descriptors for a moment
+        asio::steady_timer pause(io, std::chrono::milliseconds(50));
+        co_await pause.async_wait(kUseTuple);
+        continue;
+      }
+      const auto executor = socket.get_executor();
+      asio::co_spawn(executor, session(std::move(socket)), asio::detached);
     }
   }
 };
