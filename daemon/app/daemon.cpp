@@ -346,7 +346,10 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   server_options.max_connections = config.server.max_connections;
   // The base URL may depend on the port the server binds: settings follow.
   serve::Site site(reader.get_executor(), database.string(), serve::SiteSettings{}, feeds,
-                   [&reader_store] { return reader_store->is_healthy(); });
+                   [&reader_store, &writer_store] {
+                     // Ready: the database answers, and takes writes (not full, not read-only).
+                     return reader_store->is_healthy() && writer_store->is_writable();
+                   });
   serve::Server server(io.get_executor(), server_options,
                        [&site](serve::Request request) { return site.handle(std::move(request)); });
   try {

@@ -303,24 +303,70 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     PollReport report;
     report.source_name = state->spec.name;
     report.url = core::redact_url(state->url);
+    bool is_storage_failure = false;
     try {
       co_await poll_once(self, state, report);
+      self->note_storage_success();
+    } catch (const store::StoreError& error) {
+      // The store refuses writes (disk full, read-only file system): the
+      // poll is lost, the daemon is not, and the source did nothing wrong —
+      // it comes again after its usual interval, not after a backoff.
+      is_storage_failure = true;
+      report.is_success = false;
+      report.error = std::string("store: ") + error.what();
+      const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
+      state->next_due = next_poll_after_success(policy, core::now_utc(), self->draw_unit());
+      self->note_storage_failure(error.what());
     } catch (const std::exception& error) {
-      // A store failure (disk full, database locked): the poll is lost,
-      // the daemon is not. The next attempt comes after the backoff.
+      // Anything else that escaped a poll: lost too, with a backoff.
       report.is_success = false;
       report.error = std::string("store: ") + error.what();
       ++state->consecutive_errors;
       const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
       state->next_due = next_poll_after_failure(policy, core::now_utc(), state->consecutive_errors, self->draw_unit());
     }
-    log_report(report, *state);
+    if (is_storage_failure)
+      spdlog::debug("poll {} ({}): not stored: {}", report.source_name, report.url, report.error);
+    else
+      log_report(report, *state);
     self->tally(report);
     state->is_polling = false;
     if (self->is_once_mode) state->is_polled_once = true;
     --self->in_flight;
     --self->hosts[state->host].in_flight;
     self->wake.cancel();
+  }
+
+  // Failed writes are logged when they start, then at most once per
+  // storage_log_interval with how many failed since, so that a full disk
+  // under a thousand sources gives a few lines, not a thousand per minute.
+  void note_storage_failure(const std::string& message) {
+    const SteadyTime now = std::chrono::steady_clock::now();
+    const auto interval = core::format_duration(options.storage_log_interval);
+    if (!storage.is_failing) {
+      storage = {true, 1, 0, now, now};
+      spdlog::error(
+          "storage: writing to the database failed: {}; polls go on, the feed stays as it was and /healthz answers "
+          "503 until a write succeeds (this is logged again at most every {})",
+          message, interval);
+      return;
+    }
+    ++storage.failed_writes;
+    ++storage.unlogged_failures;
+    if (now - storage.last_logged < options.storage_log_interval) return;
+    spdlog::error("storage: writing to the database still fails: {} ({} failed writes in the last {})", message,
+                  storage.unlogged_failures, interval);
+    storage.unlogged_failures = 0;
+    storage.last_logged = now;
+  }
+
+  void note_storage_success() {
+    if (!storage.is_failing) return;
+    const auto failing_for =
+        std::chrono::duration_cast<Seconds>(std::chrono::steady_clock::now() - storage.failing_since);
+    spdlog::info("storage: writing to the database works again, after {} failed writes over {}", storage.failed_writes,
+                 core::format_duration(failing_for));
+    storage.is_failing = false;
   }
 
   void tally(const PollReport& report) {
@@ -525,6 +571,13 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   bool is_once_mode = false;
   PollSummary summary;
   std::mt19937_64 random;
+  struct StorageTrouble {
+    bool is_failing = false;
+    int failed_writes = 0;      // since it started failing
+    int unlogged_failures = 0;  // since the last log line
+    SteadyTime failing_since;
+    SteadyTime last_logged;
+  } storage;
 };
 
 Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& fetcher, const config::Config& config,

@@ -5,7 +5,9 @@
 // skipDays, HTTP freshness, Retry-After, 410 Gone), backs off on failure,
 // follows confirmed permanent redirects, and shapes load (a global and a
 // per-host concurrency limit, a minimum delay between requests to one host,
-// jitter). One log line per poll outcome.
+// jitter). One log line per poll outcome — except while the store refuses
+// writes, which is logged once per interval, and costs the sources no
+// backoff (it is not their fault).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -32,6 +34,10 @@ struct SchedulerOptions {
   std::chrono::seconds startup_spread{60};          // overdue sources start within this window
   std::chrono::seconds maintenance_interval{3600};  // retention and housekeeping
   int redirect_confirmations = 3;  // consecutive polls a permanent redirect must be seen on
+  // While writes to the store fail (disk full, read-only file system), the
+  // failure is logged when it starts, then at most this often, and once
+  // when writes work again — not once per poll.
+  std::chrono::seconds storage_log_interval{60};
 };
 
 // What happened in one poll, for logs, status and tests.

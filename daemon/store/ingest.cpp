@@ -192,6 +192,11 @@ void Store::refresh_story(std::int64_t story_id, std::int64_t now) {
 }
 
 IngestResult Store::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
+  return noting_writability([&] { return ingest_document(source_id, feed, now); });
+}
+
+IngestResult Store::ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                                    core::Timestamp now) {
   IngestResult result;
   Transaction transaction(db_);
   db_.cached(

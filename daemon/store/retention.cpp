@@ -46,6 +46,10 @@ void Store::apply_source_retention(std::int64_t source_id, std::int64_t now) {
 }
 
 MaintenanceResult Store::maintain(core::Timestamp now_time) {
+  return noting_writability([&] { return run_maintenance(now_time); });
+}
+
+MaintenanceResult Store::run_maintenance(core::Timestamp now_time) {
   MaintenanceResult result;
   const std::int64_t now = core::to_unix_seconds(now_time);
   {

@@ -158,6 +158,10 @@ std::optional<SourceRecord> Store::source(std::int64_t id) {
 }
 
 void Store::record_poll(std::int64_t source_id, const PollRecord& poll) {
+  noting_writability([&] { update_poll_state(source_id, poll); });
+}
+
+void Store::update_poll_state(std::int64_t source_id, const PollRecord& poll) {
   db_.cached(
          "UPDATE sources SET last_poll_at = ?2, last_status = ?3, "
          "last_success_at = CASE WHEN ?4 THEN ?2 ELSE last_success_at END, "

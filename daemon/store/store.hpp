@@ -9,11 +9,13 @@
 // full, corrupt file, newer schema) throws StoreError.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "config/config.hpp"
@@ -197,6 +199,12 @@ class Store {
   // True when the database answers a trivial query.
   bool is_healthy();
 
+  // False after a write (ingest, poll record, housekeeping) failed — disk
+  // full, read-only file system — until one succeeds again. Unlike the rest
+  // of a Store, any thread may call this: /healthz asks on the I/O thread
+  // while the writer thread writes.
+  bool is_writable() const { return is_writable_.load(std::memory_order_relaxed); }
+
   // Copies the write-ahead log into the database file and truncates it, so
   // that a clean shutdown leaves one self-contained file (PRAGMA
   // wal_checkpoint(TRUNCATE)). Call when no other connection is writing.
@@ -205,6 +213,12 @@ class Store {
   Database& database() { return db_; }
 
  private:
+  // Runs one of the writes above and notes whether it went through.
+  template <typename Write>
+  auto noting_writability(Write&& write) -> decltype(write());
+  IngestResult ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
+  void update_poll_state(std::int64_t source_id, const PollRecord& poll);
+  MaintenanceResult run_maintenance(core::Timestamp now);
   void migrate();
   void rebuild_search_text();
   std::string identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed);
@@ -217,6 +231,24 @@ class Store {
 
   Database db_;
   StoreOptions options_;
+  std::atomic<bool> is_writable_{true};
 };
+
+template <typename Write>
+auto Store::noting_writability(Write&& write) -> decltype(write()) {
+  try {
+    if constexpr (std::is_void_v<decltype(write())>) {
+      write();
+      is_writable_.store(true, std::memory_order_relaxed);
+    } else {
+      auto result = write();
+      is_writable_.store(true, std::memory_order_relaxed);
+      return result;
+    }
+  } catch (const StoreError&) {
+    is_writable_.store(false, std::memory_order_relaxed);
+    throw;
+  }
+}
 
 }  // namespace tributary::store

@@ -27,7 +27,12 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& l
   args.push_back(nullptr);
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  for (const std::string& extra : environment) env_strings.push_back(extra);
+  for (const std::string& extra : environment) {
+    // An entry replaces the inherited one of its name (getenv finds the first).
+    const std::string prefix = extra.substr(0, extra.find('=') + 1);
+    std::erase_if(env_strings, [&](const std::string& entry) { return entry.starts_with(prefix); });
+    env_strings.push_back(extra);
+  }
   std::vector<char*> env;
   for (std::string& entry : env_strings) env.push_back(entry.data());
   env.push_back(nullptr);

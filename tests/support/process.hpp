@@ -16,7 +16,8 @@ namespace tributary::testing {
 class ChildProcess {
  public:
   // Starts argv[0] with the arguments; stdout and stderr go to `log_file`.
-  // `environment` entries ("NAME=value") are added to the current ones.
+  // `environment` entries ("NAME=value") are added to the current ones,
+  // replacing those of the same name.
   ChildProcess(std::vector<std::string> argv, std::filesystem::path log_file,
                std::vector<std::string> environment = {});
   ~ChildProcess();

@@ -41,6 +41,50 @@ config::SourceSpec source_spec(std::string url) {
   return spec;
 }
 
+// A full disk, as SQLite sees it: no page beyond max_page_count.
+void fill_up(Store& store) {
+  Statement& pages = store.database().cached("PRAGMA page_count");
+  ASSERT_TRUE(pages.step());
+  const std::int64_t used = pages.int64(0);
+  pages.reset();
+  store.database().exec("PRAGMA max_page_count = " + std::to_string(used));
+}
+
+std::vector<normalize::Entry> many_entries(int first, int count) {
+  std::vector<normalize::Entry> entries;
+  for (int i = first; i < first + count; ++i)
+    entries.push_back(entry(std::to_string(i), "Item " + std::to_string(i) + std::string(500, 'x'),
+                            "2025-12-17T09:00:00Z"));
+  return entries;
+}
+
+TEST(StoreWrites, AFailedWriteMakesTheStoreUnwritableUntilOneSucceeds) {
+  Store store(":memory:");
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  store.ingest(source, feed_of(many_entries(1, 3)), at("2025-12-17T11:00:00Z"));
+  EXPECT_TRUE(store.is_writable());
+  fill_up(store);
+  EXPECT_THROW(store.ingest(source, feed_of(many_entries(100, 200)), at("2025-12-17T11:15:00Z")), StoreError);
+  EXPECT_FALSE(store.is_writable());
+  EXPECT_EQ(store.newest_entries(1000).size(), 3u);  // the failed document left nothing half-written
+
+  store.database().exec("PRAGMA max_page_count = 1000000");  // space returns
+  const auto result = store.ingest(source, feed_of(many_entries(100, 200)), at("2025-12-17T11:30:00Z"));
+  EXPECT_EQ(result.new_items, 200);
+  EXPECT_TRUE(store.is_writable());
+}
+
+TEST(StoreWrites, AFailedPollRecordCountsToo) {
+  Store store(":memory:");
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  fill_up(store);
+  PollRecord poll;
+  poll.polled_at = at("2025-12-17T11:00:00Z");
+  poll.error = "http: HTTP 500 " + std::string(100000, 'x');  // needs pages the file may not have
+  EXPECT_THROW(store.record_poll(source, poll), StoreError);
+  EXPECT_FALSE(store.is_writable());
+}
+
 TEST(StoreIngest, FirstPollAddsEveryItem) {
   Store store(":memory:");
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
