@@ -25,7 +25,7 @@ class ErrorSink {
   explicit ErrorSink(std::string file) : file_(std::move(file)) {}
 
   void add(const toml::source_region& where, std::string message) {
-    errors_.push_back({{file_, where.begin.line, where.begin.column}, std::move(message)});
+    errors_.push_back(config_error(file_, where.begin.line, where.begin.column, std::move(message)));
   }
   void add(const Location& where, std::string message) {
     errors_.push_back({where, std::move(message)});
@@ -571,6 +571,15 @@ void reject_duplicate_sources(const std::vector<SourceSpec>& sources, ErrorSink&
 
 }  // namespace
 
+ConfigError config_error(std::string file, std::uint32_t line, std::uint32_t column, std::string message) {
+  ConfigError error;
+  error.where.file = std::move(file);
+  error.where.line = line;
+  error.where.column = column;
+  error.message = std::move(message);
+  return error;
+}
+
 std::string to_string(const ConfigError& error) {
   return error.where.file + ":" + std::to_string(error.where.line) + ":" + std::to_string(error.where.column) +
          ": " + error.message;
@@ -691,12 +700,16 @@ ConfigLoad load_config_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     const std::string reason = std::error_code(errno, std::generic_category()).message();
-    return {std::nullopt, {{{path.string(), 1, 1}, "cannot read config file: " + reason}}};
+    ConfigLoad failed;
+    failed.errors.push_back(config_error(path.string(), 1, 1, "cannot read config file: " + reason));
+    return failed;
   }
   std::ostringstream text;
   text << file.rdbuf();
   if (file.bad()) {
-    return {std::nullopt, {{{path.string(), 1, 1}, "cannot read config file"}}};
+    ConfigLoad failed;
+    failed.errors.push_back(config_error(path.string(), 1, 1, "cannot read config file"));
+    return failed;
   }
   return parse_config(text.str(), path.string());
 }

@@ -149,6 +149,9 @@ struct ConfigError {
 };
 // "config/tributary.toml:12:9: unknown key "intervall" (did you mean "interval"?)"
 std::string to_string(const ConfigError& error);
+// Built member by member: g++ 12 at -O3 warns (falsely) about nested
+// brace-initialized temporaries of this type.
+ConfigError config_error(std::string file, std::uint32_t line, std::uint32_t column, std::string message);
 
 struct ConfigLoad {
   std::optional<Config> config;  // set only when `errors` is empty

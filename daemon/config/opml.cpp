@@ -83,12 +83,12 @@ OpmlLoad parse_opml(std::string_view bytes, const std::string& file_label) {
     const xmlError* error = xmlGetLastError();
     const auto line = static_cast<std::uint32_t>(error && error->line > 0 ? error->line : 1);
     const std::string reason = error && error->message ? core::collapse_whitespace(error->message) : "malformed XML";
-    result.errors.push_back({{file_label, line, 1}, "not a valid OPML document: " + reason});
+    result.errors.push_back(config_error(file_label, line, 1, "not a valid OPML document: " + reason));
     return result;
   }
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (!root || !is_element(root, "opml")) {
-    result.errors.push_back({{file_label, 1, 1}, "not an OPML document: the root element is not <opml>"});
+    result.errors.push_back(config_error(file_label, 1, 1, "not an OPML document: the root element is not <opml>"));
     return result;
   }
   for (const xmlNode* node = root->children; node; node = node->next)
@@ -100,7 +100,9 @@ OpmlLoad load_opml_file(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     const std::string reason = std::error_code(errno, std::generic_category()).message();
-    return {{}, {{{path.string(), 1, 1}, "cannot read OPML file: " + reason}}};
+    OpmlLoad failed;
+    failed.errors.push_back(config_error(path.string(), 1, 1, "cannot read OPML file: " + reason));
+    return failed;
   }
   std::ostringstream bytes;
   bytes << file.rdbuf();
