@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,26 @@ class PlainInserter {
   sqlite3_stmt* insert_ = nullptr;
 };
 
+// With INGEST_PROFILE set: time spent per SQL statement during the measured
+// ingest (sqlite3_trace_v2 profile events), to see where ingest goes.
+std::map<std::string, std::pair<std::int64_t, std::int64_t>> statement_profile;  // sql -> (ns, runs)
+int profile_statement(unsigned, void*, void* statement, void* nanoseconds) {
+  auto& [total, runs] = statement_profile[sqlite3_sql(static_cast<sqlite3_stmt*>(statement))];
+  total += *static_cast<sqlite3_int64*>(nanoseconds);
+  ++runs;
+  return 0;
+}
+
+void print_profile(double measured_seconds) {
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (const auto& [sql, figures] : statement_profile)
+    rows.emplace_back(figures.first, std::to_string(figures.second) + "x " + sql.substr(0, 110));
+  std::sort(rows.rbegin(), rows.rend());
+  std::fprintf(stderr, "\nstatements by time during the measured ingest (%.2f s in all):\n", measured_seconds);
+  for (std::size_t i = 0; i < std::min<std::size_t>(rows.size(), 15); ++i)
+    std::fprintf(stderr, "%8.3f s  %s\n", static_cast<double>(rows[i].first) / 1e9, rows[i].second.c_str());
+}
+
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::string percent(double ratio) { return std::to_string(static_cast<int>(ratio * 100.0 + 0.5)) + "%"; }
@@ -240,6 +261,8 @@ int main(int argc, char** argv) {
     }
     store_base_seconds = seconds_since(start);
 
+    const bool is_profiled = std::getenv("INGEST_PROFILE") != nullptr;
+    if (is_profiled) sqlite3_trace_v2(db.database().handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
     start = Clock::now();
     for (const auto& [source, feed] : docs) {
       const store::IngestResult result =
@@ -249,6 +272,10 @@ int main(int argc, char** argv) {
       totals.unchanged += result.unchanged;
     }
     store_seconds = seconds_since(start);
+    if (is_profiled) {
+      sqlite3_trace_v2(db.database().handle(), 0, nullptr, nullptr);
+      print_profile(store_seconds);
+    }
 
     for (int i = 0; i < 5; ++i) db.newest_entries(100);  // warm the page cache
     for (int i = 0; i < queries; ++i) {

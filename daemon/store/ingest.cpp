@@ -105,7 +105,10 @@ std::string Store::identity_mode_for(std::int64_t source_id, const normalize::No
       const bool is_known_guid = by_key.step();
       by_key.reset();
       if (is_known_guid) continue;
-      Statement& by_url = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 AND canonical_url = ?2");
+      // By URL first (a handful of rows), not by source (all of its items):
+      // `+source_id` keeps the planner off items_by_source.
+      Statement& by_url = db_.cached(
+          "SELECT 1 FROM items WHERE canonical_url = ?2 AND canonical_url <> '' AND +source_id = ?1");
       by_url.bind(1, source_id).bind(2, entry.canonical_url);
       if (by_url.step()) ++new_guid_known_link;
       by_url.reset();
