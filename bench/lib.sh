@@ -10,6 +10,7 @@ export CCACHE_BASEDIR="$root"
 # Re-runs the calling script under flock unless a parent (run-all) holds it.
 bench_hold_lock() {
   if [ -z "${TRIBUTARY_BENCH_LOCKED:-}" ]; then
+    rmdir "$bench_temp_root"  # the re-run makes its own
     exec env TRIBUTARY_BENCH_LOCKED=1 flock "${TRIBUTARY_BENCH_LOCK:-/tmp/tributary-build.lock}" "$0" "$@"
   fi
 }
@@ -33,9 +34,14 @@ bench_free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Children to stop on exit; every script's trap calls bench_cleanup.
+# Children to stop on exit, and one temporary folder for everything the run
+# writes; every script's trap calls bench_cleanup. (The folder is made here,
+# in the script's own shell: bench_temp_dir runs in a $(...) subshell, which
+# could not record what it made.)
 bench_pids=()
-bench_temp_dirs=()
+bench_temp_root=$(mktemp -d "${TMPDIR:-/tmp}/tributary-bench.XXXXXX")
+# nginx's workers run as nobody and must read what is served from here.
+chmod 755 "$bench_temp_root"
 bench_cleanup() {
   local pid
   for pid in "${bench_pids[@]}"; do
@@ -44,17 +50,12 @@ bench_cleanup() {
   for pid in "${bench_pids[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
-  local dir
-  for dir in "${bench_temp_dirs[@]}"; do
-    rm -rf "$dir"
-  done
+  rm -rf "$bench_temp_root"
 }
 
 bench_temp_dir() {
   local dir
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/tributary-bench.XXXXXX")
-  bench_temp_dirs+=("$dir")
-  # nginx's workers run as nobody and must read what is served from here.
+  dir=$(mktemp -d "$bench_temp_root/work.XXXXXX")
   chmod 755 "$dir"
   echo "$dir"
 }
