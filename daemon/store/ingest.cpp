@@ -105,7 +105,10 @@ std::string Store::identity_mode_for(std::int64_t source_id, const normalize::No
       const bool is_known_guid = by_key.step();
       by_key.reset();
       if (is_known_guid) continue;
-      Statement& by_url = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 AND canonical_url = ?2");
+      // By URL first (a handful of rows), not by source (all of its items):
+      // `+source_id` keeps the planner off items_by_source.
+      Statement& by_url = db_.cached(
+          "SELECT 1 FROM items WHERE canonical_url = ?2 AND canonical_url <> '' AND +source_id = ?1");
       by_url.bind(1, source_id).bind(2, entry.canonical_url);
       if (by_url.step()) ++new_guid_known_link;
       by_url.reset();
@@ -133,8 +136,12 @@ std::optional<std::int64_t> Store::find_story(std::int64_t source_id, const norm
   if (options_.dedup == config::DedupMode::off) return std::nullopt;
   // Level 2: the same canonical URL, preferably from another source.
   if (!entry.canonical_url.empty()) {
+    // `canonical_url <> ''` repeats the partial index's condition: without
+    // it SQLite cannot prove that ?1 is not empty, skips the index and scans
+    // every item (ingest then slows down with the size of the store).
     Statement& by_url = db_.cached(
-        "SELECT story_id FROM items WHERE canonical_url = ?1 ORDER BY (source_id = ?2), id LIMIT 1");
+        "SELECT story_id FROM items WHERE canonical_url = ?1 AND canonical_url <> '' "
+        "ORDER BY (source_id = ?2), id LIMIT 1");
     by_url.bind(1, entry.canonical_url).bind(2, source_id);
     std::optional<std::int64_t> story;
     if (by_url.step()) story = by_url.int64(0);

@@ -76,6 +76,15 @@ Store::Store(const std::string& path, StoreOptions options) : db_(path), options
     // With WAL, NORMAL can lose the last transactions on power loss, never
     // consistency; a killed process loses nothing it committed.
     db_.exec("PRAGMA synchronous = NORMAL");
+    // Ingest touches index pages all over the file (URL, fingerprint bands,
+    // full text): SQLite's default 2 MB page cache re-reads them from the
+    // OS on every poll, and the default checkpoint every 1,000 WAL pages
+    // copies the same hot pages back and syncs again and again. 32 MB of
+    // cache and a checkpoint every ~40 MB cut the CPU time of a cold
+    // `poll --once` over 3,000 feeds by 40% (bench/scale). Durability is
+    // unchanged: a commit is in the WAL either way.
+    db_.exec("PRAGMA cache_size = -32768");
+    db_.exec("PRAGMA wal_autocheckpoint = 10000");
   }
   migrate();
 }

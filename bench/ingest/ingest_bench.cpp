@@ -1,0 +1,349 @@
+// Ingest benchmark (issue 5): normalized items per second through the whole
+// store::Store::ingest — identity lookup, tombstones, URL and fingerprint
+// dedup (story mode), stories, full-text index, listed flags, retention — into
+// a database that already holds BASE items, next to a plain batched SQLite
+// insert of the same rows into the same `items` table (raw sqlite3 API, one
+// prepared statement, one transaction per batch) in a database that holds
+// the same BASE rows. Then the newest-100 query across all sources
+// (Store::newest_entries), median and p99 over QUERIES runs.
+//
+// The base databases are built in this run: the store's through Store::ingest
+// itself (one 500-item document per source, so it is also a test of ingest
+// at growing size), the reference's with the same prepared insert. Entries
+// are generated already normalized (parse and normalize have their own
+// benchmark); one in ten measured items shares a canonical URL with a base
+// item of another source (level 2), one in ten is a 2-bit variant of a base
+// item's fingerprint inside the story window (level 3).
+//
+// Usage: ingest_bench DIR [BASE (1000000)] [MEASURED (20000)] [BATCH (20)] [QUERIES (200)]
+// DIR receives store.db and plain.db; the run script deletes it.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "normalize/normalize.hpp"
+#include "store/rows.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace store = tributary::store;
+namespace normalize = tributary::normalize;
+namespace core = tributary::core;
+
+constexpr int kItemsPerSource = 500;  // below the default retention (1000): nothing is purged
+constexpr std::int64_t kNow = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr std::int64_t kSpread = 150 * 86400;  // inside the default retention age (180 days)
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64: a fingerprint per story number
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+const std::vector<std::string> kWords = {
+    "city",    "council", "approved", "budget",  "winter",   "heating", "subsidy", "tram",    "line",   "reopens",
+    "after",   "repairs", "minister", "said",    "Tuesday",  "highway", "spring",  "river",   "bridge", "festival",
+    "museum",  "school",  "hospital", "market",  "prices",   "rose",    "fell",    "sharply", "station", "airport",
+    "flights", "delayed", "snow",     "storm",   "warning",  "issued",  "Sarajevo", "Zagreb", "Skopje", "Ljubljana"};
+
+std::string words(std::uint64_t seed, int count) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    if (i) text += ' ';
+    seed = mix(seed);
+    text += kWords[seed % kWords.size()];
+  }
+  return text;
+}
+
+std::string base_url(std::int64_t item) { return "https://outlet.example/2025/story-" + std::to_string(item); }
+
+// Base item `item` of `source`; a measured item reuses a base item's URL or
+// fingerprint via `same_url_as` / `near_fingerprint_of`.
+normalize::Entry make_entry(std::int64_t item, std::int64_t source, std::int64_t same_url_as = -1,
+                            std::int64_t near_fingerprint_of = -1) {
+  normalize::Entry entry;
+  entry.original_id = "src" + std::to_string(source) + "-item-" + std::to_string(item);
+  entry.identity_key = "id:" + entry.original_id;
+  entry.title = words(static_cast<std::uint64_t>(item), 7) + " " + std::to_string(item);
+  entry.url = same_url_as >= 0 ? base_url(same_url_as) + "?utm_source=rss" : base_url(item);
+  entry.canonical_url = same_url_as >= 0 ? base_url(same_url_as) : entry.url;
+  entry.author_name = "Reporter " + std::to_string(item % 97);
+  entry.summary_html = "<p>" + words(static_cast<std::uint64_t>(item) * 31 + 7, 40) + "</p>";
+  entry.categories = {"World", kWords[static_cast<std::size_t>(item) % kWords.size()]};
+  const std::int64_t story = near_fingerprint_of >= 0 ? near_fingerprint_of : item;
+  const std::int64_t published = kNow - static_cast<std::int64_t>(mix(static_cast<std::uint64_t>(story)) % kSpread);
+  entry.published = core::from_unix_seconds(published + (near_fingerprint_of >= 0 ? 3600 : 0));
+  entry.fingerprint = mix(static_cast<std::uint64_t>(story) ^ 0xF1F1);
+  if (near_fingerprint_of >= 0) entry.fingerprint ^= (1ULL << 5) | (1ULL << 40);
+  entry.word_count = 48;
+  entry.lang = "en";
+  return entry;
+}
+
+// The row a plain insert writes: what the store would store, precomputed.
+struct PlainRow {
+  std::int64_t source_id;
+  normalize::Entry entry;
+  std::string categories;
+  std::string hash;
+};
+
+PlainRow plain_row(std::int64_t source_id, normalize::Entry entry) {
+  std::string categories = store::rows::strings_json(entry.categories);
+  std::string hash = core::sha256_hex(entry.title + entry.summary_html).substr(0, 32);
+  return {source_id, std::move(entry), std::move(categories), std::move(hash)};
+}
+
+void check(int code, sqlite3* db, const char* what) {
+  if (code != SQLITE_OK && code != SQLITE_DONE && code != SQLITE_ROW) {
+    std::cerr << what << ": " << sqlite3_errmsg(db) << "\n";
+    std::exit(1);
+  }
+}
+
+// The reference: the same rows into the same `items` table (same columns,
+// same indexes), one prepared INSERT, one transaction per batch.
+class PlainInserter {
+ public:
+  explicit PlainInserter(sqlite3* db) : db_(db) {
+    check(sqlite3_prepare_v2(db_,
+                             "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, "
+                             "author_name, author_email, summary_html, content_html, categories, enclosures, lang, "
+                             "published, updated, first_seen, sort_time, fingerprint, content_hash, story_id, "
+                             "is_republished, is_listed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8, '', ?9, '[]', "
+                             "?10, ?11, NULL, ?12, ?11, ?13, ?14, 0, 0, 1)",
+                             -1, &insert_, nullptr),
+          db_, "prepare insert");
+  }
+  ~PlainInserter() { sqlite3_finalize(insert_); }
+  PlainInserter(const PlainInserter&) = delete;
+  PlainInserter& operator=(const PlainInserter&) = delete;
+
+  void insert_batch(const std::vector<PlainRow>& rows, std::size_t begin, std::size_t end) {
+    check(sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), db_, "begin");
+    for (std::size_t i = begin; i < end; ++i) {
+      const PlainRow& row = rows[i];
+      const normalize::Entry& e = row.entry;
+      sqlite3_bind_int64(insert_, 1, row.source_id);
+      bind_text(2, e.identity_key);
+      bind_text(3, e.original_id);
+      bind_text(4, e.title);
+      bind_text(5, e.url);
+      bind_text(6, e.canonical_url);
+      bind_text(7, e.author_name);
+      bind_text(8, e.summary_html);
+      bind_text(9, row.categories);
+      bind_text(10, e.lang);
+      sqlite3_bind_int64(insert_, 11, core::to_unix_seconds(*e.published));
+      sqlite3_bind_int64(insert_, 12, kNow);
+      sqlite3_bind_int64(insert_, 13, static_cast<std::int64_t>(e.fingerprint));
+      bind_text(14, row.hash);
+      check(sqlite3_step(insert_), db_, "insert");
+      sqlite3_reset(insert_);
+    }
+    check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr), db_, "commit");
+  }
+
+ private:
+  void bind_text(int index, const std::string& text) {
+    sqlite3_bind_text(insert_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  }
+  sqlite3* db_;
+  sqlite3_stmt* insert_ = nullptr;
+};
+
+// With INGEST_PROFILE set: time spent per SQL statement during the measured
+// ingest (sqlite3_trace_v2 profile events), to see where ingest goes.
+std::map<std::string, std::pair<std::int64_t, std::int64_t>> statement_profile;  // sql -> (ns, runs)
+int profile_statement(unsigned, void*, void* statement, void* nanoseconds) {
+  auto& [total, runs] = statement_profile[sqlite3_sql(static_cast<sqlite3_stmt*>(statement))];
+  total += *static_cast<sqlite3_int64*>(nanoseconds);
+  ++runs;
+  return 0;
+}
+
+void print_profile(double measured_seconds) {
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (const auto& [sql, figures] : statement_profile)
+    rows.emplace_back(figures.first, std::to_string(figures.second) + "x " + sql.substr(0, 110));
+  std::sort(rows.rbegin(), rows.rend());
+  std::fprintf(stderr, "\nstatements by time during the measured ingest (%.2f s in all):\n", measured_seconds);
+  for (std::size_t i = 0; i < std::min<std::size_t>(rows.size(), 15); ++i)
+    std::fprintf(stderr, "%8.3f s  %s\n", static_cast<double>(rows[i].first) / 1e9, rows[i].second.c_str());
+}
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+std::string percent(double ratio) { return std::to_string(static_cast<int>(ratio * 100.0 + 0.5)) + "%"; }
+
+void print_row(const std::string& name, std::size_t items, double seconds, double reference_seconds) {
+  std::printf("| %-58s | %9zu | %8.2f | %10.0f | %8s |\n", name.c_str(), items, seconds,
+              static_cast<double>(items) / seconds,
+              reference_seconds > 0 ? percent(reference_seconds / seconds).c_str() : "—");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: ingest_bench DIR [BASE] [MEASURED] [BATCH] [QUERIES]\n";
+    return 2;
+  }
+  const std::filesystem::path dir = argv[1];
+  const std::int64_t base = argc > 2 ? std::max(1000LL, std::atoll(argv[2])) : 1'000'000;
+  const std::int64_t measured = argc > 3 ? std::max(100LL, std::atoll(argv[3])) : 20'000;
+  const std::int64_t batch = argc > 4 ? std::max(1LL, std::atoll(argv[4])) : 20;
+  const int queries = argc > 5 ? std::max(10, std::atoi(argv[5])) : 200;
+  const std::int64_t sources = base / kItemsPerSource;
+  const std::int64_t documents = (measured + batch - 1) / batch;
+  std::filesystem::create_directories(dir);
+  for (const char* name : {"store.db", "store.db-wal", "store.db-shm", "plain.db", "plain.db-wal", "plain.db-shm"})
+    std::filesystem::remove(dir / name);
+
+  // The measured documents: `batch` new items each, round robin over the
+  // sources; a few join base stories by URL or by fingerprint.
+  std::vector<std::pair<std::int64_t, normalize::NormalizedFeed>> docs;  // (source index, document)
+  std::vector<PlainRow> measured_rows;
+  for (std::int64_t d = 0; d < documents; ++d) {
+    const std::int64_t source = d % sources;
+    normalize::NormalizedFeed feed;
+    feed.feed.title = "Outlet " + std::to_string(source);
+    for (std::int64_t j = d * batch; j < std::min(measured, (d + 1) * batch); ++j) {
+      const std::int64_t other_source = (source + 1) % sources;
+      const std::int64_t same_url = j % 10 == 3 ? other_source * kItemsPerSource + j % kItemsPerSource : -1;
+      const std::int64_t near = j % 10 == 7 ? static_cast<std::int64_t>(mix(static_cast<std::uint64_t>(j)) %
+                                                                         static_cast<std::uint64_t>(base))
+                                            : -1;
+      feed.entries.push_back(make_entry(base + j, source, same_url, near));
+      measured_rows.push_back(plain_row(source + 1, feed.entries.back()));
+    }
+    docs.emplace_back(source, std::move(feed));
+  }
+
+  // 1. The store: base through Store::ingest, then the measured documents.
+  double store_base_seconds = 0;
+  double store_seconds = 0;
+  store::IngestResult totals;
+  std::vector<double> query_ms;
+  {
+    store::Store db((dir / "store.db").string());
+    std::vector<std::int64_t> source_ids;
+    for (std::int64_t s = 0; s < sources; ++s) {
+      tributary::config::SourceSpec spec;
+      spec.url = "https://outlet.example/feed/" + std::to_string(s);
+      spec.name = "Outlet " + std::to_string(s);
+      source_ids.push_back(db.ensure_source(spec));
+    }
+    auto start = Clock::now();
+    for (std::int64_t s = 0; s < sources; ++s) {
+      normalize::NormalizedFeed feed;
+      feed.feed.title = "Outlet " + std::to_string(s);
+      for (std::int64_t k = 0; k < kItemsPerSource; ++k) feed.entries.push_back(make_entry(s * kItemsPerSource + k, s));
+      db.ingest(source_ids[static_cast<std::size_t>(s)], feed, core::from_unix_seconds(kNow));
+      if ((s + 1) % (std::max<std::int64_t>(1, sources / 10)) == 0)
+        std::fprintf(stderr, "store base: %lld of %lld items (%.0f s)\n",
+                     static_cast<long long>((s + 1) * kItemsPerSource), static_cast<long long>(base),
+                     seconds_since(start));
+    }
+    store_base_seconds = seconds_since(start);
+
+    const bool is_profiled = std::getenv("INGEST_PROFILE") != nullptr;
+    if (is_profiled) sqlite3_trace_v2(db.database().handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
+    start = Clock::now();
+    for (const auto& [source, feed] : docs) {
+      const store::IngestResult result =
+          db.ingest(source_ids[static_cast<std::size_t>(source)], feed, core::from_unix_seconds(kNow + 60));
+      totals.new_items += result.new_items;
+      totals.merged += result.merged;
+      totals.unchanged += result.unchanged;
+    }
+    store_seconds = seconds_since(start);
+    if (is_profiled) {
+      sqlite3_trace_v2(db.database().handle(), 0, nullptr, nullptr);
+      print_profile(store_seconds);
+    }
+
+    for (int i = 0; i < 5; ++i) db.newest_entries(100);  // warm the page cache
+    for (int i = 0; i < queries; ++i) {
+      const auto query_start = Clock::now();
+      const auto entries = db.newest_entries(100);
+      query_ms.push_back(seconds_since(query_start) * 1000.0);
+      if (entries.size() != 100) {
+        std::cerr << "newest_entries(100) returned " << entries.size() << " entries\n";
+        return 1;
+      }
+    }
+  }
+
+  // 2. The reference: the same schema (created by Store, then closed), the
+  // same rows through one prepared INSERT.
+  { store::Store schema_only((dir / "plain.db").string()); }
+  double plain_base_seconds = 0;
+  double plain_seconds = 0;
+  {
+    sqlite3* db = nullptr;
+    check(sqlite3_open((dir / "plain.db").string().c_str(), &db), db, "open plain.db");
+    check(sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr), db,
+          "pragmas");
+    {
+      PlainInserter inserter(db);
+      auto start = Clock::now();
+      std::vector<PlainRow> rows;
+      for (std::int64_t s = 0; s < sources; ++s) {
+        rows.clear();
+        for (std::int64_t k = 0; k < kItemsPerSource; ++k)
+          rows.push_back(plain_row(s + 1, make_entry(s * kItemsPerSource + k, s)));
+        inserter.insert_batch(rows, 0, rows.size());
+      }
+      plain_base_seconds = seconds_since(start);
+
+      start = Clock::now();
+      for (std::size_t begin = 0; begin < measured_rows.size(); begin += static_cast<std::size_t>(batch))
+        inserter.insert_batch(measured_rows, begin,
+                              std::min(measured_rows.size(), begin + static_cast<std::size_t>(batch)));
+      plain_seconds = seconds_since(start);
+    }
+    sqlite3_close(db);
+  }
+
+  std::sort(query_ms.begin(), query_ms.end());
+  const double median = query_ms[query_ms.size() / 2];
+  const double p99 = query_ms[std::min(query_ms.size() - 1, query_ms.size() * 99 / 100)];
+  const double ratio = plain_seconds / store_seconds;
+
+  std::printf("ingest benchmark: %lld measured items in documents of %lld (%d new, %d merged into base stories), "
+              "into databases already holding %lld items of %lld sources\n\n",
+              static_cast<long long>(measured), static_cast<long long>(batch), totals.new_items, totals.merged,
+              static_cast<long long>(base), static_cast<long long>(sources));
+  std::printf("| %-58s | %9s | %8s | %10s | %8s |\n", "run", "items", "seconds", "items/s", "vs plain");
+  std::printf("|%s|%s|%s|%s|%s|\n", std::string(60, '-').c_str(), std::string(11, '-').c_str(),
+              std::string(10, '-').c_str(), std::string(12, '-').c_str(), std::string(10, '-').c_str());
+  print_row("plain SQLite insert, same table and indexes (reference)", static_cast<std::size_t>(measured),
+            plain_seconds, plain_seconds);
+  print_row("Store::ingest, dedup = story", static_cast<std::size_t>(measured), store_seconds, plain_seconds);
+  print_row("base build: plain insert, 500 rows per transaction", static_cast<std::size_t>(base),
+            plain_base_seconds, plain_base_seconds);
+  print_row("base build: Store::ingest, 500-item documents", static_cast<std::size_t>(base), store_base_seconds,
+            plain_base_seconds);
+  std::printf("\nnewest_entries(100) at %lld items, %d runs: median %.2f ms, p99 %.2f ms\n",
+              static_cast<long long>(base + totals.new_items), queries, median, p99);
+  std::printf("\ntarget: ingest >= 30%% of the plain insert rate: %s (%s)\n", percent(ratio).c_str(),
+              ratio >= 0.30 ? "met" : "MISSED");
+  std::printf("target: newest-100 query < 5 ms: p99 %.2f ms, median %.2f ms (%s)\n", p99, median,
+              p99 < 5.0 ? "met" : (median < 5.0 ? "met at the median, MISSED at p99" : "MISSED"));
+  return 0;
+}

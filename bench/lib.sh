@@ -1,0 +1,135 @@
+# Shared helpers for the bench/*/run scripts (sourced, not run): the
+# machine-wide benchmark lock, the Release build, free ports, a throwaway
+# nginx, /usr/bin/time -v figures, child cleanup.
+# The sourcing script has `set -euo pipefail` and sets $root.
+
+bench_build="$root/build/bench"
+export CCACHE_BASEDIR="$root"
+
+# Benchmarks and builds share two cores: one at a time, or the figures lie.
+# Re-runs the calling script under flock unless a parent (run-all) holds it.
+bench_hold_lock() {
+  if [ -z "${TRIBUTARY_BENCH_LOCKED:-}" ]; then
+    rmdir "$bench_temp_root"  # the re-run makes its own
+    exec env TRIBUTARY_BENCH_LOCKED=1 flock "${TRIBUTARY_BENCH_LOCK:-/tmp/tributary-build.lock}" "$0" "$@"
+  fi
+}
+
+bench_ensure_packages() {
+  "$root/scripts/ensure-packages"
+  "$root/scripts/ensure-packages" "$root/bench/debian-packages.txt"
+}
+
+# Configures build/bench in Release with the benchmarks on, builds TARGETS.
+# -O2, the level of the shipped RelWithDebInfo build, not CMake's -O3: g++ 12
+# at -O3 reports false maybe-uninitialized warnings (errors here) in
+# daemon/config, and the benchmarks should measure what ships anyway.
+bench_build_release() {
+  cmake -S "$root" -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+    -DTRIBUTARY_BUILD_BENCH=ON -DTRIBUTARY_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$bench_build" --target "$@" >/dev/null
+}
+
+bench_free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Children to stop on exit, and one temporary folder for everything the run
+# writes; every script's trap calls bench_cleanup. (The folder is made here,
+# in the script's own shell: bench_temp_dir runs in a $(...) subshell, which
+# could not record what it made.)
+bench_pids=()
+bench_temp_root=$(mktemp -d "${TMPDIR:-/tmp}/tributary-bench.XXXXXX")
+# nginx's workers run as nobody and must read what is served from here.
+chmod 755 "$bench_temp_root"
+bench_cleanup() {
+  local pid
+  for pid in "${bench_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${bench_pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$bench_temp_root"
+}
+
+bench_temp_dir() {
+  local dir
+  dir=$(mktemp -d "$bench_temp_root/work.XXXXXX")
+  chmod 755 "$dir"
+  echo "$dir"
+}
+
+# Waits (at most ~10 s) until something accepts connections on 127.0.0.1:PORT.
+bench_wait_port() {
+  local port=$1 attempt
+  for attempt in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "error: nothing listens on 127.0.0.1:$port after 10 s" >&2
+  return 1
+}
+
+# Starts nginx in the foreground (as our child) serving ROOT on
+# 127.0.0.1:PORT with its own prefix, config, logs and temp paths in PREFIX.
+# Static files get ETag and Last-Modified from nginx itself; a FILE.gz next
+# to FILE is sent to gzip clients as is (gzip_static).
+bench_start_nginx() {
+  local root_dir=$1 prefix=$2 port=$3 workers=${4:-1}
+  mkdir -p "$prefix/logs" "$prefix/tmp"
+  cat >"$prefix/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes $workers;
+pid $prefix/nginx.pid;
+error_log $prefix/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $prefix/tmp/body;
+  proxy_temp_path $prefix/tmp/proxy;
+  fastcgi_temp_path $prefix/tmp/fastcgi;
+  uwsgi_temp_path $prefix/tmp/uwsgi;
+  scgi_temp_path $prefix/tmp/scgi;
+  types { application/rss+xml xml; application/atom+xml atom; }
+  default_type application/octet-stream;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$port;
+    root $root_dir;
+    gzip_static on;
+    etag on;
+  }
+}
+EOF
+  nginx -p "$prefix" -e "$prefix/logs/error.log" -c "$prefix/nginx.conf" &
+  bench_pids+=($!)
+  bench_wait_port "$port"
+}
+
+# Runs a command under /usr/bin/time -v; leaves its report in FILE.
+bench_timed() {
+  local report=$1
+  shift
+  /usr/bin/time -v -o "$report" "$@"
+}
+
+# One figure out of a /usr/bin/time -v report: wall seconds, cpu seconds
+# (user + system) or rss_mb (peak resident set).
+bench_time_figure() {
+  local report=$1 figure=$2
+  awk -F': ' -v figure="$figure" '
+    /User time/ { user = $2 }
+    /System time/ { sys = $2 }
+    /Maximum resident set size/ { rss = $2 }
+    /Elapsed \(wall clock\)/ {
+      n = split($2, part, ":"); wall = 0
+      for (i = 1; i <= n; i++) wall = wall * 60 + part[i]
+    }
+    END {
+      if (figure == "wall") printf "%.2f", wall
+      else if (figure == "cpu") printf "%.2f", user + sys
+      else if (figure == "rss_mb") printf "%.0f", rss / 1024
+    }' "$report"
+}
