@@ -73,10 +73,7 @@ void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry
   if (entry.published) xml.element("published", core::format_rfc3339(*entry.published));
   xml.element("updated", core::format_rfc3339(entry_updated(stored)));
   xml.open("author");
-  std::string author = entry.author_name;
-  if (author.empty()) author = entry.author_email;
-  if (author.empty()) author = stored.source_title.empty() ? stored.source_name : stored.source_title;
-  xml.element("name", author);
+  xml.element("name", display_author(stored));
   xml.close("author");
   for (const std::string& category : entry.categories) xml.empty("category", {{"term", category}});
   const bool has_content = !entry.content_html.empty();
@@ -87,6 +84,13 @@ void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry
 }
 
 }  // namespace
+
+std::string display_author(const store::StoredEntry& stored) {
+  const normalize::Entry& entry = stored.entry;
+  if (!entry.author_name.empty()) return entry.author_name;
+  if (!entry.author_email.empty()) return entry.author_email;
+  return stored.source_title.empty() ? stored.source_name : stored.source_title;
+}
 
 std::string tag_entry_id(std::string_view tag_authority, const store::StoredEntry& stored) {
   const std::uint64_t hash = core::stable_hash64(stored.source_config_url + "\n" + stored.entry.identity_key);

@@ -42,9 +42,7 @@ json::object item_object(const std::string& id, const store::StoredEntry& stored
   if (!entry.image_url.empty()) item["image"] = entry.image_url;
   if (entry.published) item["date_published"] = core::format_rfc3339(*entry.published);
   item["date_modified"] = core::format_rfc3339(entry_updated(stored));
-  std::string author = entry.author_name.empty() ? entry.author_email : entry.author_name;
-  if (author.empty()) author = stored.source_title.empty() ? stored.source_name : stored.source_title;
-  item["authors"] = json::array{json::object{{"name", author}}};
+  item["authors"] = json::array{json::object{{"name", display_author(stored)}}};
   if (!entry.categories.empty()) {
     json::array tags;
     for (const std::string& category : entry.categories) tags.emplace_back(category);

@@ -33,6 +33,10 @@ core::Timestamp entry_updated(const store::StoredEntry& stored);
 // requires a title; readers show the text's start).
 std::string display_title(const normalize::Entry& entry);
 
+// The entry's author as readers show it: its name, else its e-mail, else
+// the source's title (Atom requires an author; JSON Feed readers expect one).
+std::string display_author(const store::StoredEntry& stored);
+
 std::string render_atom(const FeedHeader& header, std::span<const store::StoredEntry> entries);
 // JSON Feed 1.1; `_tributary` extension objects carry the source and the
 // other outlets of a story.

@@ -34,16 +34,6 @@ using boost::system::error_code;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-Response error_response(int status, std::string text) {
-  Response response;
-  response.status = status;
-  response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  response.headers.emplace_back("Cache-Control", "no-store");
-  response.owned_body = std::move(text);
-  response.route = "(invalid)";
-  return response;
-}
-
 // The Date header, formatted once per second rather than per response.
 const std::string& current_http_date() {
   static thread_local std::string text;
@@ -72,6 +62,16 @@ std::string field_value(const http::request<http::empty_body>& request, http::fi
 }
 
 }  // namespace
+
+Response text_response(int status, std::string text, std::string route) {
+  Response response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.owned_body = std::move(text);
+  response.route = std::move(route);
+  return response;
+}
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
   // One open connection, as stop() sees it.
@@ -143,24 +143,24 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       bool keep_alive = false;
       bool is_head = false;
       if (read_error == http::error::header_limit) {
-        response = is_request_line_too_long(buffer) ? error_response(414, "request line too long\n")
-                                                    : error_response(431, "request header fields too large\n");
+        response = is_request_line_too_long(buffer) ? text_response(414, "request line too long\n", "(invalid)")
+                                                    : text_response(431, "request header fields too large\n", "(invalid)");
       } else if (read_error == beast::error::timeout) {
-        response = error_response(408, "request headers took too long\n");
+        response = text_response(408, "request headers took too long\n", "(invalid)");
       } else if (read_error == http::error::end_of_stream || read_error == asio::error::eof ||
                  read_error == asio::error::connection_reset || read_error == asio::error::operation_aborted) {
         break;
       } else if (read_error) {
-        response = error_response(400, "malformed request\n");
+        response = text_response(400, "malformed request\n", "(invalid)");
       } else {
         const auto& request = parser.get();
         version = request.version();
         const auto content_length = parser.content_length();
         if (parser.chunked() || (content_length && *content_length > 0)) {
           // The body was not read, so this connection cannot go on.
-          response = error_response(413, "request bodies are not accepted\n");
+          response = text_response(413, "request bodies are not accepted\n", "(invalid)");
         } else if (request.target().size() > kMaxRequestLine) {
-          response = error_response(414, "request target too long\n");
+          response = text_response(414, "request target too long\n", "(invalid)");
         } else {
           keep_alive = request.keep_alive() && !self->is_stopping;
           is_head = request.method() == http::verb::head;

@@ -40,6 +40,9 @@ struct Response {
   std::string_view body() const { return owned_body.empty() ? shared_body : std::string_view(owned_body); }
 };
 
+// A short plain-text answer that no cache keeps (errors, /healthz).
+Response text_response(int status, std::string text, std::string route);
+
 using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 
 struct ServerOptions {

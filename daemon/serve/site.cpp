@@ -27,16 +27,6 @@ constexpr std::string_view kJsonFeedType = "application/feed+json; charset=utf-8
 constexpr int kSparklineDays = 30;
 constexpr std::size_t kViewCacheSize = 128;
 
-Response text_response(int status, std::string text, std::string route) {
-  Response response;
-  response.status = status;
-  response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
-  response.headers.emplace_back("Cache-Control", "no-store");
-  response.owned_body = std::move(text);
-  response.route = std::move(route);
-  return response;
-}
-
 // What a feed request asks for, after the channel's own filters are folded in.
 struct FeedView {
   const Channel* channel = nullptr;  // nullptr: the default feed
