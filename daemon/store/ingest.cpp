@@ -42,14 +42,6 @@ bool is_fingerprint_eligible(const normalize::Entry& entry) {
   return true;
 }
 
-// Band i holds bits [16i, 16i+16) of the fingerprint, tagged with i.
-std::array<std::int64_t, 4> bands_of(std::uint64_t fingerprint) {
-  std::array<std::int64_t, 4> bands{};
-  for (std::size_t i = 0; i < bands.size(); ++i)
-    bands[i] = static_cast<std::int64_t>((i << 16) | ((fingerprint >> (16 * i)) & 0xFFFF));
-  return bands;
-}
-
 // What a reader would see change: when this differs, the item was edited.
 std::string content_hash(const normalize::Entry& entry, const std::string& categories, const std::string& enclosures) {
   std::string material;
@@ -150,26 +142,43 @@ std::optional<std::int64_t> Store::find_story(std::int64_t source_id, const norm
   }
   // Level 3: a near-identical fingerprint within the time window.
   if (options_.dedup != config::DedupMode::story || !is_fingerprint_eligible(entry)) return std::nullopt;
-  const auto bands = bands_of(entry.fingerprint);
   const std::int64_t window = options_.story_window.count();
-  Statement& candidates = db_.cached(
-      "SELECT items.story_id, items.fingerprint, items.sort_time FROM fingerprint_bands "
-      "JOIN items ON items.id = fingerprint_bands.item_id "
-      "WHERE fingerprint_bands.band IN (?1, ?2, ?3, ?4) AND fingerprint_bands.seen_at BETWEEN ?5 AND ?6");
-  candidates.bind(1, bands[0]).bind(2, bands[1]).bind(3, bands[2]).bind(4, bands[3]);
-  candidates.bind(5, sort_time - window).bind(6, sort_time + window);
-  std::optional<std::int64_t> best_story;
-  int best_distance = options_.story_distance + 1;
-  while (candidates.step()) {
-    const int distance =
-        normalize::hamming_distance(entry.fingerprint, static_cast<std::uint64_t>(candidates.int64(1)));
-    if (distance < best_distance) {
-      best_distance = distance;
-      best_story = candidates.int64(0);
-    }
+  return fingerprints_.nearest_story(entry.fingerprint, sort_time - window, sort_time + window,
+                                           options_.story_distance);
+}
+
+// Keeps the item findable by fingerprint (level 3) when it is eligible, and
+// not when an edit made it ineligible.
+void Store::note_fingerprint(std::int64_t item_id, std::int64_t story_id, const normalize::Entry& entry,
+                             std::int64_t sort_time) {
+  if (options_.dedup != config::DedupMode::story) return;
+  if (!is_fingerprint_eligible(entry)) {
+    db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, item_id).run();
+    fingerprints_.remove(item_id);
+    return;
   }
-  candidates.reset();
-  return best_story;
+  db_.cached("INSERT OR REPLACE INTO story_fingerprints (item_id, story_id, fingerprint, seen_at) VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, item_id)
+      .bind(2, story_id)
+      .bind(3, static_cast<std::int64_t>(entry.fingerprint))
+      .bind(4, sort_time)
+      .run();
+  fingerprints_.add({item_id, story_id, entry.fingerprint, sort_time});
+}
+
+void Store::sync_fingerprint_index() {
+  if (options_.dedup != config::DedupMode::story) return;
+  Statement& version = db_.cached("PRAGMA data_version");
+  const std::int64_t data_version = version.step() ? version.int64(0) : -1;
+  version.reset();
+  if (is_fingerprint_index_current_ && data_version == data_version_) return;
+  fingerprints_.clear();
+  Statement& select = db_.cached("SELECT item_id, story_id, fingerprint, seen_at FROM story_fingerprints");
+  while (select.step())
+    fingerprints_.add({select.int64(0), select.int64(1), static_cast<std::uint64_t>(select.int64(2)), select.int64(3)});
+  select.reset();
+  is_fingerprint_index_current_ = true;
+  data_version_ = data_version;
 }
 
 // A story's primary is its first publisher: the earliest copy, but never a
@@ -206,9 +215,12 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
                                     core::Timestamp now) {
   IngestResult result;
   Transaction transaction(db_);
+  sync_fingerprint_index();
+  // Rows are rewritten even when nothing changes: skip the common case.
   db_.cached(
          "UPDATE sources SET title = ?2, site_url = ?3, feed_id = ?4, feed_updated = coalesce(?5, feed_updated) "
-         "WHERE id = ?1")
+         "WHERE id = ?1 AND (title IS NOT ?2 OR site_url IS NOT ?3 OR feed_id IS NOT ?4 "
+         "OR (?5 IS NOT NULL AND feed_updated IS NOT ?5))")
       .bind(1, source_id)
       .bind(2, feed.feed.title)
       .bind(3, feed.feed.site_url)
@@ -218,12 +230,11 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
 
   const bool use_guids = identity_mode_for(source_id, feed) == "guid";
   const std::int64_t now_seconds = core::to_unix_seconds(now);
-  std::vector<std::string> listed_keys;
+  std::vector<std::int64_t> listed_items;
   std::set<std::string> seen_keys;
   for (const normalize::Entry& entry : feed.entries) {
     const std::string key = use_guids ? entry.identity_key : link_identity(entry);
     if (!seen_keys.insert(key).second) continue;  // the same item twice in one document
-    listed_keys.push_back(key);
     const std::string categories = rows::strings_json(entry.categories);
     const std::string enclosures = rows::enclosures_json(entry.enclosures);
     const std::string hash = content_hash(entry, categories, enclosures);
@@ -240,6 +251,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
       existing_story = lookup.int64(2);
     }
     lookup.reset();
+    if (existing_id) listed_items.push_back(*existing_id);
     if (existing_id && existing_hash == hash) {
       ++result.unchanged;
       continue;
@@ -269,7 +281,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
              "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
              "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
              "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
-             "is_republished = ?19, is_listed = 1 WHERE id = ?1")
+             "is_republished = ?19 WHERE id = ?1")
           .bind(1, *existing_id)
           .bind(2, entry.original_id)
           .bind(3, entry.title)
@@ -295,6 +307,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
           .bind(2, entry.title)
           .bind(3, body)
           .run();
+      note_fingerprint(*existing_id, existing_story, entry, sort_time);
       refresh_story(existing_story, now_seconds);
       ++result.updated;
       continue;
@@ -303,7 +316,8 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     std::optional<std::int64_t> story = find_story(source_id, entry, sort_time);
     const bool is_merged = story.has_value();
     if (!story) {
-      db_.cached("INSERT INTO stories (primary_item_id, sort_time, updated, item_count) VALUES (0, ?1, ?2, 0)")
+      // Completed with its primary once the item has an id.
+      db_.cached("INSERT INTO stories (primary_item_id, sort_time, updated, item_count) VALUES (0, ?1, ?2, 1)")
           .bind(1, sort_time)
           .bind(2, now_seconds)
           .run();
@@ -312,8 +326,8 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     db_.cached(
            "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
            "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
-           "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, is_listed) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, 1)")
+           "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)")
         .bind(1, source_id)
         .bind(2, key)
         .bind(3, entry.original_id)
@@ -337,41 +351,30 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
         .bind(21, std::int64_t{entry.is_republished})
         .run();
     const std::int64_t item_id = db_.last_insert_rowid();
+    listed_items.push_back(item_id);
     db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
         .bind(1, item_id)
         .bind(2, entry.title)
         .bind(3, body)
         .run();
-    if (options_.dedup == config::DedupMode::story && is_fingerprint_eligible(entry)) {
-      for (const std::int64_t band : bands_of(entry.fingerprint)) {
-        db_.cached("INSERT OR IGNORE INTO fingerprint_bands (band, item_id, seen_at) VALUES (?1, ?2, ?3)")
-            .bind(1, band)
-            .bind(2, item_id)
-            .bind(3, sort_time)
-            .run();
-      }
+    note_fingerprint(item_id, *story, entry, sort_time);
+    if (is_merged) {
+      refresh_story(*story, now_seconds);
+    } else {
+      db_.cached("UPDATE stories SET primary_item_id = ?2 WHERE id = ?1").bind(1, *story).bind(2, item_id).run();
     }
-    refresh_story(*story, now_seconds);
     ++result.new_items;
     if (is_merged) ++result.merged;
   }
 
   // What the document lists now is protected from retention; what it no
   // longer lists is not.
-  const std::string listed = rows::strings_json(listed_keys);
-  db_.cached(
-         "UPDATE items SET is_listed = 0 WHERE source_id = ?1 AND is_listed = 1 "
-         "AND identity_key NOT IN (SELECT value FROM json_each(?2))")
+  const std::string listed = rows::integers_json(listed_items);
+  db_.cached("INSERT OR REPLACE INTO source_listings (source_id, item_ids) VALUES (?1, ?2)")
       .bind(1, source_id)
       .bind(2, listed)
       .run();
-  db_.cached(
-         "UPDATE items SET is_listed = 1 WHERE source_id = ?1 AND is_listed = 0 "
-         "AND identity_key IN (SELECT value FROM json_each(?2))")
-      .bind(1, source_id)
-      .bind(2, listed)
-      .run();
-  apply_source_retention(source_id, now_seconds);
+  apply_source_retention(source_id, now_seconds, listed_items);
   transaction.commit();
   return result;
 }

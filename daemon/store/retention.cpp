@@ -26,21 +26,28 @@ void Store::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t 
         .bind(2, key)
         .bind(3, now)
         .run();
-    db_.cached("DELETE FROM fingerprint_bands WHERE item_id = ?1").bind(1, id).run();
+    db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, id).run();
+    fingerprints_.remove(id);
     db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, id).run();
     db_.cached("DELETE FROM items WHERE id = ?1").bind(1, id).run();
   }
   for (const std::int64_t story : stories) refresh_story(story, now);
 }
 
-void Store::apply_source_retention(std::int64_t source_id, std::int64_t now) {
+void Store::apply_source_retention(std::int64_t source_id, std::int64_t now,
+                                   const std::vector<std::int64_t>& listed_items) {
+  // Two range scans of items_by_source that end at once when nothing is
+  // due (this runs after every poll); what the document lists is kept.
   Statement& select = db_.cached(
-      "SELECT id FROM items WHERE source_id = ?1 AND is_listed = 0 AND (sort_time < ?2 OR id IN "
-      "(SELECT id FROM items WHERE source_id = ?1 ORDER BY sort_time DESC, id DESC LIMIT -1 OFFSET ?3))");
+      "SELECT id FROM items WHERE source_id = ?1 AND sort_time < ?2 UNION "
+      "SELECT id FROM (SELECT id FROM items WHERE source_id = ?1 ORDER BY sort_time DESC, id DESC "
+      "LIMIT -1 OFFSET ?3)");
   select.bind(1, source_id).bind(2, now - options_.retention_age.count());
   select.bind(3, static_cast<std::int64_t>(options_.retention_items));
+  const std::set<std::int64_t> listed(listed_items.begin(), listed_items.end());
   std::vector<std::int64_t> doomed;
-  while (select.step()) doomed.push_back(select.int64(0));
+  while (select.step())
+    if (const std::int64_t id = select.int64(0); !listed.contains(id)) doomed.push_back(id);
   select.reset();
   purge_items(doomed, now);
 }
@@ -54,8 +61,12 @@ MaintenanceResult Store::run_maintenance(core::Timestamp now_time) {
   const std::int64_t now = core::to_unix_seconds(now_time);
   {
     Transaction transaction(db_);
+    sync_fingerprint_index();
     std::vector<std::int64_t> doomed;
-    Statement& old = db_.cached("SELECT id FROM items WHERE is_listed = 0 AND sort_time < ?1");
+    Statement& old = db_.cached(
+        "SELECT items.id FROM sources CROSS JOIN items "
+        "WHERE items.source_id = sources.id AND items.sort_time < ?1 AND items.id NOT IN (SELECT value FROM json_each("
+        "(SELECT item_ids FROM source_listings WHERE source_listings.source_id = sources.id)))");
     old.bind(1, now - options_.retention_age.count());
     while (old.step()) doomed.push_back(old.int64(0));
     old.reset();
@@ -82,10 +93,10 @@ MaintenanceResult Store::run_maintenance(core::Timestamp now_time) {
 
     db_.cached("DELETE FROM tombstones WHERE purged_at < ?1").bind(1, now - options_.tombstone_age.count()).run();
     result.expired_tombstones = db_.changes();
-    // Band entries only matter within the story window of new items.
-    db_.cached("DELETE FROM fingerprint_bands WHERE seen_at < ?1")
-        .bind(1, now - 2 * options_.story_window.count())
-        .run();
+    // Fingerprints only matter within the story window of new items.
+    const std::int64_t fingerprint_cutoff = now - 2 * options_.story_window.count();
+    db_.cached("DELETE FROM story_fingerprints WHERE seen_at < ?1").bind(1, fingerprint_cutoff).run();
+    fingerprints_.remove_seen_before(fingerprint_cutoff);
     transaction.commit();
   }
   db_.exec("PRAGMA incremental_vacuum");

@@ -120,6 +120,35 @@ ALTER TABLE sources ADD COLUMN redirect_streak INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sources ADD COLUMN body_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE sources ADD COLUMN last_new_items INTEGER NOT NULL DEFAULT 0;
 )sql",
+
+    // 4: cheaper bookkeeping per poll. What the source's latest document
+    // lists (protected from retention) is one row per source instead of a
+    // flag on every item, which each poll rewrote on all the items that
+    // dropped out of the feed (a table of its own, so that recording a
+    // poll does not rewrite the list); the fingerprint bands become one row
+    // per item, appended in item order, indexed in memory
+    // (store/fingerprint_index).
+    R"sql(
+CREATE TABLE source_listings (
+  source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+  item_ids  TEXT NOT NULL  -- JSON array of items.id
+);
+INSERT INTO source_listings (source_id, item_ids)
+  SELECT source_id, json_group_array(id) FROM items WHERE is_listed = 1 GROUP BY source_id;
+ALTER TABLE items DROP COLUMN is_listed;
+
+CREATE TABLE story_fingerprints (
+  item_id     INTEGER PRIMARY KEY,
+  story_id    INTEGER NOT NULL,
+  fingerprint INTEGER NOT NULL,
+  seen_at     INTEGER NOT NULL
+);
+INSERT INTO story_fingerprints (item_id, story_id, fingerprint, seen_at)
+  SELECT items.id, items.story_id, items.fingerprint, bands.seen_at
+  FROM (SELECT item_id, max(seen_at) AS seen_at FROM fingerprint_bands GROUP BY item_id) AS bands
+  JOIN items ON items.id = bands.item_id;
+DROP TABLE fingerprint_bands;
+)sql",
 };
 
 }  // namespace tributary::store

@@ -21,6 +21,7 @@
 #include "config/config.hpp"
 #include "core/time.hpp"
 #include "normalize/normalize.hpp"
+#include "store/fingerprint_index.hpp"
 #include "store/sqlite.hpp"
 
 namespace tributary::store {
@@ -157,7 +158,7 @@ struct MaintenanceResult {
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 3;
+  static constexpr std::int64_t kSchemaVersion = 4;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.
@@ -226,12 +227,23 @@ class Store {
                                          std::int64_t sort_time);
   void refresh_story(std::int64_t story_id, std::int64_t now);
   void purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now);
-  void apply_source_retention(std::int64_t source_id, std::int64_t now);
+  void apply_source_retention(std::int64_t source_id, std::int64_t now, const std::vector<std::int64_t>& listed_items);
+  void note_fingerprint(std::int64_t item_id, std::int64_t story_id, const normalize::Entry& entry,
+                        std::int64_t sort_time);
   std::vector<StoredEntry> load_stories(const std::vector<std::int64_t>& story_ids);
+  // Loads the fingerprint index when it is not current; call first in each
+  // write transaction that uses it.
+  void sync_fingerprint_index();
 
   Database db_;
   StoreOptions options_;
   std::atomic<bool> is_writable_{true};
+  // Loaded on the first ingest; reloaded from story_fingerprints after a
+  // failed write (its additions may have been rolled back) or when another
+  // connection has written (PRAGMA data_version moved).
+  FingerprintIndex fingerprints_;
+  bool is_fingerprint_index_current_ = false;
+  std::int64_t data_version_ = -1;
 };
 
 template <typename Write>
@@ -247,6 +259,10 @@ auto Store::noting_writability(Write&& write) -> decltype(write()) {
     }
   } catch (const StoreError&) {
     is_writable_.store(false, std::memory_order_relaxed);
+    is_fingerprint_index_current_ = false;
+    throw;
+  } catch (...) {
+    is_fingerprint_index_current_ = false;
     throw;
   }
 }

@@ -137,6 +137,32 @@ TEST(DedupModes, StoriesOutsideTheTimeWindowStayApart) {
   EXPECT_EQ(ingest_fixture(store, "dedup/wire_c.xml").merged, 0);
 }
 
+// Level 3 runs on an in-memory index (store/fingerprint_index); it must
+// only ever hold what the database holds.
+TEST(DedupIndex, ForgetsWhatAFailedIngestRolledBack) {
+  Store store(":memory:");
+  // The listing is written last, after the item was indexed: failing there
+  // rolls back an ingest that had already reached the index.
+  store.database().exec(
+      "CREATE TEMP TRIGGER fail_listing BEFORE INSERT ON source_listings "
+      "BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END");
+  EXPECT_THROW(ingest_fixture(store, "dedup/wire_b.xml"), StoreError);
+  store.database().exec("DROP TRIGGER fail_listing");
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 0);
+  EXPECT_EQ(ingest_fixture(store, "dedup/wire_a.xml").merged, 0);  // nothing to join
+  EXPECT_EQ(ingest_fixture(store, "dedup/wire_b.xml").merged, 1);
+}
+
+TEST(DedupIndex, SeesWhatAnotherConnectionWrote) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "shared.db").string();
+  Store daemon(path);
+  Store other(path);  // e.g. `tributary poll --once` next to a running daemon
+  ingest_fixture(daemon, "dedup/boilerplate.xml");  // the daemon's index is loaded now
+  ingest_fixture(other, "dedup/wire_b.xml");
+  EXPECT_EQ(ingest_fixture(daemon, "dedup/wire_a.xml").merged, 1);
+}
+
 // Ingest stays fast at a million items only if every statement it runs on
 // `items` finds rows through an index (a full scan per new item made ingest
 // slow down with the size of the store; see bench/ingest). The query plan

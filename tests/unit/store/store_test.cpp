@@ -214,6 +214,59 @@ TEST(StoreSchema, MigratesADatabaseOfTheFoundationVersion) {
   EXPECT_EQ(store.query_stories({.limit = 10, .text = "migration"}).size(), 1u);
 }
 
+// Version 3 flagged listed items on every row and kept four band rows per
+// item; version 4 keeps one listing per source and one fingerprint row per
+// item. What was listed stays protected, what was indexed stays findable.
+TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "v3.db").string();
+  const std::uint64_t fingerprint = 0x0F0F0F0F12345678ULL;
+  const std::int64_t published = core::to_unix_seconds(at("2025-12-17T09:00:00Z"));
+  {
+    Database db(path);
+    for (int version = 0; version < 3; ++version) db.exec(kMigrations[version]);
+    db.exec("INSERT INTO sources (id, config_url, url, name) VALUES (1, 'https://a.example/feed', "
+            "'https://a.example/feed', 'A')");
+    for (int id = 1; id <= 2; ++id) {
+      db.exec("INSERT INTO stories (id, primary_item_id, sort_time, updated, item_count) VALUES (" +
+              std::to_string(id) + ", " + std::to_string(id) + ", " + std::to_string(published) + ", 0, 1)");
+      db.exec("INSERT INTO items (id, source_id, identity_key, title, first_seen, sort_time, fingerprint, "
+              "content_hash, story_id, is_listed) VALUES (" + std::to_string(id) + ", 1, 'id:" +
+              std::to_string(id) + "', 'Old item', 0, " + std::to_string(published) + ", " +
+              std::to_string(static_cast<std::int64_t>(fingerprint) + id - 1) + ", 'h', " + std::to_string(id) +
+              ", " + (id == 1 ? "1" : "0") + ")");
+    }
+    for (int band = 0; band < 4; ++band)
+      db.exec("INSERT INTO fingerprint_bands (band, item_id, seen_at) VALUES (" +
+              std::to_string((band << 16) | static_cast<int>((fingerprint >> (16 * band)) & 0xFFFF)) + ", 1, " +
+              std::to_string(published) + ")");
+    db.set_user_version(3);
+  }
+  StoreOptions options;
+  options.retention_age = std::chrono::days(1);
+  Store store(path, options);
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
+
+  // Item 1 was indexed: a near copy from another source joins its story.
+  const auto other = store.ensure_source(source_spec("https://b.example/feed"));
+  normalize::Entry copy = entry("copy", "Bridge over the Sava reopens", "2025-12-17T10:00:00Z");
+  copy.fingerprint = fingerprint ^ 0x3ULL;
+  copy.word_count = 120;
+  const IngestResult result = store.ingest(other, feed_of({copy}), at("2025-12-17T11:00:00Z"));
+  EXPECT_EQ(result.merged, 1);
+  Statement& story = store.database().cached("SELECT story_id FROM items WHERE identity_key = 'id:copy'");
+  ASSERT_TRUE(story.step());
+  EXPECT_EQ(story.int64(0), 1);
+  story.reset();
+
+  // Every item is past the maximum age; only the one no document lists goes.
+  EXPECT_EQ(store.maintain(at("2026-01-17T00:00:00Z")).purged_items, 1);
+  Statement& kept = store.database().cached("SELECT group_concat(identity_key, ' ') FROM items ORDER BY id");
+  ASSERT_TRUE(kept.step());
+  EXPECT_EQ(kept.text(0), "id:1 id:copy");
+  kept.reset();
+}
+
 TEST(StoreSchema, ReopeningKeepsTheData) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "t.db").string();

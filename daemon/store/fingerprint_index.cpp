@@ -1,0 +1,83 @@
+#include "store/fingerprint_index.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace tributary::store {
+
+std::uint16_t FingerprintIndex::band_value(std::uint64_t fingerprint, std::size_t band) {
+  return static_cast<std::uint16_t>((fingerprint >> (16 * band)) & 0xFFFF);
+}
+
+void FingerprintIndex::add(const FingerprintEntry& entry) {
+  // Buckets on first use: a Store that only reads never pays for them.
+  if (buckets_[0].empty())
+    for (auto& band : buckets_) band.resize(1U << 16);
+  remove(entry.item_id);
+  std::uint32_t slot = 0;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    entries_[slot] = entry;
+  } else {
+    slot = static_cast<std::uint32_t>(entries_.size());
+    entries_.push_back(entry);
+  }
+  slot_of_item_.emplace(entry.item_id, slot);
+  for (std::size_t band = 0; band < kBands; ++band)
+    buckets_[band][band_value(entry.fingerprint, band)].push_back(slot);
+}
+
+void FingerprintIndex::remove(std::int64_t item_id) {
+  const auto found = slot_of_item_.find(item_id);
+  if (found == slot_of_item_.end()) return;
+  const std::uint32_t slot = found->second;
+  slot_of_item_.erase(found);
+  const std::uint64_t fingerprint = entries_[slot].fingerprint;
+  for (std::size_t band = 0; band < kBands; ++band) {
+    std::vector<std::uint32_t>& bucket = buckets_[band][band_value(fingerprint, band)];
+    const auto at = std::find(bucket.begin(), bucket.end(), slot);
+    if (at != bucket.end()) {
+      *at = bucket.back();
+      bucket.pop_back();
+    }
+  }
+  free_slots_.push_back(slot);
+}
+
+void FingerprintIndex::remove_seen_before(std::int64_t cutoff) {
+  std::vector<std::int64_t> doomed;
+  for (const auto& [item_id, slot] : slot_of_item_)
+    if (entries_[slot].seen_at < cutoff) doomed.push_back(item_id);
+  for (const std::int64_t item_id : doomed) remove(item_id);
+}
+
+void FingerprintIndex::clear() {
+  entries_.clear();
+  free_slots_.clear();
+  slot_of_item_.clear();
+  for (auto& band : buckets_)
+    for (auto& bucket : band) bucket.clear();
+}
+
+std::optional<std::int64_t> FingerprintIndex::nearest_story(std::uint64_t fingerprint, std::int64_t from,
+                                                            std::int64_t to, int max_distance) const {
+  if (buckets_[0].empty()) return std::nullopt;
+  const FingerprintEntry* best = nullptr;
+  int best_distance = max_distance + 1;
+  for (std::size_t band = 0; band < kBands; ++band) {
+    for (const std::uint32_t slot : buckets_[band][band_value(fingerprint, band)]) {
+      const FingerprintEntry& candidate = entries_[slot];
+      if (candidate.seen_at < from || candidate.seen_at > to) continue;
+      const int distance = std::popcount(candidate.fingerprint ^ fingerprint);
+      if (distance < best_distance || (distance == best_distance && best && candidate.item_id < best->item_id)) {
+        best_distance = distance;
+        best = &candidate;
+      }
+    }
+  }
+  if (!best) return std::nullopt;
+  return best->story_id;
+}
+
+}  // namespace tributary::store
