@@ -2,9 +2,14 @@
 // mode (never with NOENT, DTDLOAD or HUGE, and with an external entity loader
 // that refuses everything); this file walks the tree by namespace and local
 // name, one reader per format family. Two SAX hooks watch the parse: one
-// stops it as soon as a depth or item limit is passed, the other notes which
-// items were closed, so that the item a truncated document was cut off in is
-// dropped rather than stored half.
+// stops it as soon as a depth or item limit is passed (and notes whether any
+// xml:base or xml:lang appears, so that most documents skip those lookups);
+// the other marks each item as it closes and, when the item sits where the
+// walk would look for it, reads it there and then frees its subtree. So the
+// tree never holds more than the feed's head and one item (a 10 MB document
+// as one tree cost more than the parse itself), and an item a truncated
+// document was cut off in is never closed, stays in the tree, and is dropped
+// by the final walk rather than stored half.
 #include "parse/xml_feed.hpp"
 
 #include <libxml/SAX2.h>
@@ -15,10 +20,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <unordered_set>
 
 #include "core/text.hpp"
 #include "parse/xml_names.hpp"
@@ -65,6 +70,15 @@ bool is_item_name(const xmlChar* name) {
   return text == "item" || text == "entry";
 }
 
+// An item element whose end tag the parser saw carries this in its
+// _private field (which libxml2 leaves to applications). A mark on the node
+// rather than a set of addresses: freed items' addresses are reused.
+char closed_item_mark;
+void mark_closed(xmlNode* node) { node->_private = &closed_item_mark; }
+bool is_closed(const xmlNode* node) { return node->_private == &closed_item_mark; }
+
+class XmlFeedReader;
+
 // What the SAX hooks see while libxml2 builds the tree (reached through the
 // parser context's _private pointer; one per parse, one thread).
 struct ParseWatch {
@@ -77,7 +91,10 @@ struct ParseWatch {
   bool is_entity_bomb = false;  // libxml2 stopped an entity expansion (billion laughs)
   std::string first_error;
   int error_count = 0;
-  std::unordered_set<const xmlNode*> closed_items;
+  bool has_xml_base = false;  // some element so far carries xml:base
+  bool has_xml_lang = false;  // … or xml:lang
+  XmlFeedReader* reader = nullptr;  // reads each item as it closes
+  std::exception_ptr failure;       // thrown while reading an item; rethrown after the parse
 };
 
 ParseWatch* watch_of(void* user_data) {
@@ -117,15 +134,17 @@ void watch_start_element(void* user_data, const xmlChar* localname, const xmlCha
     xmlStopParser(context);
     return;
   }
+  // Five pointers per attribute: local name, prefix, URI, value, value end.
+  // The "xml" prefix is reserved (Namespaces in XML §3), so it names the
+  // XML namespace wherever it appears.
+  for (int i = 0; watch && i < attribute_count; ++i) {
+    if (view(attributes[i * 5 + 1]) != "xml") continue;
+    const std::string_view name = view(attributes[i * 5]);
+    if (name == "base") watch->has_xml_base = true;
+    else if (name == "lang") watch->has_xml_lang = true;
+  }
   xmlSAX2StartElementNs(user_data, localname, prefix, uri, namespace_count, namespaces, attribute_count,
                         defaulted_count, attributes);
-}
-
-void watch_end_element(void* user_data, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
-  auto* context = static_cast<xmlParserCtxt*>(user_data);
-  ParseWatch* watch = watch_of(user_data);
-  if (watch && context->node && is_item_name(localname)) watch->closed_items.insert(context->node);
-  xmlSAX2EndElementNs(user_data, localname, prefix, uri);
 }
 
 // RFC 4648 base64, for Atom 0.3's mode="base64"; whitespace is skipped and
@@ -174,13 +193,37 @@ bool is(const xmlNode* node, std::string_view ns_uri, std::string_view name) {
   return is_element(node) && local_name(node) == name && namespace_of(node) == ns_uri;
 }
 
-std::string attribute(const xmlNode* node, const char* name) {
-  XmlCharPtr value(xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name)));
-  if (!value) {
-    // Attributes written with a prefix of the element's own namespace.
-    if (node->ns) value.reset(xmlGetNsProp(node, reinterpret_cast<const xmlChar*>(name), node->ns->href));
+// An attribute's value. Read from the node in place, as xmlGetNoNsProp
+// would (without its copy); a value holding an entity reference, or a
+// document whose DTD may default attributes, goes through libxml2.
+std::string attribute_value(const xmlAttr* attr) {
+  const xmlNode* value = attr->children;
+  if (!value) return {};
+  if (!value->next && (value->type == XML_TEXT_NODE || value->type == XML_CDATA_SECTION_NODE))
+    return std::string(view(value->content));
+  XmlCharPtr joined(xmlNodeListGetString(attr->doc, value, 1));
+  return std::string(view(joined.get()));
+}
+
+const xmlAttr* find_attribute(const xmlNode* node, std::string_view name, const xmlNs* ns) {
+  for (const xmlAttr* attr = node->properties; attr; attr = attr->next) {
+    if (view(attr->name) != name) continue;
+    if (!ns && !attr->ns) return attr;
+    if (ns && attr->ns && view(attr->ns->href) == view(ns->href)) return attr;
   }
-  return value ? std::string(view(value.get())) : std::string();
+  return nullptr;
+}
+
+std::string attribute(const xmlNode* node, const char* name) {
+  if (const xmlAttr* attr = find_attribute(node, name, nullptr)) return attribute_value(attr);
+  if (node->doc && node->doc->intSubset) {
+    XmlCharPtr value(xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name)));
+    if (!value && node->ns) value.reset(xmlGetNsProp(node, reinterpret_cast<const xmlChar*>(name), node->ns->href));
+    return value ? std::string(view(value.get())) : std::string();
+  }
+  // Attributes written with a prefix of the element's own namespace.
+  const xmlAttr* prefixed = node->ns ? find_attribute(node, name, node->ns) : nullptr;
+  return prefixed ? attribute_value(prefixed) : std::string();
 }
 
 std::string xml_attribute(const xmlNode* node, const char* name) {
@@ -194,15 +237,47 @@ std::string xml_attribute(const xmlNode* node, const char* name) {
 // make us build gigabytes of text (billion laughs).
 class XmlFeedReader {
  public:
-  XmlFeedReader(const ParseOptions& options, std::size_t text_budget, const ParseWatch& watch, bool is_well_formed)
-      : options_(options), text_budget_(text_budget), watch_(watch), is_well_formed_(is_well_formed) {}
+  XmlFeedReader(const ParseOptions& options, std::size_t text_budget, const ParseWatch& watch)
+      : options_(options), text_budget_(text_budget), watch_(watch) {}
 
   bool dropped_incomplete_item() const { return dropped_incomplete_item_; }
 
-  ParseOutcome read(xmlDoc* doc) {
+  // An item or entry that just closed, during the parse: read now when it
+  // sits where read() would look for one (then the caller frees it), else
+  // left in the tree for read() to decide about. Items are thus read in
+  // document order, all before the feed's own elements.
+  bool read_closed_item(xmlNode* node) {
+    const xmlNode* parent = node->parent;
+    if (is_document_element(parent)) {
+      const std::string_view root_name = local_name(parent);
+      if (root_name == "feed") {
+        const std::string_view root_ns = namespace_of(parent);
+        if (atom_ns_ != root_ns) atom_ns_ = std::string(root_ns);
+        if (!is_atom(node, "entry")) return false;
+        add_item(feed_, node, read_atom_entry(node));
+        return true;
+      }
+      if ((root_name != "rss" && root_name != "RDF" && root_name != "channel") || !is_rss_core(node, "item"))
+        return false;
+      if (root_name == "RDF" && namespace_of(node) == ns::kRss090) has_rss090_item_ = true;
+    } else {
+      // In a channel: every channel of an RSS 1.0 document, the first of an <rss>.
+      if (!is_rss_core(parent, "channel") || !is_rss_core(node, "item")) return false;
+      const xmlNode* root = parent->parent;
+      if (!is_document_element(root)) return false;
+      const std::string_view root_name = local_name(root);
+      if (root_name != "RDF" && (root_name != "rss" || !is_first_channel(parent))) return false;
+    }
+    add_item(feed_, node, read_rss_item(node));
+    return true;
+  }
+
+  // The whole document, once parsed: its head and whatever items are left.
+  ParseOutcome read(xmlDoc* doc, bool is_well_formed) {
+    is_well_formed_ = is_well_formed;
     xmlNode* root = xmlDocGetRootElement(doc);
     if (!root) return fail("not a feed: the document has no root element");
-    ParsedFeed feed;
+    ParsedFeed& feed = feed_;
     const std::string_view name = local_name(root);
     const std::string_view root_ns = namespace_of(root);
     if (name == "rss") {
@@ -235,11 +310,23 @@ class XmlFeedReader {
       feed.is_recovered = true;
       feed.recovery_reason = "entity expansion exceeded its limit; text was truncated";
     }
-    return {std::move(feed), {}};
+    return {std::move(feed_), {}};
   }
 
  private:
   static ParseOutcome fail(std::string message) { return {std::nullopt, std::move(message)}; }
+
+  // The root element. (While libxml2 parses an entity's replacement text
+  // it hangs it below a "pseudoroot" element of the document: no feed root.)
+  static bool is_document_element(const xmlNode* node) {
+    return is_element(node) && node->parent && node->parent->type == XML_DOCUMENT_NODE;
+  }
+
+  static bool is_first_channel(const xmlNode* channel) {
+    for (const xmlNode* sibling = channel->prev; sibling; sibling = sibling->prev)
+      if (is_rss_core(sibling, "channel")) return false;
+    return true;
+  }
 
   static FeedFormat rss_format(std::string_view version) {
     version = core::trim(version);
@@ -295,7 +382,10 @@ class XmlFeedReader {
     std::string out;
     append_text(node, out, 0);
     const std::string_view trimmed = core::trim(out);
-    return trimmed.size() == out.size() ? out : std::string(trimmed);
+    const auto leading = static_cast<std::size_t>(trimmed.data() - out.data());
+    out.erase(leading + trimmed.size());
+    out.erase(0, leading);
+    return out;
   }
 
   // Serializes the children of an element as markup (Atom xhtml content).
@@ -343,9 +433,16 @@ class XmlFeedReader {
     return text(node);
   }
 
+  // Whether an xml: attribute may be in effect at `node`: one was seen on
+  // some element, or a DTD (internal subset) may default one.
+  static bool may_carry(bool has_attribute, const xmlNode* node) {
+    return has_attribute || (node->doc && node->doc->intSubset);
+  }
+
   // The effective xml:base of a node, when some ancestor-or-self sets one.
   // (Without any xml:base, `normalize` resolves against the feed's URLs.)
   std::string base_of(const xmlNode* node) {
+    if (!may_carry(watch_.has_xml_base, node)) return {};
     for (const xmlNode* scan = node; is_element(scan); scan = scan->parent) {
       if (!xml_attribute(scan, "base").empty()) {
         XmlCharPtr base(xmlNodeGetBase(scan->doc, node));
@@ -356,6 +453,7 @@ class XmlFeedReader {
   }
 
   std::string lang_of(const xmlNode* node) {
+    if (!may_carry(watch_.has_xml_lang, node)) return {};
     XmlCharPtr lang(xmlNodeGetLang(node));
     return lang ? std::string(view(lang.get())) : std::string();
   }
@@ -390,6 +488,7 @@ class XmlFeedReader {
 
   void read_rdf(xmlNode* root, ParsedFeed& feed) {
     feed.format = FeedFormat::rss10;
+    if (has_rss090_item_) feed.format = FeedFormat::rss090;
     for (xmlNode* child = root->children; child; child = child->next) {
       if (is_element(child) && namespace_of(child) == ns::kRss090) feed.format = FeedFormat::rss090;
     }
@@ -769,7 +868,7 @@ class XmlFeedReader {
   // An item the document was cut off in (never closed) is dropped: its
   // fields would be partial and would overwrite the complete copy later.
   void add_item(ParsedFeed& feed, const xmlNode* node, RawItem item) {
-    if (!is_well_formed_ && !watch_.closed_items.contains(node)) {
+    if (!is_well_formed_ && !is_closed(node)) {
       dropped_incomplete_item_ = true;
       return;
     }
@@ -785,12 +884,49 @@ class XmlFeedReader {
   std::string atom_ns_;
   std::size_t text_budget_;
   const ParseWatch& watch_;
-  bool is_well_formed_;
+  ParsedFeed feed_;
+  bool is_well_formed_ = true;  // known at the end; until then only closed items are read
+  bool has_rss090_item_ = false;  // an RSS 0.90 item below <rdf:RDF>, read and freed already
   bool text_budget_exhausted_ = false;
   bool too_many_items_ = false;
   bool too_deep_ = false;
   bool dropped_incomplete_item_ = false;
 };
+
+// Frees an item that was read, with the text before it (between items,
+// read by no one), which would otherwise pile up into one text node of
+// thousands of line breaks.
+void free_read_item(xmlParserCtxt* context, xmlNode* item) {
+  while (item->prev && item->prev->type == XML_TEXT_NODE) {
+    xmlNode* text = item->prev;
+    xmlUnlinkNode(text);
+    xmlFreeNode(text);
+  }
+  xmlUnlinkNode(item);
+  xmlFreeNode(item);
+  // libxml2 appends the next characters to the parent's last text node
+  // using the lengths it remembers of the text node it made last (which may
+  // be gone now); zero makes it measure the node instead (SAX2.c, xmlSAX2Text).
+  context->nodelen = 0;
+  context->nodemem = 0;
+}
+
+void watch_end_element(void* user_data, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
+  auto* context = static_cast<xmlParserCtxt*>(user_data);
+  ParseWatch* watch = watch_of(user_data);
+  xmlNode* node = context->node;  // the element this tag closes
+  xmlSAX2EndElementNs(user_data, localname, prefix, uri);
+  if (!watch || !is_element(node) || !is_item_name(localname) || view(node->name) != view(localname)) return;
+  mark_closed(node);
+  if (!watch->reader || watch->failure) return;
+  try {
+    if (watch->reader->read_closed_item(node)) free_read_item(context, node);
+  } catch (...) {
+    // Nothing may unwind through libxml2's C frames; parse_xml_feed rethrows.
+    watch->failure = std::current_exception();
+    xmlStopParser(context);
+  }
+}
 
 }  // namespace
 
@@ -805,6 +941,11 @@ ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) 
   ParseWatch watch;
   watch.max_depth = options.limits.max_depth;
   watch.max_items = options.limits.max_items;
+  // Extracted text may exceed the document only through entity expansion;
+  // allow generous legitimate use, never an explosion.
+  const std::size_t text_budget = text.size() * 4 + 1024 * 1024;
+  XmlFeedReader reader(options, text_budget, watch);
+  watch.reader = &reader;
   context->_private = &watch;
   context->sax->serror = collect_error;
   context->sax->startElementNs = watch_start_element;
@@ -815,6 +956,7 @@ ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) 
   // them (combined along the ancestors), and normalize resolves them against
   // the feed's own URL first, then the document URL.
   DocPtr doc(xmlCtxtReadMemory(context.get(), text.data(), static_cast<int>(text.size()), nullptr, "UTF-8", flags));
+  if (watch.failure) std::rethrow_exception(watch.failure);
   if (watch.has_too_many_items) {
     return {std::nullopt, "too many items: the document has more than " + std::to_string(options.limits.max_items) +
                               " (the limit)"};
@@ -826,12 +968,8 @@ ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) 
   if (!doc) {
     return {std::nullopt, "not XML: " + (watch.first_error.empty() ? std::string("no document") : watch.first_error)};
   }
-  // Extracted text may exceed the document only through entity expansion;
-  // allow generous legitimate use, never an explosion.
-  const std::size_t text_budget = text.size() * 4 + 1024 * 1024;
   const bool is_well_formed = context->wellFormed != 0;
-  XmlFeedReader reader(options, text_budget, watch, is_well_formed);
-  ParseOutcome outcome = reader.read(doc.get());
+  ParseOutcome outcome = reader.read(doc.get(), is_well_formed);
   if (outcome.feed && !is_well_formed && !outcome.feed->is_recovered) {
     outcome.feed->is_recovered = true;
     std::string reason = watch.first_error.empty() ? "malformed XML" : watch.first_error;
