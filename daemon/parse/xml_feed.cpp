@@ -20,8 +20,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <exception>
-#include <limits>
 #include <memory>
 #include <mutex>
 
@@ -94,6 +94,8 @@ struct ParseWatch {
   bool has_xml_base = false;  // some element so far carries xml:base
   bool has_xml_lang = false;  // … or xml:lang
   XmlFeedReader* reader = nullptr;  // reads each item as it closes
+  std::size_t document_size = 0;
+  const std::string_view* unread = nullptr;  // what libxml2 has not pulled in yet
   std::exception_ptr failure;       // thrown while reading an item; rethrown after the parse
 };
 
@@ -189,8 +191,22 @@ bool is_element(const xmlNode* node) { return node && node->type == XML_ELEMENT_
 std::string_view local_name(const xmlNode* node) { return view(node->name); }
 std::string_view namespace_of(const xmlNode* node) { return node->ns ? view(node->ns->href) : std::string_view(); }
 
+// Whether a libxml2 string (null reads as empty) is `expected`, without
+// measuring it first: element names are compared a few dozen times per
+// element while the readers look for the one they know.
+bool equals(const xmlChar* text, std::string_view expected) {
+  if (!text) return expected.empty();
+  const auto* chars = reinterpret_cast<const char*>(text);
+  if (expected.empty()) return chars[0] == '\0';
+  return std::strncmp(chars, expected.data(), expected.size()) == 0 && chars[expected.size()] == '\0';
+}
+
+bool has_namespace(const xmlNode* node, std::string_view uri) {
+  return node->ns ? equals(node->ns->href, uri) : uri.empty();
+}
+
 bool is(const xmlNode* node, std::string_view ns_uri, std::string_view name) {
-  return is_element(node) && local_name(node) == name && namespace_of(node) == ns_uri;
+  return is_element(node) && equals(node->name, name) && has_namespace(node, ns_uri);
 }
 
 // An attribute's value. Read from the node in place, as xmlGetNoNsProp
@@ -461,10 +477,9 @@ class XmlFeedReader {
   // ---- RSS ----------------------------------------------------------------
 
   static bool is_rss_core(const xmlNode* node, std::string_view name) {
-    if (!is_element(node) || local_name(node) != name) return false;
-    const std::string_view uri = namespace_of(node);
-    return uri.empty() || uri == ns::kRss10 || uri == ns::kRss090 || uri == ns::kRss20Userland ||
-           uri == ns::kRss20Harvard;
+    if (!is_element(node) || !equals(node->name, name)) return false;
+    return has_namespace(node, {}) || has_namespace(node, ns::kRss10) || has_namespace(node, ns::kRss090) ||
+           has_namespace(node, ns::kRss20Userland) || has_namespace(node, ns::kRss20Harvard);
   }
 
   static bool is_media(const xmlNode* node, std::string_view name) {
@@ -705,7 +720,7 @@ class XmlFeedReader {
   // ---- Atom ---------------------------------------------------------------
 
   bool is_atom(const xmlNode* node, std::string_view name) const {
-    return is_element(node) && local_name(node) == name && namespace_of(node) == atom_ns_;
+    return is_element(node) && equals(node->name, name) && has_namespace(node, atom_ns_);
   }
 
   // Atom text constructs (RFC 4287 §3.1, §4.1.3.3 for content's MIME types)
@@ -876,7 +891,23 @@ class XmlFeedReader {
       too_many_items_ = true;
       return;
     }
+    if (feed.items.size() == feed.items.capacity()) reserve_for_the_rest(feed.items);
     feed.items.push_back(std::move(item));
+  }
+
+  // Items are most of a feed, so the share of the document read so far
+  // predicts how many are still to come. Reserving for them, rather than
+  // doubling, spares moving thousands of items (two dozen strings each)
+  // into ever larger arrays.
+  void reserve_for_the_rest(std::vector<RawItem>& items) const {
+    std::size_t capacity = std::max<std::size_t>(16, items.size() * 2);
+    const std::size_t read = watch_.unread ? watch_.document_size - watch_.unread->size() : 0;
+    if (read > 0 && !items.empty()) {
+      const double expected = static_cast<double>(items.size()) * static_cast<double>(watch_.document_size) /
+                              static_cast<double>(read);
+      capacity = std::max(capacity, static_cast<std::size_t>(expected * 1.1) + 16);
+    }
+    items.reserve(std::min(capacity, options_.limits.max_items));
   }
 
   static constexpr std::size_t kNodeCost = 16;
@@ -892,6 +923,17 @@ class XmlFeedReader {
   bool too_deep_ = false;
   bool dropped_incomplete_item_ = false;
 };
+
+// libxml2 pulls the document through this a few kilobytes at a time and
+// drops what it has parsed, rather than first copying all of it into one
+// buffer of its own (a 10 MB copy, and its page faults, on every parse).
+int read_chunk(void* unread_text, char* buffer, int length) {
+  auto* unread = static_cast<std::string_view*>(unread_text);
+  const std::size_t count = std::min(unread->size(), static_cast<std::size_t>(std::max(length, 0)));
+  std::memcpy(buffer, unread->data(), count);
+  unread->remove_prefix(count);
+  return static_cast<int>(count);
+}
 
 // Frees an item that was read, with the text before it (between items,
 // read by no one), which would otherwise pile up into one text node of
@@ -934,8 +976,6 @@ void watch_end_element(void* user_data, const xmlChar* localname, const xmlChar*
 // ignored.
 ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) {
   initialize_libxml2_once();
-  if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-    return {std::nullopt, "document too large for the XML parser"};
   ContextPtr context(xmlNewParserCtxt());
   if (!context) return {std::nullopt, "out of memory creating the XML parser"};
   ParseWatch watch;
@@ -955,7 +995,12 @@ ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) 
   // No document URL for libxml2: xml:base values stay as the document wrote
   // them (combined along the ancestors), and normalize resolves them against
   // the feed's own URL first, then the document URL.
-  DocPtr doc(xmlCtxtReadMemory(context.get(), text.data(), static_cast<int>(text.size()), nullptr, "UTF-8", flags));
+  // No encoding for libxml2 either: the text is UTF-8 and has no BOM, and
+  // naming UTF-8 would make libxml2 copy it through a converter.
+  std::string_view unread = text;
+  watch.document_size = text.size();
+  watch.unread = &unread;
+  DocPtr doc(xmlCtxtReadIO(context.get(), read_chunk, nullptr, &unread, nullptr, nullptr, flags));
   if (watch.failure) std::rethrow_exception(watch.failure);
   if (watch.has_too_many_items) {
     return {std::nullopt, "too many items: the document has more than " + std::to_string(options.limits.max_items) +
