@@ -196,9 +196,10 @@ std::string_view namespace_of(const xmlNode* node) { return node->ns ? view(node
 // element while the readers look for the one they know.
 bool equals(const xmlChar* text, std::string_view expected) {
   if (!text) return expected.empty();
-  const auto* chars = reinterpret_cast<const char*>(text);
-  if (expected.empty()) return chars[0] == '\0';
-  return std::strncmp(chars, expected.data(), expected.size()) == 0 && chars[expected.size()] == '\0';
+  // A shorter `text` ends in its NUL, which no expected character matches.
+  for (const char c : expected)
+    if (static_cast<char>(*text++) != c) return false;
+  return *text == '\0';
 }
 
 bool has_namespace(const xmlNode* node, std::string_view uri) {
