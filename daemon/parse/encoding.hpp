@@ -13,8 +13,8 @@ namespace tributary::parse {
 // themselves (less a BOM) rather than a copy of up to 32 MB. Such a
 // DecodedDocument borrows: it must not outlive the bytes it was decoded from.
 struct DecodedDocument {
-  std::string encoding;  // what the bytes were read as: "utf-8", "utf-16le", "windows-1252", "koi8-r", …
-  std::string repair;    // what had to be repaired, empty when nothing
+  std::string encoding;        // what the bytes were read as: "utf-8", "utf-16le", "windows-1252", "koi8-r", …
+  std::string repair;          // what had to be repaired, empty when nothing
   std::string converted;       // the text, when decoding had to change the bytes
   std::string_view unchanged;  // the text, when the input bytes already were it
   bool is_converted = false;

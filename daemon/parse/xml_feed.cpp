@@ -16,6 +16,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#include <libxml/valid.h>
 #include <libxml/xmlerror.h>
 
 #include <algorithm>
@@ -91,12 +92,12 @@ struct ParseWatch {
   bool is_entity_bomb = false;  // libxml2 stopped an entity expansion (billion laughs)
   std::string first_error;
   int error_count = 0;
-  bool has_xml_base = false;  // some element so far carries xml:base
-  bool has_xml_lang = false;  // … or xml:lang
-  XmlFeedReader* reader = nullptr;  // reads each item as it closes
+  bool has_xml_base = false;                 // some element so far carries xml:base
+  bool has_xml_lang = false;                 // … or xml:lang
+  XmlFeedReader* reader = nullptr;           // reads each item as it closes
   std::size_t document_size = 0;
   const std::string_view* unread = nullptr;  // what libxml2 has not pulled in yet
-  std::exception_ptr failure;       // thrown while reading an item; rethrown after the parse
+  std::exception_ptr failure;                // thrown while reading an item; rethrown after the parse
 };
 
 ParseWatch* watch_of(void* user_data) {
@@ -936,10 +937,26 @@ int read_chunk(void* unread_text, char* buffer, int length) {
   return static_cast<int>(count);
 }
 
+// Freeing an attribute of type ID (xml:id, or an ID the DTD declares)
+// unregisters its value; detached from the attribute, the value stays, so
+// that a later duplicate is still reported as it would be in a whole tree.
+void keep_ids_registered(xmlNode* element, xmlHashTable* ids) {
+  for (xmlAttr* attr = element->properties; attr; attr = attr->next) {
+    if (attr->atype != XML_ATTRIBUTE_ID || !attr->children || attr->children->next) continue;
+    auto* id = static_cast<xmlID*>(xmlHashLookup(ids, attr->children->content));
+    if (!id || id->attr != attr) continue;
+    id->attr = nullptr;
+    attr->atype = XML_ATTRIBUTE_CDATA;
+  }
+  for (xmlNode* child = element->children; child; child = child->next)
+    if (child->type == XML_ELEMENT_NODE) keep_ids_registered(child, ids);
+}
+
 // Frees an item that was read, with the text before it (between items,
 // read by no one), which would otherwise pile up into one text node of
 // thousands of line breaks.
 void free_read_item(xmlParserCtxt* context, xmlNode* item) {
+  if (item->doc && item->doc->ids) keep_ids_registered(item, static_cast<xmlHashTable*>(item->doc->ids));
   while (item->prev && item->prev->type == XML_TEXT_NODE) {
     xmlNode* text = item->prev;
     xmlUnlinkNode(text);

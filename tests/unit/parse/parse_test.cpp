@@ -260,6 +260,17 @@ TEST(ItemStreaming, AtomEntriesSeeTheFeedsXmlBase) {
   EXPECT_EQ(feed.feed.base, "https://a.example/blog/");
 }
 
+TEST(ItemStreaming, AnXmlIdOfAnItemAlreadyReadStillCountsForDuplicates) {
+  // Cut off, so that the recovery reason names the first problem found.
+  const ParseOutcome outcome = parse_feed("<rss version=\"2.0\"><channel><title>I</title>"
+                                          "<item xml:id=\"a1\"><title>1</title></item>"
+                                          "<item xml:id=\"a1\"><title>2</title></item><item><title>cut");
+  ASSERT_TRUE(outcome.feed) << outcome.error;
+  ASSERT_EQ(outcome.feed->items.size(), 2u);
+  EXPECT_NE(outcome.feed->recovery_reason.find("ID a1 already defined"), std::string::npos)
+      << outcome.feed->recovery_reason;
+}
+
 TEST(Attributes, ReadEntityReferencesAndDtdDefaults) {
   const ParsedFeed feed = parse_text(
       "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY host \"cdn.example\">"
