@@ -71,12 +71,12 @@ bool is_item_name(const xmlChar* name) {
   return text == "item" || text == "entry";
 }
 
-// An item element whose end tag the parser saw carries this in its
-// _private field (which libxml2 leaves to applications). A mark on the node
-// rather than a set of addresses: freed items' addresses are reused.
-char closed_item_mark;
-void mark_closed(xmlNode* node) { node->_private = &closed_item_mark; }
-bool is_closed(const xmlNode* node) { return node->_private == &closed_item_mark; }
+// An item element whose end tag the parser saw points to itself in its
+// _private field (which libxml2 leaves to applications, and zeroes in new
+// nodes). A mark on the node rather than a set of addresses: the addresses
+// of freed items are reused.
+void mark_closed(xmlNode* node) { node->_private = node; }
+bool is_closed(const xmlNode* node) { return node->_private == node; }
 
 class XmlFeedReader;
 
