@@ -591,6 +591,10 @@ class XmlFeedReader {
     if (info.authors.empty()) info.authors = std::move(fallback_authors);
   }
 
+  static void add_category(RawItem& item, std::string category) {
+    if (!category.empty()) item.categories.push_back(std::move(category));
+  }
+
   void add_person(std::vector<Person>& people, std::string name) {
     if (name.empty()) return;
     for (const Person& existing : people)
@@ -620,7 +624,7 @@ class XmlFeedReader {
       } else if (is_rss_core(child, "link")) {
         std::string href = text(child);
         if (href.empty()) href = attribute(child, "href");
-        if (!href.empty()) item.links.push_back({href, "alternate", {}, {}, {}, base_of(child)});
+        if (!href.empty()) item.links.push_back({std::move(href), "alternate", {}, {}, {}, base_of(child)});
       } else if (is_rss_core(child, "guid")) {
         has_guid = true;
         item.id = text(child);
@@ -647,15 +651,13 @@ class XmlFeedReader {
       } else if (is(child, ns::kDc, "contributor")) {
         add_person(item.contributors, text(child));
       } else if (is_rss_core(child, "category") || is(child, ns::kDc, "subject") || is_media(child, "category")) {
-        const std::string category = text(child);
-        if (!category.empty()) item.categories.push_back(category);
+        add_category(item, text(child));
       } else if (is(child, ns::kItunes, "category")) {
-        const std::string category = attribute(child, "text");
-        if (!category.empty()) item.categories.push_back(category);
+        add_category(item, attribute(child, "text"));
       } else if (is_rss_core(child, "enclosure")) {
         std::string url = attribute(child, "url");
         if (url.empty()) url = attribute(child, "resource");  // RSS 1.0 enclosure module
-        item.enclosures.push_back({url, attribute(child, "type"), attribute(child, "length"), base_of(child)});
+        item.enclosures.push_back({std::move(url), attribute(child, "type"), attribute(child, "length"), base_of(child)});
       } else if (is_media(child, "content")) {
         add_media_content(child, item);
       } else if (is_media(child, "group")) {
@@ -687,8 +689,8 @@ class XmlFeedReader {
         item.source = SourceFeed{{}, text(child), attribute(child, "url"), {}};
       }
     }
-    if (description.empty()) description = alternative_summary;
-    item.summary = {description, TextType::html, {}};
+    if (description.empty()) description = std::move(alternative_summary);
+    item.summary = {std::move(description), TextType::html, {}};
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
     if (!item.id.empty() && has_guid && item.is_guid_permalink && item.links.empty())
       item.links.push_back({item.id, "alternate", {}, {}, {}, item.base});
@@ -714,7 +716,7 @@ class XmlFeedReader {
       const std::string medium = attribute(node, "medium");
       if (!medium.empty()) type = medium;  // "image", "audio", "video": better than nothing
     }
-    item.enclosures.push_back({url, type, attribute(node, "fileSize"), base_of(node)});
+    item.enclosures.push_back({std::move(url), std::move(type), attribute(node, "fileSize"), base_of(node)});
     for (xmlNode* child = node->children; child; child = child->next)
       if (is_media(child, "thumbnail") && item.image.empty()) item.image = attribute(child, "url");
   }
@@ -847,12 +849,11 @@ class XmlFeedReader {
         std::string category = attribute(child, "label");
         if (category.empty()) category = attribute(child, "term");
         if (category.empty()) category = text(child);
-        if (!category.empty()) item.categories.push_back(category);
+        add_category(item, std::move(category));
       } else if (is_atom(child, "source")) {
         item.source = read_atom_source(child);
       } else if (is(child, ns::kDc, "subject")) {
-        const std::string category = text(child);
-        if (!category.empty()) item.categories.push_back(category);
+        add_category(item, text(child));
       } else if (is(child, ns::kDc, "creator")) {
         add_person(item.authors, text(child));
       } else if (is_media(child, "thumbnail") && item.image.empty()) {
