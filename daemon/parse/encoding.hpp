@@ -9,10 +9,18 @@
 
 namespace tributary::parse {
 
+// Most feeds arrive as clean UTF-8; then the decoded text is the input bytes
+// themselves (less a BOM) rather than a copy of up to 32 MB. Such a
+// DecodedDocument borrows: it must not outlive the bytes it was decoded from.
 struct DecodedDocument {
-  std::string text;      // UTF-8 without BOM; only characters XML 1.0 allows
-  std::string encoding;  // what the bytes were read as: "utf-8", "utf-16le", "windows-1252", "koi8-r", …
-  std::string repair;    // what had to be repaired, empty when nothing
+  std::string encoding;        // what the bytes were read as: "utf-8", "utf-16le", "windows-1252", "koi8-r", …
+  std::string repair;          // what had to be repaired, empty when nothing
+  std::string converted;       // the text, when decoding had to change the bytes
+  std::string_view unchanged;  // the text, when the input bytes already were it
+  bool is_converted = false;
+
+  // UTF-8 without BOM; only characters XML 1.0 allows.
+  std::string_view text() const { return is_converted ? std::string_view(converted) : unchanged; }
 };
 
 DecodedDocument decode_document(std::string_view bytes, std::string_view http_charset);

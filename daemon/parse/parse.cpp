@@ -34,16 +34,16 @@ ParseOutcome parse_feed(std::string_view bytes, const ParseOptions& options) {
                               std::to_string(options.limits.max_document_bytes) + ")"};
   }
   DecodedDocument decoded = decode_document(bytes, options.charset);
-  const std::string_view significant = core::trim(decoded.text);
+  const std::string_view significant = core::trim(decoded.text());
   if (significant.empty()) return {std::nullopt, "not a feed: the document is empty"};
   ParseOutcome outcome;
   std::string repair = std::move(decoded.repair);
   if (significant.front() == '{') {
     outcome = parse_json_feed(significant, options);
   } else {
-    MarkupRepair repaired = repair_markup(decoded.text);
+    MarkupRepair repaired = repair_markup(decoded.text());
     if (repaired.is_changed && repair.empty()) repair = std::move(repaired.reason);
-    outcome = parse_xml_feed(repaired.is_changed ? repaired.text : decoded.text, options);
+    outcome = parse_xml_feed(repaired.is_changed ? std::string_view(repaired.text) : decoded.text(), options);
   }
   if (outcome.feed) {
     outcome.feed->encoding = decoded.encoding;

@@ -2,23 +2,29 @@
 // mode (never with NOENT, DTDLOAD or HUGE, and with an external entity loader
 // that refuses everything); this file walks the tree by namespace and local
 // name, one reader per format family. Two SAX hooks watch the parse: one
-// stops it as soon as a depth or item limit is passed, the other notes which
-// items were closed, so that the item a truncated document was cut off in is
-// dropped rather than stored half.
+// stops it as soon as a depth or item limit is passed (and notes whether any
+// xml:base or xml:lang appears, so that most documents skip those lookups);
+// the other marks each item as it closes and, when the item sits where the
+// walk would look for it, reads it there and then frees its subtree. So the
+// tree never holds more than the feed's head and one item (a 10 MB document
+// as one tree cost more than the parse itself), and an item a truncated
+// document was cut off in is never closed, stays in the tree, and is dropped
+// by the final walk rather than stored half.
 #include "parse/xml_feed.hpp"
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#include <libxml/valid.h>
 #include <libxml/xmlerror.h>
 
 #include <algorithm>
 #include <charconv>
-#include <limits>
+#include <cstring>
+#include <exception>
 #include <memory>
 #include <mutex>
-#include <unordered_set>
 
 #include "core/text.hpp"
 #include "parse/xml_names.hpp"
@@ -65,6 +71,15 @@ bool is_item_name(const xmlChar* name) {
   return text == "item" || text == "entry";
 }
 
+// An item element whose end tag the parser saw points to itself in its
+// _private field (which libxml2 leaves to applications, and zeroes in new
+// nodes). A mark on the node rather than a set of addresses: the addresses
+// of freed items are reused.
+void mark_closed(xmlNode* node) { node->_private = node; }
+bool is_closed(const xmlNode* node) { return node->_private == node; }
+
+class XmlFeedReader;
+
 // What the SAX hooks see while libxml2 builds the tree (reached through the
 // parser context's _private pointer; one per parse, one thread).
 struct ParseWatch {
@@ -77,7 +92,12 @@ struct ParseWatch {
   bool is_entity_bomb = false;  // libxml2 stopped an entity expansion (billion laughs)
   std::string first_error;
   int error_count = 0;
-  std::unordered_set<const xmlNode*> closed_items;
+  bool has_xml_base = false;                 // some element so far carries xml:base
+  bool has_xml_lang = false;                 // … or xml:lang
+  XmlFeedReader* reader = nullptr;           // reads each item as it closes
+  std::size_t document_size = 0;
+  const std::string_view* unread = nullptr;  // what libxml2 has not pulled in yet
+  std::exception_ptr failure;                // thrown while reading an item; rethrown after the parse
 };
 
 ParseWatch* watch_of(void* user_data) {
@@ -117,15 +137,17 @@ void watch_start_element(void* user_data, const xmlChar* localname, const xmlCha
     xmlStopParser(context);
     return;
   }
+  // Five pointers per attribute: local name, prefix, URI, value, value end.
+  // The "xml" prefix is reserved (Namespaces in XML §3), so it names the
+  // XML namespace wherever it appears.
+  for (int i = 0; watch && i < attribute_count; ++i) {
+    if (view(attributes[i * 5 + 1]) != "xml") continue;
+    const std::string_view name = view(attributes[i * 5]);
+    if (name == "base") watch->has_xml_base = true;
+    else if (name == "lang") watch->has_xml_lang = true;
+  }
   xmlSAX2StartElementNs(user_data, localname, prefix, uri, namespace_count, namespaces, attribute_count,
                         defaulted_count, attributes);
-}
-
-void watch_end_element(void* user_data, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
-  auto* context = static_cast<xmlParserCtxt*>(user_data);
-  ParseWatch* watch = watch_of(user_data);
-  if (watch && context->node && is_item_name(localname)) watch->closed_items.insert(context->node);
-  xmlSAX2EndElementNs(user_data, localname, prefix, uri);
 }
 
 // RFC 4648 base64, for Atom 0.3's mode="base64"; whitespace is skipped and
@@ -170,17 +192,56 @@ bool is_element(const xmlNode* node) { return node && node->type == XML_ELEMENT_
 std::string_view local_name(const xmlNode* node) { return view(node->name); }
 std::string_view namespace_of(const xmlNode* node) { return node->ns ? view(node->ns->href) : std::string_view(); }
 
+// Whether a libxml2 string (null reads as empty) is `expected`, without
+// measuring it first: element names are compared a few dozen times per
+// element while the readers look for the one they know.
+bool equals(const xmlChar* text, std::string_view expected) {
+  if (!text) return expected.empty();
+  // A shorter `text` ends in its NUL, which no expected character matches.
+  for (const char c : expected)
+    if (static_cast<char>(*text++) != c) return false;
+  return *text == '\0';
+}
+
+bool has_namespace(const xmlNode* node, std::string_view uri) {
+  return node->ns ? equals(node->ns->href, uri) : uri.empty();
+}
+
 bool is(const xmlNode* node, std::string_view ns_uri, std::string_view name) {
-  return is_element(node) && local_name(node) == name && namespace_of(node) == ns_uri;
+  return is_element(node) && equals(node->name, name) && has_namespace(node, ns_uri);
+}
+
+// An attribute's value. Read from the node in place, as xmlGetNoNsProp
+// would (without its copy); a value holding an entity reference, or a
+// document whose DTD may default attributes, goes through libxml2.
+std::string attribute_value(const xmlAttr* attr) {
+  const xmlNode* value = attr->children;
+  if (!value) return {};
+  if (!value->next && (value->type == XML_TEXT_NODE || value->type == XML_CDATA_SECTION_NODE))
+    return std::string(view(value->content));
+  XmlCharPtr joined(xmlNodeListGetString(attr->doc, value, 1));
+  return std::string(view(joined.get()));
+}
+
+const xmlAttr* find_attribute(const xmlNode* node, std::string_view name, const xmlNs* ns) {
+  for (const xmlAttr* attr = node->properties; attr; attr = attr->next) {
+    if (view(attr->name) != name) continue;
+    if (!ns && !attr->ns) return attr;
+    if (ns && attr->ns && view(attr->ns->href) == view(ns->href)) return attr;
+  }
+  return nullptr;
 }
 
 std::string attribute(const xmlNode* node, const char* name) {
-  XmlCharPtr value(xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name)));
-  if (!value) {
-    // Attributes written with a prefix of the element's own namespace.
-    if (node->ns) value.reset(xmlGetNsProp(node, reinterpret_cast<const xmlChar*>(name), node->ns->href));
+  if (const xmlAttr* attr = find_attribute(node, name, nullptr)) return attribute_value(attr);
+  if (node->doc && node->doc->intSubset) {
+    XmlCharPtr value(xmlGetNoNsProp(node, reinterpret_cast<const xmlChar*>(name)));
+    if (!value && node->ns) value.reset(xmlGetNsProp(node, reinterpret_cast<const xmlChar*>(name), node->ns->href));
+    return value ? std::string(view(value.get())) : std::string();
   }
-  return value ? std::string(view(value.get())) : std::string();
+  // Attributes written with a prefix of the element's own namespace.
+  const xmlAttr* prefixed = node->ns ? find_attribute(node, name, node->ns) : nullptr;
+  return prefixed ? attribute_value(prefixed) : std::string();
 }
 
 std::string xml_attribute(const xmlNode* node, const char* name) {
@@ -194,15 +255,47 @@ std::string xml_attribute(const xmlNode* node, const char* name) {
 // make us build gigabytes of text (billion laughs).
 class XmlFeedReader {
  public:
-  XmlFeedReader(const ParseOptions& options, std::size_t text_budget, const ParseWatch& watch, bool is_well_formed)
-      : options_(options), text_budget_(text_budget), watch_(watch), is_well_formed_(is_well_formed) {}
+  XmlFeedReader(const ParseOptions& options, std::size_t text_budget, const ParseWatch& watch)
+      : options_(options), text_budget_(text_budget), watch_(watch) {}
 
   bool dropped_incomplete_item() const { return dropped_incomplete_item_; }
 
-  ParseOutcome read(xmlDoc* doc) {
+  // An item or entry that just closed, during the parse: read now when it
+  // sits where read() would look for one (then the caller frees it), else
+  // left in the tree for read() to decide about. Items are thus read in
+  // document order, all before the feed's own elements.
+  bool read_closed_item(xmlNode* node) {
+    const xmlNode* parent = node->parent;
+    if (is_document_element(parent)) {
+      const std::string_view root_name = local_name(parent);
+      if (root_name == "feed") {
+        const std::string_view root_ns = namespace_of(parent);
+        if (atom_ns_ != root_ns) atom_ns_ = std::string(root_ns);
+        if (!is_atom(node, "entry")) return false;
+        add_item(feed_, node, read_atom_entry(node));
+        return true;
+      }
+      if ((root_name != "rss" && root_name != "RDF" && root_name != "channel") || !is_rss_core(node, "item"))
+        return false;
+      if (root_name == "RDF" && namespace_of(node) == ns::kRss090) has_rss090_item_ = true;
+    } else {
+      // In a channel: every channel of an RSS 1.0 document, the first of an <rss>.
+      if (!is_rss_core(parent, "channel") || !is_rss_core(node, "item")) return false;
+      const xmlNode* root = parent->parent;
+      if (!is_document_element(root)) return false;
+      const std::string_view root_name = local_name(root);
+      if (root_name != "RDF" && (root_name != "rss" || !is_first_channel(parent))) return false;
+    }
+    add_item(feed_, node, read_rss_item(node));
+    return true;
+  }
+
+  // The whole document, once parsed: its head and whatever items are left.
+  ParseOutcome read(xmlDoc* doc, bool is_well_formed) {
+    is_well_formed_ = is_well_formed;
     xmlNode* root = xmlDocGetRootElement(doc);
     if (!root) return fail("not a feed: the document has no root element");
-    ParsedFeed feed;
+    ParsedFeed& feed = feed_;
     const std::string_view name = local_name(root);
     const std::string_view root_ns = namespace_of(root);
     if (name == "rss") {
@@ -235,11 +328,23 @@ class XmlFeedReader {
       feed.is_recovered = true;
       feed.recovery_reason = "entity expansion exceeded its limit; text was truncated";
     }
-    return {std::move(feed), {}};
+    return {std::move(feed_), {}};
   }
 
  private:
   static ParseOutcome fail(std::string message) { return {std::nullopt, std::move(message)}; }
+
+  // The root element. (While libxml2 parses an entity's replacement text
+  // it hangs it below a "pseudoroot" element of the document: no feed root.)
+  static bool is_document_element(const xmlNode* node) {
+    return is_element(node) && node->parent && node->parent->type == XML_DOCUMENT_NODE;
+  }
+
+  static bool is_first_channel(const xmlNode* channel) {
+    for (const xmlNode* sibling = channel->prev; sibling; sibling = sibling->prev)
+      if (is_rss_core(sibling, "channel")) return false;
+    return true;
+  }
 
   static FeedFormat rss_format(std::string_view version) {
     version = core::trim(version);
@@ -295,7 +400,10 @@ class XmlFeedReader {
     std::string out;
     append_text(node, out, 0);
     const std::string_view trimmed = core::trim(out);
-    return trimmed.size() == out.size() ? out : std::string(trimmed);
+    const auto leading = static_cast<std::size_t>(trimmed.data() - out.data());
+    out.erase(leading + trimmed.size());
+    out.erase(0, leading);
+    return out;
   }
 
   // Serializes the children of an element as markup (Atom xhtml content).
@@ -343,9 +451,16 @@ class XmlFeedReader {
     return text(node);
   }
 
+  // Whether an xml: attribute may be in effect at `node`: one was seen on
+  // some element, or a DTD (internal subset) may default one.
+  static bool may_carry(bool has_attribute, const xmlNode* node) {
+    return has_attribute || (node->doc && node->doc->intSubset);
+  }
+
   // The effective xml:base of a node, when some ancestor-or-self sets one.
   // (Without any xml:base, `normalize` resolves against the feed's URLs.)
   std::string base_of(const xmlNode* node) {
+    if (!may_carry(watch_.has_xml_base, node)) return {};
     for (const xmlNode* scan = node; is_element(scan); scan = scan->parent) {
       if (!xml_attribute(scan, "base").empty()) {
         XmlCharPtr base(xmlNodeGetBase(scan->doc, node));
@@ -356,6 +471,7 @@ class XmlFeedReader {
   }
 
   std::string lang_of(const xmlNode* node) {
+    if (!may_carry(watch_.has_xml_lang, node)) return {};
     XmlCharPtr lang(xmlNodeGetLang(node));
     return lang ? std::string(view(lang.get())) : std::string();
   }
@@ -363,10 +479,9 @@ class XmlFeedReader {
   // ---- RSS ----------------------------------------------------------------
 
   static bool is_rss_core(const xmlNode* node, std::string_view name) {
-    if (!is_element(node) || local_name(node) != name) return false;
-    const std::string_view uri = namespace_of(node);
-    return uri.empty() || uri == ns::kRss10 || uri == ns::kRss090 || uri == ns::kRss20Userland ||
-           uri == ns::kRss20Harvard;
+    if (!is_element(node) || !equals(node->name, name)) return false;
+    return has_namespace(node, {}) || has_namespace(node, ns::kRss10) || has_namespace(node, ns::kRss090) ||
+           has_namespace(node, ns::kRss20Userland) || has_namespace(node, ns::kRss20Harvard);
   }
 
   static bool is_media(const xmlNode* node, std::string_view name) {
@@ -390,6 +505,7 @@ class XmlFeedReader {
 
   void read_rdf(xmlNode* root, ParsedFeed& feed) {
     feed.format = FeedFormat::rss10;
+    if (has_rss090_item_) feed.format = FeedFormat::rss090;
     for (xmlNode* child = root->children; child; child = child->next) {
       if (is_element(child) && namespace_of(child) == ns::kRss090) feed.format = FeedFormat::rss090;
     }
@@ -475,6 +591,10 @@ class XmlFeedReader {
     if (info.authors.empty()) info.authors = std::move(fallback_authors);
   }
 
+  static void add_category(RawItem& item, std::string category) {
+    if (!category.empty()) item.categories.push_back(std::move(category));
+  }
+
   void add_person(std::vector<Person>& people, std::string name) {
     if (name.empty()) return;
     for (const Person& existing : people)
@@ -504,7 +624,7 @@ class XmlFeedReader {
       } else if (is_rss_core(child, "link")) {
         std::string href = text(child);
         if (href.empty()) href = attribute(child, "href");
-        if (!href.empty()) item.links.push_back({href, "alternate", {}, {}, {}, base_of(child)});
+        if (!href.empty()) item.links.push_back({std::move(href), "alternate", {}, {}, {}, base_of(child)});
       } else if (is_rss_core(child, "guid")) {
         has_guid = true;
         item.id = text(child);
@@ -531,15 +651,13 @@ class XmlFeedReader {
       } else if (is(child, ns::kDc, "contributor")) {
         add_person(item.contributors, text(child));
       } else if (is_rss_core(child, "category") || is(child, ns::kDc, "subject") || is_media(child, "category")) {
-        const std::string category = text(child);
-        if (!category.empty()) item.categories.push_back(category);
+        add_category(item, text(child));
       } else if (is(child, ns::kItunes, "category")) {
-        const std::string category = attribute(child, "text");
-        if (!category.empty()) item.categories.push_back(category);
+        add_category(item, attribute(child, "text"));
       } else if (is_rss_core(child, "enclosure")) {
         std::string url = attribute(child, "url");
         if (url.empty()) url = attribute(child, "resource");  // RSS 1.0 enclosure module
-        item.enclosures.push_back({url, attribute(child, "type"), attribute(child, "length"), base_of(child)});
+        item.enclosures.push_back({std::move(url), attribute(child, "type"), attribute(child, "length"), base_of(child)});
       } else if (is_media(child, "content")) {
         add_media_content(child, item);
       } else if (is_media(child, "group")) {
@@ -571,8 +689,8 @@ class XmlFeedReader {
         item.source = SourceFeed{{}, text(child), attribute(child, "url"), {}};
       }
     }
-    if (description.empty()) description = alternative_summary;
-    item.summary = {description, TextType::html, {}};
+    if (description.empty()) description = std::move(alternative_summary);
+    item.summary = {std::move(description), TextType::html, {}};
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
     if (!item.id.empty() && has_guid && item.is_guid_permalink && item.links.empty())
       item.links.push_back({item.id, "alternate", {}, {}, {}, item.base});
@@ -598,7 +716,7 @@ class XmlFeedReader {
       const std::string medium = attribute(node, "medium");
       if (!medium.empty()) type = medium;  // "image", "audio", "video": better than nothing
     }
-    item.enclosures.push_back({url, type, attribute(node, "fileSize"), base_of(node)});
+    item.enclosures.push_back({std::move(url), std::move(type), attribute(node, "fileSize"), base_of(node)});
     for (xmlNode* child = node->children; child; child = child->next)
       if (is_media(child, "thumbnail") && item.image.empty()) item.image = attribute(child, "url");
   }
@@ -606,7 +724,7 @@ class XmlFeedReader {
   // ---- Atom ---------------------------------------------------------------
 
   bool is_atom(const xmlNode* node, std::string_view name) const {
-    return is_element(node) && local_name(node) == name && namespace_of(node) == atom_ns_;
+    return is_element(node) && equals(node->name, name) && has_namespace(node, atom_ns_);
   }
 
   // Atom text constructs (RFC 4287 §3.1, §4.1.3.3 for content's MIME types)
@@ -731,12 +849,11 @@ class XmlFeedReader {
         std::string category = attribute(child, "label");
         if (category.empty()) category = attribute(child, "term");
         if (category.empty()) category = text(child);
-        if (!category.empty()) item.categories.push_back(category);
+        add_category(item, std::move(category));
       } else if (is_atom(child, "source")) {
         item.source = read_atom_source(child);
       } else if (is(child, ns::kDc, "subject")) {
-        const std::string category = text(child);
-        if (!category.empty()) item.categories.push_back(category);
+        add_category(item, text(child));
       } else if (is(child, ns::kDc, "creator")) {
         add_person(item.authors, text(child));
       } else if (is_media(child, "thumbnail") && item.image.empty()) {
@@ -769,7 +886,7 @@ class XmlFeedReader {
   // An item the document was cut off in (never closed) is dropped: its
   // fields would be partial and would overwrite the complete copy later.
   void add_item(ParsedFeed& feed, const xmlNode* node, RawItem item) {
-    if (!is_well_formed_ && !watch_.closed_items.contains(node)) {
+    if (!is_well_formed_ && !is_closed(node)) {
       dropped_incomplete_item_ = true;
       return;
     }
@@ -777,7 +894,23 @@ class XmlFeedReader {
       too_many_items_ = true;
       return;
     }
+    if (feed.items.size() == feed.items.capacity()) reserve_for_the_rest(feed.items);
     feed.items.push_back(std::move(item));
+  }
+
+  // Items are most of a feed, so the share of the document read so far
+  // predicts how many are still to come. Reserving for them, rather than
+  // doubling, spares moving thousands of items (two dozen strings each)
+  // into ever larger arrays.
+  void reserve_for_the_rest(std::vector<RawItem>& items) const {
+    std::size_t capacity = std::max<std::size_t>(16, items.size() * 2);
+    const std::size_t read = watch_.unread ? watch_.document_size - watch_.unread->size() : 0;
+    if (read > 0 && !items.empty()) {
+      const double expected = static_cast<double>(items.size()) * static_cast<double>(watch_.document_size) /
+                              static_cast<double>(read);
+      capacity = std::max(capacity, static_cast<std::size_t>(expected * 1.1) + 16);
+    }
+    items.reserve(std::min(capacity, options_.limits.max_items));
   }
 
   static constexpr std::size_t kNodeCost = 16;
@@ -785,12 +918,76 @@ class XmlFeedReader {
   std::string atom_ns_;
   std::size_t text_budget_;
   const ParseWatch& watch_;
-  bool is_well_formed_;
+  ParsedFeed feed_;
+  bool is_well_formed_ = true;  // known at the end; until then only closed items are read
+  bool has_rss090_item_ = false;  // an RSS 0.90 item below <rdf:RDF>, read and freed already
   bool text_budget_exhausted_ = false;
   bool too_many_items_ = false;
   bool too_deep_ = false;
   bool dropped_incomplete_item_ = false;
 };
+
+// libxml2 pulls the document through this a few kilobytes at a time and
+// drops what it has parsed, rather than first copying all of it into one
+// buffer of its own (a 10 MB copy, and its page faults, on every parse).
+int read_chunk(void* unread_text, char* buffer, int length) {
+  auto* unread = static_cast<std::string_view*>(unread_text);
+  const std::size_t count = std::min(unread->size(), static_cast<std::size_t>(std::max(length, 0)));
+  std::memcpy(buffer, unread->data(), count);
+  unread->remove_prefix(count);
+  return static_cast<int>(count);
+}
+
+// Freeing an attribute of type ID (xml:id, or an ID the DTD declares)
+// unregisters its value; detached from the attribute, the value stays, so
+// that a later duplicate is still reported as it would be in a whole tree.
+void keep_ids_registered(xmlNode* element, xmlHashTable* ids) {
+  for (xmlAttr* attr = element->properties; attr; attr = attr->next) {
+    if (attr->atype != XML_ATTRIBUTE_ID || !attr->children || attr->children->next) continue;
+    auto* id = static_cast<xmlID*>(xmlHashLookup(ids, attr->children->content));
+    if (!id || id->attr != attr) continue;
+    id->attr = nullptr;
+    attr->atype = XML_ATTRIBUTE_CDATA;
+  }
+  for (xmlNode* child = element->children; child; child = child->next)
+    if (child->type == XML_ELEMENT_NODE) keep_ids_registered(child, ids);
+}
+
+// Frees an item that was read, with the text before it (between items,
+// read by no one), which would otherwise pile up into one text node of
+// thousands of line breaks.
+void free_read_item(xmlParserCtxt* context, xmlNode* item) {
+  if (item->doc && item->doc->ids) keep_ids_registered(item, static_cast<xmlHashTable*>(item->doc->ids));
+  while (item->prev && item->prev->type == XML_TEXT_NODE) {
+    xmlNode* text = item->prev;
+    xmlUnlinkNode(text);
+    xmlFreeNode(text);
+  }
+  xmlUnlinkNode(item);
+  xmlFreeNode(item);
+  // libxml2 appends the next characters to the parent's last text node
+  // using the lengths it remembers of the text node it made last (which may
+  // be gone now); zero makes it measure the node instead (SAX2.c, xmlSAX2Text).
+  context->nodelen = 0;
+  context->nodemem = 0;
+}
+
+void watch_end_element(void* user_data, const xmlChar* localname, const xmlChar* prefix, const xmlChar* uri) {
+  auto* context = static_cast<xmlParserCtxt*>(user_data);
+  ParseWatch* watch = watch_of(user_data);
+  xmlNode* node = context->node;  // the element this tag closes
+  xmlSAX2EndElementNs(user_data, localname, prefix, uri);
+  if (!watch || !is_element(node) || !is_item_name(localname) || view(node->name) != view(localname)) return;
+  mark_closed(node);
+  if (!watch->reader || watch->failure) return;
+  try {
+    if (watch->reader->read_closed_item(node)) free_read_item(context, node);
+  } catch (...) {
+    // Nothing may unwind through libxml2's C frames; parse_xml_feed rethrows.
+    watch->failure = std::current_exception();
+    xmlStopParser(context);
+  }
+}
 
 }  // namespace
 
@@ -798,13 +995,16 @@ class XmlFeedReader {
 // ignored.
 ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) {
   initialize_libxml2_once();
-  if (text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-    return {std::nullopt, "document too large for the XML parser"};
   ContextPtr context(xmlNewParserCtxt());
   if (!context) return {std::nullopt, "out of memory creating the XML parser"};
   ParseWatch watch;
   watch.max_depth = options.limits.max_depth;
   watch.max_items = options.limits.max_items;
+  // Extracted text may exceed the document only through entity expansion;
+  // allow generous legitimate use, never an explosion.
+  const std::size_t text_budget = text.size() * 4 + 1024 * 1024;
+  XmlFeedReader reader(options, text_budget, watch);
+  watch.reader = &reader;
   context->_private = &watch;
   context->sax->serror = collect_error;
   context->sax->startElementNs = watch_start_element;
@@ -814,7 +1014,13 @@ ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) 
   // No document URL for libxml2: xml:base values stay as the document wrote
   // them (combined along the ancestors), and normalize resolves them against
   // the feed's own URL first, then the document URL.
-  DocPtr doc(xmlCtxtReadMemory(context.get(), text.data(), static_cast<int>(text.size()), nullptr, "UTF-8", flags));
+  // No encoding for libxml2 either: the text is UTF-8 and has no BOM, and
+  // naming UTF-8 would make libxml2 copy it through a converter.
+  std::string_view unread = text;
+  watch.document_size = text.size();
+  watch.unread = &unread;
+  DocPtr doc(xmlCtxtReadIO(context.get(), read_chunk, nullptr, &unread, nullptr, nullptr, flags));
+  if (watch.failure) std::rethrow_exception(watch.failure);
   if (watch.has_too_many_items) {
     return {std::nullopt, "too many items: the document has more than " + std::to_string(options.limits.max_items) +
                               " (the limit)"};
@@ -826,12 +1032,8 @@ ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) 
   if (!doc) {
     return {std::nullopt, "not XML: " + (watch.first_error.empty() ? std::string("no document") : watch.first_error)};
   }
-  // Extracted text may exceed the document only through entity expansion;
-  // allow generous legitimate use, never an explosion.
-  const std::size_t text_budget = text.size() * 4 + 1024 * 1024;
   const bool is_well_formed = context->wellFormed != 0;
-  XmlFeedReader reader(options, text_budget, watch, is_well_formed);
-  ParseOutcome outcome = reader.read(doc.get());
+  ParseOutcome outcome = reader.read(doc.get(), is_well_formed);
   if (outcome.feed && !is_well_formed && !outcome.feed->is_recovered) {
     outcome.feed->is_recovered = true;
     std::string reason = watch.first_error.empty() ? "malformed XML" : watch.first_error;

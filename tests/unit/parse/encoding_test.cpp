@@ -94,8 +94,34 @@ TEST(Encoding, DeclaredEncodingIsRead) {
 
 TEST(Encoding, DropsControlCharacters) {
   const DecodedDocument decoded = decode_document("a\x01" "b\x0B" "c\td", {});
-  EXPECT_EQ(decoded.text, "abc\td");
+  EXPECT_EQ(decoded.text(), "abc\td");
   EXPECT_EQ(decoded.repair, "2 control characters not allowed in XML removed");
+}
+
+TEST(Encoding, CleanUtf8IsReadInPlaceWithoutItsBom) {
+  const std::string bytes = "\xEF\xBB\xBF<rss>\t\r\n<title>Šibenik 😀 ok</title>" + std::string(40, 'x') + "</rss>";
+  const DecodedDocument decoded = decode_document(bytes, {});
+  EXPECT_EQ(decoded.text(), std::string_view(bytes).substr(3));
+  EXPECT_EQ(decoded.text().data(), bytes.data() + 3) << "clean UTF-8 is not copied";
+  EXPECT_EQ(decoded.repair, "");
+}
+
+TEST(Encoding, FindsAControlCharacterPastTheFirstBlocks) {
+  // Past several 16-byte blocks, and at each position within one.
+  for (std::size_t at = 30; at < 50; ++at) {
+    std::string bytes(64, 'a');
+    bytes[at] = '\x1F';
+    const DecodedDocument decoded = decode_document(bytes, {});
+    EXPECT_EQ(decoded.text(), std::string(63, 'a')) << at;
+    EXPECT_EQ(decoded.repair, "1 control character not allowed in XML removed") << at;
+  }
+}
+
+TEST(Encoding, RepairsInvalidUtf8AfterACleanPrefix) {
+  const std::string bytes = std::string(100, 'a') + "\xC3\xA9 \xC3( \xEF\xBF\xBE end";
+  const DecodedDocument decoded = decode_document(bytes, {});
+  EXPECT_EQ(decoded.text(), std::string(100, 'a') + "\xC3\xA9 \xEF\xBF\xBD(  end");
+  EXPECT_EQ(decoded.repair, "1 invalid utf-8 byte sequence replaced with U+FFFD");
 }
 
 TEST(Recovery, ReadsHtmlEntitiesBareAmpersandsAndBrokenMarkup) {
