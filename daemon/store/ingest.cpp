@@ -157,7 +157,12 @@ void Store::note_fingerprint(std::int64_t item_id, std::int64_t story_id, const 
     fingerprints_.remove(item_id);
     return;
   }
-  db_.cached("INSERT OR REPLACE INTO story_fingerprints (item_id, story_id, fingerprint, seen_at) VALUES (?1, ?2, ?3, ?4)")
+  // Upserts rather than INSERT OR REPLACE here and below: with foreign keys
+  // on, REPLACE's delete-then-insert cost ~6x an update (bench/ingest).
+  db_.cached(
+         "INSERT INTO story_fingerprints (item_id, story_id, fingerprint, seen_at) VALUES (?1, ?2, ?3, ?4) "
+         "ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, fingerprint = excluded.fingerprint, "
+         "seen_at = excluded.seen_at")
       .bind(1, item_id)
       .bind(2, story_id)
       .bind(3, static_cast<std::int64_t>(entry.fingerprint))
@@ -370,7 +375,9 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
   // What the document lists now is protected from retention; what it no
   // longer lists is not.
   const std::string listed = rows::integers_json(listed_items);
-  db_.cached("INSERT OR REPLACE INTO source_listings (source_id, item_ids) VALUES (?1, ?2)")
+  db_.cached(
+         "INSERT INTO source_listings (source_id, item_ids) VALUES (?1, ?2) "
+         "ON CONFLICT (source_id) DO UPDATE SET item_ids = excluded.item_ids")
       .bind(1, source_id)
       .bind(2, listed)
       .run();

@@ -21,7 +21,9 @@ void Store::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t 
     const std::string key = select.text(1);
     stories.insert(select.int64(2));
     select.reset();
-    db_.cached("INSERT OR REPLACE INTO tombstones (source_id, identity_key, purged_at) VALUES (?1, ?2, ?3)")
+    db_.cached(
+           "INSERT INTO tombstones (source_id, identity_key, purged_at) VALUES (?1, ?2, ?3) "
+           "ON CONFLICT (source_id, identity_key) DO UPDATE SET purged_at = excluded.purged_at")
         .bind(1, source_id)
         .bind(2, key)
         .bind(3, now)
