@@ -1,0 +1,414 @@
+// The sanitizer's fast reader: one pass over well-formed HTML that writes
+// the sanitized output (and its plain text) directly, without building a
+// tree. libxml2's HTML parser stays the reference: the scanner accepts only
+// input that it reads exactly as libxml2 2.9's parser does (its implied
+// <html><body>, the <p> it opens around leading text, its entity table, its
+// void elements) and declines — so that sanitize_html falls back to libxml2 —
+// at anything libxml2 would repair or could read otherwise: misnesting,
+// unclosed or auto-closed elements, unknown tags or entities, a stray '<',
+// CR, invalid UTF-8 or control characters, CDATA, processing instructions,
+// deep nesting. html_fast_test checks byte equality with libxml2 over the
+// shared corpus, the XSS vectors and hand-written cases.
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "core/text.hpp"
+#include "normalize/html_paths.hpp"
+#include "normalize/html_rules.hpp"
+
+namespace tributary::normalize::html_paths {
+namespace {
+
+using html_rules::kNamedTagCount;
+using html_rules::TagKind;
+
+constexpr std::size_t kMaxDepth = 100;  // far below libxml2's and the sanitizer's limits
+constexpr int kBodyIndex = kNamedTagCount;  // the implied <body>, for the auto-close table
+
+// What libxml2's HTML parser does with each named tag, asked of libxml2
+// itself once, so that the scanner follows its tables rather than a copy.
+struct LibxmlTagFacts {
+  std::array<bool, kNamedTagCount> is_empty{};        // HTML 4 EMPTY: closed at once (br, img, …)
+  std::array<bool, kNamedTagCount> closes_itself{};   // "<li><li>" closes the first li
+  // closes[new][open]: starting `new` auto-closes the open element `open`.
+  std::array<std::array<bool, kNamedTagCount + 1>, kNamedTagCount> closes{};
+};
+
+struct DocDeleter {
+  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
+};
+struct NodeDeleter {
+  void operator()(xmlNode* node) const { xmlFreeNode(node); }
+};
+
+const xmlChar* xml_name(std::string_view name) { return reinterpret_cast<const xmlChar*>(name.data()); }
+
+// True when libxml2 reads "<t><t>x" as two siblings rather than nested.
+bool parse_shows_self_closing(const std::string& tag) {
+  const std::string probe = "<" + tag + "><" + tag + ">x";
+  std::unique_ptr<xmlDoc, DocDeleter> doc(htmlReadMemory(
+      probe.data(), static_cast<int>(probe.size()), nullptr, "UTF-8",
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NODEFDTD));
+  const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+  const xmlNode* body = root ? root->children : nullptr;
+  while (body && !(body->type == XML_ELEMENT_NODE && xmlStrEqual(body->name, xml_name("body")))) body = body->next;
+  if (!body || !body->children) return true;  // unexpected: treat as closing, which makes the scanner decline
+  const xmlNode* first = body->children;
+  for (const xmlNode* child = first->children; child; child = child->next)
+    if (child->type == XML_ELEMENT_NODE && xmlStrEqual(child->name, first->name)) return false;
+  return true;
+}
+
+LibxmlTagFacts ask_libxml() {
+  xmlInitParser();
+  LibxmlTagFacts facts;
+  std::vector<std::string> names;
+  for (int i = 0; i < kNamedTagCount; ++i) names.emplace_back(html_rules::named_tag(i));
+  names.emplace_back("body");
+  for (int i = 0; i < kNamedTagCount; ++i) {
+    const std::string& name = names[static_cast<std::size_t>(i)];
+    const htmlElemDesc* description = htmlTagLookup(xml_name(name));
+    facts.is_empty[static_cast<std::size_t>(i)] = description && description->empty;
+    // htmlAutoCloseTag(doc, old, node): would `node` (the new element) close `old`?
+    std::unique_ptr<xmlNode, NodeDeleter> node(xmlNewNode(nullptr, xml_name(name)));
+    for (int open = 0; open <= kNamedTagCount; ++open)
+      facts.closes[static_cast<std::size_t>(i)][static_cast<std::size_t>(open)] =
+          open != i && htmlAutoCloseTag(nullptr, xml_name(names[static_cast<std::size_t>(open)]), node.get()) != 0;
+    if (html_rules::kind_of_tag(name) == TagKind::allowed && !facts.is_empty[static_cast<std::size_t>(i)])
+      facts.closes_itself[static_cast<std::size_t>(i)] = parse_shows_self_closing(name);
+  }
+  return facts;
+}
+
+const LibxmlTagFacts& libxml_facts() {
+  static const LibxmlTagFacts facts = ask_libxml();
+  return facts;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }  // CR is declined earlier
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Characters of an unquoted attribute value the scanner accepts: no
+// references, quotes, backticks or '<' (libxml2 reads those in its own ways).
+bool is_simple_unquoted(char c) {
+  return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '%' ||
+         c == '#' || c == '?' || c == '=' || c == '+' || c == ',' || c == ';' || c == '!' || c == '~' || c == '@';
+}
+
+struct Attribute {
+  std::string name;
+  std::string value;
+  bool has_value = false;
+};
+
+struct OpenElement {
+  int tag;
+  bool is_implied;  // the <p> libxml2 opens around leading text
+};
+
+class Scanner {
+ public:
+  Scanner(std::string_view html, std::string_view base_url)
+      : in_(html), base_url_(base_url), facts_(libxml_facts()) {}
+
+  std::optional<FastSanitized> run() {
+    // libxml2 skips blanks before the first tag or text.
+    while (pos_ < in_.size() && is_blank(in_[pos_])) ++pos_;
+    while (pos_ < in_.size()) {
+      const bool ok = in_[pos_] == '<' ? read_markup() : read_text();
+      if (!ok) return std::nullopt;
+    }
+    // Only the <p> libxml2 opened around leading text may still be open;
+    // anything else unclosed is left to libxml2.
+    if (!open_.empty()) {
+      if (open_.size() > 1 || !open_.back().is_implied) return std::nullopt;
+      close_top();
+    }
+    return FastSanitized{std::string(core::trim(out_)), clean_stripped_text(stripped_)};
+  }
+
+ private:
+  // Text up to the next '<', character references decoded.
+  bool read_text() {
+    if (!has_body_) {
+      // Text before any element: libxml2 opens <html><body><p> for it.
+      has_body_ = true;
+      const int p = html_rules::named_tag_index("p");
+      open_.push_back({p, true});
+      write_start_tag(p, {});
+    }
+    text_.clear();
+    while (pos_ < in_.size() && in_[pos_] != '<') {
+      const std::size_t run_end = std::min(in_.find_first_of("<&", pos_), in_.size());
+      text_.append(in_.substr(pos_, run_end - pos_));
+      pos_ = run_end;
+      if (pos_ < in_.size() && in_[pos_] == '&' && !read_reference(text_)) return false;
+    }
+    html_rules::append_escaped(out_, text_, false);
+    stripped_ += text_;
+    return true;
+  }
+
+  // "&name;" from libxml2's HTML 4 table, or "&#nnn;" / "&#xhh;" naming a
+  // character that is neither a control nor a C1 code; anything else
+  // (no ';', unknown names, "&" alone) is read in libxml2's own ways.
+  bool read_reference(std::string& into) {
+    std::size_t at = pos_ + 1;
+    char32_t code_point = 0;
+    if (at < in_.size() && in_[at] == '#') {
+      ++at;
+      const bool is_hex = at < in_.size() && (in_[at] == 'x' || in_[at] == 'X');
+      if (is_hex) ++at;
+      const std::size_t digits_start = at;
+      for (; at < in_.size() && at - digits_start < 7; ++at) {
+        const char c = in_[at];
+        int digit = -1;
+        if (is_digit(c)) digit = c - '0';
+        else if (is_hex && lower(c) >= 'a' && lower(c) <= 'f') digit = lower(c) - 'a' + 10;
+        if (digit < 0) break;
+        code_point = code_point * (is_hex ? 16 : 10) + static_cast<char32_t>(digit);
+      }
+      if (at == digits_start || at >= in_.size() || in_[at] != ';') return false;
+      const bool is_plain_character = code_point == '\t' || code_point == '\n' ||
+                                      (code_point >= 0x20 && code_point < 0x7F) ||
+                                      (code_point >= 0xA0 && code_point < 0xD800) ||
+                                      (code_point >= 0xE000 && code_point < 0xFFFE) ||
+                                      (code_point >= 0x10000 && code_point <= 0x10FFFF);
+      if (!is_plain_character) return false;
+    } else {
+      const std::size_t name_start = at;
+      if (at >= in_.size() || !is_alpha(in_[at])) return false;
+      while (at < in_.size() && at - name_start < 16 && (is_alpha(in_[at]) || is_digit(in_[at]))) ++at;
+      if (at >= in_.size() || in_[at] != ';') return false;
+      name_.assign(in_.substr(name_start, at - name_start));
+      const htmlEntityDesc* entity = htmlEntityLookup(xml_name(name_));
+      if (!entity) return false;
+      code_point = entity->value;
+    }
+    core::append_utf8(into, code_point);
+    pos_ = at + 1;
+    return true;
+  }
+
+  bool read_markup() {
+    if (pos_ + 1 >= in_.size()) return false;
+    const char next = in_[pos_ + 1];
+    if (is_alpha(next)) return read_start_tag();
+    if (next == '/') return read_end_tag();
+    if (in_.substr(pos_).starts_with("<!--")) return read_comment();
+    return false;  // "<!DOCTYPE", "<![CDATA[", "<?pi", a lone '<'
+  }
+
+  // Lower-case [A-Za-z][A-Za-z0-9]* at pos_ into name_; false when the name
+  // goes on with characters libxml2 also reads as part of it (":-_.").
+  bool read_name() {
+    name_.clear();
+    if (pos_ >= in_.size() || !is_alpha(in_[pos_])) return false;
+    while (pos_ < in_.size() && (is_alpha(in_[pos_]) || is_digit(in_[pos_]))) name_.push_back(lower(in_[pos_++]));
+    if (pos_ >= in_.size()) return false;
+    const char c = in_[pos_];
+    return is_blank(c) || c == '>' || c == '/' || c == '=';
+  }
+
+  bool skip_blanks() {
+    const std::size_t start = pos_;
+    while (pos_ < in_.size() && is_blank(in_[pos_])) ++pos_;
+    return pos_ > start;
+  }
+
+  bool read_attribute_value(Attribute& attribute) {
+    if (pos_ >= in_.size()) return false;
+    const char quote = in_[pos_];
+    if (quote == '"' || quote == '\'') {
+      ++pos_;
+      while (true) {
+        const std::size_t run_end = in_.find_first_of(quote == '"' ? "\"&<" : "'&<", pos_);
+        if (run_end == std::string_view::npos) return false;
+        attribute.value.append(in_.substr(pos_, run_end - pos_));
+        pos_ = run_end;
+        if (in_[pos_] == quote) break;
+        if (in_[pos_] == '<' || !read_reference(attribute.value)) return false;
+      }
+      ++pos_;
+    } else {
+      const std::size_t start = pos_;
+      while (pos_ < in_.size() && is_simple_unquoted(in_[pos_])) ++pos_;
+      if (pos_ == start || pos_ >= in_.size() || !(is_blank(in_[pos_]) || in_[pos_] == '>')) return false;
+      attribute.value.assign(in_.substr(start, pos_ - start));
+    }
+    attribute.has_value = true;
+    return true;
+  }
+
+  bool read_start_tag() {
+    ++pos_;
+    if (!read_name() || in_[pos_] == '=') return false;
+    const int tag = html_rules::named_tag_index(name_);
+    if (tag < 0) return false;
+    const std::string_view tag_name = html_rules::named_tag(tag);  // name_ is reused for attributes
+    const TagKind kind = html_rules::kind_of_tag(tag_name);
+    const bool is_raw_text = tag_name == "script" || tag_name == "style";
+    if (kind != TagKind::allowed && !is_raw_text) return false;
+    if (tag_name == "pre") return false;  // libxml2 has its own rule for a newline after <pre>
+
+    attributes_.clear();
+    bool is_self_closed = false;
+    while (true) {
+      const bool had_blank = skip_blanks();
+      if (pos_ >= in_.size()) return false;
+      if (in_[pos_] == '>') {
+        ++pos_;
+        break;
+      }
+      if (in_[pos_] == '/' && pos_ + 1 < in_.size() && in_[pos_ + 1] == '>') {
+        pos_ += 2;
+        is_self_closed = true;
+        break;
+      }
+      if (!had_blank) return false;
+      if (!read_name()) return false;
+      if (attributes_.size() >= 32) return false;
+      for (const Attribute& seen : attributes_)
+        if (seen.name == name_) return false;  // libxml2 keeps the first; leave it to libxml2
+      Attribute& attribute = attributes_.emplace_back();
+      attribute.name = name_;
+      skip_blanks();
+      if (pos_ < in_.size() && in_[pos_] == '=') {
+        ++pos_;
+        skip_blanks();
+        if (!read_attribute_value(attribute)) return false;
+      } else if (pos_ < in_.size() && in_[pos_] == '/' && !(pos_ + 1 < in_.size() && in_[pos_ + 1] == '>')) {
+        return false;
+      }
+    }
+
+    const auto index = static_cast<std::size_t>(tag);
+    if (!has_body_) {
+      // libxml2 puts a leading script or style into an implied <head>.
+      if (is_raw_text) return false;
+      has_body_ = true;
+    } else {
+      const int open = open_.empty() ? kBodyIndex : open_.back().tag;
+      if (facts_.closes[index][static_cast<std::size_t>(open)]) return false;
+      if (open == tag && facts_.closes_itself[index]) return false;
+    }
+
+    if (is_raw_text) return is_self_closed || skip_raw_text(tag_name);
+    const bool is_empty = facts_.is_empty[index] || is_self_closed;
+    // The sanitizer writes source and wbr as void; libxml2 (HTML 4) lets
+    // them hold content unless written "<source … />".
+    if (html_rules::is_void_tag(tag_name) && !is_empty) return false;
+    write_start_tag(tag, attributes_);
+    if (is_empty) {
+      if (!html_rules::is_void_tag(tag_name)) write_end_tag(tag);
+      return true;
+    }
+    if (open_.size() >= kMaxDepth) return false;
+    open_.push_back({tag, false});
+    return true;
+  }
+
+  // Script and style bodies are raw text up to "</script"; both are dropped.
+  bool skip_raw_text(std::string_view tag_name) {
+    const std::size_t size = tag_name.size();
+    for (std::size_t at = in_.find("</", pos_); at != std::string_view::npos; at = in_.find("</", at + 2)) {
+      if (!core::equals_ignore_case(in_.substr(at + 2, size), tag_name)) continue;
+      // libxml2 ends the body at the first "</script…" of any kind; only
+      // a plain end tag is ours.
+      pos_ = at + 2 + size;
+      skip_blanks();
+      if (pos_ >= in_.size() || in_[pos_] != '>') return false;
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
+  bool read_end_tag() {
+    pos_ += 2;
+    if (!read_name() || in_[pos_] == '/' || in_[pos_] == '=') return false;
+    skip_blanks();
+    if (pos_ >= in_.size() || in_[pos_] != '>') return false;
+    ++pos_;
+    if (open_.empty() || html_rules::named_tag(open_.back().tag) != name_) return false;
+    close_top();
+    return true;
+  }
+
+  bool read_comment() {
+    // Before <body> a comment goes elsewhere in libxml2's tree and changes
+    // how it reads the blanks after it.
+    if (!has_body_) return false;
+    const std::size_t start = pos_ + 4;
+    const std::size_t end = in_.find("--", start);
+    if (end == std::string_view::npos || end == start || in_[start] == '>' || in_[start] == '-') return false;
+    if (end + 2 >= in_.size() || in_[end + 2] != '>') return false;  // "--" inside, or "--!>"
+    pos_ = end + 3;
+    return true;
+  }
+
+  void close_top() {
+    write_end_tag(open_.back().tag);
+    open_.pop_back();
+  }
+
+  void write_start_tag(int tag, const std::vector<Attribute>& attributes) {
+    const std::string_view name = html_rules::named_tag(tag);
+    out_ += '<';
+    out_ += name;
+    for (const Attribute& attribute : attributes) {
+      if (!html_rules::is_allowed_attribute(name, attribute.name)) continue;
+      std::string_view value = attribute.value;
+      std::optional<std::string> url;
+      if (html_rules::is_url_attribute(attribute.name)) {
+        url = html_rules::safe_url(name, attribute.name, value, base_url_);
+        if (!url) continue;
+        value = *url;
+      }
+      out_ += ' ';
+      out_ += attribute.name;
+      out_ += "=\"";
+      html_rules::append_escaped(out_, value, true);
+      out_ += '"';
+    }
+    out_ += html_rules::is_void_tag(name) ? " />" : ">";
+    stripped_ += ' ';  // html_to_text reads every tag as a space
+  }
+
+  void write_end_tag(int tag) {
+    out_ += "</";
+    out_ += html_rules::named_tag(tag);
+    out_ += '>';
+    stripped_ += ' ';
+  }
+
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  std::string_view base_url_;
+  const LibxmlTagFacts& facts_;
+  bool has_body_ = false;
+  std::vector<OpenElement> open_;
+  std::vector<Attribute> attributes_;
+  std::string name_;
+  std::string text_;
+  std::string out_;
+  std::string stripped_;
+};
+
+}  // namespace
+
+std::optional<FastSanitized> sanitize_html_fast(std::string_view html, std::string_view base_url) {
+  if (core::trim(html).empty()) return FastSanitized{};
+  // libxml2 reads the input after sanitize_utf8; when that changes nothing
+  // the two read the same bytes. CR is declined: libxml2 treats it apart.
+  if (html.find('\r') != std::string_view::npos || !core::is_valid_utf8(html)) return std::nullopt;
+  return Scanner(html, base_url).run();
+}
+
+}  // namespace tributary::normalize::html_paths
