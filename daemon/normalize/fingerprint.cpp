@@ -1,13 +1,13 @@
 // SimHash (Charikar 2002) over the words of an item's text. Words are
 // lower-cased ASCII letters and digits plus any non-ASCII bytes (so Cyrillic
 // or accented words count as words); everything else separates words. Words
-// are hashed as they are scanned, never copied: this runs over every item.
+// are hashed as they are scanned, never copied, and their bits counted
+// eight at a time: this runs over every item.
 #include "normalize/fingerprint.hpp"
 
 #include <array>
 #include <bit>
 #include <string_view>
-#include <vector>
 
 namespace tributary::normalize {
 namespace {
@@ -62,25 +62,53 @@ std::size_t count_words(std::string_view text) {
 
 int hamming_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 
-std::uint64_t story_fingerprint(std::string_view title, std::string_view text) {
+StoryWords story_words(std::string_view title, std::string_view text) {
   // The words of the text, each a feature, repeated words weighing more.
   // Single words rather than shingles: syndicated copies differ by a
   // dateline, a changed headline or an appended credit line, which moves
   // few single-word weights but many shingles. The headline is left out
   // when there is enough text, because outlets rewrite headlines.
-  std::vector<std::uint64_t> words;
-  words.reserve(64 + text.size() / 6);
-  const auto add_word = [&](std::uint64_t hash) { words.push_back(mix(hash)); };
+  //
+  // SimHash's weight of bit b is (words with b set) - (words without), so
+  // only the count of set bits matters. It is counted eight bits at a time:
+  // byte k of counters[j] counts bit 8k + j, and the bytes are emptied into
+  // `ones` before they can overflow.
+  std::array<std::uint64_t, 8> counters{};
+  std::array<std::uint32_t, 64> ones{};
+  std::size_t in_counters = 0;
+  std::size_t hashed_words = 0;
+  const auto empty_counters = [&] {
+    for (std::size_t j = 0; j < 8; ++j) {
+      for (std::size_t k = 0; k < 8; ++k) ones[8 * k + j] += static_cast<std::uint32_t>((counters[j] >> (8 * k)) & 0xFF);
+      counters[j] = 0;
+    }
+    in_counters = 0;
+  };
+  const auto add_word = [&](std::uint64_t hash) {
+    const std::uint64_t mixed = mix(hash);
+    for (std::size_t j = 0; j < 8; ++j) counters[j] += (mixed >> j) & 0x0101010101010101ULL;
+    ++hashed_words;
+    if (++in_counters == 255) empty_counters();
+  };
   for_each_word(text, add_word);
-  if (words.size() < kMinTextWords) for_each_word(title, add_word);
-  if (words.empty()) return 0;
-  std::array<int, 64> weights{};
-  for (const std::uint64_t hash : words)
-    for (int bit = 0; bit < 64; ++bit) weights[static_cast<std::size_t>(bit)] += ((hash >> bit) & 1) ? 1 : -1;
-  std::uint64_t fingerprint = 0;
-  for (int bit = 0; bit < 64; ++bit)
-    if (weights[static_cast<std::size_t>(bit)] > 0) fingerprint |= (1ULL << bit);
-  return fingerprint;
+  const std::size_t text_words = hashed_words;
+  std::size_t title_words = 0;
+  if (text_words < kMinTextWords) {
+    for_each_word(title, add_word);
+    title_words = hashed_words - text_words;
+  } else {
+    title_words = count_words(title);
+  }
+  StoryWords result{0, text_words + title_words};
+  if (hashed_words == 0) return result;
+  empty_counters();
+  for (std::size_t bit = 0; bit < 64; ++bit)
+    if (2 * static_cast<std::size_t>(ones[bit]) > hashed_words) result.fingerprint |= (1ULL << bit);
+  return result;
+}
+
+std::uint64_t story_fingerprint(std::string_view title, std::string_view text) {
+  return story_words(title, text).fingerprint;
 }
 
 }  // namespace tributary::normalize
