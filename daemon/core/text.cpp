@@ -83,15 +83,16 @@ bool starts_with_ignore_case(std::string_view text, std::string_view prefix) {
 std::string collapse_whitespace(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  bool pending_space = false;
-  for (char c : text) {
-    if (is_space(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(c);
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    while (pos < text.size() && is_space(text[pos])) ++pos;
+    if (pos == text.size()) break;
+    // A run of other characters is copied in one piece.
+    std::size_t end = pos;
+    while (end < text.size() && !is_space(text[end])) ++end;
+    if (!out.empty()) out.push_back(' ');
+    out.append(text.data() + pos, end - pos);
+    pos = end;
   }
   return out;
 }
@@ -117,6 +118,12 @@ void append_utf8(std::string& out, char32_t c) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
+    // Printable ASCII, most of any feed, needs no decoding.
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte >= 0x20 && byte < 0x80) {
+      ++pos;
+      continue;
+    }
     char32_t c = 0;
     const std::size_t length = decode_utf8(text, pos, c);
     if (length == 0 || !is_xml_char(c)) return false;

@@ -25,9 +25,17 @@ std::uint64_t mix(std::uint64_t hash) {
   return hash;
 }
 
-bool is_word_byte(unsigned char byte) {
-  return byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z');
-}
+// Each byte as it enters a word's hash (ASCII letters lower-cased), or 0
+// for a byte that separates words.
+constexpr std::array<unsigned char, 256> kWordBytes = [] {
+  std::array<unsigned char, 256> table{};
+  for (int byte = 0; byte < 256; ++byte) {
+    const bool is_word_byte =
+        byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z');
+    if (is_word_byte) table[static_cast<std::size_t>(byte)] = static_cast<unsigned char>(byte >= 'A' && byte <= 'Z' ? byte - 'A' + 'a' : byte);
+  }
+  return table;
+}();
 
 // Calls `on_word(hash)` with the FNV-1a hash of each lower-cased word, in
 // order, without building the words (this runs over every item's text).
@@ -36,9 +44,8 @@ void for_each_word(std::string_view text, OnWord&& on_word) {
   std::uint64_t hash = kFnvOffset;
   bool in_word = false;
   for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (is_word_byte(byte)) {
-      if (byte >= 'A' && byte <= 'Z') byte = static_cast<unsigned char>(byte - 'A' + 'a');
+    const unsigned char byte = kWordBytes[static_cast<unsigned char>(c)];
+    if (byte != 0) {
       hash = (hash ^ byte) * kFnvPrime;
       in_word = true;
     } else if (in_word) {

@@ -12,6 +12,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <vector>
@@ -37,6 +38,35 @@ struct LibxmlTagFacts {
   // closes[new][open]: starting `new` auto-closes the open element `open`.
   std::array<std::array<bool, kNamedTagCount + 1>, kNamedTagCount> closes{};
 };
+
+// libxml2's HTML 4 entity table, indexed by name: htmlEntityLookup scans
+// the table with a string compare per entry, and feeds are full of "&nbsp;".
+// Built by asking libxml2 for the entity of every code point its table can
+// hold; a name missed here is still asked of htmlEntityLookup.
+struct EntityName {
+  std::string name;
+  char32_t value;
+};
+
+std::vector<EntityName> ask_libxml_entities() {
+  xmlInitParser();
+  std::vector<EntityName> entities;
+  for (unsigned int value = 1; value < 0x10000; ++value)
+    if (const htmlEntityDesc* entity = htmlEntityValueLookup(value))
+      entities.push_back({reinterpret_cast<const char*>(entity->name), static_cast<char32_t>(entity->value)});
+  std::sort(entities.begin(), entities.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return entities;
+}
+
+std::optional<char32_t> html4_entity(const std::string& name) {
+  static const std::vector<EntityName> entities = ask_libxml_entities();
+  const auto found = std::lower_bound(entities.begin(), entities.end(), name,
+                                      [](const EntityName& entity, const std::string& key) { return entity.name < key; });
+  if (found != entities.end() && found->name == name) return found->value;
+  if (const htmlEntityDesc* entity = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str())))
+    return static_cast<char32_t>(entity->value);
+  return std::nullopt;
+}
 
 struct DocDeleter {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
@@ -115,7 +145,10 @@ struct OpenElement {
 class Scanner {
  public:
   Scanner(std::string_view html, std::string_view base_url)
-      : in_(html), base_url_(base_url), facts_(libxml_facts()) {}
+      : in_(html), base_url_(base_url), facts_(libxml_facts()) {
+    out_.reserve(html.size() + html.size() / 8);
+    stripped_.reserve(html.size());
+  }
 
   std::optional<FastSanitized> run() {
     // libxml2 skips blanks before the first tag or text.
@@ -130,7 +163,9 @@ class Scanner {
       if (open_.size() > 1 || !open_.back().is_implied) return std::nullopt;
       close_top();
     }
-    return FastSanitized{std::string(core::trim(out_)), clean_stripped_text(stripped_)};
+    const std::string_view trimmed = core::trim(out_);
+    if (trimmed.size() != out_.size()) out_ = std::string(trimmed);
+    return FastSanitized{std::move(out_), clean_stripped_text(stripped_)};
   }
 
  private:
@@ -145,7 +180,8 @@ class Scanner {
     }
     text_.clear();
     while (pos_ < in_.size() && in_[pos_] != '<') {
-      const std::size_t run_end = std::min(in_.find_first_of("<&", pos_), in_.size());
+      std::size_t run_end = pos_;
+      while (run_end < in_.size() && in_[run_end] != '<' && in_[run_end] != '&') ++run_end;
       text_.append(in_.substr(pos_, run_end - pos_));
       pos_ = run_end;
       if (pos_ < in_.size() && in_[pos_] == '&' && !read_reference(text_)) return false;
@@ -187,9 +223,9 @@ class Scanner {
       while (at < in_.size() && at - name_start < 16 && (is_alpha(in_[at]) || is_digit(in_[at]))) ++at;
       if (at >= in_.size() || in_[at] != ';') return false;
       name_.assign(in_.substr(name_start, at - name_start));
-      const htmlEntityDesc* entity = htmlEntityLookup(xml_name(name_));
-      if (!entity) return false;
-      code_point = entity->value;
+      const std::optional<char32_t> value = html4_entity(name_);
+      if (!value) return false;
+      code_point = *value;
     }
     core::append_utf8(into, code_point);
     pos_ = at + 1;
@@ -228,8 +264,9 @@ class Scanner {
     if (quote == '"' || quote == '\'') {
       ++pos_;
       while (true) {
-        const std::size_t run_end = in_.find_first_of(quote == '"' ? "\"&<" : "'&<", pos_);
-        if (run_end == std::string_view::npos) return false;
+        std::size_t run_end = pos_;
+        while (run_end < in_.size() && in_[run_end] != quote && in_[run_end] != '&' && in_[run_end] != '<') ++run_end;
+        if (run_end == in_.size()) return false;
         attribute.value.append(in_.substr(pos_, run_end - pos_));
         pos_ = run_end;
         if (in_[pos_] == quote) break;
