@@ -148,6 +148,7 @@ class Scanner {
       : in_(html), base_url_(base_url), facts_(libxml_facts()) {
     out_.reserve(html.size() + html.size() / 8);
     stripped_.reserve(html.size());
+    text_.reserve(html.size());
   }
 
   std::optional<FastSanitized> run() {
@@ -165,7 +166,7 @@ class Scanner {
     }
     const std::string_view trimmed = core::trim(out_);
     if (trimmed.size() != out_.size()) out_ = std::string(trimmed);
-    return FastSanitized{std::move(out_), clean_stripped_text(stripped_)};
+    return FastSanitized{std::move(out_), clean_stripped_text(stripped_, std::move(text_))};
   }
 
  private:
@@ -178,17 +179,43 @@ class Scanner {
       open_.push_back({p, true});
       write_start_tag(p, {});
     }
-    text_.clear();
     while (pos_ < in_.size() && in_[pos_] != '<') {
+      if (in_[pos_] == '&') {
+        reference_.clear();
+        if (!read_reference(reference_)) return false;
+        html_rules::append_escaped(out_, reference_, false);
+        append_text(reference_);
+        continue;
+      }
+      // A run without references: only '>' would need escaping.
       std::size_t run_end = pos_;
-      while (run_end < in_.size() && in_[run_end] != '<' && in_[run_end] != '&') ++run_end;
-      text_.append(in_.substr(pos_, run_end - pos_));
+      bool has_greater_than = false;
+      for (; run_end < in_.size() && in_[run_end] != '<' && in_[run_end] != '&'; ++run_end)
+        has_greater_than |= in_[run_end] == '>';
+      const std::string_view run = in_.substr(pos_, run_end - pos_);
+      if (has_greater_than) html_rules::append_escaped(out_, run, false);
+      else out_.append(run);
+      append_text(run);
       pos_ = run_end;
-      if (pos_ < in_.size() && in_[pos_] == '&' && !read_reference(text_)) return false;
     }
-    html_rules::append_escaped(out_, text_, false);
-    stripped_ += text_;
     return true;
+  }
+
+  // Text as html_to_text reads the output: `stripped_` with tags as spaces
+  // (for the entity check at the end) and `text_` with whitespace collapsed
+  // as it comes, which is html_to_text's result when there is no entity to
+  // decode.
+  void append_text(std::string_view piece) {
+    stripped_.append(piece);
+    for (char c : piece) {
+      if (c == ' ' || c == '\t' || c == '\n') {  // the only whitespace the scanner lets through
+        is_space_pending_ = !text_.empty();
+        continue;
+      }
+      if (is_space_pending_) text_.push_back(' ');
+      is_space_pending_ = false;
+      text_.push_back(c);
+    }
   }
 
   // "&name;" from libxml2's HTML 4 table, or "&#nnn;" / "&#xhh;" naming a
@@ -415,14 +442,14 @@ class Scanner {
       out_ += '"';
     }
     out_ += html_rules::is_void_tag(name) ? " />" : ">";
-    stripped_ += ' ';  // html_to_text reads every tag as a space
+    append_text(" ");  // html_to_text reads every tag as a space
   }
 
   void write_end_tag(int tag) {
     out_ += "</";
     out_ += html_rules::named_tag(tag);
     out_ += '>';
-    stripped_ += ' ';
+    append_text(" ");
   }
 
   std::string_view in_;
@@ -433,7 +460,9 @@ class Scanner {
   std::vector<OpenElement> open_;
   std::vector<Attribute> attributes_;
   std::string name_;
+  std::string reference_;
   std::string text_;
+  bool is_space_pending_ = false;
   std::string out_;
   std::string stripped_;
 };

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <initializer_list>
 
 #include "core/text.hpp"
@@ -80,10 +81,26 @@ std::string scheme_of(std::string_view url) {
 
 }  // namespace
 
+// Where the names starting with each letter begin in kTagRules (the table
+// is sorted, so each letter's names are together): a lookup compares a few
+// names, not a binary search's worth of them.
+constexpr std::array<std::uint8_t, 27> kFirstLetterStarts = [] {
+  std::array<std::uint8_t, 27> starts{};
+  std::size_t index = 0;
+  for (std::size_t letter = 0; letter < 26; ++letter) {
+    while (index < kTagRules.size() && static_cast<std::size_t>(kTagRules[index].name[0] - 'a') < letter) ++index;
+    starts[letter] = static_cast<std::uint8_t>(index);
+  }
+  starts[26] = static_cast<std::uint8_t>(kTagRules.size());
+  return starts;
+}();
+
 int named_tag_index(std::string_view tag) {
-  const auto* found = std::lower_bound(kTagRules.begin(), kTagRules.end(), tag,
-                                       [](const TagRule& rule, std::string_view name) { return rule.name < name; });
-  return found != kTagRules.end() && found->name == tag ? static_cast<int>(found - kTagRules.begin()) : -1;
+  if (tag.empty() || tag[0] < 'a' || tag[0] > 'z') return -1;
+  const auto letter = static_cast<std::size_t>(tag[0] - 'a');
+  for (std::size_t index = kFirstLetterStarts[letter]; index < kFirstLetterStarts[letter + 1]; ++index)
+    if (kTagRules[index].name == tag) return static_cast<int>(index);
+  return -1;
 }
 
 std::string_view named_tag(int index) { return kTagRules[static_cast<std::size_t>(index)].name; }
@@ -139,10 +156,12 @@ std::optional<std::string> safe_url(std::string_view tag, std::string_view attri
 }
 
 void append_escaped(std::string& out, std::string_view text, bool is_attribute) {
-  // Runs without special characters are copied in one piece.
+  // Runs without special characters are copied in one piece; one compare per
+  // byte finds them (all four are below '?').
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (static_cast<unsigned char>(c) > '>') continue;
     const char* replacement = nullptr;
     if (c == '&') replacement = "&amp;";
     else if (c == '<') replacement = "&lt;";
