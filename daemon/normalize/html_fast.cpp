@@ -12,9 +12,15 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "core/text.hpp"
@@ -131,6 +137,52 @@ bool is_simple_unquoted(char c) {
          c == '#' || c == '?' || c == '=' || c == '+' || c == ',' || c == ';' || c == '!' || c == '~' || c == '@';
 }
 
+struct TextRun {
+  std::size_t end;  // the first '<' or '&', or the input's end
+  bool has_greater_than = false;
+  bool has_tab_newline_or_double_space = false;
+};
+
+// The text from `pos` to the next '<' or '&', and what it holds, sixteen
+// bytes at a time where SSE2 is there: this reads every byte of every item.
+TextRun scan_text_run(std::string_view in, std::size_t pos) {
+  TextRun run{pos};
+  bool was_space = false;
+#if defined(__SSE2__)
+  const __m128i less_than = _mm_set1_epi8('<');
+  const __m128i ampersand = _mm_set1_epi8('&');
+  const __m128i greater_than = _mm_set1_epi8('>');
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i space = _mm_set1_epi8(' ');
+  while (pos + 16 <= in.size()) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + pos));
+    const auto mask_of = [&](__m128i of) { return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, of))); };
+    const unsigned stops = mask_of(less_than) | mask_of(ampersand);
+    // Only the bytes before the first stop belong to the run.
+    const unsigned in_run = stops ? (1u << std::countr_zero(stops)) - 1 : 0xFFFFu;
+    const unsigned spaces = mask_of(space) & in_run;
+    if (mask_of(greater_than) & in_run) run.has_greater_than = true;
+    if (((mask_of(tab) | mask_of(newline)) & in_run) || (spaces & (spaces << 1)) || (was_space && (spaces & 1)))
+      run.has_tab_newline_or_double_space = true;
+    if (stops) {
+      run.end = pos + static_cast<std::size_t>(std::countr_zero(stops));
+      return run;
+    }
+    was_space = (spaces & 0x8000u) != 0;
+    pos += 16;
+  }
+#endif
+  for (; pos < in.size() && in[pos] != '<' && in[pos] != '&'; ++pos) {
+    const char c = in[pos];
+    if (c == '>') run.has_greater_than = true;
+    if (c == '\t' || c == '\n' || (c == ' ' && was_space)) run.has_tab_newline_or_double_space = true;
+    was_space = c == ' ';
+  }
+  run.end = pos;
+  return run;
+}
+
 struct Attribute {
   std::string name;
   std::string value;
@@ -148,7 +200,7 @@ class Scanner {
       : in_(html), base_url_(base_url), facts_(libxml_facts()) {
     out_.reserve(html.size() + html.size() / 8);
     stripped_.reserve(html.size());
-    text_.reserve(html.size());
+    text_.resize(html.size() + 1);
   }
 
   std::optional<FastSanitized> run() {
@@ -166,6 +218,7 @@ class Scanner {
     }
     const std::string_view trimmed = core::trim(out_);
     if (trimmed.size() != out_.size()) out_ = std::string(trimmed);
+    text_.resize(text_length_);
     return FastSanitized{std::move(out_), clean_stripped_text(stripped_, std::move(text_))};
   }
 
@@ -188,17 +241,33 @@ class Scanner {
         continue;
       }
       // A run without references: only '>' would need escaping.
-      std::size_t run_end = pos_;
-      bool has_greater_than = false;
-      for (; run_end < in_.size() && in_[run_end] != '<' && in_[run_end] != '&'; ++run_end)
-        has_greater_than |= in_[run_end] == '>';
-      const std::string_view run = in_.substr(pos_, run_end - pos_);
-      if (has_greater_than) html_rules::append_escaped(out_, run, false);
-      else out_.append(run);
-      append_text(run);
-      pos_ = run_end;
+      const TextRun run = scan_text_run(in_, pos_);
+      const std::string_view text = in_.substr(pos_, run.end - pos_);
+      if (run.has_greater_than) html_rules::append_escaped(out_, text, false);
+      else out_.append(text);
+      if (run.has_tab_newline_or_double_space) append_text(text);
+      else append_simply_spaced_text(text);
+      pos_ = run.end;
     }
     return true;
+  }
+
+  // append_text for text whose only whitespace is single spaces: whole
+  // pieces between its first and last byte are copied.
+  void append_simply_spaced_text(std::string_view piece) {
+    stripped_.append(piece);
+    if (!piece.empty() && piece.front() == ' ') {
+      is_space_pending_ = text_length_ != 0;
+      piece.remove_prefix(1);
+    }
+    if (piece.empty()) return;
+    const bool has_trailing_space = piece.back() == ' ';
+    if (has_trailing_space) piece.remove_suffix(1);
+    if (text_.size() < text_length_ + piece.size() + 1) text_.resize(2 * (text_length_ + piece.size() + 1));
+    if (is_space_pending_) text_[text_length_++] = ' ';
+    text_.replace(text_length_, piece.size(), piece);
+    text_length_ += piece.size();
+    is_space_pending_ = has_trailing_space;
   }
 
   // Text as html_to_text reads the output: `stripped_` with tags as spaces
@@ -207,15 +276,23 @@ class Scanner {
   // decode.
   void append_text(std::string_view piece) {
     stripped_.append(piece);
+    // Branch-free, as in core::collapse_whitespace: every step writes a
+    // space and the byte and keeps what it should, so `text_` has room
+    // for one byte more than it keeps.
+    if (text_.size() < text_length_ + piece.size() + 1) text_.resize(2 * (text_length_ + piece.size() + 1));
+    char* const begin = text_.data();
+    char* end = begin + text_length_;
+    bool is_space_pending = is_space_pending_;  // a local: the writes below could alias a member
     for (char c : piece) {
-      if (c == ' ' || c == '\t' || c == '\n') {  // the only whitespace the scanner lets through
-        is_space_pending_ = !text_.empty();
-        continue;
-      }
-      if (is_space_pending_) text_.push_back(' ');
-      is_space_pending_ = false;
-      text_.push_back(c);
+      const bool is_space = c == ' ' || c == '\t' || c == '\n';  // the only whitespace the scanner lets through
+      *end = ' ';
+      end += (is_space_pending && !is_space) ? 1 : 0;
+      *end = c;
+      end += is_space ? 0 : 1;
+      is_space_pending = is_space && end != begin;
     }
+    is_space_pending_ = is_space_pending;
+    text_length_ = static_cast<std::size_t>(end - begin);
   }
 
   // "&name;" from libxml2's HTML 4 table, or "&#nnn;" / "&#xhh;" naming a
@@ -321,7 +398,7 @@ class Scanner {
     if (kind != TagKind::allowed && !is_raw_text) return false;
     if (tag_name == "pre") return false;  // libxml2 has its own rule for a newline after <pre>
 
-    attributes_.clear();
+    attribute_count_ = 0;
     bool is_self_closed = false;
     while (true) {
       const bool had_blank = skip_blanks();
@@ -337,11 +414,15 @@ class Scanner {
       }
       if (!had_blank) return false;
       if (!read_name()) return false;
-      if (attributes_.size() >= 32) return false;
-      for (const Attribute& seen : attributes_)
+      if (attribute_count_ >= 32) return false;
+      for (const Attribute& seen : std::span(attributes_).first(attribute_count_))
         if (seen.name == name_) return false;  // libxml2 keeps the first; leave it to libxml2
-      Attribute& attribute = attributes_.emplace_back();
+      // Attributes are reused from tag to tag, keeping their buffers.
+      if (attribute_count_ == attributes_.size()) attributes_.emplace_back();
+      Attribute& attribute = attributes_[attribute_count_++];
       attribute.name = name_;
+      attribute.value.clear();
+      attribute.has_value = false;
       skip_blanks();
       if (pos_ < in_.size() && in_[pos_] == '=') {
         ++pos_;
@@ -368,7 +449,7 @@ class Scanner {
     // The sanitizer writes source and wbr as void; libxml2 (HTML 4) lets
     // them hold content unless written "<source … />".
     if (html_rules::is_void_tag(tag_name) && !is_empty) return false;
-    write_start_tag(tag, attributes_);
+    write_start_tag(tag, std::span(attributes_).first(attribute_count_));
     if (is_empty) {
       if (!html_rules::is_void_tag(tag_name)) write_end_tag(tag);
       return true;
@@ -422,7 +503,7 @@ class Scanner {
     open_.pop_back();
   }
 
-  void write_start_tag(int tag, const std::vector<Attribute>& attributes) {
+  void write_start_tag(int tag, std::span<const Attribute> attributes) {
     const std::string_view name = html_rules::named_tag(tag);
     out_ += '<';
     out_ += name;
@@ -459,9 +540,11 @@ class Scanner {
   bool has_body_ = false;
   std::vector<OpenElement> open_;
   std::vector<Attribute> attributes_;
+  std::size_t attribute_count_ = 0;
   std::string name_;
   std::string reference_;
-  std::string text_;
+  std::string text_;  // the first text_length_ bytes are the text so far
+  std::size_t text_length_ = 0;
   bool is_space_pending_ = false;
   std::string out_;
   std::string stripped_;

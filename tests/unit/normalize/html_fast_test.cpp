@@ -98,6 +98,18 @@ TEST(FastSanitizer, MatchesLibxml2OnTrickyButAcceptedCases) {
     expect_same_as_libxml2(html);
 }
 
+TEST(FastSanitizer, MatchesLibxml2WhereverARunsWhitespaceFalls) {
+  // The scanner reads text sixteen bytes at a time: put double spaces, tabs,
+  // newlines and '>' at every offset around a block's edges.
+  for (std::string_view odd : {"  ", " \t", "\n", " > ", "  &amp; ", " &nbsp; "}) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      const std::string text = std::string(at, 'a') + std::string(odd) + std::string(40 - at, 'b') + " c";
+      EXPECT_TRUE(expect_same_as_libxml2("<p>" + text + "</p>"));
+      EXPECT_TRUE(expect_same_as_libxml2("<p>x</p>" + text));
+    }
+  }
+}
+
 TEST(FastSanitizer, MatchesLibxml2WithoutABase) {
   expect_same_as_libxml2("<a href=\"/x\">x</a><img src=\"y.png\">", "");
 }
