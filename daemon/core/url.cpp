@@ -50,7 +50,13 @@ bool is_tracking_parameter(std::string_view key) {
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
-// RFC 3986 pchar without pct-encoded (the fast paths leave '%' to Boost).
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// Whether percent-encoding may appear in a plain URL: resolution keeps it as
+// written, canonicalization rewrites it (and is left to Boost).
+enum class Percent { allowed, declined };
+
+// RFC 3986 pchar without pct-encoded, which is checked apart.
 bool is_plain_path_char(char c) {
   if (is_alnum(c)) return true;
   switch (c) {
@@ -65,11 +71,19 @@ bool is_plain_path_char(char c) {
 // Path, query and fragment of a plain URL: pchars and '/', then optionally
 // '?' and a query, then optionally '#' and a fragment. No dot segments
 // (".", ".."), which resolution and normalization would rewrite.
-bool is_plain_path_query_fragment(std::string_view text) {
+bool is_plain_path_query_fragment(std::string_view text, Percent percent) {
   bool in_path = true;
   bool in_fragment = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
+    if (c == '%') {
+      // "%2E" is a dot that dot-segment removal might see; declined too.
+      if (percent == Percent::declined || i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2]) ||
+          (text[i + 1] == '2' && (text[i + 2] == 'e' || text[i + 2] == 'E')))
+        return false;
+      i += 2;
+      continue;
+    }
     if (c == '?' && !in_fragment) {
       in_path = false;
       continue;
@@ -88,7 +102,7 @@ bool is_plain_path_query_fragment(std::string_view text) {
 
 // Where the authority of a plain "http://host[:port]…" or "https://…" URL
 // ends, or npos when `url` is not one (then Boost decides).
-std::size_t plain_http_authority_end(std::string_view url) {
+std::size_t plain_http_authority_end(std::string_view url, Percent percent) {
   std::size_t start = 0;
   if (url.starts_with("http://")) start = 7;
   else if (url.starts_with("https://")) start = 8;
@@ -102,7 +116,7 @@ std::size_t plain_http_authority_end(std::string_view url) {
     if (pos == digits || pos - digits > 5) return std::string_view::npos;
   }
   if (pos < url.size() && url[pos] != '/' && url[pos] != '?' && url[pos] != '#') return std::string_view::npos;
-  if (!is_plain_path_query_fragment(url.substr(pos))) return std::string_view::npos;
+  if (!is_plain_path_query_fragment(url.substr(pos), percent)) return std::string_view::npos;
   return pos;
 }
 
@@ -129,17 +143,17 @@ bool is_absolute_uri(std::string_view text) {
 }
 
 std::optional<std::string> resolve_url(std::string_view base, std::string_view reference) {
-  const std::string_view trimmed = trim(reference);
+  const std::string encoded = encode_stray_bytes(trim(reference));
   // An absolute plain URL is its own resolution.
-  if (plain_http_authority_end(trimmed) != std::string_view::npos) return std::string(trimmed);
+  if (plain_http_authority_end(encoded, Percent::allowed) != std::string_view::npos) return encoded;
   // "/path?query" keeps the base's scheme and authority (RFC 3986 §5.2.2).
-  if (trimmed.starts_with('/') && !trimmed.starts_with("//") && is_plain_path_query_fragment(trimmed)) {
-    const std::size_t authority_end = plain_http_authority_end(base);
+  if (encoded.starts_with('/') && !encoded.starts_with("//") && is_plain_path_query_fragment(encoded, Percent::allowed)) {
+    const std::size_t authority_end = plain_http_authority_end(base, Percent::allowed);
     if (authority_end != std::string_view::npos) {
       std::string resolved;
-      resolved.reserve(authority_end + trimmed.size());
+      resolved.reserve(authority_end + encoded.size());
       resolved.append(base.substr(0, authority_end));
-      resolved.append(trimmed);
+      resolved.append(encoded);
       return resolved;
     }
   }
@@ -161,7 +175,7 @@ std::optional<std::string> detail::resolve_url_with_boost(std::string_view base,
 
 std::string canonical_url(std::string_view absolute_url) {
   const std::string_view url = trim(absolute_url);
-  const std::size_t authority_end = plain_http_authority_end(url);
+  const std::size_t authority_end = plain_http_authority_end(url, Percent::declined);
   // Already normal when the scheme and host are lower-case, there is no
   // port and no percent-encoding (checked above): only the fragment and
   // tracking parameters go.

@@ -260,14 +260,6 @@ std::string sanitize_html_libxml2(std::string_view html, std::string_view base_u
   return std::string(core::trim(sanitizer.take()));
 }
 
-std::string clean_stripped_text(std::string_view stripped, std::string collapsed) {
-  // clean_text's rounds with the first one (undoing the sanitizer's own
-  // escaping) already done: a second round decodes what the feed escaped
-  // twice. Without one, the text is as clean as the scanner's input was.
-  if (has_entity(stripped)) return core::sanitize_utf8(core::collapse_whitespace(decode_entities(stripped)));
-  return collapsed;
-}
-
 }  // namespace html_paths
 
 std::string sanitize_html(std::string_view html, std::string_view base_url) {

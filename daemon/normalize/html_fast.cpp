@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "normalize/html.hpp"
 #include "normalize/html_paths.hpp"
 #include "normalize/html_rules.hpp"
 
@@ -199,7 +200,6 @@ class Scanner {
   Scanner(std::string_view html, std::string_view base_url)
       : in_(html), base_url_(base_url), facts_(libxml_facts()) {
     out_.reserve(html.size() + html.size() / 8);
-    stripped_.reserve(html.size());
     text_.resize(html.size() + 1);
   }
 
@@ -218,8 +218,14 @@ class Scanner {
     }
     const std::string_view trimmed = core::trim(out_);
     if (trimmed.size() != out_.size()) out_ = std::string(trimmed);
+    // An '&' followed by a ';' in the text may be an entity the feed escaped
+    // twice, which html_to_text decodes: then html_to_text itself decides.
+    if (may_hold_entity_) {
+      std::string text = html_to_text(out_);
+      return FastSanitized{std::move(out_), std::move(text)};
+    }
     text_.resize(text_length_);
-    return FastSanitized{std::move(out_), clean_stripped_text(stripped_, std::move(text_))};
+    return FastSanitized{std::move(out_), std::move(text_)};
   }
 
  private:
@@ -255,7 +261,7 @@ class Scanner {
   // append_text for text whose only whitespace is single spaces: whole
   // pieces between its first and last byte are copied.
   void append_simply_spaced_text(std::string_view piece) {
-    stripped_.append(piece);
+    note_entity_characters(piece);
     if (!piece.empty() && piece.front() == ' ') {
       is_space_pending_ = text_length_ != 0;
       piece.remove_prefix(1);
@@ -270,12 +276,23 @@ class Scanner {
     is_space_pending_ = has_trailing_space;
   }
 
-  // Text as html_to_text reads the output: `stripped_` with tags as spaces
-  // (for the entity check at the end) and `text_` with whitespace collapsed
-  // as it comes, which is html_to_text's result when there is no entity to
-  // decode.
+  // An '&' in the text comes from a reference ("&amp;amp;"); with a ';'
+  // after it, html_to_text may find an entity to decode.
+  void note_entity_characters(std::string_view piece) {
+    if (!has_ampersand_) {
+      const std::size_t ampersand = piece.find('&');
+      if (ampersand == std::string_view::npos) return;
+      has_ampersand_ = true;
+      piece.remove_prefix(ampersand + 1);
+    }
+    if (piece.find(';') != std::string_view::npos) may_hold_entity_ = true;
+  }
+
+  // Text as html_to_text reads the output (tags as spaces), whitespace
+  // collapsed as it comes: html_to_text's result when there is no entity
+  // left to decode.
   void append_text(std::string_view piece) {
-    stripped_.append(piece);
+    note_entity_characters(piece);
     // Branch-free, as in core::collapse_whitespace: every step writes a
     // space and the byte and keeps what it should, so `text_` has room
     // for one byte more than it keeps.
@@ -547,7 +564,8 @@ class Scanner {
   std::size_t text_length_ = 0;
   bool is_space_pending_ = false;
   std::string out_;
-  std::string stripped_;
+  bool has_ampersand_ = false;
+  bool may_hold_entity_ = false;
 };
 
 }  // namespace

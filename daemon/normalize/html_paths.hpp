@@ -21,10 +21,4 @@ std::optional<FastSanitized> sanitize_html_fast(std::string_view html, std::stri
 
 std::string sanitize_html_libxml2(std::string_view html, std::string_view base_url);
 
-// html_to_text's last step for text whose tags are already spaces and whose
-// HTML escaping is already undone (what the scanner collects): valid UTF-8
-// without control characters other than tab and LF. `collapsed` is
-// core::collapse_whitespace(stripped), the result when no entity is left.
-std::string clean_stripped_text(std::string_view stripped, std::string collapsed);
-
 }  // namespace tributary::normalize::html_paths
