@@ -73,25 +73,25 @@ StoryWords story_words(std::string_view title, std::string_view text) {
   // when there is enough text, because outlets rewrite headlines.
   //
   // SimHash's weight of bit b is (words with b set) - (words without), so
-  // only the count of set bits matters. It is counted eight bits at a time:
-  // byte k of counters[j] counts bit 8k + j, and the bytes are emptied into
-  // `ones` before they can overflow.
-  std::array<std::uint64_t, 8> counters{};
+  // only the count of set bits matters. Mixed hashes are gathered in
+  // batches and counted eight bits at a time: byte k of `lane` counts bit
+  // 8k + j, and a batch is small enough that no byte overflows.
+  std::array<std::uint64_t, 255> batch;
+  std::size_t batch_size = 0;
   std::array<std::uint32_t, 64> ones{};
-  std::size_t in_counters = 0;
   std::size_t hashed_words = 0;
-  const auto empty_counters = [&] {
+  const auto count_batch = [&] {
     for (std::size_t j = 0; j < 8; ++j) {
-      for (std::size_t k = 0; k < 8; ++k) ones[8 * k + j] += static_cast<std::uint32_t>((counters[j] >> (8 * k)) & 0xFF);
-      counters[j] = 0;
+      std::uint64_t lane = 0;
+      for (std::size_t i = 0; i < batch_size; ++i) lane += (batch[i] >> j) & 0x0101010101010101ULL;
+      for (std::size_t k = 0; k < 8; ++k) ones[8 * k + j] += static_cast<std::uint32_t>((lane >> (8 * k)) & 0xFF);
     }
-    in_counters = 0;
+    batch_size = 0;
   };
   const auto add_word = [&](std::uint64_t hash) {
-    const std::uint64_t mixed = mix(hash);
-    for (std::size_t j = 0; j < 8; ++j) counters[j] += (mixed >> j) & 0x0101010101010101ULL;
+    batch[batch_size++] = mix(hash);
     ++hashed_words;
-    if (++in_counters == 255) empty_counters();
+    if (batch_size == batch.size()) count_batch();
   };
   for_each_word(text, add_word);
   const std::size_t text_words = hashed_words;
@@ -104,7 +104,7 @@ StoryWords story_words(std::string_view title, std::string_view text) {
   }
   StoryWords result{0, text_words + title_words};
   if (hashed_words == 0) return result;
-  empty_counters();
+  count_batch();
   for (std::size_t bit = 0; bit < 64; ++bit)
     if (2 * static_cast<std::size_t>(ones[bit]) > hashed_words) result.fingerprint |= (1ULL << bit);
   return result;
