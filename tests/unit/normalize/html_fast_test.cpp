@@ -13,6 +13,7 @@
 #include "normalize/html_paths.hpp"
 #include "parse/parse.hpp"
 #include "support/temp_dir.hpp"
+#include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::normalize {
 namespace {
@@ -129,11 +130,7 @@ TEST(FastSanitizer, MatchesLibxml2OnGeneratedCombinations) {
       "</abbr>", "<code>", "</code>", "<s>", "</s>", "<u>", "</u>", "<header>", "</header>", "<footer>", "</footer>",
       "<picture>", "</picture>", "<time>", "</time>", "<mark>", "</mark>", "<ruby>", "</ruby>", "<rt>", "</rt>",
       "<audio>", "</audio>", "<video>", "</video>", "<big>", "</big>", "<tt>", "</tt>", "<aside>", "</aside>"};
-  std::uint64_t state = 12345;
-  const auto next = [&] {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<std::size_t>(state >> 33);
-  };
+  testing::TestNumbers next(12345);
   // Start tags followed by their end tag in `fragments`: material for trees.
   std::vector<std::size_t> pairs;
   for (std::size_t i = 0; i + 1 < fragments.size(); ++i)

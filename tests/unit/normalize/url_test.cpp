@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/url.hpp"
+#include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::core {
 namespace {
@@ -51,11 +52,7 @@ TEST(UrlFastPaths, ResolveAndCanonicalFormEqualBoostUrlOnGeneratedCases) {
   const std::vector<std::string> parts = {"/", "a", "b.jpg", ".", "..", "?", "q=1", "&", "utm_source=rss", "#", "frag",
                                           "%20", "%2e", " ", "č", ":", "@", "+", "=", "//", "~", "fbclid=9", "UTM_x=y",
                                           "https://", "http://", "x.example", ":80", ":443", "A", "'", "(", "!", "$"};
-  std::uint64_t state = 7;
-  const auto next = [&] {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<std::size_t>(state >> 33);
-  };
+  testing::TestNumbers next(7);
   for (int round = 0; round < 40000; ++round) {
     std::string reference;
     for (std::size_t i = 0, n = 1 + next() % 7; i < n; ++i) reference += parts[next() % parts.size()];
