@@ -17,17 +17,30 @@ namespace {
 
 namespace urls = boost::urls;
 
+constexpr bool is_stray_byte(unsigned char byte) {
+  return byte <= 0x20 || byte >= 0x7F || byte == '"' || byte == '<' || byte == '>' || byte == '\\' || byte == '^' ||
+         byte == '`' || byte == '{' || byte == '|' || byte == '}';
+}
+
+constexpr std::array<bool, 256> kStrayBytes = [] {
+  std::array<bool, 256> table{};
+  for (int byte = 0; byte < 256; ++byte) table[static_cast<std::size_t>(byte)] = is_stray_byte(static_cast<unsigned char>(byte));
+  return table;
+}();
+
 // Percent-encodes bytes that RFC 3986 never allows in a URL but that real
 // feeds put there anyway: spaces, quotes, angle brackets, non-ASCII.
 std::string encode_stray_bytes(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
+  // Most URLs have none: copied whole.
+  const auto first_stray = std::find_if(text.begin(), text.end(),
+                                        [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
+  std::string out(text.begin(), first_stray);
+  if (first_stray == text.end()) return out;
+  out.reserve(text.size() + 16);
+  for (const char c : text.substr(out.size())) {
     const auto byte = static_cast<unsigned char>(c);
-    const bool is_stray = byte <= 0x20 || byte >= 0x7F || c == '"' || c == '<' || c == '>' ||
-                          c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}';
-    if (is_stray) {
+    if (kStrayBytes[byte]) {
       out.push_back('%');
       out.push_back(kHex[byte >> 4]);
       out.push_back(kHex[byte & 0x0F]);
@@ -57,16 +70,17 @@ bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
 enum class Percent { allowed, declined };
 
 // RFC 3986 pchar without pct-encoded, which is checked apart.
-bool is_plain_path_char(char c) {
-  if (is_alnum(c)) return true;
-  switch (c) {
-    case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'': case '(': case ')':
-    case '*': case '+': case ',': case ';': case '=': case ':': case '@': case '/':
-      return true;
-    default:
-      return false;
-  }
-}
+constexpr std::array<bool, 256> kPlainPathBytes = [] {
+  std::array<bool, 256> table{};
+  for (int byte = 0; byte < 256; ++byte)
+    table[static_cast<std::size_t>(byte)] = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                                            (byte >= '0' && byte <= '9') ||
+                                            std::string_view("-._~!$&'()*+,;=:@/").find(static_cast<char>(byte)) !=
+                                                std::string_view::npos;
+  return table;
+}();
+
+bool is_plain_path_char(char c) { return kPlainPathBytes[static_cast<unsigned char>(c)]; }
 
 // Path, query and fragment of a plain URL: pchars and '/', then optionally
 // '?' and a query, then optionally '#' and a fragment. No dot segments
