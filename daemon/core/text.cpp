@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 
 namespace tributary::core {
 namespace {
@@ -81,18 +82,22 @@ bool starts_with_ignore_case(std::string_view text, std::string_view prefix) {
 }
 
 std::string collapse_whitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // Branch-free over a buffer one byte larger than the input (this runs over
+  // the text of every item, where spaces and letters alternate unpredictably):
+  // every step writes a space and the byte, and keeps only what it should.
+  std::string out(text.size() + 1, '\0');
+  char* const begin = out.data();
+  char* end = begin;
   bool pending_space = false;
   for (char c : text) {
-    if (is_space(c)) {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(c);
+    const bool is_blank = is_space(c);
+    *end = ' ';
+    end += (pending_space && !is_blank) ? 1 : 0;
+    *end = c;
+    end += is_blank ? 0 : 1;
+    pending_space = is_blank && end != begin;
   }
+  out.resize(static_cast<std::size_t>(end - begin));
   return out;
 }
 
@@ -117,6 +122,21 @@ void append_utf8(std::string& out, char32_t c) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
+    // Printable ASCII, most of any feed, needs no decoding: eight bytes at a
+    // time while none has its high bit set or is below 0x20.
+    while (pos + 8 <= text.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + pos, 8);
+      constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+      if ((word & kHighBits) != 0 || ((word - 0x2020202020202020ULL) & ~word & kHighBits) != 0) break;
+      pos += 8;
+    }
+    if (pos == text.size()) break;
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte >= 0x20 && byte < 0x80) {
+      ++pos;
+      continue;
+    }
     char32_t c = 0;
     const std::size_t length = decode_utf8(text, pos, c);
     if (length == 0 || !is_xml_char(c)) return false;

@@ -1,9 +1,13 @@
-// URL helpers on top of Boost.URL.
+// URL helpers on top of Boost.URL, with fast paths for the plain URLs feeds
+// mostly carry (an absolute http(s) URL, a path-absolute link against an
+// http(s) base): each of them returns what Boost.URL returns, which
+// url_test checks on generated cases, and leaves anything else to Boost.
 #include "core/url.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include <algorithm>
 #include <array>
 
 #include "core/text.hpp"
@@ -13,17 +17,30 @@ namespace {
 
 namespace urls = boost::urls;
 
+constexpr bool is_stray_byte(unsigned char byte) {
+  return byte <= 0x20 || byte >= 0x7F || byte == '"' || byte == '<' || byte == '>' || byte == '\\' || byte == '^' ||
+         byte == '`' || byte == '{' || byte == '|' || byte == '}';
+}
+
+constexpr std::array<bool, 256> kStrayBytes = [] {
+  std::array<bool, 256> table{};
+  for (int byte = 0; byte < 256; ++byte) table[static_cast<std::size_t>(byte)] = is_stray_byte(static_cast<unsigned char>(byte));
+  return table;
+}();
+
 // Percent-encodes bytes that RFC 3986 never allows in a URL but that real
 // feeds put there anyway: spaces, quotes, angle brackets, non-ASCII.
 std::string encode_stray_bytes(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
+  // Most URLs have none: copied whole.
+  const auto first_stray = std::find_if(text.begin(), text.end(),
+                                        [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
+  std::string out(text.begin(), first_stray);
+  if (first_stray == text.end()) return out;
+  out.reserve(text.size() + 16);
+  for (const char c : text.substr(out.size())) {
     const auto byte = static_cast<unsigned char>(c);
-    const bool is_stray = byte <= 0x20 || byte >= 0x7F || c == '"' || c == '<' || c == '>' ||
-                          c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}';
-    if (is_stray) {
+    if (kStrayBytes[byte]) {
       out.push_back('%');
       out.push_back(kHex[byte >> 4]);
       out.push_back(kHex[byte & 0x0F]);
@@ -42,6 +59,79 @@ bool is_tracking_parameter(std::string_view key) {
   for (std::string_view exact : kExact)
     if (equals_ignore_case(key, exact)) return true;
   return false;
+}
+
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// Whether percent-encoding may appear in a plain URL: resolution keeps it as
+// written, canonicalization rewrites it (and is left to Boost).
+enum class Percent { allowed, declined };
+
+// RFC 3986 pchar without pct-encoded, which is checked apart.
+constexpr std::array<bool, 256> kPlainPathBytes = [] {
+  std::array<bool, 256> table{};
+  for (int byte = 0; byte < 256; ++byte)
+    table[static_cast<std::size_t>(byte)] = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+                                            (byte >= '0' && byte <= '9') ||
+                                            std::string_view("-._~!$&'()*+,;=:@/").find(static_cast<char>(byte)) !=
+                                                std::string_view::npos;
+  return table;
+}();
+
+bool is_plain_path_char(char c) { return kPlainPathBytes[static_cast<unsigned char>(c)]; }
+
+// Path, query and fragment of a plain URL: pchars and '/', then optionally
+// '?' and a query, then optionally '#' and a fragment. No dot segments
+// (".", ".."), which resolution and normalization would rewrite.
+bool is_plain_path_query_fragment(std::string_view text, Percent percent) {
+  bool in_path = true;
+  bool in_fragment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      // "%2E" is a dot that dot-segment removal might see; declined too.
+      if (percent == Percent::declined || i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2]) ||
+          (text[i + 1] == '2' && (text[i + 2] == 'e' || text[i + 2] == 'E')))
+        return false;
+      i += 2;
+      continue;
+    }
+    if (c == '?' && !in_fragment) {
+      in_path = false;
+      continue;
+    }
+    if (c == '#' && !in_fragment) {
+      in_path = false;
+      in_fragment = true;
+      continue;
+    }
+    if (c == '?' && in_fragment) continue;
+    if (!is_plain_path_char(c)) return false;
+    if (in_path && c == '.' && i > 0 && text[i - 1] == '/') return false;
+  }
+  return true;
+}
+
+// Where the authority of a plain "http://host[:port]…" or "https://…" URL
+// ends, or npos when `url` is not one (then Boost decides).
+std::size_t plain_http_authority_end(std::string_view url, Percent percent) {
+  std::size_t start = 0;
+  if (url.starts_with("http://")) start = 7;
+  else if (url.starts_with("https://")) start = 8;
+  else return std::string_view::npos;
+  std::size_t pos = start;
+  while (pos < url.size() && (is_alnum(url[pos]) || url[pos] == '-' || url[pos] == '.')) ++pos;
+  if (pos == start) return std::string_view::npos;
+  if (pos < url.size() && url[pos] == ':') {
+    const std::size_t digits = ++pos;
+    while (pos < url.size() && url[pos] >= '0' && url[pos] <= '9') ++pos;
+    if (pos == digits || pos - digits > 5) return std::string_view::npos;
+  }
+  if (pos < url.size() && url[pos] != '/' && url[pos] != '?' && url[pos] != '#') return std::string_view::npos;
+  if (!is_plain_path_query_fragment(url.substr(pos), percent)) return std::string_view::npos;
+  return pos;
 }
 
 }  // namespace
@@ -67,6 +157,24 @@ bool is_absolute_uri(std::string_view text) {
 }
 
 std::optional<std::string> resolve_url(std::string_view base, std::string_view reference) {
+  const std::string encoded = encode_stray_bytes(trim(reference));
+  // An absolute plain URL is its own resolution.
+  if (plain_http_authority_end(encoded, Percent::allowed) != std::string_view::npos) return encoded;
+  // "/path?query" keeps the base's scheme and authority (RFC 3986 §5.2.2).
+  if (encoded.starts_with('/') && !encoded.starts_with("//") && is_plain_path_query_fragment(encoded, Percent::allowed)) {
+    const std::size_t authority_end = plain_http_authority_end(base, Percent::allowed);
+    if (authority_end != std::string_view::npos) {
+      std::string resolved;
+      resolved.reserve(authority_end + encoded.size());
+      resolved.append(base.substr(0, authority_end));
+      resolved.append(encoded);
+      return resolved;
+    }
+  }
+  return detail::resolve_url_with_boost(base, reference);
+}
+
+std::optional<std::string> detail::resolve_url_with_boost(std::string_view base, std::string_view reference) {
   const std::string encoded_reference = encode_stray_bytes(trim(reference));
   auto absolute = urls::parse_uri(encoded_reference);
   if (absolute) return std::string(absolute->buffer());
@@ -80,11 +188,58 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
 }
 
 std::string canonical_url(std::string_view absolute_url) {
+  const std::string_view url = trim(absolute_url);
+  const std::size_t authority_end = plain_http_authority_end(url, Percent::declined);
+  // Already normal when the scheme and host are lower-case, there is no
+  // port and no percent-encoding (checked above): only the fragment and
+  // tracking parameters go.
+  const bool is_lower_case_host = std::none_of(url.begin(), url.begin() + static_cast<std::ptrdiff_t>(std::min(authority_end, url.size())),
+                                               [](char c) { return c >= 'A' && c <= 'Z'; });
+  const bool has_port = authority_end != std::string_view::npos && url.substr(0, authority_end).rfind(':') > 5;
+  // (An empty path is Boost's: it writes "/" in ways of its own.)
+  const bool has_path = authority_end < url.size() && url[authority_end] == '/';
+  if (authority_end != std::string_view::npos && is_lower_case_host && !has_port && has_path) {
+    std::string_view rest = url.substr(authority_end);
+    rest = rest.substr(0, rest.find('#'));
+    const std::size_t question = rest.find('?');
+    const std::string_view path = rest.substr(0, question);
+    std::string canonical(url.substr(0, authority_end));
+    canonical.append(path);
+    if (question == std::string_view::npos) return canonical;
+    const std::string_view query = rest.substr(question + 1);
+    std::string kept;
+    bool is_plain_query = !query.empty();
+    for (std::size_t start = 0; is_plain_query && start <= query.size();) {
+      const std::size_t end = std::min(query.find('&', start), query.size());
+      const std::string_view parameter = query.substr(start, end - start);
+      const std::string_view key = parameter.substr(0, parameter.find('='));
+      // Empty parameters and '+' (a space once decoded) are Boost's to read.
+      if (parameter.empty() || key.find('+') != std::string_view::npos) is_plain_query = false;
+      else if (!is_tracking_parameter(key)) {
+        if (!kept.empty()) kept += '&';
+        kept.append(parameter);
+      }
+      start = end + 1;
+    }
+    if (is_plain_query) {
+      if (!kept.empty()) canonical.append("?").append(kept);
+      return canonical;
+    }
+  }
+  return detail::canonical_url_with_boost(absolute_url);
+}
+
+std::string detail::canonical_url_with_boost(std::string_view absolute_url) {
   auto parsed = urls::parse_uri(trim(absolute_url));
   if (!parsed) return std::string(absolute_url);
   urls::url url(*parsed);
   url.normalize();
-  url.remove_fragment();
+  if (url.has_fragment()) {
+    url.remove_fragment();
+    // Boost.URL 1.81 miscounts the query's parameters after the fragment
+    // goes ("https://x.example/?#f" crashes the loop below): read it anew.
+    url = urls::url(url.buffer());
+  }
   const bool is_default_port = (url.scheme_id() == urls::scheme::http && url.port() == "80") ||
                                (url.scheme_id() == urls::scheme::https && url.port() == "443");
   if (is_default_port || (url.has_port() && url.port().empty())) url.remove_port();

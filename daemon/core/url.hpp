@@ -35,4 +35,11 @@ std::string url_host(std::string_view absolute_url);
 // The URL with any user:password removed, for logs and status output.
 std::string redact_url(std::string_view absolute_url);
 
+namespace detail {
+// resolve_url and canonical_url without their fast paths for plain http(s)
+// URLs: Boost.URL alone, for the test that holds the fast paths to it.
+std::optional<std::string> resolve_url_with_boost(std::string_view base, std::string_view reference);
+std::string canonical_url_with_boost(std::string_view absolute_url);
+}  // namespace detail
+
 }  // namespace tributary::core

@@ -4,12 +4,20 @@
 // few bits.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace tributary::normalize {
 
 std::uint64_t story_fingerprint(std::string_view title, std::string_view text);
+
+// The fingerprint and count_words(title) + count_words(text), in one pass.
+struct StoryWords {
+  std::uint64_t fingerprint = 0;
+  std::size_t word_count = 0;
+};
+StoryWords story_words(std::string_view title, std::string_view text);
 
 // The number of differing bits.
 int hamming_distance(std::uint64_t a, std::uint64_t b);

@@ -1,7 +1,8 @@
-// HTML sanitizing and text extraction. The sanitizer parses with libxml2's
-// HTML parser (which repairs broken markup the way browsers roughly do) and
-// writes a new document from an allowlist, so anything not named here —
-// a new tag, an unknown attribute — is dropped by default.
+// HTML sanitizing and text extraction. The sanitizer writes a new document
+// from the allowlists in html_rules. Markup is read by a fast single-pass
+// scanner (html_fast.cpp) when it is in the well-formed subset the scanner
+// knows, else by libxml2's HTML parser, which repairs broken markup the way
+// browsers roughly do and is the reference the scanner is tested against.
 #include "normalize/html.hpp"
 
 #include <libxml/HTMLparser.h>
@@ -12,11 +13,15 @@
 #include <mutex>
 
 #include "core/text.hpp"
-#include "core/url.hpp"
+#include "normalize/html_paths.hpp"
+#include "normalize/html_rules.hpp"
 #include "parse/html_entities.hpp"
 
 namespace tributary::normalize {
 namespace {
+
+using html_rules::append_escaped;
+using html_rules::TagKind;
 
 struct DocDeleter {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
@@ -28,111 +33,6 @@ using XmlCharPtr = std::unique_ptr<xmlChar, XmlCharDeleter>;
 
 std::string_view view(const xmlChar* text) {
   return text ? std::string_view(reinterpret_cast<const char*>(text)) : std::string_view();
-}
-
-bool in(std::string_view name, std::initializer_list<std::string_view> names) {
-  for (std::string_view candidate : names)
-    if (candidate == name) return true;
-  return false;
-}
-
-bool is_allowed_tag(std::string_view tag) {
-  return in(tag, {"a",     "abbr",    "acronym", "address", "article", "aside",  "audio",   "b",      "bdi",
-                  "bdo",   "big",     "blockquote", "br",   "caption", "center", "cite",    "code",   "col",
-                  "colgroup", "dd",   "del",     "details", "dfn",     "div",    "dl",      "dt",     "em",
-                  "figcaption", "figure", "footer", "h1",   "h2",      "h3",     "h4",      "h5",     "h6",
-                  "header", "hr",     "i",       "img",     "ins",     "kbd",    "li",      "mark",   "ol",
-                  "p",     "picture", "pre",     "q",       "rp",      "rt",     "ruby",    "s",      "samp",
-                  "section", "small", "source",  "span",    "strike",  "strong", "sub",     "summary", "sup",
-                  "table", "tbody",   "td",      "tfoot",   "th",      "thead",  "time",    "tr",     "tt",
-                  "u",     "ul",      "var",     "video",   "wbr"});
-}
-
-// Elements whose content is code, a foreign document or a control: removed
-// with everything inside.
-bool is_dropped_with_content(std::string_view tag) {
-  return in(tag, {"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
-                  "button", "select", "textarea", "option", "noscript", "template", "head", "title", "meta",
-                  "link", "base", "svg", "math", "param", "noembed", "noframes", "xmp", "plaintext", "canvas",
-                  "dialog", "portal"});
-}
-
-bool is_void_tag(std::string_view tag) { return in(tag, {"br", "hr", "img", "col", "source", "wbr"}); }
-
-bool is_allowed_attribute(std::string_view tag, std::string_view attribute) {
-  if (in(attribute, {"title", "lang", "dir"})) return true;
-  if (tag == "a") return in(attribute, {"href", "hreflang"});
-  if (tag == "img") return in(attribute, {"src", "alt", "width", "height"});
-  if (tag == "audio" || tag == "video") return in(attribute, {"src", "controls", "poster", "width", "height"});
-  if (tag == "source") return in(attribute, {"src", "type"});
-  if (tag == "td" || tag == "th") return in(attribute, {"colspan", "rowspan", "headers", "scope", "abbr"});
-  if (tag == "col" || tag == "colgroup") return attribute == "span";
-  if (tag == "ol") return in(attribute, {"start", "type", "reversed"});
-  if (tag == "li") return attribute == "value";
-  if (tag == "blockquote" || tag == "q" || tag == "del" || tag == "ins") return in(attribute, {"cite", "datetime"});
-  if (tag == "time") return attribute == "datetime";
-  return false;
-}
-
-bool is_url_attribute(std::string_view attribute) { return in(attribute, {"href", "src", "cite", "poster"}); }
-
-// Scheme of a URL as a browser would read it: control characters and
-// whitespace inside the scheme are ignored ("java\tscript:").
-std::string scheme_of(std::string_view url) {
-  std::string scheme;
-  for (char c : url) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20) continue;
-    if (c == ':') return core::to_lower_ascii(scheme);
-    if (!std::isalnum(byte) && c != '+' && c != '-' && c != '.') return {};
-    scheme.push_back(c);
-  }
-  return {};
-}
-
-// The URL to write, or nullopt when the attribute must go.
-std::optional<std::string> safe_url(std::string_view tag, std::string_view attribute, std::string_view value,
-                                    std::string_view base_url) {
-  const std::string_view trimmed = core::trim(value);
-  const std::string scheme = scheme_of(trimmed);
-  if (scheme == "data") {
-    // Inline images are common in feeds; data: anything else is not.
-    const std::string lower = core::to_lower_ascii(trimmed.substr(0, 40));
-    const bool is_image = tag == "img" && attribute == "src" && lower.starts_with("data:image/") &&
-                          !lower.starts_with("data:image/svg");
-    if (is_image) return std::string(trimmed);
-    return std::nullopt;
-  }
-  if (!scheme.empty() && !in(scheme, {"http", "https", "mailto", "ftp", "tel"})) return std::nullopt;
-  if (scheme.empty() && !base_url.empty()) {
-    auto resolved = core::resolve_url(base_url, trimmed);
-    if (!resolved) return std::nullopt;
-    if (!in(scheme_of(*resolved), {"http", "https", "ftp"})) return std::nullopt;
-    return resolved;
-  }
-  if (scheme.empty() && trimmed.starts_with("//")) return "https:" + std::string(trimmed);
-  // A relative URL with nothing to resolve it against would point into the
-  // aggregator's own site once served from there: drop it.
-  if (scheme.empty()) return std::nullopt;
-  return std::string(trimmed);
-}
-
-void append_escaped(std::string& out, std::string_view text, bool is_attribute) {
-  // Runs without special characters are copied in one piece.
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const char* replacement = nullptr;
-    if (c == '&') replacement = "&amp;";
-    else if (c == '<') replacement = "&lt;";
-    else if (c == '>') replacement = "&gt;";
-    else if (c == '"' && is_attribute) replacement = "&quot;";
-    if (!replacement) continue;
-    out.append(text.data() + run, i - run);
-    out += replacement;
-    run = i + 1;
-  }
-  out.append(text.data() + run, text.size() - run);
 }
 
 class Sanitizer {
@@ -167,8 +67,9 @@ class Sanitizer {
     if (const auto colon = element_name.rfind(':'); colon != std::string_view::npos)
       element_name.remove_prefix(colon + 1);
     const std::string tag = core::to_lower_ascii(element_name);
-    if (is_dropped_with_content(tag)) return;
-    if (!is_allowed_tag(tag)) {
+    const TagKind kind = html_rules::kind_of_tag(tag);
+    if (kind == TagKind::dropped_with_content) return;
+    if (kind == TagKind::unknown) {
       write_children(node, depth);  // unknown wrapper (font, body, …): keep its text
       return;
     }
@@ -176,11 +77,11 @@ class Sanitizer {
     out_ += tag;
     for (const xmlAttr* attribute = node->properties; attribute; attribute = attribute->next) {
       const std::string name = core::to_lower_ascii(view(attribute->name));
-      if (attribute->ns || !is_allowed_attribute(tag, name)) continue;
+      if (attribute->ns || !html_rules::is_allowed_attribute(tag, name)) continue;
       const XmlCharPtr value(xmlNodeListGetString(node->doc, attribute->children, 1));
       std::string text(view(value.get()));
-      if (is_url_attribute(name)) {
-        auto url = safe_url(tag, name, text, base_url_);
+      if (html_rules::is_url_attribute(name)) {
+        auto url = html_rules::safe_url(tag, name, text, base_url_);
         if (!url) continue;
         text = std::move(*url);
       }
@@ -190,7 +91,7 @@ class Sanitizer {
       append_escaped(out_, text, true);
       out_ += '"';
     }
-    if (is_void_tag(tag)) {
+    if (html_rules::is_void_tag(tag)) {
       out_ += " />";
       return;
     }
@@ -343,7 +244,9 @@ std::string html_to_text(std::string_view html) {
   return clean_text(stripped);
 }
 
-std::string sanitize_html(std::string_view html, std::string_view base_url) {
+namespace html_paths {
+
+std::string sanitize_html_libxml2(std::string_view html, std::string_view base_url) {
   if (core::trim(html).empty()) return {};
   initialize_once();
   const std::string input = core::sanitize_utf8(html);
@@ -355,6 +258,21 @@ std::string sanitize_html(std::string_view html, std::string_view base_url) {
   Sanitizer sanitizer(base_url);
   if (const xmlNode* body = find_body(doc->children)) sanitizer.write_children(body, 0);
   return std::string(core::trim(sanitizer.take()));
+}
+
+}  // namespace html_paths
+
+std::string sanitize_html(std::string_view html, std::string_view base_url) {
+  return sanitize_html_with_text(html, base_url).html;
+}
+
+SanitizedHtml sanitize_html_with_text(std::string_view html, std::string_view base_url) {
+  if (auto fast = html_paths::sanitize_html_fast(html, base_url)) return {std::move(fast->html), std::move(fast->text)};
+  return {html_paths::sanitize_html_libxml2(html, base_url), std::nullopt};
+}
+
+std::string text_of(const SanitizedHtml& sanitized) {
+  return sanitized.text ? *sanitized.text : html_to_text(sanitized.html);
 }
 
 }  // namespace tributary::normalize

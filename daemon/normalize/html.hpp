@@ -2,6 +2,7 @@
 // and the plain-text view of HTML (titles, fingerprints).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,5 +27,16 @@ std::string escape_html(std::string_view text);
 // removed; URLs resolved against `base_url` and kept only for http, https,
 // mailto (and data:image for img); well-formed output.
 std::string sanitize_html(std::string_view html, std::string_view base_url);
+
+// The same, with the plain text of the result when the sanitizer could write
+// it on the way (it then equals html_to_text(html)).
+struct SanitizedHtml {
+  std::string html;
+  std::optional<std::string> text;
+};
+SanitizedHtml sanitize_html_with_text(std::string_view html, std::string_view base_url);
+
+// html_to_text(sanitized.html), without reading the HTML again when the text is there.
+std::string text_of(const SanitizedHtml& sanitized);
 
 }  // namespace tributary::normalize

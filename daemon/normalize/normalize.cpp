@@ -20,7 +20,7 @@ std::string plain_text_of(const parse::Text& text) {
   return html_to_text(text.value);
 }
 
-std::string html_of(const parse::Text& text, std::string_view base_url) {
+SanitizedHtml html_of(const parse::Text& text, std::string_view base_url) {
   if (core::trim(text.value).empty()) return {};
   if (text.type == TextType::text) {
     // Plain text shown as HTML: escape it and keep its paragraphs.
@@ -30,10 +30,10 @@ std::string html_of(const parse::Text& text, std::string_view base_url) {
       if (c == '\n') out += "<br />";
       else if (c != '\r') out.push_back(c);
     }
-    return out;
+    return {std::move(out), std::nullopt};
   }
   const std::string_view base = text.base.empty() ? base_url : std::string_view(text.base);
-  return sanitize_html(text.value, base);
+  return sanitize_html_with_text(text.value, base);
 }
 
 bool looks_like_email(std::string_view text) {
@@ -93,8 +93,15 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   if (!entry.url.empty() && !is_http_url(entry.url)) entry.url.clear();
   if (!entry.url.empty()) entry.canonical_url = core::canonical_url(entry.url);
 
-  entry.content_html = html_of(item.content, base);
-  entry.summary_html = html_of(item.summary, base);
+  SanitizedHtml content = html_of(item.content, base);
+  SanitizedHtml summary = html_of(item.summary, base);
+  // The text of the content, else of the summary: the sanitizer wrote it
+  // on the way when it could.
+  const std::string text = !content.html.empty()  ? text_of(content)
+                           : !summary.html.empty() ? text_of(summary)
+                                                   : std::string();
+  entry.content_html = std::move(content.html);
+  entry.summary_html = std::move(summary.html);
   if (entry.summary_html == entry.content_html) entry.summary_html.clear();
 
   const std::vector<parse::Person>& people = item.authors.empty() ? feed_authors : item.authors;
@@ -132,9 +139,9 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   if (!entry.image_url.empty() && !is_http_url(entry.image_url)) entry.image_url.clear();
   entry.duration = parse_duration_text(item.duration);
 
-  const std::string text = html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html);
-  entry.fingerprint = story_fingerprint(entry.title, text);
-  entry.word_count = count_words(entry.title) + count_words(text);
+  const StoryWords words = story_words(entry.title, text);
+  entry.fingerprint = words.fingerprint;
+  entry.word_count = words.word_count;
 
   if (!entry.original_id.empty()) {
     entry.identity_key = "id:" + entry.original_id;

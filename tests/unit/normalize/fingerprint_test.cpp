@@ -1,7 +1,13 @@
 // Story fingerprints: near copies are near, different stories are far.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cctype>
+#include <string>
+#include <vector>
+
 #include "normalize/fingerprint.hpp"
+#include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::normalize {
 namespace {
@@ -28,6 +34,78 @@ TEST(Fingerprint, DifferentStoriesAreFarApart) {
                                    "extra time, sending thousands of supporters into the streets to celebrate until "
                                    "the early hours of Monday morning across the whole city.");
   EXPECT_GT(hamming_distance(a, b), 15);
+}
+
+// SimHash written the plain way (a ±1 per bit per word), as fingerprints
+// were first computed: stored fingerprints must not change. Its word hash
+// repeats fingerprint.cpp's on purpose: a reference sharing the code under
+// test could not catch a change to it.
+std::uint64_t reference_fingerprint(std::string_view title, std::string_view text) {
+  const auto words_of = [](std::string_view input) {
+    std::vector<std::string> words;
+    std::string word;
+    for (char c : input) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (byte >= 0x80 || std::isalnum(byte)) {
+        word.push_back(static_cast<char>(std::tolower(byte)));
+      } else if (!word.empty()) {
+        words.push_back(word);
+        word.clear();
+      }
+    }
+    if (!word.empty()) words.push_back(word);
+    return words;
+  };
+  const auto hash_of = [](const std::string& word) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (char c : word) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    hash ^= hash >> 30;
+    hash *= 0xbf58476d1ce4e5b9ULL;
+    hash ^= hash >> 27;
+    hash *= 0x94d049bb133111ebULL;
+    hash ^= hash >> 31;
+    return hash;
+  };
+  std::vector<std::string> words = words_of(text);
+  if (words.size() < 30)
+    for (std::string& word : words_of(title)) words.push_back(std::move(word));
+  if (words.empty()) return 0;
+  std::array<int, 64> weights{};
+  for (const std::string& word : words) {
+    const std::uint64_t hash = hash_of(word);
+    for (int bit = 0; bit < 64; ++bit) weights[static_cast<std::size_t>(bit)] += ((hash >> bit) & 1) ? 1 : -1;
+  }
+  std::uint64_t fingerprint = 0;
+  for (int bit = 0; bit < 64; ++bit)
+    if (weights[static_cast<std::size_t>(bit)] > 0) fingerprint |= (1ULL << bit);
+  return fingerprint;
+}
+
+TEST(Fingerprint, KnownValuesStayTheSame) {
+  // Written by the first implementation (a 64-step loop per word); a change
+  // here changes every fingerprint already stored.
+  EXPECT_EQ(story_fingerprint("Highway to open", kBody), 0x913bca0e8a6a1475ULL);
+  EXPECT_EQ(story_fingerprint("Highway to open", "short text"), 0x54f64bfdedc50fccULL);
+  EXPECT_EQ(reference_fingerprint("Highway to open", kBody), 0x913bca0e8a6a1475ULL);
+}
+
+TEST(Fingerprint, EqualsThePlainSimHashOnManyInputs) {
+  const std::vector<std::string> words = {"the", "City", "council", "approved", "Café", "naïve", "Đakovo", "a1",
+                                          "2025", "x", "budget", "tram", "Šibenik", "same", "same", "same"};
+  const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'"};
+  testing::TestNumbers next(99);
+  for (int round = 0; round < 3000; ++round) {
+    std::string title;
+    std::string text;
+    for (std::size_t i = 0, n = next() % 8; i < n; ++i) title += words[next() % words.size()] + separators[next() % 3];
+    // Up to 1,200 words: past the 255 words the byte counters hold at once.
+    const std::size_t length = round % 10 == 0 ? next() % 1200 : next() % 60;
+    for (std::size_t i = 0; i < length; ++i)
+      text += words[next() % words.size()] + separators[next() % separators.size()];
+    const StoryWords result = story_words(title, text);
+    ASSERT_EQ(result.fingerprint, reference_fingerprint(title, text)) << "title: " << title << "\ntext: " << text;
+    ASSERT_EQ(result.word_count, count_words(title) + count_words(text));
+  }
 }
 
 }  // namespace

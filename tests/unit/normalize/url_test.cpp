@@ -1,7 +1,11 @@
 // URL resolution and canonical forms (core, used by normalize and store).
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "core/url.hpp"
+#include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::core {
 namespace {
@@ -14,6 +18,12 @@ TEST(CanonicalUrl, RemovesTrackingParameters) {
   EXPECT_EQ(canonical_url("https://n.example/a?utm_source=rss&id=7&fbclid=abc&utm_medium=x&gclid=1&mc_cid=2&mc_eid=3"),
             "https://n.example/a?id=7");
   EXPECT_EQ(canonical_url("https://n.example/a?utm_source=rss"), "https://n.example/a");
+}
+
+TEST(CanonicalUrl, SurvivesAnEmptyQueryBeforeAFragment) {
+  // Boost.URL 1.81 crashed here once the fragment was removed.
+  EXPECT_EQ(canonical_url("https://x.example/?#f"), canonical_url("https://x.example/?"));
+  EXPECT_EQ(canonical_url("https://x.example/?a=1&#f"), "https://x.example/?a=1&");
 }
 
 TEST(ResolveUrl, ResolvesRelativeReferences) {
@@ -31,6 +41,35 @@ TEST(CheckHttpUrl, AcceptsHttpAndHttpsOnly) {
   EXPECT_FALSE(check_http_url("ftp://example.org/feed").url);
   EXPECT_FALSE(check_http_url("example.org/feed").url);
   EXPECT_FALSE(check_http_url("http:///nohost").url);
+}
+
+// The fast paths for plain http(s) URLs must give Boost.URL's answers.
+TEST(UrlFastPaths, ResolveAndCanonicalFormEqualBoostUrlOnGeneratedCases) {
+  const std::vector<std::string> bases = {
+      "https://balkan-daily.example/feed/", "http://n.example", "https://N.Example:8443/a/b?x=1#f", "http://a.example/a/b/c",
+      "https://u:p@n.example/x", "ftp://f.example/dir/", "https://n.example/%7Euser/", "urn:uuid:1", "",
+      "https://n.example/a/./b/../c", "HTTP://n.example/x", " https://n.example/x "};
+  const std::vector<std::string> parts = {"/", "a", "b.jpg", ".", "..", "?", "q=1", "&", "utm_source=rss", "#", "frag",
+                                          "%20", "%2e", " ", "č", ":", "@", "+", "=", "//", "~", "fbclid=9", "UTM_x=y",
+                                          "https://", "http://", "x.example", ":80", ":443", "A", "'", "(", "!", "$"};
+  testing::TestNumbers next(7);
+  for (int round = 0; round < 40000; ++round) {
+    std::string reference;
+    for (std::size_t i = 0, n = 1 + next() % 7; i < n; ++i) reference += parts[next() % parts.size()];
+    if (round % 3 == 0) reference = (next() % 2 ? "https://x.example" : "/") + reference;
+    const std::string& base = bases[next() % bases.size()];
+    ASSERT_EQ(resolve_url(base, reference), detail::resolve_url_with_boost(base, reference))
+        << "base: " << base << "\nreference: " << reference;
+    ASSERT_EQ(canonical_url(reference), detail::canonical_url_with_boost(reference)) << reference;
+    const std::string absolute = "https://n.example" + reference;
+    ASSERT_EQ(canonical_url(absolute), detail::canonical_url_with_boost(absolute)) << absolute;
+  }
+  // The cases the fast paths are for.
+  EXPECT_EQ(resolve_url("https://balkan-daily.example/feed/", "/2025/12/x/"),
+            "https://balkan-daily.example/2025/12/x/");
+  EXPECT_EQ(canonical_url("https://balkan-daily.example/2025/12/x/?utm_source=rss&utm_medium=feed"),
+            "https://balkan-daily.example/2025/12/x/");
+  EXPECT_EQ(canonical_url("https://n.example/a?id=7&utm_source=rss&p=2#c"), "https://n.example/a?id=7&p=2");
 }
 
 }  // namespace

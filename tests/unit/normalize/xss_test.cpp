@@ -11,6 +11,7 @@
 
 #include "core/text.hpp"
 #include "normalize/html.hpp"
+#include "normalize/html_paths.hpp"
 
 namespace tributary::normalize {
 namespace {
@@ -177,6 +178,15 @@ TEST(Xss, SafePartsOfHostileMarkupStay) {
             "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>");  // libxml2 wraps loose text in <p>
   EXPECT_EQ(sanitize_html("<xhtml:p>prefixed <xhtml:b>xhtml</xhtml:b></xhtml:p>", kBase),
             "<p>prefixed <b>xhtml</b></p>");
+}
+
+TEST(Xss, FastSanitizerMatchesLibxml2WheneverItAccepts) {
+  for (const std::string& vector : kVectors) {
+    const auto fast = html_paths::sanitize_html_fast(vector, kBase);
+    if (fast) {
+      EXPECT_EQ(fast->html, html_paths::sanitize_html_libxml2(vector, kBase)) << vector;
+    }
+  }
 }
 
 TEST(Xss, RelativeUrlsWithoutABaseAreDropped) {
