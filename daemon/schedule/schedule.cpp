@@ -18,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <random>
 
@@ -294,7 +295,18 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
 
   static asio::awaitable<store::IngestResult> ingest(std::shared_ptr<Impl> self, std::int64_t source_id,
                                                      normalize::NormalizedFeed feed, Timestamp now) {
+    self->queued_ingests.fetch_sub(1);
     const store::IngestResult result = self->store.ingest(source_id, feed, now);
+    // Full-text indexing waits for a lull (or a batch): one index segment
+    // for a burst of polls. Done before readers are told, so that a search
+    // sees what the feed shows. When it cannot be written, the items are
+    // stored all the same and are indexed at the next lull or maintenance.
+    if (self->queued_ingests.load() == 0) {
+      try {
+        self->store.update_search_index();
+      } catch (const store::StoreError&) {
+      }
+    }
     if (result.changed() && self->on_store_changed) self->on_store_changed();
     co_return result;
   }
@@ -474,6 +486,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       // (No co_await inside a conditional expression: g++ 12 evaluates it
       // wrongly, GCC PR 99576.)
       if (feed) {
+        self->queued_ingests.fetch_add(1);
         report.ingest = co_await asio::co_spawn(self->executors.writer, ingest(self, state->id, std::move(*feed), now),
                                                 asio::use_awaitable);
       }
@@ -567,6 +580,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   std::map<std::string, HostState> hosts;
   asio::steady_timer wake;
   std::size_t in_flight = 0;
+  // Ingests handed to the writer and not yet started there (both threads).
+  std::atomic<int> queued_ingests{0};
   bool is_stopping = false;
   bool is_once_mode = false;
   PollSummary summary;

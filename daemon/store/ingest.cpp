@@ -4,6 +4,7 @@
 // story; (3) an item whose fingerprint is within a few bits of one seen in
 // the time window joins that story — and the identity-quality fallbacks for
 // feeds whose guids are useless.
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -64,9 +65,6 @@ std::string link_identity(const normalize::Entry& entry) {
   return "hash:" + core::sha256_hex(entry.title + '\n' + date + '\n' + entry.content_html + entry.summary_html).substr(0, 32);
 }
 
-std::string search_body(const normalize::Entry& entry) {
-  return normalize::html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html);
-}
 
 }  // namespace
 
@@ -87,11 +85,17 @@ std::string Store::identity_mode_for(std::int64_t source_id, const normalize::No
   }
   if (reason.empty()) {
     // Guid churn: most guids are new although their links are known.
-    int with_guid = 0;
-    int new_guid_known_link = 0;
+    const auto has_guid_and_link = [](const normalize::Entry& entry) {
+      return !entry.original_id.empty() && !entry.canonical_url.empty();
+    };
+    const auto with_guid = std::count_if(feed.entries.begin(), feed.entries.end(), has_guid_and_link);
+    std::ptrdiff_t new_guid_known_link = 0;
+    std::ptrdiff_t new_guid_new_link = 0;
     for (const normalize::Entry& entry : feed.entries) {
-      if (entry.original_id.empty() || entry.canonical_url.empty()) continue;
-      ++with_guid;
+      if (!has_guid_and_link(entry)) continue;
+      // Once half are new items, churn cannot be the verdict: stop looking
+      // (a poll with many new items is common, and this costs a lookup each).
+      if (new_guid_new_link * 2 >= with_guid) break;
       Statement& by_key = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 AND identity_key = ?2");
       by_key.bind(1, source_id).bind(2, entry.identity_key);
       const bool is_known_guid = by_key.step();
@@ -103,6 +107,7 @@ std::string Store::identity_mode_for(std::int64_t source_id, const normalize::No
           "SELECT 1 FROM items WHERE canonical_url = ?2 AND canonical_url <> '' AND +source_id = ?1");
       by_url.bind(1, source_id).bind(2, entry.canonical_url);
       if (by_url.step()) ++new_guid_known_link;
+      else ++new_guid_new_link;
       by_url.reset();
     }
     if (new_guid_known_link >= 3 && new_guid_known_link * 2 > with_guid)
@@ -184,6 +189,57 @@ void Store::sync_fingerprint_index() {
   select.reset();
   is_fingerprint_index_current_ = true;
   data_version_ = data_version;
+}
+
+// Full-text indexing is batched: FTS5 writes a new segment (and merges
+// older ones) on every transaction that touches it, which made it a third
+// of each poll's written pages; one segment for a few hundred items costs
+// a fraction per item. `was_indexed`: the item may have an entry already
+// (an edit), which must go before the new text is indexed.
+void Store::queue_for_search(std::int64_t item_id, bool was_indexed) {
+  db_.cached("INSERT INTO search_pending (item_id, was_indexed) VALUES (?1, ?2) ON CONFLICT (item_id) DO NOTHING")
+      .bind(1, item_id)
+      .bind(2, std::int64_t{was_indexed})
+      .run();
+  if (search_queued_) *search_queued_ += static_cast<std::size_t>(db_.changes());
+}
+
+void Store::index_queued_search() {
+  Statement& pending = db_.cached(
+      "SELECT search_pending.item_id, search_pending.was_indexed, items.title, "
+      "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
+      "FROM search_pending JOIN items ON items.id = search_pending.item_id");
+  while (pending.step()) {
+    const std::int64_t item_id = pending.int64(0);
+    if (pending.int64(1) != 0) db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, item_id).run();
+    db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
+        .bind(1, item_id)
+        .bind(2, pending.text(2))
+        .bind(3, normalize::html_to_text(pending.text(3)))
+        .run();
+  }
+  pending.reset();
+  db_.exec("DELETE FROM search_pending");
+  search_queued_ = 0;
+}
+
+std::size_t Store::update_search_index() {
+  if (search_queued_ == std::size_t{0}) return 0;  // a crash's leftovers wait for maintain()
+  return noting_writability([&] {
+    Transaction transaction(db_);
+    const auto queued = static_cast<std::size_t>(count_search_pending());
+    if (queued > 0) index_queued_search();
+    transaction.commit();
+    search_queued_ = 0;
+    return queued;
+  });
+}
+
+std::int64_t Store::count_search_pending() {
+  Statement& count = db_.cached("SELECT count(*) FROM search_pending");
+  const std::int64_t queued = count.step() ? count.int64(0) : 0;
+  count.reset();
+  return queued;
 }
 
 // A story's primary is its first publisher: the earliest copy, but never a
@@ -279,7 +335,6 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     const std::int64_t sort_time = entry.published ? core::to_unix_seconds(*entry.published)
                                    : entry.updated ? core::to_unix_seconds(*entry.updated)
                                                    : now_seconds;
-    const std::string body = search_body(entry);
     if (existing_id) {
       db_.cached(
              "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "
@@ -307,11 +362,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
           .bind(18, sort_time)
           .bind(19, std::int64_t{entry.is_republished})
           .run();
-      db_.cached("UPDATE items_fts SET title = ?2, body = ?3 WHERE rowid = ?1")
-          .bind(1, *existing_id)
-          .bind(2, entry.title)
-          .bind(3, body)
-          .run();
+      queue_for_search(*existing_id, true);
       note_fingerprint(*existing_id, existing_story, entry, sort_time);
       refresh_story(existing_story, now_seconds);
       ++result.updated;
@@ -357,11 +408,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
         .run();
     const std::int64_t item_id = db_.last_insert_rowid();
     listed_items.push_back(item_id);
-    db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
-        .bind(1, item_id)
-        .bind(2, entry.title)
-        .bind(3, body)
-        .run();
+    queue_for_search(item_id, false);
     note_fingerprint(item_id, *story, entry, sort_time);
     if (is_merged) {
       refresh_story(*story, now_seconds);
@@ -382,6 +429,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
       .bind(2, listed)
       .run();
   apply_source_retention(source_id, now_seconds, listed_items);
+  if (search_queued_.value_or(kSearchBatch) >= kSearchBatch) index_queued_search();
   transaction.commit();
   return result;
 }

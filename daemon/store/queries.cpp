@@ -118,6 +118,15 @@ std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
   sql += " ORDER BY sort_time DESC, id DESC LIMIT ?6";
 
   if (has_text && text_query.empty()) return {};  // only punctuation: nothing can match
+  // What this store ingested is searchable at once; another connection's
+  // backlog is indexed by its writer (see update_search_index).
+  if (has_text && search_queued_ != std::size_t{0}) {
+    try {
+      update_search_index();
+    } catch (const StoreError&) {
+      // Writes fail (disk full): search what is indexed.
+    }
+  }
   Statement& select = db_.cached(sql);
   if (!query.source_urls.empty()) select.bind(1, rows::strings_json(query.source_urls));
   if (!query.tags.empty()) select.bind(2, rows::strings_json(query.tags));

@@ -31,6 +31,7 @@ void Store::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t 
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, id).run();
     fingerprints_.remove(id);
     db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, id).run();
+    db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, id).run();
     db_.cached("DELETE FROM items WHERE id = ?1").bind(1, id).run();
   }
   for (const std::int64_t story : stories) refresh_story(story, now);
@@ -99,6 +100,7 @@ MaintenanceResult Store::run_maintenance(core::Timestamp now_time) {
     const std::int64_t fingerprint_cutoff = now - 2 * options_.story_window.count();
     db_.cached("DELETE FROM story_fingerprints WHERE seen_at < ?1").bind(1, fingerprint_cutoff).run();
     fingerprints_.remove_seen_before(fingerprint_cutoff);
+    if (count_search_pending() > 0) index_queued_search();  // e.g. left by a crash
     transaction.commit();
   }
   db_.exec("PRAGMA incremental_vacuum");

@@ -127,7 +127,7 @@ ALTER TABLE sources ADD COLUMN last_new_items INTEGER NOT NULL DEFAULT 0;
     // dropped out of the feed (a table of its own, so that recording a
     // poll does not rewrite the list); the fingerprint bands become one row
     // per item, appended in item order, indexed in memory
-    // (store/fingerprint_index).
+    // (store/fingerprint_index); full-text indexing is queued and batched.
     R"sql(
 CREATE TABLE source_listings (
   source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
@@ -148,6 +148,12 @@ INSERT INTO story_fingerprints (item_id, story_id, fingerprint, seen_at)
   FROM (SELECT item_id, max(seen_at) AS seen_at FROM fingerprint_bands GROUP BY item_id) AS bands
   JOIN items ON items.id = bands.item_id;
 DROP TABLE fingerprint_bands;
+
+-- Items whose text waits to be indexed for full-text search (batched).
+CREATE TABLE search_pending (
+  item_id     INTEGER PRIMARY KEY,
+  was_indexed INTEGER NOT NULL
+);
 )sql",
 };
 

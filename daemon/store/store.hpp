@@ -206,6 +206,14 @@ class Store {
   // while the writer thread writes.
   bool is_writable() const { return is_writable_.load(std::memory_order_relaxed); }
 
+  // Indexes for full-text search what this store's ingests queued (ingest
+  // does so itself once kSearchBatch items wait, and a text query on this
+  // store first). The writer calls it when it runs out of work, so that
+  // searches see what the feed shows; maintain() indexes what another
+  // connection or a crash left queued. Returns how many were indexed.
+  std::size_t update_search_index();
+  static constexpr std::size_t kSearchBatch = 512;
+
   // Copies the write-ahead log into the database file and truncates it, so
   // that a clean shutdown leaves one self-contained file (PRAGMA
   // wal_checkpoint(TRUNCATE)). Call when no other connection is writing.
@@ -230,6 +238,9 @@ class Store {
   void apply_source_retention(std::int64_t source_id, std::int64_t now, const std::vector<std::int64_t>& listed_items);
   void note_fingerprint(std::int64_t item_id, std::int64_t story_id, const normalize::Entry& entry,
                         std::int64_t sort_time);
+  void queue_for_search(std::int64_t item_id, bool was_indexed);
+  void index_queued_search();
+  std::int64_t count_search_pending();
   std::vector<StoredEntry> load_stories(const std::vector<std::int64_t>& story_ids);
   // Loads the fingerprint index when it is not current; call first in each
   // write transaction that uses it.
@@ -244,6 +255,9 @@ class Store {
   FingerprintIndex fingerprints_;
   bool is_fingerprint_index_current_ = false;
   std::int64_t data_version_ = -1;
+  // Queued for search by this store since its last indexing (purges may
+  // drop some); unknown after a failed write.
+  std::optional<std::size_t> search_queued_ = 0;
 };
 
 template <typename Write>
@@ -260,9 +274,11 @@ auto Store::noting_writability(Write&& write) -> decltype(write()) {
   } catch (const StoreError&) {
     is_writable_.store(false, std::memory_order_relaxed);
     is_fingerprint_index_current_ = false;
+    search_queued_.reset();
     throw;
   } catch (...) {
     is_fingerprint_index_current_ = false;
+    search_queued_.reset();
     throw;
   }
 }

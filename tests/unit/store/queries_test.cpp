@@ -48,6 +48,67 @@ TEST_F(StoryQueries, ByTag) {
             (std::vector<std::string>{"Snow closes mountain roads", "Parliament adopts the budget"}));
 }
 
+// Full-text indexing is batched (store.hpp: update_search_index); what a
+// store ingested is still found by its own next text query.
+TEST(SearchIndex, QueuesIngestedItemsAndIndexesThemBeforeATextQuery) {
+  Store store(":memory:");
+  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 0);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 2);
+  EXPECT_EQ(store.query_stories({.limit = 10, .text = "coach"}).size(), 1u);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 0);
+  EXPECT_EQ(store.update_search_index(), 0u);  // nothing left
+}
+
+TEST(SearchIndex, IngestIndexesOnceABatchIsQueued) {
+  Store store(":memory:");
+  const auto source = store.ensure_source(spec("https://many.example/feed", "Many"));
+  normalize::NormalizedFeed feed = load_feed("dedup/boilerplate.xml");
+  const normalize::Entry model = feed.entries.front();
+  feed.entries.clear();
+  for (std::size_t i = 0; i < Store::kSearchBatch; ++i) {
+    normalize::Entry entry = model;
+    entry.identity_key = "id:" + std::to_string(i);
+    entry.canonical_url = entry.url = "https://many.example/" + std::to_string(i);
+    feed.entries.push_back(entry);
+  }
+  store.ingest(source, feed, at("2025-12-17T12:00:00Z"));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), static_cast<std::int64_t>(Store::kSearchBatch));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 0);
+}
+
+TEST(SearchIndex, AnEditedItemIsFoundByItsNewWordsOnly) {
+  Store store(":memory:");
+  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  normalize::NormalizedFeed feed = load_feed("dedup/boilerplate.xml");
+  store.ingest(portal, feed, at("2025-12-17T12:00:00Z"));
+  ASSERT_EQ(store.update_search_index(), 2u);
+  ASSERT_EQ(store.query_stories({.limit = 10, .text = "signs"}).size(), 1u);  // a word of the title only
+  for (normalize::Entry& entry : feed.entries)
+    if (entry.title.find("coach") != std::string::npos) entry.title = "Football club hires a goalkeeper";
+  EXPECT_EQ(store.ingest(portal, feed, at("2025-12-17T12:30:00Z")).updated, 1);
+  EXPECT_EQ(store.query_stories({.limit = 10, .text = "goalkeeper"}).size(), 1u);
+  EXPECT_TRUE(store.query_stories({.limit = 10, .text = "signs"}).empty());
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 2);
+}
+
+TEST(SearchIndex, MaintenanceIndexesWhatAnotherConnectionLeftQueued) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "queued.db").string();
+  {
+    Store crashed(path);  // ingests, then goes before indexing
+    const auto portal = crashed.ensure_source(spec("https://portal.example/feed", "Portal"));
+    crashed.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  }
+  Store store(path);
+  EXPECT_EQ(store.update_search_index(), 0u);  // not this store's queue
+  store.maintain(at("2025-12-17T13:00:00Z"));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 0);
+  EXPECT_EQ(store.query_stories({.limit = 10, .text = "coach"}).size(), 1u);
+}
+
 TEST_F(StoryQueries, ByFullText) {
   EXPECT_EQ(titles({.limit = 10, .text = "coach"}), (std::vector<std::string>{"Football club signs a new head coach"}));
   // Words in the body count too, all of them must match, case-insensitively.
