@@ -68,7 +68,8 @@ MaintenanceResult Store::run_maintenance(core::Timestamp now_time) {
     std::vector<std::int64_t> doomed;
     Statement& old = db_.cached(
         "SELECT items.id FROM sources CROSS JOIN items "
-        "WHERE items.source_id = sources.id AND items.sort_time < ?1 AND items.id NOT IN (SELECT value FROM json_each("
+        "WHERE items.source_id = sources.id AND items.sort_time < ?1 AND items.id NOT IN "
+        "(SELECT value FROM json_each("
         "(SELECT item_ids FROM source_listings WHERE source_listings.source_id = sources.id)))");
     old.bind(1, now - options_.retention_age.count());
     while (old.step()) doomed.push_back(old.int64(0));
