@@ -25,7 +25,7 @@ void FingerprintIndex::add(const FingerprintEntry& entry) {
   }
   slot_of_item_.emplace(entry.item_id, slot);
   for (std::size_t band = 0; band < kBands; ++band)
-    buckets_[band][band_value(entry.fingerprint, band)].push_back(slot);
+    buckets_[band][band_value(entry.fingerprint, band)].push_back({entry.fingerprint, entry.seen_at, slot});
 }
 
 void FingerprintIndex::remove(std::int64_t item_id) {
@@ -35,8 +35,8 @@ void FingerprintIndex::remove(std::int64_t item_id) {
   slot_of_item_.erase(found);
   const std::uint64_t fingerprint = entries_[slot].fingerprint;
   for (std::size_t band = 0; band < kBands; ++band) {
-    std::vector<std::uint32_t>& bucket = buckets_[band][band_value(fingerprint, band)];
-    const auto at = std::find(bucket.begin(), bucket.end(), slot);
+    std::vector<BucketEntry>& bucket = buckets_[band][band_value(fingerprint, band)];
+    const auto at = std::find_if(bucket.begin(), bucket.end(), [&](const BucketEntry& e) { return e.slot == slot; });
     if (at != bucket.end()) {
       *at = bucket.back();
       bucket.pop_back();
@@ -66,11 +66,12 @@ std::optional<std::int64_t> FingerprintIndex::nearest_story(std::uint64_t finger
   const FingerprintEntry* best = nullptr;
   int best_distance = max_distance + 1;
   for (std::size_t band = 0; band < kBands; ++band) {
-    for (const std::uint32_t slot : buckets_[band][band_value(fingerprint, band)]) {
-      const FingerprintEntry& candidate = entries_[slot];
-      if (candidate.seen_at < from || candidate.seen_at > to) continue;
-      const int distance = std::popcount(candidate.fingerprint ^ fingerprint);
-      if (distance < best_distance || (distance == best_distance && best && candidate.item_id < best->item_id)) {
+    for (const BucketEntry& bucketed : buckets_[band][band_value(fingerprint, band)]) {
+      if (bucketed.seen_at < from || bucketed.seen_at > to) continue;
+      const int distance = std::popcount(bucketed.fingerprint ^ fingerprint);
+      if (distance > best_distance) continue;
+      const FingerprintEntry& candidate = entries_[bucketed.slot];
+      if (distance < best_distance || (best && candidate.item_id < best->item_id)) {
         best_distance = distance;
         best = &candidate;
       }

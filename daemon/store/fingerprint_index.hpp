@@ -43,11 +43,20 @@ class FingerprintIndex {
   static constexpr std::size_t kBands = 4;
   static std::uint16_t band_value(std::uint64_t fingerprint, std::size_t band);
 
+  // What a lookup compares, kept in the bucket itself: a lookup scans four
+  // buckets in order instead of jumping to every candidate's entry (the
+  // buckets of a store full of similar items grow long).
+  struct BucketEntry {
+    std::uint64_t fingerprint;
+    std::int64_t seen_at;
+    std::uint32_t slot;
+  };
+
   std::vector<FingerprintEntry> entries_;  // slots; freed ones are reused
   std::vector<std::uint32_t> free_slots_;
   std::unordered_map<std::int64_t, std::uint32_t> slot_of_item_;
-  // Per band, 65,536 buckets of slots.
-  std::array<std::vector<std::vector<std::uint32_t>>, kBands> buckets_;
+  // Per band, 65,536 buckets.
+  std::array<std::vector<std::vector<BucketEntry>>, kBands> buckets_;
 };
 
 }  // namespace tributary::store
