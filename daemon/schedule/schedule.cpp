@@ -301,13 +301,16 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     // for a burst of polls. Done before readers are told, so that a search
     // sees what the feed shows. When it cannot be written, the items are
     // stored all the same and are indexed at the next lull or maintenance.
+    std::size_t indexed = 0;
     if (self->queued_ingests.load() == 0) {
       try {
-        self->store.update_search_index();
+        indexed = self->store.update_search_index();
       } catch (const store::StoreError&) {
       }
     }
-    if (result.changed() && self->on_store_changed) self->on_store_changed();
+    // Also when only the search index moved (earlier polls' items): views
+    // filtered by `q=` are cached per store change.
+    if ((result.changed() || indexed > 0) && self->on_store_changed) self->on_store_changed();
     co_return result;
   }
 
