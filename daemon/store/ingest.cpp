@@ -129,7 +129,7 @@ std::string Store::identity_mode_for(std::int64_t source_id, const normalize::No
 }
 
 std::optional<std::int64_t> Store::find_story(std::int64_t source_id, const normalize::Entry& entry,
-                                              std::int64_t sort_time) {
+                                              std::int64_t sort_time, bool is_matchable) {
   if (options_.dedup == config::DedupMode::off) return std::nullopt;
   // Level 2: the same canonical URL, preferably from another source.
   if (!entry.canonical_url.empty()) {
@@ -146,18 +146,18 @@ std::optional<std::int64_t> Store::find_story(std::int64_t source_id, const norm
     if (story) return story;
   }
   // Level 3: a near-identical fingerprint within the time window.
-  if (options_.dedup != config::DedupMode::story || !is_fingerprint_eligible(entry)) return std::nullopt;
+  if (!is_matchable) return std::nullopt;
   const std::int64_t window = options_.story_window.count();
   return fingerprints_.nearest_story(entry.fingerprint, sort_time - window, sort_time + window,
-                                           options_.story_distance);
+                                     options_.story_distance);
 }
 
 // Keeps the item findable by fingerprint (level 3) when it is eligible, and
 // not when an edit made it ineligible.
 void Store::note_fingerprint(std::int64_t item_id, std::int64_t story_id, const normalize::Entry& entry,
-                             std::int64_t sort_time) {
+                             std::int64_t sort_time, bool is_matchable) {
   if (options_.dedup != config::DedupMode::story) return;
-  if (!is_fingerprint_eligible(entry)) {
+  if (!is_matchable) {
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, item_id).run();
     fingerprints_.remove(item_id);
     return;
@@ -335,6 +335,8 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     const std::int64_t sort_time = entry.published ? core::to_unix_seconds(*entry.published)
                                    : entry.updated ? core::to_unix_seconds(*entry.updated)
                                                    : now_seconds;
+    // Level 3 applies to this item (checked once: find and note both ask).
+    const bool is_matchable = options_.dedup == config::DedupMode::story && is_fingerprint_eligible(entry);
     if (existing_id) {
       db_.cached(
              "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "
@@ -363,13 +365,13 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
           .bind(19, std::int64_t{entry.is_republished})
           .run();
       queue_for_search(*existing_id, true);
-      note_fingerprint(*existing_id, existing_story, entry, sort_time);
+      note_fingerprint(*existing_id, existing_story, entry, sort_time, is_matchable);
       refresh_story(existing_story, now_seconds);
       ++result.updated;
       continue;
     }
 
-    std::optional<std::int64_t> story = find_story(source_id, entry, sort_time);
+    std::optional<std::int64_t> story = find_story(source_id, entry, sort_time, is_matchable);
     const bool is_merged = story.has_value();
     if (!story) {
       // Completed with its primary once the item has an id.
@@ -409,7 +411,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     const std::int64_t item_id = db_.last_insert_rowid();
     listed_items.push_back(item_id);
     queue_for_search(item_id, false);
-    note_fingerprint(item_id, *story, entry, sort_time);
+    note_fingerprint(item_id, *story, entry, sort_time, is_matchable);
     if (is_merged) {
       refresh_story(*story, now_seconds);
     } else {

@@ -232,12 +232,12 @@ class Store {
   void rebuild_search_text();
   std::string identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed);
   std::optional<std::int64_t> find_story(std::int64_t source_id, const normalize::Entry& entry,
-                                         std::int64_t sort_time);
+                                         std::int64_t sort_time, bool is_matchable);
   void refresh_story(std::int64_t story_id, std::int64_t now);
   void purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now);
   void apply_source_retention(std::int64_t source_id, std::int64_t now, const std::vector<std::int64_t>& listed_items);
   void note_fingerprint(std::int64_t item_id, std::int64_t story_id, const normalize::Entry& entry,
-                        std::int64_t sort_time);
+                        std::int64_t sort_time, bool is_matchable);
   void queue_for_search(std::int64_t item_id, bool was_indexed);
   void index_queued_search();
   std::int64_t count_search_pending();
