@@ -1,9 +1,21 @@
 #include "store/fingerprint_index.hpp"
 
 #include <algorithm>
-#include <bit>
 
 namespace tributary::store {
+
+namespace {
+
+// std::popcount compiles to a libgcc call on Debian's baseline x86-64 (no
+// POPCNT instruction); this is the same count in a dozen inline operations.
+int bits_set(std::uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ULL;
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+}
+
+}  // namespace
 
 std::uint16_t FingerprintIndex::band_value(std::uint64_t fingerprint, std::size_t band) {
   return static_cast<std::uint16_t>((fingerprint >> (16 * band)) & 0xFFFF);
@@ -68,7 +80,7 @@ std::optional<std::int64_t> FingerprintIndex::nearest_story(std::uint64_t finger
   for (std::size_t band = 0; band < kBands; ++band) {
     for (const BucketEntry& bucketed : buckets_[band][band_value(fingerprint, band)]) {
       if (bucketed.seen_at < from || bucketed.seen_at > to) continue;
-      const int distance = std::popcount(bucketed.fingerprint ^ fingerprint);
+      const int distance = bits_set(bucketed.fingerprint ^ fingerprint);
       if (distance > best_distance) continue;
       const FingerprintEntry& candidate = entries_[bucketed.slot];
       if (distance < best_distance || (best && candidate.item_id < best->item_id)) {

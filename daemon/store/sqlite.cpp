@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include "store/wal_batching.hpp"
+
 namespace tributary::store {
 namespace {
 
@@ -76,8 +78,16 @@ std::string Statement::text(int column) const {
 bool Statement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
 
 Database::Database(const std::string& path) {
+  // Once, before SQLite initializes itself: no global memory statistics.
+  // Keeping them takes a process-wide mutex on every SQLite allocation, and
+  // nothing here reads them.
+  static const bool is_configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)is_configured;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  // A file database hands each commit's WAL frames to the OS in a few writes
+  // (store/wal_batching.hpp).
+  const char* vfs = path == ":memory:" ? nullptr : wal_batching_vfs();
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, vfs) != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
