@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "config/config.hpp"
 #include "core/time.hpp"
 #include "normalize/normalize.hpp"
+#include "store/checkpointer.hpp"
 #include "store/fingerprint_index.hpp"
 #include "store/sqlite.hpp"
 
@@ -246,7 +248,15 @@ class Store {
   // write transaction that uses it.
   void sync_fingerprint_index();
 
+  // SQLite's WAL hook: after each commit of this connection.
+  static int after_commit(void* context, sqlite3* db, const char* schema, int wal_frames);
+  static constexpr int kBackgroundCheckpointFrames = 5000;
+  static constexpr int kWalRestartFrames = 20000;
+
   Database db_;
+  // File databases: checkpoints on a thread of their own. Declared after
+  // db_, so it stops before the connection closes.
+  std::unique_ptr<Checkpointer> checkpointer_;
   StoreOptions options_;
   std::atomic<bool> is_writable_{true};
   // Loaded on the first ingest; reloaded from story_fingerprints after a
