@@ -271,8 +271,8 @@ SanitizedHtml sanitize_html_with_text(std::string_view html, std::string_view ba
   return {html_paths::sanitize_html_libxml2(html, base_url), std::nullopt};
 }
 
-std::string text_of(const SanitizedHtml& sanitized) {
-  return sanitized.text ? *sanitized.text : html_to_text(sanitized.html);
+std::string take_text(SanitizedHtml& sanitized) {
+  return sanitized.text ? std::move(*sanitized.text) : html_to_text(sanitized.html);
 }
 
 }  // namespace tributary::normalize

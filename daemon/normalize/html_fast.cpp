@@ -202,6 +202,10 @@ class Scanner {
       : in_(html), base_url_(base_url), facts_(libxml_facts()) {
     out_.reserve(html.size() + html.size() / 8);
     text_.resize(html.size() + 1);
+    // Room for the nesting and the attributes of typical markup at once,
+    // rather than growing from one element on every call.
+    open_.reserve(16);
+    attributes_.reserve(8);
   }
 
   std::optional<FastSanitized> run() {
