@@ -204,10 +204,17 @@ std::string escape_html(std::string_view text) {
 }
 
 std::string clean_text(std::string_view text) {
-  std::string decoded(text);
+  // Copies only where the text changes: this runs over every title,
+  // category and author.
+  std::string decoded;
+  std::string_view current = text;
   // At most two rounds: "&amp;amp;" → "&amp;" → "&".
-  for (int round = 0; round < 2 && has_entity(decoded); ++round) decoded = decode_entities(decoded);
-  return core::sanitize_utf8(core::collapse_whitespace(decoded));
+  for (int round = 0; round < 2 && has_entity(current); ++round) {
+    decoded = decode_entities(current);
+    current = decoded;
+  }
+  std::string collapsed = core::collapse_whitespace(current);
+  return core::is_valid_utf8(collapsed) ? collapsed : core::sanitize_utf8(collapsed);
 }
 
 std::string html_to_text(std::string_view html) {
