@@ -218,6 +218,8 @@ std::string clean_text(std::string_view text) {
 }
 
 std::string html_to_text(std::string_view html) {
+  // Without a '<' there is no tag to strip (most titles).
+  if (html.find('<') == std::string_view::npos) return clean_text(html);
   std::string stripped;
   stripped.reserve(html.size());
   std::size_t pos = 0;

@@ -82,13 +82,16 @@ const parse::Link* pick_article_link(const std::vector<parse::Link>& links) {
 Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::string_view feed_base,
                      const std::vector<parse::Person>& feed_authors, const NormalizeContext& context) {
   Entry entry;
-  const std::string base = item.base.empty() ? std::string(feed_base) : resolve(feed_base, item.base);
+  // Bases are views of the feed's own base wherever an item does not set
+  // one: copying it per item and per link was an allocation each.
+  const std::string item_base = item.base.empty() ? std::string() : resolve(feed_base, item.base);
+  const std::string_view base = item.base.empty() ? feed_base : std::string_view(item_base);
 
   entry.original_id = core::sanitize_utf8(core::trim(item.id));
   entry.title = plain_text_of(item.title);
   if (const parse::Link* link = pick_article_link(item.links)) {
-    const std::string link_base = link->base.empty() ? base : resolve(base, link->base);
-    entry.url = resolve(link_base, link->href);
+    const std::string link_base = link->base.empty() ? std::string() : resolve(base, link->base);
+    entry.url = resolve(link->base.empty() ? base : std::string_view(link_base), link->href);
   }
   if (!entry.url.empty() && !is_http_url(entry.url)) entry.url.clear();
   if (!entry.url.empty()) entry.canonical_url = core::canonical_url(entry.url);
@@ -120,7 +123,8 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   }
   for (const parse::Enclosure& raw : item.enclosures) {
     Enclosure enclosure;
-    enclosure.url = resolve(raw.base.empty() ? base : resolve(base, raw.base), raw.url);
+    const std::string enclosure_base = raw.base.empty() ? std::string() : resolve(base, raw.base);
+    enclosure.url = resolve(raw.base.empty() ? base : std::string_view(enclosure_base), raw.url);
     if (enclosure.url.empty()) continue;
     enclosure.type = core::to_lower_ascii(core::trim(raw.type));
     std::int64_t length = 0;
