@@ -5,6 +5,10 @@
 // eight at a time: this runs over every item.
 #include "normalize/fingerprint.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -129,11 +133,31 @@ StoryWords story_words(std::string_view title, std::string_view text) {
   std::array<std::uint32_t, 64> ones{};
   std::size_t hashed_words = 0;
   const auto count_batch = [&] {
-    for (std::size_t j = 0; j < 8; ++j) {
-      std::uint64_t lane = 0;
-      for (std::size_t i = 0; i < batch_size; ++i) lane += (batch[i] >> j) & 0x0101010101010101ULL;
-      for (std::size_t k = 0; k < 8; ++k) ones[8 * k + j] += static_cast<std::uint32_t>((lane >> (8 * k)) & 0xFF);
+    std::array<std::uint64_t, 8> lanes{};
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    // Two hashes at a time, each half of a register counting for its own;
+    // the halves' counts are added at the end (still one batch at most).
+    const __m128i low_bits = _mm_set1_epi8(1);
+    __m128i wide[8];
+    for (__m128i& counts : wide) counts = _mm_setzero_si128();
+    for (; i + 2 <= batch_size; i += 2) {
+      __m128i pair = _mm_loadu_si128(reinterpret_cast<const __m128i*>(batch.data() + i));
+      for (std::size_t j = 0; j < 8; ++j) {
+        wide[j] = _mm_add_epi8(wide[j], _mm_and_si128(pair, low_bits));
+        pair = _mm_srli_epi64(pair, 1);
+      }
     }
+    for (std::size_t j = 0; j < 8; ++j) {
+      std::array<std::uint64_t, 2> halves;
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(halves.data()), wide[j]);
+      lanes[j] = halves[0] + halves[1];
+    }
+#endif
+    for (; i < batch_size; ++i)
+      for (std::size_t j = 0; j < 8; ++j) lanes[j] += (batch[i] >> j) & 0x0101010101010101ULL;
+    for (std::size_t j = 0; j < 8; ++j)
+      for (std::size_t k = 0; k < 8; ++k) ones[8 * k + j] += static_cast<std::uint32_t>((lanes[j] >> (8 * k)) & 0xFF);
     batch_size = 0;
   };
   const auto add_word = [&](std::uint64_t hash) {

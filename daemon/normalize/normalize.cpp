@@ -116,6 +116,7 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
     break;
   }
 
+  entry.categories.reserve(item.categories.size());
   for (const std::string& raw : item.categories) {
     std::string category = clean_text(raw);
     if (!category.empty() && std::find(entry.categories.begin(), entry.categories.end(), category) == entry.categories.end())

@@ -592,7 +592,11 @@ class XmlFeedReader {
   }
 
   static void add_category(RawItem& item, std::string category) {
-    if (!category.empty()) item.categories.push_back(std::move(category));
+    if (category.empty()) return;
+    // Items with categories mostly have a few: room for them at once
+    // rather than growing one, two, four.
+    if (item.categories.empty()) item.categories.reserve(4);
+    item.categories.push_back(std::move(category));
   }
 
   void add_person(std::vector<Person>& people, std::string name) {
