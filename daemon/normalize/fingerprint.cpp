@@ -42,6 +42,22 @@ constexpr std::array<unsigned char, 256> kWordBytes = [] {
   return table;
 }();
 
+// kWordBytes as a branch-free step reads it: the byte, all ones for a
+// byte of a word (else zero), and the offset basis a separator restarts at.
+struct WordByte {
+  std::uint64_t value;
+  std::uint64_t mask;
+  std::uint64_t offset_if_separator;
+};
+constexpr std::array<WordByte, 256> kWordByteSteps = [] {
+  std::array<WordByte, 256> table{};
+  for (std::size_t byte = 0; byte < 256; ++byte) {
+    const bool is_word_byte = kWordBytes[byte] != 0;
+    table[byte] = {kWordBytes[byte], is_word_byte ? ~0ULL : 0, is_word_byte ? 0 : kFnvOffset};
+  }
+  return table;
+}();
+
 // One pass of word hashing over a piece of text, written without
 // branches: `hash` is the FNV-1a hash of the word being read (lower-cased),
 // or the offset basis between words.
@@ -53,12 +69,11 @@ struct WordChain {
   // Reads one byte. Stores `hash` at out[count] either way, and counts it
   // when the byte ended a word (else the slot is taken again).
   void step(std::uint64_t* out, std::size_t& count) {
-    const std::uint64_t byte = kWordBytes[*at++];
-    const std::uint64_t is_word_byte = 0 - static_cast<std::uint64_t>(byte != 0);
+    const WordByte& byte = kWordByteSteps[*at++];
     out[count] = hash;
-    count += static_cast<std::size_t>(in_word & ~is_word_byte & 1);
-    hash = (((hash ^ byte) * kFnvPrime) & is_word_byte) | (kFnvOffset & ~is_word_byte);
-    in_word = is_word_byte;
+    count += static_cast<std::size_t>(in_word & ~byte.mask & 1);
+    hash = (((hash ^ byte.value) * kFnvPrime) & byte.mask) | byte.offset_if_separator;
+    in_word = byte.mask;
   }
 };
 
