@@ -160,8 +160,8 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
   // Most references have no stray byte: then they are read where they are
   // rather than copied first (this runs for every link of every article).
   const std::string_view trimmed = trim(reference);
-  const bool has_stray_byte = std::any_of(trimmed.begin(), trimmed.end(),
-                                          [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
+  const bool has_stray_byte =
+      std::any_of(trimmed.begin(), trimmed.end(), [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
   std::string encoded_copy = has_stray_byte ? encode_stray_bytes(trimmed) : std::string();
   const std::string_view encoded = has_stray_byte ? std::string_view(encoded_copy) : trimmed;
   // An absolute plain URL is its own resolution.

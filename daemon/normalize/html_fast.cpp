@@ -213,7 +213,6 @@ class Scanner {
       : in_(html), base_url_(base_url), facts_(libxml_facts()) {
     out_.reserve(html.size() + html.size() / 8);
     text_.resize(html.size() + 1);
-
   }
 
   std::optional<FastSanitized> run() {

@@ -100,7 +100,7 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   SanitizedHtml summary = html_of(item.summary, base);
   // The text of the content, else of the summary: the sanitizer wrote it
   // on the way when it could.
-  const std::string text = !content.html.empty()  ? take_text(content)
+  const std::string text = !content.html.empty()   ? take_text(content)
                            : !summary.html.empty() ? take_text(summary)
                                                    : std::string();
   entry.content_html = std::move(content.html);

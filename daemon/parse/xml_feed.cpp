@@ -997,8 +997,7 @@ void watch_end_element(void* user_data, const xmlChar* localname, const xmlChar*
 // items read so far already taken out of it) and what the hooks saw.
 // Neither reads the rest of the tree; finish() does.
 struct XmlParse {
-  XmlParse(std::string_view text, const ParseOptions& options)
-      : reader(options, text.size() * 4 + 1024 * 1024, watch) {
+  XmlParse(std::string_view text, const ParseOptions& options) : reader(options, text.size() * 4 + 1024 * 1024, watch) {
     // Extracted text may exceed the document only through entity expansion;
     // the reader's budget (above) allows generous legitimate use, never an
     // explosion.
@@ -1053,7 +1052,8 @@ ParseOutcome finish(XmlParse& parse, const ParseOptions& options) {
     outcome.feed->is_recovered = true;
     std::string reason = watch.first_error.empty() ? "malformed XML" : watch.first_error;
     if (watch.is_entity_bomb) reason = "entity expansion over its limit: parsing stopped there (" + reason + ")";
-    else if (parse.reader.dropped_incomplete_item()) reason = "truncated document: the incomplete last item was dropped (" + reason + ")";
+    else if (parse.reader.dropped_incomplete_item())
+      reason = "truncated document: the incomplete last item was dropped (" + reason + ")";
     else if (watch.is_truncated) reason = "truncated document (" + reason + ")";
     outcome.feed->recovery_reason = std::move(reason);
   }

@@ -65,17 +65,18 @@ TEST(DateParsing, UnreadableDatesAreNull) {
 // results must be the token reader's, for that form and for every near
 // miss, which it must leave to the token reader.
 TEST(DateParsing, ShortcutForRfc1123AgreesWithTheTokenReader) {
-  const std::vector<std::string> weekdays = {"Mon", "Tue", "Wed", "thu", "FRI", "Sat", "Sun", "Mar", "The", "Xyz", "Mo1"};
+  const std::vector<std::string> weekdays = {"Mon", "Tue", "Wed", "thu", "FRI", "Sat",
+                                             "Sun", "Mar", "The", "Xyz", "Mo1"};
   const std::vector<std::string> days = {"01", "09", "17", "28", "29", "30", "31", "00", "32", "99", "1", "7x"};
-  const std::vector<std::string> months = {"Jan", "Feb", "feb", "MAR", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-                                           "Oct", "Nov", "Dec", "Xyz", "Mon", "The", "Sept", "De1"};
+  const std::vector<std::string> months = {"Jan", "Feb", "feb", "MAR", "Apr", "May", "Jun", "Jul",  "Aug",
+                                           "Sep", "Oct", "Nov", "Dec", "Xyz", "Mon", "The", "Sept", "De1"};
   const std::vector<std::string> years = {"2025", "2024", "1999", "1970", "1900", "0099", "9999", "0001", "25", "20x5"};
-  const std::vector<std::string> times = {"00:00:00", "09:30:00", "23:59:59", "24:00:00", "24:00:01", "12:60:00",
+  const std::vector<std::string> times = {"00:00:00", "09:30:00", "23:59:59", "24:00:00", "24:00:01",   "12:60:00",
                                           "12:00:60", "25:00:00", "9:30:00",  "09:30",    "09:30:00.5", "0a:00:00"};
-  const std::vector<std::string> zones = {"+0100", "-0500", "+0000", "+2359", "+2400", "-0060", "+0530", "+01:00",
-                                          "+01",   "GMT",   "UT",    "UTC",   "Z",     "z",     "EST",   "pdt",
-                                          "CEST",  "AKST",  "AKDT",  "J",     "A",     "Y",     "PM",    "am",
-                                          "of",    "Mon",   "Sunday", "Dec",  "XYZ",   "GMT+2", "+01000", "(PST)"};
+  const std::vector<std::string> zones = {"+0100", "-0500", "+0000",  "+2359", "+2400", "-0060", "+0530",  "+01:00",
+                                          "+01",   "GMT",   "UT",     "UTC",   "Z",     "z",     "EST",    "pdt",
+                                          "CEST",  "AKST",  "AKDT",   "J",     "A",     "Y",     "PM",     "am",
+                                          "of",    "Mon",   "Sunday", "Dec",   "XYZ",   "GMT+2", "+01000", "(PST)"};
   const std::vector<std::string> separators = {" ", " ", " ", " ", "  ", "\t", ", "};
   testing::TestNumbers next(1123);
   const auto pick = [&](const std::vector<std::string>& values) { return values[next() % values.size()]; };

@@ -42,8 +42,9 @@ bool expect_pushed_as_pulled(std::string_view text, const ParseOptions& options,
                                    << (pulled.feed ? "a feed of " + std::to_string(pulled.feed->items.size()) + " items"
                                                    : "error " + pulled.error)
                                    << ", pushed: "
-                                   << (pushed->feed ? "a feed of " + std::to_string(pushed->feed->items.size()) + " items"
-                                                    : "error " + pushed->error);
+                                   << (pushed->feed
+                                           ? "a feed of " + std::to_string(pushed->feed->items.size()) + " items"
+                                           : "error " + pushed->error);
   }
   return is_accepted;
 }
