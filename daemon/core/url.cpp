@@ -157,9 +157,16 @@ bool is_absolute_uri(std::string_view text) {
 }
 
 std::optional<std::string> resolve_url(std::string_view base, std::string_view reference) {
-  const std::string encoded = encode_stray_bytes(trim(reference));
+  // Most references have no stray byte: then they are read where they are
+  // rather than copied first (this runs for every link of every article).
+  const std::string_view trimmed = trim(reference);
+  const bool has_stray_byte =
+      std::any_of(trimmed.begin(), trimmed.end(), [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
+  std::string encoded_copy = has_stray_byte ? encode_stray_bytes(trimmed) : std::string();
+  const std::string_view encoded = has_stray_byte ? std::string_view(encoded_copy) : trimmed;
   // An absolute plain URL is its own resolution.
-  if (plain_http_authority_end(encoded, Percent::allowed) != std::string_view::npos) return encoded;
+  if (plain_http_authority_end(encoded, Percent::allowed) != std::string_view::npos)
+    return has_stray_byte ? std::move(encoded_copy) : std::string(encoded);
   // "/path?query" keeps the base's scheme and authority (RFC 3986 §5.2.2).
   if (encoded.starts_with('/') && !encoded.starts_with("//") && is_plain_path_query_fragment(encoded, Percent::allowed)) {
     const std::size_t authority_end = plain_http_authority_end(base, Percent::allowed);
@@ -203,7 +210,9 @@ std::string canonical_url(std::string_view absolute_url) {
     rest = rest.substr(0, rest.find('#'));
     const std::size_t question = rest.find('?');
     const std::string_view path = rest.substr(0, question);
-    std::string canonical(url.substr(0, authority_end));
+    std::string canonical;
+    canonical.reserve(url.size());  // at most the whole URL: one allocation
+    canonical.append(url.substr(0, authority_end));
     canonical.append(path);
     if (question == std::string_view::npos) return canonical;
     const std::string_view query = rest.substr(question + 1);

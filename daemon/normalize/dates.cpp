@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cctype>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -403,9 +404,73 @@ std::optional<core::Timestamp> parse_rfc822_family(std::string_view text) {
   return make_utc(y, *month_value, *day_value, h, mi, s, zone.value_or(0));
 }
 
+bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// A token the RFC 822 reader would skip or read as a meridiem, whatever
+// else it might also be.
+bool is_filler_word(std::string_view token) {
+  const std::string lower = core::to_lower_ascii(token);
+  return lower == "am" || lower == "pm" || lower == "at" || lower == "the" || lower == "of";
+}
+
+// RFC 1123's own form, which nearly every RSS feed writes: "Tue, 02 Dec
+// 2025 10:20:30 +0100" (or a named zone), single spaces, four-digit year.
+// Read in place, without the token reader's strings: its result for such
+// text (an outer nullopt leaves the text to it; an inner one is its
+// nullopt, for a date that does not exist).
+std::optional<std::optional<core::Timestamp>> read_rfc1123(std::string_view text) {
+  // "Www, DD Mmm YYYY HH:MM:SS " is 26 characters; a zone of 1 to 5 follows.
+  if (text.size() < 27 || text.size() > 31) return std::nullopt;
+  const auto is_digit_at = [&](std::initializer_list<std::size_t> positions) {
+    for (const std::size_t at : positions)
+      if (!is_digit(text[at])) return false;
+    return true;
+  };
+  const auto is_letter_at = [&](std::initializer_list<std::size_t> positions) {
+    for (const std::size_t at : positions)
+      if (!is_ascii_letter(text[at])) return false;
+    return true;
+  };
+  if (!is_letter_at({0, 1, 2}) || text[3] != ',' || text[4] != ' ' || !is_digit_at({5, 6}) || text[7] != ' ' ||
+      !is_letter_at({8, 9, 10}) || text[11] != ' ' || !is_digit_at({12, 13, 14, 15}) || text[12] == '0' ||
+      text[16] != ' ' || !is_digit_at({17, 18, 20, 21, 23, 24}) || text[19] != ':' || text[22] != ':' ||
+      text[25] != ' ')
+    return std::nullopt;
+  // Each name is what the token reader would take it for, asked in its
+  // order: a zone, a filler word, the month, a weekday, a named zone.
+  const std::string_view weekday = text.substr(0, 3);
+  if (is_filler_word(weekday) || month_from_name(weekday) || !is_weekday_name(weekday)) return std::nullopt;
+  const std::string_view month_name = text.substr(8, 3);
+  const std::optional<int> month = is_filler_word(month_name) ? std::nullopt : month_from_name(month_name);
+  if (!month) return std::nullopt;
+  const std::string_view zone_name = text.substr(26);
+  std::optional<int> zone;
+  if (zone_name[0] == '+' || zone_name[0] == '-') {
+    if (zone_name.size() != 5 || !is_digit_at({27, 28, 29, 30})) return std::nullopt;
+    zone = numeric_zone(zone_name);
+  } else {
+    for (const char c : zone_name)
+      if (!is_ascii_letter(c)) return std::nullopt;
+    if (is_filler_word(zone_name) || is_weekday_name(zone_name)) return std::nullopt;
+    zone = named_zone(zone_name);
+  }
+  if (!zone) return std::nullopt;
+  const auto number = [&](std::size_t at, std::size_t length) {
+    int value = 0;
+    for (std::size_t i = at; i < at + length; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  return make_utc(number(12, 4), *month, number(5, 2), number(17, 2), number(20, 2), number(23, 2), *zone);
+}
+
 }  // namespace
 
 std::optional<core::Timestamp> parse_feed_date(std::string_view text) {
+  if (const auto rfc1123 = read_rfc1123(text)) return *rfc1123;
+  return parse_feed_date_by_tokens(text);
+}
+
+std::optional<core::Timestamp> parse_feed_date_by_tokens(std::string_view text) {
   const std::string collapsed = core::collapse_whitespace(text);
   if (collapsed.empty() || collapsed.size() > 100) return std::nullopt;
   if (collapsed.size() >= 4 && is_digit(collapsed[0]) && is_digit(collapsed[1]) && is_digit(collapsed[2]) &&

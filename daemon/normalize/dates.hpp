@@ -12,4 +12,8 @@ namespace tributary::normalize {
 
 std::optional<core::Timestamp> parse_feed_date(std::string_view text);
 
+// The general reader alone, without parse_feed_date's shortcut for RFC
+// 1123's own form: for the test that holds the two to one result.
+std::optional<core::Timestamp> parse_feed_date_by_tokens(std::string_view text);
+
 }  // namespace tributary::normalize

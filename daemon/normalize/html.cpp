@@ -204,13 +204,22 @@ std::string escape_html(std::string_view text) {
 }
 
 std::string clean_text(std::string_view text) {
-  std::string decoded(text);
+  // Copies only where the text changes: this runs over every title,
+  // category and author.
+  std::string decoded;
+  std::string_view current = text;
   // At most two rounds: "&amp;amp;" → "&amp;" → "&".
-  for (int round = 0; round < 2 && has_entity(decoded); ++round) decoded = decode_entities(decoded);
-  return core::sanitize_utf8(core::collapse_whitespace(decoded));
+  for (int round = 0; round < 2 && has_entity(current); ++round) {
+    decoded = decode_entities(current);
+    current = decoded;
+  }
+  std::string collapsed = core::collapse_whitespace(current);
+  return core::is_valid_utf8(collapsed) ? collapsed : core::sanitize_utf8(collapsed);
 }
 
 std::string html_to_text(std::string_view html) {
+  // Without a '<' there is no tag to strip (most titles).
+  if (html.find('<') == std::string_view::npos) return clean_text(html);
   std::string stripped;
   stripped.reserve(html.size());
   std::size_t pos = 0;
@@ -271,8 +280,8 @@ SanitizedHtml sanitize_html_with_text(std::string_view html, std::string_view ba
   return {html_paths::sanitize_html_libxml2(html, base_url), std::nullopt};
 }
 
-std::string text_of(const SanitizedHtml& sanitized) {
-  return sanitized.text ? *sanitized.text : html_to_text(sanitized.html);
+std::string take_text(SanitizedHtml& sanitized) {
+  return sanitized.text ? std::move(*sanitized.text) : html_to_text(sanitized.html);
 }
 
 }  // namespace tributary::normalize

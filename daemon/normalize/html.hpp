@@ -36,7 +36,8 @@ struct SanitizedHtml {
 };
 SanitizedHtml sanitize_html_with_text(std::string_view html, std::string_view base_url);
 
-// html_to_text(sanitized.html), without reading the HTML again when the text is there.
-std::string text_of(const SanitizedHtml& sanitized);
+// html_to_text(sanitized.html), without reading the HTML again when the text
+// is there: then it is moved out (the text of an article is kilobytes).
+std::string take_text(SanitizedHtml& sanitized);
 
 }  // namespace tributary::normalize

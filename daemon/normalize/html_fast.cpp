@@ -22,6 +22,7 @@
 #include <bit>
 #include <memory>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "core/text.hpp"
@@ -47,30 +48,22 @@ struct LibxmlTagFacts {
   std::array<std::array<bool, kNamedTagCount + 1>, kNamedTagCount> closes{};
 };
 
-// libxml2's HTML 4 entity table, indexed by name: htmlEntityLookup scans
-// the table with a string compare per entry, and feeds are full of "&nbsp;".
-// Built by asking libxml2 for the entity of every code point its table can
-// hold; a name missed here is still asked of htmlEntityLookup.
-struct EntityName {
-  std::string name;
-  char32_t value;
-};
-
-std::vector<EntityName> ask_libxml_entities() {
+// libxml2's HTML 4 entity table, by name: htmlEntityLookup scans the table
+// with a string compare per entry, and feeds are full of "&nbsp;". Built by
+// asking libxml2 for the entity of every code point its table can hold; a
+// name missed here is still asked of htmlEntityLookup.
+std::unordered_map<std::string, char32_t> ask_libxml_entities() {
   xmlInitParser();
-  std::vector<EntityName> entities;
+  std::unordered_map<std::string, char32_t> entities;
   for (unsigned int value = 1; value < 0x10000; ++value)
     if (const htmlEntityDesc* entity = htmlEntityValueLookup(value))
-      entities.push_back({reinterpret_cast<const char*>(entity->name), static_cast<char32_t>(entity->value)});
-  std::sort(entities.begin(), entities.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+      entities.emplace(reinterpret_cast<const char*>(entity->name), static_cast<char32_t>(entity->value));
   return entities;
 }
 
 std::optional<char32_t> html4_entity(const std::string& name) {
-  static const std::vector<EntityName> entities = ask_libxml_entities();
-  const auto found = std::lower_bound(entities.begin(), entities.end(), name,
-                                      [](const EntityName& entity, const std::string& key) { return entity.name < key; });
-  if (found != entities.end() && found->name == name) return found->value;
+  static const std::unordered_map<std::string, char32_t> entities = ask_libxml_entities();
+  if (const auto found = entities.find(name); found != entities.end()) return found->second;
   if (const htmlEntityDesc* entity = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str())))
     return static_cast<char32_t>(entity->value);
   return std::nullopt;
@@ -195,6 +188,24 @@ struct OpenElement {
   int tag;
   bool is_implied;  // the <p> libxml2 opens around leading text
 };
+
+// The open elements, held in place: a scanner runs per summary and per
+// article, and growing a vector for them cost more than using it. Callers
+// push only below kMaxDepth.
+class OpenElements {
+ public:
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  const OpenElement& back() const { return elements_[size_ - 1]; }
+  void push_back(OpenElement element) { elements_[size_++] = element; }
+  void pop_back() { --size_; }
+
+ private:
+  std::array<OpenElement, kMaxDepth> elements_;
+  std::size_t size_ = 0;
+};
+
+constexpr std::size_t kMaxAttributes = 32;  // more on one tag is left to libxml2
 
 class Scanner {
  public:
@@ -432,11 +443,10 @@ class Scanner {
       }
       if (!had_blank) return false;
       if (!read_name()) return false;
-      if (attribute_count_ >= 32) return false;
+      if (attribute_count_ >= kMaxAttributes) return false;
       for (const Attribute& seen : std::span(attributes_).first(attribute_count_))
         if (seen.name == name_) return false;  // libxml2 keeps the first; leave it to libxml2
       // Attributes are reused from tag to tag, keeping their buffers.
-      if (attribute_count_ == attributes_.size()) attributes_.emplace_back();
       Attribute& attribute = attributes_[attribute_count_++];
       attribute.name = name_;
       attribute.value.clear();
@@ -556,8 +566,8 @@ class Scanner {
   std::string_view base_url_;
   const LibxmlTagFacts& facts_;
   bool has_body_ = false;
-  std::vector<OpenElement> open_;
-  std::vector<Attribute> attributes_;
+  OpenElements open_;
+  std::array<Attribute, kMaxAttributes> attributes_;
   std::size_t attribute_count_ = 0;
   std::string name_;
   std::string reference_;

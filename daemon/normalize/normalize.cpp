@@ -82,13 +82,16 @@ const parse::Link* pick_article_link(const std::vector<parse::Link>& links) {
 Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::string_view feed_base,
                      const std::vector<parse::Person>& feed_authors, const NormalizeContext& context) {
   Entry entry;
-  const std::string base = item.base.empty() ? std::string(feed_base) : resolve(feed_base, item.base);
+  // Bases are views of the feed's own base wherever an item does not set
+  // one: copying it per item and per link was an allocation each.
+  const std::string item_base = item.base.empty() ? std::string() : resolve(feed_base, item.base);
+  const std::string_view base = item.base.empty() ? feed_base : std::string_view(item_base);
 
   entry.original_id = core::sanitize_utf8(core::trim(item.id));
   entry.title = plain_text_of(item.title);
   if (const parse::Link* link = pick_article_link(item.links)) {
-    const std::string link_base = link->base.empty() ? base : resolve(base, link->base);
-    entry.url = resolve(link_base, link->href);
+    const std::string link_base = link->base.empty() ? std::string() : resolve(base, link->base);
+    entry.url = resolve(link->base.empty() ? base : std::string_view(link_base), link->href);
   }
   if (!entry.url.empty() && !is_http_url(entry.url)) entry.url.clear();
   if (!entry.url.empty()) entry.canonical_url = core::canonical_url(entry.url);
@@ -97,8 +100,8 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   SanitizedHtml summary = html_of(item.summary, base);
   // The text of the content, else of the summary: the sanitizer wrote it
   // on the way when it could.
-  const std::string text = !content.html.empty()  ? text_of(content)
-                           : !summary.html.empty() ? text_of(summary)
+  const std::string text = !content.html.empty()   ? take_text(content)
+                           : !summary.html.empty() ? take_text(summary)
                                                    : std::string();
   entry.content_html = std::move(content.html);
   entry.summary_html = std::move(summary.html);
@@ -113,6 +116,7 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
     break;
   }
 
+  entry.categories.reserve(item.categories.size());
   for (const std::string& raw : item.categories) {
     std::string category = clean_text(raw);
     if (!category.empty() && std::find(entry.categories.begin(), entry.categories.end(), category) == entry.categories.end())
@@ -120,7 +124,8 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   }
   for (const parse::Enclosure& raw : item.enclosures) {
     Enclosure enclosure;
-    enclosure.url = resolve(raw.base.empty() ? base : resolve(base, raw.base), raw.url);
+    const std::string enclosure_base = raw.base.empty() ? std::string() : resolve(base, raw.base);
+    enclosure.url = resolve(raw.base.empty() ? base : std::string_view(enclosure_base), raw.url);
     if (enclosure.url.empty()) continue;
     enclosure.type = core::to_lower_ascii(core::trim(raw.type));
     std::int64_t length = 0;

@@ -24,6 +24,8 @@ struct Text {
   std::string value;
   TextType type = TextType::text;
   std::string base;  // xml:base in effect here, if any
+
+  friend bool operator==(const Text&, const Text&) = default;
 };
 
 struct Link {
@@ -33,12 +35,16 @@ struct Link {
   std::string title;
   std::string length;
   std::string base;  // xml:base in effect here, if any
+
+  friend bool operator==(const Link&, const Link&) = default;
 };
 
 struct Person {
   std::string name;  // for RSS, the raw element text ("jo@example.com (Jo)")
   std::string email;
   std::string uri;
+
+  friend bool operator==(const Person&, const Person&) = default;
 };
 
 struct Enclosure {
@@ -46,6 +52,8 @@ struct Enclosure {
   std::string type;
   std::string length;
   std::string base;
+
+  friend bool operator==(const Enclosure&, const Enclosure&) = default;
 };
 
 // atom:source of an entry republished from another feed (RFC 4287 §4.2.11),
@@ -55,6 +63,8 @@ struct SourceFeed {
   std::string title;
   std::string link;
   std::string updated;
+
+  friend bool operator==(const SourceFeed&, const SourceFeed&) = default;
 };
 
 struct RawItem {
@@ -75,6 +85,8 @@ struct RawItem {
   std::string base;  // xml:base in effect for the item, if any
   std::string lang;  // xml:lang in effect for the item, if any
   std::optional<SourceFeed> source;
+
+  friend bool operator==(const RawItem&, const RawItem&) = default;
 };
 
 struct FeedInfo {
@@ -96,6 +108,8 @@ struct FeedInfo {
   std::string update_base;                  // sy:updateBase, a date as written
   std::vector<int> skip_hours;              // <skipHours>: 0–23 (GMT), sorted, unique
   std::vector<int> skip_days;               // <skipDays>: 0 = Sunday … 6 = Saturday, sorted, unique
+
+  friend bool operator==(const FeedInfo&, const FeedInfo&) = default;
 };
 
 struct ParsedFeed {
@@ -105,6 +119,8 @@ struct ParsedFeed {
   std::string encoding;         // what the bytes were decoded from ("utf-8", "windows-1252", …)
   FeedInfo feed;
   std::vector<RawItem> items;
+
+  friend bool operator==(const ParsedFeed&, const ParsedFeed&) = default;
 };
 
 // Each limit, when exceeded, makes parse_feed fail with a one-line error
@@ -124,6 +140,8 @@ struct ParseOptions {
 struct ParseOutcome {
   std::optional<ParsedFeed> feed;
   std::string error;  // one line, when nothing could be read
+
+  friend bool operator==(const ParseOutcome&, const ParseOutcome&) = default;
 };
 
 // Never throws for any input; `feed` is set when a feed could be read, else

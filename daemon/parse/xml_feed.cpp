@@ -592,7 +592,11 @@ class XmlFeedReader {
   }
 
   static void add_category(RawItem& item, std::string category) {
-    if (!category.empty()) item.categories.push_back(std::move(category));
+    if (category.empty()) return;
+    // Items with categories mostly have a few: room for them at once
+    // rather than growing one, two, four.
+    if (item.categories.empty()) item.categories.reserve(4);
+    item.categories.push_back(std::move(category));
   }
 
   void add_person(std::vector<Person>& people, std::string name) {
@@ -989,37 +993,47 @@ void watch_end_element(void* user_data, const xmlChar* localname, const xmlChar*
   }
 }
 
-}  // namespace
+// What one parse, pulled or pushed, leaves behind: the tree (with the
+// items read so far already taken out of it) and what the hooks saw.
+// Neither reads the rest of the tree; finish() does.
+struct XmlParse {
+  XmlParse(std::string_view text, const ParseOptions& options) : reader(options, text.size() * 4 + 1024 * 1024, watch) {
+    // Extracted text may exceed the document only through entity expansion;
+    // the reader's budget (above) allows generous legitimate use, never an
+    // explosion.
+    watch.max_depth = options.limits.max_depth;
+    watch.max_items = options.limits.max_items;
+    watch.reader = &reader;
+    watch.document_size = text.size();
+  }
+  XmlParse(const XmlParse&) = delete;
+  XmlParse& operator=(const XmlParse&) = delete;
 
-// `text` is UTF-8 (parse_feed decoded it), so the declared encoding is
-// ignored.
-ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) {
-  initialize_libxml2_once();
-  ContextPtr context(xmlNewParserCtxt());
-  if (!context) return {std::nullopt, "out of memory creating the XML parser"};
+  // Hooks go in after the options: XML_PARSE_NOCDATA rewrites the handler.
+  void install_hooks() {
+    context->_private = &watch;
+    context->sax->serror = collect_error;
+    context->sax->startElementNs = watch_start_element;
+    context->sax->endElementNs = watch_end_element;
+  }
+
   ParseWatch watch;
-  watch.max_depth = options.limits.max_depth;
-  watch.max_items = options.limits.max_items;
-  // Extracted text may exceed the document only through entity expansion;
-  // allow generous legitimate use, never an explosion.
-  const std::size_t text_budget = text.size() * 4 + 1024 * 1024;
-  XmlFeedReader reader(options, text_budget, watch);
-  watch.reader = &reader;
-  context->_private = &watch;
-  context->sax->serror = collect_error;
-  context->sax->startElementNs = watch_start_element;
-  context->sax->endElementNs = watch_end_element;
-  const int flags = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                    XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
-  // No document URL for libxml2: xml:base values stay as the document wrote
-  // them (combined along the ancestors), and normalize resolves them against
-  // the feed's own URL first, then the document URL.
-  // No encoding for libxml2 either: the text is UTF-8 and has no BOM, and
-  // naming UTF-8 would make libxml2 copy it through a converter.
-  std::string_view unread = text;
-  watch.document_size = text.size();
-  watch.unread = &unread;
-  DocPtr doc(xmlCtxtReadIO(context.get(), read_chunk, nullptr, &unread, nullptr, nullptr, flags));
+  XmlFeedReader reader;
+  ContextPtr context;
+  DocPtr doc;
+};
+
+// No document URL for libxml2: xml:base values stay as the document wrote
+// them (combined along the ancestors), and normalize resolves them against
+// the feed's own URL first, then the document URL.
+// No encoding for libxml2 either: the text is UTF-8 and has no BOM, and
+// naming UTF-8 would make libxml2 copy it through a converter.
+constexpr int kParseFlags = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                            XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
+
+// The outcome of a parse that ran to its end (or was stopped by a limit).
+ParseOutcome finish(XmlParse& parse, const ParseOptions& options) {
+  const ParseWatch& watch = parse.watch;
   if (watch.failure) std::rethrow_exception(watch.failure);
   if (watch.has_too_many_items) {
     return {std::nullopt, "too many items: the document has more than " + std::to_string(options.limits.max_items) +
@@ -1029,20 +1043,73 @@ ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) 
     return {std::nullopt,
             "document nesting deeper than " + std::to_string(options.limits.max_depth) + " levels (the limit)"};
   }
-  if (!doc) {
+  if (!parse.doc) {
     return {std::nullopt, "not XML: " + (watch.first_error.empty() ? std::string("no document") : watch.first_error)};
   }
-  const bool is_well_formed = context->wellFormed != 0;
-  ParseOutcome outcome = reader.read(doc.get(), is_well_formed);
+  const bool is_well_formed = parse.context->wellFormed != 0;
+  ParseOutcome outcome = parse.reader.read(parse.doc.get(), is_well_formed);
   if (outcome.feed && !is_well_formed && !outcome.feed->is_recovered) {
     outcome.feed->is_recovered = true;
     std::string reason = watch.first_error.empty() ? "malformed XML" : watch.first_error;
     if (watch.is_entity_bomb) reason = "entity expansion over its limit: parsing stopped there (" + reason + ")";
-    else if (reader.dropped_incomplete_item()) reason = "truncated document: the incomplete last item was dropped (" + reason + ")";
+    else if (parse.reader.dropped_incomplete_item())
+      reason = "truncated document: the incomplete last item was dropped (" + reason + ")";
     else if (watch.is_truncated) reason = "truncated document (" + reason + ")";
     outcome.feed->recovery_reason = std::move(reason);
   }
   return outcome;
+}
+
+}  // namespace
+
+ParseOutcome parse_xml_feed_pulled(std::string_view text, const ParseOptions& options) {
+  initialize_libxml2_once();
+  XmlParse parse(text, options);
+  parse.context.reset(xmlNewParserCtxt());
+  if (!parse.context) return {std::nullopt, "out of memory creating the XML parser"};
+  // xmlCtxtReadIO applies the flags itself, so the hooks go in first; it
+  // clears only cdataBlock, which is none of ours.
+  parse.install_hooks();
+  std::string_view unread = text;
+  parse.watch.unread = &unread;
+  parse.doc.reset(xmlCtxtReadIO(parse.context.get(), read_chunk, nullptr, &unread, nullptr, nullptr, kParseFlags));
+  return finish(parse, options);
+}
+
+std::optional<ParseOutcome> parse_xml_feed_pushed(std::string_view text, const ParseOptions& options,
+                                                  std::size_t chunk_size) {
+  initialize_libxml2_once();
+  XmlParse parse(text, options);
+  parse.context.reset(xmlCreatePushParserCtxt(nullptr, nullptr, nullptr, 0, nullptr));
+  if (!parse.context) return ParseOutcome{std::nullopt, "out of memory creating the XML parser"};
+  xmlParserCtxt* context = parse.context.get();
+  xmlCtxtUseOptions(context, kParseFlags);
+  parse.install_hooks();
+  std::string_view unread = text;
+  parse.watch.unread = &unread;
+  chunk_size = std::clamp<std::size_t>(chunk_size, 1, 1 << 30);
+  // The first error ends the attempt: past it the two modes may repair
+  // differently, and the pulled parse that takes over reads it all again.
+  while (!unread.empty() && context->wellFormed && !parse.watch.failure && context->instate != XML_PARSER_EOF) {
+    const std::string_view chunk = unread.substr(0, chunk_size);
+    unread.remove_prefix(chunk.size());
+    xmlParseChunk(context, chunk.data(), static_cast<int>(chunk.size()), 0);
+  }
+  if (context->wellFormed && !parse.watch.failure) xmlParseChunk(context, nullptr, 0, 1);
+  parse.doc.reset(context->myDoc);  // the context does not free it
+  context->myDoc = nullptr;
+  if (parse.watch.failure) std::rethrow_exception(parse.watch.failure);
+  if (!context->wellFormed || !parse.doc) return std::nullopt;
+  return finish(parse, options);
+}
+
+// Well-formed documents, nearly all feeds, are pushed; the rest are read
+// again pulled, so that every repair and every error message stays the
+// reference's.
+ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) {
+  if (std::optional<ParseOutcome> pushed = parse_xml_feed_pushed(text, options, kPushChunkSize))
+    return std::move(*pushed);
+  return parse_xml_feed_pulled(text, options);
 }
 
 }  // namespace tributary::parse

@@ -1,8 +1,12 @@
 // Feed dates in the forms real feeds write them.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "core/time.hpp"
 #include "normalize/dates.hpp"
+#include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::normalize {
 namespace {
@@ -55,6 +59,42 @@ TEST(DateParsing, UnreadableDatesAreNull) {
   EXPECT_EQ(utc("yesterday"), "null");
   EXPECT_EQ(utc("2025-13-45"), "null");
   EXPECT_EQ(utc("32 Dec 2025 10:00 GMT"), "null");
+}
+
+// parse_feed_date reads RFC 1123's own form without the token reader; its
+// results must be the token reader's, for that form and for every near
+// miss, which it must leave to the token reader.
+TEST(DateParsing, ShortcutForRfc1123AgreesWithTheTokenReader) {
+  const std::vector<std::string> weekdays = {"Mon", "Tue", "Wed", "thu", "FRI", "Sat",
+                                             "Sun", "Mar", "The", "Xyz", "Mo1"};
+  const std::vector<std::string> days = {"01", "09", "17", "28", "29", "30", "31", "00", "32", "99", "1", "7x"};
+  const std::vector<std::string> months = {"Jan", "Feb", "feb", "MAR", "Apr", "May", "Jun", "Jul",  "Aug",
+                                           "Sep", "Oct", "Nov", "Dec", "Xyz", "Mon", "The", "Sept", "De1"};
+  const std::vector<std::string> years = {"2025", "2024", "1999", "1970", "1900", "0099", "9999", "0001", "25", "20x5"};
+  const std::vector<std::string> times = {"00:00:00", "09:30:00", "23:59:59", "24:00:00", "24:00:01",   "12:60:00",
+                                          "12:00:60", "25:00:00", "9:30:00",  "09:30",    "09:30:00.5", "0a:00:00"};
+  const std::vector<std::string> zones = {"+0100", "-0500", "+0000",  "+2359", "+2400", "-0060", "+0530",  "+01:00",
+                                          "+01",   "GMT",   "UT",     "UTC",   "Z",     "z",     "EST",    "pdt",
+                                          "CEST",  "AKST",  "AKDT",   "J",     "A",     "Y",     "PM",     "am",
+                                          "of",    "Mon",   "Sunday", "Dec",   "XYZ",   "GMT+2", "+01000", "(PST)"};
+  const std::vector<std::string> separators = {" ", " ", " ", " ", "  ", "\t", ", "};
+  testing::TestNumbers next(1123);
+  const auto pick = [&](const std::vector<std::string>& values) { return values[next() % values.size()]; };
+  std::size_t read = 0;
+  for (int round = 0; round < 20000; ++round) {
+    // Mostly the exact form, with one field or separator varied now and then.
+    const bool is_exact = round % 4 != 0;
+    std::string text = pick(weekdays) + "," + (is_exact ? " " : pick(separators)) + pick(days) + " " + pick(months) +
+                       (is_exact ? " " : pick(separators)) + pick(years) + " " + pick(times) + " " + pick(zones);
+    if (round % 50 == 0) text = " " + text;
+    if (round % 70 == 0) text += " ";
+    const auto expected = parse_feed_date_by_tokens(text);
+    ASSERT_EQ(parse_feed_date(text), expected) << text;
+    if (expected) ++read;
+  }
+  EXPECT_GT(read, 1000u);  // the comparison covers dates that read, not only failures
+  EXPECT_EQ(utc("Tue, 02 Dec 2025 10:20:30 +0100"), "2025-12-02T09:20:30Z");
+  EXPECT_EQ(utc("Tue, 30 Feb 2025 10:20:30 GMT"), "null");
 }
 
 }  // namespace

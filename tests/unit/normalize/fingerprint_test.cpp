@@ -108,5 +108,24 @@ TEST(Fingerprint, EqualsThePlainSimHashOnManyInputs) {
   }
 }
 
+// story_words reads the text as two halves side by side, cut at a
+// separator; every shape of cut must count the same words.
+TEST(Fingerprint, ReadsEveryWordWhereverTheTextIsCut) {
+  const std::string long_word(700, 'w');
+  for (const std::string& text :
+       {std::string(), std::string(" "), std::string(500, ' '), long_word, long_word + " a", "a " + long_word,
+        long_word + " " + long_word, std::string("ab"), std::string("a b"), std::string("ab cd"), std::string("abc d"),
+        std::string("\xC3\xA9t\xC3\xA9 caf\xC3\xA9"), std::string(40, 'x') + std::string(40, '.')}) {
+    for (const std::string& title : {std::string(), std::string("Title words")}) {
+      const StoryWords result = story_words(title, text);
+      EXPECT_EQ(result.fingerprint, reference_fingerprint(title, text)) << "text: " << text;
+      EXPECT_EQ(result.word_count, count_words(title) + count_words(text));
+    }
+  }
+  EXPECT_EQ(count_words(long_word + " " + long_word), 2u);
+  EXPECT_EQ(count_words("ab cd"), 2u);
+  EXPECT_EQ(count_words(std::string(500, ' ')), 0u);
+}
+
 }  // namespace
 }  // namespace tributary::normalize
