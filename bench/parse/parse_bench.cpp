@@ -127,14 +127,15 @@ std::size_t parse_only(const std::string& xml) {
 }
 
 std::size_t parse_and_normalize(const std::string& xml) {
-  const tributary::parse::ParseOutcome outcome =
+  tributary::parse::ParseOutcome outcome =
       tributary::parse::parse_feed(xml, {"https://balkan-daily.example/feed/", {}, {}});
   if (!outcome.feed) {
     std::cerr << "parse failed: " << outcome.error << "\n";
     std::exit(1);
   }
+  // As the scheduler does: the parsed feed is consumed.
   const tributary::normalize::NormalizedFeed feed = tributary::normalize::normalize_feed(
-      *outcome.feed, {"https://balkan-daily.example/feed/", tributary::core::from_unix_seconds(1767225600)});
+      std::move(*outcome.feed), {"https://balkan-daily.example/feed/", tributary::core::from_unix_seconds(1767225600)});
   return feed.entries.size();
 }
 

@@ -219,41 +219,63 @@ std::optional<std::chrono::seconds> parse_duration_text(std::string_view text) {
   return std::chrono::seconds{total};
 }
 
-NormalizedFeed normalize_feed(const parse::ParsedFeed& parsed, const NormalizeContext& context) {
-  NormalizedFeed result;
-  FeedMeta& feed = result.feed;
-  const std::string& document_url = context.document_url;
-  feed.title = plain_text_of(parsed.feed.title);
-  feed.id = core::sanitize_utf8(core::trim(parsed.feed.id));
-  feed.lang = core::trim(parsed.feed.lang);
-  feed.updated = plausible_date(parsed.feed.updated, context.now);
-  feed.subtitle = plain_text_of(parsed.feed.subtitle);
-  if (parsed.feed.ttl) feed.ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed.feed.ttl);
-  feed.update_interval = syndication_interval(parsed.feed.update_period, parsed.feed.update_frequency);
-  feed.update_base = parse_feed_date(parsed.feed.update_base);
-  feed.skip_hours = parsed.feed.skip_hours;
-  feed.skip_days = parsed.feed.skip_days;
+namespace {
 
-  // Base for relative URLs: xml:base, then the feed's own (self) URL, then
-  // the document URL, then the site link as a last resort.
+// The feed's own fields into `feed`; returns the base for the items'
+// relative URLs: xml:base, then the feed's own (self) URL, then the
+// document URL, then the site link as a last resort.
+std::string normalize_meta(const parse::FeedInfo& parsed, const NormalizeContext& context, FeedMeta& feed) {
+  const std::string& document_url = context.document_url;
+  feed.title = plain_text_of(parsed.title);
+  feed.id = core::sanitize_utf8(core::trim(parsed.id));
+  feed.lang = core::trim(parsed.lang);
+  feed.updated = plausible_date(parsed.updated, context.now);
+  feed.subtitle = plain_text_of(parsed.subtitle);
+  if (parsed.ttl) feed.ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed.ttl);
+  feed.update_interval = syndication_interval(parsed.update_period, parsed.update_frequency);
+  feed.update_base = parse_feed_date(parsed.update_base);
+  feed.skip_hours = parsed.skip_hours;
+  feed.skip_days = parsed.skip_days;
+
   std::string feed_base = document_url;
-  feed.self_url = resolve(document_url, parsed.feed.self_link);
+  feed.self_url = resolve(document_url, parsed.self_link);
   if (!feed.self_url.empty()) feed_base = feed.self_url;
-  if (!parsed.feed.base.empty()) {
-    const std::string xml_base = resolve(feed_base, parsed.feed.base);
+  if (!parsed.base.empty()) {
+    const std::string xml_base = resolve(feed_base, parsed.base);
     if (!xml_base.empty()) feed_base = xml_base;
   }
-  feed.site_url = resolve(feed_base, parsed.feed.link);
+  feed.site_url = resolve(feed_base, parsed.link);
   if (feed_base.empty()) feed_base = feed.site_url;
   if (!feed.site_url.empty() && !is_http_url(feed.site_url)) feed.site_url.clear();
-  feed.image_url = resolve(feed_base, parsed.feed.image);
+  feed.image_url = resolve(feed_base, parsed.image);
   if (!feed.image_url.empty() && !is_http_url(feed.image_url)) feed.image_url.clear();
+  return feed_base;
+}
 
+void add_entry(NormalizedFeed& result, const parse::RawItem& item, std::string_view feed_base,
+               const std::vector<parse::Person>& feed_authors, const NormalizeContext& context) {
+  Entry entry = normalize_item(item, result.feed, feed_base, feed_authors, context);
+  if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty() && entry.url.empty()) return;
+  result.entries.push_back(std::move(entry));
+}
+
+}  // namespace
+
+NormalizedFeed normalize_feed(const parse::ParsedFeed& parsed, const NormalizeContext& context) {
+  NormalizedFeed result;
+  const std::string feed_base = normalize_meta(parsed.feed, context, result.feed);
   result.entries.reserve(parsed.items.size());
-  for (const parse::RawItem& item : parsed.items) {
-    Entry entry = normalize_item(item, feed, feed_base, parsed.feed.authors, context);
-    if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty() && entry.url.empty()) continue;
-    result.entries.push_back(std::move(entry));
+  for (const parse::RawItem& item : parsed.items) add_entry(result, item, feed_base, parsed.feed.authors, context);
+  return result;
+}
+
+NormalizedFeed normalize_feed(parse::ParsedFeed&& parsed, const NormalizeContext& context) {
+  NormalizedFeed result;
+  const std::string feed_base = normalize_meta(parsed.feed, context, result.feed);
+  result.entries.reserve(parsed.items.size());
+  for (parse::RawItem& item : parsed.items) {
+    add_entry(result, item, feed_base, parsed.feed.authors, context);
+    item = parse::RawItem{};  // its memory serves the next items' strings
   }
   return result;
 }

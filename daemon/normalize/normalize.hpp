@@ -19,6 +19,7 @@ struct Enclosure {
   std::string url;
   std::string type;
   std::optional<std::int64_t> length;
+  friend bool operator==(const Enclosure&, const Enclosure&) = default;
 };
 
 struct Entry {
@@ -43,6 +44,7 @@ struct Entry {
   bool is_republished = false;  // carries atom:source: a copy of another feed's entry
   std::string image_url;        // absolute: media:thumbnail, itunes:image, JSON image
   std::optional<std::chrono::seconds> duration;  // itunes:duration
+  friend bool operator==(const Entry&, const Entry&) = default;
 };
 
 struct FeedMeta {
@@ -62,11 +64,13 @@ struct FeedMeta {
   std::optional<core::Timestamp> update_base;           // sy:updateBase
   std::vector<int> skip_hours;                          // 0–23, GMT
   std::vector<int> skip_days;                           // 0 = Sunday … 6 = Saturday
+  friend bool operator==(const FeedMeta&, const FeedMeta&) = default;
 };
 
 struct NormalizedFeed {
   FeedMeta feed;
   std::vector<Entry> entries;
+  friend bool operator==(const NormalizedFeed&, const NormalizedFeed&) = default;
 };
 
 struct NormalizeContext {
@@ -75,6 +79,10 @@ struct NormalizeContext {
 };
 
 NormalizedFeed normalize_feed(const parse::ParsedFeed& parsed, const NormalizeContext& context);
+// The same, consuming the parsed feed: each item is freed once normalized,
+// so that the next items' strings reuse its memory (a large feed otherwise
+// holds both forms at once, in freshly faulted pages).
+NormalizedFeed normalize_feed(parse::ParsedFeed&& parsed, const NormalizeContext& context);
 
 // Splits an RSS author ("jo@example.com (Jo Doe)", "Jo Doe <jo@example.com>",
 // "jo@example.com") into name and email.

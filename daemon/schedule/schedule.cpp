@@ -84,7 +84,7 @@ asio::awaitable<Digest> digest(std::string body, std::string url, std::string ch
   }
   result.format = parse::to_string(parsed.feed->format);
   if (parsed.feed->is_recovered) result.recovery_reason = parsed.feed->recovery_reason;
-  result.feed = normalize::normalize_feed(*parsed.feed, {url, now});
+  result.feed = normalize::normalize_feed(std::move(*parsed.feed), {url, now});
   co_return result;
 }
 
