@@ -48,4 +48,22 @@ std::string read_text_file(const std::filesystem::path& path) {
   return text.str();
 }
 
+std::vector<CorpusDocument> corpus_documents() {
+  const std::filesystem::path corpus = shared_dir() / "corpus";
+  std::ifstream manifest(corpus / "manifest.tsv");
+  std::vector<CorpusDocument> documents;
+  if (shared_dir().empty() || !manifest) return documents;
+  std::string line;
+  std::getline(manifest, line);  // header
+  while (std::getline(manifest, line)) {
+    std::istringstream fields(line);
+    std::string path;
+    std::string base_url;
+    std::getline(fields, path, '\t');
+    std::getline(fields, base_url, '\t');
+    if (!path.empty()) documents.push_back({corpus / path, base_url});
+  }
+  return documents;
+}
+
 }  // namespace tributary::testing

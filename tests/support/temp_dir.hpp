@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace tributary::testing {
 
@@ -26,5 +27,14 @@ std::filesystem::path tributary_binary();
 std::filesystem::path fixtures_dir();
 std::filesystem::path shared_dir();
 std::string read_text_file(const std::filesystem::path& path);
+
+// A document of the shared corpus and the URL it was fetched from.
+struct CorpusDocument {
+  std::filesystem::path path;
+  std::string base_url;
+};
+// The corpus's documents as its manifest.tsv lists them; empty when the
+// shared directory or its corpus is absent (callers skip then).
+std::vector<CorpusDocument> corpus_documents();
 
 }  // namespace tributary::testing

@@ -5,9 +5,7 @@
 // generated combinations of fragments.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "normalize/html.hpp"
 #include "normalize/html_paths.hpp"
@@ -173,28 +171,15 @@ TEST(FastSanitizer, MatchesLibxml2OnGeneratedCombinations) {
   }
 }
 
-struct CorpusDocument {
-  std::string path;
-  std::string base_url;
-};
-
 TEST(FastSanitizer, MatchesLibxml2OnEveryCorpusItem) {
-  const std::filesystem::path corpus = testing::shared_dir() / "corpus";
-  if (!std::filesystem::exists(corpus / "manifest.tsv")) GTEST_SKIP() << "no shared corpus at " << corpus;
-  std::ifstream manifest(corpus / "manifest.tsv");
-  std::string line;
-  std::getline(manifest, line);  // header
+  const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
+  if (documents.empty()) GTEST_SKIP() << "no shared corpus";
   std::size_t texts = 0;
   std::size_t accepted = 0;
-  while (std::getline(manifest, line)) {
-    std::istringstream fields(line);
-    CorpusDocument document;
-    std::getline(fields, document.path, '\t');
-    std::getline(fields, document.base_url, '\t');
-    if (document.path.empty()) continue;
-    SCOPED_TRACE(document.path);
+  for (const testing::CorpusDocument& document : documents) {
+    SCOPED_TRACE(document.path.string());
     const parse::ParseOutcome outcome =
-        parse::parse_feed(testing::read_text_file(corpus / document.path), {document.base_url, {}, {}});
+        parse::parse_feed(testing::read_text_file(document.path), {document.base_url, {}, {}});
     if (!outcome.feed) continue;
     for (const parse::RawItem& item : outcome.feed->items) {
       for (const parse::Text* text : {&item.content, &item.summary}) {

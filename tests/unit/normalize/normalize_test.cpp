@@ -1,10 +1,6 @@
 // Normalization of the small fixtures: the shape every item ends up in.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "core/time.hpp"
 #include "normalize/normalize.hpp"
 #include "parse/parse.hpp"
@@ -66,21 +62,12 @@ TEST(NormalizeAtom, ResolvesXmlBaseAndSanitizesXhtml) {
 // The consuming normalize_feed (the scheduler's) frees each item as it
 // goes; what it returns must not differ from the copying one.
 TEST(NormalizeFeed, ConsumingTheParsedFeedGivesTheSameEntries) {
-  const std::filesystem::path corpus = testing::shared_dir() / "corpus";
-  if (!std::filesystem::exists(corpus / "manifest.tsv")) GTEST_SKIP() << "no shared corpus at " << corpus;
-  std::ifstream manifest(corpus / "manifest.tsv");
-  std::string line;
-  std::getline(manifest, line);  // header
+  const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
+  if (documents.empty()) GTEST_SKIP() << "no shared corpus";
   std::size_t compared = 0;
-  while (std::getline(manifest, line)) {
-    std::istringstream fields(line);
-    std::string path;
-    std::string base_url;
-    std::getline(fields, path, '\t');
-    std::getline(fields, base_url, '\t');
-    if (path.empty()) continue;
-    SCOPED_TRACE(path);
-    parse::ParseOutcome outcome = parse::parse_feed(testing::read_text_file(corpus / path), {base_url, {}, {}});
+  for (const auto& [path, base_url] : documents) {
+    SCOPED_TRACE(path.string());
+    parse::ParseOutcome outcome = parse::parse_feed(testing::read_text_file(path), {base_url, {}, {}});
     if (!outcome.feed) continue;
     const NormalizeContext context{base_url, *core::parse_rfc3339("2025-12-18T00:00:00Z")};
     const NormalizedFeed copied = normalize_feed(*outcome.feed, context);

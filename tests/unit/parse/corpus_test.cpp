@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "core/time.hpp"
 #include "normalize/normalize.hpp"
@@ -15,26 +13,6 @@
 
 namespace tributary {
 namespace {
-
-struct CorpusDocument {
-  std::string path;
-  std::string base_url;
-};
-
-std::vector<CorpusDocument> read_manifest(const std::filesystem::path& corpus) {
-  std::ifstream in(corpus / "manifest.tsv");
-  std::vector<CorpusDocument> documents;
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    CorpusDocument document;
-    std::getline(fields, document.path, '\t');
-    std::getline(fields, document.base_url, '\t');
-    if (!document.path.empty()) documents.push_back(std::move(document));
-  }
-  return documents;
-}
 
 bool is_absolute_link(std::string_view url) {
   for (std::string_view scheme : {"http://", "https://", "mailto:", "ftp://", "tel:", "data:image/"})
@@ -55,16 +33,15 @@ std::vector<std::string> links_in(std::string_view html) {
 }
 
 TEST(Corpus, EveryDocumentParsesSafelyIntoCleanEntries) {
-  const std::filesystem::path corpus = testing::shared_dir() / "corpus";
-  if (!std::filesystem::exists(corpus / "manifest.tsv")) GTEST_SKIP() << "no shared corpus at " << corpus;
-  const std::vector<CorpusDocument> documents = read_manifest(corpus);
+  const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
+  if (documents.empty()) GTEST_SKIP() << "no shared corpus";
   ASSERT_GE(documents.size(), 700u) << "the manifest lists fewer documents than the corpus holds";
   const core::Timestamp now = *core::parse_rfc3339("2026-01-01T00:00:00Z");
   std::size_t feeds = 0;
   std::size_t entries = 0;
-  for (const CorpusDocument& document : documents) {
-    SCOPED_TRACE(document.path);
-    const std::string bytes = testing::read_text_file(corpus / document.path);
+  for (const testing::CorpusDocument& document : documents) {
+    SCOPED_TRACE(document.path.string());
+    const std::string bytes = testing::read_text_file(document.path);
     const auto started = std::chrono::steady_clock::now();
     const parse::ParseOutcome outcome = parse::parse_feed(bytes, {document.base_url, {}, {}});
     if (!outcome.feed) {

@@ -6,8 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <fstream>
-#include <sstream>
 
 #include "core/text.hpp"
 #include "parse/encoding.hpp"
@@ -89,22 +87,9 @@ TEST(XmlPaths, PushedStopsAtTheSameLimitsAsPulled) {
 }
 
 TEST(XmlPaths, PushedReadsEveryCorpusDocumentAsPulledDoes) {
-  const std::filesystem::path corpus = testing::shared_dir() / "corpus";
-  if (!std::filesystem::exists(corpus / "manifest.tsv")) GTEST_SKIP() << "no shared corpus at " << corpus;
   std::vector<std::pair<std::filesystem::path, std::string>> documents;  // path, document URL
-  {
-    std::ifstream manifest(corpus / "manifest.tsv");
-    std::string line;
-    std::getline(manifest, line);  // header
-    while (std::getline(manifest, line)) {
-      std::istringstream fields(line);
-      std::string path;
-      std::string base_url;
-      std::getline(fields, path, '\t');
-      std::getline(fields, base_url, '\t');
-      if (!path.empty()) documents.emplace_back(corpus / path, base_url);
-    }
-  }
+  for (const auto& [path, base_url] : testing::corpus_documents()) documents.emplace_back(path, base_url);
+  if (documents.empty()) GTEST_SKIP() << "no shared corpus";
   for (const auto& entry : std::filesystem::directory_iterator(testing::fixtures_dir() / "feeds"))
     documents.emplace_back(entry.path(), "https://example.com/feed");
   ASSERT_GE(documents.size(), 700u);
