@@ -214,7 +214,8 @@ std::string clean_text(std::string_view text) {
     current = decoded;
   }
   std::string collapsed = core::collapse_whitespace(current);
-  return core::is_valid_utf8(collapsed) ? collapsed : core::sanitize_utf8(collapsed);
+  if (core::is_valid_utf8(collapsed)) return collapsed;  // moved; a conditional expression would copy it
+  return core::sanitize_utf8(collapsed);
 }
 
 std::string html_to_text(std::string_view html) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "store/sqlite.hpp"
+#include "store_fixture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::store {
@@ -28,13 +29,7 @@ int after_commit(void* context, sqlite3* db, const char* schema, int frames) {
   return SQLITE_OK;
 }
 
-std::int64_t single_integer(Database& db, std::string_view sql) {
-  Statement& statement = db.cached(sql);
-  statement.step();
-  const std::int64_t value = statement.int64(0);
-  statement.reset();
-  return value;
-}
+using test::single_integer;
 
 TEST(Checkpointer, CopiesFramesOnItsThreadAndTheWalStartsOver) {
   testing::TempDir dir;

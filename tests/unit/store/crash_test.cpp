@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "store/store.hpp"
+#include "store_fixture.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -28,13 +29,7 @@ long long last_committed(const std::string& output) {
   return last;
 }
 
-std::int64_t scalar(Store& store, const std::string& sql) {
-  Statement& statement = store.database().cached(sql);
-  statement.step();
-  const std::int64_t value = statement.int64(0);
-  statement.reset();
-  return value;
-}
+std::int64_t scalar(Store& store, const std::string& sql) { return test::single_integer(store.database(), sql); }
 
 TEST(CrashSafety, SigkillLosesAtMostTheBatchInFlight) {
   testing::TempDir dir;

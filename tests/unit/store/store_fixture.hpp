@@ -13,6 +13,15 @@
 
 namespace tributary::store::test {
 
+// One integer from a query of one row (counts, pragmas).
+inline std::int64_t single_integer(Database& db, std::string_view sql) {
+  Statement& statement = db.cached(sql);
+  statement.step();
+  const std::int64_t value = statement.int64(0);
+  statement.reset();
+  return value;
+}
+
 inline core::Timestamp at(std::string_view rfc3339) { return *core::parse_rfc3339(rfc3339); }
 
 inline normalize::NormalizedFeed load_feed(const std::string& name) {
