@@ -189,16 +189,18 @@ asio::awaitable<void> reload(Service& service) {
     spdlog::set_level(spdlog::level::from_str(next.log.level));
     spdlog::info("reload: log level is now {}", next.log.level);
   }
-  // Titles, channels, the token, source names: the site takes the new
-  // settings for the next request, the writer re-renders the feeds.
+  // Sources first: the store takes their new names and tags, which
+  // channels select by. Then titles, channels, the token, source names: the
+  // site takes the new settings for the next request, and the writer
+  // re-renders every feed and channel from the store as it is now.
+  auto reconfigured = service.scheduler.reconfigure(next);
+  co_await std::move(reconfigured);
   serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
   service.site.reconfigure(settings);
   auto applied = asio::co_spawn(service.writer,
                                 apply_site_settings(service.writer_view, std::move(settings), service.render_feed),
                                 asio::use_awaitable);
   co_await std::move(applied);
-  auto reconfigured = service.scheduler.reconfigure(next);
-  co_await std::move(reconfigured);
   service.config = std::move(next);
   spdlog::info("reloaded {}: {} source{}", service.config_path, service.config.sources.size(),
                service.config.sources.size() == 1 ? "" : "s");

@@ -219,15 +219,23 @@ class TableReader {
     return pairs;
   }
 
-  std::optional<DedupMode> dedup_mode(std::string_view key) {
+  // A string key with a fixed set of values: `choices` in the order the
+  // messages list them.
+  template <typename Value>
+  std::optional<Value> one_of(std::string_view key,
+                              std::initializer_list<std::pair<std::string_view, Value>> choices) {
     const toml::node* node = find(key);
     if (!node) return std::nullopt;
-    if (!node->is_string()) return wrong_type(*node, key, "one of \"off\", \"url\", \"story\"");
-    const std::string& value = node->as_string()->get();
-    if (value == "off") return DedupMode::off;
-    if (value == "url") return DedupMode::url;
-    if (value == "story") return DedupMode::story;
-    errors_.add(node->source(), qualified(key) + " must be \"off\", \"url\" or \"story\", not " + in_quotes(value));
+    std::string listed;
+    for (std::size_t i = 0; const auto& [name, value] : choices) {
+      listed += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + in_quotes(std::string(name));
+      ++i;
+    }
+    if (!node->is_string()) return wrong_type(*node, key, "one of " + listed);
+    const std::string& text = node->as_string()->get();
+    for (const auto& [name, value] : choices)
+      if (text == name) return value;
+    errors_.add(node->source(), qualified(key) + " must be " + listed + ", not " + in_quotes(text));
     return std::nullopt;
   }
 
@@ -456,6 +464,7 @@ void read_source(const toml::table& table, ErrorSink& errors, std::vector<Source
                "source.username and an Authorization header in source.headers are exclusive");
   reader.reject_unknown_keys();
   if (source.url.empty()) return;
+  source.is_named = !source.name.empty();
   if (source.name.empty()) source.name = core::url_host(source.url);
   sources.push_back(std::move(source));
 }
@@ -629,6 +638,8 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
       fetch.max_connections_per_host = static_cast<std::uint32_t>(*cap);
     if (auto cap = reader.integer("max_connections", 1, 10000)) fetch.max_connections = static_cast<std::uint32_t>(*cap);
     if (auto block = reader.boolean("block_private_addresses")) fetch.block_private_addresses = *block;
+    if (auto trusted = reader.boolean("proxy_blocks_private_addresses"))
+      fetch.proxy_blocks_private_addresses = *trusted;
     if (auto networks = reader.checked_string_array("allowed_networks", network_problem))
       fetch.allowed_networks = std::move(*networks);
     if (auto ca_file = reader.checked_string("ca_file", [&file_label](const std::string& value) {
@@ -654,7 +665,13 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
     if (auto subtitle = reader.string("subtitle")) feed.subtitle = *subtitle;
     if (auto id = reader.string("id")) feed.id = *id;
     if (auto entries = reader.integer("entries", 1, 10000)) feed.entries = static_cast<std::uint32_t>(*entries);
-    if (auto dedup = reader.dedup_mode("dedup")) feed.dedup = *dedup;
+    if (auto dedup = reader.one_of<DedupMode>(
+            "dedup", {{"off", DedupMode::off}, {"url", DedupMode::url}, {"story", DedupMode::story}}))
+      feed.dedup = *dedup;
+    if (auto attribution = reader.one_of<Attribution>(
+            "attribution",
+            {{"author", Attribution::author}, {"title", Attribution::title}, {"none", Attribution::none}}))
+      feed.attribution = *attribution;
     if (auto distance = reader.integer("story_distance", 0, 3)) feed.story_distance = static_cast<int>(*distance);
     if (auto window = reader.duration("story_window")) feed.story_window = *window;
   });

@@ -65,6 +65,10 @@ struct FetchConfig {
   // on every redirect), except in `allowed_networks` ("10.1.0.0/16").
   bool block_private_addresses = false;
   std::vector<std::string> allowed_networks;
+  // Through a proxy the proxy resolves names, and this host can only check
+  // the names it resolves itself: one it cannot resolve is refused while
+  // block_private_addresses is on, unless the proxy enforces the policy.
+  bool proxy_blocks_private_addresses = false;
   std::string ca_file;  // PEM bundle trusted besides the system store
 };
 
@@ -83,6 +87,11 @@ struct ScheduleConfig {
 // also the same story under different URLs ("story").
 enum class DedupMode { off, url, story };
 
+// How an entry names the outlet that carried it, for the many readers that
+// ignore atom:source: in the author ("Name (Outlet)", or "Outlet" when the
+// item has no author), as a title prefix ("Outlet: Title"), or not at all.
+enum class Attribution { author, title, none };
+
 struct FeedConfig {
   std::string title = "Tributary";
   std::string subtitle;
@@ -93,6 +102,7 @@ struct FeedConfig {
   // splits fingerprints into 4 bands, and one band must match exactly.
   int story_distance = 3;
   Seconds story_window{72 * 3600};  // copies published further apart are separate
+  Attribution attribution = Attribution::author;
 };
 
 // A named merged feed of its own, served at /c/NAME.atom and /c/NAME.json:
@@ -118,6 +128,7 @@ struct LogConfig {
 struct SourceSpec {
   std::string url;   // as configured; the source's identity in the store
   std::string name;  // configured, else the URL's host
+  bool is_named = false;  // `name` was configured (or an OPML outline's title)
   std::vector<std::string> tags;
   std::optional<Seconds> interval;  // pinned by the operator
   Location defined_at;  // where: a TOML [[source]] or an OPML outline

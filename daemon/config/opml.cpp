@@ -59,6 +59,7 @@ void walk(const xmlNode* parent, const std::vector<std::string>& folders, const 
     SourceSpec source;
     source.url = *check.url;
     source.name = name.empty() ? core::url_host(source.url) : core::collapse_whitespace(name);
+    source.is_named = !source.name.empty() && !name.empty();
     source.tags = folders;
     // category="/News/Balkans,/Weekly": comma-separated slash paths.
     std::string category = attribute(node, "category");

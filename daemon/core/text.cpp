@@ -22,7 +22,8 @@ bool is_xml_char(char32_t c) {
   return c != 0xFFFE && c != 0xFFFF && c <= 0x10FFFF;
 }
 
-// Decodes one UTF-8 sequence at `pos`; returns its length, or 0 when invalid.
+}  // namespace
+
 std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
   const unsigned char lead = byte(0);
@@ -55,8 +56,6 @@ std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_p
     return 0;
   return length;
 }
-
-}  // namespace
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
@@ -162,6 +161,48 @@ std::string sanitize_utf8(std::string_view text) {
     pos += length;
   }
   return out;
+}
+
+bool is_publishable(char32_t c) {
+  if (!is_xml_char(c)) return false;
+  if (c >= 0x7F && c <= 0x9F) return false;  // DEL and the C1 controls
+  if (c >= 0xFDD0 && c <= 0xFDEF) return false;
+  return (c & 0xFFFE) != 0xFFFE && c != 0xFFFD;
+}
+
+std::string publishable_text(std::string_view text) {
+  std::size_t pos = 0;
+  // Fast path: printable ASCII, and clean non-ASCII, are copied as they are.
+  while (pos < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte >= 0x20 && byte < 0x80) {
+      ++pos;
+      continue;
+    }
+    char32_t c = 0;
+    const std::size_t length = decode_utf8(text, pos, c);
+    if (length == 0 || !is_publishable(c)) break;
+    pos += length;
+  }
+  if (pos == text.size()) return std::string(text);
+  std::string out(text.substr(0, pos));
+  out.reserve(text.size());
+  while (pos < text.size()) {
+    char32_t c = 0;
+    const std::size_t length = decode_utf8(text, pos, c);
+    if (length != 0 && is_publishable(c)) out.append(text.substr(pos, length));
+    pos += std::max<std::size_t>(length, 1);
+  }
+  return out;
+}
+
+std::string one_line(std::string_view text, std::size_t max_bytes) {
+  std::string line = collapse_whitespace(publishable_text(text));
+  if (line.size() <= max_bytes) return line;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  line.resize(cut);
+  return line + "…";
 }
 
 SizeParse parse_size(std::string_view text) {

@@ -2,10 +2,10 @@
 // dashboards) and /sources.opml (OPML 2.0, to subscribe to them elsewhere).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "render/json_text.hpp"
 #include "render/render.hpp"
 #include "render/xml_writer.hpp"
 
@@ -22,7 +22,7 @@ json::value time_or_null(const std::optional<core::Timestamp>& when) {
 json::object source_json(const SourceStatus& status) {
   const store::SourceRecord& record = status.record;
   json::object source;
-  source["name"] = record.name;
+  source["name"] = store::display_name(record);
   source["url"] = core::redact_url(record.config_url);
   source["polled_url"] = core::redact_url(record.url);
   source["title"] = record.title;
@@ -58,7 +58,7 @@ std::string render_sources_json(std::span<const SourceStatus> sources, core::Tim
   json::object document;
   document["generated"] = core::format_rfc3339(now);
   document["sources"] = std::move(list);
-  return json::serialize(document) + "\n";
+  return serialize_publishable(std::move(document));
 }
 
 std::string render_opml(std::string_view title, std::span<const SourceStatus> sources, core::Timestamp now) {
@@ -74,7 +74,7 @@ std::string render_opml(std::string_view title, std::span<const SourceStatus> so
   for (const SourceStatus& status : sources) {
     const store::SourceRecord& record = status.record;
     if (record.removed_at) continue;
-    const std::string text = record.name.empty() ? record.title : record.name;
+    const std::string text = store::display_name(record);
     std::string categories;
     for (const std::string& tag : record.tags) categories += (categories.empty() ? "" : ",") + tag;
     // The configured URL: credentials in it (userinfo) are the operator's, not the reader's.

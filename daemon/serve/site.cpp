@@ -26,6 +26,7 @@ constexpr std::string_view kAtomType = "application/atom+xml; charset=utf-8";
 constexpr std::string_view kJsonFeedType = "application/feed+json; charset=utf-8";
 constexpr int kSparklineDays = 30;
 constexpr std::size_t kViewCacheSize = 128;
+constexpr std::size_t kLandingHeadlines = 10;
 
 // What a feed request asks for, after the channel's own filters are folded in.
 struct FeedView {
@@ -36,6 +37,7 @@ struct FeedView {
   store::StoryQuery query;   // limit is the page size
   std::string filter_query;  // the filters as a canonical query string (no paging, no token)
   std::string limit_query;   // "limit=N" when asked for
+  std::string request_query;  // as the request wrote it: the document's self link, and its cache key
 };
 
 std::string view_path(const FeedView& view) {
@@ -52,6 +54,12 @@ std::string join_query(std::initializer_list<std::string_view> parts) {
     out += part;
   }
   return out;
+}
+
+// The query of a request target, as written ("" when it has none).
+std::string raw_query(std::string_view target) {
+  const auto mark = target.find('?');
+  return mark == std::string_view::npos ? std::string() : std::string(target.substr(mark + 1));
 }
 
 std::string with_query(const std::string& url, const std::string& query) {
@@ -72,10 +80,23 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
   std::vector<std::string> source_urls;
   const std::vector<std::string> sources = query_values(parameters, "source");
   for (const std::string& wanted : sources) {
-    const auto match = std::find_if(settings.source_names.begin(), settings.source_names.end(),
-                                    [&](const auto& entry) { return entry.first == wanted || entry.second == wanted; });
-    if (match == settings.source_names.end()) return "unknown source \"" + wanted + "\" (give its name or its URL)";
-    source_urls.push_back(match->second);
+    // By URL (as configured, or without its credentials, as the feeds show
+    // it), else by name, which must then name one source.
+    const auto& names = settings.source_names;
+    const auto by_url = std::find_if(names.begin(), names.end(), [&](const auto& entry) {
+      return entry.second == wanted || core::redact_url(entry.second) == wanted;
+    });
+    if (by_url != names.end()) {
+      source_urls.push_back(by_url->second);
+      continue;
+    }
+    const auto named = std::count_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == wanted; });
+    if (named == 0) return "unknown source \"" + wanted + "\" (give its name or its URL)";
+    if (named > 1)
+      return std::to_string(named) + " sources are named \"" + wanted + "\" (give the URL of the one you mean)";
+    source_urls.push_back(std::find_if(names.begin(), names.end(), [&](const auto& entry) {
+                            return entry.first == wanted;
+                          })->second);
   }
   std::vector<std::string> tags = query_values(parameters, "tag");
   const std::vector<std::string> texts = query_values(parameters, "q");
@@ -100,7 +121,9 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
   view.is_plain = sources.empty() && tags.empty() && texts.empty() && limits.empty() && befores.empty();
 
   // The filters as a canonical query string: the self link and the cache key.
-  for (const std::string& url : source_urls) view.filter_query = join_query({view.filter_query, "source=" + encode_query_value(url)});
+  // Credentials in a configured URL never reach a link.
+  for (const std::string& url : source_urls)
+    view.filter_query = join_query({view.filter_query, "source=" + encode_query_value(core::redact_url(url))});
   for (const std::string& tag : tags) view.filter_query = join_query({view.filter_query, "tag=" + encode_query_value(tag)});
   if (!core::trim(text).empty()) view.filter_query = join_query({view.filter_query, "q=" + encode_query_value(text)});
 
@@ -128,9 +151,9 @@ render::FeedHeader view_header(const SiteSettings& settings, const FeedView& vie
     header.title = view.channel->title;
     header.id = document_url;
   }
-  header.self_url = with_query(document_url, join_query({view.filter_query, view.limit_query, view.query.before
-                                                                                                   ? "before=" + store::to_string(*view.query.before)
-                                                                                                   : std::string()}));
+  // The self link is where the reader fetched this document from
+  // (RFC 4287 §4.2.7.2), parameters as the request wrote them.
+  header.self_url = with_query(document_url, view.request_query);
   // A filtered view is a feed of its own; its pages share its id.
   if (!view.filter_query.empty()) header.id = with_query(document_url, view.filter_query);
   if (view.query.before) header.first_url = with_query(document_url, join_query({view.filter_query, view.limit_query, link_token}));
@@ -229,6 +252,7 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
   header.id = config.feed.id.empty() ? header.self_url : config.feed.id;
   header.title = config.feed.title;
   header.subtitle = config.feed.subtitle;
+  header.attribution = config.feed.attribution;
   header.tag_authority = core::url_host(settings.base_url);
   // A tag URI's authority is a DNS name or an e-mail address (RFC 4151).
   if (header.tag_authority.empty() || header.tag_authority.find(':') != std::string::npos ||
@@ -414,9 +438,8 @@ asio::awaitable<Response> Site::handle(Request request) {
       if (document == feeds->documents.end()) co_return text_response(503, "the feed is not ready yet\n", label);
       co_return document_response(request, document->second, label, cache_control(*settings));
     }
-    const std::string key = view_path(view) + "?" + join_query({view.filter_query, view.limit_query,
-                                                                view.query.before ? "before=" + store::to_string(*view.query.before) : "",
-                                                                link_token});
+    view.request_query = raw_query(request.target);
+    const std::string key = view_path(view) + "?" + view.request_query;
     const std::uint64_t generation = feeds->generation;
     const core::Timestamp changed_at = feeds->changed_at;
     // Named, not a temporary inside the co_await expression: g++ 12
@@ -452,7 +475,11 @@ asio::awaitable<Response> Site::handle(Request request) {
     render::LandingPage page;
     page.title = title;
     page.subtitle = settings->header.subtitle;
-    page.feeds.push_back({"All stories", "feed.atom", "feed.json"});
+    // Readers name a feed found by autodiscovery after its link's title.
+    page.feeds.push_back({title, "feed.atom", "feed.json"});
+    for (const store::StoredEntry& stored : site.store().newest_entries(kLandingHeadlines))
+      page.headlines.push_back(
+          {render::display_title(stored.entry), stored.entry.url, stored.source_name, stored.sort_time});
     for (const Channel& channel : settings->channels)
       page.feeds.push_back({channel.title, "c/" + channel.name + ".atom", "c/" + channel.name + ".json"});
     page.link_suffix = link_suffix;

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "core/text.hpp"
 #include "normalize/html.hpp"
 #include "store/rows.hpp"
 #include "store/schema.hpp"
@@ -46,15 +47,18 @@ SourceRecord read_source(Statement& row) {
   source.redirect_streak = static_cast<int>(row.int64(28));
   source.body_hash = row.text(29);
   source.last_new_items = static_cast<int>(row.int64(30));
+  source.is_named = row.int64(31) != 0;
   return source;
 }
+
+constexpr std::size_t kStoredErrorBytes = 2000;  // of a poll's error message
 
 constexpr std::string_view kSourceColumns =
     "SELECT id, config_url, url, name, title, site_url, feed_id, etag, last_modified, last_poll_at, "
     "last_success_at, next_poll_at, last_status, last_error, error_count, "
     "(SELECT count(*) FROM items WHERE items.source_id = sources.id), feed_updated, tags, identity_mode, "
     "identity_reason, removed_at, poll_interval, item_rate, hints, retry_after, gone_at, gone_spec, "
-    "redirect_target, redirect_streak, body_hash, last_new_items FROM sources ";
+    "redirect_target, redirect_streak, body_hash, last_new_items, is_named FROM sources ";
 
 }  // namespace
 
@@ -137,11 +141,13 @@ std::int64_t Store::schema_version() { return db_.user_version(); }
 
 std::int64_t Store::ensure_source(const config::SourceSpec& spec) {
   db_.cached(
-         "INSERT INTO sources (config_url, url, name, tags) VALUES (?1, ?1, ?2, ?3) "
-         "ON CONFLICT (config_url) DO UPDATE SET name = excluded.name, tags = excluded.tags, removed_at = NULL")
+         "INSERT INTO sources (config_url, url, name, tags, is_named) VALUES (?1, ?1, ?2, ?3, ?4) "
+         "ON CONFLICT (config_url) DO UPDATE SET name = excluded.name, tags = excluded.tags, "
+         "is_named = excluded.is_named, removed_at = NULL")
       .bind(1, spec.url)
       .bind(2, spec.name)
       .bind(3, rows::strings_json(spec.tags))
+      .bind(4, std::int64_t{spec.is_named})
       .run();
   Statement& select = db_.cached("SELECT id FROM sources WHERE config_url = ?1");
   select.bind(1, spec.url);
@@ -196,7 +202,7 @@ void Store::update_poll_state(std::int64_t source_id, const PollRecord& poll) {
       .bind(2, core::to_unix_seconds(poll.polled_at))
       .bind(3, std::int64_t{poll.http_status})
       .bind(4, std::int64_t{poll.is_success})
-      .bind(5, poll.error)
+      .bind(5, core::one_line(poll.error, kStoredErrorBytes))  // shown by status, /sources.json, the landing page
       .bind(6, unix_or_null(poll.next_poll_at))
       .bind(7, poll.etag)
       .bind(8, poll.last_modified)
