@@ -174,6 +174,7 @@ asio::awaitable<void> reload(Service& service) {
     service.notifier.ready(status_line(service));
     co_return;
   }
+  log_config_warnings(loaded.warnings);
   config::Config next = std::move(*loaded.config);
   // First what can still fail (a CA file that does not load): then nothing
   // has changed yet.

@@ -1,6 +1,9 @@
 // config: the operator's TOML file → a validated `Config`.
 // Every mistake becomes a `ConfigError` with FILE:LINE:COL; loading collects
 // all of them rather than stopping at the first, so one run shows them all.
+// Every value is range-checked; no string of a valid Config holds a control
+// character (they reach feeds, logs and terminals), and no message shows the
+// credentials of a source URL.
 #pragma once
 
 #include <chrono>
@@ -167,10 +170,12 @@ ConfigError config_error(std::string file, std::uint32_t line, std::uint32_t col
 struct ConfigLoad {
   std::optional<Config> config;  // set only when `errors` is empty
   std::vector<ConfigError> errors;
-  std::vector<ConfigError> warnings;  // e.g. a source listed twice; the config still loads
+  // The config still loads: a source listed twice, an OPML outline skipped.
+  std::vector<ConfigError> warnings;
 };
 
-// Reads and validates a config file; an unreadable file is an error too.
+// Reads and validates a config file; an unreadable file is an error too, and
+// so is one that is not a regular file or is larger than 4 MiB.
 ConfigLoad load_config_file(const std::filesystem::path& path);
 
 // Validates TOML text; `file_label` names it in error locations.

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace tributary::core {
 namespace {
@@ -210,9 +211,11 @@ SizeParse parse_size(std::string_view text) {
   text = trim(text);
   std::size_t pos = 0;
   std::uint64_t number = 0;
+  bool is_too_large = false;
+  // Checked arithmetic: "17592186044417MiB" must not wrap around to 1 MiB.
   while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-    if (pos >= 15) return {std::nullopt, "size \"" + original + "\" is too large"};
-    number = number * 10 + static_cast<std::uint64_t>(text[pos] - '0');
+    is_too_large = is_too_large || __builtin_mul_overflow(number, 10u, &number) ||
+                   __builtin_add_overflow(number, static_cast<std::uint64_t>(text[pos] - '0'), &number);
     ++pos;
   }
   if (pos == 0) {
@@ -231,18 +234,33 @@ SizeParse parse_size(std::string_view text) {
   if (scale == 0)
     return {std::nullopt, "unknown size unit \"" + std::string(trim(text.substr(pos))) + "\" in \"" +
                               original + "\" (use B, KiB, MiB, GiB, KB, MB or GB)"};
-  return {number * scale, {}};
+  std::uint64_t bytes = 0;
+  if (is_too_large || __builtin_mul_overflow(number, scale, &bytes))
+    return {std::nullopt, "size \"" + original + "\" is too large", true};
+  return {bytes, {}};
+}
+
+std::string format_size(std::uint64_t bytes) {
+  const std::pair<std::uint64_t, const char*> units[] = {{1ULL << 30, "GiB"}, {1ULL << 20, "MiB"}, {1ULL << 10, "KiB"}};
+  for (const auto& [scale, name] : units)
+    if (bytes != 0 && bytes % scale == 0) return std::to_string(bytes / scale) + name;
+  return std::to_string(bytes) + "B";
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  // Three rows: a transposition looks two rows back.
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t substitution = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      const bool is_transposition = i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+                                    lower(a[i - 2]) == lower(b[j - 1]);
+      if (is_transposition) current[j] = std::min(current[j], before[j - 2] + 1);
     }
+    std::swap(before, previous);
     std::swap(previous, current);
   }
   return previous[b.size()];

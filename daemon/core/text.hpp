@@ -46,14 +46,21 @@ std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_p
 // Appends the UTF-8 encoding of a code point (invalid ones become U+FFFD).
 void append_utf8(std::string& out, char32_t code_point);
 
-// "10MiB", "512KB", "1GiB", "2048B"; nullopt with `error` when malformed.
+// "10MiB", "512KB", "1GiB", "2048B"; nullopt with `error` when malformed,
+// or with `is_too_large` when the size does not fit in 64 bits.
 struct SizeParse {
   std::optional<std::uint64_t> bytes;
   std::string error;
+  bool is_too_large = false;
 };
 SizeParse parse_size(std::string_view text);
+// "4MiB", "64KiB", "1000B": the largest binary unit that divides the count
+// (parse_size reads it back).
+std::string format_size(std::uint64_t bytes);
 
-// Levenshtein distance, for "did you mean" suggestions.
+// Edit distance counting a swap of two neighbours as one edit ("prot" is
+// one edit from "port"; optimal string alignment), ASCII case ignored: for
+// "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The charset parameter of a Content-Type ("text/xml; charset=ISO-8859-1").
