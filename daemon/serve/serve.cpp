@@ -246,8 +246,11 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   static void close_evicted(Connection* evicted) {
     core::metrics().add("tributary_http_connections_evicted_total");
     evicted->is_evicted = true;
+    // Closed now, not when its session next runs: the descriptor is free for
+    // the connection that takes its place (as Beast's own timeouts do, the
+    // pending read completes with operation_aborted).
     error_code ignored;
-    evicted->stream.socket().cancel(ignored);  // its session closes the socket
+    evicted->stream.socket().close(ignored);
   }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {

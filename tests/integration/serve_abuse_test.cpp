@@ -53,15 +53,17 @@ int count_lines_with(const std::string& text, const std::string& needle) {
 // directory, and `server` lines added to [server].
 class Daemon {
  public:
-  explicit Daemon(const std::string& server_lines) {
+  // `launcher`: words before the binary (e.g. prlimit and its options).
+  explicit Daemon(const std::string& server_lines, std::vector<std::string> launcher = {}) {
     upstream_.serve("/feed.xml", {200, {{"Content-Type", "application/rss+xml"}}, small_rss(), {}, {}});
     const auto config = dir_.write("tributary.toml", "[server]\nlisten = \"127.0.0.1\"\nport = 0\n" + server_lines +
                                                          "\n[storage]\ndatabase = \"" + database().string() +
                                                          "\"\n[[channel]]\nname = \"news\"\n[[source]]\nurl = \"" +
                                                          upstream_.url("/feed.xml") + "\"\nname = \"Abuse\"\n");
-    process_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config.string(), "run"},
-        dir_.path() / "daemon.log");
+    std::vector<std::string> argv = std::move(launcher);
+    for (std::string word : {tributary_binary().string(), std::string("--config"), config.string(), std::string("run")})
+      argv.push_back(std::move(word));
+    process_ = std::make_unique<ChildProcess>(std::move(argv), dir_.path() / "daemon.log");
     const auto port = process_->wait_for_output("listening on http://127.0.0.1:", 30s);
     if (port) port_ = static_cast<std::uint16_t>(std::stoi(*port));
   }
@@ -303,6 +305,26 @@ TEST_F(ServeConnectionLimit, OnlyWhenEveryConnectionIsBusyIsOneRefused) {
   EXPECT_EQ(daemon_->wait_for_status("/healthz", 200, 10s).status, 200);
   // (Beast's stream closes a connection whose deadline passed: no 408 reaches it.)
   for (auto& connection : busy) EXPECT_TRUE(connection->is_closed_by_peer(5s));
+}
+
+// ---- fewer file descriptors than max_connections ----
+
+TEST(ServeFileLimit, ReadersAreAnsweredWhenDescriptorsRunOut) {
+  // The hard limit (128) is far below max_connections (2048): accepting
+  // fails with EMFILE long before the connection limit. The longest idle
+  // connection makes room then too, and the loop does not spin.
+  Daemon daemon("", {"/usr/bin/prlimit", "--nofile=128:128", "--"});
+  ASSERT_TRUE(daemon.is_up()) << daemon.output();
+  ASSERT_EQ(daemon.wait_for_status("/feed.atom", 200, 30s).status, 200) << daemon.output();
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 200; ++i) {
+    idle.push_back(std::make_unique<RawConnection>("127.0.0.1", daemon.port()));
+    ASSERT_TRUE(idle.back()->is_open()) << i;
+  }
+  const HttpReply feed = http_request("127.0.0.1", daemon.port(), "GET", "/feed.atom", {}, 5s);
+  EXPECT_EQ(feed.status, 200) << feed.error << "\n" << daemon.output();
+  EXPECT_TRUE(idle.front()->is_closed_by_peer(2s));
+  EXPECT_NE(daemon.output().find("open files are limited to 128"), std::string::npos) << daemon.output();
 }
 
 // ---- /healthz and the database file ----
