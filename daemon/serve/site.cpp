@@ -105,12 +105,10 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
   const std::vector<std::string> limits = query_values(parameters, "limit");
   view.query.limit = settings.entries;
   if (!limits.empty()) {
-    const std::string& limit = limits.back();
-    const bool is_number = !limit.empty() && limit.size() <= 6 &&
-                           std::all_of(limit.begin(), limit.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!is_number || std::stoul(limit) == 0)
-      return "limit must be a whole number from 1 to " + std::to_string(kMaxLimit);
-    view.query.limit = std::min<std::size_t>(std::stoul(limit), kMaxLimit);
+    // Larger numbers ask for the most there is: kMaxLimit.
+    const std::optional<std::uint64_t> limit = parse_whole_number(limits.back());
+    if (!limit || *limit == 0) return "limit must be a whole number from 1 to " + std::to_string(kMaxLimit);
+    view.query.limit = static_cast<std::size_t>(std::min<std::uint64_t>(*limit, kMaxLimit));
     view.limit_query = "limit=" + std::to_string(view.query.limit);
   }
   const std::vector<std::string> befores = query_values(parameters, "before");
@@ -241,6 +239,63 @@ Response document_response(const Request& request, std::shared_ptr<const render:
 
 enum class Route { landing, feed, sources_json, sources_opml, healthz, metrics };
 
+// The routes with a fixed path; channels (/c/NAME.atom, /c/NAME.json) are
+// matched against the settings.
+struct RouteEntry {
+  std::string_view path;
+  Route route;
+  bool is_json = false;
+};
+constexpr RouteEntry kRoutes[] = {{"/", Route::landing},
+                                  {"/feed.atom", Route::feed},
+                                  {"/feed.json", Route::feed, true},
+                                  {"/sources.json", Route::sources_json},
+                                  {"/sources.opml", Route::sources_opml},
+                                  {"/healthz", Route::healthz},
+                                  {"/metrics", Route::metrics}};
+
+// Monitors and load balancers probe health without a token; nothing else is
+// open to them.
+bool needs_token(std::string_view path) { return path != "/healthz"; }
+
+// A path's route and, for feeds, which document; or why there is none.
+struct Resolved {
+  std::optional<Route> route;
+  FeedView view;
+  std::string label;      // the metrics label: the path, "/c/*.atom", or "(unknown)"
+  std::string not_found;  // the 404's text when there is no route
+};
+
+Resolved resolve_route(const std::string& path, const SiteSettings& settings) {
+  Resolved resolved;
+  const auto entry = std::find_if(std::begin(kRoutes), std::end(kRoutes),
+                                  [&](const RouteEntry& candidate) { return candidate.path == path; });
+  if (entry != std::end(kRoutes)) {
+    resolved.route = entry->route;
+    resolved.view.is_json = entry->is_json;
+    resolved.label = path;
+    return resolved;
+  }
+  resolved.label = "(unknown)";
+  const bool is_channel_path = path.starts_with("/c/") && (path.ends_with(".atom") || path.ends_with(".json"));
+  if (!is_channel_path) {
+    resolved.not_found = "not found: " + path + "\n";
+    return resolved;
+  }
+  const std::string name = path.substr(3, path.size() - 3 - 5);
+  const auto channel = std::find_if(settings.channels.begin(), settings.channels.end(),
+                                    [&](const Channel& candidate) { return candidate.name == name; });
+  if (channel == settings.channels.end()) {
+    resolved.not_found = "no channel named \"" + name + "\"\n";
+    return resolved;
+  }
+  resolved.route = Route::feed;
+  resolved.view.channel = &*channel;
+  resolved.view.is_json = path.ends_with(".json");
+  resolved.label = resolved.view.is_json ? "/c/*.json" : "/c/*.atom";
+  return resolved;
+}
+
 }  // namespace
 
 SiteSettings site_settings(const config::Config& config, const std::string& base_url) {
@@ -309,10 +364,12 @@ struct Site::Impl : std::enable_shared_from_this<Impl> {
   using Work = std::function<std::shared_ptr<const render::RenderedFeed>(Impl&)>;
 
   Impl(asio::any_io_executor query_executor_in, std::string database_path_in, SiteSettings settings_in,
-       const FeedSetSlot& feeds_in, std::function<bool()> is_healthy_in)
-      : query_executor(std::move(query_executor_in)), database_path(std::move(database_path_in)),
-        settings(std::make_shared<const SiteSettings>(std::move(settings_in))), feeds(feeds_in),
-        is_healthy(std::move(is_healthy_in)) {}
+       const FeedSetSlot& feeds_in, std::function<std::string()> health_problem_in)
+      : query_executor(std::move(query_executor_in)),
+        database_path(std::move(database_path_in)),
+        settings(std::make_shared<const SiteSettings>(std::move(settings_in))),
+        feeds(feeds_in),
+        health_problem(std::move(health_problem_in)) {}
 
   // Reader thread only.
   store::Store& store() {
@@ -340,7 +397,7 @@ struct Site::Impl : std::enable_shared_from_this<Impl> {
   std::string database_path;
   std::shared_ptr<const SiteSettings> settings;  // I/O thread; each request takes a snapshot
   const FeedSetSlot& feeds;
-  std::function<bool()> is_healthy;
+  std::function<std::string()> health_problem;  // I/O thread
   // Reader thread only:
   std::unique_ptr<store::Store> reader;
   std::map<std::string, std::shared_ptr<const render::RenderedFeed>> view_cache;
@@ -348,9 +405,9 @@ struct Site::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Site::Site(asio::any_io_executor query_executor, std::string database_path, SiteSettings settings,
-           const FeedSetSlot& feeds, std::function<bool()> is_healthy)
+           const FeedSetSlot& feeds, std::function<std::string()> health_problem)
     : impl_(std::make_shared<Impl>(std::move(query_executor), std::move(database_path), std::move(settings), feeds,
-                                   std::move(is_healthy))) {
+                                   std::move(health_problem))) {
   core::Metrics& metrics = core::metrics();
   metrics.describe_counter("tributary_polls_total", "Polls by outcome: ok, not_modified, error, gone");
   metrics.describe_counter("tributary_poll_errors_total", "Failed polls by error class");
@@ -371,60 +428,37 @@ asio::awaitable<Response> Site::handle(Request request) {
   std::shared_ptr<const SiteSettings> settings = self->settings;
   const std::optional<Target> target = parse_target(request.target);
   if (!target) co_return text_response(400, "malformed request target\n", "(invalid)");
-  const std::string& path = target->path;
+  const Resolved resolved = resolve_route(target->path, *settings);
 
-  Route route = Route::landing;
-  FeedView view;
-  std::string label = path;
-  if (path == "/") route = Route::landing;
-  else if (path == "/feed.atom" || path == "/feed.json") {
-    route = Route::feed;
-    view.is_json = path.ends_with(".json");
-  }
-  else if (path == "/sources.json") route = Route::sources_json;
-  else if (path == "/sources.opml") route = Route::sources_opml;
-  else if (path == "/healthz") route = Route::healthz;
-  else if (path == "/metrics") route = Route::metrics;
-  else if (path.starts_with("/c/") && (path.ends_with(".atom") || path.ends_with(".json"))) {
-    const std::string name = path.substr(3, path.size() - 3 - 5);
-    const auto channel = std::find_if(settings->channels.begin(), settings->channels.end(),
-                                      [&](const Channel& candidate) { return candidate.name == name; });
-    if (channel == settings->channels.end()) co_return text_response(404, "no channel named \"" + name + "\"\n", "(unknown)");
-    route = Route::feed;
-    view.channel = &*channel;
-    view.is_json = path.ends_with(".json");
-    label = view.is_json ? "/c/*.json" : "/c/*.atom";
-  } else {
-    co_return text_response(404, "not found: " + path + "\n", "(unknown)");
-  }
-  if (request.method != "GET" && request.method != "HEAD") {
-    Response response = text_response(405, "method not allowed\n", label);
-    response.headers.emplace_back("Allow", "GET, HEAD");
-    co_return response;
-  }
-
-  // The token guards everything but the health check.
+  // The token guards everything but the health check — unknown paths and
+  // channels too, so that nobody learns without it which ones exist.
   const std::vector<std::string> tokens = query_values(target->query, "token");
   const bool has_query_token = !tokens.empty();
-  if (!settings->token.empty() && route != Route::healthz) {
+  if (!settings->token.empty() && needs_token(target->path)) {
     bool is_authorized = has_query_token && secrets_equal(tokens.back(), settings->token);
     if (!is_authorized) {
       const auto password = basic_auth_password(request.authorization);
       is_authorized = password && secrets_equal(*password, settings->token);
     }
     if (!is_authorized) {
-      Response response = text_response(401, "this feed needs its token: ?token=… or HTTP Basic auth\n", label);
+      Response response =
+          text_response(401, "this feed needs its token: ?token=… or HTTP Basic auth\n", resolved.label);
       response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Tributary\", charset=\"UTF-8\"");
       co_return response;
     }
   }
+  if (!resolved.route) co_return text_response(404, resolved.not_found, resolved.label);
+  const Route route = *resolved.route;
+  FeedView view = resolved.view;
+  const std::string& label = resolved.label;
   // Links in the documents made for this request carry the token the way it came.
   const std::string link_token =
       has_query_token && !settings->token.empty() ? "token=" + encode_query_value(settings->token) : std::string();
 
   if (route == Route::healthz) {
-    const bool is_healthy = self->is_healthy && self->is_healthy();
-    co_return is_healthy ? text_response(200, "ok\n", label) : text_response(503, "store unavailable\n", label);
+    const std::string problem = self->health_problem ? self->health_problem() : "no health check is wired";
+    co_return problem.empty() ? text_response(200, "ok\n", label)
+                              : text_response(503, "unhealthy: " + problem + "\n", label);
   }
 
   const std::shared_ptr<const FeedSet> feeds = self->feeds.current();

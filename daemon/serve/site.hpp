@@ -72,9 +72,11 @@ class FeedSetSlot {
 class Site {
  public:
   // The site opens its own read connection to `database_path`, used only
-  // on `query_executor` (give it one thread).
+  // on `query_executor` (give it one thread). `health_problem` decides
+  // /healthz on the I/O thread: empty when healthy, else why not (said to
+  // anyone who asks, without a token: no paths, nothing private).
   Site(boost::asio::any_io_executor query_executor, std::string database_path, SiteSettings settings,
-       const FeedSetSlot& feeds, std::function<bool()> is_healthy);
+       const FeedSetSlot& feeds, std::function<std::string()> health_problem);
   ~Site();
   Site(const Site&) = delete;
   Site& operator=(const Site&) = delete;

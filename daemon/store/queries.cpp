@@ -90,10 +90,12 @@ std::optional<StoryCursor> parse_cursor(std::string_view text) {
   std::int64_t id = 0;
   const auto time_part = text.substr(0, dash);
   const auto id_part = text.substr(dash + 1);
-  if (std::from_chars(time_part.data(), time_part.data() + time_part.size(), seconds).ptr !=
-          time_part.data() + time_part.size() ||
-      std::from_chars(id_part.data(), id_part.data() + id_part.size(), id).ptr != id_part.data() + id_part.size() ||
-      id_part.empty() || id <= 0)
+  // Both numbers whole: a value out of range (from_chars leaves it 0) is
+  // not a cursor.
+  const auto time_read = std::from_chars(time_part.data(), time_part.data() + time_part.size(), seconds);
+  const auto id_read = std::from_chars(id_part.data(), id_part.data() + id_part.size(), id);
+  if (time_read.ec != std::errc() || time_read.ptr != time_part.data() + time_part.size() ||
+      id_read.ec != std::errc() || id_read.ptr != id_part.data() + id_part.size() || id <= 0)
     return std::nullopt;
   return StoryCursor{core::from_unix_seconds(seconds), id};
 }

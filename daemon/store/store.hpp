@@ -204,8 +204,13 @@ class Store {
   // stale index entries, and free pages returned to the file system.
   MaintenanceResult maintain(core::Timestamp now);
 
-  // True when the database answers a trivial query.
-  bool is_healthy();
+  // Empty when the database is sound, else why not, in a few words without
+  // the path (it is shown to anyone who asks /healthz): the file was
+  // deleted, moved or replaced while open (what is written now would be
+  // lost at the next start), its header is no longer SQLite's, or its
+  // schema cannot be read. Reads the file itself, not cached pages; cheap
+  // enough for every health check (a stat, 100 bytes, one small count).
+  std::string health_problem();
 
   // False after a write (ingest, poll record, housekeeping) failed — disk
   // full, read-only file system — until one succeeds again. Unlike the rest

@@ -618,8 +618,11 @@ TEST_F(Serve, LongRequestLineIs414) {
 
 TEST_F(Serve, RequestBodiesAre413AndGarbageIs400) {
   RawConnection with_body("127.0.0.1", port_);
-  with_body.send("POST /feed.atom HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+  with_body.send("GET /feed.atom HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_TRUE(with_body.receive(5s).starts_with("HTTP/1.1 413"));
+  RawConnection post("127.0.0.1", port_);  // the method is what is wrong (serve_abuse_test has more)
+  post.send("POST /feed.atom HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+  EXPECT_TRUE(post.receive(5s).starts_with("HTTP/1.1 405"));
   RawConnection chunked("127.0.0.1", port_);
   chunked.send("GET /feed.atom HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
   EXPECT_TRUE(chunked.receive(5s).starts_with("HTTP/1.1 413"));
