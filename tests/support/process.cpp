@@ -3,9 +3,11 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -20,8 +22,22 @@ extern char** environ;
 namespace tributary::testing {
 namespace {
 
+// In the child, between fork and exec: closes every descriptor from 3 up
+// but those passed on purpose.
+void close_descriptors_except(std::vector<int> kept) {
+  std::sort(kept.begin(), kept.end());
+  unsigned first = 3;
+  for (const int fd : kept) {
+    if (fd < 3) continue;
+    if (static_cast<unsigned>(fd) > first) ::close_range(first, static_cast<unsigned>(fd) - 1, 0);
+    first = static_cast<unsigned>(fd) + 1;
+  }
+  ::close_range(first, ~0U, 0);
+}
+
 pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& log_file,
-            const std::vector<std::string>& environment, const std::filesystem::path* input_file) {
+            const std::vector<std::string>& environment, const std::filesystem::path* input_file,
+            const std::vector<int>& passed_descriptors) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -46,6 +62,11 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& l
     dup2(in, 0);
     dup2(out, 1);
     dup2(out, 2);
+    // Nothing of the test's leaks into the child: no descriptor but the
+    // three (a build lock held by the test runner's flock, a listening
+    // socket), and it dies with the test instead of outliving it.
+    close_descriptors_except(passed_descriptors);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     execve(args[0], args.data(), env.data());
     _exit(127);
   }
@@ -68,9 +89,9 @@ std::optional<int> decode_status(int status) {
 }  // namespace
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, std::filesystem::path log_file,
-                           std::vector<std::string> environment)
+                           std::vector<std::string> environment, std::vector<int> passed_descriptors)
     : log_file_(std::move(log_file)) {
-  pid_ = spawn(argv, log_file_, environment, nullptr);
+  pid_ = spawn(argv, log_file_, environment, nullptr, passed_descriptors);
 }
 
 ChildProcess::~ChildProcess() {
@@ -131,7 +152,7 @@ CommandResult run_command(std::vector<std::string> argv, std::chrono::millisecon
   const auto log = dir.path() / "output.txt";
   const auto input = dir.path() / "input.txt";
   std::ofstream(input, std::ios::binary) << standard_input;
-  const pid_t pid = spawn(argv, log, {}, &input);
+  const pid_t pid = spawn(argv, log, {}, &input, {});
   CommandResult result;
   const auto give_up_at = std::chrono::steady_clock::now() + timeout;
   for (;;) {
