@@ -136,13 +136,13 @@ TEST(Credentials, ASourceUrlsUserinfoIsNeverPublished) {
   EXPECT_NE(atom.find("<id>http://outlet.example/feed</id>"), std::string::npos) << atom;
 }
 
-TEST(AtomEntries, AnEntryWithoutTextHasNoContentElement) {
+TEST(AtomEntries, AnEntryWithoutTextHasNoContentElementButItsTitleAsSummary) {
   store::StoredEntry stored = stored_entry();
   stored.entry.content_html.clear();
   const std::vector<store::StoredEntry> entries = {stored};
   const std::string atom = render_atom(header(), entries);
   EXPECT_EQ(atom.find("<content"), std::string::npos) << atom;
-  EXPECT_EQ(atom.find("<summary"), std::string::npos) << atom;
+  EXPECT_NE(atom.find("<summary type=\"text\">A headline</summary>"), std::string::npos) << atom;
 }
 
 TEST(AtomEntries, TheSourceElementAlwaysHasUpdated) {
