@@ -152,7 +152,8 @@ TEST_F(PoliteAtTheDefaults, StatusSourcesJsonAndTheLandingPageSayItPerHost) {
 
   const HttpReply sources = http_get("127.0.0.1", port_, "/sources.json");
   ASSERT_EQ(sources.status, 200) << sources.body;
-  const json::array& hosts = json::parse(sources.body).as_object().at("hosts").as_array();
+  const json::value document = json::parse(sources.body);
+  const json::array& hosts = document.as_object().at("hosts").as_array();
   ASSERT_EQ(hosts.size(), 2u) << sources.body;
   const json::object& crowded = hosts[0].as_object();
   EXPECT_EQ(crowded.at("host").as_string(), "127.0.0.1");
