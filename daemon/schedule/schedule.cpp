@@ -180,7 +180,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         random(std::random_device{}()) {
     core::metrics().describe_counter(
         "tributary_scheduler_cpu_seconds_total",
-        "CPU time of the scheduler's own bookkeeping: choosing, starting and requeueing polls");
+        "CPU time of the scheduler's own bookkeeping: choosing polls to start, requeueing sources after a poll");
     std::vector<std::int64_t> ids;
     for (const config::SourceSpec& spec : config.sources) ids.push_back(store.ensure_source(spec));
     store.retire_sources_except(ids, core::now_utc());
@@ -349,28 +349,54 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     co_await run_loop(self);
   }
 
-  // Each wake starts what the queue allows now (O(log n) per start) and
-  // sleeps until the queue's next due time or host slot, a finished poll,
-  // or a reload.
+  // Starts every poll the queue allows now, O(log n) each. Called by the
+  // loop when it wakes and by a poll that ends (its slot frees the next
+  // one at once, without a round trip through the loop's timer).
+  // `cpu_started`: the scheduler's CPU meter, paused while a poll starts.
+  void start_due_polls(Timestamp now, SteadyTime steady_now, std::chrono::nanoseconds& cpu_started) {
+    // A poll that ended without waiting (it cannot, but if it did) would
+    // come back here from co_spawn below: the outer call goes on popping.
+    if (is_starting_polls) return;
+    is_starting_polls = true;
+    while (const std::optional<PollQueue::Start> start = queue.pop(now, steady_now)) {
+      const auto found = sources.find(start->source);
+      if (found == sources.end()) {  // cannot be: a removed source leaves the queue
+        queue.finish(start->host);
+        continue;
+      }
+      found->second->is_polling = true;
+      // co_spawn runs the poll at once, up to its first wait (building the
+      // request, connecting): the poll's work, not the scheduler's.
+      add_scheduler_cpu(cpu_started);
+      asio::co_spawn(executors.io, poll(shared_from_this(), found->second, start->host), asio::detached);
+      cpu_started = thread_cpu_now();
+    }
+    is_starting_polls = false;
+  }
+
+  // The loop sleeps until the queue's next due time or host slot; it is
+  // woken when that moves earlier (or poll --once is done), not after every
+  // poll.
+  void wake_loop_if_sooner(Timestamp now, SteadyTime steady_now) {
+    if (is_done_once()) {
+      wake.cancel();
+      return;
+    }
+    const auto next = queue.next_wake(now, steady_now);
+    if (next && steady_now + *next < wake.expiry()) wake.cancel();
+  }
+
   static asio::awaitable<void> run_loop(std::shared_ptr<Impl> self) {
     while (!self->is_stopping && !self->is_done_once()) {
-      const std::chrono::nanoseconds cpu_started = thread_cpu_now();
+      std::chrono::nanoseconds cpu_started = thread_cpu_now();
       const Timestamp now = core::now_utc();
       const SteadyTime steady_now = std::chrono::steady_clock::now();
-      while (const std::optional<PollQueue::Start> start = self->queue.pop(now, steady_now)) {
-        const auto found = self->sources.find(start->source);
-        if (found == self->sources.end()) {  // cannot be: a removed source leaves the queue
-          self->queue.finish(start->host);
-          continue;
-        }
-        found->second->is_polling = true;
-        asio::co_spawn(self->executors.io, poll(self, found->second, start->host), asio::detached);
-      }
+      self->start_due_polls(now, steady_now, cpu_started);
       const std::chrono::steady_clock::duration wait = std::clamp<std::chrono::steady_clock::duration>(
           self->queue.next_wake(now, steady_now).value_or(kLongestSleep), std::chrono::milliseconds(1), kLongestSleep);
+      self->wake.expires_after(wait);
       self->add_scheduler_cpu(cpu_started);
       self->report_scheduler_cpu(steady_now);
-      self->wake.expires_after(wait);
       co_await self->wake.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
@@ -453,14 +479,19 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     else
       log_report(report, *state);
     self->tally(report);
-    const std::chrono::nanoseconds cpu_started = thread_cpu_now();
+    std::chrono::nanoseconds cpu_started = thread_cpu_now();
     state->is_polling = false;
     self->queue.finish(started_on);
     if (self->is_once_mode)
       state->is_polled_once = true;
     else if (!state->is_removed && !state->gone_at)
       self->queue.push(state->id, state->host_id, state->next_due);
-    self->wake.cancel();
+    if (!self->is_stopping) {
+      const Timestamp now = core::now_utc();
+      const SteadyTime steady_now = std::chrono::steady_clock::now();
+      self->start_due_polls(now, steady_now, cpu_started);
+      self->wake_loop_if_sooner(now, steady_now);
+    }
     self->add_scheduler_cpu(cpu_started);
   }
 
@@ -716,6 +747,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   bool is_stopping = false;
   bool is_once_mode = false;
   bool is_running = false;  // the daemon's loop (not poll --once): stretched hosts are logged
+  bool is_starting_polls = false;  // within start_due_polls
   PollSummary summary;
   std::chrono::nanoseconds unreported_cpu{0};  // scheduler CPU not yet added to /metrics
   SteadyTime cpu_reported_at{};

@@ -65,8 +65,9 @@ struct PollSummary {
   int gone = 0;
   int new_items = 0;
   int updated_items = 0;
-  // CPU time of the scheduler's own bookkeeping (choosing, starting and
-  // requeueing polls; not fetching, parsing or storing): for the scale
+  // CPU time of the scheduler's own bookkeeping — its loop choosing the
+  // polls to start and sleeping till the next, and requeueing a source after
+  // its poll; not the polls themselves (fetch, parse, store): for the scale
   // benchmark, and /metrics (tributary_scheduler_cpu_seconds_total).
   std::chrono::nanoseconds scheduler_cpu{0};
 };
