@@ -21,7 +21,10 @@ writes:
 Every item is distinct (its own guid, link, title and text), so the cold
 cycle stores COUNT * 20 items and no story merges hide work.
 
-Usage: make_feeds.py ROOT PORT COUNT SUBSET DATABASE CONCURRENCY DAEMON_PORT
+With LAYOUT "one" instead of "spread" (the default), every feed is on
+127.0.0.1: the layout of the comparison with newsboat (issue 6).
+
+Usage: make_feeds.py ROOT PORT COUNT SUBSET DATABASE CONCURRENCY DAEMON_PORT [LAYOUT]
 """
 import collections
 import datetime
@@ -92,9 +95,10 @@ def host_of_each_feed(count):
 
 def main():
     root, port, count, subset, database, concurrency, daemon_port = sys.argv[1:8]
+    layout = sys.argv[8] if len(sys.argv) > 8 else "spread"
     port, count, subset, concurrency = int(port), int(count), int(subset), int(concurrency)
     os.makedirs(os.path.join(root, "feeds"), exist_ok=True)
-    hosts = host_of_each_feed(count)
+    hosts = host_of_each_feed(count) if layout == "spread" else ["127.0.0.1"] * count
     # Served from nginx's root one level up: /SET/feeds/N.xml, SET being ROOT's name.
     prefix = os.path.basename(os.path.normpath(root))
     urls = [f"http://{hosts[index]}:{port}/{prefix}/feeds/{index}.xml" for index in range(count)]

@@ -109,6 +109,19 @@ TEST(PollQueue, ErasedSourcesLeaveAndPushedOnesMove) {
   EXPECT_FALSE(queue.next_wake(kNow, kSteady));
 }
 
+TEST(PollQueue, NewLimitsApplyToHostsAlreadyWaiting) {
+  // A reload raises per_host and lengthens host_delay.
+  PollQueue queue({.max_concurrent = 16, .per_host = 1, .host_spacing = 0s});
+  const auto host = queue.host_id("example.com");
+  for (PollQueue::SourceId id = 1; id <= 3; ++id) queue.push(id, host, kNow);
+  ASSERT_TRUE(queue.pop(kNow, kSteady));
+  EXPECT_FALSE(queue.pop(kNow, kSteady));  // per_host 1
+  queue.set_limits({.max_concurrent = 16, .per_host = 2, .host_spacing = 5s});
+  EXPECT_FALSE(queue.pop(kNow, kSteady + 1s));  // a slot, but 5 s since the last start
+  EXPECT_TRUE(queue.pop(kNow, kSteady + 5s));
+  EXPECT_EQ(queue.in_flight(host), 2u);
+}
+
 TEST(PollQueue, SameHostNameIsOneHost) {
   PollQueue queue;
   EXPECT_EQ(queue.host_id("example.com"), queue.host_id("example.com"));
