@@ -115,7 +115,7 @@ TEST(PublishableOutput, SourcesJsonAndOpmlCarryNoInvalidBytes) {
   status.record.last_error = "http: HTTP 500 " + kHostile;
   status.state = "failing";
   const std::vector<SourceStatus> sources = {status};
-  EXPECT_TRUE(is_strict_json(render_sources_json(sources, at("2026-11-30T12:00:00Z"))));
+  EXPECT_TRUE(is_strict_json(render_sources_json(sources, {}, at("2026-11-30T12:00:00Z"))));
   EXPECT_TRUE(is_well_formed_xml(render_opml("Title" + kHostile, sources, at("2026-11-30T12:00:00Z"))));
   LandingPage page;
   page.title = "Title" + kHostile;
