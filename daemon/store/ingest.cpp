@@ -33,7 +33,9 @@ constexpr std::array<std::string_view, 24> kGenericTitles = {
 constexpr int kMinTitleWords = 3;
 constexpr std::size_t kMinWords = 30;
 
-bool is_fingerprint_eligible(const normalize::Entry& entry) {
+}  // namespace
+
+bool is_story_matchable(const normalize::Entry& entry) {
   if (entry.story_keys.empty() || entry.word_count < kMinWords) return false;
   if (normalize::count_words(entry.title) < static_cast<std::size_t>(kMinTitleWords)) return false;
   std::string title;
@@ -44,6 +46,8 @@ bool is_fingerprint_eligible(const normalize::Entry& entry) {
     if (title == generic) return false;
   return true;
 }
+
+namespace {
 
 // What a reader would see change: when this differs, the item was edited.
 std::string content_hash(const normalize::Entry& entry, const std::string& categories, const std::string& enclosures) {
@@ -66,7 +70,6 @@ std::string link_identity(const normalize::Entry& entry) {
   const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
   return "hash:" + core::sha256_hex(entry.title + '\n' + date + '\n' + entry.content_html + entry.summary_html).substr(0, 32);
 }
-
 
 }  // namespace
 
@@ -407,7 +410,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
                                                    : now_seconds;
     const std::string story_url = entry.canonical_url.empty() ? std::string() : core::story_url_key(entry.canonical_url);
     // Level 3 applies to this item (checked once: find and note both ask).
-    const bool is_matchable = options_.dedup == config::DedupMode::story && is_fingerprint_eligible(entry);
+    const bool is_matchable = options_.dedup == config::DedupMode::story && is_story_matchable(entry);
     if (existing_id) {
       db_.cached(
              "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "

@@ -108,6 +108,11 @@ struct PollRecord {
   std::string url;        // the URL to poll from now on (empty: keep)
 };
 
+// The guard of dedup level 3: an item too short (under 30 words, a title
+// under 3 words) or too generic ("Live updates", "Daily briefing") to be
+// told from another by its text merges by URL only.
+bool is_story_matchable(const normalize::Entry& entry);
+
 struct IngestResult {
   int new_items = 0;
   int updated = 0;
