@@ -132,7 +132,15 @@ std::string render_landing(const LandingPage& page, std::span<const SourceStatus
             "</td><td data-label=\"Last 30 days\">" + sparkline(status.items_per_day) + "</td></tr>\n";
   }
   if (listed == 0) html += "<tr><td colspan=\"5\">No sources configured.</td></tr>\n";
-  html += "</tbody></table>\n<p><a href=\"sources.opml" + suffix + "\">OPML</a> · <a href=\"sources.json" + suffix +
+  html += "</tbody></table>\n";
+  if (!page.stretched_hosts.empty()) {
+    // Honest about politeness: these sources are polled less often than
+    // their intervals say, all of a host alike.
+    html += "<p id=\"stretched\">Polled less often than their intervals say, to keep one request per host_delay:";
+    for (const std::string& line : page.stretched_hosts) html += "<br>\n" + escape_html(line);
+    html += "</p>\n";
+  }
+  html += "<p><a href=\"sources.opml" + suffix + "\">OPML</a> · <a href=\"sources.json" + suffix +
           "\">JSON</a> of the sources</p>\n<footer>Tributary " + std::string(core::kVersion) + " · " +
           core::format_rfc3339(page.now) + "</footer>\n</body></html>\n";
   // The markup is ours; the names, errors and titles in it are not.

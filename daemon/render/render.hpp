@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "schedule/policy.hpp"
 #include "store/store.hpp"
 
 namespace tributary::render {
@@ -71,7 +72,9 @@ struct SourceStatus {
   std::vector<int> items_per_day;       // oldest first, today last
 };
 
-std::string render_sources_json(std::span<const SourceStatus> sources, core::Timestamp now);
+// `hosts`: each host's load against its politeness budget (schedule::host_loads).
+std::string render_sources_json(std::span<const SourceStatus> sources, std::span<const schedule::HostLoad> hosts,
+                                core::Timestamp now);
 std::string render_opml(std::string_view title, std::span<const SourceStatus> sources, core::Timestamp now);
 
 struct FeedLink {
@@ -95,6 +98,9 @@ struct LandingPage {
   std::vector<Headline> headlines;  // newest first
   std::string link_suffix;      // appended to every link ("?token=…" when the site needs it)
   core::Timestamp now;
+  // schedule::describe_stretch of each host whose sources are stretched to
+  // fit host_delay; shown under the sources when there are any.
+  std::vector<std::string> stretched_hosts;
 };
 
 // A self-contained HTML page: no scripts, no external assets.

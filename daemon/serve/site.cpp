@@ -199,6 +199,16 @@ std::vector<render::SourceStatus> source_statuses(store::Store& store, core::Tim
   return statuses;
 }
 
+// Each host's load against its politeness budget, from the same records.
+std::vector<schedule::HostLoad> host_loads(const schedule::LoadSettings& settings,
+                                           std::span<const render::SourceStatus> statuses, core::Timestamp now) {
+  std::vector<schedule::SourceLoad> loads;
+  loads.reserve(statuses.size());
+  for (const render::SourceStatus& status : statuses)
+    if (auto load = schedule::source_load(settings, status.record, now)) loads.push_back(std::move(*load));
+  return schedule::host_loads(loads, settings.host_delay);
+}
+
 std::string metrics_text(store::Store& store, core::Timestamp now) {
   std::string text = core::metrics().render();
   const std::vector<std::pair<core::MetricLabels, double>> stories = {{{}, static_cast<double>(store.story_count())}};
@@ -323,6 +333,7 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
   for (const config::SourceSpec& source : config.sources)
     if (source.interval) shortest = std::min(shortest, *source.interval);
   settings.cache_max_age = std::clamp(shortest / 5, std::chrono::seconds(1), std::chrono::seconds(3600));
+  settings.loads = schedule::load_settings(config);
   return settings;
 }
 
@@ -502,8 +513,10 @@ asio::awaitable<Response> Site::handle(Request request) {
     if (route == Route::metrics)
       return render::make_rendered("text/plain; version=0.0.4; charset=utf-8", metrics_text(site.store(), now), now);
     const std::vector<render::SourceStatus> statuses = source_statuses(site.store(), now);
+    const std::vector<schedule::HostLoad> hosts = host_loads(settings->loads, statuses, now);
     if (route == Route::sources_json)
-      return render::make_rendered("application/json; charset=utf-8", render::render_sources_json(statuses, now), now);
+      return render::make_rendered("application/json; charset=utf-8", render::render_sources_json(statuses, hosts, now),
+                                   now);
     if (route == Route::sources_opml)
       return render::make_rendered("text/x-opml; charset=utf-8", render::render_opml(title, statuses, now), now);
     render::LandingPage page;
@@ -518,6 +531,8 @@ asio::awaitable<Response> Site::handle(Request request) {
       page.feeds.push_back({channel.title, "c/" + channel.name + ".atom", "c/" + channel.name + ".json"});
     page.link_suffix = link_suffix;
     page.now = now;
+    for (const schedule::HostLoad& host : hosts)
+      if (host.is_stretched()) page.stretched_hosts.push_back(schedule::describe_stretch(host));
     return render::make_rendered("text/html; charset=utf-8", render::render_landing(page, statuses), now);
   };
   Impl::Made made = co_await self->on_reader(std::move(render_status));

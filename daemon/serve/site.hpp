@@ -20,6 +20,7 @@
 
 #include "config/config.hpp"
 #include "render/render.hpp"
+#include "schedule/load.hpp"
 #include "serve/serve.hpp"
 #include "store/store.hpp"
 
@@ -41,6 +42,7 @@ struct SiteSettings {
   std::vector<std::pair<std::string, std::string>> source_names;  // name → configured URL
   std::string token;
   std::chrono::seconds cache_max_age{60};
+  schedule::LoadSettings loads;  // hosts' politeness budgets, for /sources.json and the landing page
 };
 
 inline constexpr std::uint32_t kMaxLimit = 500;

@@ -46,9 +46,15 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& l
   for (std::string& entry : env_strings) env.push_back(entry.data());
   env.push_back(nullptr);
 
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
+    // A test that dies without running its destructors (a sanitizer abort,
+    // a ctest timeout) takes its daemon along: an orphaned daemon would
+    // keep polling, and keep the build lock that `flock … test` handed down
+    // to it held for everyone.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
     const int out = open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int in = open(input_file ? input_file->c_str() : "/dev/null", O_RDONLY | O_CLOEXEC);
     if (out < 0 || in < 0) _exit(127);
@@ -57,9 +63,8 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& l
     dup2(out, 2);
     // Nothing of the test's leaks into the child: no descriptor but the
     // three (a build lock held by the test runner's flock, a listening
-    // socket), and it dies with the test instead of outliving it.
+    // socket).
     close_descriptors_except(passed_descriptors);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     execve(args[0], args.data(), env.data());
     _exit(127);
   }
