@@ -9,18 +9,16 @@
 // writer thread that owns the store's write connection and renders the feed
 // after each change.
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <sys/resource.h>
-
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -32,6 +30,7 @@
 #include "core/core.hpp"
 #include "core/version.hpp"
 #include "fetch/fetch.hpp"
+#include "net/spawn.hpp"
 #include "render/render.hpp"
 #include "schedule/schedule.hpp"
 #include "serve/health.hpp"
@@ -92,6 +91,8 @@ struct Service {
   std::uint16_t port = 0;
   bool is_log_level_pinned = false;  // --log-level wins over [log] level on reload
   bool is_stopping = false;
+  int exit_status = kExitOk;  // kExitFailure once a part it needs failed
+  asio::signal_set* stop_signals = nullptr;
   asio::signal_set* hangups = nullptr;
   asio::steady_timer* watchdog_timer = nullptr;
   asio::steady_timer* status_timer = nullptr;
@@ -222,33 +223,50 @@ asio::awaitable<void> reload_on_hangup(Service& service) {
   }
 }
 
-asio::awaitable<void> shutdown_on_signal(Service& service, asio::signal_set& signals) {
-  auto [error, signal_number] = co_await signals.async_wait(kUseTuple);
-  if (error) co_return;
+// Starts no new polls and accepts no new connections; polls and responses
+// in flight get kShutdownDeadline; then the loop ends. `reason` is logged.
+asio::awaitable<void> shut_down(Service& service, std::string reason) {
+  if (service.is_stopping) co_return;
   service.is_stopping = true;
   service.notifier.stopping();
-  const char* name = sigabbrev_np(signal_number);
-  spdlog::info("received SIG{}: stopping (in-flight polls and requests get up to {} s)", name ? name : "?",
-               kShutdownDeadline.count());
+  spdlog::info("{}: stopping (in-flight polls and requests get up to {} s)", reason, kShutdownDeadline.count());
   const auto deadline = std::chrono::steady_clock::now() + kShutdownDeadline;
   service.server.stop();  // no new connections; idle ones close, busy ones after their response
+  service.stop_signals->cancel();
   service.hangups->cancel();
   if (service.status_timer) service.status_timer->cancel();
   if (service.health_timer) service.health_timer->cancel();
-  auto stopped = service.scheduler.stop(kShutdownDeadline);
-  co_await std::move(stopped);
+  co_await service.scheduler.stop(kShutdownDeadline);
   // Responses still being written (a slow reader) get the rest of the deadline.
-  asio::steady_timer drain_timer(service.io);
-  while (service.server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
-    drain_timer.expires_after(std::chrono::milliseconds(50));
-    co_await drain_timer.async_wait(kUseTuple);
-  }
+  co_await service.server.drain(
+      std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero()));
   if (const std::size_t left = service.server.open_connections(); left > 0)
     spdlog::warn("stopping with {} HTTP connection{} still open after {} s", left, left == 1 ? "" : "s",
                  kShutdownDeadline.count());
   service.fetcher.close_idle_connections();
   if (service.watchdog_timer) service.watchdog_timer->cancel();
   service.io.stop();
+}
+
+// The loop ends either way: a shutdown that itself fails stops it at once.
+void spawn_shut_down(Service& service, std::string reason) {
+  asio::co_spawn(service.io, shut_down(service, std::move(reason)),
+                 net::FailDaemon("stopping", [&io = service.io] { io.stop(); }));
+}
+
+asio::awaitable<void> shutdown_on_signal(Service& service) {
+  auto [error, signal_number] = co_await service.stop_signals->async_wait(kUseTuple);
+  if (error) co_return;
+  const char* name = sigabbrev_np(signal_number);
+  spawn_shut_down(service, std::string("received SIG") + (name ? name : "?"));
+}
+
+// A part the daemon cannot live without failed (net::FailDaemon logged
+// why): it stops as on SIGTERM, with a failure status, so that systemd
+// restarts it (Restart=on-failure).
+void fail_daemon(Service& service) {
+  service.exit_status = kExitFailure;
+  spawn_shut_down(service, "a part of the daemon failed");
 }
 
 // WATCHDOG=1 from the loop itself: if the loop hangs, the pings stop and
@@ -312,49 +330,78 @@ void raise_open_file_limit(std::size_t wanted) {
     spdlog::debug("raised the open file limit from {} to {}", before, limit.rlim_cur);
 }
 
-}  // namespace
+void create_database_directory(const std::filesystem::path& database) {
+  if (!database.has_parent_path()) return;
+  std::error_code error;
+  std::filesystem::create_directories(database.parent_path(), error);
+  if (error)
+    throw std::runtime_error("cannot create the database directory " + database.parent_path().string() + ": " +
+                             error.message());
+}
 
-int run_daemon(const config::Config& config, const GlobalOptions& options) {
-  // Connections both ways, the database and its journal, and some slack.
-  raise_open_file_limit(config.server.max_connections + config.fetch.max_connections + 256);
-  ServiceNotifier notifier;
-  notifier.status("Starting");
+struct OpenStores {
+  std::unique_ptr<PidFile> pid_file;
+  std::unique_ptr<store::Store> writer;
+  std::unique_ptr<store::Store> reader;
+};
+
+// The pid file first: a second daemon must not migrate the database under
+// the first one.
+OpenStores open_stores(const config::Config& config, const std::filesystem::path& database) {
+  OpenStores stores;
+  if (const auto path = pid_file_path(database); !path.empty()) stores.pid_file = std::make_unique<PidFile>(path);
+  stores.writer = std::make_unique<store::Store>(database.string(), store::store_options(config));
+  stores.reader = std::make_unique<store::Store>(database.string());
+  return stores;
+}
+
+serve::ServerOptions server_options_for(const config::Config& config, const std::optional<InheritedSocket>& inherited) {
+  serve::ServerOptions server_options;
+  server_options.address = inherited ? inherited->address : config.server.listen_address;
+  server_options.port = inherited ? inherited->port : config.server.port;
+  server_options.inherited_listen_fd = inherited ? inherited->fd : -1;
+  server_options.idle_timeout = config.server.idle_timeout;
+  server_options.header_timeout = config.server.header_timeout;
+  server_options.max_connections = config.server.max_connections;
+  return server_options;
+}
+
+// The daemon's own loops; each one failing stops the daemon loudly.
+void spawn_service_loops(Service& service) {
+  const auto fail = [&service] { fail_daemon(service); };
+  asio::co_spawn(service.io, shutdown_on_signal(service), net::FailDaemon("waiting for SIGTERM", fail));
+  asio::co_spawn(service.io, reload_on_hangup(service), net::FailDaemon("reloading on SIGHUP", fail));
+  if (const auto period = service.notifier.watchdog_period())
+    asio::co_spawn(service.io, ping_watchdog(service, *period), net::FailDaemon("the systemd watchdog", fail));
+  if (service.notifier.is_enabled())
+    asio::co_spawn(service.io, refresh_status(service), net::FailDaemon("the systemd status", fail));
+  asio::co_spawn(service.io, check_health(service), net::FailDaemon("the health check", fail));
+}
+
+// Every other thread has stopped: leave one self-contained database file.
+void close_stores(OpenStores& stores) {
+  stores.reader.reset();
+  try {
+    stores.writer->checkpoint();
+  } catch (const std::exception& error) {
+    spdlog::warn("closing the database: {}", error.what());
+  }
+  stores.writer.reset();
+}
+
+// From the listening socket to the loop's end. Throws what makes start-up
+// fail (the caller logs it); a part that fails later stops the loop with
+// Service::exit_status set.
+int serve_until_stopped(const config::Config& config, const GlobalOptions& options, ServiceNotifier& notifier) {
   asio::io_context io(1);
   // Registered first: a SIGHUP or SIGTERM during start-up waits for the loop
   // instead of killing the process.
   asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   asio::signal_set hangups(io, SIGHUP);
-
-  std::optional<InheritedSocket> inherited;
-  try {
-    inherited = listen_socket_from_systemd();
-  } catch (const std::exception& error) {
-    spdlog::critical("{}", error.what());
-    return kExitFailure;
-  }
-
+  const std::optional<InheritedSocket> inherited = listen_socket_from_systemd();
   const std::filesystem::path database = resolve_database_path(config.storage.database);
-  try {
-    if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
-  } catch (const std::filesystem::filesystem_error& error) {
-    spdlog::critical("cannot create the database directory {}: {}", database.parent_path().string(),
-                     error.code().message());
-    return kExitFailure;
-  }
-
-  // Before the store opens: a second daemon must not migrate the database
-  // under the first one.
-  std::unique_ptr<PidFile> pid_file;
-  std::unique_ptr<store::Store> writer_store;
-  std::unique_ptr<store::Store> reader_store;
-  try {
-    if (const auto path = pid_file_path(database); !path.empty()) pid_file = std::make_unique<PidFile>(path);
-    writer_store = std::make_unique<store::Store>(database.string(), store::store_options(config));
-    reader_store = std::make_unique<store::Store>(database.string());
-  } catch (const std::exception& error) {
-    spdlog::critical("{}", error.what());
-    return kExitFailure;
-  }
+  create_database_directory(database);
+  OpenStores stores = open_stores(config, database);
   spdlog::info("tributary {} starting: {} sources, database {}", core::kVersion, config.sources.size(),
                database.string());
 
@@ -364,63 +411,44 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   // Filtered views, the landing page and the source lists read the store
   // here, off the I/O thread, with their own connection.
   asio::thread_pool reader(1);
-  std::unique_ptr<fetch::Fetcher> fetcher;
-  try {
-    fetcher = std::make_unique<fetch::Fetcher>(io.get_executor(), fetch::fetcher_options(config.fetch));
-  } catch (const std::exception& error) {
-    spdlog::critical("{}", error.what());
-    return kExitFailure;
-  }
-
-  serve::ServerOptions server_options;
-  server_options.address = inherited ? inherited->address : config.server.listen_address;
-  server_options.port = inherited ? inherited->port : config.server.port;
-  server_options.inherited_listen_fd = inherited ? inherited->fd : -1;
-  server_options.idle_timeout = config.server.idle_timeout;
-  server_options.header_timeout = config.server.header_timeout;
-  server_options.max_connections = config.server.max_connections;
+  fetch::Fetcher fetcher(io.get_executor(), fetch::fetcher_options(config.fetch));
+  const serve::ServerOptions server_options = server_options_for(config, inherited);
   // The base URL may depend on the port the server binds: settings follow.
-  serve::HealthCheck health(
-      [&reader_store, &writer_store] { return store_health_problem(*reader_store, *writer_store); },
-      [&database](const std::string& problem, const std::string& previous) {
-        log_health_change(database, problem, previous);
-      });
+  serve::HealthCheck health([&stores] { return store_health_problem(*stores.reader, *stores.writer); },
+                            [&database](const std::string& problem, const std::string& previous) {
+                              log_health_change(database, problem, previous);
+                            });
   serve::Site site(reader.get_executor(), database.string(), serve::SiteSettings{}, feeds,
                    [&health] { return health.problem(serve::HealthCheck::Clock::now()); });
   serve::Server server(io.get_executor(), server_options,
                        [&site](serve::Request request) { return site.handle(std::move(request)); });
-  try {
-    server.start();
-  } catch (const std::exception& error) {
-    spdlog::critical("{}", error.what());
-    return kExitFailure;
-  }
+  Service* running = nullptr;  // set below; the loop has not run before
+  const auto fail = [&running] { fail_daemon(*running); };
+  server.start(fail);
   if (inherited)
     spdlog::info("socket activation: serving on the socket systemd passed ({}:{}); [server] listen and port are unused",
                  inherited->address, inherited->port);
 
   WriterView writer_view;  // writer thread from the scheduler's start on
-  // Runs on the writer thread: it owns writer_store and writer_view.
+  // Runs on the writer thread: it owns the writer store and writer_view.
   const auto render_feed = [&] {
     try {
       auto rendered = std::make_shared<serve::FeedSet>(
-          serve::render_feed_set(*writer_store, writer_view.settings, core::now_utc(), ++writer_view.generation));
+          serve::render_feed_set(*stores.writer, writer_view.settings, core::now_utc(), ++writer_view.generation));
       feeds.publish(std::move(rendered));
     } catch (const std::exception& error) {
       spdlog::error("rendering the feed failed: {}", error.what());
     }
   };
-
-  const std::string listen_address = server_options.address;
   const std::uint16_t port = server.port();
   const std::string base_url =
-      config.server.base_url.empty() ? default_base_url(listen_address, port) : config.server.base_url;
+      config.server.base_url.empty() ? default_base_url(server_options.address, port) : config.server.base_url;
   writer_view.settings = serve::site_settings(config, base_url);
   site.reconfigure(writer_view.settings);
   render_feed();  // before any other thread runs: the first request finds a feed
 
-  schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *writer_store,
-                                *fetcher, config, {}, render_feed);
+  schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
+                                fetcher, config, {}, render_feed);
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
   asio::steady_timer health_timer(io);
@@ -431,28 +459,25 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
                   .site = site,
                   .health = health,
                   .scheduler = scheduler,
-                  .fetcher = *fetcher,
-                  .reader_store = *reader_store,
+                  .fetcher = fetcher,
+                  .reader_store = *stores.reader,
                   .writer_view = writer_view,
                   .render_feed = render_feed,
                   .config = config,
                   .config_path = options.config_path,
-                  .listen_address = listen_address,
+                  .listen_address = server_options.address,
                   .port = port,
                   .is_log_level_pinned = !options.log_level.empty(),
-                  .is_stopping = false,
+                  .stop_signals = &stop_signals,
                   .hangups = &hangups,
                   .watchdog_timer = &watchdog_timer,
                   .status_timer = &status_timer,
                   .health_timer = &health_timer};
-  asio::co_spawn(io, shutdown_on_signal(service, stop_signals), asio::detached);
-  asio::co_spawn(io, reload_on_hangup(service), asio::detached);
-  if (const auto period = notifier.watchdog_period())
-    asio::co_spawn(io, ping_watchdog(service, *period), asio::detached);
-  if (notifier.is_enabled()) asio::co_spawn(io, refresh_status(service), asio::detached);
-  asio::co_spawn(io, check_health(service), asio::detached);
-  spdlog::info("listening on http://{}:{}/ — feed at {}", listen_address, port, writer_view.settings.header.self_url);
-  scheduler.start();
+  running = &service;
+  spawn_service_loops(service);
+  spdlog::info("listening on http://{}:{}/ — feed at {}", server_options.address, port,
+               writer_view.settings.header.self_url);
+  scheduler.start(fail);
   // The store is open and migrated, the port accepts connections.
   notifier.ready(status_line(service));
 
@@ -460,16 +485,24 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   worker.join();
   writer.join();
   reader.join();
-  // Every other thread has stopped: leave one self-contained database file.
-  reader_store.reset();
+  close_stores(stores);
+  spdlog::info(service.exit_status == kExitOk ? "stopped" : "stopped after a failure");
+  return service.exit_status;
+}
+
+}  // namespace
+
+int run_daemon(const config::Config& config, const GlobalOptions& options) {
+  // Connections both ways, the database and its journal, and some slack.
+  raise_open_file_limit(config.server.max_connections + config.fetch.max_connections + 256);
+  ServiceNotifier notifier;
+  notifier.status("Starting");
   try {
-    writer_store->checkpoint();
+    return serve_until_stopped(config, options, notifier);
   } catch (const std::exception& error) {
-    spdlog::warn("closing the database: {}", error.what());
+    spdlog::critical("{}", error.what());
+    return kExitFailure;
   }
-  writer_store.reset();
-  spdlog::info("stopped");
-  return kExitOk;
 }
 
 }  // namespace tributary::app

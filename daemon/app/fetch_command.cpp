@@ -3,8 +3,8 @@
 // with that URL, if any), then the status, the headers that matter and what
 // the parser makes of the body. For "why does this source fail?".
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 
@@ -101,8 +101,11 @@ int fetch_once(const std::string& config_path, const FetchOptions& options) {
   std::optional<fetch::FetchResult> outcome;
   try {
     fetch::Fetcher fetcher(io.get_executor(), fetcher_options);
-    asio::co_spawn(io, fetch_into(&fetcher, std::move(request), &outcome), asio::detached);
+    std::exception_ptr failure;
+    asio::co_spawn(io, fetch_into(&fetcher, std::move(request), &outcome),
+                   [&failure](std::exception_ptr error) { failure = error; });
     io.run();
+    if (failure) std::rethrow_exception(failure);
   } catch (const std::exception& error) {
     std::cerr << "tributary fetch: " << error.what() << "\n";
     return kExitFailure;

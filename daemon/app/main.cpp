@@ -1,10 +1,13 @@
 // The tributary command line: subcommands, options, dispatch.
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "app/commands.hpp"
+#include "config/config.hpp"
 #include "core/version.hpp"
 
 namespace {
@@ -28,7 +31,7 @@ int main(int argc, char** argv) {
   cli.add_option("--config", options.config_path, "Configuration file (default: $TRIBUTARY_CONFIG or "
                                                   "/etc/tributary/tributary.toml)");
   cli.add_option("--log-level", options.log_level, "Log level, overriding the config's [log] level")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(config::kLogLevels), std::end(config::kLogLevels))));
 
   CLI::App* run = cli.add_subcommand("run", "Run the daemon in the foreground: poll sources, serve the merged feed");
   CLI::App* check = cli.add_subcommand("check", "Validate the configuration and list its sources");

@@ -4,13 +4,12 @@
 // TableReader for its keys, so the keys it asks for are the valid ones.
 #include "config/config.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 
 #include "config/sections.hpp"
 #include "core/core.hpp"
 #include "core/file.hpp"
+#include "core/network.hpp"
 
 namespace tributary::config {
 namespace {
@@ -22,21 +21,11 @@ std::string proxy_problem(std::string_view text) {
   return {};
 }
 
-// An IPv4 or IPv6 address with an optional /prefix.
+// An IPv4 or IPv6 address with an optional /prefix, as the fetcher reads it.
 std::string network_problem(std::string_view text) {
-  const std::string value(core::trim(text));
-  const std::size_t slash = value.find('/');
-  const std::string address = value.substr(0, slash);
-  unsigned char bytes[16];
-  const bool is_v4 = inet_pton(AF_INET, address.c_str(), bytes) == 1;
-  const bool is_v6 = !is_v4 && inet_pton(AF_INET6, address.c_str(), bytes) == 1;
-  if (!is_v4 && !is_v6) return in_quotes(text) + " is not an IP address or network such as \"10.1.0.0/16\"";
-  if (slash != std::string::npos) {
-    const std::string prefix = value.substr(slash + 1);
-    const bool is_number = !prefix.empty() && prefix.size() <= 3 &&
-                           std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!is_number || std::stoi(prefix) > (is_v4 ? 32 : 128)) return "invalid prefix length in " + in_quotes(text);
-  }
+  if (!core::parse_ip_bytes(text.substr(0, text.find('/'))))
+    return in_quotes(text) + " is not an IP address or network such as \"10.1.0.0/16\"";
+  if (!core::parse_network(text)) return "invalid prefix length in " + in_quotes(text);
   return {};
 }
 

@@ -10,6 +10,7 @@
 #include "config/sections.hpp"
 #include "core/core.hpp"
 #include "core/file.hpp"
+#include "core/http_fields.hpp"
 
 namespace tributary::config {
 namespace {
@@ -22,22 +23,7 @@ std::string header_problem(std::string_view name, std::string_view /*value*/) {
     return std::isalnum(static_cast<unsigned char>(c)) || kTokenPunctuation.find(c) != std::string_view::npos;
   });
   if (!is_token) return "header name " + in_quotes(name) + " is not a valid HTTP field name";
-  // The fetcher sets these itself (framing, connection, compression, validators).
-  static constexpr std::string_view kReserved[] = {"host",
-                                                   "content-length",
-                                                   "transfer-encoding",
-                                                   "connection",
-                                                   "keep-alive",
-                                                   "te",
-                                                   "trailer",
-                                                   "upgrade",
-                                                   "proxy-authorization",
-                                                   "proxy-connection",
-                                                   "accept-encoding",
-                                                   "if-none-match",
-                                                   "if-modified-since"};
-  for (std::string_view reserved : kReserved)
-    if (core::equals_ignore_case(reserved, name)) return "header " + in_quotes(name) + " is set by Tributary itself";
+  if (core::is_reserved_header(name)) return "header " + in_quotes(name) + " is set by Tributary itself";
   return {};
 }
 

@@ -66,11 +66,6 @@ std::vector<std::string_view> split_spaces(std::string_view text) {
   return words;
 }
 
-std::array<std::uint8_t, 16> as_v6_bytes(const ip::address& address) {
-  if (address.is_v4()) return ip::make_address_v6(ip::v4_mapped, address.to_v4()).to_bytes();
-  return address.to_v6().to_bytes();
-}
-
 std::optional<std::string> blocked_v4_reason(const ip::address_v4& address) {
   const std::uint32_t a = address.to_uint();
   const auto in = [a](std::uint32_t network, int prefix) {
@@ -252,24 +247,6 @@ std::string basic_authorization(std::string_view username, std::string_view pass
   return "Basic " + base64(std::string(username) + ":" + std::string(password));
 }
 
-bool is_reserved_header(std::string_view name) {
-  static constexpr std::string_view kReserved[] = {"host",
-                                                   "content-length",
-                                                   "transfer-encoding",
-                                                   "connection",
-                                                   "keep-alive",
-                                                   "te",
-                                                   "trailer",
-                                                   "upgrade",
-                                                   "proxy-authorization",
-                                                   "proxy-connection",
-                                                   "accept-encoding",
-                                                   "if-none-match",
-                                                   "if-modified-since"};
-  return std::any_of(std::begin(kReserved), std::end(kReserved),
-                     [name](std::string_view reserved) { return core::equals_ignore_case(reserved, name); });
-}
-
 std::string body_excerpt(std::string_view body, std::size_t max_bytes) {
   // Only the start matters; do not scan a whole error page.
   body = body.substr(0, std::min<std::size_t>(body.size(), max_bytes * 16));
@@ -340,36 +317,6 @@ std::optional<std::string> blocked_address_reason(std::string_view text) {
   if (b[0] == 0x01 && b[1] == 0x00 && std::all_of(b.begin() + 2, b.begin() + 8, [](std::uint8_t x) { return x == 0; }))
     return "reserved";  // 100::/64, discard-only
   return std::nullopt;
-}
-
-std::optional<Network> parse_network(std::string_view text) {
-  text = core::trim(text);
-  const std::size_t slash = text.find('/');
-  const auto address = parse_ip(text.substr(0, slash));
-  if (!address) return std::nullopt;
-  const int bits = address->is_v4() ? 32 : 128;
-  int prefix = bits;
-  if (slash != std::string_view::npos) {
-    const auto parsed = parse_non_negative(text.substr(slash + 1));
-    if (!parsed || *parsed > bits) return std::nullopt;
-    prefix = static_cast<int>(*parsed);
-  }
-  Network network;
-  network.bytes = as_v6_bytes(*address);
-  network.prefix_length = address->is_v4() ? prefix + 96 : prefix;
-  return network;
-}
-
-bool network_contains(const Network& network, std::string_view text) {
-  const auto address = parse_ip(text);
-  if (!address) return false;
-  const auto bytes = as_v6_bytes(*address);
-  for (int bit = 0; bit < network.prefix_length; ++bit) {
-    const auto index = static_cast<std::size_t>(bit / 8);
-    const int mask = 0x80 >> (bit % 8);
-    if ((bytes[index] & mask) != (network.bytes[index] & mask)) return false;
-  }
-  return true;
 }
 
 std::vector<std::size_t> connection_order(const std::vector<bool>& is_ipv6) {

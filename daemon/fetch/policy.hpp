@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/http_fields.hpp"
+#include "core/network.hpp"
 #include "core/time.hpp"
 #include "fetch/fetch.hpp"
 
@@ -62,8 +64,9 @@ std::string base64(std::string_view bytes);
 // "Basic dXNlcjpwYXNz" (RFC 7617).
 std::string basic_authorization(std::string_view username, std::string_view password);
 
-// Header names a per-source header may not set: the fetcher owns them.
-bool is_reserved_header(std::string_view name);
+// The fields a source's `headers` cannot set (one list with the
+// configuration's check).
+using core::is_reserved_header;
 
 // A short plain-text excerpt of an error page: tags dropped, whitespace
 // collapsed, valid UTF-8, at most `max_bytes` (cut with "…").
@@ -76,13 +79,11 @@ std::string body_excerpt(std::string_view body, std::size_t max_bytes = 200);
 // public. An unparsable address is refused as "unparsable".
 std::optional<std::string> blocked_address_reason(std::string_view ip);
 
-// An IP network, "10.0.0.0/8", "fd00::/8" or one address.
-struct Network {
-  std::array<std::uint8_t, 16> bytes{};  // IPv4 as v4-mapped IPv6
-  int prefix_length = 0;                 // over the 128 bits
-};
-std::optional<Network> parse_network(std::string_view text);
-bool network_contains(const Network& network, std::string_view ip);
+// Networks (allowed_networks, no_proxy) are read as the configuration
+// reads them.
+using core::Network;
+using core::network_contains;
+using core::parse_network;
 
 // Happy eyeballs (RFC 8305 §4): the order to try resolved addresses in,
 // alternating families and starting with the family the resolver put first.

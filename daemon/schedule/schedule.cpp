@@ -10,18 +10,16 @@
 #include <spdlog/spdlog.h>
 #include <time.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <random>
 #include <unordered_map>
 
@@ -29,6 +27,7 @@
 #include "core/metrics.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "net/spawn.hpp"
 #include "normalize/normalize.hpp"
 #include "schedule/host_demand.hpp"
 #include "schedule/policy.hpp"
@@ -177,6 +176,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         options(options_in),
         on_store_changed(std::move(on_change_in)),
         wake(executors.io),
+        drained(executors.io),
         random(std::random_device{}()) {
     core::metrics().describe_counter(
         "tributary_scheduler_cpu_seconds_total",
@@ -368,7 +368,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       // co_spawn runs the poll at once, up to its first wait (building the
       // request, connecting): the poll's work, not the scheduler's.
       add_scheduler_cpu(cpu_started);
-      asio::co_spawn(executors.io, poll(shared_from_this(), found->second, start->host), asio::detached);
+      asio::co_spawn(executors.io, poll(shared_from_this(), found->second, start->host),
+                     net::FailDaemon("a poll", [self = shared_from_this()] { self->fail(); }));
       cpu_started = thread_cpu_now();
     }
     is_starting_polls = false;
@@ -469,7 +470,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     } catch (const std::exception& error) {
       // Anything else that escaped a poll: lost too, with a backoff.
       report.is_success = false;
-      report.error = std::string("store: ") + error.what();
+      report.error = std::string("internal: ") + error.what();
       ++state->consecutive_errors;
       const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
       state->next_due = next_poll_after_failure(policy, core::now_utc(), state->consecutive_errors, self->draw_unit());
@@ -493,6 +494,19 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       self->wake_loop_if_sooner(now, steady_now);
     }
     self->add_scheduler_cpu(cpu_started);
+    if (self->is_stopping && self->queue.in_flight() == 0) self->drained.cancel();
+  }
+
+  // Something threw past its own error handling (a defect): the daemon is
+  // told to stop; poll --once stops and reports it.
+  void fail() {
+    if (fail_daemon) {
+      fail_daemon();
+      return;
+    }
+    has_failed = true;
+    is_stopping = true;
+    wake.cancel();
   }
 
   // Failed writes are logged when they start, then at most once per
@@ -742,6 +756,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   PollQueue queue;    // the sources waiting for their poll; the polls in flight per host
   HostDemand demand;  // what each host's sources ask of it, by the queue's host ids
   asio::steady_timer wake;
+  asio::steady_timer drained;  // stop(): cancelled when the last poll in flight ends
+  std::function<void()> fail_daemon;
+  bool has_failed = false;  // poll --once: something threw (see fail())
   // Ingests handed to the writer and not yet started there (both threads).
   std::atomic<int> queued_ingests{0};
   bool is_stopping = false;
@@ -767,9 +784,11 @@ Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& f
 
 Scheduler::~Scheduler() = default;
 
-void Scheduler::start() {
-  asio::co_spawn(impl_->executors.io, Impl::run(impl_), asio::detached);
-  asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_), asio::detached);
+void Scheduler::start(std::function<void()> fail_daemon) {
+  impl_->fail_daemon = std::move(fail_daemon);
+  asio::co_spawn(impl_->executors.io, Impl::run(impl_), net::FailDaemon("the scheduler's loop", impl_->fail_daemon));
+  asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_),
+                 net::FailDaemon("the scheduler's housekeeping", impl_->fail_daemon));
 }
 
 asio::awaitable<PollSummary> Scheduler::poll_all_once() {
@@ -789,6 +808,8 @@ asio::awaitable<PollSummary> Scheduler::poll_all_once() {
     if (!state->gone_at) self->queue.push(id, state->host_id, now);
   }
   co_await Impl::run_loop(self);
+  if (self->has_failed)
+    throw std::runtime_error("a poll failed unexpectedly (see the log above); not every source was polled");
   co_return self->summary;
 }
 
@@ -804,11 +825,11 @@ asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadli
   std::shared_ptr<Impl> self = impl_;
   self->is_stopping = true;
   self->wake.cancel();
-  const auto give_up_at = std::chrono::steady_clock::now() + deadline;
-  asio::steady_timer pause(self->executors.io);
-  while (self->queue.in_flight() > 0 && std::chrono::steady_clock::now() < give_up_at) {
-    pause.expires_after(std::chrono::milliseconds(50));
-    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+  // The last poll to end cancels the timer (see poll()); all of this runs
+  // on the I/O thread, so none ends between the check and the wait.
+  if (self->queue.in_flight() > 0) {
+    self->drained.expires_after(deadline);
+    co_await self->drained.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   if (self->queue.in_flight() > 0) spdlog::warn("stopping with {} polls still in flight", self->queue.in_flight());
 }

@@ -85,9 +85,13 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
 
   // Starts polling on the I/O executor, and the hourly housekeeping.
-  void start();
+  // `fail_daemon` runs (on the I/O executor) if the loop, the housekeeping
+  // or a poll throws past its own error handling: the daemon cannot poll
+  // on, half of it gone, and should stop with a failure status.
+  void start(std::function<void()> fail_daemon);
   // Polls every source that is not gone once (honoring the concurrency and
-  // per-host limits), then completes: `tributary poll --once`.
+  // per-host limits), then completes: `tributary poll --once`. Throws
+  // std::runtime_error if a poll failed past its own error handling.
   boost::asio::awaitable<PollSummary> poll_all_once();
   // Applies a new configuration (reload): added sources are scheduled,
   // removed ones are no longer polled (a poll in flight finishes), changed

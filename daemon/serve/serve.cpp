@@ -13,14 +13,12 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -28,6 +26,7 @@
 #include "core/metrics.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
+#include "net/spawn.hpp"
 #include "serve/connection_table.hpp"
 #include "serve/http_rules.hpp"
 
@@ -100,7 +99,10 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         : impl(std::move(impl_in)), stream(std::move(socket)) {
       impl->connections.add(this);
     }
-    ~Connection() { impl->connections.remove(this); }
+    ~Connection() {
+      impl->connections.remove(this);
+      if (impl->is_stopping && impl->connections.size() == 0) impl->drained.cancel();
+    }
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
@@ -122,7 +124,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         options(std::move(options_in)),
         handler(std::move(handler_in)),
         acceptor(executor),
-        connections(options.max_connections) {}
+        connections(options.max_connections),
+        drained(executor) {}
 
   static asio::awaitable<void> write_response(beast::tcp_stream& stream, const Response& response, unsigned version,
                                               bool keep_alive, bool is_head, std::chrono::seconds timeout,
@@ -281,7 +284,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       auto connection = std::make_unique<Connection>(self, std::move(socket));
-      asio::co_spawn(self->executor, session(std::move(connection)), asio::detached);
+      asio::co_spawn(self->executor, session(std::move(connection)), net::LogFailure("an HTTP connection"));
     }
   }
 
@@ -292,6 +295,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   // I/O thread only:
   ConnectionTable<Connection> connections;
   bool is_stopping = false;
+  asio::steady_timer drained;  // drain(): cancelled when the last connection closes
+  std::function<void()> fail_daemon;
 };
 
 Server::Server(asio::any_io_executor executor, ServerOptions options, Handler handler)
@@ -305,7 +310,8 @@ Server::Server(asio::any_io_executor executor, ServerOptions options, Handler ha
 
 Server::~Server() { stop(); }
 
-void Server::start() {
+void Server::start(std::function<void()> fail_daemon) {
+  impl_->fail_daemon = std::move(fail_daemon);
   error_code ec;
   const auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec) throw std::runtime_error("server.listen: \"" + impl_->options.address + "\" is not an IP address");
@@ -315,7 +321,8 @@ void Server::start() {
     impl_->acceptor.assign(endpoint.protocol(), impl_->options.inherited_listen_fd, ec);
     if (ec) throw std::runtime_error("cannot use the listening socket passed as fd " +
                                      std::to_string(impl_->options.inherited_listen_fd) + ": " + ec.message());
-    asio::co_spawn(impl_->executor, Impl::accept_loop(impl_), asio::detached);
+    asio::co_spawn(impl_->executor, Impl::accept_loop(impl_),
+                   net::FailDaemon("the HTTP server's accept loop", impl_->fail_daemon));
     return;
   }
   impl_->acceptor.open(endpoint.protocol(), ec);
@@ -324,7 +331,8 @@ void Server::start() {
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
-  asio::co_spawn(impl_->executor, Impl::accept_loop(impl_), asio::detached);
+  asio::co_spawn(impl_->executor, Impl::accept_loop(impl_),
+                 net::FailDaemon("the HTTP server's accept loop", impl_->fail_daemon));
 }
 
 void Server::stop() {
@@ -338,6 +346,15 @@ void Server::stop() {
 }
 
 std::size_t Server::open_connections() const { return impl_->connections.size(); }
+
+asio::awaitable<void> Server::drain(std::chrono::steady_clock::duration deadline) {
+  // The last connection to close cancels the timer (see ~Connection); all
+  // of this runs on the I/O thread, so none closes between the check and
+  // the wait.
+  if (impl_->connections.size() == 0) co_return;
+  impl_->drained.expires_after(deadline);
+  co_await impl_->drained.async_wait(kUseTuple);
+}
 
 std::uint16_t Server::port() const {
   error_code ignored;

@@ -75,13 +75,18 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds and starts accepting; throws std::runtime_error naming the
-  // address when the port cannot be bound.
-  void start();
+  // address when the port cannot be bound. `fail_daemon` runs (on the
+  // executor) if the accept loop throws: a daemon that no longer accepts
+  // connections should stop with a failure status, not carry on polling.
+  void start(std::function<void()> fail_daemon = {});
   // Stops accepting, closes connections that wait for a request, and lets
   // the others finish the response they are on. Idempotent.
   void stop();
   // Open connections (after stop(): those still finishing a response).
   std::size_t open_connections() const;
+  // After stop(): completes when the last connection has closed, or after
+  // `deadline`. Call on the executor.
+  boost::asio::awaitable<void> drain(std::chrono::steady_clock::duration deadline);
   // The bound port (useful with port 0).
   std::uint16_t port() const;
 

@@ -13,6 +13,7 @@
 #include "app/journal_sink.hpp"
 #include "core/log_fields.hpp"
 #include "integration/systemd_test_support.hpp"
+#include "support/environment.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -131,11 +132,12 @@ TEST(JournalStream, RecognizesStderrFromJournalStream) {
   struct stat status {};
   ASSERT_EQ(fstat(STDERR_FILENO, &status), 0);
   const std::string matching = std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino);
-  setenv("JOURNAL_STREAM", matching.c_str(), 1);
+  testing::ScopedEnvironment environment;  // restores the caller's JOURNAL_STREAM
+  environment.set("JOURNAL_STREAM", matching);
   EXPECT_TRUE(is_stderr_journal_stream());
-  setenv("JOURNAL_STREAM", (std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino + 1)).c_str(), 1);
+  environment.set("JOURNAL_STREAM", std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino + 1));
   EXPECT_FALSE(is_stderr_journal_stream()) << "stderr was redirected elsewhere by a child's parent";
-  unsetenv("JOURNAL_STREAM");
+  environment.unset("JOURNAL_STREAM");
   EXPECT_FALSE(is_stderr_journal_stream());
 }
 

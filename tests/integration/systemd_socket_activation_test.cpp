@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "integration/systemd_test_support.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -77,18 +79,18 @@ TEST(SystemdSocketActivation, ServesThroughThePassedSocket) {
 
 TEST(SystemdSocketActivation, IgnoresSocketsMeantForAnotherProcess) {
   TempDir dir;
-  std::uint16_t port = 0;
-  {
-    const ListeningSocket probe;  // a port that was free a moment ago
-    port = probe.port;
-  }
-  const auto config = dir.write("tributary.toml", daemon_config(dir.path() / "tributary.db", {}, port));
+  // Port 0, not a port probed free a moment ago: another test (or another
+  // checkout's suite running beside this one) could take that in between.
+  const auto config = dir.write("tributary.toml", daemon_config(dir.path() / "tributary.db", {}));
   // LISTEN_PID names another process (1): the daemon binds its own port.
   ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir.path() / "daemon.log",
                       {"LISTEN_FDS=1", "LISTEN_PID=1"});
-  ASSERT_TRUE(daemon.wait_for_output("listening on http://127.0.0.1:" + std::to_string(port), 60s)) << daemon.output();
+  const auto listening = daemon.wait_for_output("listening on http://127.0.0.1:", 60s);
+  ASSERT_TRUE(listening) << daemon.output();
+  const int port = std::atoi(listening->c_str());
+  ASSERT_TRUE(port > 0 && port <= 65535) << daemon.output();
   EXPECT_EQ(daemon.output().find("socket activation"), std::string::npos) << daemon.output();
-  EXPECT_EQ(http_get("127.0.0.1", port, "/healthz").status, 200);
+  EXPECT_EQ(http_get("127.0.0.1", static_cast<std::uint16_t>(port), "/healthz").status, 200);
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(30s), 0) << daemon.output();
 }

@@ -15,9 +15,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/environment.hpp"
 #include "support/temp_dir.hpp"
-
-extern char** environ;
 
 namespace tributary::testing {
 namespace {
@@ -41,14 +40,8 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& l
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  for (const std::string& extra : environment) {
-    // An entry replaces the inherited one of its name (getenv finds the first).
-    const std::string prefix = extra.substr(0, extra.find('=') + 1);
-    std::erase_if(env_strings, [&](const std::string& entry) { return entry.starts_with(prefix); });
-    env_strings.push_back(extra);
-  }
+  // A defined environment, not the caller's (see child_environment()).
+  std::vector<std::string> env_strings = child_environment(environment);
   std::vector<char*> env;
   for (std::string& entry : env_strings) env.push_back(entry.data());
   env.push_back(nullptr);

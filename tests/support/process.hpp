@@ -16,8 +16,10 @@ namespace tributary::testing {
 class ChildProcess {
  public:
   // Starts argv[0] with the arguments; stdout and stderr go to `log_file`.
-  // `environment` entries ("NAME=value") are added to the current ones,
-  // replacing those of the same name. The child gets no open descriptor of
+  // The child's environment is child_environment(`environment`): a defined
+  // one (PATH, TZ, LANG=C.UTF-8, a HOME of the test's, the sanitizers'
+  // options) with the "NAME=value" entries of `environment` added, never
+  // the caller's proxies, NOTIFY_SOCKET, XDG_* and the like. The child gets no open descriptor of
   // the test's but standard input and output, and `passed_descriptors`
   // (e.g. a listening socket for socket activation).
   ChildProcess(std::vector<std::string> argv, std::filesystem::path log_file,
@@ -45,7 +47,8 @@ class ChildProcess {
   std::optional<int> exit_code_;
 };
 
-// Runs a command to completion (bounded); returns exit code and output.
+// Runs a command to completion (bounded) in child_environment(); returns
+// exit code and output.
 struct CommandResult {
   int exit_code = -1;
   std::string output;

@@ -16,6 +16,7 @@
 #include "fetch/fetch.hpp"
 #include "fetch/policy.hpp"
 #include "support/compression.hpp"
+#include "support/environment.hpp"
 #include "support/fake_proxy.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/temp_dir.hpp"
@@ -744,22 +745,59 @@ TEST_F(FetcherTest, InvalidProxyIsAConnectError) {
   EXPECT_NE(result.message.find("unsupported proxy scheme"), std::string::npos) << result.message;
 }
 
+// These tests read the proxy variables, so each sets or clears all of them
+// itself: the caller's (a corporate machine's no_proxy=127.0.0.1 next to
+// http_proxy, as scripts/test sets them) must not decide the outcome.
 TEST_F(FetcherTest, TakesProxiesFromTheEnvironment) {
   FakeProxy proxy;
-  const std::string saved = std::getenv("http_proxy") ? std::getenv("http_proxy") : "";
-  ::setenv("http_proxy", proxy.url().c_str(), 1);
+  testing::ScopedEnvironment environment;
+  environment.clear_proxies().set("http_proxy", proxy.url());
   FetcherOptions options = test_options();
   options.use_environment_proxies = true;
   make_fetcher(options);
-  if (saved.empty())
-    ::unsetenv("http_proxy");
-  else
-    ::setenv("http_proxy", saved.c_str(), 1);
   upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
   const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_TRUE(result.is_proxied);
   EXPECT_EQ(proxy.requests().size(), 1u);
+}
+
+TEST_F(FetcherTest, TakesUpperCaseProxyVariablesToo) {
+  FakeProxy proxy;
+  testing::ScopedEnvironment environment;
+  environment.clear_proxies().set("HTTP_PROXY", proxy.url());
+  FetcherOptions options = test_options();
+  options.use_environment_proxies = true;
+  make_fetcher(options);
+  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  ASSERT_TRUE(result.is_success()) << result.message;
+  EXPECT_TRUE(result.is_proxied);
+}
+
+TEST_F(FetcherTest, NoProxyFromTheEnvironmentGoesDirect) {
+  FakeProxy proxy;
+  testing::ScopedEnvironment environment;
+  environment.clear_proxies().set("http_proxy", proxy.url()).set("no_proxy", "localhost,127.0.0.1,::1");
+  FetcherOptions options = test_options();
+  options.use_environment_proxies = true;
+  make_fetcher(options);
+  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  ASSERT_TRUE(result.is_success()) << result.message;
+  EXPECT_FALSE(result.is_proxied);
+  EXPECT_TRUE(proxy.requests().empty());
+}
+
+TEST_F(FetcherTest, IgnoresTheEnvironmentWhenToldTo) {
+  // A proxy on a closed port: going through it would fail the fetch.
+  testing::ScopedEnvironment environment;
+  environment.clear_proxies().set("http_proxy", "http://127.0.0.1:9").set("https_proxy", "http://127.0.0.1:9");
+  make_fetcher(test_options());
+  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  ASSERT_TRUE(result.is_success()) << result.message;
+  EXPECT_FALSE(result.is_proxied);
 }
 
 TEST_F(FetcherTest, ReconfigureAppliesToNewConnections) {
