@@ -148,7 +148,14 @@ void read_feed(TableReader& reader, const toml::table&, ReadContext& context) {
   if (auto attribution = reader.one_of<Attribution>(
           "attribution", {{"author", Attribution::author}, {"title", Attribution::title}, {"none", Attribution::none}}))
     feed.attribution = *attribution;
-  if (auto distance = reader.integer("story_distance", 0, 3)) feed.story_distance = static_cast<int>(*distance);
+  if (auto distance = reader.integer("story_distance", 0, 3)) {
+    // Kept readable so that older configs load; story dedup compares texts
+    // since schema 6 (issue 23) and no longer counts fingerprint bits.
+    feed.story_distance = static_cast<int>(*distance);
+    context.errors.warn(context.errors.location(reader.source_of("story_distance")),
+                        "feed.story_distance no longer has an effect (story dedup compares the texts of copies); "
+                        "remove it");
+  }
   if (auto window = reader.duration("story_window", kStoryWindowRange)) feed.story_window = *window;
 }
 

@@ -280,6 +280,114 @@ std::string detail::canonical_url_with_boost(std::string_view absolute_url) {
   return std::string(url.buffer());
 }
 
+namespace {
+
+// The AMP cache serves "https://outlet-example.cdn.ampproject.org/c/s/outlet.example/path":
+// the original is https:// and what follows "/c/s/" ("http://" after "/c/"
+// alone); "/v/" is the cache's viewer, read the same way.
+std::optional<std::string> amp_cache_origin(std::string_view host, std::string_view path_and_query) {
+  if (host != "cdn.ampproject.org" && !host.ends_with(".cdn.ampproject.org")) return std::nullopt;
+  for (const std::string_view kind : {std::string_view("/c/"), std::string_view("/v/")}) {
+    if (!path_and_query.starts_with(kind)) continue;
+    std::string_view rest = path_and_query.substr(kind.size());
+    const bool is_https = rest.starts_with("s/");
+    if (is_https) rest.remove_prefix(2);
+    if (rest.empty() || rest.front() == '/') return std::nullopt;
+    return std::string(is_https ? "https://" : "http://") + std::string(rest);
+  }
+  return std::nullopt;
+}
+
+// Parameters that ask for the AMP edition of a page, or that the AMP cache
+// adds: the article is the same without them.
+bool is_edition_parameter(std::string_view parameter) {
+  const std::size_t equals = parameter.find('=');
+  const std::string_view key = parameter.substr(0, equals);
+  const std::string_view value = equals == std::string_view::npos ? std::string_view() : parameter.substr(equals + 1);
+  if (equals_ignore_case(key, "amp") || equals_ignore_case(key, "amp_js_v") || equals_ignore_case(key, "usqp"))
+    return true;
+  return equals_ignore_case(key, "outputType") && equals_ignore_case(value, "amp");
+}
+
+// "www.", "m.", "mobile.", "amp." in front of the outlet's own name.
+std::string_view without_edition_host_prefix(std::string_view host) {
+  for (bool is_stripped = true; is_stripped;) {
+    is_stripped = false;
+    for (const std::string_view prefix : {"www.", "m.", "mobile.", "amp."}) {
+      // Never down to a single label ("m.example" stays).
+      if (host.starts_with(prefix) && host.find('.', prefix.size()) != std::string_view::npos) {
+        host.remove_prefix(prefix.size());
+        is_stripped = true;
+      }
+    }
+  }
+  return host;
+}
+
+// The path without an "amp" segment first or last, ".amp" before the last
+// segment's extension (or at its end), and a trailing slash.
+std::string without_edition_path(std::string_view path) {
+  std::string out(path);
+  if (out.starts_with("/amp/") || out == "/amp") out.erase(0, 4);
+  if (out.ends_with("/amp/")) out.erase(out.size() - 4);
+  else if (out.ends_with("/amp")) out.erase(out.size() - 3);
+  const std::size_t segment = out.rfind('/') + 1;  // npos + 1 == 0
+  const std::size_t dot = out.rfind('.');
+  if (out.ends_with(".amp") && out.size() - 4 >= segment) {
+    out.erase(out.size() - 4);
+  } else if (dot != std::string::npos && dot >= segment + 4 && out.compare(dot - 4, 4, ".amp") == 0) {
+    out.erase(dot - 4, 4);
+  }
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  if (out.empty()) out = "/";
+  return out;
+}
+
+}  // namespace
+
+std::string story_url_key(std::string_view absolute_url) {
+  const std::string canonical = canonical_url(absolute_url);
+  const std::string_view url = canonical;
+  std::size_t scheme_end = 0;
+  if (url.starts_with("https://")) scheme_end = 8;
+  else if (url.starts_with("http://")) scheme_end = 7;
+  else return canonical;
+  const std::size_t authority_end = std::min(url.find_first_of("/?", scheme_end), url.size());
+  const std::string_view authority = url.substr(scheme_end, authority_end - scheme_end);
+  const std::string_view path_and_query = url.substr(authority_end);
+  // user:password@ and :port stay as they are; only the host name is read.
+  const std::size_t at = authority.rfind('@');
+  const std::size_t host_start = at == std::string_view::npos ? 0 : at + 1;
+  if (host_start < authority.size() && authority[host_start] == '[') return canonical;  // an IPv6 literal
+  const std::size_t port = authority.find(':', host_start);
+  const std::string_view host = authority.substr(host_start, port == std::string_view::npos ? port : port - host_start);
+  if (const auto origin = amp_cache_origin(host, path_and_query)) {
+    // Once: an AMP cache URL of an AMP cache URL is not an article.
+    if (origin->find(".cdn.ampproject.org") == std::string::npos) return story_url_key(*origin);
+    return canonical;
+  }
+  std::string key = "https://";
+  key.append(authority.substr(0, host_start));
+  key.append(without_edition_host_prefix(host));
+  if (port != std::string_view::npos) key.append(authority.substr(port));
+  const std::size_t question = path_and_query.find('?');
+  key.append(without_edition_path(path_and_query.substr(0, question)));
+  if (question == std::string_view::npos) return key;
+  const std::string_view query = path_and_query.substr(question + 1);
+  std::string kept;
+  for (std::size_t start = 0; start <= query.size();) {
+    const std::size_t end = std::min(query.find('&', start), query.size());
+    const std::string_view parameter = query.substr(start, end - start);
+    if (!parameter.empty() && !is_edition_parameter(parameter)) {
+      if (!kept.empty()) kept += '&';
+      kept.append(parameter);
+    }
+    start = end + 1;
+  }
+  if (!kept.empty()) key.append("?").append(kept);
+  return key;
+}
+
 std::string url_host(std::string_view absolute_url) {
   auto parsed = urls::parse_uri(trim(absolute_url));
   if (!parsed || !parsed->has_authority()) return {};

@@ -29,6 +29,22 @@ bool is_absolute_uri(std::string_view text);
 // mc_cid, mc_eid, …) removed. Returns the input unchanged when unparsable.
 std::string canonical_url(std::string_view absolute_url);
 
+// The key under which the copies of one article meet (dedup level 2): its
+// canonical URL without what only changes how the page is delivered — the
+// scheme, a "www.", an AMP or mobile edition, a trailing slash. A key, not a
+// link ("www." and "m." hosts may not answer without their prefix), so it is
+// never published. Each of these gives the key of
+// https://outlet.example/2026/11/29/story:
+//   http://www.outlet.example/2026/11/29/story/          scheme, www., trailing slash
+//   https://m.outlet.example/…, https://amp.…, mobile.…  mobile and AMP hosts
+//   https://outlet.example/amp/2026/11/29/story          a leading "amp" segment
+//   https://outlet.example/2026/11/29/story/amp/         a trailing one (WordPress)
+//   https://outlet.example/2026/11/29/story.amp          ".amp" before the extension or at the end
+//   https://outlet.example/2026/11/29/story?amp=1        amp, outputType=amp, usqp, amp_js_v parameters
+//   https://outlet-example.cdn.ampproject.org/c/s/outlet.example/2026/11/29/story   the AMP cache
+// Anything else is canonical_url(url), e.g. for a URL that is not http(s).
+std::string story_url_key(std::string_view absolute_url);
+
 // "example.com" for "https://Example.com:8443/x"; empty when unparsable.
 std::string url_host(std::string_view absolute_url);
 

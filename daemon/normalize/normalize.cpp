@@ -147,6 +147,7 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   const StoryWords words = story_words(entry.title, text);
   entry.fingerprint = words.fingerprint;
   entry.word_count = words.word_count;
+  entry.story_keys = story_keys(text);
 
   if (!entry.original_id.empty()) {
     entry.identity_key = "id:" + entry.original_id;

@@ -40,6 +40,7 @@ struct Entry {
   std::optional<core::Timestamp> updated;
   std::uint64_t fingerprint = 0;
   std::size_t word_count = 0;  // of title and text, for dedup guards
+  std::vector<std::uint32_t> story_keys;  // normalize::story_keys of the text: finds possible copies
   std::string lang;
   bool is_republished = false;  // carries atom:source: a copy of another feed's entry
   std::string image_url;        // absolute: media:thumbnail, itunes:image, JSON image

@@ -2,95 +2,120 @@
 
 #include <algorithm>
 
+#include "normalize/fingerprint.hpp"
+
 namespace tributary::store {
 
-namespace {
-
-// std::popcount compiles to a libgcc call on Debian's baseline x86-64 (no
-// POPCNT instruction); this is the same count in a dozen inline operations.
-int bits_set(std::uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555ULL;
-  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
-}
-
-}  // namespace
-
-std::uint16_t FingerprintIndex::band_value(std::uint64_t fingerprint, std::size_t band) {
-  return static_cast<std::uint16_t>((fingerprint >> (16 * band)) & 0xFFFF);
-}
-
-void FingerprintIndex::add(const FingerprintEntry& entry) {
+void StoryKeyIndex::add(const StoryKeyEntry& entry) {
   // Buckets on first use: a Store that only reads never pays for them.
-  if (buckets_[0].empty())
-    for (auto& band : buckets_) band.resize(1U << 16);
+  if (buckets_.empty()) buckets_.resize(kBuckets);
   remove(entry.item_id);
   std::uint32_t slot = 0;
+  Slot value{entry.item_id, entry.story_id, entry.source_id, entry.seen_at, entry.keys};
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
     free_slots_.pop_back();
-    entries_[slot] = entry;
+    slots_[slot] = std::move(value);
   } else {
-    slot = static_cast<std::uint32_t>(entries_.size());
-    entries_.push_back(entry);
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.push_back(std::move(value));
   }
   slot_of_item_.emplace(entry.item_id, slot);
-  for (std::size_t band = 0; band < kBands; ++band)
-    buckets_[band][band_value(entry.fingerprint, band)].push_back({entry.fingerprint, entry.seen_at, slot});
+  for (const std::uint32_t key : entry.keys) buckets_[bucket_of(key)].push_back({key, slot});
 }
 
-void FingerprintIndex::remove(std::int64_t item_id) {
+void StoryKeyIndex::remove(std::int64_t item_id) {
   const auto found = slot_of_item_.find(item_id);
   if (found == slot_of_item_.end()) return;
   const std::uint32_t slot = found->second;
   slot_of_item_.erase(found);
-  const std::uint64_t fingerprint = entries_[slot].fingerprint;
-  for (std::size_t band = 0; band < kBands; ++band) {
-    std::vector<BucketEntry>& bucket = buckets_[band][band_value(fingerprint, band)];
-    const auto at = std::find_if(bucket.begin(), bucket.end(), [&](const BucketEntry& e) { return e.slot == slot; });
+  for (const std::uint32_t key : slots_[slot].keys) {
+    std::vector<Posting>& bucket = buckets_[bucket_of(key)];
+    const auto at = std::find_if(bucket.begin(), bucket.end(),
+                                 [&](const Posting& posting) { return posting.slot == slot && posting.key == key; });
     if (at != bucket.end()) {
       *at = bucket.back();
       bucket.pop_back();
     }
   }
+  slots_[slot].keys.clear();
   free_slots_.push_back(slot);
 }
 
-void FingerprintIndex::remove_seen_before(std::int64_t cutoff) {
+void StoryKeyIndex::remove_seen_before(std::int64_t cutoff) {
   std::vector<std::int64_t> doomed;
   for (const auto& [item_id, slot] : slot_of_item_)
-    if (entries_[slot].seen_at < cutoff) doomed.push_back(item_id);
+    if (slots_[slot].seen_at < cutoff) doomed.push_back(item_id);
   for (const std::int64_t item_id : doomed) remove(item_id);
 }
 
-void FingerprintIndex::clear() {
-  entries_.clear();
-  free_slots_.clear();
-  slot_of_item_.clear();
-  for (auto& band : buckets_)
-    for (auto& bucket : band) bucket.clear();
+void StoryKeyIndex::set_story(std::int64_t item_id, std::int64_t story_id) {
+  const auto found = slot_of_item_.find(item_id);
+  if (found != slot_of_item_.end()) slots_[found->second].story_id = story_id;
 }
 
-std::optional<std::int64_t> FingerprintIndex::nearest_story(std::uint64_t fingerprint, std::int64_t from,
-                                                            std::int64_t to, int max_distance) const {
-  if (buckets_[0].empty()) return std::nullopt;
-  const FingerprintEntry* best = nullptr;
-  int best_distance = max_distance + 1;
-  for (std::size_t band = 0; band < kBands; ++band) {
-    for (const BucketEntry& bucketed : buckets_[band][band_value(fingerprint, band)]) {
-      if (bucketed.seen_at < from || bucketed.seen_at > to) continue;
-      const int distance = bits_set(bucketed.fingerprint ^ fingerprint);
-      if (distance > best_distance) continue;
-      const FingerprintEntry& candidate = entries_[bucketed.slot];
-      if (distance < best_distance || (best && candidate.item_id < best->item_id)) {
-        best_distance = distance;
-        best = &candidate;
-      }
+void StoryKeyIndex::clear() {
+  slots_.clear();
+  free_slots_.clear();
+  slot_of_item_.clear();
+  for (auto& bucket : buckets_) bucket.clear();
+}
+
+std::vector<StoryCandidate> StoryKeyIndex::candidates(const std::vector<std::uint32_t>& keys, std::int64_t from,
+                                                      std::int64_t to, std::int64_t source_id,
+                                                      std::size_t limit) const {
+  if (buckets_.empty()) return {};
+  // Shared keys per slot; a text's keys are distinct, so each posting
+  // found is one more shared key.
+  std::unordered_map<std::uint32_t, StoryCandidate> found;
+  for (const std::uint32_t key : keys) {
+    for (const Posting& posting : buckets_[bucket_of(key)]) {
+      if (posting.key != key) continue;
+      const Slot& slot = slots_[posting.slot];
+      if (slot.seen_at < from || slot.seen_at > to || slot.source_id == source_id) continue;
+      StoryCandidate& candidate = found[posting.slot];
+      candidate.item_id = slot.item_id;
+      candidate.story_id = slot.story_id;
+      candidate.seen_at = slot.seen_at;
+      if (key & normalize::kLeadKeyBit) ++candidate.lead_keys;
+      else ++candidate.full_keys;
     }
   }
-  if (!best) return std::nullopt;
-  return best->story_id;
+  std::vector<StoryCandidate> result;
+  for (const auto& [slot, candidate] : found)
+    if (normalize::is_story_candidate(candidate.full_keys, candidate.lead_keys)) result.push_back(candidate);
+  std::sort(result.begin(), result.end(), [](const StoryCandidate& a, const StoryCandidate& b) {
+    const std::size_t a_keys = a.full_keys + a.lead_keys;
+    const std::size_t b_keys = b.full_keys + b.lead_keys;
+    return a_keys != b_keys ? a_keys > b_keys : a.item_id < b.item_id;
+  });
+  if (result.size() > limit) result.resize(limit);
+  return result;
+}
+
+std::string encode_story_keys(const std::vector<std::uint32_t>& keys) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(keys.size() * 8);
+  for (const std::uint32_t key : keys)
+    for (int shift = 28; shift >= 0; shift -= 4) text.push_back(kHex[(key >> shift) & 0xF]);
+  return text;
+}
+
+std::vector<std::uint32_t> decode_story_keys(std::string_view text) {
+  std::vector<std::uint32_t> keys;
+  for (std::size_t at = 0; at + 8 <= text.size(); at += 8) {
+    std::uint32_t key = 0;
+    bool is_valid = true;
+    for (std::size_t i = at; i < at + 8; ++i) {
+      const char c = text[i];
+      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (digit < 0) is_valid = false;
+      key = (key << 4) | static_cast<std::uint32_t>(digit < 0 ? 0 : digit);
+    }
+    if (is_valid) keys.push_back(key);
+  }
+  return keys;
 }
 
 }  // namespace tributary::store

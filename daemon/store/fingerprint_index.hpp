@@ -1,62 +1,84 @@
-// The near-duplicate index of dedup level 3, kept in memory: every item
-// eligible for fingerprint matching within the story window, found by any of
-// its four 16-bit fingerprint bands (two 64-bit fingerprints within 3 bits
-// share at least one band exactly). The table story_fingerprints is its
-// durable copy; the Store loads it from there and keeps both in step.
+// The candidate index of dedup level 3, kept in memory: every item eligible
+// for story matching within the story window, found by its story keys
+// (normalize::story_keys: the smallest hashes of its text's word pairs and
+// of its lead's). A lookup returns the items that share enough keys with a
+// new text to be worth comparing (normalize::is_story_candidate) — a few
+// buckets scanned, never every stored item. The table story_fingerprints is
+// its durable copy; the Store loads it from there and keeps both in step.
 //
-// In memory because the index is written at random places by nature (a band
-// is a hash): as SQLite rows, four random B-tree inserts per item dirtied
-// ~80 pages per 20-item poll and were the largest part of ingest's cost.
+// In memory because the index is written at random places by nature (a key
+// is a hash): as SQLite rows, random B-tree inserts per item dirtied pages
+// all over the file and were the largest part of ingest's cost.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace tributary::store {
 
-struct FingerprintEntry {
+struct StoryKeyEntry {
   std::int64_t item_id = 0;
   std::int64_t story_id = 0;
-  std::uint64_t fingerprint = 0;
+  std::int64_t source_id = 0;
   std::int64_t seen_at = 0;  // the item's sort time, unix seconds
+  std::vector<std::uint32_t> keys;
 };
 
-class FingerprintIndex {
+// An item that shares keys with the text looked up.
+struct StoryCandidate {
+  std::int64_t item_id = 0;
+  std::int64_t story_id = 0;
+  std::int64_t seen_at = 0;
+  std::size_t full_keys = 0;  // shared keys of the whole text
+  std::size_t lead_keys = 0;  // shared keys of the lead
+};
+
+class StoryKeyIndex {
  public:
   // An item already present is replaced.
-  void add(const FingerprintEntry& entry);
+  void add(const StoryKeyEntry& entry);
   void remove(std::int64_t item_id);
   void remove_seen_before(std::int64_t cutoff);
+  // The item now belongs to another story (two stories were merged).
+  void set_story(std::int64_t item_id, std::int64_t story_id);
   void clear();
   std::size_t size() const { return slot_of_item_.size(); }
 
-  // The story of the entry nearest to `fingerprint` (at most `max_distance`
-  // bits apart) among those seen within [from, to]; ties go to the oldest
-  // item (lowest id), so the answer does not depend on insertion order.
-  std::optional<std::int64_t> nearest_story(std::uint64_t fingerprint, std::int64_t from, std::int64_t to,
-                                            int max_distance) const;
+  // Items seen within [from, to], of another source than `source_id`, that
+  // are candidates for `keys`; the most shared keys first, ties to the
+  // oldest item; at most `limit`.
+  std::vector<StoryCandidate> candidates(const std::vector<std::uint32_t>& keys, std::int64_t from, std::int64_t to,
+                                         std::int64_t source_id, std::size_t limit) const;
 
  private:
-  static constexpr std::size_t kBands = 4;
-  static std::uint16_t band_value(std::uint64_t fingerprint, std::size_t band);
+  static constexpr std::size_t kBuckets = 1U << 16;
+  static std::size_t bucket_of(std::uint32_t key) { return key & (kBuckets - 1); }
 
-  // What a lookup compares, kept in the bucket itself: a lookup scans four
-  // buckets in order instead of jumping to every candidate's entry (the
-  // buckets of a store full of similar items grow long).
-  struct BucketEntry {
-    std::uint64_t fingerprint;
-    std::int64_t seen_at;
+  struct Posting {
+    std::uint32_t key;
     std::uint32_t slot;
   };
+  struct Slot {
+    std::int64_t item_id;
+    std::int64_t story_id;
+    std::int64_t source_id;
+    std::int64_t seen_at;
+    std::vector<std::uint32_t> keys;
+  };
 
-  std::vector<FingerprintEntry> entries_;  // slots; freed ones are reused
+  std::vector<Slot> slots_;  // freed ones are reused
   std::vector<std::uint32_t> free_slots_;
   std::unordered_map<std::int64_t, std::uint32_t> slot_of_item_;
-  // Per band, 65,536 buckets.
-  std::array<std::vector<std::vector<BucketEntry>>, kBands> buckets_;
+  std::vector<std::vector<Posting>> buckets_;  // made on first use
 };
+
+// Keys as stored in story_fingerprints.story_keys: 8 hex digits each.
+std::string encode_story_keys(const std::vector<std::uint32_t>& keys);
+std::vector<std::uint32_t> decode_story_keys(std::string_view text);
 
 }  // namespace tributary::store

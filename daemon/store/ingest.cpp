@@ -1,14 +1,16 @@
 // Ingest: one poll's document into the store, with the three dedup levels
 // of ARCHITECTURE.md — (1) the same item of the same source is updated in
-// place; (2) an item whose canonical URL is already known joins that item's
-// story; (3) an item whose fingerprint is within a few bits of one seen in
-// the time window joins that story — and the identity-quality fallbacks for
-// feeds whose guids are useless.
+// place; (2) an item whose story URL (canonical, AMP and mobile editions
+// read as the article) is already known joins that item's story; (3) an
+// item whose text is a copy of another source's item in the time window (a
+// teaser, an edited copy: normalize::match_stories) joins that story — and
+// the identity-quality fallbacks for feeds whose guids are useless.
 #include <algorithm>
 #include <array>
 #include <set>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "normalize/fingerprint.hpp"
 #include "normalize/html.hpp"
 #include "store/rows.hpp"
@@ -31,8 +33,10 @@ constexpr std::array<std::string_view, 24> kGenericTitles = {
 constexpr int kMinTitleWords = 3;
 constexpr std::size_t kMinWords = 30;
 
-bool is_fingerprint_eligible(const normalize::Entry& entry) {
-  if (entry.fingerprint == 0 || entry.word_count < kMinWords) return false;
+}  // namespace
+
+bool is_story_matchable(const normalize::Entry& entry) {
+  if (entry.story_keys.empty() || entry.word_count < kMinWords) return false;
   if (normalize::count_words(entry.title) < static_cast<std::size_t>(kMinTitleWords)) return false;
   std::string title;
   for (char c : core::to_lower_ascii(entry.title))
@@ -42,6 +46,8 @@ bool is_fingerprint_eligible(const normalize::Entry& entry) {
     if (title == generic) return false;
   return true;
 }
+
+namespace {
 
 // What a reader would see change: when this differs, the item was edited.
 std::string content_hash(const normalize::Entry& entry, const std::string& categories, const std::string& enclosures) {
@@ -64,7 +70,6 @@ std::string link_identity(const normalize::Entry& entry) {
   const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
   return "hash:" + core::sha256_hex(entry.title + '\n' + date + '\n' + entry.content_html + entry.summary_html).substr(0, 32);
 }
-
 
 }  // namespace
 
@@ -104,8 +109,8 @@ std::string Store::identity_mode_for(std::int64_t source_id, const normalize::No
       // By URL first (a handful of rows), not by source (all of its items):
       // `+source_id` keeps the planner off items_by_source.
       Statement& by_url = db_.cached(
-          "SELECT 1 FROM items WHERE canonical_url = ?2 AND canonical_url <> '' AND +source_id = ?1");
-      by_url.bind(1, source_id).bind(2, entry.canonical_url);
+          "SELECT 1 FROM items WHERE story_url = ?2 AND story_url <> '' AND +source_id = ?1");
+      by_url.bind(1, source_id).bind(2, core::story_url_key(entry.canonical_url));
       if (by_url.step()) ++new_guid_known_link;
       else ++new_guid_new_link;
       by_url.reset();
@@ -129,33 +134,86 @@ std::string Store::identity_mode_for(std::int64_t source_id, const normalize::No
 }
 
 std::optional<std::int64_t> Store::find_story(std::int64_t source_id, const normalize::Entry& entry,
-                                              std::int64_t sort_time, bool is_matchable) {
+                                              const std::string& story_url, std::int64_t sort_time,
+                                              bool is_matchable) {
   if (options_.dedup == config::DedupMode::off) return std::nullopt;
-  // Level 2: the same canonical URL, preferably from another source.
-  if (!entry.canonical_url.empty()) {
-    // `canonical_url <> ''` repeats the partial index's condition: without
-    // it SQLite cannot prove that ?1 is not empty, skips the index and scans
+  std::vector<std::int64_t> stories;
+  // Level 2: the same story URL (canonical, and AMP or mobile editions
+  // read as the article), preferably from another source.
+  if (!story_url.empty()) {
+    // `story_url <> ''` repeats the partial index's condition: without it
+    // SQLite cannot prove that ?1 is not empty, skips the index and scans
     // every item (ingest then slows down with the size of the store).
     Statement& by_url = db_.cached(
-        "SELECT story_id FROM items WHERE canonical_url = ?1 AND canonical_url <> '' "
+        "SELECT story_id FROM items WHERE story_url = ?1 AND story_url <> '' "
         "ORDER BY (source_id = ?2), id LIMIT 1");
-    by_url.bind(1, entry.canonical_url).bind(2, source_id);
-    std::optional<std::int64_t> story;
-    if (by_url.step()) story = by_url.int64(0);
+    by_url.bind(1, story_url).bind(2, source_id);
+    if (by_url.step()) stories.push_back(by_url.int64(0));
     by_url.reset();
-    if (story) return story;
   }
-  // Level 3: a near-identical fingerprint within the time window.
-  if (!is_matchable) return std::nullopt;
-  const std::int64_t window = options_.story_window.count();
-  return fingerprints_.nearest_story(entry.fingerprint, sort_time - window, sort_time + window,
-                                     options_.story_distance);
+  // Level 3: copies of the text within the time window.
+  if (is_matchable)
+    for (const std::int64_t story : stories_of_copies(source_id, entry, sort_time)) stories.push_back(story);
+  if (stories.empty()) return std::nullopt;
+  return merge_stories(std::move(stories));
 }
 
-// Keeps the item findable by fingerprint (level 3) when it is eligible, and
-// not when an edit made it ineligible.
-void Store::note_fingerprint(std::int64_t item_id, std::int64_t story_id, const normalize::Entry& entry,
-                             std::int64_t sort_time, bool is_matchable) {
+// The stories of stored items that the entry's text is a copy of
+// (normalize::match_stories), among the candidates its story keys find.
+std::vector<std::int64_t> Store::stories_of_copies(std::int64_t source_id, const normalize::Entry& entry,
+                                                   std::int64_t sort_time) {
+  // Candidates share several keys; unrelated items rarely one. Eight is
+  // far more than the copies of one story that a window holds in practice
+  // and bounds what one item costs.
+  constexpr std::size_t kMostCandidates = 8;
+  const std::int64_t window = options_.story_window.count();
+  const std::vector<StoryCandidate> candidates =
+      fingerprints_.candidates(entry.story_keys, sort_time - window, sort_time + window, source_id, kMostCandidates);
+  std::vector<std::int64_t> stories;
+  if (candidates.empty()) return stories;
+  const auto text_of = [](const std::string& content_html, const std::string& summary_html) {
+    return normalize::html_to_text(content_html.empty() ? summary_html : content_html);
+  };
+  const normalize::StoryText text =
+      normalize::story_text(entry.title, text_of(entry.content_html, entry.summary_html));
+  Statement& stored = db_.cached("SELECT title, content_html, summary_html FROM items WHERE id = ?1");
+  for (const StoryCandidate& candidate : candidates) {
+    if (std::find(stories.begin(), stories.end(), candidate.story_id) != stories.end()) continue;
+    stored.bind(1, candidate.item_id);
+    std::optional<normalize::StoryText> other;
+    if (stored.step()) other = normalize::story_text(stored.text(0), text_of(stored.text(1), stored.text(2)));
+    stored.reset();
+    if (other && normalize::match_stories(text, *other, sort_time - candidate.seen_at) != normalize::StoryMatch::kNone)
+      stories.push_back(candidate.story_id);
+  }
+  return stories;
+}
+
+// One story of several: the oldest keeps its id, the others' items join it.
+std::int64_t Store::merge_stories(std::vector<std::int64_t> story_ids) {
+  std::sort(story_ids.begin(), story_ids.end());
+  story_ids.erase(std::unique(story_ids.begin(), story_ids.end()), story_ids.end());
+  const std::int64_t kept = story_ids.front();
+  for (auto other = story_ids.begin() + 1; other != story_ids.end(); ++other) {
+    Statement& items = db_.cached("SELECT id FROM items WHERE story_id = ?1");
+    items.bind(1, *other);
+    std::vector<std::int64_t> item_ids;
+    while (items.step()) item_ids.push_back(items.int64(0));
+    items.reset();
+    for (const std::int64_t item_id : item_ids) {
+      db_.cached("UPDATE story_fingerprints SET story_id = ?2 WHERE item_id = ?1").bind(1, item_id).bind(2, kept).run();
+      fingerprints_.set_story(item_id, kept);
+    }
+    db_.cached("UPDATE items SET story_id = ?2 WHERE story_id = ?1").bind(1, *other).bind(2, kept).run();
+    db_.cached("DELETE FROM stories WHERE id = ?1").bind(1, *other).run();
+  }
+  return kept;
+}
+
+// Keeps the item findable by its story keys (level 3) when it is eligible,
+// and not when an edit made it ineligible.
+void Store::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
+                             const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable) {
   if (options_.dedup != config::DedupMode::story) return;
   if (!is_matchable) {
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, item_id).run();
@@ -165,15 +223,18 @@ void Store::note_fingerprint(std::int64_t item_id, std::int64_t story_id, const 
   // Upserts rather than INSERT OR REPLACE here and below: with foreign keys
   // on, REPLACE's delete-then-insert cost ~6x an update (bench/ingest).
   db_.cached(
-         "INSERT INTO story_fingerprints (item_id, story_id, fingerprint, seen_at) VALUES (?1, ?2, ?3, ?4) "
+         "INSERT INTO story_fingerprints (item_id, story_id, fingerprint, seen_at, source_id, story_keys) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
          "ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, fingerprint = excluded.fingerprint, "
-         "seen_at = excluded.seen_at")
+         "seen_at = excluded.seen_at, source_id = excluded.source_id, story_keys = excluded.story_keys")
       .bind(1, item_id)
       .bind(2, story_id)
       .bind(3, static_cast<std::int64_t>(entry.fingerprint))
       .bind(4, sort_time)
+      .bind(5, source_id)
+      .bind(6, encode_story_keys(entry.story_keys))
       .run();
-  fingerprints_.add({item_id, story_id, entry.fingerprint, sort_time});
+  fingerprints_.add({item_id, story_id, source_id, sort_time, entry.story_keys});
 }
 
 void Store::sync_fingerprint_index() {
@@ -183,9 +244,11 @@ void Store::sync_fingerprint_index() {
   version.reset();
   if (is_fingerprint_index_current_ && data_version == data_version_) return;
   fingerprints_.clear();
-  Statement& select = db_.cached("SELECT item_id, story_id, fingerprint, seen_at FROM story_fingerprints");
+  Statement& select =
+      db_.cached("SELECT item_id, story_id, source_id, seen_at, story_keys FROM story_fingerprints");
   while (select.step())
-    fingerprints_.add({select.int64(0), select.int64(1), static_cast<std::uint64_t>(select.int64(2)), select.int64(3)});
+    fingerprints_.add(
+        {select.int64(0), select.int64(1), select.int64(2), select.int64(3), decode_story_keys(select.text(4))});
   select.reset();
   is_fingerprint_index_current_ = true;
   data_version_ = data_version;
@@ -345,15 +408,16 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     const std::int64_t sort_time = entry.published ? core::to_unix_seconds(*entry.published)
                                    : entry.updated ? core::to_unix_seconds(*entry.updated)
                                                    : now_seconds;
+    const std::string story_url = entry.canonical_url.empty() ? std::string() : core::story_url_key(entry.canonical_url);
     // Level 3 applies to this item (checked once: find and note both ask).
-    const bool is_matchable = options_.dedup == config::DedupMode::story && is_fingerprint_eligible(entry);
+    const bool is_matchable = options_.dedup == config::DedupMode::story && is_story_matchable(entry);
     if (existing_id) {
       db_.cached(
              "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "
              "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
              "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
              "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
-             "is_republished = ?19 WHERE id = ?1")
+             "is_republished = ?19, story_url = ?20 WHERE id = ?1")
           .bind(1, *existing_id)
           .bind(2, entry.original_id)
           .bind(3, entry.title)
@@ -373,15 +437,16 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
           .bind(17, unix_or_null(entry.updated))
           .bind(18, sort_time)
           .bind(19, std::int64_t{entry.is_republished})
+          .bind(20, story_url)
           .run();
       queue_for_search(*existing_id, true);
-      note_fingerprint(*existing_id, existing_story, entry, sort_time, is_matchable);
+      note_fingerprint(*existing_id, existing_story, source_id, entry, sort_time, is_matchable);
       refresh_story(existing_story, now_seconds);
       ++result.updated;
       continue;
     }
 
-    std::optional<std::int64_t> story = find_story(source_id, entry, sort_time, is_matchable);
+    std::optional<std::int64_t> story = find_story(source_id, entry, story_url, sort_time, is_matchable);
     const bool is_merged = story.has_value();
     if (!story) {
       // Completed with its primary once the item has an id.
@@ -394,8 +459,8 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     db_.cached(
            "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
            "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
-           "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)")
+           "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")
         .bind(1, source_id)
         .bind(2, key)
         .bind(3, entry.original_id)
@@ -417,11 +482,12 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
         .bind(19, hash)
         .bind(20, *story)
         .bind(21, std::int64_t{entry.is_republished})
+        .bind(22, story_url)
         .run();
     const std::int64_t item_id = db_.last_insert_rowid();
     listed_items.push_back(item_id);
     queue_for_search(item_id, false);
-    note_fingerprint(item_id, *story, entry, sort_time, is_matchable);
+    note_fingerprint(item_id, *story, source_id, entry, sort_time, is_matchable);
     if (is_merged) {
       refresh_story(*story, now_seconds);
     } else {

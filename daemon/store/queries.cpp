@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "store/rows.hpp"
 #include "store/store.hpp"
 
@@ -190,12 +191,18 @@ std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& st
       if (own != items.end()) shown = own;
     }
     StoredEntry entry = std::move(*shown);
-    // The other outlets' distinct links: never the entry's own, never twice
-    // (one blog subscribed as Atom and as RSS carries the same links).
-    std::set<std::string> linked = {entry.entry.url};
+    // The other outlets' distinct articles, each by its canonical URL (no
+    // tracking parameters): never the entry's own page (an AMP or mobile
+    // edition of it, or its URL with other parameters, is the same page),
+    // never one page twice (one blog subscribed as Atom and as RSS).
+    const auto page_of = [](const normalize::Entry& copy) {
+      return core::story_url_key(copy.canonical_url.empty() ? copy.url : copy.canonical_url);
+    };
+    std::set<std::string> linked = {page_of(entry.entry)};
     for (auto copy = items.begin(); copy != items.end(); ++copy) {
-      if (copy == shown || copy->entry.url.empty() || !linked.insert(copy->entry.url).second) continue;
-      entry.copies.push_back({copy->source_name, copy->entry.url});
+      if (copy == shown || copy->entry.url.empty() || !linked.insert(page_of(copy->entry)).second) continue;
+      const std::string& link = copy->entry.canonical_url.empty() ? copy->entry.url : copy->entry.canonical_url;
+      entry.copies.push_back({copy->source_name, link});
     }
     result.push_back(std::move(entry));
   }

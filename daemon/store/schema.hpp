@@ -164,6 +164,19 @@ CREATE TABLE search_pending (
 ALTER TABLE sources ADD COLUMN is_named INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE items ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';
 )sql",
+    // 6: story dedup that catches teasers, edits and AMP links (issue 23).
+    // Level 2 meets on story_url (core::story_url_key: the canonical URL
+    // without AMP, mobile and www. forms) instead of canonical_url, which
+    // stays what identity keys are made of; level 3 finds candidates by the
+    // story keys of each eligible item (normalize::story_keys) and skips
+    // the item's own source. Store::migrate fills both for stored rows.
+    R"sql(
+ALTER TABLE items ADD COLUMN story_url TEXT NOT NULL DEFAULT '';
+DROP INDEX items_by_canonical_url;
+CREATE INDEX items_by_story_url ON items (story_url) WHERE story_url <> '';
+ALTER TABLE story_fingerprints ADD COLUMN source_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE story_fingerprints ADD COLUMN story_keys TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace tributary::store

@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
+#include "normalize/fingerprint.hpp"
 #include "normalize/html.hpp"
 #include "store/rows.hpp"
 #include "store/schema.hpp"
@@ -143,6 +145,7 @@ void Store::migrate() {
     db_.exec(kMigrations[next - 1]);
     db_.set_user_version(next);
     if (next == 2 && version >= 1) rebuild_search_text();
+    if (next == 6 && version >= 1) fill_story_matching();
     transaction.commit();
   }
 }
@@ -157,6 +160,29 @@ void Store::rebuild_search_text() {
   for (const auto& [id, body] : bodies) {
     db_.cached("UPDATE items_fts SET body = ?2 WHERE rowid = ?1").bind(1, id).bind(2, body).run();
   }
+}
+
+// Migration 6 for stored rows: each item's story URL key, and the source
+// and story keys of each item in the candidate index.
+void Store::fill_story_matching() {
+  Statement& items = db_.cached("SELECT id, canonical_url FROM items WHERE canonical_url <> ''");
+  while (items.step())
+    db_.cached("UPDATE items SET story_url = ?2 WHERE id = ?1")
+        .bind(1, items.int64(0))
+        .bind(2, core::story_url_key(items.text(1)))
+        .run();
+  items.reset();
+  Statement& indexed = db_.cached(
+      "SELECT story_fingerprints.item_id, items.source_id, "
+      "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
+      "FROM story_fingerprints JOIN items ON items.id = story_fingerprints.item_id");
+  while (indexed.step())
+    db_.cached("UPDATE story_fingerprints SET source_id = ?2, story_keys = ?3 WHERE item_id = ?1")
+        .bind(1, indexed.int64(0))
+        .bind(2, indexed.int64(1))
+        .bind(3, encode_story_keys(normalize::story_keys(normalize::html_to_text(indexed.text(2)))))
+        .run();
+  indexed.reset();
 }
 
 std::int64_t Store::schema_version() { return db_.user_version(); }

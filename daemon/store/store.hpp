@@ -32,7 +32,7 @@ using Seconds = std::chrono::seconds;
 
 struct StoreOptions {
   config::DedupMode dedup = config::DedupMode::story;
-  int story_distance = 3;           // fingerprint bits; at most 3 (see schema)
+  int story_distance = 3;           // unused since schema 6 (story keys replaced the SimHash bands)
   Seconds story_window{72 * 3600};  // copies further apart in time are separate stories
   std::uint32_t retention_items = 1000;
   Seconds retention_age{180 * 86400};
@@ -108,6 +108,11 @@ struct PollRecord {
   std::string url;        // the URL to poll from now on (empty: keep)
 };
 
+// The guard of dedup level 3: an item too short (under 30 words, a title
+// under 3 words) or too generic ("Live updates", "Daily briefing") to be
+// told from another by its text merges by URL only.
+bool is_story_matchable(const normalize::Entry& entry);
+
 struct IngestResult {
   int new_items = 0;
   int updated = 0;
@@ -165,7 +170,7 @@ struct MaintenanceResult {
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 5;
+  static constexpr std::int64_t kSchemaVersion = 6;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.
@@ -242,14 +247,21 @@ class Store {
   MaintenanceResult run_maintenance(core::Timestamp now);
   void migrate();
   void rebuild_search_text();
+  void fill_story_matching();
   std::string identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed);
+  // The story a new item joins, if any; several stories that the item
+  // shows to be one are merged first (a teaser and an edited copy that
+  // arrived before the original they both match).
   std::optional<std::int64_t> find_story(std::int64_t source_id, const normalize::Entry& entry,
-                                         std::int64_t sort_time, bool is_matchable);
+                                         const std::string& story_url, std::int64_t sort_time, bool is_matchable);
+  std::vector<std::int64_t> stories_of_copies(std::int64_t source_id, const normalize::Entry& entry,
+                                              std::int64_t sort_time);
+  std::int64_t merge_stories(std::vector<std::int64_t> story_ids);
   void refresh_story(std::int64_t story_id, std::int64_t now);
   void purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now);
   void apply_source_retention(std::int64_t source_id, std::int64_t now, const std::vector<std::int64_t>& listed_items);
-  void note_fingerprint(std::int64_t item_id, std::int64_t story_id, const normalize::Entry& entry,
-                        std::int64_t sort_time, bool is_matchable);
+  void note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
+                        const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable);
   void queue_for_search(std::int64_t item_id, bool was_indexed);
   void index_queued_search();
   std::int64_t count_search_pending();
@@ -275,7 +287,7 @@ class Store {
   // Loaded on the first ingest; reloaded from story_fingerprints after a
   // failed write (its additions may have been rolled back) or when another
   // connection has written (PRAGMA data_version moved).
-  FingerprintIndex fingerprints_;
+  StoryKeyIndex fingerprints_;
   bool is_fingerprint_index_current_ = false;
   std::int64_t data_version_ = -1;
   // Queued for search by this store since its last indexing (purges may

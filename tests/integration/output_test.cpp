@@ -256,7 +256,9 @@ TEST_F(Output, AViewOfOneOutletShowsItsOwnCopyOfAStory) {
   ASSERT_EQ(late.size(), 1u) << get(late_view).body;
   EXPECT_EQ(late[0].title, "Late's headline");
   EXPECT_EQ(late[0].link, "https://wire.example/story?utm_source=late");
-  EXPECT_EQ(late[0].related, (std::vector<std::string>{"https://wire.example/story"}));
+  // Early's copy is this very page without the tracking parameter: no
+  // related link points back at it (issue 23).
+  EXPECT_TRUE(late[0].related.empty()) << late[0].related[0];
   // An unnamed source is shown by its feed's title.
   EXPECT_EQ(late[0].source_title, "Late Outlet");
   EXPECT_NE(get("/").body.find("Late Outlet"), std::string::npos);

@@ -112,5 +112,14 @@ TEST(SourceNames, UnnamedSourcesOnOneHostAreFine) {
   EXPECT_THAT(loaded.warnings, IsEmpty());
 }
 
+TEST(Deprecated, StoryDistanceLoadsWithAWarningThatItHasNoEffect) {
+  const auto loaded = parse_config("[feed]\nstory_distance = 2\n", "test.toml");
+  ASSERT_TRUE(loaded.config) << to_string(loaded.errors.at(0));
+  ASSERT_EQ(loaded.warnings.size(), 1u);
+  EXPECT_EQ(to_string(loaded.warnings[0]),
+            "test.toml:2:18: feed.story_distance no longer has an effect (story dedup compares the texts of copies); "
+            "remove it");
+}
+
 }  // namespace
 }  // namespace tributary::config

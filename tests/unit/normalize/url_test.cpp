@@ -26,6 +26,50 @@ TEST(CanonicalUrl, SurvivesAnEmptyQueryBeforeAFragment) {
   EXPECT_EQ(canonical_url("https://x.example/?a=1&#f"), "https://x.example/?a=1&");
 }
 
+// Dedup level 2: every edition of one article's address has one key.
+TEST(StoryUrlKey, AmpAndMobileEditionsShareTheArticlesKey) {
+  const std::string article = "https://outlet.example/2026/11/29/story";
+  EXPECT_EQ(story_url_key(article), article);
+  for (const std::string edition : {
+           "https://outlet.example/amp/2026/11/29/story",
+           "https://outlet.example/2026/11/29/story/amp/",
+           "https://outlet.example/2026/11/29/story/amp",
+           "https://outlet.example/2026/11/29/story?amp=1",
+           "https://outlet.example/2026/11/29/story?amp",
+           "https://outlet.example/2026/11/29/story?outputType=amp",
+           "https://outlet.example/2026/11/29/story.amp",
+           "https://amp.outlet.example/2026/11/29/story",
+           "https://m.outlet.example/2026/11/29/story",
+           "https://mobile.outlet.example/2026/11/29/story",
+           "https://www.outlet.example/2026/11/29/story/",
+           "http://outlet.example/2026/11/29/story",
+           "HTTPS://M.Outlet.Example/2026/11/29/story?utm_source=aggregator&amp=1#top",
+           "https://outlet-example.cdn.ampproject.org/c/s/outlet.example/2026/11/29/story",
+           "https://outlet-example.cdn.ampproject.org/c/s/outlet.example/amp/2026/11/29/story?usqp=mq331AQA",
+           "https://outlet-example.cdn.ampproject.org/v/s/www.outlet.example/2026/11/29/story/amp/?amp_js_v=0.1",
+       })
+    EXPECT_EQ(story_url_key(edition), article) << edition;
+  EXPECT_EQ(story_url_key("https://outlet.example/2026/11/29/story.amp.html"),
+            "https://outlet.example/2026/11/29/story.html");
+  EXPECT_EQ(story_url_key("https://outlet-example.cdn.ampproject.org/c/outlet.example/a"), "https://outlet.example/a");
+}
+
+TEST(StoryUrlKey, KeepsWhatNamesAnotherArticle) {
+  // Parameters that are not about the edition, ports, words containing "amp".
+  EXPECT_EQ(story_url_key("https://outlet.example/read?id=7&amp=1&page=2"), "https://outlet.example/read?id=7&page=2");
+  EXPECT_EQ(story_url_key("https://outlet.example:8443/x"), "https://outlet.example:8443/x");
+  EXPECT_EQ(story_url_key("https://outlet.example/camp/amplifiers/example.ampersand"),
+            "https://outlet.example/camp/amplifiers/example.ampersand");
+  EXPECT_EQ(story_url_key("https://outlet.example/amp-news/x"), "https://outlet.example/amp-news/x");
+  // A host is never cut to one label; other schemes are left alone.
+  EXPECT_EQ(story_url_key("https://m.example/x"), "https://m.example/x");
+  EXPECT_EQ(story_url_key("https://www.example/"), "https://www.example/");
+  EXPECT_EQ(story_url_key("ftp://m.outlet.example/x"), "ftp://m.outlet.example/x");
+  EXPECT_EQ(story_url_key("https://cdn.ampproject.org/c/s/"), "https://cdn.ampproject.org/c/s");
+  EXPECT_NE(story_url_key("https://outlet.example/2026/11/29/story"),
+            story_url_key("https://other.example/2026/11/29/story"));
+}
+
 TEST(ResolveUrl, ResolvesRelativeReferences) {
   EXPECT_EQ(resolve_url("https://n.example/a/b", "../c"), "https://n.example/c");
   EXPECT_EQ(resolve_url("https://n.example/a/b", "//cdn.example/x"), "https://cdn.example/x");

@@ -1,74 +1,90 @@
-// The in-memory near-duplicate index of dedup level 3.
+// The in-memory candidate index of dedup level 3.
 #include "store/fingerprint_index.hpp"
 
 #include <gtest/gtest.h>
 
+#include "normalize/fingerprint.hpp"
+
 namespace tributary::store {
 namespace {
 
-constexpr std::uint64_t kBase = 0x0123456789ABCDEFULL;
+using normalize::kLeadKeyBit;
 
-TEST(FingerprintIndex, FindsAFingerprintWithinTheDistanceInEveryBand) {
-  FingerprintIndex index;
-  index.add({1, 10, kBase, 1000});
-  // Three flipped bits in one band each time: the other three bands match.
-  for (int band = 0; band < 4; ++band) {
-    const std::uint64_t near = kBase ^ (0x7ULL << (16 * band + 4));
-    EXPECT_EQ(index.nearest_story(near, 0, 2000, 3), 10) << "band " << band;
-  }
-  // Three bits spread over three bands: one band still matches exactly.
-  EXPECT_EQ(index.nearest_story(kBase ^ 1ULL ^ (1ULL << 20) ^ (1ULL << 40), 0, 2000, 3), 10);
-  EXPECT_FALSE(index.nearest_story(kBase ^ 0xFULL, 0, 2000, 3));  // four bits: too far
+const std::vector<std::uint32_t> kKeys = {11, 12, 13, 14, 15, 21 | kLeadKeyBit, 22 | kLeadKeyBit};
+
+TEST(StoryKeyIndex, FindsItemsSharingThreeKeysOrTwoLeadKeys) {
+  StoryKeyIndex index;
+  index.add({1, 10, 100, 1000, kKeys});
+  EXPECT_EQ(index.candidates({11, 12, 13}, 0, 2000, 200, 8).size(), 1u);
+  EXPECT_EQ(index.candidates({21 | kLeadKeyBit, 22 | kLeadKeyBit}, 0, 2000, 200, 8).size(), 1u);
+  EXPECT_TRUE(index.candidates({11, 12, 21 | kLeadKeyBit}, 0, 2000, 200, 8).empty());  // too few of either
+  const auto found = index.candidates({11, 12, 13, 14, 21 | kLeadKeyBit}, 0, 2000, 200, 8);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].item_id, 1);
+  EXPECT_EQ(found[0].story_id, 10);
+  EXPECT_EQ(found[0].full_keys, 4u);
+  EXPECT_EQ(found[0].lead_keys, 1u);
 }
 
-TEST(FingerprintIndex, KeepsToTheTimeWindow) {
-  FingerprintIndex index;
-  index.add({1, 10, kBase, 1000});
-  EXPECT_EQ(index.nearest_story(kBase, 1000, 1000, 3), 10);  // both ends inclusive
-  EXPECT_FALSE(index.nearest_story(kBase, 1001, 5000, 3));
-  EXPECT_FALSE(index.nearest_story(kBase, 0, 999, 3));
+TEST(StoryKeyIndex, KeepsToTheTimeWindowAndSkipsTheSameSource) {
+  StoryKeyIndex index;
+  index.add({1, 10, 100, 1000, kKeys});
+  EXPECT_EQ(index.candidates(kKeys, 1000, 1000, 200, 8).size(), 1u);  // both ends inclusive
+  EXPECT_TRUE(index.candidates(kKeys, 1001, 5000, 200, 8).empty());
+  EXPECT_TRUE(index.candidates(kKeys, 0, 999, 200, 8).empty());
+  EXPECT_TRUE(index.candidates(kKeys, 0, 2000, 100, 8).empty());  // an outlet's own items are never its copies
 }
 
-TEST(FingerprintIndex, PrefersTheNearestThenTheOldestItem) {
-  FingerprintIndex index;
-  index.add({7, 70, kBase ^ 0x3ULL, 1000});
-  index.add({5, 50, kBase ^ 0x1ULL, 1000});
-  index.add({6, 60, kBase ^ 0x2ULL, 1000});
-  EXPECT_EQ(index.nearest_story(kBase, 0, 2000, 3), 50);  // 5 and 6 are one bit away; 5 is older
-  index.add({4, 40, kBase, 1000});
-  EXPECT_EQ(index.nearest_story(kBase, 0, 2000, 3), 40);  // exact beats near
+TEST(StoryKeyIndex, RanksByKeysSharedThenOldestAndStopsAtTheLimit) {
+  StoryKeyIndex index;
+  index.add({7, 70, 1, 1000, {11, 12, 13}});
+  index.add({5, 50, 2, 1000, {11, 12, 13, 14}});
+  index.add({6, 60, 3, 1000, {11, 12, 13, 14}});
+  const auto found = index.candidates(kKeys, 0, 2000, 9, 2);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].item_id, 5);
+  EXPECT_EQ(found[1].item_id, 6);
 }
 
-TEST(FingerprintIndex, RemovesByItemAndByAge) {
-  FingerprintIndex index;
-  index.add({1, 10, kBase, 1000});
-  index.add({2, 20, kBase ^ 0x10000ULL, 5000});
+TEST(StoryKeyIndex, RemovesByItemAndByAgeAndFollowsMergedStories) {
+  StoryKeyIndex index;
+  index.add({1, 10, 100, 1000, kKeys});
+  index.add({2, 20, 101, 5000, kKeys});
   EXPECT_EQ(index.size(), 2u);
+  index.set_story(2, 10);
+  EXPECT_EQ(index.candidates(kKeys, 4000, 6000, 9, 8).at(0).story_id, 10);
   index.remove(1);
-  EXPECT_EQ(index.size(), 1u);
-  EXPECT_FALSE(index.nearest_story(kBase, 0, 2000, 3));
   index.remove(1);  // twice: nothing happens
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_TRUE(index.candidates(kKeys, 0, 2000, 9, 8).empty());
   index.remove_seen_before(5001);
   EXPECT_EQ(index.size(), 0u);
-  EXPECT_FALSE(index.nearest_story(kBase, 0, 9000, 3));
-  index.add({3, 30, kBase, 1000});  // a freed slot is reused cleanly
-  EXPECT_EQ(index.nearest_story(kBase, 0, 2000, 3), 30);
+  index.add({3, 30, 100, 1000, kKeys});  // a freed slot is reused cleanly
+  EXPECT_EQ(index.candidates(kKeys, 0, 2000, 9, 8).at(0).story_id, 30);
 }
 
-TEST(FingerprintIndex, AddingAnItemAgainReplacesIt) {
-  FingerprintIndex index;
-  index.add({1, 10, kBase, 1000});
-  index.add({1, 10, ~kBase, 1000});  // the item was edited
+TEST(StoryKeyIndex, AddingAnItemAgainReplacesIt) {
+  StoryKeyIndex index;
+  index.add({1, 10, 100, 1000, kKeys});
+  index.add({1, 10, 100, 1000, {91, 92, 93}});  // the item was edited
   EXPECT_EQ(index.size(), 1u);
-  EXPECT_FALSE(index.nearest_story(kBase, 0, 2000, 3));
-  EXPECT_EQ(index.nearest_story(~kBase, 0, 2000, 3), 10);
+  EXPECT_TRUE(index.candidates(kKeys, 0, 2000, 9, 8).empty());
+  EXPECT_EQ(index.candidates({91, 92, 93}, 0, 2000, 9, 8).size(), 1u);
 }
 
-TEST(FingerprintIndex, AnEmptyIndexFindsNothing) {
-  FingerprintIndex index;
-  EXPECT_FALSE(index.nearest_story(kBase, 0, 2000, 3));
+TEST(StoryKeyIndex, AnEmptyIndexFindsNothing) {
+  StoryKeyIndex index;
+  EXPECT_TRUE(index.candidates(kKeys, 0, 2000, 9, 8).empty());
   index.clear();
   EXPECT_EQ(index.size(), 0u);
+}
+
+TEST(StoryKeys, ReadBackAsStored) {
+  const std::vector<std::uint32_t> keys = {0, 1, 0xdeadbeef, 0xffffffff, 21 | kLeadKeyBit};
+  EXPECT_EQ(encode_story_keys(keys).size(), 40u);
+  EXPECT_EQ(decode_story_keys(encode_story_keys(keys)), keys);
+  EXPECT_TRUE(decode_story_keys("").empty());
+  EXPECT_TRUE(decode_story_keys("xyz").empty());
 }
 
 }  // namespace

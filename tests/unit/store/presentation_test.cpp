@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "normalize/fingerprint.hpp"
 #include "store_fixture.hpp"
 
 namespace tributary::store {
@@ -21,6 +22,21 @@ normalize::Entry item(const std::string& key, const std::string& url, std::optio
   entry.url = url;
   entry.canonical_url = url;
   entry.published = published;
+  return entry;
+}
+
+// An item carrying the text of one wire story: items made by this are
+// copies of one story (dedup level 3), whatever their URLs.
+normalize::Entry story_item(const std::string& key, const std::string& url, core::Timestamp published) {
+  const std::string text =
+      "The new bridge over the Sava river opened to traffic on Wednesday morning, three years after "
+      "construction began and two months ahead of the revised schedule. The city transport authority "
+      "said the crossing would carry up to forty thousand vehicles a day and relieve the old bridge.";
+  normalize::Entry entry = item(key, url, published);
+  entry.title = "Bridge over the Sava opens";
+  entry.content_html = "<p>" + text + "</p>";
+  entry.story_keys = normalize::story_keys(text);
+  entry.word_count = normalize::count_words(entry.title) + normalize::count_words(text);
   return entry;
 }
 
@@ -84,41 +100,51 @@ TEST(StoryOrder, AnItemListedTwiceInOneDocumentIsStoredOnce) {
   EXPECT_EQ(titles(store.newest_entries(10)), (std::vector<std::string>{"Item 1", "Item 2"}));
 }
 
-TEST(RelatedLinks, NeverTheEntrysOwnLinkNorOneLinkTwice) {
+TEST(RelatedLinks, NeverTheEntrysOwnPageNorOnePageTwice) {
   Store store(":memory:");
-  // One blog subscribed as Atom and as RSS, and a third outlet: the same
-  // article, the first two under the same URL.
+  // One blog subscribed as Atom and as RSS, an aggregator linking the post
+  // with tracking parameters and another its AMP edition: all one page.
   const auto atom = store.ensure_source(spec("https://blog.example/atom.xml", "Blog (Atom)"));
   const auto rss = store.ensure_source(spec("https://blog.example/rss.xml", "Blog (RSS)"));
-  const auto other = store.ensure_source(spec("https://other.example/feed", "Other"));
   const auto when = at("2026-11-30T09:00:00Z");
   store.ingest(atom, feed_of({item("a", "https://blog.example/post", when)}), when);
   store.ingest(rss, feed_of({item("b", "https://blog.example/post", when)}), when);
-  normalize::Entry copy = item("c", "https://blog.example/post?utm_source=x", when);
-  copy.canonical_url = "https://blog.example/post";  // as normalize writes it
-  store.ingest(other, feed_of({copy}), when);
-  normalize::Entry twice = item("d", "https://blog.example/post?utm_source=x", when);
-  twice.canonical_url = "https://blog.example/post";
-  const auto fourth = store.ensure_source(spec("https://fourth.example/feed", "Fourth"));
-  store.ingest(fourth, feed_of({twice}), when);
+  normalize::Entry tracked = item("c", "https://blog.example/post?utm_source=x&fbclid=y", when);
+  tracked.canonical_url = "https://blog.example/post";  // as normalize writes it
+  store.ingest(store.ensure_source(spec("https://other.example/feed", "Other")), feed_of({tracked}), when);
+  store.ingest(store.ensure_source(spec("https://fourth.example/feed", "Fourth")),
+               feed_of({item("d", "https://blog.example/amp/post", when)}), when);
 
   const auto entries = store.newest_entries(10);
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].entry.url, "https://blog.example/post");
+  EXPECT_TRUE(entries[0].copies.empty()) << entries[0].copies[0].url;
+}
+
+TEST(RelatedLinks, CarryTheCopysCanonicalUrl) {
+  Store store(":memory:");
+  const auto when = at("2026-11-30T09:00:00Z");
+  store.ingest(store.ensure_source(spec("https://first.example/feed", "First")),
+               feed_of({story_item("1", "https://first.example/story", when)}), when);
+  normalize::Entry copy = story_item("2", "https://second.example/story?utm_source=feed&fbclid=x", when);
+  copy.canonical_url = "https://second.example/story";  // as normalize writes it
+  store.ingest(store.ensure_source(spec("https://second.example/feed", "Second")), feed_of({copy}), when);
+
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
   ASSERT_EQ(entries[0].copies.size(), 1u);
-  EXPECT_EQ(entries[0].copies[0].url, "https://blog.example/post?utm_source=x");
-  EXPECT_EQ(entries[0].copies[0].source_name, "Other");
+  EXPECT_EQ(entries[0].copies[0].url, "https://second.example/story");
+  EXPECT_EQ(entries[0].copies[0].source_name, "Second");
 }
 
 TEST(SourceViews, AViewOfOneSourceShowsThatSourcesCopy) {
   Store store(":memory:");
   const auto first = store.ensure_source(spec("https://first.example/feed", "First"));
   const auto second = store.ensure_source(spec("https://second.example/feed", "Second"));
-  normalize::Entry original = item("1", "https://first.example/story", at("2026-11-30T08:00:00Z"));
-  original.title = "First's headline";
-  normalize::Entry copy = item("2", "https://second.example/story", at("2026-11-30T09:00:00Z"));
-  copy.title = "Second's headline";
-  copy.canonical_url = "https://first.example/story";  // one story by URL
+  normalize::Entry original = story_item("1", "https://first.example/story", at("2026-11-30T08:00:00Z"));
+  original.title = "First's headline on the new bridge";
+  normalize::Entry copy = story_item("2", "https://second.example/story", at("2026-11-30T09:00:00Z"));
+  copy.title = "Second's headline on the new bridge";
   store.ingest(first, feed_of({original}), at("2026-11-30T08:00:00Z"));
   store.ingest(second, feed_of({copy}), at("2026-11-30T09:00:00Z"));
 
@@ -126,14 +152,14 @@ TEST(SourceViews, AViewOfOneSourceShowsThatSourcesCopy) {
   query.source_urls = {"https://second.example/feed"};
   const auto view = store.query_stories(query);
   ASSERT_EQ(view.size(), 1u);
-  EXPECT_EQ(view[0].entry.title, "Second's headline");
+  EXPECT_EQ(view[0].entry.title, "Second's headline on the new bridge");
   EXPECT_EQ(view[0].source_name, "Second");
   ASSERT_EQ(view[0].copies.size(), 1u);
   EXPECT_EQ(view[0].copies[0].url, "https://first.example/story");
 
   const auto merged = store.newest_entries(10);
   ASSERT_EQ(merged.size(), 1u);
-  EXPECT_EQ(merged[0].entry.title, "First's headline");  // the first publisher, in the merged feed
+  EXPECT_EQ(merged[0].entry.title, "First's headline on the new bridge");  // the first publisher, in the merged feed
 }
 
 TEST(SourceNames, AnUnnamedSourceIsShownByItsFeedsTitleOnceKnown) {

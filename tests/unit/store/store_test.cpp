@@ -2,9 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
+#include "normalize/fingerprint.hpp"
 #include "store/schema.hpp"
-#include "store/sqlite.hpp"
 #include "store/store.hpp"
+#include "store/sqlite.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::store {
@@ -217,8 +218,14 @@ TEST(StoreSchema, MigratesADatabaseOfTheFoundationVersion) {
 
 // Version 3 flagged listed items on every row and kept four band rows per
 // item; version 4 keeps one listing per source and one fingerprint row per
-// item. What was listed stays protected, what was indexed stays findable.
+// item; version 6 finds copies by story keys and story URLs made from the
+// stored text and links. What was listed stays protected, what was indexed
+// stays findable, by its text and by an AMP edition of its link.
 TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
+  const std::string text =
+      "The new bridge over the Sava river opened to traffic on Wednesday morning, three years after "
+      "construction began and two months ahead of the revised schedule. The city transport authority "
+      "said the crossing would carry up to forty thousand vehicles a day and relieve the old bridge.";
   testing::TempDir dir;
   const std::string path = (dir.path() / "v3.db").string();
   const std::uint64_t fingerprint = 0x0F0F0F0F12345678ULL;
@@ -231,11 +238,15 @@ TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
     for (int id = 1; id <= 2; ++id) {
       db.exec("INSERT INTO stories (id, primary_item_id, sort_time, updated, item_count) VALUES (" +
               std::to_string(id) + ", " + std::to_string(id) + ", " + std::to_string(published) + ", 0, 1)");
-      db.exec("INSERT INTO items (id, source_id, identity_key, title, first_seen, sort_time, fingerprint, "
-              "content_hash, story_id, is_listed) VALUES (" + std::to_string(id) + ", 1, 'id:" +
-              std::to_string(id) + "', 'Old item', 0, " + std::to_string(published) + ", " +
-              std::to_string(static_cast<std::int64_t>(fingerprint) + id - 1) + ", 'h', " + std::to_string(id) +
-              ", " + (id == 1 ? "1" : "0") + ")");
+      db.exec(
+          "INSERT INTO items (id, source_id, identity_key, title, url, canonical_url, content_html, first_seen, "
+          "sort_time, fingerprint, content_hash, story_id, is_listed) VALUES (" +
+          std::to_string(id) + ", 1, 'id:" + std::to_string(id) +
+          "', 'Bridge over the Sava opens', 'https://a.example/" + std::to_string(id) + "', 'https://a.example/" +
+          std::to_string(id) + "', '" + (id == 1 ? "<p>" + text + "</p>" : std::string("<p>Another story</p>")) +
+          "', 0, " + std::to_string(published) + ", " +
+          std::to_string(static_cast<std::int64_t>(fingerprint) + id - 1) + ", 'h', " + std::to_string(id) + ", " +
+          (id == 1 ? "1" : "0") + ")");
     }
     for (int band = 0; band < 4; ++band)
       db.exec("INSERT INTO fingerprint_bands (band, item_id, seen_at) VALUES (" +
@@ -248,23 +259,33 @@ TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
   Store store(path, options);
   EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
 
-  // Item 1 was indexed: a near copy from another source joins its story.
+  // Item 1 was indexed: a copy of its text from another source joins its
+  // story, and so does the AMP edition of item 2's page.
   const auto other = store.ensure_source(source_spec("https://b.example/feed"));
   normalize::Entry copy = entry("copy", "Bridge over the Sava reopens", "2025-12-17T10:00:00Z");
-  copy.fingerprint = fingerprint ^ 0x3ULL;
-  copy.word_count = 120;
-  const IngestResult result = store.ingest(other, feed_of({copy}), at("2025-12-17T11:00:00Z"));
-  EXPECT_EQ(result.merged, 1);
-  Statement& story = store.database().cached("SELECT story_id FROM items WHERE identity_key = 'id:copy'");
-  ASSERT_TRUE(story.step());
-  EXPECT_EQ(story.int64(0), 1);
-  story.reset();
+  copy.content_html = "<p>" + text + "</p>";
+  copy.story_keys = normalize::story_keys(text);
+  copy.word_count = 60;
+  normalize::Entry amp = entry("amp", "An AMP edition", "2025-12-17T10:00:00Z");
+  amp.url = amp.canonical_url = "https://a.example/amp/2";
+  const IngestResult result = store.ingest(other, feed_of({copy, amp}), at("2025-12-17T11:00:00Z"));
+  EXPECT_EQ(result.merged, 2);
+  const auto story_of = [&](const std::string& key) {
+    Statement& story = store.database().cached("SELECT story_id FROM items WHERE identity_key = ?1");
+    story.bind(1, key);
+    const std::int64_t id = story.step() ? story.int64(0) : -1;
+    story.reset();
+    return id;
+  };
+  EXPECT_EQ(story_of("id:copy"), 1);
+  EXPECT_EQ(story_of("id:amp"), 2);
 
   // Every item is past the maximum age; only the one no document lists goes.
   EXPECT_EQ(store.maintain(at("2026-01-17T00:00:00Z")).purged_items, 1);
-  Statement& kept = store.database().cached("SELECT group_concat(identity_key, ' ') FROM items ORDER BY id");
+  Statement& kept = store.database().cached(
+      "SELECT group_concat(identity_key, ' ') FROM (SELECT identity_key FROM items ORDER BY identity_key)");
   ASSERT_TRUE(kept.step());
-  EXPECT_EQ(kept.text(0), "id:1 id:copy");
+  EXPECT_EQ(kept.text(0), "id:1 id:amp id:copy");
   kept.reset();
 }
 

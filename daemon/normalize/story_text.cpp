@@ -1,0 +1,199 @@
+// Story matching (dedup level 3): the features of a story's text, the
+// decision whether two texts are one story, and the candidate keys that
+// find the texts worth comparing. The thresholds were chosen on the
+// labeled set in tests/fixtures/dedup/labeled (its cases numbered by a
+// multiple of 4 held out); bench/dedup prints precision and recall over
+// both parts, and the store tests hold every case. See the README's
+// "Story dedup".
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <string>
+
+#include "normalize/fingerprint.hpp"
+
+namespace tributary::normalize {
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
+std::uint64_t mix(std::uint64_t hash) {
+  hash ^= hash >> 30;
+  hash *= 0xbf58476d1ce4e5b9ULL;
+  hash ^= hash >> 27;
+  hash *= 0x94d049bb133111ebULL;
+  hash ^= hash >> 31;
+  return hash;
+}
+
+std::uint64_t hash_word(std::string_view word) {
+  std::uint64_t hash = kFnvOffset;
+  for (const char c : word) hash = (hash ^ static_cast<unsigned char>(c)) * kFnvPrime;
+  return mix(hash);
+}
+
+std::uint64_t hash_pair(std::uint64_t first, std::uint64_t second) { return mix(first * 31 + second + 0x9e37); }
+
+// The most common English function words (and a few that every news story
+// has: "said", "year"): they carry no story, and editors add, drop and swap
+// them freely ("late on Monday" / "late Monday"). Other languages keep
+// theirs, which only makes their comparisons stricter.
+constexpr std::array<std::string_view, 118> kStopWords = {
+    "the",     "and",   "but",     "for",    "with",  "from",    "are",    "was",     "were",   "been",
+    "being",   "has",   "have",    "had",    "does",  "did",     "that",   "this",    "these",  "those",
+    "its",     "they",  "them",    "their",  "his",   "her",     "she",    "you",     "your",   "our",
+    "not",     "than",  "then",    "there",  "here",  "which",   "who",    "whom",    "whose",  "what",
+    "when",    "where", "why",     "how",    "all",   "any",     "some",   "more",    "most",   "other",
+    "such",    "only",  "own",     "same",   "too",   "very",    "can",    "will",    "would",  "should",
+    "could",   "may",   "might",   "must",   "shall", "also",    "into",   "over",    "after",  "before",
+    "under",   "about", "against", "between", "through", "during", "out",   "off",    "again",  "further",
+    "once",    "said",  "says",    "year",   "years", "day",     "days",   "one",     "two",    "three",
+    "four",    "five",  "six",     "seven",  "eight", "nine",    "ten",    "him",     "among",  "while",
+    "because", "just",  "both",    "each",   "few",   "nor",     "now",    "said",    "told",   "say",
+    "per",     "via",   "yet",     "upon",   "onto",  "until",   "unless", "whether"};
+
+bool is_stop_word(std::string_view word) {
+  if (word.size() <= 2) return std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (word.size() > 7) return false;
+  return std::find(kStopWords.begin(), kStopWords.end(), word) != kStopWords.end();
+}
+
+bool has_digit(std::string_view word) {
+  return std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Words as story_words reads them: ASCII letters and digits lower-cased,
+// any non-ASCII byte part of a word, anything else a separator.
+template <typename OnWord>
+void for_each_lower_word(std::string_view text, OnWord&& on_word) {
+  std::string word;
+  const auto flush = [&] {
+    if (!word.empty()) on_word(std::string_view(word));
+    word.clear();
+  };
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z')) word.push_back(c);
+    else if (byte >= 'A' && byte <= 'Z') word.push_back(static_cast<char>(byte - 'A' + 'a'));
+    else flush();
+  }
+  flush();
+}
+
+void sort_unique(std::vector<std::uint64_t>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+std::size_t shared(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  std::size_t count = 0;
+  for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
+    if (*i < *j) ++i;
+    else if (*j < *i) ++j;
+    else ++count, ++i, ++j;
+  }
+  return count;
+}
+
+double jaccard(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  const std::size_t both = shared(a, b);
+  const std::size_t either = a.size() + b.size() - both;
+  return either == 0 ? 0.0 : static_cast<double>(both) / static_cast<double>(either);
+}
+
+// Of the smaller set, the share found in the other.
+double containment(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  const std::size_t smaller = std::min(a.size(), b.size());
+  return smaller == 0 ? 0.0 : static_cast<double>(shared(a, b)) / static_cast<double>(smaller);
+}
+
+// Templated posts (exchange rates, forecasts, results) share their words
+// and differ in their numbers; copies of one story keep its numbers. So
+// two texts with numbers disagree when the one with fewer misses at least
+// two of them and more than a quarter (a copy may add a year or a count).
+bool do_numbers_disagree(const StoryText& a, const StoryText& b) {
+  const std::vector<std::uint64_t>& fewer = a.numbers.size() <= b.numbers.size() ? a.numbers : b.numbers;
+  const std::vector<std::uint64_t>& more = &fewer == &a.numbers ? b.numbers : a.numbers;
+  if (fewer.size() < 2) return false;
+  const std::size_t missing = fewer.size() - shared(fewer, more);
+  return missing >= 2 && 4 * missing > fewer.size();
+}
+
+// Thresholds (bench/dedup scores them on the labeled set).
+constexpr double kCopyBigrams = 0.6;        // Jaccard of bigrams for a copy
+constexpr double kTeaserContainment = 0.8;  // of the shorter text's bigrams, for a lead-only copy
+constexpr double kTeaserLead = 0.6;         // of the shorter lead's bigrams
+constexpr std::size_t kTeaserMinBigrams = 12;
+constexpr double kEditedLead = 0.3;   // of the shorter lead's bigrams, for an edited copy
+constexpr double kEditedWords = 0.45;  // Jaccard of content words
+constexpr double kEditedTitle = 0.25;  // Jaccard of title words, when no numbers confirm
+constexpr std::size_t kEditedNumbers = 2;
+constexpr std::int64_t kEditedWithin = 24 * 3600;
+constexpr std::size_t kCandidateFullKeys = 3;
+constexpr std::size_t kCandidateLeadKeys = 2;
+
+}  // namespace
+
+StoryText story_text(std::string_view title, std::string_view text) {
+  StoryText story;
+  std::uint64_t previous = 0;
+  std::size_t content_words = 0;
+  for_each_lower_word(text, [&](std::string_view word) {
+    const std::uint64_t hash = hash_word(word);
+    if (has_digit(word)) story.numbers.push_back(hash);
+    if (is_stop_word(word)) return;
+    story.words.push_back(hash);
+    if (content_words > 0) {
+      const std::uint64_t pair = hash_pair(previous, hash);
+      story.bigrams.push_back(pair);
+      if (content_words < kLeadWords) story.lead_bigrams.push_back(pair);
+    }
+    previous = hash;
+    ++content_words;
+  });
+  for_each_lower_word(title, [&](std::string_view word) {
+    if (!is_stop_word(word)) story.title_words.push_back(hash_word(word));
+  });
+  for (auto* values : {&story.bigrams, &story.words, &story.lead_bigrams, &story.numbers, &story.title_words})
+    sort_unique(*values);
+  return story;
+}
+
+StoryMatch match_stories(const StoryText& a, const StoryText& b, std::int64_t seconds_apart) {
+  if (do_numbers_disagree(a, b)) return StoryMatch::kNone;
+  if (jaccard(a.bigrams, b.bigrams) >= kCopyBigrams) return StoryMatch::kCopy;
+  const double lead = containment(a.lead_bigrams, b.lead_bigrams);
+  if (std::min(a.bigrams.size(), b.bigrams.size()) >= kTeaserMinBigrams &&
+      containment(a.bigrams, b.bigrams) >= kTeaserContainment && lead >= kTeaserLead)
+    return StoryMatch::kLead;
+  const bool is_confirmed =
+      shared(a.numbers, b.numbers) >= kEditedNumbers || jaccard(a.title_words, b.title_words) >= kEditedTitle;
+  if (lead >= kEditedLead && jaccard(a.words, b.words) >= kEditedWords && std::abs(seconds_apart) <= kEditedWithin &&
+      is_confirmed)
+    return StoryMatch::kEdited;
+  return StoryMatch::kNone;
+}
+
+std::vector<std::uint32_t> story_keys(std::string_view text) {
+  const StoryText story = story_text({}, text);
+  std::vector<std::uint32_t> full;
+  std::vector<std::uint32_t> lead;
+  for (const std::uint64_t pair : story.bigrams) full.push_back(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
+  for (const std::uint64_t pair : story.lead_bigrams)
+    lead.push_back(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
+  for (auto* keys : {&full, &lead}) {
+    std::sort(keys->begin(), keys->end());
+    keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+  }
+  full.resize(std::min(full.size(), kFullKeys));
+  lead.resize(std::min(lead.size(), kLeadKeys));
+  full.insert(full.end(), lead.begin(), lead.end());
+  return full;
+}
+
+bool is_story_candidate(std::size_t shared_full_keys, std::size_t shared_lead_keys) {
+  return shared_full_keys >= kCandidateFullKeys || shared_lead_keys >= kCandidateLeadKeys;
+}
+
+}  // namespace tributary::normalize

@@ -1,0 +1,147 @@
+// Story dedup through the daemon (issue 23), as the acceptance check sees
+// it: the real tributary binary polls the 40 outlets of the labeled set in
+// tests/fixtures/dedup/labeled with the shipped dedup settings, and its
+// merged feed must show every story group as one entry that covers all its
+// copies (the entry's own link or a related link, by article URL), no
+// entry covering items of two stories, and related links that are
+// canonical URLs, never the entry's own page.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "core/url.hpp"
+#include "support/atom_reader.hpp"
+#include "support/fake_upstream.hpp"
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "unit/store/dedup_labeled_set.hpp"
+
+namespace tributary::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using store::labeled::Item;
+
+// A labeled story: its case and its label there.
+using StoryLabel = std::pair<int, std::string>;
+
+StoryLabel label_of(const Item& item) { return {item.case_number, item.story}; }
+
+class StoryDedup : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    items_ = store::labeled::read_set(fixtures_dir() / "dedup" / "labeled");
+    upstream_ = std::make_unique<FakeUpstream>();
+    dir_ = std::make_unique<TempDir>();
+    // Only the schedule is made quick; dedup runs with the shipped settings.
+    std::string config = "[server]\nlisten = \"127.0.0.1\"\nport = 0\n[storage]\ndatabase = \"" +
+                         (dir_->path() / "tributary.db").string() +
+                         "\"\n[schedule]\ninterval = \"1h\"\nhost_delay = \"0s\"\nper_host = 8\n"
+                         "[feed]\ndedup = \"story\"\nentries = 500\n";
+    for (const auto& [feed, document] : store::labeled::documents(items_)) {
+      upstream_->serve("/" + feed + ".atom", {200, {{"Content-Type", "application/atom+xml"}}, document, {}, {}});
+      config += "[[source]]\nurl = \"" + upstream_->url("/" + feed + ".atom") + "\"\nname = \"" + feed + "\"\n";
+    }
+    daemon_ =
+        std::make_unique<ChildProcess>(std::vector<std::string>{tributary_binary().string(), "--config",
+                                                                dir_->write("tributary.toml", config).string(), "run"},
+                                       dir_->path() / "daemon.log");
+    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
+    ASSERT_TRUE(port) << daemon_->output();
+    port_ = static_cast<std::uint16_t>(std::stoi(*port));
+    const std::size_t outlets = store::labeled::feeds_of(items_).size();
+    const auto give_up_at = Clock::now() + 90s;
+    bool is_ready = false;
+    while (Clock::now() < give_up_at && !is_ready) {
+      is_ready = polled_sources(get("/sources.json")) == outlets;
+      if (!is_ready) std::this_thread::sleep_for(200ms);
+    }
+    ASSERT_TRUE(is_ready) << "not every outlet was polled\n" << daemon_->output();
+    // The feed is re-rendered after the last poll's commit: until the entry
+    // count settles (bounded).
+    std::size_t last = 0;
+    for (int round = 0; round < 50; ++round) {
+      entries_ = entries_of(get("/feed.atom").body);
+      if (round > 0 && entries_.size() == last) break;
+      last = entries_.size();
+      std::this_thread::sleep_for(200ms);
+    }
+  }
+
+  static void TearDownTestSuite() {
+    daemon_.reset();
+    upstream_.reset();
+    dir_.reset();
+  }
+
+  static std::size_t polled_sources(const HttpReply& reply) {
+    if (reply.status != 200) return 0;
+    boost::system::error_code error;
+    const boost::json::value document = boost::json::parse(reply.body, error);
+    if (error || !document.is_object() || !document.as_object().contains("sources")) return 0;
+    std::size_t polled = 0;
+    for (const boost::json::value& source : document.at("sources").as_array())
+      if (!source.at("last_success").is_null()) ++polled;
+    return polled;
+  }
+
+  static HttpReply get(const std::string& target) { return http_get("127.0.0.1", port_, target); }
+
+  // The labeled items an entry covers: its own item, and every item whose
+  // article URL is the entry's link or one of its related links.
+  static std::set<std::size_t> covered_by(const Entry& entry) {
+    std::set<std::string> pages = {core::story_url_key(entry.link)};
+    for (const std::string& related : entry.related) pages.insert(core::story_url_key(related));
+    std::set<std::size_t> covered;
+    for (std::size_t i = 0; i < items_.size(); ++i)
+      if (pages.count(core::story_url_key(items_[i].link)) > 0) covered.insert(i);
+    return covered;
+  }
+
+  static inline std::vector<Item> items_;
+  static inline std::unique_ptr<FakeUpstream> upstream_;
+  static inline std::unique_ptr<TempDir> dir_;
+  static inline std::unique_ptr<ChildProcess> daemon_;
+  static inline std::uint16_t port_ = 0;
+  static inline std::vector<Entry> entries_;
+};
+
+TEST_F(StoryDedup, EveryGroupIsOneEntryCoveringAllItsCopies) {
+  std::map<StoryLabel, std::vector<std::size_t>> stories;
+  for (std::size_t i = 0; i < items_.size(); ++i) stories[label_of(items_[i])].push_back(i);
+  EXPECT_EQ(entries_.size(), stories.size()) << "one entry per labeled story";
+  std::map<StoryLabel, int> entries_per_story;
+  for (const Entry& entry : entries_) {
+    const std::set<std::size_t> covered = covered_by(entry);
+    ASSERT_FALSE(covered.empty()) << entry.link;
+    std::set<StoryLabel> labels;
+    for (const std::size_t i : covered) labels.insert(label_of(items_[i]));
+    EXPECT_EQ(labels.size(), 1u) << "one entry, several stories: " << entry.title << " " << entry.link;
+    const StoryLabel label = label_of(items_[*covered.begin()]);
+    ++entries_per_story[label];
+    for (const std::size_t i : stories[label])
+      EXPECT_TRUE(covered.count(i) > 0) << "case " << label.first << " story " << label.second << ": " << items_[i].link
+                                        << " is not part of the entry " << entry.link;
+  }
+  for (const auto& [label, count] : entries_per_story)
+    EXPECT_EQ(count, 1) << "case " << label.first << " story " << label.second << " shown " << count << " times";
+}
+
+TEST_F(StoryDedup, RelatedLinksAreCanonicalAndNeverTheEntrysOwnPage) {
+  ASSERT_FALSE(entries_.empty());
+  for (const Entry& entry : entries_) {
+    for (const std::string& related : entry.related) {
+      EXPECT_EQ(related, core::canonical_url(related)) << "in " << entry.link;
+      EXPECT_NE(core::story_url_key(related), core::story_url_key(entry.link)) << "in " << entry.link;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tributary::testing
