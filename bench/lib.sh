@@ -74,9 +74,13 @@ bench_wait_port() {
 # Starts nginx in the foreground (as our child) serving ROOT on
 # 127.0.0.1:PORT with its own prefix, config, logs and temp paths in PREFIX.
 # Static files get ETag and Last-Modified from nginx itself; a FILE.gz next
-# to FILE is sent to gzip clients as is (gzip_static).
+# to FILE is sent to gzip clients as is (gzip_static). LISTEN "all" listens
+# on every address, so that each 127.x.y.z stands for a host of its own
+# (bench/scale); only loopback clients are answered either way.
 bench_start_nginx() {
-  local root_dir=$1 prefix=$2 port=$3 workers=${4:-1}
+  local root_dir=$1 prefix=$2 port=$3 workers=${4:-1} listen=${5:-loopback}
+  local address="127.0.0.1:$port"
+  [ "$listen" = all ] && address=$port
   mkdir -p "$prefix/logs" "$prefix/tmp"
   cat >"$prefix/nginx.conf" <<EOF
 daemon off;
@@ -96,7 +100,9 @@ http {
   default_type application/octet-stream;
   keepalive_requests 1000000;
   server {
-    listen 127.0.0.1:$port;
+    listen $address;
+    allow 127.0.0.0/8;
+    deny all;
     root $root_dir;
     gzip_static on;
     etag on;

@@ -1,4 +1,6 @@
 // check and version, and config loading shared by the subcommands.
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
 #include "app/commands.hpp"
@@ -7,24 +9,48 @@
 
 namespace tributary::app {
 
-std::optional<config::Config> load_config_or_report(const std::string& path) {
+std::optional<config::Config> load_config_or_report(const std::string& path,
+                                                    std::vector<config::ConfigError>* warnings) {
   config::ConfigLoad loaded = config::load_config_file(path);
   for (const config::ConfigError& error : loaded.errors) std::cerr << config::to_string(error) << "\n";
-  for (const config::ConfigError& warning : loaded.warnings) std::cerr << "warning: " << config::to_string(warning) << "\n";
+  if (warnings) {
+    *warnings = std::move(loaded.warnings);
+  } else {
+    for (const config::ConfigError& warning : loaded.warnings)
+      std::cerr << "warning: " << config::to_string(warning) << "\n";
+  }
   return std::move(loaded.config);
 }
 
+void log_config_warnings(const std::vector<config::ConfigError>& warnings) {
+  for (const config::ConfigError& warning : warnings) spdlog::warn("{}", config::to_string(warning));
+}
+
+namespace {
+
+// "every 30m" for a pinned interval; an adaptive one starts from
+// [schedule] interval and moves between min_interval and max_interval.
+std::string interval_text(const config::SourceSpec& source, const config::ScheduleConfig& schedule) {
+  if (source.interval) return "every " + core::format_duration(*source.interval);
+  return "adaptive, from " + core::format_duration(schedule.interval);
+}
+
+}  // namespace
+
 int check_config(const std::string& config_path) {
-  const auto config = load_config_or_report(config_path);
+  std::vector<config::ConfigError> warnings;
+  const auto config = load_config_or_report(config_path, &warnings);
+  for (const config::ConfigError& warning : warnings) std::cerr << "warning: " << config::to_string(warning) << "\n";
   if (!config) return kExitBadConfig;
   std::cout << config_path << ": OK, " << config->sources.size() << " source"
-            << (config->sources.size() == 1 ? "" : "s") << "\n";
+            << (config->sources.size() == 1 ? "" : "s");
+  if (!warnings.empty()) std::cout << "; " << warnings.size() << " warning" << (warnings.size() == 1 ? "" : "s");
+  std::cout << "\n";
   std::size_t name_width = 4;
   for (const config::SourceSpec& source : config->sources) name_width = std::max(name_width, source.name.size());
   for (const config::SourceSpec& source : config->sources) {
     std::string line = "  " + source.name + std::string(name_width - source.name.size() + 2, ' ') +
-                       core::redact_url(source.url) + "  every " +
-                       core::format_duration(source.interval.value_or(config->schedule.interval));
+                       core::redact_url(source.url) + "  " + interval_text(source, config->schedule);
     if (!source.tags.empty()) {
       line += "  tags:";
       for (const std::string& tag : source.tags) line += " " + tag;

@@ -19,8 +19,13 @@ struct GlobalOptions {
   std::string log_level;  // empty: from the config
 };
 
-// Loads the config, printing every error as FILE:LINE:COL: message.
-std::optional<config::Config> load_config_or_report(const std::string& path);
+// Loads the config, printing every error as FILE:LINE:COL: message, and
+// every warning after "warning: " — unless `warnings` takes them (`run`
+// logs them once its log is set up).
+std::optional<config::Config> load_config_or_report(const std::string& path,
+                                                    std::vector<config::ConfigError>* warnings = nullptr);
+// Logs each warning of a config load (at start and on reload).
+void log_config_warnings(const std::vector<config::ConfigError>& warnings);
 
 // `target`: "stderr", "journal" or "auto" (see config::LogConfig).
 void setup_logging(const std::string& level, const std::string& target = "stderr");

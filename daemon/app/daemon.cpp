@@ -34,6 +34,7 @@
 #include "fetch/fetch.hpp"
 #include "render/render.hpp"
 #include "schedule/schedule.hpp"
+#include "serve/health.hpp"
 #include "serve/serve.hpp"
 #include "serve/site.hpp"
 #include "store/store.hpp"
@@ -49,6 +50,9 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kShutdownDeadline = std::chrono::seconds(10);
 // How often `systemctl status` is brought up to date.
 constexpr auto kStatusPeriod = std::chrono::seconds(5);
+// How often the daemon checks its own health when nobody asks /healthz, so
+// that a damaged or vanished database is in the log either way.
+constexpr auto kHealthPeriod = std::chrono::seconds(30);
 
 std::string default_base_url(const std::string& address, std::uint16_t port) {
   std::string host = address;
@@ -76,6 +80,7 @@ struct Service {
   ServiceNotifier& notifier;
   serve::Server& server;
   serve::Site& site;
+  serve::HealthCheck& health;
   schedule::Scheduler& scheduler;
   fetch::Fetcher& fetcher;
   store::Store& reader_store;  // the I/O thread's own read connection
@@ -90,6 +95,7 @@ struct Service {
   asio::signal_set* hangups = nullptr;
   asio::steady_timer* watchdog_timer = nullptr;
   asio::steady_timer* status_timer = nullptr;
+  asio::steady_timer* health_timer = nullptr;
 };
 
 std::string base_url_of(const Service& service, const config::Config& config) {
@@ -174,6 +180,7 @@ asio::awaitable<void> reload(Service& service) {
     service.notifier.ready(status_line(service));
     co_return;
   }
+  log_config_warnings(loaded.warnings);
   config::Config next = std::move(*loaded.config);
   // First what can still fail (a CA file that does not load): then nothing
   // has changed yet.
@@ -189,16 +196,18 @@ asio::awaitable<void> reload(Service& service) {
     spdlog::set_level(spdlog::level::from_str(next.log.level));
     spdlog::info("reload: log level is now {}", next.log.level);
   }
-  // Titles, channels, the token, source names: the site takes the new
-  // settings for the next request, the writer re-renders the feeds.
+  // Sources first: the store takes their new names and tags, which
+  // channels select by. Then titles, channels, the token, source names: the
+  // site takes the new settings for the next request, and the writer
+  // re-renders every feed and channel from the store as it is now.
+  auto reconfigured = service.scheduler.reconfigure(next);
+  co_await std::move(reconfigured);
   serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
   service.site.reconfigure(settings);
   auto applied = asio::co_spawn(service.writer,
                                 apply_site_settings(service.writer_view, std::move(settings), service.render_feed),
                                 asio::use_awaitable);
   co_await std::move(applied);
-  auto reconfigured = service.scheduler.reconfigure(next);
-  co_await std::move(reconfigured);
   service.config = std::move(next);
   spdlog::info("reloaded {}: {} source{}", service.config_path, service.config.sources.size(),
                service.config.sources.size() == 1 ? "" : "s");
@@ -225,6 +234,7 @@ asio::awaitable<void> shutdown_on_signal(Service& service, asio::signal_set& sig
   service.server.stop();  // no new connections; idle ones close, busy ones after their response
   service.hangups->cancel();
   if (service.status_timer) service.status_timer->cancel();
+  if (service.health_timer) service.health_timer->cancel();
   auto stopped = service.scheduler.stop(kShutdownDeadline);
   co_await std::move(stopped);
   // Responses still being written (a slow reader) get the rest of the deadline.
@@ -259,6 +269,31 @@ asio::awaitable<void> refresh_status(Service& service) {
     if (error || service.is_stopping) co_return;
     service.notifier.status(status_line(service));
   }
+}
+
+asio::awaitable<void> check_health(Service& service) {
+  for (;;) {
+    service.health_timer->expires_after(kHealthPeriod);
+    auto [error] = co_await service.health_timer->async_wait(kUseTuple);
+    if (error || service.is_stopping) co_return;
+    service.health.problem(serve::HealthCheck::Clock::now());  // a change is logged by the check itself
+  }
+}
+
+// /healthz: the store's file and schema as the I/O thread's connection
+// reads them, then whether the writer's last write went through.
+std::string store_health_problem(store::Store& reader_store, const store::Store& writer_store) {
+  std::string problem = reader_store.health_problem();
+  if (problem.empty() && !writer_store.is_writable())
+    problem = "the database does not take writes (the log says why; the feed stays as it was)";
+  return problem;
+}
+
+void log_health_change(const std::filesystem::path& database, const std::string& problem, const std::string& previous) {
+  if (problem.empty())
+    spdlog::info("healthz: healthy again (was: {}); database {}", previous, database.string());
+  else
+    spdlog::error("healthz: unhealthy, /healthz answers 503: {}; database {}", problem, database.string());
 }
 
 // Every connection (readers, sources) is a file descriptor, and the soft
@@ -345,11 +380,13 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
   server_options.header_timeout = config.server.header_timeout;
   server_options.max_connections = config.server.max_connections;
   // The base URL may depend on the port the server binds: settings follow.
+  serve::HealthCheck health(
+      [&reader_store, &writer_store] { return store_health_problem(*reader_store, *writer_store); },
+      [&database](const std::string& problem, const std::string& previous) {
+        log_health_change(database, problem, previous);
+      });
   serve::Site site(reader.get_executor(), database.string(), serve::SiteSettings{}, feeds,
-                   [&reader_store, &writer_store] {
-                     // Ready: the database answers, and takes writes (not full, not read-only).
-                     return reader_store->is_healthy() && writer_store->is_writable();
-                   });
+                   [&health] { return health.problem(serve::HealthCheck::Clock::now()); });
   serve::Server server(io.get_executor(), server_options,
                        [&site](serve::Request request) { return site.handle(std::move(request)); });
   try {
@@ -386,11 +423,13 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
                                 *fetcher, config, {}, render_feed);
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
+  asio::steady_timer health_timer(io);
   Service service{.io = io,
                   .writer = writer.get_executor(),
                   .notifier = notifier,
                   .server = server,
                   .site = site,
+                  .health = health,
                   .scheduler = scheduler,
                   .fetcher = *fetcher,
                   .reader_store = *reader_store,
@@ -404,12 +443,14 @@ int run_daemon(const config::Config& config, const GlobalOptions& options) {
                   .is_stopping = false,
                   .hangups = &hangups,
                   .watchdog_timer = &watchdog_timer,
-                  .status_timer = &status_timer};
+                  .status_timer = &status_timer,
+                  .health_timer = &health_timer};
   asio::co_spawn(io, shutdown_on_signal(service, stop_signals), asio::detached);
   asio::co_spawn(io, reload_on_hangup(service), asio::detached);
   if (const auto period = notifier.watchdog_period())
     asio::co_spawn(io, ping_watchdog(service, *period), asio::detached);
   if (notifier.is_enabled()) asio::co_spawn(io, refresh_status(service), asio::detached);
+  asio::co_spawn(io, check_health(service), asio::detached);
   spdlog::info("listening on http://{}:{}/ — feed at {}", listen_address, port, writer_view.settings.header.self_url);
   scheduler.start();
   // The store is open and migrated, the port accepts connections.

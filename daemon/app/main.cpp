@@ -83,9 +83,11 @@ int main(int argc, char** argv) {
     return app::poll_once(*config);
   }
   if (*run) {
-    const auto config = app::load_config_or_report(options.config_path);
+    std::vector<config::ConfigError> warnings;
+    const auto config = app::load_config_or_report(options.config_path, &warnings);
     if (!config) return app::kExitBadConfig;
     app::setup_logging(options.log_level.empty() ? config->log.level : options.log_level, config->log.target);
+    app::log_config_warnings(warnings);
     return app::run_daemon(*config, options);
   }
   return app::kExitBadConfig;

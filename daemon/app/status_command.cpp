@@ -1,11 +1,13 @@
 // `tributary status`: a table of the sources and their polling state, read
-// from the store — no running daemon needed.
+// from the store — no running daemon needed — and the hosts whose sources
+// are stretched to fit host_delay.
 #include <iostream>
 #include <set>
 
 #include "app/commands.hpp"
 #include "app/pid_file.hpp"
 #include "core/core.hpp"
+#include "schedule/load.hpp"
 #include "store/store.hpp"
 
 namespace tributary::app {
@@ -17,6 +19,18 @@ std::string relative(const std::optional<core::Timestamp>& when, core::Timestamp
   const auto difference = std::chrono::duration_cast<std::chrono::seconds>(*when - now);
   if (difference.count() >= 0) return "in " + core::format_duration(difference);
   return core::format_duration(-difference) + " ago";
+}
+
+// Hosts whose sources ask more than one request per host_delay: every
+// source of such a host is polled less often than its interval says.
+void print_stretched_hosts(const std::vector<schedule::HostLoad>& hosts) {
+  bool is_first = true;
+  for (const schedule::HostLoad& host : hosts) {
+    if (!host.is_stretched()) continue;
+    if (is_first) std::cout << "\nStretched to keep one request per host_delay (every source of the host alike):\n";
+    is_first = false;
+    std::cout << "  " << schedule::describe_stretch(host) << "\n";
+  }
 }
 
 }  // namespace
@@ -63,6 +77,7 @@ int print_status(const std::string& config_path) {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     std::cout << line << "\n";
   }
+  print_stretched_hosts(schedule::host_loads(schedule::load_settings(*config), records, now));
   return kExitOk;
 }
 

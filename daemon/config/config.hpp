@@ -1,6 +1,9 @@
 // config: the operator's TOML file → a validated `Config`.
 // Every mistake becomes a `ConfigError` with FILE:LINE:COL; loading collects
 // all of them rather than stopping at the first, so one run shows them all.
+// Every value is range-checked; no string of a valid Config holds a control
+// character (they reach feeds, logs and terminals), and no message shows the
+// credentials of a source URL.
 #pragma once
 
 #include <chrono>
@@ -65,6 +68,10 @@ struct FetchConfig {
   // on every redirect), except in `allowed_networks` ("10.1.0.0/16").
   bool block_private_addresses = false;
   std::vector<std::string> allowed_networks;
+  // Through a proxy the proxy resolves names, and this host can only check
+  // the names it resolves itself: one it cannot resolve is refused while
+  // block_private_addresses is on, unless the proxy enforces the policy.
+  bool proxy_blocks_private_addresses = false;
   std::string ca_file;  // PEM bundle trusted besides the system store
 };
 
@@ -83,6 +90,11 @@ struct ScheduleConfig {
 // also the same story under different URLs ("story").
 enum class DedupMode { off, url, story };
 
+// How an entry names the outlet that carried it, for the many readers that
+// ignore atom:source: in the author ("Name (Outlet)", or "Outlet" when the
+// item has no author), as a title prefix ("Outlet: Title"), or not at all.
+enum class Attribution { author, title, none };
+
 struct FeedConfig {
   std::string title = "Tributary";
   std::string subtitle;
@@ -93,6 +105,7 @@ struct FeedConfig {
   // splits fingerprints into 4 bands, and one band must match exactly.
   int story_distance = 3;
   Seconds story_window{72 * 3600};  // copies published further apart are separate
+  Attribution attribution = Attribution::author;
 };
 
 // A named merged feed of its own, served at /c/NAME.atom and /c/NAME.json:
@@ -118,6 +131,7 @@ struct LogConfig {
 struct SourceSpec {
   std::string url;   // as configured; the source's identity in the store
   std::string name;  // configured, else the URL's host
+  bool is_named = false;  // `name` was configured (or an OPML outline's title)
   std::vector<std::string> tags;
   std::optional<Seconds> interval;  // pinned by the operator
   Location defined_at;  // where: a TOML [[source]] or an OPML outline
@@ -156,10 +170,12 @@ ConfigError config_error(std::string file, std::uint32_t line, std::uint32_t col
 struct ConfigLoad {
   std::optional<Config> config;  // set only when `errors` is empty
   std::vector<ConfigError> errors;
-  std::vector<ConfigError> warnings;  // e.g. a source listed twice; the config still loads
+  // The config still loads: a source listed twice, an OPML outline skipped.
+  std::vector<ConfigError> warnings;
 };
 
-// Reads and validates a config file; an unreadable file is an error too.
+// Reads and validates a config file; an unreadable file is an error too, and
+// so is one that is not a regular file or is larger than 4 MiB.
 ConfigLoad load_config_file(const std::filesystem::path& path);
 
 // Validates TOML text; `file_label` names it in error locations.

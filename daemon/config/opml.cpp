@@ -1,15 +1,17 @@
 // OPML subscription lists → SourceSpec values. libxml2 without network or
-// entity loading; errors carry the outline's line.
+// entity loading; errors and warnings carry the outline's line (libxml2
+// keeps no column: it is 1).
 #include "config/opml.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "config/sections.hpp"
+#include "core/file.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
 
@@ -32,40 +34,81 @@ bool is_element(const xmlNode* node, std::string_view name) {
   return node->type == XML_ELEMENT_NODE && core::equals_ignore_case(reinterpret_cast<const char*>(node->name), name);
 }
 
-void add_tag(std::vector<std::string>& tags, std::string_view tag) {
-  const std::string cleaned = core::collapse_whitespace(tag);
-  if (!cleaned.empty() && std::find(tags.begin(), tags.end(), cleaned) == tags.end()) tags.push_back(cleaned);
+// Names and tags reach feeds, logs and terminals: whitespace runs become
+// one space, and the control characters XML 1.0 still allows (U+0080–U+009F)
+// go, with a warning.
+std::string clean_text(std::string_view text, const Location& where, std::string_view what, OpmlLoad& result) {
+  std::string cleaned = core::collapse_whitespace(text);
+  const auto control = first_control_character(cleaned);
+  if (!control) return cleaned;
+  result.warnings.push_back({where, std::string(what) + " " + in_quotes(cleaned) + " contains the control character " +
+                                        code_point_name(*control) + "; control characters were removed"});
+  std::string kept;
+  for (std::size_t i = 0; i < cleaned.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(cleaned[i]);
+    const auto next = i + 1 < cleaned.size() ? static_cast<unsigned char>(cleaned[i + 1]) : 0;
+    if (byte == 0xc2 && next >= 0x80 && next <= 0x9f) {
+      ++i;
+      continue;
+    }
+    if (byte >= 0x20 && byte != 0x7f) kept.push_back(cleaned[i]);
+  }
+  return std::string(core::trim(kept));
+}
+
+void add_tag(std::vector<std::string>& tags, const std::string& tag) {
+  if (!tag.empty() && std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+}
+
+// Feed readers and browsers hand out feed://host/path and feed:https://…
+// (a never-registered scheme that means "this is a feed"): the URL is the
+// http(s) one.
+std::string without_feed_scheme(const std::string& url) {
+  if (core::starts_with_ignore_case(url, "feed://")) return "http://" + url.substr(7);
+  if (core::starts_with_ignore_case(url, "feed:http://") || core::starts_with_ignore_case(url, "feed:https://"))
+    return url.substr(5);
+  return url;
+}
+
+std::string skip_reason(const std::string& url, const std::string& check_error) {
+  if (!core::is_absolute_uri(url))
+    return "its xmlUrl " + in_quotes(core::redact_url(url)) +
+           " is not an absolute URL (an OPML list needs http(s) URLs)";
+  return "xmlUrl: " + check_error;
 }
 
 void walk(const xmlNode* parent, const std::vector<std::string>& folders, const std::string& file, OpmlLoad& result) {
   for (const xmlNode* node = parent->children; node; node = node->next) {
     if (!is_element(node, "outline")) continue;
-    const std::string url = attribute(node, "xmlUrl");
+    const Location where{file, static_cast<std::uint32_t>(xmlGetLineNo(node)), 1};
+    const std::string url = without_feed_scheme(attribute(node, "xmlUrl"));
     std::string name = attribute(node, "title");
     if (name.empty()) name = attribute(node, "text");
-    const Location where{file, static_cast<std::uint32_t>(xmlGetLineNo(node)), 1};
+    name = clean_text(name, where, url.empty() ? "folder" : "outline title", result);
     if (url.empty()) {
       // A folder: its name tags everything inside.
       std::vector<std::string> inner = folders;
-      if (!name.empty()) add_tag(inner, name);
+      add_tag(inner, name);
       walk(node, inner, file, result);
       continue;
     }
     const auto check = core::check_http_url(url);
     if (!check.url) {
-      result.errors.push_back({where, "outline xmlUrl: " + check.error});
+      result.warnings.push_back({where, "outline " + in_quotes(name) + " skipped: " + skip_reason(url, check.error)});
       continue;
     }
     SourceSpec source;
     source.url = *check.url;
-    source.name = name.empty() ? core::url_host(source.url) : core::collapse_whitespace(name);
+    source.name = name.empty() ? core::url_host(source.url) : name;
+    source.is_named = !name.empty();
     source.tags = folders;
     // category="/News/Balkans,/Weekly": comma-separated slash paths.
     std::string category = attribute(node, "category");
     for (char& c : category)
       if (c == ',') c = '/';
     std::istringstream parts(category);
-    for (std::string part; std::getline(parts, part, '/');) add_tag(source.tags, part);
+    for (std::string part; std::getline(parts, part, '/');)
+      add_tag(source.tags, clean_text(part, where, "category", result));
     source.defined_at = where;
     result.sources.push_back(std::move(source));
   }
@@ -97,16 +140,13 @@ OpmlLoad parse_opml(std::string_view bytes, const std::string& file_label) {
 }
 
 OpmlLoad load_opml_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    const std::string reason = std::error_code(errno, std::generic_category()).message();
+  const core::FileRead read = core::read_file_limited(path, kMaxOpmlFileBytes);
+  if (!read.bytes) {
     OpmlLoad failed;
-    failed.errors.push_back(config_error(path.string(), 1, 1, "cannot read OPML file: " + reason));
+    failed.errors.push_back(config_error(path.string(), 1, 1, "cannot read OPML file: " + read.error));
     return failed;
   }
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  return parse_opml(bytes.str(), path.string());
+  return parse_opml(*read.bytes, path.string());
 }
 
 }  // namespace tributary::config

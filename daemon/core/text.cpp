@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace tributary::core {
 namespace {
@@ -22,7 +23,8 @@ bool is_xml_char(char32_t c) {
   return c != 0xFFFE && c != 0xFFFF && c <= 0x10FFFF;
 }
 
-// Decodes one UTF-8 sequence at `pos`; returns its length, or 0 when invalid.
+}  // namespace
+
 std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
   const unsigned char lead = byte(0);
@@ -55,8 +57,6 @@ std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_p
     return 0;
   return length;
 }
-
-}  // namespace
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
@@ -164,14 +164,58 @@ std::string sanitize_utf8(std::string_view text) {
   return out;
 }
 
+bool is_publishable(char32_t c) {
+  if (!is_xml_char(c)) return false;
+  if (c >= 0x7F && c <= 0x9F) return false;  // DEL and the C1 controls
+  if (c >= 0xFDD0 && c <= 0xFDEF) return false;
+  return (c & 0xFFFE) != 0xFFFE && c != 0xFFFD;
+}
+
+std::string publishable_text(std::string_view text) {
+  std::size_t pos = 0;
+  // Fast path: printable ASCII, and clean non-ASCII, are copied as they are.
+  while (pos < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte >= 0x20 && byte < 0x80) {
+      ++pos;
+      continue;
+    }
+    char32_t c = 0;
+    const std::size_t length = decode_utf8(text, pos, c);
+    if (length == 0 || !is_publishable(c)) break;
+    pos += length;
+  }
+  if (pos == text.size()) return std::string(text);
+  std::string out(text.substr(0, pos));
+  out.reserve(text.size());
+  while (pos < text.size()) {
+    char32_t c = 0;
+    const std::size_t length = decode_utf8(text, pos, c);
+    if (length != 0 && is_publishable(c)) out.append(text.substr(pos, length));
+    pos += std::max<std::size_t>(length, 1);
+  }
+  return out;
+}
+
+std::string one_line(std::string_view text, std::size_t max_bytes) {
+  std::string line = collapse_whitespace(publishable_text(text));
+  if (line.size() <= max_bytes) return line;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  line.resize(cut);
+  return line + "…";
+}
+
 SizeParse parse_size(std::string_view text) {
   const std::string original(text);
   text = trim(text);
   std::size_t pos = 0;
   std::uint64_t number = 0;
+  bool is_too_large = false;
+  // Checked arithmetic: "17592186044417MiB" must not wrap around to 1 MiB.
   while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-    if (pos >= 15) return {std::nullopt, "size \"" + original + "\" is too large"};
-    number = number * 10 + static_cast<std::uint64_t>(text[pos] - '0');
+    is_too_large = is_too_large || __builtin_mul_overflow(number, 10u, &number) ||
+                   __builtin_add_overflow(number, static_cast<std::uint64_t>(text[pos] - '0'), &number);
     ++pos;
   }
   if (pos == 0) {
@@ -190,18 +234,33 @@ SizeParse parse_size(std::string_view text) {
   if (scale == 0)
     return {std::nullopt, "unknown size unit \"" + std::string(trim(text.substr(pos))) + "\" in \"" +
                               original + "\" (use B, KiB, MiB, GiB, KB, MB or GB)"};
-  return {number * scale, {}};
+  std::uint64_t bytes = 0;
+  if (is_too_large || __builtin_mul_overflow(number, scale, &bytes))
+    return {std::nullopt, "size \"" + original + "\" is too large", true};
+  return {bytes, {}};
+}
+
+std::string format_size(std::uint64_t bytes) {
+  const std::pair<std::uint64_t, const char*> units[] = {{1ULL << 30, "GiB"}, {1ULL << 20, "MiB"}, {1ULL << 10, "KiB"}};
+  for (const auto& [scale, name] : units)
+    if (bytes != 0 && bytes % scale == 0) return std::to_string(bytes / scale) + name;
+  return std::to_string(bytes) + "B";
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+  // Three rows: a transposition looks two rows back.
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     current[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t substitution = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      const bool is_transposition = i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+                                    lower(a[i - 2]) == lower(b[j - 1]);
+      if (is_transposition) current[j] = std::min(current[j], before[j - 2] + 1);
     }
+    std::swap(before, previous);
     std::swap(previous, current);
   }
   return previous[b.size()];

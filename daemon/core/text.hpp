@@ -24,17 +24,43 @@ std::string collapse_whitespace(std::string_view text);
 std::string sanitize_utf8(std::string_view text);
 bool is_valid_utf8(std::string_view text);
 
+// The one rule for what any document Tributary publishes (Atom, JSON Feed,
+// OPML, HTML, /sources.json) and any line it prints may carry: valid
+// UTF-8 of characters XML 1.0 allows (§2.2), minus those it discourages and
+// validators flag — DEL and the C1 controls (U+007F–U+009F: mis-decoded
+// windows-1252 in practice), noncharacters (U+FDD0–U+FDEF, U+xFFFE,
+// U+xFFFF) and U+FFFD, the mark of bytes that were already lost.
+bool is_publishable(char32_t code_point);
+// `text` without invalid UTF-8 sequences and unpublishable characters.
+// Returns the input unchanged (one copy) when it is clean.
+std::string publishable_text(std::string_view text);
+// Text from a peer (an HTTP reason phrase, a header) made fit for one line
+// of a log, a terminal or a status page: publishable, whitespace (line
+// breaks included) collapsed, at most `max_bytes` (cut between characters,
+// with "…").
+std::string one_line(std::string_view text, std::size_t max_bytes);
+// Decodes the UTF-8 sequence at `pos`: its length, or 0 when it is invalid
+// (overlong, surrogate, truncated, beyond U+10FFFF).
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point);
+
 // Appends the UTF-8 encoding of a code point (invalid ones become U+FFFD).
 void append_utf8(std::string& out, char32_t code_point);
 
-// "10MiB", "512KB", "1GiB", "2048B"; nullopt with `error` when malformed.
+// "10MiB", "512KB", "1GiB", "2048B"; nullopt with `error` when malformed,
+// or with `is_too_large` when the size does not fit in 64 bits.
 struct SizeParse {
   std::optional<std::uint64_t> bytes;
   std::string error;
+  bool is_too_large = false;
 };
 SizeParse parse_size(std::string_view text);
+// "4MiB", "64KiB", "1000B": the largest binary unit that divides the count
+// (parse_size reads it back).
+std::string format_size(std::uint64_t bytes);
 
-// Levenshtein distance, for "did you mean" suggestions.
+// Edit distance counting a swap of two neighbours as one edit ("prot" is
+// one edit from "port"; optimal string alignment), ASCII case ignored: for
+// "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The charset parameter of a Content-Type ("text/xml; charset=ISO-8859-1").

@@ -153,6 +153,7 @@ DurationParse parse_duration(std::string_view text) {
   if (text.empty()) return {std::nullopt, "empty duration"};
   if (text.front() == '-') return {std::nullopt, "negative duration \"" + std::string(original) + "\""};
   std::int64_t total = 0;
+  bool is_too_large = false;  // checked arithmetic: a huge count must not wrap around
   std::size_t pos = 0;
   while (pos < text.size()) {
     const std::size_t number_start = pos;
@@ -160,9 +161,10 @@ DurationParse parse_duration(std::string_view text) {
     if (pos == number_start)
       return {std::nullopt, "malformed duration \"" + std::string(original) +
                                 "\" (expected a number and a unit, e.g. \"15m\")"};
-    if (pos - number_start > 9) return {std::nullopt, "duration \"" + std::string(original) + "\" is too large"};
     std::int64_t number = 0;
-    for (std::size_t i = number_start; i < pos; ++i) number = number * 10 + (text[i] - '0');
+    for (std::size_t i = number_start; i < pos; ++i)
+      is_too_large = is_too_large || __builtin_mul_overflow(number, 10, &number) ||
+                     __builtin_add_overflow(number, text[i] - '0', &number);
     while (pos < text.size() && text[pos] == ' ') ++pos;
     const std::size_t unit_start = pos;
     while (pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos]))) ++pos;
@@ -179,9 +181,12 @@ DurationParse parse_duration(std::string_view text) {
     if (scale == 0)
       return {std::nullopt, "unknown duration unit \"" + unit + "\" in \"" + std::string(original) +
                                 "\" (use s, m, h, d or w)"};
-    total += number * scale;
+    std::int64_t seconds = 0;
+    is_too_large = is_too_large || __builtin_mul_overflow(number, scale, &seconds) ||
+                   __builtin_add_overflow(total, seconds, &total);
     while (pos < text.size() && text[pos] == ' ') ++pos;
   }
+  if (is_too_large) return {std::nullopt, "duration \"" + std::string(original) + "\" is too large", true};
   return {Seconds{total}, {}};
 }
 

@@ -32,10 +32,12 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text);
 // IMF-fixdate as sent in Last-Modified, Retry-After and Expires.
 std::optional<Timestamp> parse_http_date(std::string_view text);
 
-// "90s", "15m", "2h", "1d", "1h30m"; nullopt (with `why`) when malformed.
+// "90s", "15m", "2h", "1d", "1w", "1h30m"; nullopt (with `error`) when
+// malformed, or with `is_too_large` when it does not fit in 64-bit seconds.
 struct DurationParse {
   std::optional<Seconds> value;
   std::string error;
+  bool is_too_large = false;
 };
 DurationParse parse_duration(std::string_view text);
 std::string format_duration(Seconds d);

@@ -134,20 +134,35 @@ std::size_t plain_http_authority_end(std::string_view url, Percent percent) {
   return pos;
 }
 
+// A malformed URL ("http://user:secret@host:99999/") still shows what it
+// tried to be, but not its credentials: everything between "://" and the
+// last '@' before the query goes. Cutting too much of a broken URL is
+// harmless; printing a password is not.
+std::string redact_unparsable_url(std::string_view text) {
+  const std::size_t scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(text);
+  const std::size_t authority_start = scheme_end + 3;
+  const std::size_t query_start = std::min(text.find_first_of("?#", authority_start), text.size());
+  const std::size_t at = text.substr(0, query_start).rfind('@');
+  if (at == std::string_view::npos || at < authority_start) return std::string(text);
+  return std::string(text.substr(0, authority_start)) + std::string(text.substr(at + 1));
+}
+
 }  // namespace
 
 UrlCheck check_http_url(std::string_view text) {
   const std::string_view trimmed = trim(text);
+  // The reasons quote the URL: without its credentials.
   auto parsed = urls::parse_uri(trimmed);
-  if (!parsed) return {std::nullopt, "malformed URL \"" + std::string(trimmed) + "\""};
+  if (!parsed) return {std::nullopt, "malformed URL \"" + redact_url(trimmed) + "\""};
   const auto scheme = parsed->scheme_id();
   if (scheme != urls::scheme::http && scheme != urls::scheme::https)
     return {std::nullopt, "unsupported URL scheme \"" + std::string(parsed->scheme()) + "\" in \"" +
-                              std::string(trimmed) + "\" (use http or https)"};
+                              redact_url(trimmed) + "\" (use http or https)"};
   if (!parsed->has_authority() || parsed->encoded_host().empty())
-    return {std::nullopt, "URL \"" + std::string(trimmed) + "\" has no host"};
+    return {std::nullopt, "URL \"" + redact_url(trimmed) + "\" has no host"};
   if (parsed->has_port() && (parsed->port_number() == 0))
-    return {std::nullopt, "URL \"" + std::string(trimmed) + "\" has an invalid port"};
+    return {std::nullopt, "URL \"" + redact_url(trimmed) + "\" has an invalid port"};
   return {std::string(trimmed), {}};
 }
 
@@ -273,7 +288,8 @@ std::string url_host(std::string_view absolute_url) {
 
 std::string redact_url(std::string_view absolute_url) {
   auto parsed = urls::parse_uri(trim(absolute_url));
-  if (!parsed || !parsed->has_userinfo()) return std::string(absolute_url);
+  if (!parsed) return redact_unparsable_url(absolute_url);
+  if (!parsed->has_userinfo()) return std::string(absolute_url);
   urls::url url(*parsed);
   url.remove_userinfo();
   return std::string(url.buffer());

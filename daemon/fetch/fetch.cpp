@@ -49,6 +49,7 @@ using std::chrono::milliseconds;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+constexpr std::size_t kShownReasonBytes = 200;  // of an HTTP reason phrase, in messages
 // How much of an error or redirect body is read (to keep the connection)
 // and decoded (for the excerpt).
 constexpr std::uint64_t kErrorBodyLimit = 64 * 1024;
@@ -673,7 +674,7 @@ struct Fetcher::Impl {
     const auto status = parser.get().result_int();
     if (status < 200 || status >= 300)
       co_return "the proxy " + proxy.display + " refused CONNECT to " + target.authority() + ": HTTP " +
-          std::to_string(status) + " " + std::string(parser.get().reason());
+          std::to_string(status) + " " + core::one_line(parser.get().reason(), kShownReasonBytes);
     co_return std::string();
   }
 
@@ -827,7 +828,8 @@ struct Fetcher::Impl {
 
     const auto& header = parser->get();
     response.status = static_cast<int>(header.result_int());
-    response.reason = std::string(header.reason());
+    // The peer's words go to logs, status and /sources.json: one clean line.
+    response.reason = core::one_line(header.reason(), kShownReasonBytes);
     response.location = std::string(header[http::field::location]);
     response.content_type = std::string(header[http::field::content_type]);
     response.content_encoding = std::string(header[http::field::content_encoding]);
@@ -914,12 +916,19 @@ struct Fetcher::Impl {
     const Route route = route_for(*target, route_error);
     if (!route_error.empty()) co_return failure(FetchError::connect, route_error);
     if (route.proxy && options.block_private_addresses) {
-      // The proxy resolves the name; check what it resolves to here, as
-      // far as this host can tell (a name only the proxy knows passes).
+      // The proxy resolves the name; check what it resolves to here. A
+      // name only the proxy can resolve might lead anywhere inside its
+      // network: refused, unless the operator says the proxy checks.
       Resolved resolved = co_await resolve(target->host, target->port, deadline);
       if (resolved.error == FetchError::none) {
         resolved = filter_blocked(std::move(resolved), target->host);
         if (resolved.error != FetchError::none) co_return failure(resolved.error, std::move(resolved.message));
+      } else if (!options.proxy_blocks_private_addresses) {
+        co_return failure(FetchError::blocked,
+                          "cannot check where " + target->host + " leads: it does not resolve here (" +
+                              resolved.message + "), and the proxy " + route.proxy->display +
+                              " would resolve it (fetch.block_private_addresses is on; set "
+                              "fetch.proxy_blocks_private_addresses = true if the proxy enforces that policy)");
       }
     }
     const bool is_via_proxy = route.proxy && !target->is_https;  // plain HTTP: absolute-form to the proxy

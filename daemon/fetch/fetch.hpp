@@ -161,6 +161,9 @@ struct FetcherOptions {
   // ("10.1.0.0/16", "192.0.2.7").
   bool block_private_addresses = false;
   std::vector<std::string> allowed_networks;
+  // Through a proxy, a name this host cannot resolve cannot be checked: it
+  // is refused (`blocked`) unless the proxy itself enforces the policy.
+  bool proxy_blocks_private_addresses = false;
   // Host name → addresses used instead of DNS (like curl --resolve), for
   // tests and for `tributary fetch --resolve`.
   std::map<std::string, std::vector<std::string>> resolve_overrides;

@@ -17,6 +17,7 @@ FetcherOptions fetcher_options(const config::FetchConfig& config) {
   options.max_connections = config.max_connections;
   options.block_private_addresses = config.block_private_addresses;
   options.allowed_networks = config.allowed_networks;
+  options.proxy_blocks_private_addresses = config.proxy_blocks_private_addresses;
   return options;
 }
 

@@ -42,20 +42,25 @@ namespace {
 void write_source(XmlWriter& xml, const store::StoredEntry& stored) {
   xml.open("source");
   const std::string& feed_id = stored.source_feed_id;
-  xml.element("id", !feed_id.empty() && core::is_absolute_uri(feed_id) ? feed_id : stored.source_config_url);
+  // Credentials in a configured URL are the operator's: never published.
+  xml.element("id", !feed_id.empty() && core::is_absolute_uri(feed_id) ? feed_id
+                                                                       : core::redact_url(stored.source_config_url));
   xml.element("title", stored.source_title.empty() ? stored.source_name : stored.source_title);
   if (!stored.source_site_url.empty()) xml.empty("link", {{"rel", "alternate"}, {"href", stored.source_site_url}});
-  xml.empty("link", {{"rel", "self"}, {"href", stored.source_feed_url}});
-  if (stored.source_updated) xml.element("updated", core::format_rfc3339(*stored.source_updated));
+  xml.empty("link", {{"rel", "self"}, {"href", core::redact_url(stored.source_feed_url)}});
+  // RFC 4287 §4.2.11 asks to keep the source feed's atom:updated; a feed
+  // that gave none was at least updated when it carried this entry.
+  xml.element("updated", core::format_rfc3339(stored.source_updated ? *stored.source_updated : entry_updated(stored)));
   xml.close("source");
 }
 
-void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry& stored) {
+void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry& stored,
+                 config::Attribution attribution) {
   const normalize::Entry& entry = stored.entry;
   if (entry.lang.empty()) xml.open("entry");
   else xml.open("entry", {{"xml:lang", entry.lang}});
   xml.element("id", id);
-  xml.element("title", display_title(entry), {{"type", "text"}});
+  xml.element("title", shown_title(stored, attribution), {{"type", "text"}});
   if (!entry.url.empty()) xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", entry.url}});
   // The same story as carried by other outlets.
   for (const store::StoryCopy& copy : stored.copies)
@@ -72,24 +77,53 @@ void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry
   }
   if (entry.published) xml.element("published", core::format_rfc3339(*entry.published));
   xml.element("updated", core::format_rfc3339(entry_updated(stored)));
-  xml.open("author");
-  xml.element("name", display_author(stored));
-  xml.close("author");
+  for (const std::string& name : display_authors(stored, attribution)) {
+    xml.open("author");
+    xml.element("name", name);
+    xml.close("author");
+  }
   for (const std::string& category : entry.categories) xml.empty("category", {{"term", category}});
+  // What is empty is left out: a blank content element says nothing, and
+  // validators flag it. An item with no text at all (a title and a link,
+  // a podcast episode) gets its title as a plain-text summary, as the JSON
+  // Feed gets it as content_text: readers expect some text to show.
   const bool has_content = !entry.content_html.empty();
   if (has_content && !entry.summary_html.empty()) xml.element("summary", entry.summary_html, {{"type", "html"}});
-  xml.element("content", has_content ? entry.content_html : entry.summary_html, {{"type", "html"}});
+  if (has_content || !entry.summary_html.empty())
+    xml.element("content", has_content ? entry.content_html : entry.summary_html, {{"type", "html"}});
+  else
+    xml.element("summary", display_title(entry), {{"type", "text"}});
   write_source(xml, stored);
   xml.close("entry");
 }
 
 }  // namespace
 
-std::string display_author(const store::StoredEntry& stored) {
+std::string source_display_name(const store::StoredEntry& stored) { return stored.source_name; }
+
+std::vector<std::string> display_authors(const store::StoredEntry& stored, config::Attribution attribution) {
   const normalize::Entry& entry = stored.entry;
-  if (!entry.author_name.empty()) return entry.author_name;
-  if (!entry.author_email.empty()) return entry.author_email;
-  return stored.source_title.empty() ? stored.source_name : stored.source_title;
+  const std::string outlet = source_display_name(stored);
+  std::vector<std::string> names;
+  const auto add = [&](const std::string& name) {
+    if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) return;
+    names.push_back(name);
+  };
+  if (!entry.author_name.empty()) add(entry.author_name);
+  else add(entry.author_email);
+  if (names.empty()) return {outlet};
+  if (attribution == config::Attribution::author) {
+    for (std::string& name : names)
+      if (name != outlet && !name.ends_with("(" + outlet + ")")) name += " (" + outlet + ")";
+  }
+  return names;
+}
+
+std::string shown_title(const store::StoredEntry& stored, config::Attribution attribution) {
+  std::string title = display_title(stored.entry);
+  if (attribution != config::Attribution::title) return title;
+  const std::string outlet = source_display_name(stored);
+  return title.starts_with(outlet + ": ") ? title : outlet + ": " + title;
 }
 
 std::string tag_entry_id(std::string_view tag_authority, const store::StoredEntry& stored) {
@@ -146,7 +180,7 @@ std::string render_atom(const FeedHeader& header, std::span<const store::StoredE
   xml.element("name", header.title);
   xml.close("author");
   const std::vector<std::string> ids = unique_entry_ids(header.tag_authority, entries);
-  for (std::size_t i = 0; i < entries.size(); ++i) write_entry(xml, ids[i], entries[i]);
+  for (std::size_t i = 0; i < entries.size(); ++i) write_entry(xml, ids[i], entries[i], header.attribution);
   xml.close("feed");
   out += '\n';
   return out;

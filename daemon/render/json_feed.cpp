@@ -3,11 +3,12 @@
 // objects, which readers that do not know them ignore (§ Extensions).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/text.hpp"
+#include "core/url.hpp"
 #include "normalize/html.hpp"
 #include "core/version.hpp"
+#include "render/json_text.hpp"
 #include "render/render.hpp"
 
 namespace tributary::render {
@@ -18,17 +19,17 @@ namespace json = boost::json;
 json::object source_object(const store::StoredEntry& stored) {
   json::object source;
   source["title"] = stored.source_title.empty() ? stored.source_name : stored.source_title;
-  source["feed_url"] = stored.source_feed_url;
+  source["feed_url"] = core::redact_url(stored.source_feed_url);  // credentials are never published
   if (!stored.source_site_url.empty()) source["home_page_url"] = stored.source_site_url;
   return source;
 }
 
-json::object item_object(const std::string& id, const store::StoredEntry& stored) {
+json::object item_object(const std::string& id, const store::StoredEntry& stored, config::Attribution attribution) {
   const normalize::Entry& entry = stored.entry;
   json::object item;
   item["id"] = id;
   if (!entry.url.empty()) item["url"] = entry.url;
-  item["title"] = display_title(entry);
+  item["title"] = shown_title(stored, attribution);
   const bool has_content = !entry.content_html.empty();
   // content_html or content_text is required; an entry without either gets
   // its title as text.
@@ -42,7 +43,9 @@ json::object item_object(const std::string& id, const store::StoredEntry& stored
   if (!entry.image_url.empty()) item["image"] = entry.image_url;
   if (entry.published) item["date_published"] = core::format_rfc3339(*entry.published);
   item["date_modified"] = core::format_rfc3339(entry_updated(stored));
-  item["authors"] = json::array{json::object{{"name", display_author(stored)}}};
+  json::array authors;
+  for (const std::string& name : display_authors(stored, attribution)) authors.emplace_back(json::object{{"name", name}});
+  item["authors"] = std::move(authors);
   if (!entry.categories.empty()) {
     json::array tags;
     for (const std::string& category : entry.categories) tags.emplace_back(category);
@@ -86,10 +89,10 @@ std::string render_json_feed(const FeedHeader& header, std::span<const store::St
   feed["authors"] = json::array{json::object{{"name", header.title}}};
   json::array items;
   const std::vector<std::string> ids = unique_entry_ids(header.tag_authority, entries);
-  for (std::size_t i = 0; i < entries.size(); ++i) items.emplace_back(item_object(ids[i], entries[i]));
+  for (std::size_t i = 0; i < entries.size(); ++i) items.emplace_back(item_object(ids[i], entries[i], header.attribution));
   feed["items"] = std::move(items);
   feed["_tributary"] = json::object{{"generator", "Tributary " + std::string(core::kVersion)}, {"about", core::kProjectUrl}};
-  return json::serialize(feed) + "\n";
+  return serialize_publishable(std::move(feed));
 }
 
 }  // namespace tributary::render

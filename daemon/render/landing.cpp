@@ -15,14 +15,22 @@ namespace {
 
 using normalize::escape_html;
 
+// Readable from a phone up: long names and URLs wrap, and below 40rem the
+// sources table becomes one block per source, each cell labelled.
 constexpr std::string_view kStyle =
-    "body{font:15px/1.45 system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}"
+    "body{font:15px/1.45 system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1b1f24;"
+    "overflow-wrap:anywhere}"
     "h1{font-size:1.6rem;margin:0 0 .2rem}p.sub{margin:0 0 1.2rem;color:#57606a}"
-    "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #d0d7de}"
+    "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #d0d7de;"
+    "vertical-align:top}"
     "th{font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}"
     ".ok{color:#1a7f37}.failing,.backing-off,.retry-after{color:#9a6700}.gone,.removed{color:#cf222e}"
-    "ul.feeds{padding-left:1.2rem}footer{margin-top:2rem;color:#57606a;font-size:.85rem}"
-    "svg{vertical-align:middle}";
+    ".why{color:#57606a;font-size:.85rem}"
+    "ul.feeds,ol.latest{padding-left:1.2rem}ol.latest li{margin:.15rem 0}.meta{color:#57606a;font-size:.85rem}"
+    "footer{margin-top:2rem;color:#57606a;font-size:.85rem}svg{vertical-align:middle;max-width:100%}"
+    "@media (max-width:40rem){body{margin:1rem auto}table,tbody,tr,td{display:block}thead{display:none}"
+    "tr{border-bottom:1px solid #d0d7de;padding:.4rem 0}td{border:0;padding:.1rem 0}td.n{text-align:left}"
+    "td[data-label]::before{content:attr(data-label) \": \";color:#57606a}}";
 
 std::string relative_time(const std::optional<core::Timestamp>& when, core::Timestamp now) {
   if (!when) return "never";
@@ -86,32 +94,57 @@ std::string render_landing(const LandingPage& page, std::span<const SourceStatus
     html += "<li>" + escape_html(feed.label) + ": <a class=\"atom\" href=\"" + escape_html(feed.atom_url) + suffix +
             "\">Atom</a> · <a class=\"json\" href=\"" + escape_html(feed.json_url) + suffix + "\">JSON Feed</a></li>\n";
   }
-  html += "</ul>\n<h2>Sources</h2>\n<table id=\"sources\"><thead><tr><th>Source</th><th>State</th>"
+  html += "</ul>\n";
+  if (!page.headlines.empty()) {
+    html += "<h2>Latest</h2>\n<ol class=\"latest\">\n";
+    for (const Headline& headline : page.headlines) {
+      const std::string text = escape_html(headline.title);
+      html += "<li>" + (headline.url.empty() ? text : "<a href=\"" + escape_html(headline.url) + "\">" + text + "</a>") +
+              " <span class=\"meta\">" + escape_html(headline.outlet) + " · <time datetime=\"" +
+              core::format_rfc3339(headline.when) + "\">" + relative_time(headline.when, page.now) +
+              "</time></span></li>\n";
+    }
+    html += "</ol>\n";
+  }
+  html += "<h2>Sources</h2>\n<table id=\"sources\"><thead><tr><th>Source</th><th>State</th>"
           "<th>Last success</th><th class=\"n\">Items</th><th>Last 30 days</th></tr></thead><tbody>\n";
   std::size_t listed = 0;
   for (const SourceStatus& status : sources) {
     const store::SourceRecord& record = status.record;
     if (record.removed_at) continue;
     ++listed;
-    const std::string name = escape_html(record.name.empty() ? record.title : record.name);
+    const std::string name = escape_html(store::display_name(record));
     const std::string link = record.site_url.empty() ? std::string() : escape_html(record.site_url);
     html += "<tr class=\"source\"><td>" + (link.empty() ? name : "<a href=\"" + link + "\">" + name + "</a>") +
-            "</td><td class=\"state " + state_class(status.state) + "\"" +
-            (record.last_error.empty() ? std::string() : " title=\"" + escape_html(record.last_error) + "\"") + ">" +
-            escape_html(status.state) + "</td><td>";
+            "</td><td class=\"state " + state_class(status.state) + "\" data-label=\"State\">" +
+            escape_html(status.state);
+    // Why a source fails is the first thing its operator needs: as text,
+    // not only in a tooltip.
+    if (!record.last_error.empty() && status.state != "ok")
+      html += "<div class=\"why\">" + escape_html(record.last_error) + "</div>";
+    html += "</td><td data-label=\"Last success\">";
     if (record.last_success_at)
       html += "<time datetime=\"" + core::format_rfc3339(*record.last_success_at) + "\">" +
               relative_time(record.last_success_at, page.now) + "</time>";
     else
       html += "never";
-    html += "</td><td class=\"n\">" + std::to_string(record.item_count) + "</td><td>" +
-            sparkline(status.items_per_day) + "</td></tr>\n";
+    html += "</td><td class=\"n\" data-label=\"Items\">" + std::to_string(record.item_count) +
+            "</td><td data-label=\"Last 30 days\">" + sparkline(status.items_per_day) + "</td></tr>\n";
   }
   if (listed == 0) html += "<tr><td colspan=\"5\">No sources configured.</td></tr>\n";
-  html += "</tbody></table>\n<p><a href=\"sources.opml" + suffix + "\">OPML</a> · <a href=\"sources.json" + suffix +
+  html += "</tbody></table>\n";
+  if (!page.stretched_hosts.empty()) {
+    // Honest about politeness: these sources are polled less often than
+    // their intervals say, all of a host alike.
+    html += "<p id=\"stretched\">Polled less often than their intervals say, to keep one request per host_delay:";
+    for (const std::string& line : page.stretched_hosts) html += "<br>\n" + escape_html(line);
+    html += "</p>\n";
+  }
+  html += "<p><a href=\"sources.opml" + suffix + "\">OPML</a> · <a href=\"sources.json" + suffix +
           "\">JSON</a> of the sources</p>\n<footer>Tributary " + std::string(core::kVersion) + " · " +
           core::format_rfc3339(page.now) + "</footer>\n</body></html>\n";
-  return html;
+  // The markup is ours; the names, errors and titles in it are not.
+  return core::publishable_text(html);
 }
 
 }  // namespace tributary::render

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "schedule/policy.hpp"
 #include "store/store.hpp"
 
 namespace tributary::render {
@@ -25,6 +26,8 @@ struct FeedHeader {
   // there is more. Empty: not paged / no more.
   std::string first_url;
   std::string next_url;
+  // How entries name their outlet for readers that ignore atom:source.
+  config::Attribution attribution = config::Attribution::author;
 };
 
 // When an entry last changed: updated, else published, else first seen.
@@ -33,9 +36,18 @@ core::Timestamp entry_updated(const store::StoredEntry& stored);
 // requires a title; readers show the text's start).
 std::string display_title(const normalize::Entry& entry);
 
-// The entry's author as readers show it: its name, else its e-mail, else
-// the source's title (Atom requires an author; JSON Feed readers expect one).
-std::string display_author(const store::StoredEntry& stored);
+// The outlet as readers see it: the source's configured name, else the
+// feed's own title, else its host (store::display_name).
+std::string source_display_name(const store::StoredEntry& stored);
+
+// The entry's authors as readers show them: each author's name (else
+// e-mail), or the outlet when the item names none (Atom requires an
+// author; JSON Feed readers expect one). With Attribution::author each name
+// also says the outlet: "Jo Doe (Outlet)".
+std::vector<std::string> display_authors(const store::StoredEntry& stored, config::Attribution attribution);
+// The entry's title as readers show it: display_title, prefixed with
+// "Outlet: " under Attribution::title.
+std::string shown_title(const store::StoredEntry& stored, config::Attribution attribution);
 
 std::string render_atom(const FeedHeader& header, std::span<const store::StoredEntry> entries);
 // JSON Feed 1.1; `_tributary` extension objects carry the source and the
@@ -60,21 +72,35 @@ struct SourceStatus {
   std::vector<int> items_per_day;       // oldest first, today last
 };
 
-std::string render_sources_json(std::span<const SourceStatus> sources, core::Timestamp now);
+// `hosts`: each host's load against its politeness budget (schedule::host_loads).
+std::string render_sources_json(std::span<const SourceStatus> sources, std::span<const schedule::HostLoad> hosts,
+                                core::Timestamp now);
 std::string render_opml(std::string_view title, std::span<const SourceStatus> sources, core::Timestamp now);
 
 struct FeedLink {
-  std::string label;  // "All stories", a channel's title
+  std::string label;  // the feed's title, a channel's title
   std::string atom_url;
   std::string json_url;
+};
+
+// One of the newest stories, as the landing page lists it.
+struct Headline {
+  std::string title;
+  std::string url;     // empty: shown without a link
+  std::string outlet;  // the source's display name
+  core::Timestamp when;
 };
 
 struct LandingPage {
   std::string title;
   std::string subtitle;
   std::vector<FeedLink> feeds;  // the first is the default feed
+  std::vector<Headline> headlines;  // newest first
   std::string link_suffix;      // appended to every link ("?token=…" when the site needs it)
   core::Timestamp now;
+  // schedule::describe_stretch of each host whose sources are stretched to
+  // fit host_delay; shown under the sources when there are any.
+  std::vector<std::string> stretched_hosts;
 };
 
 // A self-contained HTML page: no scripts, no external assets.

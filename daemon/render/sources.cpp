@@ -1,11 +1,12 @@
 // The sources as data: /sources.json (per-source status for scripts and
-// dashboards) and /sources.opml (OPML 2.0, to subscribe to them elsewhere).
+// dashboards, and each host's load against its politeness budget) and
+// /sources.opml (OPML 2.0, to subscribe to them elsewhere).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "render/json_text.hpp"
 #include "render/render.hpp"
 #include "render/xml_writer.hpp"
 
@@ -22,7 +23,7 @@ json::value time_or_null(const std::optional<core::Timestamp>& when) {
 json::object source_json(const SourceStatus& status) {
   const store::SourceRecord& record = status.record;
   json::object source;
-  source["name"] = record.name;
+  source["name"] = store::display_name(record);
   source["url"] = core::redact_url(record.config_url);
   source["polled_url"] = core::redact_url(record.url);
   source["title"] = record.title;
@@ -47,18 +48,36 @@ json::object source_json(const SourceStatus& status) {
   return source;
 }
 
+// A host's load against its politeness budget: whether, and how much, its
+// sources are stretched.
+json::object host_json(const schedule::HostLoad& load) {
+  json::object host;
+  host["host"] = load.host;
+  host["sources"] = load.sources;
+  host["round_seconds"] = load.round().count();
+  host["host_delay_seconds"] = load.host_delay.count();
+  host["is_stretched"] = load.is_stretched();
+  host["stretch"] = load.stretch;
+  if (load.is_stretched()) host["summary"] = schedule::describe_stretch(load);
+  return host;
+}
+
 // RFC 822 date for OPML's dateCreated.
 std::string rfc822(core::Timestamp when) { return core::format_http_date(when); }
 
 }  // namespace
 
-std::string render_sources_json(std::span<const SourceStatus> sources, core::Timestamp now) {
+std::string render_sources_json(std::span<const SourceStatus> sources, std::span<const schedule::HostLoad> hosts,
+                                core::Timestamp now) {
   json::array list;
   for (const SourceStatus& status : sources) list.emplace_back(source_json(status));
+  json::array host_list;
+  for (const schedule::HostLoad& load : hosts) host_list.emplace_back(host_json(load));
   json::object document;
   document["generated"] = core::format_rfc3339(now);
   document["sources"] = std::move(list);
-  return json::serialize(document) + "\n";
+  document["hosts"] = std::move(host_list);
+  return serialize_publishable(std::move(document));
 }
 
 std::string render_opml(std::string_view title, std::span<const SourceStatus> sources, core::Timestamp now) {
@@ -74,7 +93,7 @@ std::string render_opml(std::string_view title, std::span<const SourceStatus> so
   for (const SourceStatus& status : sources) {
     const store::SourceRecord& record = status.record;
     if (record.removed_at) continue;
-    const std::string text = record.name.empty() ? record.title : record.name;
+    const std::string text = store::display_name(record);
     std::string categories;
     for (const std::string& tag : record.tags) categories += (categories.empty() ? "" : ",") + tag;
     // The configured URL: credentials in it (userinfo) are the operator's, not the reader's.

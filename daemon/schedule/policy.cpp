@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <unordered_map>
 
 namespace tributary::schedule {
 namespace {
@@ -79,6 +81,59 @@ core::Timestamp respect_hints(core::Timestamp at, const SourceHints& hints, bool
     at = day_start + hours{hour + 1};
   }
   return at;
+}
+
+double stretch_factor(double requests_per_second, Seconds host_delay) {
+  const double load = requests_per_second * static_cast<double>(host_delay.count());
+  // A sum of 1/interval over many sources is off by a few ulps: a load that
+  // is exactly the budget must not read as over it.
+  constexpr double kRounding = 1e-9;
+  return load > 1.0 + kRounding ? load : 1.0;
+}
+
+Seconds stretched(Seconds interval, double factor) {
+  if (factor <= 1.0) return interval;
+  return Seconds{std::llround(static_cast<double>(interval.count()) * factor)};
+}
+
+std::vector<HostLoad> host_loads(std::span<const SourceLoad> sources, Seconds host_delay) {
+  std::unordered_map<std::string_view, HostLoad> by_host;
+  for (const SourceLoad& source : sources) {
+    if (source.interval.count() <= 0) continue;
+    HostLoad& load = by_host[source.host];
+    if (load.sources == 0) {
+      load.host = source.host;
+      load.shortest = load.longest = source.interval;
+    }
+    ++load.sources;
+    load.requests_per_second += 1.0 / static_cast<double>(source.interval.count());
+    load.shortest = std::min(load.shortest, source.interval);
+    load.longest = std::max(load.longest, source.interval);
+  }
+  std::vector<HostLoad> loads;
+  loads.reserve(by_host.size());
+  for (auto& [host, load] : by_host) {
+    load.host_delay = host_delay;
+    load.stretch = stretch_factor(load.requests_per_second, host_delay);
+    loads.push_back(std::move(load));
+  }
+  std::sort(loads.begin(), loads.end(), [](const HostLoad& a, const HostLoad& b) { return a.host < b.host; });
+  return loads;
+}
+
+std::string describe_stretch(const HostLoad& load) {
+  using core::format_duration;
+  std::string text = load.host + ": " + std::to_string(load.sources) +
+                     (load.sources == 1 ? " source needs " : " sources need ") + format_duration(load.round()) +
+                     " per round at host_delay " + format_duration(load.host_delay);
+  if (!load.is_stretched()) return text + "; their intervals fit";
+  if (load.shortest == load.longest)
+    return text + "; intervals stretched to " + format_duration(stretched(load.shortest, load.stretch));
+  char factor[32];
+  std::snprintf(factor, sizeof factor, "%.1f", load.stretch);
+  return text + "; intervals stretched " + factor + "× (" + format_duration(load.shortest) + "–" +
+         format_duration(load.longest) + " → " + format_duration(stretched(load.shortest, load.stretch)) + "–" +
+         format_duration(stretched(load.longest, load.stretch)) + ")";
 }
 
 }  // namespace tributary::schedule

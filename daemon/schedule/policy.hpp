@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "core/time.hpp"
@@ -64,5 +66,49 @@ double smoothed_rate(double previous_per_day, int new_items, Seconds elapsed, bo
 // Moves `at` out of the hours and days the source asked to be skipped (and
 // to no earlier than Retry-After), keeping it otherwise unchanged.
 core::Timestamp respect_hints(core::Timestamp at, const SourceHints& hints, bool honor_skips);
+
+// Politeness budget and stretching. A host takes at most one request per
+// host_delay (whatever per_host says: per_host caps requests in flight,
+// host_delay the rate at which they start). Its sources ask for
+// Σ 1/interval requests per second; when that is more than the budget,
+// every source of the host is stretched by the same factor, so that the
+// host's round (each source once) fits — rather than some sources polled on
+// time and the others never. With host_delay 0 there is no budget to
+// exceed (per_host alone paces the host), and nothing is stretched.
+
+// max(1, demand × host_delay); exactly 1 when the demand fits (within
+// rounding, so that 30 sources at 60s on a 2s host are not "stretched 1.0×").
+double stretch_factor(double requests_per_second, Seconds host_delay);
+// `interval` × `factor`, to the second.
+Seconds stretched(Seconds interval, double factor);
+
+// One source's share of its host's budget.
+struct SourceLoad {
+  std::string host;
+  Seconds interval{0};  // its own interval (pinned or adaptive), before stretching
+};
+
+// A host's load against its budget.
+struct HostLoad {
+  std::string host;
+  std::size_t sources = 0;
+  double requests_per_second = 0;  // what the intervals ask for: Σ 1/interval
+  Seconds shortest{0};             // the sources' own intervals
+  Seconds longest{0};
+  Seconds host_delay{0};
+  double stretch = 1;  // stretch_factor(requests_per_second, host_delay)
+
+  bool is_stretched() const { return stretch > 1; }
+  // Each source once, one request per host_delay.
+  Seconds round() const { return host_delay * static_cast<std::int64_t>(sources); }
+};
+
+// The loads of every host among `sources`, sorted by host name.
+std::vector<HostLoad> host_loads(std::span<const SourceLoad> sources, Seconds host_delay);
+
+// For the log, `tributary status` and the web pages:
+// "github.com: 300 sources need 10m per round at host_delay 2s; intervals stretched to 10m", or with
+// intervals that differ, "…; intervals stretched 2.5× (4m–1h → 10m–2h30m)".
+std::string describe_stretch(const HostLoad& load);
 
 }  // namespace tributary::schedule

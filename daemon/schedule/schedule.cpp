@@ -1,11 +1,14 @@
-// The scheduler: one loop coroutine that sleeps until the earliest due
-// source (or until a host's delay has passed), and one poll coroutine per
-// due source within the global and per-host limits. All scheduler state
-// lives on the I/O executor's single thread; the worker and writer only see
-// copies. The timing decisions are the pure functions of policy.hpp.
+// The scheduler: one loop coroutine that sleeps until the poll queue
+// (poll_queue.hpp) has a source to start — the most overdue one whose host
+// may take a request — and one poll coroutine per started source. All
+// scheduler state lives on the I/O executor's single thread; the worker and
+// writer only see copies. The timing decisions are the pure functions of
+// policy.hpp; a host's sources are stretched alike when their intervals ask
+// more than host_delay allows (host_demand.hpp).
 #include "schedule/schedule.hpp"
 
 #include <spdlog/spdlog.h>
+#include <time.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,15 +22,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <map>
 #include <random>
+#include <unordered_map>
 
 #include "core/log_fields.hpp"
 #include "core/metrics.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "normalize/normalize.hpp"
+#include "schedule/host_demand.hpp"
 #include "schedule/policy.hpp"
+#include "schedule/poll_queue.hpp"
 
 namespace tributary::schedule {
 namespace {
@@ -35,9 +40,33 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using core::Timestamp;
-using SteadyTime = std::chrono::steady_clock::time_point;
+using HostId = PollQueue::HostId;
 
 constexpr Timestamp kNever = Timestamp::max();
+// The loop wakes at least this often, so that a jump of the wall clock
+// (due times are wall-clock times) is noticed within it.
+constexpr auto kLongestSleep = std::chrono::seconds(60);
+// A poll's request leaves a little after the poll starts (connecting
+// first, or the loop starting other polls): the steady spacing between two
+// starts on one host is host_delay plus this, so that the origin sees at
+// least host_delay between two requests.
+constexpr auto kHostDelayMargin = std::chrono::milliseconds(50);
+// The scheduler's CPU time goes to /metrics about this often.
+constexpr auto kCpuReportPeriod = std::chrono::seconds(1);
+
+// CPU time of the calling thread: what the scheduler's bookkeeping costs,
+// whatever else the machine does.
+std::chrono::nanoseconds thread_cpu_now() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
+
+QueueLimits queue_limits(const config::ScheduleConfig& schedule) {
+  QueueLimits limits{schedule.max_concurrent, schedule.per_host, schedule.host_delay};
+  if (schedule.host_delay.count() > 0) limits.host_spacing += kHostDelayMargin;
+  return limits;
+}
 
 struct SourceState {
   std::int64_t id = 0;
@@ -57,13 +86,14 @@ struct SourceState {
   std::string redirect_target;
   int redirect_streak = 0;
   Timestamp next_due;
+  HostId host_id = 0;  // of `host`, in the poll queue
   bool is_polling = false;
   bool is_polled_once = false;  // poll --once: done
-};
-
-struct HostState {
-  std::size_t in_flight = 0;
-  std::optional<SteadyTime> last_request;
+  bool is_removed = false;      // dropped by a reload (its poll may still be in flight)
+  // Where the source counts in its host's demand, and at what interval
+  // (set while it counts): what HostDemand::remove must be given.
+  std::optional<HostId> counted_host;
+  Seconds counted_interval{0};
 };
 
 // The outcome of parse + normalize, computed on the worker pool.
@@ -148,6 +178,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         on_store_changed(std::move(on_change_in)),
         wake(executors.io),
         random(std::random_device{}()) {
+    core::metrics().describe_counter(
+        "tributary_scheduler_cpu_seconds_total",
+        "CPU time of the scheduler's own bookkeeping: choosing polls to start, requeueing sources after a poll");
     std::vector<std::int64_t> ids;
     for (const config::SourceSpec& spec : config.sources) ids.push_back(store.ensure_source(spec));
     store.retire_sources_except(ids, core::now_utc());
@@ -165,35 +198,23 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
                      const std::vector<store::SourceRecord>& records, Timestamp now) {
     fetch_config = config.fetch;
     schedule_config = config.schedule;
-    std::vector<std::shared_ptr<SourceState>> adopted;
+    queue.set_limits(queue_limits(config.schedule));
+    demand.set_host_delay(config.schedule.host_delay);
+    std::unordered_map<std::int64_t, const store::SourceRecord*> records_by_id;
+    records_by_id.reserve(records.size());
+    for (const store::SourceRecord& record : records) records_by_id.emplace(record.id, &record);
+    std::unordered_map<std::int64_t, std::shared_ptr<SourceState>> adopted;
+    adopted.reserve(config.sources.size());
     std::size_t overdue = 0;
     for (std::size_t i = 0; i < config.sources.size(); ++i) {
       const config::SourceSpec& spec = config.sources[i];
-      std::shared_ptr<SourceState> state;
-      for (const auto& existing : sources)
-        if (existing->id == ids[i]) state = existing;
       const std::string signature = signature_of(spec);
+      std::shared_ptr<SourceState> state;
+      if (const auto existing = sources.find(ids[i]); existing != sources.end()) state = existing->second;
       if (!state) {
-        state = std::make_shared<SourceState>();
-        state->id = ids[i];
-        state->url = spec.url;
-        state->next_due = now;
-        for (const store::SourceRecord& record : records) {
-          if (record.id != state->id) continue;
-          if (!record.url.empty()) state->url = record.url;
-          state->etag = record.etag;
-          state->last_modified = record.last_modified;
-          state->body_hash = record.body_hash;
-          state->consecutive_errors = static_cast<int>(record.error_count);
-          state->last_success = record.last_success_at;
-          state->item_rate = record.item_rate;
-          if (record.poll_interval) state->interval = *record.poll_interval;
-          state->hints = hints_from_json(record.hints, record.retry_after);
-          state->redirect_target = record.redirect_target;
-          state->redirect_streak = record.redirect_streak;
-          if (record.gone_at && record.gone_spec == signature) state->gone_at = record.gone_at;
-          if (record.next_poll_at && *record.next_poll_at > now) state->next_due = *record.next_poll_at;
-        }
+        const auto record = records_by_id.find(ids[i]);
+        state =
+            new_source_state(ids[i], spec, signature, record == records_by_id.end() ? nullptr : record->second, now);
         if (state->next_due <= now) ++overdue;
       } else if (state->signature != signature) {
         state->gone_at.reset();  // a changed configuration gets another chance after 410
@@ -202,20 +223,112 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       state->spec = spec;
       state->signature = signature;
       state->host = core::url_host(state->url);
+      state->host_id = queue.host_id(state->host);
       if (state->interval.count() == 0) state->interval = spec.interval.value_or(config.schedule.interval);
       if (spec.interval) state->interval = *spec.interval;
-      // A shorter interval takes effect now, not after the old one.
-      if (state->consecutive_errors == 0 && state->next_due != kNever && state->next_due > now + state->interval)
-        state->next_due = now + state->interval;
-      adopted.push_back(std::move(state));
+      adopted.emplace(ids[i], std::move(state));
     }
-    // Overdue sources start spread over a short window, not all at once.
-    const auto spread = std::min<std::int64_t>(options.startup_spread.count(), static_cast<std::int64_t>(overdue / 10));
-    for (auto& state : adopted) {
-      if (state->next_due <= now && !state->is_polling && spread > 0)
-        state->next_due = now + Seconds{draw_below(spread + 1)};
+    for (auto& [id, state] : sources) {
+      if (adopted.contains(id)) continue;
+      queue.erase(id);
+      uncount(*state);
+      state->is_removed = true;
     }
     sources = std::move(adopted);
+    // Demand first: the host's stretch decides the due times below.
+    for (auto& [id, state] : sources) recount(*state);
+    // Overdue sources start spread over a short window, not all at once.
+    const auto spread = std::min<std::int64_t>(options.startup_spread.count(), static_cast<std::int64_t>(overdue / 10));
+    for (auto& [id, state] : sources) {
+      // A shorter interval takes effect now, not after the old one.
+      const Seconds interval = polite_interval(*state);
+      if (state->consecutive_errors == 0 && state->next_due != kNever && state->next_due > now + interval)
+        state->next_due = now + interval;
+      if (state->next_due <= now && !state->is_polling && spread > 0)
+        state->next_due = now + Seconds{draw_below(spread + 1)};
+      if (!state->is_polling && !state->gone_at) queue.push(id, state->host_id, state->next_due);
+    }
+    if (is_running)
+      for (HostId host = 0; host < queue.host_count(); ++host) report_stretch(host);
+  }
+
+  // A source the scheduler has not seen since it started: its state as the
+  // store remembers it (`record`, when there is one).
+  std::shared_ptr<SourceState> new_source_state(std::int64_t id, const config::SourceSpec& spec,
+                                                const std::string& signature, const store::SourceRecord* record,
+                                                Timestamp now) {
+    auto state = std::make_shared<SourceState>();
+    state->id = id;
+    state->url = spec.url;
+    state->next_due = now;
+    if (!record) return state;
+    if (!record->url.empty()) state->url = record->url;
+    state->etag = record->etag;
+    state->last_modified = record->last_modified;
+    state->body_hash = record->body_hash;
+    state->consecutive_errors = static_cast<int>(record->error_count);
+    state->last_success = record->last_success_at;
+    state->item_rate = record->item_rate;
+    if (record->poll_interval) state->interval = *record->poll_interval;
+    state->hints = hints_from_json(record->hints, record->retry_after);
+    state->redirect_target = record->redirect_target;
+    state->redirect_streak = record->redirect_streak;
+    if (record->gone_at && record->gone_spec == signature) state->gone_at = record->gone_at;
+    if (record->next_poll_at && *record->next_poll_at > now) state->next_due = *record->next_poll_at;
+    return state;
+  }
+
+  // The source's share of its host's budget follows its interval and its
+  // host; gone and removed sources have none.
+  void recount(SourceState& state) {
+    uncount(state);
+    if (state.is_removed || state.gone_at) return;
+    demand.add(state.host_id, state.interval);
+    state.counted_host = state.host_id;
+    state.counted_interval = state.interval;
+  }
+  void uncount(SourceState& state) {
+    if (!state.counted_host) return;
+    demand.remove(*state.counted_host, state.counted_interval);
+    state.counted_host.reset();
+  }
+
+  // The source's interval, stretched with the other sources of its host
+  // when together they ask more than host_delay allows.
+  Seconds polite_interval(const SourceState& state) const {
+    return stretched(state.interval, demand.stretch(state.host_id));
+  }
+
+  // Logs a host going over its budget, or back under it — once each.
+  void report_stretch(HostId host) {
+    switch (demand.take_change(host)) {
+      case HostDemand::Change::started:
+        spdlog::warn("{} (every source of this host alike, none skipped)",
+                     describe_stretch(demand.load(host, queue.host_name(host))));
+        break;
+      case HostDemand::Change::ended: {
+        const HostLoad load = demand.load(host, queue.host_name(host));
+        spdlog::info("{}: {} source{} fit host_delay {} again ({} per round); intervals no longer stretched", load.host,
+                     load.sources, load.sources == 1 ? "" : "s", core::format_duration(load.host_delay),
+                     core::format_duration(load.round()));
+        break;
+      }
+      case HostDemand::Change::none:
+        break;
+    }
+  }
+
+  void add_scheduler_cpu(std::chrono::nanoseconds started) {
+    const std::chrono::nanoseconds spent = thread_cpu_now() - started;
+    summary.scheduler_cpu += spent;
+    unreported_cpu += spent;
+  }
+  void report_scheduler_cpu(SteadyTime steady_now) {
+    if (steady_now - cpu_reported_at < kCpuReportPeriod) return;
+    core::metrics().add("tributary_scheduler_cpu_seconds_total", {},
+                        std::chrono::duration<double>(unreported_cpu).count());
+    unreported_cpu = std::chrono::nanoseconds::zero();
+    cpu_reported_at = steady_now;
   }
 
   // Runs on the writer: registers the sources and reads their records.
@@ -227,44 +340,63 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     co_return std::pair{std::move(ids), self->store.sources()};
   }
 
-  bool is_done_once() const {
-    if (!is_once_mode) return false;
-    for (const auto& state : sources)
-      if (!state->gone_at && !state->is_polled_once) return false;
-    return in_flight == 0;
+  bool is_done_once() const { return is_once_mode && queue.queued() == 0 && queue.in_flight() == 0; }
+
+  // The daemon's loop: says which hosts are stretched, then polls.
+  static asio::awaitable<void> run(std::shared_ptr<Impl> self) {
+    self->is_running = true;
+    for (HostId host = 0; host < self->queue.host_count(); ++host) self->report_stretch(host);
+    co_await run_loop(self);
+  }
+
+  // Starts every poll the queue allows now, O(log n) each. Called by the
+  // loop when it wakes and by a poll that ends (its slot frees the next
+  // one at once, without a round trip through the loop's timer).
+  // `cpu_started`: the scheduler's CPU meter, paused while a poll starts.
+  void start_due_polls(Timestamp now, SteadyTime steady_now, std::chrono::nanoseconds& cpu_started) {
+    // A poll that ended without waiting (it cannot, but if it did) would
+    // come back here from co_spawn below: the outer call goes on popping.
+    if (is_starting_polls) return;
+    is_starting_polls = true;
+    while (const std::optional<PollQueue::Start> start = queue.pop(now, steady_now)) {
+      const auto found = sources.find(start->source);
+      if (found == sources.end()) {  // cannot be: a removed source leaves the queue
+        queue.finish(start->host);
+        continue;
+      }
+      found->second->is_polling = true;
+      // co_spawn runs the poll at once, up to its first wait (building the
+      // request, connecting): the poll's work, not the scheduler's.
+      add_scheduler_cpu(cpu_started);
+      asio::co_spawn(executors.io, poll(shared_from_this(), found->second, start->host), asio::detached);
+      cpu_started = thread_cpu_now();
+    }
+    is_starting_polls = false;
+  }
+
+  // The loop sleeps until the queue's next due time or host slot; it is
+  // woken when that moves earlier (or poll --once is done), not after every
+  // poll.
+  void wake_loop_if_sooner(Timestamp now, SteadyTime steady_now) {
+    if (is_done_once()) {
+      wake.cancel();
+      return;
+    }
+    const auto next = queue.next_wake(now, steady_now);
+    if (next && steady_now + *next < wake.expiry()) wake.cancel();
   }
 
   static asio::awaitable<void> run_loop(std::shared_ptr<Impl> self) {
     while (!self->is_stopping && !self->is_done_once()) {
+      std::chrono::nanoseconds cpu_started = thread_cpu_now();
       const Timestamp now = core::now_utc();
       const SteadyTime steady_now = std::chrono::steady_clock::now();
-      std::optional<Timestamp> earliest;
-      std::optional<SteadyTime> earliest_host_slot;
-      const auto host_delay = self->schedule_config.host_delay;
-      for (const auto& state : self->sources) {
-        if (state->is_polling || state->gone_at || state->is_polled_once) continue;
-        if (state->next_due > now) {
-          if (!earliest || state->next_due < *earliest) earliest = state->next_due;
-          continue;
-        }
-        if (self->in_flight >= self->schedule_config.max_concurrent) continue;  // woken when one finishes
-        HostState& host = self->hosts[state->host];
-        if (host.in_flight >= self->schedule_config.per_host) continue;  // woken when one finishes
-        if (host.last_request && *host.last_request + host_delay > steady_now) {
-          const SteadyTime slot = *host.last_request + host_delay;
-          if (!earliest_host_slot || slot < *earliest_host_slot) earliest_host_slot = slot;
-          continue;
-        }
-        host.last_request = steady_now;
-        ++host.in_flight;
-        state->is_polling = true;
-        ++self->in_flight;
-        asio::co_spawn(self->executors.io, poll(self, state), asio::detached);
-      }
-      std::chrono::steady_clock::duration wait = std::chrono::hours(1);
-      if (earliest) wait = std::min<std::chrono::steady_clock::duration>(wait, *earliest - now);
-      if (earliest_host_slot) wait = std::min(wait, *earliest_host_slot - steady_now);
-      self->wake.expires_after(std::max<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(1)));
+      self->start_due_polls(now, steady_now, cpu_started);
+      const std::chrono::steady_clock::duration wait = std::clamp<std::chrono::steady_clock::duration>(
+          self->queue.next_wake(now, steady_now).value_or(kLongestSleep), std::chrono::milliseconds(1), kLongestSleep);
+      self->wake.expires_after(wait);
+      self->add_scheduler_cpu(cpu_started);
+      self->report_scheduler_cpu(steady_now);
       co_await self->wake.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }
@@ -314,7 +446,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     co_return result;
   }
 
-  static asio::awaitable<void> poll(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state) {
+  // `started_on`: the host whose slot the poll holds (a confirmed redirect
+  // may move the source to another one meanwhile).
+  static asio::awaitable<void> poll(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state, HostId started_on) {
     PollReport report;
     report.source_name = state->spec.name;
     report.url = core::redact_url(state->url);
@@ -329,7 +463,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       is_storage_failure = true;
       report.is_success = false;
       report.error = std::string("store: ") + error.what();
-      const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
+      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
       state->next_due = next_poll_after_success(policy, core::now_utc(), self->draw_unit());
       self->note_storage_failure(error.what());
     } catch (const std::exception& error) {
@@ -337,7 +471,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.is_success = false;
       report.error = std::string("store: ") + error.what();
       ++state->consecutive_errors;
-      const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
+      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
       state->next_due = next_poll_after_failure(policy, core::now_utc(), state->consecutive_errors, self->draw_unit());
     }
     if (is_storage_failure)
@@ -345,11 +479,20 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     else
       log_report(report, *state);
     self->tally(report);
+    std::chrono::nanoseconds cpu_started = thread_cpu_now();
     state->is_polling = false;
-    if (self->is_once_mode) state->is_polled_once = true;
-    --self->in_flight;
-    --self->hosts[state->host].in_flight;
-    self->wake.cancel();
+    self->queue.finish(started_on);
+    if (self->is_once_mode)
+      state->is_polled_once = true;
+    else if (!state->is_removed && !state->gone_at)
+      self->queue.push(state->id, state->host_id, state->next_due);
+    if (!self->is_stopping) {
+      const Timestamp now = core::now_utc();
+      const SteadyTime steady_now = std::chrono::steady_clock::now();
+      self->start_due_polls(now, steady_now, cpu_started);
+      self->wake_loop_if_sooner(now, steady_now);
+    }
+    self->add_scheduler_cpu(cpu_started);
   }
 
   // Failed writes are logged when they start, then at most once per
@@ -433,9 +576,23 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
                  state.redirect_streak);
     state.url = fetched.final_url;
     state.host = core::url_host(state.url);
+    state.host_id = queue.host_id(state.host);
     state.redirect_target.clear();
     state.redirect_streak = 0;
     record.url = state.url;
+  }
+
+  // After a poll changed the source's interval, host (a confirmed redirect)
+  // or standing (410): its host's demand, and the log when that crosses the
+  // budget.
+  void update_demand(SourceState& state) {
+    const std::optional<HostId> before = state.counted_host;
+    const Seconds interval_before = state.counted_interval;
+    if (before == state.host_id && interval_before == state.interval && !state.gone_at && !state.is_removed) return;
+    recount(state);
+    if (!is_running) return;
+    if (before) report_stretch(*before);
+    if (state.counted_host && state.counted_host != before) report_stretch(*state.counted_host);
   }
 
   static asio::awaitable<void> poll_once(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
@@ -503,9 +660,10 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
                             state->spec.interval};
       if (!is_first_success || state->spec.interval)
         state->interval = adaptive_interval(limits, state->hints, state->item_rate, state->interval);
+      self->update_demand(*state);
       state->consecutive_errors = 0;
       state->last_success = now;
-      const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
+      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
       state->next_due = respect_hints(next_poll_after_success(policy, now, self->draw_unit()), state->hints,
                                       !state->spec.interval);
       if (!fetched.etag.empty()) state->etag = fetched.etag;
@@ -520,13 +678,14 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.is_gone = true;
       ++state->consecutive_errors;
       state->gone_at = now;
+      self->update_demand(*state);
       state->next_due = kNever;
       record.gone_at = now;
       record.gone_spec = state->signature;
       record.error = error;
     } else {
       ++state->consecutive_errors;
-      const PollPolicy policy{state->interval, self->schedule_config.max_interval, 0.1};
+      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
       state->next_due = respect_hints(
           next_poll_after_failure(policy, now, state->consecutive_errors, self->draw_unit()), state->hints, true);
       record.error = error;
@@ -579,15 +738,19 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // Everything below belongs to the I/O executor's thread.
   config::FetchConfig fetch_config;
   config::ScheduleConfig schedule_config;
-  std::vector<std::shared_ptr<SourceState>> sources;
-  std::map<std::string, HostState> hosts;
+  std::unordered_map<std::int64_t, std::shared_ptr<SourceState>> sources;  // by store id
+  PollQueue queue;    // the sources waiting for their poll; the polls in flight per host
+  HostDemand demand;  // what each host's sources ask of it, by the queue's host ids
   asio::steady_timer wake;
-  std::size_t in_flight = 0;
   // Ingests handed to the writer and not yet started there (both threads).
   std::atomic<int> queued_ingests{0};
   bool is_stopping = false;
   bool is_once_mode = false;
+  bool is_running = false;  // the daemon's loop (not poll --once): stretched hosts are logged
+  bool is_starting_polls = false;  // within start_due_polls
   PollSummary summary;
+  std::chrono::nanoseconds unreported_cpu{0};  // scheduler CPU not yet added to /metrics
+  SteadyTime cpu_reported_at{};
   std::mt19937_64 random;
   struct StorageTrouble {
     bool is_failing = false;
@@ -605,7 +768,7 @@ Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& f
 Scheduler::~Scheduler() = default;
 
 void Scheduler::start() {
-  asio::co_spawn(impl_->executors.io, Impl::run_loop(impl_), asio::detached);
+  asio::co_spawn(impl_->executors.io, Impl::run(impl_), asio::detached);
   asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_), asio::detached);
 }
 
@@ -613,15 +776,17 @@ asio::awaitable<PollSummary> Scheduler::poll_all_once() {
   std::shared_ptr<Impl> self = impl_;
   self->is_once_mode = true;
   const Timestamp now = core::now_utc();
-  for (const auto& state : self->sources) {
+  for (const auto& [id, state] : self->sources) {
     if (state->hints.retry_after && *state->hints.retry_after > now) {
       // The source said not before then; once means once, not now anyway.
       spdlog::info("skipping {}: it asked for no requests before {} (Retry-After)", state->spec.name,
                    core::format_rfc3339(*state->hints.retry_after));
       state->is_polled_once = true;
+      self->queue.erase(id);
       continue;
     }
     state->next_due = now;  // due now, but within the limits
+    if (!state->gone_at) self->queue.push(id, state->host_id, now);
   }
   co_await Impl::run_loop(self);
   co_return self->summary;
@@ -641,11 +806,11 @@ asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadli
   self->wake.cancel();
   const auto give_up_at = std::chrono::steady_clock::now() + deadline;
   asio::steady_timer pause(self->executors.io);
-  while (self->in_flight > 0 && std::chrono::steady_clock::now() < give_up_at) {
+  while (self->queue.in_flight() > 0 && std::chrono::steady_clock::now() < give_up_at) {
     pause.expires_after(std::chrono::milliseconds(50));
     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  if (self->in_flight > 0) spdlog::warn("stopping with {} polls still in flight", self->in_flight);
+  if (self->queue.in_flight() > 0) spdlog::warn("stopping with {} polls still in flight", self->queue.in_flight());
 }
 
 }  // namespace tributary::schedule

@@ -5,7 +5,10 @@
 // skipDays, HTTP freshness, Retry-After, 410 Gone), backs off on failure,
 // follows confirmed permanent redirects, and shapes load (a global and a
 // per-host concurrency limit, a minimum delay between requests to one host,
-// jitter). One log line per poll outcome — except while the store refuses
+// jitter) fairly: per host, the source that has waited longest goes
+// first, and when a host's sources ask more requests than host_delay allows,
+// all of them are stretched alike (logged once when it starts and once when
+// it ends). One log line per poll outcome — except while the store refuses
 // writes, which is logged once per interval, and costs the sources no
 // backoff (it is not their fault).
 #pragma once
@@ -62,6 +65,11 @@ struct PollSummary {
   int gone = 0;
   int new_items = 0;
   int updated_items = 0;
+  // CPU time of the scheduler's own bookkeeping — its loop choosing the
+  // polls to start and sleeping till the next, and requeueing a source after
+  // its poll; not the polls themselves (fetch, parse, store): for the scale
+  // benchmark, and /metrics (tributary_scheduler_cpu_seconds_total).
+  std::chrono::nanoseconds scheduler_cpu{0};
 };
 
 class Scheduler {

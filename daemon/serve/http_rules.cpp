@@ -1,7 +1,10 @@
-// Content negotiation and conditional request rules.
+// Request framing and refusals, content negotiation, conditional requests,
+// request targets and the access token.
 #include "serve/http_rules.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -11,6 +14,57 @@
 
 namespace tributary::serve {
 namespace {
+
+// Calls fn(element) for each non-empty element of comma-separated field
+// values (RFC 9110 §5.6.1: empty elements are allowed and ignored), trimmed.
+template <typename Fn>
+void for_each_list_element(std::span<const std::string_view> values, Fn fn) {
+  for (std::string_view list : values) {
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      const std::string_view element = core::trim(list.substr(0, comma));
+      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      if (!element.empty()) fn(element);
+    }
+  }
+}
+
+BodyFraming invalid_framing(std::string problem) {
+  return BodyFraming{BodyFraming::Kind::invalid, 0, std::move(problem)};
+}
+
+// RFC 9112 §6.1, §6.3 items 3 and 4: the only coding we take is a lone
+// "chunked"; anything else would leave the end of the body to guesswork.
+BodyFraming chunked_framing(unsigned version, std::span<const std::string_view> transfer_encodings,
+                            bool has_content_length) {
+  if (version < 11) return invalid_framing("Transfer-Encoding is not allowed in an HTTP/1.0 request");
+  if (has_content_length) return invalid_framing("a request may not carry both Transfer-Encoding and Content-Length");
+  std::vector<std::string_view> codings;
+  for_each_list_element(transfer_encodings, [&](std::string_view coding) { codings.push_back(coding); });
+  if (codings.empty()) return invalid_framing("Transfer-Encoding names no coding");
+  if (!core::equals_ignore_case(codings.back(), "chunked"))
+    return invalid_framing("chunked is not the final transfer coding, so the body's end is unknown");
+  if (codings.size() > 1) return invalid_framing("transfer codings other than a single chunked are not accepted");
+  return BodyFraming{BodyFraming::Kind::chunked, 0, {}};
+}
+
+// RFC 9112 §6.3 item 5: a list of equal numbers is one length; anything
+// else is an unrecoverable framing error.
+BodyFraming length_framing(std::span<const std::string_view> content_lengths) {
+  std::optional<std::uint64_t> length;
+  bool is_valid = true;
+  std::size_t elements = 0;
+  for_each_list_element(content_lengths, [&](std::string_view text) {
+    ++elements;
+    const auto value = parse_whole_number(text);
+    if (!value || (length && *length != *value))
+      is_valid = false;
+    else
+      length = value;
+  });
+  if (!is_valid || elements == 0) return invalid_framing("Content-Length is not one decimal number");
+  return BodyFraming{BodyFraming::Kind::length, *length, {}};
+}
 
 // Calls fn(token, q) for each element of a comma-separated list with
 // optional ";q=" weights.
@@ -39,6 +93,32 @@ std::string_view opaque_tag(std::string_view tag) {
 }
 
 }  // namespace
+
+std::optional<std::uint64_t> parse_whole_number(std::string_view text) {
+  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;  // e.g. out of range
+  return value;
+}
+
+BodyFraming request_body_framing(unsigned version, std::span<const std::string_view> transfer_encodings,
+                                 std::span<const std::string_view> content_lengths) {
+  if (!transfer_encodings.empty()) return chunked_framing(version, transfer_encodings, !content_lengths.empty());
+  if (!content_lengths.empty()) return length_framing(content_lengths);
+  return {};
+}
+
+std::optional<Refusal> refuse_request(std::string_view method, const BodyFraming& framing) {
+  if (framing.kind == BodyFraming::Kind::invalid)
+    return Refusal{400, "bad request framing: " + framing.problem + "\n", true};
+  // RFC 9110 §9.1: method names are case-sensitive; "get" is not GET.
+  if (method != "GET" && method != "HEAD")
+    return Refusal{405, "method not allowed: this server answers GET and HEAD only\n", framing.has_body()};
+  if (framing.has_body()) return Refusal{413, "request bodies are not accepted\n", true};
+  return std::nullopt;
+}
 
 bool accepts_gzip(std::string_view accept_encoding) {
   std::optional<double> gzip_q, any_q;

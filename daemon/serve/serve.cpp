@@ -3,8 +3,12 @@
 // buffer keeps what arrived after the current request). Each connection
 // first waits for a request's first byte (idle timeout), then gives the
 // request a short deadline for its headers (slowloris), then writes the
-// response under its own deadline. Responses that carry a rendered feed
-// point at its shared bytes instead of copying them.
+// response under its own deadline. Requests the site must not see — framing
+// that is not beyond doubt, a method other than GET and HEAD, a body — are
+// answered here (serve/http_rules.hpp: refuse_request). At max_connections
+// a new connection takes the place of the one idle longest
+// (serve/connection_table.hpp). Responses that carry a rendered feed point
+// at its shared bytes instead of copying them.
 #include "serve/serve.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,16 +16,20 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <set>
+#include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include "core/metrics.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
+#include "serve/connection_table.hpp"
+#include "serve/http_rules.hpp"
 
 namespace tributary::serve {
 namespace {
@@ -47,18 +55,29 @@ const std::string& current_http_date() {
   return text;
 }
 
-// After a header_limit error: was it the request line alone that was too
-// long (414), or the header fields (431)?
-bool is_request_line_too_long(const beast::flat_buffer& buffer) {
-  const auto data = buffer.cdata();
-  const std::string_view received(static_cast<const char*>(data.data()), data.size());
-  const std::size_t line_end = received.find("\r\n");
-  return line_end == std::string_view::npos ? received.size() >= kMaxRequestLine : line_end >= kMaxRequestLine;
-}
-
 std::string field_value(const http::request<http::empty_body>& request, http::field field) {
   const auto value = request[field];
   return std::string(value.data(), value.size());
+}
+
+// Every field line's value, in order (a field may be sent several times).
+std::vector<std::string_view> field_values(const http::request<http::empty_body>& request, http::field field) {
+  std::vector<std::string_view> values;
+  for (auto [line, end] = request.equal_range(field); line != end; ++line)
+    values.emplace_back(line->value().data(), line->value().size());
+  return values;
+}
+
+BodyFraming framing_of(const http::request<http::empty_body>& request) {
+  const std::vector<std::string_view> transfer_encodings = field_values(request, http::field::transfer_encoding);
+  const std::vector<std::string_view> content_lengths = field_values(request, http::field::content_length);
+  return request_body_framing(request.version(), transfer_encodings, content_lengths);
+}
+
+Response refusal_response(const Refusal& refusal) {
+  Response response = text_response(refusal.status, refusal.text, "(invalid)");
+  if (refusal.status == 405) response.headers.emplace_back("Allow", std::string(kAllowedMethods));
+  return response;
 }
 
 }  // namespace
@@ -74,15 +93,36 @@ Response text_response(int status, std::string text, std::string route) {
 }
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
-  // One open connection, as stop() sees it.
+  // One open connection. It leaves the table when it ends (also when its
+  // coroutine is destroyed unstarted or unfinished: the loop shut down).
   struct Connection {
-    beast::tcp_stream* stream = nullptr;
-    bool is_idle = true;  // between requests: stop() may close it
+    Connection(std::shared_ptr<Impl> impl_in, tcp::socket socket)
+        : impl(std::move(impl_in)), stream(std::move(socket)) {
+      impl->connections.add(this);
+    }
+    ~Connection() { impl->connections.remove(this); }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    std::shared_ptr<Impl> impl;
+    beast::tcp_stream stream;
+    bool is_evicted = false;  // closed to make room: stop at once, even if bytes arrived
+  };
+
+  // What a request gets, and whether the connection goes on after it.
+  struct Answer {
+    Response response;
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool is_head = false;
   };
 
   Impl(asio::any_io_executor executor_in, ServerOptions options_in, Handler handler_in)
-      : executor(std::move(executor_in)), options(std::move(options_in)), handler(std::move(handler_in)),
-        acceptor(executor) {}
+      : executor(std::move(executor_in)),
+        options(std::move(options_in)),
+        handler(std::move(handler_in)),
+        acceptor(executor),
+        connections(options.max_connections) {}
 
   static asio::awaitable<void> write_response(beast::tcp_stream& stream, const Response& response, unsigned version,
                                               bool keep_alive, bool is_head, std::chrono::seconds timeout,
@@ -110,94 +150,138 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     ec = error;
   }
 
-  static asio::awaitable<void> session(std::shared_ptr<Impl> self, tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+  // The answer to a header that could not be read; nullopt when the peer
+  // went away (nothing to answer).
+  static std::optional<Response> answer_unreadable(error_code error,
+                                                   const http::request_parser<http::empty_body>& parser) {
+    if (error == http::error::header_limit) {
+      // Beast consumes the request line once it is complete: a limit hit
+      // before that is the line's (414), after it the fields' (RFC 6585 §5).
+      const bool has_request_line = !parser.get().target().empty();
+      return has_request_line ? text_response(431, "request header fields too large\n", "(invalid)")
+                              : text_response(414, "request line too long\n", "(invalid)");
+    }
+    if (error == beast::error::timeout) return text_response(408, "request headers took too long\n", "(invalid)");
+    if (error == http::error::end_of_stream || error == asio::error::eof || error == asio::error::connection_reset ||
+        error == asio::error::operation_aborted)
+      return std::nullopt;
+    return text_response(400, "malformed request\n", "(invalid)");
+  }
+
+  // A request whose header was read: refused here (framing, method, body,
+  // target length) or answered by the site.
+  asio::awaitable<Answer> answer(const http::request_parser<http::empty_body>& parser) {
+    const auto& request = parser.get();
+    Answer answer;
+    answer.version = request.version();
+    answer.is_head = request.method() == http::verb::head;
+    if (request.target().size() > kMaxRequestLine) {
+      answer.response = text_response(414, "request target too long\n", "(invalid)");
+      co_return answer;
+    }
+    if (const std::optional<Refusal> refusal = refuse_request(request.method_string(), framing_of(request))) {
+      answer.response = refusal_response(*refusal);
+      answer.keep_alive = !refusal->must_close && request.keep_alive() && !is_stopping;
+      co_return answer;
+    }
+    answer.keep_alive = request.keep_alive() && !is_stopping;
+    Request handed{std::string(request.method_string()),
+                   std::string(request.target()),
+                   field_value(request, http::field::accept_encoding),
+                   field_value(request, http::field::if_none_match),
+                   field_value(request, http::field::if_modified_since),
+                   field_value(request, http::field::authorization)};
+    answer.response = co_await handler(std::move(handed));
+    co_return answer;
+  }
+
+  static asio::awaitable<void> session(std::unique_ptr<Connection> connection) {
+    Impl& self = *connection->impl;
+    beast::tcp_stream& stream = connection->stream;
     beast::flat_buffer buffer;
-    Connection connection{&stream, true};
-    // Also when the coroutine is destroyed unfinished (the loop shut down).
-    struct Registration {
-      Impl& impl;
-      Connection* connection;
-      ~Registration() { impl.connections.erase(connection); }
-    } registration{*self, &connection};
-    self->connections.insert(&connection);
     for (;;) {
       // Wait for the next request's first byte (it may already be buffered:
-      // pipelining).
+      // pipelining). Meanwhile the connection may be evicted or stopped.
       if (buffer.size() == 0) {
-        connection.is_idle = true;
-        if (self->is_stopping) break;
-        stream.expires_after(self->options.idle_timeout);
+        self.connections.mark_idle(connection.get());
+        if (self.is_stopping) break;
+        stream.expires_after(self.options.idle_timeout);
         auto [error, received] = co_await stream.async_read_some(buffer.prepare(4096), kUseTuple);
-        connection.is_idle = false;
-        if (error) break;
+        if (error || connection->is_evicted) break;
         buffer.commit(received);
       }
-      connection.is_idle = false;
-      stream.expires_after(self->options.header_timeout);
+      self.connections.mark_busy(connection.get());
+      stream.expires_after(self.options.header_timeout);
       http::request_parser<http::empty_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
       auto [read_error, read] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
-      Response response;
-      unsigned version = 11;
-      bool keep_alive = false;
-      bool is_head = false;
-      if (read_error == http::error::header_limit) {
-        response = is_request_line_too_long(buffer) ? text_response(414, "request line too long\n", "(invalid)")
-                                                    : text_response(431, "request header fields too large\n", "(invalid)");
-      } else if (read_error == beast::error::timeout) {
-        response = text_response(408, "request headers took too long\n", "(invalid)");
-      } else if (read_error == http::error::end_of_stream || read_error == asio::error::eof ||
-                 read_error == asio::error::connection_reset || read_error == asio::error::operation_aborted) {
-        break;
-      } else if (read_error) {
-        response = text_response(400, "malformed request\n", "(invalid)");
+      Answer answer;
+      if (read_error) {
+        std::optional<Response> response = answer_unreadable(read_error, parser);
+        if (!response) break;
+        answer.response = std::move(*response);
       } else {
-        const auto& request = parser.get();
-        version = request.version();
-        const auto content_length = parser.content_length();
-        if (parser.chunked() || (content_length && *content_length > 0)) {
-          // The body was not read, so this connection cannot go on.
-          response = text_response(413, "request bodies are not accepted\n", "(invalid)");
-        } else if (request.target().size() > kMaxRequestLine) {
-          response = text_response(414, "request target too long\n", "(invalid)");
-        } else {
-          keep_alive = request.keep_alive() && !self->is_stopping;
-          is_head = request.method() == http::verb::head;
-          Request handed{std::string(request.method_string()), std::string(request.target()),
-                         field_value(request, http::field::accept_encoding),
-                         field_value(request, http::field::if_none_match),
-                         field_value(request, http::field::if_modified_since),
-                         field_value(request, http::field::authorization)};
-          response = co_await self->handler(std::move(handed));
-        }
+        answer = co_await self.answer(parser);
       }
       error_code write_error;
-      co_await write_response(stream, response, version, keep_alive, is_head, self->options.write_timeout,
-                              write_error);
+      co_await write_response(stream, answer.response, answer.version, answer.keep_alive, answer.is_head,
+                              self.options.write_timeout, write_error);
       core::metrics().add("tributary_http_requests_total",
-                          {{"route", response.route}, {"code", std::to_string(response.status)}});
-      if (write_error || !keep_alive || self->is_stopping) break;
+                          {{"route", answer.response.route}, {"code", std::to_string(answer.response.status)}});
+      if (write_error || !answer.keep_alive || self.is_stopping) break;
     }
     error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.socket().close(ignored);
   }
 
+  // Closes the connection idle longest, if any, to make room for another.
+  bool evict_longest_idle() {
+    Connection* evicted = connections.pop_longest_idle();
+    if (!evicted) return false;
+    close_evicted(evicted);
+    return true;
+  }
+
+  static void close_evicted(Connection* evicted) {
+    core::metrics().add("tributary_http_connections_evicted_total");
+    evicted->is_evicted = true;
+    // Closed now, not when its session next runs: the descriptor is free for
+    // the connection that takes its place (as Beast's own timeouts do, the
+    // pending read completes with operation_aborted).
+    error_code ignored;
+    evicted->stream.socket().close(ignored);
+  }
+
   static asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
+    asio::steady_timer pause(self->executor);
     while (!self->is_stopping) {
       auto [error, socket] = co_await self->acceptor.async_accept(kUseTuple);
       if (error == asio::error::operation_aborted || self->is_stopping) break;
-      if (error) continue;  // e.g. EMFILE; the next accept may succeed
-      if (self->connections.size() >= self->options.max_connections) {
+      if (error) {
+        // Out of file descriptors (the process's limit is below
+        // max_connections): make room as at the limit. Otherwise, or with
+        // nothing idle, pause rather than spin on an error that repeats.
+        const bool is_out_of_files =
+            error == asio::error::no_descriptors || error == boost::system::errc::too_many_files_open_in_system;
+        if (!(is_out_of_files && self->evict_longest_idle())) {
+          pause.expires_after(std::chrono::milliseconds(50));
+          co_await pause.async_wait(kUseTuple);
+        }
+        continue;
+      }
+      const auto admission = self->connections.admit();
+      if (!admission.is_admitted) {
         core::metrics().add("tributary_http_connections_refused_total");
         error_code ignored;
         socket.close(ignored);
         continue;
       }
+      if (admission.evicted) close_evicted(admission.evicted);
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      asio::co_spawn(self->executor, session(self, std::move(socket)), asio::detached);
+      auto connection = std::make_unique<Connection>(self, std::move(socket));
+      asio::co_spawn(self->executor, session(std::move(connection)), asio::detached);
     }
   }
 
@@ -206,7 +290,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   Handler handler;
   tcp::acceptor acceptor;
   // I/O thread only:
-  std::set<Connection*> connections;
+  ConnectionTable<Connection> connections;
   bool is_stopping = false;
 };
 
@@ -214,7 +298,9 @@ Server::Server(asio::any_io_executor executor, ServerOptions options, Handler ha
     : impl_(std::make_shared<Impl>(std::move(executor), std::move(options), std::move(handler))) {
   core::metrics().describe_counter("tributary_http_requests_total", "HTTP requests answered, by route and status code");
   core::metrics().describe_counter("tributary_http_connections_refused_total",
-                                   "Connections closed at once because server.max_connections were open");
+                                   "Connections closed at once: server.max_connections were open, all busy");
+  core::metrics().describe_counter("tributary_http_connections_evicted_total",
+                                   "Idle connections closed to make room for a new one at server.max_connections");
 }
 
 Server::~Server() { stop(); }
@@ -248,8 +334,7 @@ void Server::stop() {
   impl_->acceptor.close(ignored);
   // Connections waiting for a request have nothing in flight: close them.
   // The others close after the response they are on.
-  for (Impl::Connection* connection : impl_->connections)
-    if (connection->is_idle) connection->stream->socket().cancel(ignored);
+  for (Impl::Connection* connection : impl_->connections.idle()) connection->stream.socket().cancel(ignored);
 }
 
 std::size_t Server::open_connections() const { return impl_->connections.size(); }

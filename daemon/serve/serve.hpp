@@ -1,5 +1,6 @@
-// serve: the HTTP server feed readers talk to — connections, request
-// limits, timeouts, keep-alive, pipelining, HEAD, graceful drain — and the
+// serve: the HTTP server feed readers talk to — connections and who gives
+// way at the limit, request framing and limits, timeouts, keep-alive,
+// pipelining, HEAD, graceful drain — and the
 // site (serve/site.hpp) that answers each request. Beast lives in serve.cpp
 // only; a handler sees plain Request and Response values.
 #pragma once
@@ -43,6 +44,8 @@ struct Response {
 // A short plain-text answer that no cache keeps (errors, /healthz).
 Response text_response(int status, std::string text, std::string route);
 
+// Sees only requests the server did not refuse itself: GET or HEAD, no body,
+// framing beyond doubt (serve/http_rules.hpp: refuse_request).
 using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 
 struct ServerOptions {
@@ -51,6 +54,8 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};    // waiting for the next request on a kept-alive connection
   std::chrono::seconds header_timeout{10};  // from a request's first byte to the end of its headers
   std::chrono::seconds write_timeout{30};   // writing one response
+  // Open connections at most; at the limit a new one takes the place of the
+  // one idle longest, and is refused only when all are busy with a request.
   std::size_t max_connections = 2048;
   // A socket that is already bound and listening (systemd socket
   // activation), used instead of binding `address`:`port`; `address` must
@@ -59,8 +64,8 @@ struct ServerOptions {
 };
 
 // Limits on what a client may send (RFC 9110 §15.5.15, RFC 6585 §5).
-inline constexpr std::size_t kMaxRequestLine = 8 * 1024;    // longer: 414
-inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;   // request line + fields; more: 431
+inline constexpr std::size_t kMaxRequestLine = 8 * 1024;   // request target longer: 414
+inline constexpr std::size_t kMaxHeaderBytes = 16 * 1024;  // request line or fields longer: 414 or 431
 
 class Server {
  public:

@@ -26,6 +26,7 @@ constexpr std::string_view kAtomType = "application/atom+xml; charset=utf-8";
 constexpr std::string_view kJsonFeedType = "application/feed+json; charset=utf-8";
 constexpr int kSparklineDays = 30;
 constexpr std::size_t kViewCacheSize = 128;
+constexpr std::size_t kLandingHeadlines = 10;
 
 // What a feed request asks for, after the channel's own filters are folded in.
 struct FeedView {
@@ -36,6 +37,7 @@ struct FeedView {
   store::StoryQuery query;   // limit is the page size
   std::string filter_query;  // the filters as a canonical query string (no paging, no token)
   std::string limit_query;   // "limit=N" when asked for
+  std::string request_query;  // as the request wrote it: the document's self link, and its cache key
 };
 
 std::string view_path(const FeedView& view) {
@@ -52,6 +54,12 @@ std::string join_query(std::initializer_list<std::string_view> parts) {
     out += part;
   }
   return out;
+}
+
+// The query of a request target, as written ("" when it has none).
+std::string raw_query(std::string_view target) {
+  const auto mark = target.find('?');
+  return mark == std::string_view::npos ? std::string() : std::string(target.substr(mark + 1));
 }
 
 std::string with_query(const std::string& url, const std::string& query) {
@@ -72,10 +80,23 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
   std::vector<std::string> source_urls;
   const std::vector<std::string> sources = query_values(parameters, "source");
   for (const std::string& wanted : sources) {
-    const auto match = std::find_if(settings.source_names.begin(), settings.source_names.end(),
-                                    [&](const auto& entry) { return entry.first == wanted || entry.second == wanted; });
-    if (match == settings.source_names.end()) return "unknown source \"" + wanted + "\" (give its name or its URL)";
-    source_urls.push_back(match->second);
+    // By URL (as configured, or without its credentials, as the feeds show
+    // it), else by name, which must then name one source.
+    const auto& names = settings.source_names;
+    const auto by_url = std::find_if(names.begin(), names.end(), [&](const auto& entry) {
+      return entry.second == wanted || core::redact_url(entry.second) == wanted;
+    });
+    if (by_url != names.end()) {
+      source_urls.push_back(by_url->second);
+      continue;
+    }
+    const auto named = std::count_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == wanted; });
+    if (named == 0) return "unknown source \"" + wanted + "\" (give its name or its URL)";
+    if (named > 1)
+      return std::to_string(named) + " sources are named \"" + wanted + "\" (give the URL of the one you mean)";
+    source_urls.push_back(std::find_if(names.begin(), names.end(), [&](const auto& entry) {
+                            return entry.first == wanted;
+                          })->second);
   }
   std::vector<std::string> tags = query_values(parameters, "tag");
   const std::vector<std::string> texts = query_values(parameters, "q");
@@ -84,12 +105,10 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
   const std::vector<std::string> limits = query_values(parameters, "limit");
   view.query.limit = settings.entries;
   if (!limits.empty()) {
-    const std::string& limit = limits.back();
-    const bool is_number = !limit.empty() && limit.size() <= 6 &&
-                           std::all_of(limit.begin(), limit.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!is_number || std::stoul(limit) == 0)
-      return "limit must be a whole number from 1 to " + std::to_string(kMaxLimit);
-    view.query.limit = std::min<std::size_t>(std::stoul(limit), kMaxLimit);
+    // Larger numbers ask for the most there is: kMaxLimit.
+    const std::optional<std::uint64_t> limit = parse_whole_number(limits.back());
+    if (!limit || *limit == 0) return "limit must be a whole number from 1 to " + std::to_string(kMaxLimit);
+    view.query.limit = static_cast<std::size_t>(std::min<std::uint64_t>(*limit, kMaxLimit));
     view.limit_query = "limit=" + std::to_string(view.query.limit);
   }
   const std::vector<std::string> befores = query_values(parameters, "before");
@@ -100,7 +119,9 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
   view.is_plain = sources.empty() && tags.empty() && texts.empty() && limits.empty() && befores.empty();
 
   // The filters as a canonical query string: the self link and the cache key.
-  for (const std::string& url : source_urls) view.filter_query = join_query({view.filter_query, "source=" + encode_query_value(url)});
+  // Credentials in a configured URL never reach a link.
+  for (const std::string& url : source_urls)
+    view.filter_query = join_query({view.filter_query, "source=" + encode_query_value(core::redact_url(url))});
   for (const std::string& tag : tags) view.filter_query = join_query({view.filter_query, "tag=" + encode_query_value(tag)});
   if (!core::trim(text).empty()) view.filter_query = join_query({view.filter_query, "q=" + encode_query_value(text)});
 
@@ -128,9 +149,9 @@ render::FeedHeader view_header(const SiteSettings& settings, const FeedView& vie
     header.title = view.channel->title;
     header.id = document_url;
   }
-  header.self_url = with_query(document_url, join_query({view.filter_query, view.limit_query, view.query.before
-                                                                                                   ? "before=" + store::to_string(*view.query.before)
-                                                                                                   : std::string()}));
+  // The self link is where the reader fetched this document from
+  // (RFC 4287 §4.2.7.2), parameters as the request wrote them.
+  header.self_url = with_query(document_url, view.request_query);
   // A filtered view is a feed of its own; its pages share its id.
   if (!view.filter_query.empty()) header.id = with_query(document_url, view.filter_query);
   if (view.query.before) header.first_url = with_query(document_url, join_query({view.filter_query, view.limit_query, link_token}));
@@ -178,6 +199,16 @@ std::vector<render::SourceStatus> source_statuses(store::Store& store, core::Tim
   return statuses;
 }
 
+// Each host's load against its politeness budget, from the same records.
+std::vector<schedule::HostLoad> host_loads(const schedule::LoadSettings& settings,
+                                           std::span<const render::SourceStatus> statuses, core::Timestamp now) {
+  std::vector<schedule::SourceLoad> loads;
+  loads.reserve(statuses.size());
+  for (const render::SourceStatus& status : statuses)
+    if (auto load = schedule::source_load(settings, status.record, now)) loads.push_back(std::move(*load));
+  return schedule::host_loads(loads, settings.host_delay);
+}
+
 std::string metrics_text(store::Store& store, core::Timestamp now) {
   std::string text = core::metrics().render();
   const std::vector<std::pair<core::MetricLabels, double>> stories = {{{}, static_cast<double>(store.story_count())}};
@@ -218,6 +249,63 @@ Response document_response(const Request& request, std::shared_ptr<const render:
 
 enum class Route { landing, feed, sources_json, sources_opml, healthz, metrics };
 
+// The routes with a fixed path; channels (/c/NAME.atom, /c/NAME.json) are
+// matched against the settings.
+struct RouteEntry {
+  std::string_view path;
+  Route route;
+  bool is_json = false;
+};
+constexpr RouteEntry kRoutes[] = {{"/", Route::landing},
+                                  {"/feed.atom", Route::feed},
+                                  {"/feed.json", Route::feed, true},
+                                  {"/sources.json", Route::sources_json},
+                                  {"/sources.opml", Route::sources_opml},
+                                  {"/healthz", Route::healthz},
+                                  {"/metrics", Route::metrics}};
+
+// Monitors and load balancers probe health without a token; nothing else is
+// open to them.
+bool needs_token(std::string_view path) { return path != "/healthz"; }
+
+// A path's route and, for feeds, which document; or why there is none.
+struct Resolved {
+  std::optional<Route> route;
+  FeedView view;
+  std::string label;      // the metrics label: the path, "/c/*.atom", or "(unknown)"
+  std::string not_found;  // the 404's text when there is no route
+};
+
+Resolved resolve_route(const std::string& path, const SiteSettings& settings) {
+  Resolved resolved;
+  const auto entry = std::find_if(std::begin(kRoutes), std::end(kRoutes),
+                                  [&](const RouteEntry& candidate) { return candidate.path == path; });
+  if (entry != std::end(kRoutes)) {
+    resolved.route = entry->route;
+    resolved.view.is_json = entry->is_json;
+    resolved.label = path;
+    return resolved;
+  }
+  resolved.label = "(unknown)";
+  const bool is_channel_path = path.starts_with("/c/") && (path.ends_with(".atom") || path.ends_with(".json"));
+  if (!is_channel_path) {
+    resolved.not_found = "not found: " + path + "\n";
+    return resolved;
+  }
+  const std::string name = path.substr(3, path.size() - 3 - 5);
+  const auto channel = std::find_if(settings.channels.begin(), settings.channels.end(),
+                                    [&](const Channel& candidate) { return candidate.name == name; });
+  if (channel == settings.channels.end()) {
+    resolved.not_found = "no channel named \"" + name + "\"\n";
+    return resolved;
+  }
+  resolved.route = Route::feed;
+  resolved.view.channel = &*channel;
+  resolved.view.is_json = path.ends_with(".json");
+  resolved.label = resolved.view.is_json ? "/c/*.json" : "/c/*.atom";
+  return resolved;
+}
+
 }  // namespace
 
 SiteSettings site_settings(const config::Config& config, const std::string& base_url) {
@@ -229,6 +317,7 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
   header.id = config.feed.id.empty() ? header.self_url : config.feed.id;
   header.title = config.feed.title;
   header.subtitle = config.feed.subtitle;
+  header.attribution = config.feed.attribution;
   header.tag_authority = core::url_host(settings.base_url);
   // A tag URI's authority is a DNS name or an e-mail address (RFC 4151).
   if (header.tag_authority.empty() || header.tag_authority.find(':') != std::string::npos ||
@@ -244,6 +333,7 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
   for (const config::SourceSpec& source : config.sources)
     if (source.interval) shortest = std::min(shortest, *source.interval);
   settings.cache_max_age = std::clamp(shortest / 5, std::chrono::seconds(1), std::chrono::seconds(3600));
+  settings.loads = schedule::load_settings(config);
   return settings;
 }
 
@@ -285,10 +375,12 @@ struct Site::Impl : std::enable_shared_from_this<Impl> {
   using Work = std::function<std::shared_ptr<const render::RenderedFeed>(Impl&)>;
 
   Impl(asio::any_io_executor query_executor_in, std::string database_path_in, SiteSettings settings_in,
-       const FeedSetSlot& feeds_in, std::function<bool()> is_healthy_in)
-      : query_executor(std::move(query_executor_in)), database_path(std::move(database_path_in)),
-        settings(std::make_shared<const SiteSettings>(std::move(settings_in))), feeds(feeds_in),
-        is_healthy(std::move(is_healthy_in)) {}
+       const FeedSetSlot& feeds_in, std::function<std::string()> health_problem_in)
+      : query_executor(std::move(query_executor_in)),
+        database_path(std::move(database_path_in)),
+        settings(std::make_shared<const SiteSettings>(std::move(settings_in))),
+        feeds(feeds_in),
+        health_problem(std::move(health_problem_in)) {}
 
   // Reader thread only.
   store::Store& store() {
@@ -316,7 +408,7 @@ struct Site::Impl : std::enable_shared_from_this<Impl> {
   std::string database_path;
   std::shared_ptr<const SiteSettings> settings;  // I/O thread; each request takes a snapshot
   const FeedSetSlot& feeds;
-  std::function<bool()> is_healthy;
+  std::function<std::string()> health_problem;  // I/O thread
   // Reader thread only:
   std::unique_ptr<store::Store> reader;
   std::map<std::string, std::shared_ptr<const render::RenderedFeed>> view_cache;
@@ -324,9 +416,9 @@ struct Site::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Site::Site(asio::any_io_executor query_executor, std::string database_path, SiteSettings settings,
-           const FeedSetSlot& feeds, std::function<bool()> is_healthy)
+           const FeedSetSlot& feeds, std::function<std::string()> health_problem)
     : impl_(std::make_shared<Impl>(std::move(query_executor), std::move(database_path), std::move(settings), feeds,
-                                   std::move(is_healthy))) {
+                                   std::move(health_problem))) {
   core::Metrics& metrics = core::metrics();
   metrics.describe_counter("tributary_polls_total", "Polls by outcome: ok, not_modified, error, gone");
   metrics.describe_counter("tributary_poll_errors_total", "Failed polls by error class");
@@ -347,60 +439,37 @@ asio::awaitable<Response> Site::handle(Request request) {
   std::shared_ptr<const SiteSettings> settings = self->settings;
   const std::optional<Target> target = parse_target(request.target);
   if (!target) co_return text_response(400, "malformed request target\n", "(invalid)");
-  const std::string& path = target->path;
+  const Resolved resolved = resolve_route(target->path, *settings);
 
-  Route route = Route::landing;
-  FeedView view;
-  std::string label = path;
-  if (path == "/") route = Route::landing;
-  else if (path == "/feed.atom" || path == "/feed.json") {
-    route = Route::feed;
-    view.is_json = path.ends_with(".json");
-  }
-  else if (path == "/sources.json") route = Route::sources_json;
-  else if (path == "/sources.opml") route = Route::sources_opml;
-  else if (path == "/healthz") route = Route::healthz;
-  else if (path == "/metrics") route = Route::metrics;
-  else if (path.starts_with("/c/") && (path.ends_with(".atom") || path.ends_with(".json"))) {
-    const std::string name = path.substr(3, path.size() - 3 - 5);
-    const auto channel = std::find_if(settings->channels.begin(), settings->channels.end(),
-                                      [&](const Channel& candidate) { return candidate.name == name; });
-    if (channel == settings->channels.end()) co_return text_response(404, "no channel named \"" + name + "\"\n", "(unknown)");
-    route = Route::feed;
-    view.channel = &*channel;
-    view.is_json = path.ends_with(".json");
-    label = view.is_json ? "/c/*.json" : "/c/*.atom";
-  } else {
-    co_return text_response(404, "not found: " + path + "\n", "(unknown)");
-  }
-  if (request.method != "GET" && request.method != "HEAD") {
-    Response response = text_response(405, "method not allowed\n", label);
-    response.headers.emplace_back("Allow", "GET, HEAD");
-    co_return response;
-  }
-
-  // The token guards everything but the health check.
+  // The token guards everything but the health check — unknown paths and
+  // channels too, so that nobody learns without it which ones exist.
   const std::vector<std::string> tokens = query_values(target->query, "token");
   const bool has_query_token = !tokens.empty();
-  if (!settings->token.empty() && route != Route::healthz) {
+  if (!settings->token.empty() && needs_token(target->path)) {
     bool is_authorized = has_query_token && secrets_equal(tokens.back(), settings->token);
     if (!is_authorized) {
       const auto password = basic_auth_password(request.authorization);
       is_authorized = password && secrets_equal(*password, settings->token);
     }
     if (!is_authorized) {
-      Response response = text_response(401, "this feed needs its token: ?token=… or HTTP Basic auth\n", label);
+      Response response =
+          text_response(401, "this feed needs its token: ?token=… or HTTP Basic auth\n", resolved.label);
       response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Tributary\", charset=\"UTF-8\"");
       co_return response;
     }
   }
+  if (!resolved.route) co_return text_response(404, resolved.not_found, resolved.label);
+  const Route route = *resolved.route;
+  FeedView view = resolved.view;
+  const std::string& label = resolved.label;
   // Links in the documents made for this request carry the token the way it came.
   const std::string link_token =
       has_query_token && !settings->token.empty() ? "token=" + encode_query_value(settings->token) : std::string();
 
   if (route == Route::healthz) {
-    const bool is_healthy = self->is_healthy && self->is_healthy();
-    co_return is_healthy ? text_response(200, "ok\n", label) : text_response(503, "store unavailable\n", label);
+    const std::string problem = self->health_problem ? self->health_problem() : "no health check is wired";
+    co_return problem.empty() ? text_response(200, "ok\n", label)
+                              : text_response(503, "unhealthy: " + problem + "\n", label);
   }
 
   const std::shared_ptr<const FeedSet> feeds = self->feeds.current();
@@ -414,9 +483,8 @@ asio::awaitable<Response> Site::handle(Request request) {
       if (document == feeds->documents.end()) co_return text_response(503, "the feed is not ready yet\n", label);
       co_return document_response(request, document->second, label, cache_control(*settings));
     }
-    const std::string key = view_path(view) + "?" + join_query({view.filter_query, view.limit_query,
-                                                                view.query.before ? "before=" + store::to_string(*view.query.before) : "",
-                                                                link_token});
+    view.request_query = raw_query(request.target);
+    const std::string key = view_path(view) + "?" + view.request_query;
     const std::uint64_t generation = feeds->generation;
     const core::Timestamp changed_at = feeds->changed_at;
     // Named, not a temporary inside the co_await expression: g++ 12
@@ -445,18 +513,26 @@ asio::awaitable<Response> Site::handle(Request request) {
     if (route == Route::metrics)
       return render::make_rendered("text/plain; version=0.0.4; charset=utf-8", metrics_text(site.store(), now), now);
     const std::vector<render::SourceStatus> statuses = source_statuses(site.store(), now);
+    const std::vector<schedule::HostLoad> hosts = host_loads(settings->loads, statuses, now);
     if (route == Route::sources_json)
-      return render::make_rendered("application/json; charset=utf-8", render::render_sources_json(statuses, now), now);
+      return render::make_rendered("application/json; charset=utf-8", render::render_sources_json(statuses, hosts, now),
+                                   now);
     if (route == Route::sources_opml)
       return render::make_rendered("text/x-opml; charset=utf-8", render::render_opml(title, statuses, now), now);
     render::LandingPage page;
     page.title = title;
     page.subtitle = settings->header.subtitle;
-    page.feeds.push_back({"All stories", "feed.atom", "feed.json"});
+    // Readers name a feed found by autodiscovery after its link's title.
+    page.feeds.push_back({title, "feed.atom", "feed.json"});
+    for (const store::StoredEntry& stored : site.store().newest_entries(kLandingHeadlines))
+      page.headlines.push_back(
+          {render::display_title(stored.entry), stored.entry.url, stored.source_name, stored.sort_time});
     for (const Channel& channel : settings->channels)
       page.feeds.push_back({channel.title, "c/" + channel.name + ".atom", "c/" + channel.name + ".json"});
     page.link_suffix = link_suffix;
     page.now = now;
+    for (const schedule::HostLoad& host : hosts)
+      if (host.is_stretched()) page.stretched_hosts.push_back(schedule::describe_stretch(host));
     return render::make_rendered("text/html; charset=utf-8", render::render_landing(page, statuses), now);
   };
   Impl::Made made = co_await self->on_reader(std::move(render_status));

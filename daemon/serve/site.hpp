@@ -20,6 +20,7 @@
 
 #include "config/config.hpp"
 #include "render/render.hpp"
+#include "schedule/load.hpp"
 #include "serve/serve.hpp"
 #include "store/store.hpp"
 
@@ -41,6 +42,7 @@ struct SiteSettings {
   std::vector<std::pair<std::string, std::string>> source_names;  // name → configured URL
   std::string token;
   std::chrono::seconds cache_max_age{60};
+  schedule::LoadSettings loads;  // hosts' politeness budgets, for /sources.json and the landing page
 };
 
 inline constexpr std::uint32_t kMaxLimit = 500;
@@ -72,9 +74,11 @@ class FeedSetSlot {
 class Site {
  public:
   // The site opens its own read connection to `database_path`, used only
-  // on `query_executor` (give it one thread).
+  // on `query_executor` (give it one thread). `health_problem` decides
+  // /healthz on the I/O thread: empty when healthy, else why not (said to
+  // anyone who asks, without a token: no paths, nothing private).
   Site(boost::asio::any_io_executor query_executor, std::string database_path, SiteSettings settings,
-       const FeedSetSlot& feeds, std::function<bool()> is_healthy);
+       const FeedSetSlot& feeds, std::function<std::string()> health_problem);
   ~Site();
   Site(const Site&) = delete;
   Site& operator=(const Site&) = delete;

@@ -292,10 +292,20 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
   const bool use_guids = identity_mode_for(source_id, feed) == "guid";
   const std::int64_t now_seconds = core::to_unix_seconds(now);
   std::vector<std::int64_t> listed_items;
+  // Each item once (the first time a document lists it), then stored last
+  // listed first: a feed lists its newest first, and among stories that
+  // tie on date (undated items all take the poll's time) the later id
+  // sorts first, so the document's order survives.
+  std::vector<std::pair<const normalize::Entry*, std::string>> keyed;
+  keyed.reserve(feed.entries.size());
   std::set<std::string> seen_keys;
   for (const normalize::Entry& entry : feed.entries) {
-    const std::string key = use_guids ? entry.identity_key : link_identity(entry);
-    if (!seen_keys.insert(key).second) continue;  // the same item twice in one document
+    std::string key = use_guids ? entry.identity_key : link_identity(entry);
+    if (seen_keys.insert(key).second) keyed.emplace_back(&entry, std::move(key));
+  }
+  for (auto item = keyed.rbegin(); item != keyed.rend(); ++item) {
+    const normalize::Entry& entry = *item->first;
+    const std::string& key = item->second;
     const std::string categories = rows::strings_json(entry.categories);
     const std::string enclosures = rows::enclosures_json(entry.enclosures);
     const std::string hash = content_hash(entry, categories, enclosures);

@@ -1,7 +1,9 @@
 // Queries for rendering: the newest stories, filtered by source, tag or
 // full text, paged by a (sort time, story id) cursor.
+#include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "core/text.hpp"
 #include "store/rows.hpp"
@@ -33,7 +35,9 @@ std::string fts_query(std::string_view text) {
 }
 
 constexpr std::string_view kEntryColumns =
-    "SELECT items.id, items.story_id, sources.config_url, sources.name, sources.title, sources.site_url, "
+    "SELECT items.id, items.story_id, sources.config_url, "
+    "CASE WHEN sources.is_named OR sources.title = '' THEN sources.name ELSE sources.title END, "
+    "sources.title, sources.site_url, "
     "sources.url, sources.feed_id, sources.feed_updated, items.first_seen, items.sort_time, items.identity_key, "
     "items.original_id, items.title, items.url, items.canonical_url, items.author_name, items.author_email, "
     "items.summary_html, items.content_html, items.categories, items.enclosures, items.lang, items.published, "
@@ -86,10 +90,12 @@ std::optional<StoryCursor> parse_cursor(std::string_view text) {
   std::int64_t id = 0;
   const auto time_part = text.substr(0, dash);
   const auto id_part = text.substr(dash + 1);
-  if (std::from_chars(time_part.data(), time_part.data() + time_part.size(), seconds).ptr !=
-          time_part.data() + time_part.size() ||
-      std::from_chars(id_part.data(), id_part.data() + id_part.size(), id).ptr != id_part.data() + id_part.size() ||
-      id_part.empty() || id <= 0)
+  // Both numbers whole: a value out of range (from_chars leaves it 0) is
+  // not a cursor.
+  const auto time_read = std::from_chars(time_part.data(), time_part.data() + time_part.size(), seconds);
+  const auto id_read = std::from_chars(id_part.data(), id_part.data() + id_part.size(), id);
+  if (time_read.ec != std::errc() || time_read.ptr != time_part.data() + time_part.size() ||
+      id_read.ec != std::errc() || id_read.ptr != id_part.data() + id_part.size() || id <= 0)
     return std::nullopt;
   return StoryCursor{core::from_unix_seconds(seconds), id};
 }
@@ -143,40 +149,62 @@ std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
     sort_times[story_ids.back()] = select.int64(1);
   }
   select.reset();
-  std::vector<StoredEntry> entries = load_stories(story_ids);
+  std::vector<StoredEntry> entries = load_stories(story_ids, query.source_urls);
   for (StoredEntry& stored : entries)
     stored.cursor = {core::from_unix_seconds(sort_times[stored.story_id]), stored.story_id};
   return entries;
 }
 
-std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& story_ids) {
+std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& story_ids,
+                                            const std::vector<std::string>& shown_sources) {
   if (story_ids.empty()) return {};
   Statement& select = db_.cached(std::string(kEntryColumns) +
                                  "WHERE items.story_id IN (SELECT value FROM json_each(?1)) "
                                  "ORDER BY items.story_id, items.is_republished, items.sort_time, items.id");
   select.bind(1, rows::integers_json(story_ids));
-  std::map<std::int64_t, StoredEntry> primaries;
+  // Every copy of each story, the primary first, then in the order a
+  // story picks its primary (originals before republished, oldest first).
   std::map<std::int64_t, std::vector<StoredEntry>> copies;
   while (select.step()) {
     StoredEntry stored = read_entry(select);
+    std::vector<StoredEntry>& story = copies[stored.story_id];
     const bool is_primary = stored.item_id == select.int64(27);
-    if (is_primary) primaries.emplace(stored.story_id, std::move(stored));
-    else copies[stored.story_id].push_back(std::move(stored));
+    story.push_back(std::move(stored));
+    if (is_primary) std::rotate(story.begin(), story.end() - 1, story.end());
   }
   select.reset();
+  const auto is_shown_source = [&](const StoredEntry& stored) {
+    return std::find(shown_sources.begin(), shown_sources.end(), stored.source_config_url) != shown_sources.end();
+  };
   std::vector<StoredEntry> result;
   result.reserve(story_ids.size());
   for (const std::int64_t id : story_ids) {
-    auto primary = primaries.find(id);
-    if (primary == primaries.end()) continue;
-    StoredEntry entry = std::move(primary->second);
-    for (const StoredEntry& copy : copies[id]) {
-      const std::string name = copy.source_title.empty() ? copy.source_name : copy.source_title;
-      if (!copy.entry.url.empty()) entry.copies.push_back({name, copy.entry.url});
+    auto story = copies.find(id);
+    if (story == copies.end() || story->second.empty()) continue;
+    std::vector<StoredEntry>& items = story->second;
+    // A view of some sources shows their own copy of a story (their title,
+    // link and author); the story's primary becomes one of the others.
+    auto shown = items.begin();
+    if (!shown_sources.empty() && !is_shown_source(*shown)) {
+      const auto own = std::find_if(items.begin(), items.end(), is_shown_source);
+      if (own != items.end()) shown = own;
+    }
+    StoredEntry entry = std::move(*shown);
+    // The other outlets' distinct links: never the entry's own, never twice
+    // (one blog subscribed as Atom and as RSS carries the same links).
+    std::set<std::string> linked = {entry.entry.url};
+    for (auto copy = items.begin(); copy != items.end(); ++copy) {
+      if (copy == shown || copy->entry.url.empty() || !linked.insert(copy->entry.url).second) continue;
+      entry.copies.push_back({copy->source_name, copy->entry.url});
     }
     result.push_back(std::move(entry));
   }
   return result;
+}
+
+std::string display_name(const SourceRecord& source) {
+  // The same rule as the entries' source_name in kEntryColumns.
+  return source.is_named || source.title.empty() ? source.name : source.title;
 }
 
 std::string source_state(const SourceRecord& source, core::Timestamp now) {

@@ -64,7 +64,14 @@ MaintenanceResult Store::run_maintenance(core::Timestamp now_time) {
   const std::int64_t now = core::to_unix_seconds(now_time);
   {
     Transaction transaction(db_);
+    // Fingerprints only matter within the story window of new items. Gone
+    // before the index is loaded: a daemon starting on a store of old items
+    // must not hold them all in memory first (bench/scale: 400 MB of 2
+    // million year-old fingerprints at 100,000 sources).
+    const std::int64_t fingerprint_cutoff = now - 2 * options_.story_window.count();
+    db_.cached("DELETE FROM story_fingerprints WHERE seen_at < ?1").bind(1, fingerprint_cutoff).run();
     sync_fingerprint_index();
+    fingerprints_.remove_seen_before(fingerprint_cutoff);  // when it was loaded before
     std::vector<std::int64_t> doomed;
     Statement& old = db_.cached(
         "SELECT items.id FROM sources CROSS JOIN items "
@@ -97,10 +104,6 @@ MaintenanceResult Store::run_maintenance(core::Timestamp now_time) {
 
     db_.cached("DELETE FROM tombstones WHERE purged_at < ?1").bind(1, now - options_.tombstone_age.count()).run();
     result.expired_tombstones = db_.changes();
-    // Fingerprints only matter within the story window of new items.
-    const std::int64_t fingerprint_cutoff = now - 2 * options_.story_window.count();
-    db_.cached("DELETE FROM story_fingerprints WHERE seen_at < ?1").bind(1, fingerprint_cutoff).run();
-    fingerprints_.remove_seen_before(fingerprint_cutoff);
     if (count_search_pending() > 0) index_queued_search();  // e.g. left by a crash
     transaction.commit();
   }

@@ -155,6 +155,15 @@ CREATE TABLE search_pending (
   was_indexed INTEGER NOT NULL
 );
 )sql",
+
+    // 5: whether a source's name was configured (else it is the URL's host
+    // until the feed's own title is known), and every author of an item
+    // (JSON array of {name, email, uri}; author_name/author_email stay the
+    // first one's).
+    R"sql(
+ALTER TABLE sources ADD COLUMN is_named INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';
+)sql",
 };
 
 }  // namespace tributary::store

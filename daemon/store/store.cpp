@@ -2,7 +2,11 @@
 #include "store/store.hpp"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
+#include <cstring>
+
+#include "core/text.hpp"
 #include "normalize/html.hpp"
 #include "store/rows.hpp"
 #include "store/schema.hpp"
@@ -12,6 +16,25 @@ namespace {
 
 using rows::timestamp_or_null;
 using rows::unix_or_null;
+
+// The first bytes of the database file as they are on disk now, read
+// through the connection's own file handle (SQLite's public VFS methods):
+// opening and closing another descriptor on the file would drop this
+// process's POSIX locks on it (sqlite.org/howtocorrupt.html §2.2). Cached
+// pages and the WAL would hide a file overwritten with garbage.
+std::string file_header_problem(sqlite3* db) {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods)
+    return {};                                         // not open yet: nothing to compare
+  static constexpr char kMagic[] = "SQLite format 3";  // and its NUL: 16 bytes (sqlite.org/fileformat.html §1.3)
+  char header[sizeof kMagic] = {};
+  const int read = file->pMethods->xRead(file, header, sizeof header, 0);
+  if (read == SQLITE_IOERR_SHORT_READ) return "the database file was truncated (restore it from a backup)";
+  if (read != SQLITE_OK) return "the database file cannot be read (I/O error " + std::to_string(read) + ")";
+  if (std::memcmp(header, kMagic, sizeof kMagic) != 0)
+    return "the database file is no longer an SQLite database (overwritten? restore it from a backup)";
+  return {};
+}
 
 SourceRecord read_source(Statement& row) {
   SourceRecord source;
@@ -46,15 +69,18 @@ SourceRecord read_source(Statement& row) {
   source.redirect_streak = static_cast<int>(row.int64(28));
   source.body_hash = row.text(29);
   source.last_new_items = static_cast<int>(row.int64(30));
+  source.is_named = row.int64(31) != 0;
   return source;
 }
+
+constexpr std::size_t kStoredErrorBytes = 2000;  // of a poll's error message
 
 constexpr std::string_view kSourceColumns =
     "SELECT id, config_url, url, name, title, site_url, feed_id, etag, last_modified, last_poll_at, "
     "last_success_at, next_poll_at, last_status, last_error, error_count, "
     "(SELECT count(*) FROM items WHERE items.source_id = sources.id), feed_updated, tags, identity_mode, "
     "identity_reason, removed_at, poll_interval, item_rate, hints, retry_after, gone_at, gone_spec, "
-    "redirect_target, redirect_streak, body_hash, last_new_items FROM sources ";
+    "redirect_target, redirect_streak, body_hash, last_new_items, is_named FROM sources ";
 
 }  // namespace
 
@@ -137,11 +163,13 @@ std::int64_t Store::schema_version() { return db_.user_version(); }
 
 std::int64_t Store::ensure_source(const config::SourceSpec& spec) {
   db_.cached(
-         "INSERT INTO sources (config_url, url, name, tags) VALUES (?1, ?1, ?2, ?3) "
-         "ON CONFLICT (config_url) DO UPDATE SET name = excluded.name, tags = excluded.tags, removed_at = NULL")
+         "INSERT INTO sources (config_url, url, name, tags, is_named) VALUES (?1, ?1, ?2, ?3, ?4) "
+         "ON CONFLICT (config_url) DO UPDATE SET name = excluded.name, tags = excluded.tags, "
+         "is_named = excluded.is_named, removed_at = NULL")
       .bind(1, spec.url)
       .bind(2, spec.name)
       .bind(3, rows::strings_json(spec.tags))
+      .bind(4, std::int64_t{spec.is_named})
       .run();
   Statement& select = db_.cached("SELECT id FROM sources WHERE config_url = ?1");
   select.bind(1, spec.url);
@@ -196,7 +224,7 @@ void Store::update_poll_state(std::int64_t source_id, const PollRecord& poll) {
       .bind(2, core::to_unix_seconds(poll.polled_at))
       .bind(3, std::int64_t{poll.http_status})
       .bind(4, std::int64_t{poll.is_success})
-      .bind(5, poll.error)
+      .bind(5, core::one_line(poll.error, kStoredErrorBytes))  // shown by status, /sources.json, the landing page
       .bind(6, unix_or_null(poll.next_poll_at))
       .bind(7, poll.etag)
       .bind(8, poll.last_modified)
@@ -216,15 +244,37 @@ void Store::update_poll_state(std::int64_t source_id, const PollRecord& poll) {
 
 void Store::checkpoint() { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
 
-bool Store::is_healthy() {
+std::string Store::health_problem() {
+  sqlite3* db = db_.handle();
+  const char* path = sqlite3_db_filename(db, "main");  // empty for :memory:
+  if (path && *path) {
+    // The path must still name the file this connection has open: a file
+    // deleted or replaced under a running daemon takes everything written
+    // since with it at the next start. (SQLite's own check: same inode.)
+    struct stat at_path {};
+    if (::stat(path, &at_path) != 0)
+      return "the database file was deleted or moved away while open (what is written from now on is lost at the next "
+             "start: put the file back, or restart tributary)";
+    int has_moved = 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &has_moved) == SQLITE_OK && has_moved)
+      return "the database file was replaced by another file while open (restart tributary to use the new one; what is "
+             "written until then is lost)";
+    if (std::string problem = file_header_problem(db); !problem.empty()) return problem;
+  }
   try {
-    Statement& probe = db_.cached("SELECT 1");
+    // Drop cached pages so that the count below reads the file (or the WAL),
+    // not what the cache remembers of it.
+    sqlite3_db_release_memory(db);
+    if (const std::int64_t version = db_.user_version(); version != kSchemaVersion)
+      return "the database reads schema version " + std::to_string(version) + ", not " + std::to_string(kSchemaVersion);
+    Statement& probe = db_.cached("SELECT count(*) FROM sources");
     const bool has_row = probe.step();
     probe.reset();
-    return has_row;
-  } catch (const StoreError&) {
-    return false;
+    if (!has_row) return "the database does not answer";
+  } catch (const StoreError& error) {
+    return std::string("the database cannot be read: ") + error.what();
   }
+  return {};
 }
 
 }  // namespace tributary::store

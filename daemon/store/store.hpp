@@ -45,7 +45,8 @@ struct SourceRecord {
   std::int64_t id = 0;
   std::string config_url;  // identity: the URL the config names
   std::string url;         // the URL polled now
-  std::string name;
+  std::string name;     // configured, else the URL's host
+  bool is_named = false;  // the name was configured
   std::vector<std::string> tags;
   std::string title;  // from the feed document
   std::string site_url;
@@ -75,6 +76,10 @@ struct SourceRecord {
   int redirect_streak = 0;
   std::string body_hash;
 };
+
+// The source as people see it: its configured name, else the feed's own
+// title once a poll has read it, else the URL's host.
+std::string display_name(const SourceRecord& source);
 
 // What a status row says about a source: "ok", "new", "failing" (one
 // error), "backing off" (several), "retry-after", "gone", "removed".
@@ -131,8 +136,8 @@ struct StoredEntry {
   std::int64_t item_id = 0;
   std::int64_t story_id = 0;
   std::string source_config_url;
-  std::string source_name;
-  std::string source_title;
+  std::string source_name;   // store::display_name of the source
+  std::string source_title;  // the source feed's own title
   std::string source_site_url;
   std::string source_feed_url;
   std::string source_feed_id;
@@ -160,7 +165,7 @@ struct MaintenanceResult {
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 4;
+  static constexpr std::int64_t kSchemaVersion = 5;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.
@@ -199,8 +204,13 @@ class Store {
   // stale index entries, and free pages returned to the file system.
   MaintenanceResult maintain(core::Timestamp now);
 
-  // True when the database answers a trivial query.
-  bool is_healthy();
+  // Empty when the database is sound, else why not, in a few words without
+  // the path (it is shown to anyone who asks /healthz): the file was
+  // deleted, moved or replaced while open (what is written now would be
+  // lost at the next start), its header is no longer SQLite's, or its
+  // schema cannot be read. Reads the file itself, not cached pages; cheap
+  // enough for every health check (a stat, 100 bytes, one small count).
+  std::string health_problem();
 
   // False after a write (ingest, poll record, housekeeping) failed — disk
   // full, read-only file system — until one succeeds again. Unlike the rest
@@ -243,7 +253,10 @@ class Store {
   void queue_for_search(std::int64_t item_id, bool was_indexed);
   void index_queued_search();
   std::int64_t count_search_pending();
-  std::vector<StoredEntry> load_stories(const std::vector<std::int64_t>& story_ids);
+  // The stories' entries, each with the other outlets' copies; with
+  // `shown_sources` (configured URLs), a story shows the copy of one of them.
+  std::vector<StoredEntry> load_stories(const std::vector<std::int64_t>& story_ids,
+                                        const std::vector<std::string>& shown_sources);
   // Loads the fingerprint index when it is not current; call first in each
   // write transaction that uses it.
   void sync_fingerprint_index();

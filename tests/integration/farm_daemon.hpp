@@ -23,7 +23,9 @@ namespace tributary::testing {
 
 // The settings every farm test shares: loopback on a free port, logs on
 // stderr, no delay between requests to the farm's one host, and
-// `concurrency` polls and connections to it at once.
+// `concurrency` polls and connections to it at once — throughput settings,
+// the per-host limits raised; politeness at the shipped defaults is
+// politeness_test.cpp's.
 struct FarmDaemonSettings {
   std::filesystem::path database;
   std::string fetch_timeout = "2s";

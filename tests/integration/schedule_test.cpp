@@ -1,7 +1,11 @@
 // The scheduler through the real binary: `tributary poll --once` and
 // `tributary status` against the fake upstream — permanent redirects after
 // consecutive polls, 410 Gone, Retry-After, conditional requests, per-host
-// limits, OPML sources, and no stampede after a restart.
+// limits, OPML sources, no stampede after a restart, and poll --once's exit
+// status and refusal beside a running daemon. Most of these tests turn
+// host_delay off (write_config_without_host_delay): they check what a poll
+// does, not its pace; fairness and politeness at the shipped defaults are
+// politeness_test.cpp's.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -31,8 +35,10 @@ FakeResponse ok_feed(const std::string& title) {
 
 class ScheduleTest : public ::testing::Test {
  protected:
-  // A config with the given [[source]] entries (TOML) and extra settings.
-  std::filesystem::path write_config(const std::string& sources, const std::string& schedule_extra = "") {
+  // A config with the given [[source]] entries (TOML) and extra [schedule]
+  // settings; host_delay 0, so that many polls of one host take no time.
+  std::filesystem::path write_config_without_host_delay(const std::string& sources,
+                                                        const std::string& schedule_extra = "") {
     return dir_.write("tributary.toml", "[server]\nport = 0\n[storage]\ndatabase = \"" +
                                             (dir_.path() / "t.db").string() +
                                             "\"\n[schedule]\nhost_delay = \"0s\"\n" + schedule_extra + "\n" +
@@ -65,7 +71,8 @@ class ScheduleTest : public ::testing::Test {
 TEST_F(ScheduleTest, PollOnceFetchesEverySourceAndStoresItems) {
   upstream_.serve("/a.xml", ok_feed("alpha"));
   upstream_.serve("/b.xml", ok_feed("beta"));
-  const auto config = write_config(source(upstream_.url("/a.xml"), "Alpha") + source(upstream_.url("/b.xml"), "Beta"));
+  const auto config = write_config_without_host_delay(source(upstream_.url("/a.xml"), "Alpha") +
+                                                      source(upstream_.url("/b.xml"), "Beta"));
   const CommandResult polled = tributary(config, {"poll", "--once"});
   EXPECT_EQ(polled.exit_code, 0) << polled.output;
   EXPECT_NE(polled.output.find("polled 2 sources: 2 ok"), std::string::npos) << polled.output;
@@ -76,12 +83,50 @@ TEST_F(ScheduleTest, PollOnceFetchesEverySourceAndStoresItems) {
   EXPECT_NE(row.find(" 1 "), std::string::npos) << row;  // one item
 }
 
+TEST_F(ScheduleTest, PollOnceExitsOneWhenAPollFailed) {
+  upstream_.serve("/a.xml", ok_feed("alpha"));
+  // Port 1 on loopback: nothing listens there, the connection is refused.
+  const auto config = write_config_without_host_delay(source(upstream_.url("/a.xml"), "Alpha") +
+                                                      source("http://127.0.0.1:1/feed.xml", "Unreachable"));
+  const CommandResult polled = tributary(config, {"poll", "--once"});
+  EXPECT_EQ(polled.exit_code, 1) << polled.output;
+  EXPECT_NE(polled.output.find("polled 2 sources: 1 ok, 0 not modified, 1 failed"), std::string::npos) << polled.output;
+  EXPECT_EQ(upstream_.hits("/a.xml"), 1);  // the others are polled all the same
+}
+
+TEST_F(ScheduleTest, PollOnceExitsOneWhenASourceIsGone) {
+  upstream_.serve("/gone.xml", {410, {{"Content-Type", "text/plain"}}, "gone for good"});
+  const auto config = write_config_without_host_delay(source(upstream_.url("/gone.xml"), "Gone"));
+  EXPECT_EQ(tributary(config, {"poll", "--once"}).exit_code, 1);
+  // Not polled again: nothing failed this time.
+  EXPECT_EQ(tributary(config, {"poll", "--once"}).exit_code, 0);
+}
+
+TEST_F(ScheduleTest, PollOnceRefusesWhileADaemonRunsOnTheSameDatabase) {
+  upstream_.serve("/a.xml", ok_feed("alpha"));
+  const auto config = write_config_without_host_delay(source(upstream_.url("/a.xml"), "Alpha"), "interval = \"1h\"");
+  ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir_.path() / "run.log");
+  ASSERT_TRUE(daemon.wait_for_output("poll Alpha", 30s)) << daemon.output();
+  const CommandResult polled = tributary(config, {"poll", "--once"});
+  EXPECT_EQ(polled.exit_code, 1) << polled.output;
+  EXPECT_NE(polled.output.find("(pid " + std::to_string(daemon.pid()) + ") is running with this database"),
+            std::string::npos)
+      << polled.output;
+  EXPECT_NE(polled.output.find("Nothing was polled"), std::string::npos) << polled.output;
+  EXPECT_EQ(upstream_.hits("/a.xml"), 1);  // the daemon's poll only: nothing moved
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(20s), 0) << daemon.output();
+  // Without the daemon, it polls.
+  EXPECT_EQ(tributary(config, {"poll", "--once"}).exit_code, 0);
+  EXPECT_EQ(upstream_.hits("/a.xml"), 2);
+}
+
 TEST_F(ScheduleTest, SecondPollIsConditionalAndCostsNothing) {
   FakeResponse response = ok_feed("alpha");
   response.etag = "\"v1\"";
   response.last_modified = "Wed, 17 Dec 2025 10:00:00 GMT";
   upstream_.serve("/a.xml", response);
-  const auto config = write_config(source(upstream_.url("/a.xml"), "Alpha"));
+  const auto config = write_config_without_host_delay(source(upstream_.url("/a.xml"), "Alpha"));
   tributary(config, {"poll", "--once"});
   const CommandResult second = tributary(config, {"poll", "--once"});
   EXPECT_NE(second.output.find("1 not modified"), std::string::npos) << second.output;
@@ -94,7 +139,7 @@ TEST_F(ScheduleTest, SecondPollIsConditionalAndCostsNothing) {
 TEST_F(ScheduleTest, PermanentRedirectMovesTheSourceAfterThreeConsecutivePolls) {
   upstream_.serve("/old.xml", {301, {{"Location", "/new.xml"}}, ""});
   upstream_.serve("/new.xml", ok_feed("moved"));
-  const auto config = write_config(source(upstream_.url("/old.xml"), "Mover"));
+  const auto config = write_config_without_host_delay(source(upstream_.url("/old.xml"), "Mover"));
   for (int poll = 1; poll <= 2; ++poll) {
     tributary(config, {"poll", "--once"});
     EXPECT_NE(status_row(config, "Mover").find("/old.xml"), std::string::npos) << "moved after " << poll << " polls";
@@ -110,7 +155,7 @@ TEST_F(ScheduleTest, PermanentRedirectMovesTheSourceAfterThreeConsecutivePolls) 
 TEST_F(ScheduleTest, TemporaryRedirectNeverMovesTheSource) {
   upstream_.serve("/old.xml", {302, {{"Location", "/elsewhere.xml"}}, ""});
   upstream_.serve("/elsewhere.xml", ok_feed("temporary"));
-  const auto config = write_config(source(upstream_.url("/old.xml"), "Temporary"));
+  const auto config = write_config_without_host_delay(source(upstream_.url("/old.xml"), "Temporary"));
   for (int poll = 0; poll < 4; ++poll) tributary(config, {"poll", "--once"});
   EXPECT_NE(status_row(config, "Temporary").find("/old.xml"), std::string::npos);
   EXPECT_EQ(upstream_.hits("/old.xml"), 4);
@@ -118,21 +163,21 @@ TEST_F(ScheduleTest, TemporaryRedirectNeverMovesTheSource) {
 
 TEST_F(ScheduleTest, GoneSourceIsNotPolledAgainUntilItsConfigChanges) {
   upstream_.serve("/gone.xml", {410, {{"Content-Type", "text/plain"}}, "gone for good"});
-  const auto config = write_config(source(upstream_.url("/gone.xml"), "Gone"));
+  const auto config = write_config_without_host_delay(source(upstream_.url("/gone.xml"), "Gone"));
   const CommandResult first = tributary(config, {"poll", "--once"});
   EXPECT_NE(first.output.find("1 gone"), std::string::npos) << first.output;
   EXPECT_NE(status_row(config, "Gone").find(" gone "), std::string::npos);
   tributary(config, {"poll", "--once"});
   EXPECT_EQ(upstream_.hits("/gone.xml"), 1);
   // A changed configuration (here: its name) gives it another chance.
-  const auto changed = write_config(source(upstream_.url("/gone.xml"), "Gone again"));
+  const auto changed = write_config_without_host_delay(source(upstream_.url("/gone.xml"), "Gone again"));
   tributary(changed, {"poll", "--once"});
   EXPECT_EQ(upstream_.hits("/gone.xml"), 2);
 }
 
 TEST_F(ScheduleTest, RetryAfterIsHonored) {
   upstream_.serve("/busy.xml", {429, {{"Retry-After", "3600"}, {"Content-Type", "text/plain"}}, "slow down"});
-  const auto config = write_config(source(upstream_.url("/busy.xml"), "Busy"));
+  const auto config = write_config_without_host_delay(source(upstream_.url("/busy.xml"), "Busy"));
   tributary(config, {"poll", "--once"});
   EXPECT_NE(status_row(config, "Busy").find(" retry-after "), std::string::npos) << status_row(config, "Busy");
   const CommandResult second = tributary(config, {"poll", "--once"});
@@ -142,7 +187,7 @@ TEST_F(ScheduleTest, RetryAfterIsHonored) {
 
 TEST_F(ScheduleTest, FailuresAreRecordedWithTheirClassAndCount) {
   upstream_.serve("/broken.xml", {500, {{"Content-Type", "text/plain"}}, "database exploded"});
-  const auto config = write_config(source(upstream_.url("/broken.xml"), "Broken"));
+  const auto config = write_config_without_host_delay(source(upstream_.url("/broken.xml"), "Broken"));
   tributary(config, {"poll", "--once"});
   EXPECT_NE(status_row(config, "Broken").find(" failing "), std::string::npos);
   tributary(config, {"poll", "--once"});
@@ -152,7 +197,7 @@ TEST_F(ScheduleTest, FailuresAreRecordedWithTheirClassAndCount) {
   EXPECT_NE(row.find("(2 in a row)"), std::string::npos) << row;
 }
 
-TEST_F(ScheduleTest, PerHostLimitCapsConcurrentRequestsToOneHost) {
+TEST_F(ScheduleTest, WithoutHostDelayPerHostAloneCapsConcurrentRequestsToOneHost) {
   std::string sources;
   for (int i = 0; i < 6; ++i) {
     FakeResponse slow = ok_feed("slow" + std::to_string(i));
@@ -160,7 +205,7 @@ TEST_F(ScheduleTest, PerHostLimitCapsConcurrentRequestsToOneHost) {
     upstream_.serve("/slow" + std::to_string(i) + ".xml", slow);
     sources += source(upstream_.url("/slow" + std::to_string(i) + ".xml"), "Slow " + std::to_string(i));
   }
-  const auto config = write_config(sources, "per_host = 2\nmax_concurrent = 16");
+  const auto config = write_config_without_host_delay(sources, "per_host = 2\nmax_concurrent = 16");
   const CommandResult polled = tributary(config, {"poll", "--once"});
   EXPECT_NE(polled.output.find("polled 6 sources: 6 ok"), std::string::npos) << polled.output;
   EXPECT_LE(upstream_.max_concurrent_requests(), 2);
@@ -190,7 +235,8 @@ TEST_F(ScheduleTest, SourcesComeFromOpmlToo) {
              "  <outline type=\"rss\" text=\"From OPML\" xmlUrl=\"" + upstream_.url("/opml.xml") + "\" category=\"/Balkans\"/>\n"
              "  <outline type=\"rss\" text=\"Duplicate\" xmlUrl=\"" + upstream_.url("/a.xml") + "\"/>\n"
              "</outline>\n</body></opml>\n");
-  const auto config = write_config("[sources]\nopml = \"subscriptions.opml\"\n" + source(upstream_.url("/a.xml"), "Alpha"));
+  const auto config = write_config_without_host_delay("[sources]\nopml = \"subscriptions.opml\"\n" +
+                                                      source(upstream_.url("/a.xml"), "Alpha"));
   const CommandResult check = tributary(config, {"check"});
   EXPECT_EQ(check.exit_code, 0) << check.output;
   EXPECT_NE(check.output.find("OK, 2 sources"), std::string::npos) << check.output;
@@ -207,8 +253,8 @@ TEST_F(ScheduleTest, SourcesComeFromOpmlToo) {
 TEST_F(ScheduleTest, RestartResumesWithoutRepollingEverything) {
   upstream_.serve("/a.xml", ok_feed("alpha"));
   upstream_.serve("/b.xml", ok_feed("beta"));
-  const auto config = write_config(source(upstream_.url("/a.xml"), "Alpha") + source(upstream_.url("/b.xml"), "Beta"),
-                                   "interval = \"1h\"");
+  const auto config = write_config_without_host_delay(
+      source(upstream_.url("/a.xml"), "Alpha") + source(upstream_.url("/b.xml"), "Beta"), "interval = \"1h\"");
   {
     ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir_.path() / "run1.log");
     ASSERT_TRUE(daemon.wait_for_output("poll Beta", 30s)) << daemon.output();

@@ -491,8 +491,12 @@ TEST_F(Serve, LandingPageSubscribesAndShowsTheSources) {
   HttpReply reply = get("/");
   ASSERT_EQ(reply.status, 200);
   const std::string& page = reply.body;
-  EXPECT_NE(page.find("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"All stories\" href=\"feed.atom\">"),
+  // Readers name a feed found by autodiscovery after its link's title: [feed] title.
+  EXPECT_NE(page.find("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Serve test\" href=\"feed.atom\">"),
             std::string::npos);
+  // The latest headlines under the subscribe links.
+  EXPECT_NE(page.find("<ol class=\"latest\">"), std::string::npos);
+  EXPECT_EQ(count_of(page.substr(page.find("<ol class=\"latest\">")), "<li>"), 10u);
   EXPECT_NE(page.find("href=\"c/news.atom\""), std::string::npos);
   EXPECT_NE(page.find("type=\"application/feed+json\""), std::string::npos);
   EXPECT_EQ(count_of(page, "<tr class=\"source\">"), 3u);
@@ -567,7 +571,7 @@ TEST_F(Serve, LandingPageInAHeadlessBrowser) {
   EXPECT_NE(dom.output.find("<h1>Serve test</h1>"), std::string::npos) << dom.output;
   EXPECT_EQ(count_of(dom.output, "<tr class=\"source\">"), 3u) << dom.output;
   EXPECT_EQ(count_of(dom.output, "<svg class=\"spark\""), 3u);
-  EXPECT_NE(dom.output.find("<td class=\"state ok\">ok</td>"), std::string::npos);
+  EXPECT_NE(dom.output.find("<td class=\"state ok\" data-label=\"State\">ok</td>"), std::string::npos) << dom.output;
   // The screenshot stays in the build tree for a person to look at.
   const std::filesystem::path artifacts = std::filesystem::path(TRIBUTARY_BUILD_DIR) / "artifacts";
   std::filesystem::create_directories(artifacts);
@@ -614,8 +618,11 @@ TEST_F(Serve, LongRequestLineIs414) {
 
 TEST_F(Serve, RequestBodiesAre413AndGarbageIs400) {
   RawConnection with_body("127.0.0.1", port_);
-  with_body.send("POST /feed.atom HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+  with_body.send("GET /feed.atom HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_TRUE(with_body.receive(5s).starts_with("HTTP/1.1 413"));
+  RawConnection post("127.0.0.1", port_);  // the method is what is wrong (serve_abuse_test has more)
+  post.send("POST /feed.atom HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+  EXPECT_TRUE(post.receive(5s).starts_with("HTTP/1.1 405"));
   RawConnection chunked("127.0.0.1", port_);
   chunked.send("GET /feed.atom HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
   EXPECT_TRUE(chunked.receive(5s).starts_with("HTTP/1.1 413"));

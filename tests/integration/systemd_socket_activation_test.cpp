@@ -56,7 +56,7 @@ TEST(SystemdSocketActivation, ServesThroughThePassedSocket) {
   NotifyListener notify(notify_path);
   ChildProcess daemon({"/bin/sh", "-c", move_to_3 + "LISTEN_PID=$$ exec \"$0\" \"$@\"", tributary_binary().string(),
                        "--config", config.string(), "run"},
-                      dir.path() / "daemon.log", {"LISTEN_FDS=1", "NOTIFY_SOCKET=" + notify_path.string()});
+                      dir.path() / "daemon.log", {"LISTEN_FDS=1", "NOTIFY_SOCKET=" + notify_path.string()}, {fd});
   close(fd);
   const auto ready = notify.wait_for("READY=1", 60s);
   ASSERT_TRUE(ready) << daemon.output();

@@ -73,7 +73,7 @@ struct FakeUpstream::Impl {
   FakeResponse respond(const http::request<http::string_body>& request) {
     const std::string target(request.target());
     const std::string path = target.substr(0, target.find('?'));
-    RecordedRequest recorded{std::string(request.method_string()), target, {}};
+    RecordedRequest recorded{std::string(request.method_string()), target, {}, std::chrono::steady_clock::now()};
     for (const auto& field : request)
       recorded.headers[lower(std::string(field.name_string()))] = std::string(field.value());
     std::lock_guard lock(mutex);

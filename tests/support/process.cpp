@@ -3,9 +3,11 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -20,8 +22,22 @@ extern char** environ;
 namespace tributary::testing {
 namespace {
 
+// In the child, between fork and exec: closes every descriptor from 3 up
+// but those passed on purpose.
+void close_descriptors_except(std::vector<int> kept) {
+  std::sort(kept.begin(), kept.end());
+  unsigned first = 3;
+  for (const int fd : kept) {
+    if (fd < 3) continue;
+    if (static_cast<unsigned>(fd) > first) ::close_range(first, static_cast<unsigned>(fd) - 1, 0);
+    first = static_cast<unsigned>(fd) + 1;
+  }
+  ::close_range(first, ~0U, 0);
+}
+
 pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& log_file,
-            const std::vector<std::string>& environment, const std::filesystem::path* input_file) {
+            const std::vector<std::string>& environment, const std::filesystem::path* input_file,
+            const std::vector<int>& passed_descriptors) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -37,15 +53,25 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& l
   for (std::string& entry : env_strings) env.push_back(entry.data());
   env.push_back(nullptr);
 
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
+    // A test that dies without running its destructors (a sanitizer abort,
+    // a ctest timeout) takes its daemon along: an orphaned daemon would
+    // keep polling, and keep the build lock that `flock … test` handed down
+    // to it held for everyone.
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
     const int out = open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int in = open(input_file ? input_file->c_str() : "/dev/null", O_RDONLY | O_CLOEXEC);
     if (out < 0 || in < 0) _exit(127);
     dup2(in, 0);
     dup2(out, 1);
     dup2(out, 2);
+    // Nothing of the test's leaks into the child: no descriptor but the
+    // three (a build lock held by the test runner's flock, a listening
+    // socket).
+    close_descriptors_except(passed_descriptors);
     execve(args[0], args.data(), env.data());
     _exit(127);
   }
@@ -68,9 +94,9 @@ std::optional<int> decode_status(int status) {
 }  // namespace
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, std::filesystem::path log_file,
-                           std::vector<std::string> environment)
+                           std::vector<std::string> environment, std::vector<int> passed_descriptors)
     : log_file_(std::move(log_file)) {
-  pid_ = spawn(argv, log_file_, environment, nullptr);
+  pid_ = spawn(argv, log_file_, environment, nullptr, passed_descriptors);
 }
 
 ChildProcess::~ChildProcess() {
@@ -131,7 +157,7 @@ CommandResult run_command(std::vector<std::string> argv, std::chrono::millisecon
   const auto log = dir.path() / "output.txt";
   const auto input = dir.path() / "input.txt";
   std::ofstream(input, std::ios::binary) << standard_input;
-  const pid_t pid = spawn(argv, log, {}, &input);
+  const pid_t pid = spawn(argv, log, {}, &input, {});
   CommandResult result;
   const auto give_up_at = std::chrono::steady_clock::now() + timeout;
   for (;;) {

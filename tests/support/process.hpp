@@ -17,9 +17,11 @@ class ChildProcess {
  public:
   // Starts argv[0] with the arguments; stdout and stderr go to `log_file`.
   // `environment` entries ("NAME=value") are added to the current ones,
-  // replacing those of the same name.
+  // replacing those of the same name. The child gets no open descriptor of
+  // the test's but standard input and output, and `passed_descriptors`
+  // (e.g. a listening socket for socket activation).
   ChildProcess(std::vector<std::string> argv, std::filesystem::path log_file,
-               std::vector<std::string> environment = {});
+               std::vector<std::string> environment = {}, std::vector<int> passed_descriptors = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

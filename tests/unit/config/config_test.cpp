@@ -28,7 +28,7 @@ TEST(ConfigErrors, UnknownKeyFarFromAnyKnownOneHasNoSuggestion) {
 
 TEST(ConfigErrors, UnknownTopLevelSection) {
   EXPECT_THAT(errors_of("[servr]\nport = 1\n"),
-              ElementsAre("test.toml:1:2: unknown key \"servr\" (did you mean \"server\"?)"));
+              ElementsAre("test.toml:1:2: unknown table [servr] (did you mean [server]?)"));
 }
 
 TEST(ConfigErrors, WrongTypeNamesExpectedAndFound) {

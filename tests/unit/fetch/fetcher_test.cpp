@@ -713,6 +713,28 @@ TEST_F(FetcherTest, NoProxyBypassesTheProxy) {
   EXPECT_TRUE(proxy.requests().empty());
 }
 
+TEST_F(FetcherTest, ANameOnlyTheProxyCouldResolveIsRefusedWhileBlockingPrivateAddresses) {
+  // The proxy would resolve the name, perhaps to an address inside its own
+  // network: with block_private_addresses on, what cannot be checked here
+  // is not fetched, unless the operator says the proxy enforces the policy.
+  FakeProxy proxy;
+  FetcherOptions options = test_options();
+  options.http_proxy = proxy.url();
+  options.block_private_addresses = true;
+  options.resolve_overrides["intranet.corp"] = {};  // does not resolve on this host
+  make_fetcher(options);
+  const FetchResult refused = run(request_to("http://intranet.corp/feed.xml"));
+  EXPECT_EQ(refused.error, FetchError::blocked);
+  EXPECT_NE(refused.message.find("does not resolve here"), std::string::npos) << refused.message;
+  EXPECT_TRUE(proxy.requests().empty());
+
+  options.proxy_blocks_private_addresses = true;
+  fetcher().reconfigure(options);
+  run(request_to("http://intranet.corp/feed.xml"));
+  ASSERT_EQ(proxy.requests().size(), 1u);
+  EXPECT_EQ(proxy.requests()[0].target, "http://intranet.corp/feed.xml");
+}
+
 TEST_F(FetcherTest, InvalidProxyIsAConnectError) {
   FetcherOptions options = test_options();
   options.http_proxy = "socks5://127.0.0.1:1080";

@@ -33,8 +33,9 @@ TEST(Dedup, SameArticleWithDifferentTrackingParametersIsOneStory) {
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].source_name, "dedup/utm_a.xml");  // the first publisher (08:00)
   ASSERT_EQ(entries[0].copies.size(), 2u);
-  EXPECT_EQ(entries[0].copies[0].source_name, "Outlet B");
-  EXPECT_EQ(entries[0].copies[1].source_name, "Outlet C");
+  // Each copy is named as its source is shown: by its configured name.
+  EXPECT_EQ(entries[0].copies[0].source_name, "dedup/utm_b.xml");
+  EXPECT_EQ(entries[0].copies[1].source_name, "dedup/utm_c.xml");
 }
 
 TEST(Dedup, WireStoryUnderThreeUrlsIsOneStory) {

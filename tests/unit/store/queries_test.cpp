@@ -143,6 +143,10 @@ TEST(StoryCursors, RejectMalformedText) {
   EXPECT_FALSE(parse_cursor("1765000000-x"));
   EXPECT_FALSE(parse_cursor("1765000000-0"));
   EXPECT_TRUE(parse_cursor("1765000000-42"));
+  // Out of range is not the epoch (from_chars leaves its output at 0).
+  EXPECT_FALSE(parse_cursor("99999999999999999999-1"));
+  EXPECT_FALSE(parse_cursor("1765000000-99999999999999999999"));
+  EXPECT_EQ(parse_cursor("-86400-7")->sort_time, core::from_unix_seconds(-86400));
 }
 
 }  // namespace

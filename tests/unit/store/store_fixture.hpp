@@ -36,6 +36,7 @@ inline config::SourceSpec spec(const std::string& url, const std::string& name =
   config::SourceSpec source;
   source.url = url;
   source.name = name;
+  source.is_named = true;
   source.tags = std::move(tags);
   return source;
 }

@@ -1,0 +1,98 @@
+// The server's open connections and who gives way when every slot is
+// taken. Idle sockets cost an attacker nothing: without this, max_connections
+// of them (no byte sent) would hold every slot until idle_timeout, and an
+// attacker reconnecting once a minute would keep readers out for good. So a
+// new connection at the limit closes the one that has been idle longest —
+// waiting for its first or next request, nothing in progress; a keep-alive
+// client that loses it just reconnects (RFC 9112 §9.3.1: retry on a closed
+// idle connection). Only when every connection is busy with a request is a
+// new one refused; busy ones end by themselves (header_timeout,
+// write_timeout).
+//
+// No per-address cap: behind a reverse proxy, or a NAT, every reader comes
+// from one address, and eviction already keeps one address from locking
+// the others out.
+//
+// A template over the server's connection type, so that the policy is tested
+// without sockets. I/O thread only.
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+#include <list>
+#include <optional>
+#include <unordered_map>
+
+namespace tributary::serve {
+
+template <typename Connection>
+class ConnectionTable {
+ public:
+  explicit ConnectionTable(std::size_t limit) : limit_(limit) {}
+
+  // What to do with a connection that arrives.
+  struct Admission {
+    bool is_admitted = false;
+    Connection* evicted = nullptr;  // close this one first; it has left the table
+  };
+  // Below the limit: admitted. At it: admitted in place of the longest
+  // idle connection, or refused when none is idle.
+  Admission admit() {
+    if (open_.size() < limit_) return {true, nullptr};
+    Connection* longest_idle = pop_longest_idle();
+    return {longest_idle != nullptr, longest_idle};
+  }
+
+  // A connection that was admitted; idle until its first request starts.
+  void add(Connection* connection) {
+    open_.emplace(connection, std::nullopt);
+    mark_idle(connection);
+  }
+  void remove(Connection* connection) {
+    const auto entry = open_.find(connection);
+    if (entry == open_.end()) return;  // evicted
+    if (entry->second) idle_.erase(*entry->second);
+    open_.erase(entry);
+  }
+  // Waiting for a request's first byte: it may be evicted from now on.
+  void mark_idle(Connection* connection) {
+    const auto entry = open_.find(connection);
+    if (entry == open_.end() || entry->second) return;
+    entry->second = idle_.insert(idle_.end(), connection);
+  }
+  // A request is in progress: it is not evicted.
+  void mark_busy(Connection* connection) {
+    const auto entry = open_.find(connection);
+    if (entry == open_.end() || !entry->second) return;
+    idle_.erase(*entry->second);
+    entry->second.reset();
+  }
+
+  // Removes the connection idle longest from the table and returns it;
+  // nullptr when every one is busy.
+  Connection* pop_longest_idle() {
+    if (idle_.empty()) return nullptr;
+    Connection* connection = idle_.front();
+    idle_.pop_front();
+    open_.erase(connection);
+    return connection;
+  }
+
+  bool contains(Connection* connection) const { return open_.contains(connection); }
+  bool is_idle(Connection* connection) const {
+    const auto entry = open_.find(connection);
+    return entry != open_.end() && entry->second.has_value();
+  }
+  std::size_t size() const { return open_.size(); }
+  std::size_t idle_count() const { return idle_.size(); }
+  // Idle connections, longest idle first.
+  const std::list<Connection*>& idle() const { return idle_; }
+
+ private:
+  std::size_t limit_;
+  std::list<Connection*> idle_;  // longest idle first
+  // Every open connection; its place in idle_ while idle.
+  std::unordered_map<Connection*, std::optional<typename std::list<Connection*>::iterator>> open_;
+};
+
+}  // namespace tributary::serve

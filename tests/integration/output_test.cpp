@@ -1,0 +1,287 @@
+// What the daemon publishes, whatever its sources hold (issues 16 and 17):
+// the real tributary binary polls a JSON Feed full of control characters,
+// a feed behind credentials in its URL, undated and same-dated items, and
+// two outlets carrying one story; then every document it serves is parsed
+// strictly (libxml2 without recovery, Boost.JSON, strict UTF-8), searched for
+// the password, and read for order, self links and channels after a reload.
+#include <gtest/gtest.h>
+#include <libxml/parser.h>
+#include <signal.h>
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
+#include "core/text.hpp"
+#include "support/atom_reader.hpp"
+#include "support/fake_upstream.hpp"
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tributary::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kPassword = "s3cr3t-pa55";
+
+// Every field a JSON Feed item can carry text in, with C0 controls, NUL,
+// DEL, C1 controls and noncharacters (JSON escapes, so the bytes are valid).
+const std::string kHostileJsonFeed = R"json({
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "Hostile\u0001 feed\uFFFE",
+  "home_page_url": "https://hostile.example/",
+  "authors": [{"name": "Feed\u0007 author"}],
+  "items": [
+    {"id": "h1", "url": "https://hostile.example/1", "title": "One\u0001 title\uFFFF",
+     "content_text": "a\u0001b\u0000c\u001fd\u007fe\u0085f\uFDD0g",
+     "summary": "sum\u0002mary", "language": "en\u0003",
+     "date_published": "2026-11-30T08:00:00Z",
+     "authors": [{"name": "Jo\u0008 Doe"}], "tags": ["t\u0004ag"],
+     "attachments": [{"url": "https://hostile.example/a.mp3", "mime_type": "audio/mpeg\u0000", "size_in_bytes": 12}]},
+    {"id": "h2", "url": "https://hostile.example/2", "title": "Two",
+     "content_html": "<p>x\u0001y\uFFFEz</p>", "date_published": "2026-11-30T07:00:00Z"}
+  ]
+})json";
+
+std::string rss_item(const std::string& title, const std::string& link, const std::string& pub_date) {
+  return "<item><title>" + title + "</title><link>" + link + "</link><guid>" + link + "</guid>" +
+         (pub_date.empty() ? "" : "<pubDate>" + pub_date + "</pubDate>") + "<description>Text of " + title +
+         "</description></item>";
+}
+
+std::string rss(const std::string& title, const std::string& items) {
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>" + title +
+         "</title><link>https://example.org/</link><description>d</description>" + items + "</channel></rss>";
+}
+
+bool is_well_formed_xml(const std::string& document) {
+  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> parsed(
+      xmlReadMemory(document.data(), static_cast<int>(document.size()), "served.xml", nullptr,
+                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+      &xmlFreeDoc);
+  return parsed != nullptr;
+}
+
+bool is_strict_json(const std::string& document) {
+  boost::system::error_code error;
+  boost::json::parse(document, error);
+  return !error && core::is_valid_utf8(document);  // Boost.JSON accepts any bytes inside strings; readers need UTF-8
+}
+
+class Output : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    upstream_ = std::make_unique<FakeUpstream>();
+    upstream_->serve("/hostile.json", {200, {{"Content-Type", "application/feed+json"}}, kHostileJsonFeed, {}, {}});
+    upstream_->serve("/private.xml",
+                     {200, {{"Content-Type", "application/rss+xml"}},
+                      rss("Private feed", rss_item("Private story", "https://private.example/1",
+                                                   "Mon, 30 Nov 2026 06:00:00 GMT")),
+                      {}, {}});
+    // Undated items, then three sharing one date: each group in the order listed.
+    upstream_->serve("/ordered.xml",
+                     {200, {{"Content-Type", "application/rss+xml"}},
+                      rss("Ordered", rss_item("Undated first", "https://ordered.example/u1", "") +
+                                         rss_item("Undated second", "https://ordered.example/u2", "") +
+                                         rss_item("Undated third", "https://ordered.example/u3", "")),
+                      {}, {}});
+    upstream_->serve("/tied.xml",
+                     {200, {{"Content-Type", "application/rss+xml"}},
+                      rss("Tied", rss_item("Tied first", "https://tied.example/1", "Sun, 01 Nov 2026 10:00:00 GMT") +
+                                      rss_item("Tied second", "https://tied.example/2", "Sun, 01 Nov 2026 10:00:00 GMT") +
+                                      rss_item("Tied third", "https://tied.example/3", "Sun, 01 Nov 2026 10:00:00 GMT")),
+                      {}, {}});
+    // One story at two outlets (the same canonical URL): Early published it first.
+    upstream_->serve("/early.xml", {200, {{"Content-Type", "application/rss+xml"}},
+                                    rss("Early Outlet", rss_item("Early's headline", "https://wire.example/story",
+                                                                 "Mon, 02 Nov 2026 08:00:00 GMT")),
+                                    {}, {}});
+    upstream_->serve("/late.xml", {200, {{"Content-Type", "application/rss+xml"}},
+                                   rss("Late Outlet", rss_item("Late's headline",
+                                                               "https://wire.example/story?utm_source=late",
+                                                               "Mon, 02 Nov 2026 09:00:00 GMT")),
+                                   {}, {}});
+    dir_ = std::make_unique<TempDir>();
+    const std::string private_url = "http://reader:" + std::string(kPassword) + "@" + upstream_->host() + ":" +
+                                    std::to_string(upstream_->port()) + "/private.xml";
+    config_ = dir_->write("tributary.toml", config_text(private_url, "[\"wire\"]"));
+    private_url_ = private_url;
+    daemon_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{tributary_binary().string(), "--config", config_.string(), "run"},
+        dir_->path() / "daemon.log");
+    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
+    ASSERT_TRUE(port) << daemon_->output();
+    port_ = static_cast<std::uint16_t>(std::stoi(*port));
+    // Six sources on one host at the shipped host_delay (2s): ready once
+    // /sources.json shows a success for every one.
+    const auto give_up_at = Clock::now() + 60s;
+    while (Clock::now() < give_up_at && !is_ready_) {
+      is_ready_ = every_source_polled(get("/sources.json"));
+      if (!is_ready_) std::this_thread::sleep_for(200ms);
+    }
+    ASSERT_TRUE(is_ready_) << "not every source was polled\n" << daemon_->output();
+  }
+
+  static bool every_source_polled(const HttpReply& reply) {
+    if (reply.status != 200) return false;
+    boost::system::error_code error;
+    const boost::json::value document = boost::json::parse(reply.body, error);
+    if (error || !document.is_object() || !document.as_object().contains("sources")) return false;
+    const boost::json::array& sources = document.at("sources").as_array();
+    return sources.size() == 6 && std::all_of(sources.begin(), sources.end(), [](const boost::json::value& source) {
+             return !source.at("last_success").is_null();
+           });
+  }
+
+  static std::string config_text(const std::string& private_url, const std::string& early_tags) {
+    return R"toml(
+[server]
+listen = "127.0.0.1"
+port = 0
+[storage]
+database = ")toml" + (dir_->path() / "tributary.db").string() + R"toml("
+[schedule]
+interval = "1h"
+[feed]
+title = "Output test"
+[[channel]]
+name = "wire"
+tags = ["wire"]
+[[source]]
+url = ")toml" + upstream_->url("/hostile.json") + R"toml("
+name = "Hostile"
+[[source]]
+url = ")toml" + private_url + R"toml("
+name = "Private"
+[[source]]
+url = ")toml" + upstream_->url("/ordered.xml") + R"toml("
+name = "Ordered"
+[[source]]
+url = ")toml" + upstream_->url("/tied.xml") + R"toml("
+name = "Tied"
+[[source]]
+url = ")toml" + upstream_->url("/early.xml") + R"toml("
+name = "Early"
+tags = )toml" + early_tags + R"toml(
+[[source]]
+url = ")toml" + upstream_->url("/late.xml") + R"toml("
+tags = ["other"]
+)toml";
+  }
+
+  static void TearDownTestSuite() {
+    daemon_.reset();
+    upstream_.reset();
+    dir_.reset();
+  }
+
+  void SetUp() override {
+    if (!is_ready_) GTEST_SKIP() << "the daemon did not come up (see SetUpTestSuite's failure)";
+  }
+
+  static HttpReply get(const std::string& target) { return http_get("127.0.0.1", port_, target); }
+
+  static std::size_t count_of(const std::string& text, const std::string& needle) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+    return count;
+  }
+
+  static std::vector<std::string> titles_of(const std::string& atom) {
+    std::vector<std::string> titles;
+    for (const Entry& entry : entries_of(atom)) titles.push_back(entry.title);
+    return titles;
+  }
+
+  static inline std::unique_ptr<FakeUpstream> upstream_;
+  static inline std::unique_ptr<TempDir> dir_;
+  static inline std::unique_ptr<ChildProcess> daemon_;
+  static inline std::filesystem::path config_;
+  static inline std::string private_url_;
+  static inline std::uint16_t port_ = 0;
+  static inline bool is_ready_ = false;
+};
+
+TEST_F(Output, EveryDocumentIsWellFormedWithControlCharactersInJsonFeedFields) {
+  for (const char* target : {"/feed.atom", "/feed.atom?limit=500", "/feed.atom?source=Hostile", "/c/wire.atom",
+                             "/sources.opml"}) {
+    HttpReply reply = get(target);
+    ASSERT_EQ(reply.status, 200) << target;
+    EXPECT_TRUE(is_well_formed_xml(reply.body)) << target << "\n" << reply.body;
+  }
+  for (const char* target : {"/feed.json", "/feed.json?limit=500", "/feed.json?source=Hostile", "/sources.json"}) {
+    HttpReply reply = get(target);
+    ASSERT_EQ(reply.status, 200) << target;
+    EXPECT_TRUE(is_strict_json(reply.body)) << target << "\n" << reply.body;
+    EXPECT_EQ(reply.body.find("\\u0001"), std::string::npos) << target;
+    EXPECT_EQ(reply.body.find("\\u0000"), std::string::npos) << target;
+  }
+  const HttpReply atom = get("/feed.atom?source=Hostile");
+  EXPECT_NE(atom.body.find("abcdefg"), std::string::npos) << atom.body;  // the text stays, the controls go
+}
+
+TEST_F(Output, CredentialsInASourceUrlAreNeverPublished) {
+  const std::string redacted = "http://" + upstream_->host() + ":" + std::to_string(upstream_->port()) + "/private.xml";
+  for (const std::string& target : std::vector<std::string>{"/", "/feed.atom", "/feed.json", "/feed.atom?source=Private", "/feed.json?source=Private&limit=1",
+        "/feed.atom?source=" + redacted, "/sources.json", "/sources.opml", "/metrics"}) {
+    HttpReply reply = get(target);
+    EXPECT_EQ(reply.status, 200) << target << "\n" << reply.body;
+    EXPECT_EQ(reply.body.find(kPassword), std::string::npos) << target << "\n" << reply.body;
+  }
+  // The entry names its source by the URL without credentials.
+  const std::vector<Entry> entries = entries_of(get("/feed.atom?source=Private").body);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].source_self, redacted);
+  EXPECT_EQ(daemon_->output().find(kPassword), std::string::npos) << daemon_->output();
+}
+
+TEST_F(Output, ItemsThatTieOnDateKeepTheirFeedsOrder) {
+  EXPECT_EQ(titles_of(get("/feed.atom?source=Ordered").body),
+            (std::vector<std::string>{"Undated first", "Undated second", "Undated third"}));
+  EXPECT_EQ(titles_of(get("/feed.atom?source=Tied").body),
+            (std::vector<std::string>{"Tied first", "Tied second", "Tied third"}));
+}
+
+TEST_F(Output, AViewOfOneOutletShowsItsOwnCopyOfAStory) {
+  const std::vector<Entry> merged = entries_of(get("/feed.atom?tag=wire&tag=other").body);
+  ASSERT_EQ(merged.size(), 1u);
+  EXPECT_EQ(merged[0].title, "Early's headline");
+  const std::string late_view = "/feed.atom?source=" + upstream_->url("/late.xml");
+  const std::vector<Entry> late = entries_of(get(late_view).body);
+  ASSERT_EQ(late.size(), 1u) << get(late_view).body;
+  EXPECT_EQ(late[0].title, "Late's headline");
+  EXPECT_EQ(late[0].link, "https://wire.example/story?utm_source=late");
+  EXPECT_EQ(late[0].related, (std::vector<std::string>{"https://wire.example/story"}));
+  // An unnamed source is shown by its feed's title.
+  EXPECT_EQ(late[0].source_title, "Late Outlet");
+  EXPECT_NE(get("/").body.find("Late Outlet"), std::string::npos);
+}
+
+TEST_F(Output, AViewsSelfLinkIsTheUrlItWasRequestedAt) {
+  for (const std::string& target : std::vector<std::string>{"/feed.atom?limit=500", "/feed.atom?tag=other&limit=5", "/feed.atom?limit=5&tag=other",
+                                   "/feed.atom?source=Tied"}) {
+    const HttpReply reply = get(target);
+    ASSERT_EQ(reply.status, 200) << target;
+    EXPECT_EQ(feed_link(reply.body, "self"), "http://127.0.0.1:" + std::to_string(port_) + target);
+  }
+}
+
+TEST_F(Output, AChannelFollowsTheTagsOfAReload) {
+  EXPECT_EQ(titles_of(get("/c/wire.atom").body), (std::vector<std::string>{"Early's headline"}));
+  // Early leaves the channel, Tied joins it.
+  std::string text = config_text(private_url_, "[\"other\"]");
+  text.replace(text.find("name = \"Tied\""), 13, "name = \"Tied\"\ntags = [\"wire\"]");
+  dir_->write("tributary.toml", text);
+  daemon_->signal(SIGHUP);
+  ASSERT_TRUE(daemon_->wait_for_output("reloaded ", 30s)) << daemon_->output();
+  // Readers subscribe to the channel's plain URL: it must follow at once.
+  EXPECT_EQ(titles_of(get("/c/wire.atom").body), (std::vector<std::string>{"Tied first", "Tied second", "Tied third"}));
+}
+
+}  // namespace
+}  // namespace tributary::testing

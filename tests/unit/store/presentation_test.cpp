@@ -1,0 +1,172 @@
+// How stored stories come back for the feeds (issue 17): the order of items
+// that tie on date, related links, a source's own copy in a view of that
+// source, and the names sources are shown by.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "store_fixture.hpp"
+
+namespace tributary::store {
+namespace {
+
+using namespace test;
+
+normalize::Entry item(const std::string& key, const std::string& url, std::optional<core::Timestamp> published) {
+  normalize::Entry entry;
+  entry.identity_key = "id:" + key;
+  entry.original_id = key;
+  entry.title = "Item " + key;
+  entry.url = url;
+  entry.canonical_url = url;
+  entry.published = published;
+  return entry;
+}
+
+normalize::NormalizedFeed feed_of(std::vector<normalize::Entry> entries, std::string title = "A Feed") {
+  normalize::NormalizedFeed feed;
+  feed.feed.title = std::move(title);
+  feed.entries = std::move(entries);
+  return feed;
+}
+
+std::vector<std::string> titles(const std::vector<StoredEntry>& entries) {
+  std::vector<std::string> out;
+  for (const StoredEntry& stored : entries) out.push_back(stored.entry.title);
+  return out;
+}
+
+TEST(StoryOrder, UndatedItemsKeepTheDocumentsOrder) {
+  Store store(":memory:");
+  const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
+  store.ingest(id,
+               feed_of({item("1", "https://a.example/1", std::nullopt), item("2", "https://a.example/2", std::nullopt),
+                        item("3", "https://a.example/3", std::nullopt)}),
+               at("2026-11-30T10:00:00Z"));
+  EXPECT_EQ(titles(store.newest_entries(10)), (std::vector<std::string>{"Item 1", "Item 2", "Item 3"}));
+}
+
+TEST(StoryOrder, ItemsSharingOneDateKeepTheDocumentsOrder) {
+  Store store(":memory:");
+  const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
+  const auto noon = at("2026-11-30T12:00:00Z");
+  store.ingest(id,
+               feed_of({item("new", "https://a.example/new", at("2026-11-30T13:00:00Z")),
+                        item("x", "https://a.example/x", noon), item("y", "https://a.example/y", noon),
+                        item("z", "https://a.example/z", noon), item("old", "https://a.example/old", at("2026-11-29T08:00:00Z"))}),
+               at("2026-11-30T14:00:00Z"));
+  EXPECT_EQ(titles(store.newest_entries(10)),
+            (std::vector<std::string>{"Item new", "Item x", "Item y", "Item z", "Item old"}));
+}
+
+TEST(StoryOrder, ANewUndatedItemOnTheNextPollComesFirst) {
+  Store store(":memory:");
+  const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
+  store.ingest(id, feed_of({item("1", "https://a.example/1", std::nullopt), item("2", "https://a.example/2", std::nullopt)}),
+               at("2026-11-30T10:00:00Z"));
+  store.ingest(id,
+               feed_of({item("0", "https://a.example/0", std::nullopt), item("1", "https://a.example/1", std::nullopt),
+                        item("2", "https://a.example/2", std::nullopt)}),
+               at("2026-11-30T10:15:00Z"));
+  EXPECT_EQ(titles(store.newest_entries(10)), (std::vector<std::string>{"Item 0", "Item 1", "Item 2"}));
+}
+
+TEST(StoryOrder, AnItemListedTwiceInOneDocumentIsStoredOnce) {
+  Store store(":memory:");
+  const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
+  normalize::Entry first = item("1", "https://a.example/1", std::nullopt);
+  normalize::Entry again = first;
+  again.title = "Item 1, listed again";
+  const IngestResult result =
+      store.ingest(id, feed_of({first, item("2", "https://a.example/2", std::nullopt), again}), at("2026-11-30T10:00:00Z"));
+  EXPECT_EQ(result.new_items, 2);
+  EXPECT_EQ(titles(store.newest_entries(10)), (std::vector<std::string>{"Item 1", "Item 2"}));
+}
+
+TEST(RelatedLinks, NeverTheEntrysOwnLinkNorOneLinkTwice) {
+  Store store(":memory:");
+  // One blog subscribed as Atom and as RSS, and a third outlet: the same
+  // article, the first two under the same URL.
+  const auto atom = store.ensure_source(spec("https://blog.example/atom.xml", "Blog (Atom)"));
+  const auto rss = store.ensure_source(spec("https://blog.example/rss.xml", "Blog (RSS)"));
+  const auto other = store.ensure_source(spec("https://other.example/feed", "Other"));
+  const auto when = at("2026-11-30T09:00:00Z");
+  store.ingest(atom, feed_of({item("a", "https://blog.example/post", when)}), when);
+  store.ingest(rss, feed_of({item("b", "https://blog.example/post", when)}), when);
+  normalize::Entry copy = item("c", "https://blog.example/post?utm_source=x", when);
+  copy.canonical_url = "https://blog.example/post";  // as normalize writes it
+  store.ingest(other, feed_of({copy}), when);
+  normalize::Entry twice = item("d", "https://blog.example/post?utm_source=x", when);
+  twice.canonical_url = "https://blog.example/post";
+  const auto fourth = store.ensure_source(spec("https://fourth.example/feed", "Fourth"));
+  store.ingest(fourth, feed_of({twice}), when);
+
+  const auto entries = store.newest_entries(10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].entry.url, "https://blog.example/post");
+  ASSERT_EQ(entries[0].copies.size(), 1u);
+  EXPECT_EQ(entries[0].copies[0].url, "https://blog.example/post?utm_source=x");
+  EXPECT_EQ(entries[0].copies[0].source_name, "Other");
+}
+
+TEST(SourceViews, AViewOfOneSourceShowsThatSourcesCopy) {
+  Store store(":memory:");
+  const auto first = store.ensure_source(spec("https://first.example/feed", "First"));
+  const auto second = store.ensure_source(spec("https://second.example/feed", "Second"));
+  normalize::Entry original = item("1", "https://first.example/story", at("2026-11-30T08:00:00Z"));
+  original.title = "First's headline";
+  normalize::Entry copy = item("2", "https://second.example/story", at("2026-11-30T09:00:00Z"));
+  copy.title = "Second's headline";
+  copy.canonical_url = "https://first.example/story";  // one story by URL
+  store.ingest(first, feed_of({original}), at("2026-11-30T08:00:00Z"));
+  store.ingest(second, feed_of({copy}), at("2026-11-30T09:00:00Z"));
+
+  StoryQuery query;
+  query.source_urls = {"https://second.example/feed"};
+  const auto view = store.query_stories(query);
+  ASSERT_EQ(view.size(), 1u);
+  EXPECT_EQ(view[0].entry.title, "Second's headline");
+  EXPECT_EQ(view[0].source_name, "Second");
+  ASSERT_EQ(view[0].copies.size(), 1u);
+  EXPECT_EQ(view[0].copies[0].url, "https://first.example/story");
+
+  const auto merged = store.newest_entries(10);
+  ASSERT_EQ(merged.size(), 1u);
+  EXPECT_EQ(merged[0].entry.title, "First's headline");  // the first publisher, in the merged feed
+}
+
+TEST(SourceNames, AnUnnamedSourceIsShownByItsFeedsTitleOnceKnown) {
+  Store store(":memory:");
+  config::SourceSpec unnamed;
+  unnamed.url = "https://host.example/feed";
+  unnamed.name = "host.example";  // what config gives a source without a name
+  const auto id = store.ensure_source(unnamed);
+  ASSERT_EQ(store.sources().size(), 1u);
+  EXPECT_EQ(display_name(store.sources()[0]), "host.example");  // before the first poll
+
+  store.ingest(id, feed_of({item("1", "https://host.example/1", at("2026-11-30T08:00:00Z"))}, "Host Daily"),
+               at("2026-11-30T08:00:00Z"));
+  EXPECT_EQ(display_name(store.sources()[0]), "Host Daily");
+  EXPECT_EQ(store.newest_entries(1).at(0).source_name, "Host Daily");
+
+  config::SourceSpec named = unnamed;
+  named.name = "My name for it";
+  named.is_named = true;
+  store.ensure_source(named);
+  EXPECT_EQ(display_name(store.sources()[0]), "My name for it");
+  EXPECT_EQ(store.newest_entries(1).at(0).source_name, "My name for it");
+}
+
+TEST(PollRecords, APeersBytesAreStoredAsOneCleanLine) {
+  Store store(":memory:");
+  const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
+  PollRecord poll;
+  poll.polled_at = at("2026-11-30T08:00:00Z");
+  poll.error = std::string("http: HTTP 500 Bad\xff\xfe reason\r\nX-Injected: yes\x01");
+  store.record_poll(id, poll);
+  EXPECT_EQ(store.sources().at(0).last_error, "http: HTTP 500 Bad reason X-Injected: yes");
+}
+
+}  // namespace
+}  // namespace tributary::store
