@@ -1,16 +1,19 @@
 // What real readers and validators see (issue 17): the real tributary binary
 // polls a varied set of real-world documents from the shared corpus (RSS
-// 0.90, 1.0 and 2.0, Atom with HTML and xhtml content, JSON Feed 1.0 and
-// 1.1, undated items, ISO-8859-1, windows-1251, Urdu, one blog as both Atom
-// and RSS, a source without a name, a failing source), then its merged feed,
-// a channel and a filtered view are judged by tools nobody here wrote: the
-// W3C Feed Validation Service (every warning class counted; the only one
-// allowed is DuplicateUpdated), jing with the RFC 4287 RELAX NG schema,
-// Universal Feed Parser, and three readers — newsboat, sfeed and rss2email
-// (its mail goes to a stub sendmail). Every XML and JSON document served
-// must be well-formed.
+// 0.90, 1.0 and 2.0, Atom with HTML and xhtml content, a video feed, JSON
+// Feed 1.0 and 1.1, undated items, ISO-8859-1 declared and undeclared,
+// windows-1251, Urdu, one blog as both Atom and RSS, a source without a
+// name, a failing source), then its merged feed, a channel and a filtered
+// view are judged by tools nobody here wrote: the W3C Feed Validation
+// Service (every warning class counted; the only one allowed is
+// DuplicateUpdated), jing with the RFC 4287 RELAX NG schema, Universal Feed
+// Parser, and three readers — newsboat, sfeed and rss2email (its mail goes
+// to a stub sendmail). Every XML and JSON document served must be
+// well-formed. A failure names each kind of problem once, with examples.
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -70,11 +73,17 @@ const std::vector<CorpusSource>& corpus_sources() {
       {"My Podcast Feed", atom + "TestParseEntryWithEnclosures_01.xml", "/podcast/feed.atom", "application/atom+xml",
        R"(["en"])"},
       {"", atom + "TestParseEntryWithXHTMLContent_01.xml", "/unnamed/feed.atom", "application/atom+xml", "[]"},
-      // JSON Feed 1.0 with an attachment; JSON Feed 1.1 with every field.
+      // A video feed as YouTube writes them: the text is in media:group/media:description.
+      {"My Video Feed", atom + "TestParseMediaGroup_01.xml", "/video/feed.atom", "application/atom+xml", R"(["en"])"},
+      // JSON Feed 1.0 with an attachment; JSON Feed 1.1: an undated item without a title whose
+      // content_text has "<div>", "&" and "<" literally.
       {"The Record", "miniflux/internal/reader/json/parser_test/TestParsePodcast_01.json", "/record/feed.json",
        "application/json", R"(["en"])"},
-      {"Sample JSON Feed", "gofeed/testdata/parser/json/version_json_11.json", "/sample/feed.json",
-       "application/feed+json", R"(["en"])"}};
+      {"Plain text JSON",
+       "miniflux/internal/reader/json/parser_test/TestParseItemWithPlainTextContentContainingHTMLCharacters_01.json",
+       "/plain/feed.json", "application/feed+json", R"(["en"])"},
+      // French in ISO-8859-1 without an encoding declaration, served without a charset.
+      {"Le Cercle Psy", parser + "no_encoding_ISO-8859-1.xml", "/psy/rss", "application/rss+xml", R"(["fr"])"}};
   return sources;
 }
 
@@ -87,6 +96,9 @@ struct View {
   std::string label;   // a test-name-safe name
   std::string target;  // path and query on the daemon
 };
+
+// gtest prints a failing test's parameter with this.
+void PrintTo(const View& view, std::ostream* out) { *out << view.target; }
 
 const std::vector<View>& atom_views() {
   static const std::vector<View> views = {
@@ -136,6 +148,10 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
+using XmlDocument = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
+
+const xmlChar* xml(const char* text) { return reinterpret_cast<const xmlChar*>(text); }
+
 // The libxml2 errors of a strict parse (no recovery, no network); empty
 // when the document is well-formed XML.
 std::string xml_errors(const std::string& document) {
@@ -143,12 +159,35 @@ std::string xml_errors(const std::string& document) {
   xmlSetStructuredErrorFunc(&errors, [](void* sink, xmlErrorPtr error) {
     *static_cast<std::string*>(sink) += "line " + std::to_string(error->line) + ": " + error->message;
   });
-  xmlDocPtr parsed = xmlReadMemory(document.data(), static_cast<int>(document.size()), nullptr, nullptr,
-                                   XML_PARSE_NONET | XML_PARSE_NOWARNING);
+  const XmlDocument parsed(xmlReadMemory(document.data(), static_cast<int>(document.size()), nullptr, nullptr,
+                                         XML_PARSE_NONET | XML_PARSE_NOWARNING),
+                           xmlFreeDoc);
   xmlSetStructuredErrorFunc(nullptr, nullptr);
   if (!parsed && errors.empty()) errors = "not parsed";
-  xmlFreeDoc(parsed);
   return errors;
+}
+
+// The ids of the entries whose atom:content or atom:summary is there but
+// empty (no text, no xhtml child, no src): the element says "here is the
+// text" and a reader shows an empty article.
+std::vector<std::string> entries_with_empty_text(const std::string& atom) {
+  const XmlDocument document(
+      xmlReadMemory(atom.data(), static_cast<int>(atom.size()), nullptr, nullptr, XML_PARSE_NONET), xmlFreeDoc);
+  if (!document) return {"(not parsed)"};
+  const std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xpath(xmlXPathNewContext(document.get()),
+                                                                               xmlXPathFreeContext);
+  xmlXPathRegisterNs(xpath.get(), xml("a"), xml("http://www.w3.org/2005/Atom"));
+  const std::unique_ptr<xmlXPathObject, decltype(&xmlXPathFreeObject)> ids(
+      xmlXPathEvalExpression(xml("/a:feed/a:entry[a:content[not(@src) and not(*) and normalize-space(.)=''] or "
+                                 "a:summary[not(*) and normalize-space(.)='']]/a:id"),
+                             xpath.get()),
+      xmlXPathFreeObject);
+  std::vector<std::string> found;
+  for (int i = 0; ids && ids->nodesetval && i < ids->nodesetval->nodeNr; ++i) {
+    const std::unique_ptr<xmlChar, decltype(xmlFree)> text(xmlNodeGetContent(ids->nodesetval->nodeTab[i]), xmlFree);
+    found.emplace_back(text ? reinterpret_cast<const char*>(text.get()) : "");
+  }
+  return found;
 }
 
 std::filesystem::path support_script(const char* name) {
@@ -179,6 +218,34 @@ json::value python_reader(const std::vector<std::string>& arguments, const std::
 std::string text_of(const json::value& value) {
   return value.is_string() ? std::string(value.as_string()) : std::string();
 }
+
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+// What a reader got wrong, by kind: each kind fails the test once, with how
+// many entries it hit and a few examples, so that a failure reads as a list.
+class Problems {
+ public:
+  void check(bool is_right, const std::string& kind, const std::string& example) {
+    if (is_right) return;
+    Found& found = kinds_[kind];
+    if (found.examples.size() < 5) found.examples.push_back(example);
+    ++found.count;
+  }
+  void expect_none(const std::string& reader) const {
+    for (const auto& [kind, found] : kinds_) {
+      std::string examples;
+      for (const std::string& example : found.examples) examples += "\n    " + example;
+      ADD_FAILURE() << reader << ": " << kind << " (" << found.count << "x), e.g." << examples;
+    }
+  }
+
+ private:
+  struct Found {
+    int count = 0;
+    std::vector<std::string> examples;
+  };
+  std::map<std::string, Found> kinds_;
+};
 
 // The daemon with its sources, started once for the whole program: every
 // test reads the same documents.
@@ -263,7 +330,8 @@ class ReadersDaemon : public ::testing::Environment {
     for (const auto give_up_at = Clock::now() + 60s; Clock::now() < give_up_at; std::this_thread::sleep_for(250ms)) {
       const HttpReply reply = http_get("127.0.0.1", port_, "/sources.json");
       if (reply.status != 200) continue;
-      const json::array& sources = json::parse(reply.body).at("sources").as_array();
+      const json::value status = json::parse(reply.body);
+      const json::array& sources = status.at("sources").as_array();
       std::size_t polled = 0;
       for (const json::value& source : sources) polled += source.at("last_poll").is_null() ? 0 : 1;
       if (sources.size() == expected && polled == expected) return true;
@@ -294,6 +362,8 @@ class ReadersDaemon : public ::testing::Environment {
 
 [[maybe_unused]] ::testing::Environment* const kDaemon = ::testing::AddGlobalTestEnvironment(new ReadersDaemon);
 
+std::string view_label(const ::testing::TestParamInfo<View>& view) { return view.param.label; }
+
 void skip_without_shared_dir() {
   if (shared_dir().empty()) GTEST_SKIP() << "the shared directory (../shared: corpus, schema, validator) is absent";
 }
@@ -304,39 +374,48 @@ class AtomView : public ::testing::TestWithParam<View> {
  protected:
   void SetUp() override {
     skip_without_shared_dir();
-    if (!IsSkipped())
+    if (!IsSkipped()) {
       ASSERT_TRUE(ReadersDaemon::is_up()) << "the daemon did not come up (see the environment's failure)";
+    }
   }
   const Fetched& document() const { return ReadersDaemon::fetched(GetParam().target); }
 };
 
-// One warning or error class of the W3C validator, with its first occurrence.
+// One warning or error class of the W3C validator: how often, and the first
+// occurrence of each of its first few messages (a class such as
+// BadCharacters names the element in its message).
 struct FoundClass {
   std::string level;
   int count = 0;
-  std::string example;  // "line L: text\n    excerpt"
+  std::map<std::string, std::string> examples;  // message → "line L: excerpt"
 };
 
-// The validator's findings by class: "DuplicateUpdated" → level, count, example.
 std::map<std::string, FoundClass> w3c_findings(const json::value& report) {
   std::map<std::string, FoundClass> classes;
   for (const json::value& event : report.at("events").as_array()) {
     FoundClass& found = classes[text_of(event.at("class"))];
     found.level = text_of(event.at("level"));
-    if (found.count++ == 0) {
+    ++found.count;
+    const std::string message = text_of(event.at("text"));
+    if (found.examples.size() < 4 && found.examples.count(message) == 0) {
       const json::value& line = event.at("line");
-      found.example = "line " + (line.is_int64() ? std::to_string(line.as_int64()) : std::string("?")) + ": " +
-                      text_of(event.at("text")) + "\n      " + text_of(event.at("excerpt"));
+      found.examples[message] = "line " + (line.is_int64() ? std::to_string(line.as_int64()) : std::string("?")) +
+                                ": " + text_of(event.at("excerpt"));
     }
   }
   return classes;
 }
 
+std::string describe(const std::string& name, const FoundClass& found) {
+  std::string text = "  " + found.level + " " + name + " x" + std::to_string(found.count) + "\n";
+  for (const auto& [message, example] : found.examples) text += "    " + message + "\n      " + example + "\n";
+  return text;
+}
+
 std::string describe(const std::string& target, const std::map<std::string, FoundClass>& classes) {
   std::string text =
       "W3C Feed Validation Service on " + target + ": " + std::to_string(classes.size()) + " class(es)\n";
-  for (const auto& [name, found] : classes)
-    text += "  " + found.level + " " + name + " x" + std::to_string(found.count) + " — " + found.example + "\n";
+  for (const auto& [name, found] : classes) text += describe(name, found);
   return text;
 }
 
@@ -356,14 +435,10 @@ TEST_P(AtomView, W3cValidatorFindsNothingButDuplicateUpdated) {
       << "the validator tried the network (refused, so its findings may be skewed): "
       << json::serialize(report.at("network_attempts"));
   const std::map<std::string, FoundClass> classes = w3c_findings(report);
-  const std::string summary = describe(GetParam().target, classes);
-  std::cout << summary;
+  std::cout << describe(GetParam().target, classes);  // every class, failing or not
   // RFC 4287 §4.2.15 lets two entries share atom:updated (undated items of
   // one poll do); the validator warns about it all the same.
-  for (const auto& [name, found] : classes)
-    EXPECT_EQ(name, "DuplicateUpdated") << found.level << " " << name << " x" << found.count << " — " << found.example
-                                        << "\n(all findings)\n"
-                                        << summary;
+  for (const auto& [name, found] : classes) EXPECT_EQ(name, "DuplicateUpdated") << describe(name, found);
 }
 
 TEST_P(AtomView, ValidatesAgainstTheAtomRelaxNgSchema) {
@@ -375,7 +450,8 @@ TEST_P(AtomView, ValidatesAgainstTheAtomRelaxNgSchema) {
 
 // Universal Feed Parser reads every entry, each with an id, a title, a link
 // and its text: every item of these sources has text (a summary, a
-// description or content), so an empty content or summary lost it.
+// description, content or media:description), so an entry without any, or
+// with an empty content or summary, lost it.
 TEST_P(AtomView, FeedparserReadsEveryEntryWithItsText) {
   const Fetched& fetched = document();
   const json::value read = python_reader({"feedparser", fetched.file.string()},
@@ -387,40 +463,51 @@ TEST_P(AtomView, FeedparserReadsEveryEntryWithItsText) {
   const json::array& read_entries = read.at("entries").as_array();
   ASSERT_EQ(read_entries.size(), entries.size());
   EXPECT_FALSE(entries.empty());
+  Problems problems;
   std::set<std::string> ids;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const json::object& entry = read_entries[i].as_object();
     const std::string id = text_of(entry.at("id"));
-    EXPECT_EQ(id, entries[i].id) << "entry " << i;
-    EXPECT_TRUE(ids.insert(id).second) << "duplicate id " << id;
-    EXPECT_FALSE(is_blank(text_of(entry.at("title")))) << id;
-    EXPECT_EQ(collapse_spaces(text_of(entry.at("title"))), collapse_spaces(entries[i].title)) << id;
-    EXPECT_FALSE(text_of(entry.at("link")).empty()) << id;
-    EXPECT_EQ(text_of(entry.at("link")), entries[i].link) << id;
-    bool has_text = false;
-    for (const json::value& content : entry.at("content").as_array()) {
-      EXPECT_FALSE(is_blank(text_of(content))) << id << ": blank atom:content";
+    const std::string title = text_of(entry.at("title"));
+    const std::string example = id + " \"" + title + "\"";
+    problems.check(id == entries[i].id, "another id than atom:id", example + " vs " + entries[i].id);
+    problems.check(ids.insert(id).second, "a duplicate id", example);
+    problems.check(!is_blank(title), "no title", example);
+    problems.check(collapse_spaces(title) == collapse_spaces(entries[i].title), "another title than atom:title",
+                   example + " vs \"" + entries[i].title + "\"");
+    problems.check(title.find(kReplacementCharacter) == std::string::npos,
+                   "U+FFFD in the title (text that was not decoded)", example);
+    problems.check(!text_of(entry.at("link")).empty(), "no link", example);
+    problems.check(text_of(entry.at("link")) == entries[i].link, "another link than atom:link", example);
+    bool has_text = !is_blank(text_of(entry.at("summary")));
+    for (const json::value& content : entry.at("content").as_array())
       has_text = has_text || !is_blank(text_of(content));
-    }
-    if (entry.at("summary").is_string()) {
-      EXPECT_FALSE(is_blank(text_of(entry.at("summary")))) << id << ": blank atom:summary";
-      has_text = has_text || !is_blank(text_of(entry.at("summary")));
-    }
-    EXPECT_TRUE(has_text) << id << " (" << text_of(entry.at("title")) << "): no text";
+    problems.check(has_text, "no text (neither content nor summary)", example);
   }
+  problems.expect_none("feedparser on " + GetParam().target);
 }
 
-INSTANTIATE_TEST_SUITE_P(Readers, AtomView, ::testing::ValuesIn(atom_views()),
-                         [](const ::testing::TestParamInfo<View>& info) { return info.param.label; });
+// An entry without text may leave out atom:content and atom:summary (RFC
+// 4287 §4.1.1.1 then asks for an alternate link); an empty one shows a
+// reader an empty article.
+TEST_P(AtomView, NoEntryCarriesAnEmptyContentOrSummary) {
+  const std::vector<std::string> ids = entries_with_empty_text(document().body);
+  std::string list;
+  for (const std::string& id : ids) list += "\n  " + id;
+  EXPECT_TRUE(ids.empty()) << ids.size() << " entries with an empty atom:content or atom:summary:" << list;
+}
 
-// ---- every document served, and the readers on /feed.atom ----
+INSTANTIATE_TEST_SUITE_P(Readers, AtomView, ::testing::ValuesIn(atom_views()), view_label);
+
+// ---- every document served is well-formed ----
 
 class Readers : public ::testing::Test {
  protected:
   void SetUp() override {
     skip_without_shared_dir();
-    if (!IsSkipped())
+    if (!IsSkipped()) {
       ASSERT_TRUE(ReadersDaemon::is_up()) << "the daemon did not come up (see the environment's failure)";
+    }
   }
 };
 
@@ -440,13 +527,17 @@ TEST_F(Readers, EveryJsonDocumentIsWellFormed) {
         << target << ": " << json::serialize(read.at(ReadersDaemon::fetched(target).file.string()));
 }
 
-// newsboat subscribes to /feed.atom over HTTP and stores every entry with
-// its title, link, guid and text.
-TEST_F(Readers, NewsboatStoresEveryEntry) {
+// ---- newsboat, sfeed and rss2email on the merged feed (its first page, and all of it) ----
+
+class FeedReader : public AtomView {};
+
+// newsboat subscribes over HTTP and stores every entry with its title, link,
+// guid and text.
+TEST_P(FeedReader, NewsboatStoresEveryEntry) {
   ASSERT_TRUE(is_installed("/usr/bin/newsboat", "newsboat"));
-  const std::vector<Entry> entries = entries_of(ReadersDaemon::fetched("/feed.atom").body);
+  const std::vector<Entry> entries = entries_of(document().body);
   TempDir home;
-  const auto urls = home.write("urls", ReadersDaemon::fetched("/feed.atom").url + "\n");
+  const auto urls = home.write("urls", document().url + "\n");
   const auto config = home.write("config", "");
   const auto cache = home.path() / "cache.db";
   const CommandResult reloaded = run_command(
@@ -457,54 +548,61 @@ TEST_F(Readers, NewsboatStoresEveryEntry) {
   EXPECT_EQ(reloaded.output, "") << "newsboat printed something while reloading";
   const json::value items = python_reader({"newsboat", cache.string()}, home.path() / "items.json");
   ASSERT_FALSE(items.is_null());
-  ASSERT_EQ(items.as_array().size(), entries.size());
+  EXPECT_EQ(items.as_array().size(), entries.size());
   std::map<std::string, const json::object*> by_guid;
   for (const json::value& item : items.as_array()) by_guid[text_of(item.at("guid"))] = &item.as_object();
+  Problems problems;
   for (const Entry& entry : entries) {
-    ASSERT_EQ(by_guid.count(entry.id), 1u) << "newsboat lost " << entry.id;
+    const std::string example = entry.id + " \"" + entry.title + "\"";
+    problems.check(by_guid.count(entry.id) == 1, "not stored", example);
+    if (by_guid.count(entry.id) == 0) continue;
     const json::object& item = *by_guid.at(entry.id);
-    EXPECT_EQ(collapse_spaces(text_of(item.at("title"))), collapse_spaces(entry.title)) << entry.id;
-    EXPECT_EQ(text_of(item.at("url")), entry.link) << entry.id;
-    EXPECT_FALSE(is_blank(text_of(item.at("content")))) << entry.id << " (" << entry.title << "): no text";
+    problems.check(collapse_spaces(text_of(item.at("title"))) == collapse_spaces(entry.title),
+                   "another title than atom:title", example + " vs \"" + text_of(item.at("title")) + "\"");
+    problems.check(text_of(item.at("url")) == entry.link, "another link than atom:link", example);
+    problems.check(!is_blank(text_of(item.at("content"))), "no text", example);
   }
+  problems.expect_none("newsboat on " + GetParam().target);
 }
 
-// sfeed turns /feed.atom into TSV: one line per entry with its timestamp,
-// title, link, content and id (sfeed(1), "TAB-SEPARATED FORMAT FIELDS").
-TEST_F(Readers, SfeedReadsEveryEntry) {
+// sfeed turns the document into TSV: one line per entry with its
+// timestamp, title, link, content and id (sfeed(1), "TAB-SEPARATED FORMAT
+// FIELDS").
+TEST_P(FeedReader, SfeedReadsEveryEntry) {
   ASSERT_TRUE(is_installed("/usr/bin/sfeed", "sfeed"));
-  const Fetched& fetched = ReadersDaemon::fetched("/feed.atom");
-  const std::vector<Entry> entries = entries_of(fetched.body);
-  const CommandResult tsv = run_command({"/usr/bin/sfeed"}, 30s, fetched.body);
+  const std::vector<Entry> entries = entries_of(document().body);
+  const CommandResult tsv = run_command({"/usr/bin/sfeed"}, 30s, document().body);
   ASSERT_EQ(tsv.exit_code, 0) << tsv.output;
   const std::vector<std::string> lines = split(tsv.output, '\n');
   ASSERT_EQ(lines.size(), entries.size()) << tsv.output;
+  Problems problems;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::vector<std::string> fields = split(lines[i], '\t');
     ASSERT_GE(fields.size(), 6u) << lines[i];
-    const std::string& id = fields[5];
-    EXPECT_EQ(id, entries[i].id) << "line " << i + 1;
-    EXPECT_FALSE(fields[0].empty()) << id << ": no timestamp (sfeed could not read atom:updated)";
-    EXPECT_FALSE(is_blank(fields[1])) << id << ": no title";
-    EXPECT_EQ(fields[1], collapse_spaces(entries[i].title)) << id;
-    EXPECT_EQ(fields[2], entries[i].link) << id;
-    EXPECT_FALSE(is_blank(fields[3])) << id << " (" << fields[1] << "): no content";
-    EXPECT_TRUE(fields[4] == "html" || fields[4] == "plain") << id << ": content type " << fields[4];
+    const std::string example = fields[5] + " \"" + fields[1] + "\"";
+    problems.check(fields[5] == entries[i].id, "another id than atom:id", example + " vs " + entries[i].id);
+    problems.check(!fields[0].empty(), "no timestamp (atom:updated unread)", example);
+    problems.check(!is_blank(fields[1]), "no title", example);
+    problems.check(fields[1] == collapse_spaces(entries[i].title), "another title than atom:title",
+                   example + " vs \"" + entries[i].title + "\"");
+    problems.check(fields[2] == entries[i].link, "another link than atom:link", example);
+    problems.check(!is_blank(fields[3]), "no content", example);
+    problems.check(fields[4] == "html" || fields[4] == "plain", "no content type", example);
   }
+  problems.expect_none("sfeed on " + GetParam().target);
 }
 
-// rss2email subscribes to /feed.atom and mails one message per entry — to
-// a stub sendmail that keeps each message in a file — with the entry's
-// title as subject, its text as body, and nothing on its output.
-TEST_F(Readers, Rss2emailMailsEveryEntry) {
+// rss2email subscribes over HTTP and mails one message per entry — to a
+// stub sendmail that keeps each message in a file — with the entry's title
+// as subject and its text as body, and complains about nothing.
+TEST_P(FeedReader, Rss2emailMailsEveryEntry) {
   ASSERT_TRUE(is_installed("/usr/bin/r2e", "rss2email"));
-  const Fetched& fetched = ReadersDaemon::fetched("/feed.atom");
-  const std::vector<Entry> entries = entries_of(fetched.body);
+  const std::vector<Entry> entries = entries_of(document().body);
   TempDir home;
   const std::filesystem::path outbox = home.path() / "outbox";
   std::filesystem::create_directories(outbox);
   const auto sendmail = home.write("sendmail",
-                                   "#!/bin/sh\n# rss2email's sendmail: keep the message, send nothing.\n"
+                                   "#!/bin/sh\n# rss2email's sendmail: keeps the message, sends nothing.\n"
                                    "cat > \"$(mktemp '" +
                                        outbox.string() + "/message-XXXXXX')\"\n");
   std::filesystem::permissions(sendmail, std::filesystem::perms::owner_all);
@@ -523,16 +621,17 @@ TEST_F(Readers, Rss2emailMailsEveryEntry) {
                                         "-d",
                                         (home.path() / "rss2email.json").string()};
   std::vector<std::string> subscribe = r2e;
-  subscribe.insert(subscribe.end(), {"add", "merged", fetched.url});
+  subscribe.insert(subscribe.end(), {"add", "merged", document().url});
   const CommandResult added = run_command(subscribe, 30s);
   ASSERT_EQ(added.exit_code, 0) << added.output;
   std::vector<std::string> run = r2e;
   run.push_back("run");
   const CommandResult ran = run_command(run, 90s);
   EXPECT_EQ(ran.exit_code, 0) << ran.output;
+  Problems problems;
   // It logs each step at INFO on standard error; anything else is a complaint.
   for (const std::string& line : split(ran.output, '\n'))
-    EXPECT_NE(line.find(" [INFO] "), std::string::npos) << "rss2email reported: " << line;
+    problems.check(line.find(" [INFO] ") != std::string::npos, "a complaint", line);
   const json::value mails = python_reader({"mails", outbox.string()}, home.path() / "mails.json");
   ASSERT_FALSE(mails.is_null());
   EXPECT_EQ(mails.as_array().size(), entries.size()) << "one message per entry";
@@ -541,11 +640,14 @@ TEST_F(Readers, Rss2emailMailsEveryEntry) {
   for (const json::value& mail : mails.as_array()) {
     const std::string subject = collapse_spaces(text_of(mail.at("subject")));
     const auto title = titles.find(subject);
-    EXPECT_NE(title, titles.end()) << "a message's subject is no (other) entry's title: " << subject;
+    problems.check(title != titles.end(), "a subject that is no (other) entry's title", subject);
     if (title != titles.end()) titles.erase(title);
-    EXPECT_FALSE(is_blank(text_of(mail.at("body")))) << subject << ": empty message";
+    problems.check(!is_blank(text_of(mail.at("body"))), "an empty message", subject);
   }
+  problems.expect_none("rss2email on " + GetParam().target);
 }
+
+INSTANTIATE_TEST_SUITE_P(Readers, FeedReader, ::testing::Values(atom_views()[1], atom_views()[0]), view_label);
 
 }  // namespace
 }  // namespace tributary::testing

@@ -26,7 +26,10 @@ import sys
 
 
 def read_with_feedparser(path):
-    import feedparser
+    try:
+        import feedparser
+    except ImportError:
+        sys.exit("feed_readers.py: install Debian's python3-feedparser and run with /usr/bin/python3")
     with open(path, 'rb') as document:
         parsed = feedparser.parse(document.read())
     entries = []

@@ -105,6 +105,16 @@ def main():
         print('w3c_validate: %s has no feedvalidator/ package (expected SHARED/tools/feedvalidator/src)'
               % args.validator, file=sys.stderr)
         return 2
+    # The validator imports some of these only on some paths and quietly
+    # skips a check when one is missing (rdflib: RSS 1.0): demand them all.
+    for module, package in (('html5lib', 'python3-html5lib'), ('rdflib', 'python3-rdflib'),
+                            ('lxml', 'python3-lxml'), ('libxml2', 'python3-libxml2')):
+        try:
+            __import__(module)
+        except ImportError:
+            print('w3c_validate: the validator needs Python\'s %s: install Debian\'s %s and run with /usr/bin/python3'
+                  % (module, package), file=sys.stderr)
+            return 2
     refuse_network()
     sys.path.insert(0, args.validator)
     os.environ['LANGUAGE'] = 'en'  # the messages' language, read at import
@@ -127,7 +137,7 @@ def main():
     except fvlog.ValidationFailure as failure:
         events, feed_type = [failure.event], None
 
-    lines = raw.decode('utf-8', errors='replace').splitlines()
+    lines = raw.decode('utf-8', errors='replace').split('\n')  # lines as expat counts them
     formatter = Formatter([])
     report = {'feed_type': fvlog.FEEDTYPEDISPLAY.get(feed_type, '(unknown type)'), 'events': [],
               'network_attempts': network_attempts}
