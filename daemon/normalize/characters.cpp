@@ -101,11 +101,9 @@ bool are_parameters(std::string_view text) {
 }  // namespace
 
 bool is_forbidden_character(char32_t c) {
-  if (c < 0x20) return c != '\t' && c != '\n' && c != '\r';
-  if (c >= 0x7F && c <= 0x9F) return true;
-  if (c >= 0xD800 && c <= 0xDFFF) return true;
-  if (c >= 0xFDD0 && c <= 0xFDEF) return true;
-  return (c & 0xFFFE) == 0xFFFE || c > 0x10FFFF;
+  // The output's one rule (core::is_publishable), less U+FFFD: normalize
+  // marks undecodable bytes with it, and the output drops it.
+  return c != 0xFFFD && !core::is_publishable(c);
 }
 
 bool is_clean_text(std::string_view text) {

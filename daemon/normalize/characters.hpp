@@ -9,10 +9,11 @@
 
 namespace tributary::normalize {
 
-// C0 controls but tab, line feed and carriage return; DEL and the C1
-// controls (U+0080–U+009F), which XML 1.0 §2.2 discourages and no text
-// means; noncharacters (U+FDD0–U+FDEF and U+xFFFE/U+xFFFF of every plane,
-// Unicode §23.7); surrogates, which are no characters at all.
+// What core::is_publishable refuses but U+FFFD: C0 controls but tab, line
+// feed and carriage return; DEL and the C1 controls (U+007F–U+009F), which
+// XML 1.0 §2.2 discourages and no text means; noncharacters (U+FDD0–U+FDEF
+// and U+xFFFE/U+xFFFF of every plane, Unicode §23.7); surrogates, which are
+// no characters at all.
 bool is_forbidden_character(char32_t c);
 
 // True when `text` is valid UTF-8 without a forbidden character.
