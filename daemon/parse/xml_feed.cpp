@@ -872,6 +872,7 @@ class XmlFeedReader {
     item.base = base_of(node);
     item.lang = lang_of(node);
     std::string created;
+    std::string media_description;  // a video feed's (YouTube's) only text
     for (xmlNode* child = node->children; child; child = child->next) {
       if (!is_element(child)) continue;
       if (is_atom(child, "id")) item.id = text(child);
@@ -908,13 +909,18 @@ class XmlFeedReader {
       } else if (is_media(child, "thumbnail") && item.image.empty()) {
         item.image = attribute(child, "url");
       } else if (is_media(child, "group")) {
-        std::string unused;
-        read_media_group(child, item, unused);
+        read_media_group(child, item, media_description);
+      } else if (is_media(child, "description")) {
+        if (media_description.empty()) media_description = text(child);
       } else if (is_media(child, "content")) {
         add_media_content(child, item);
       }
     }
     if (item.published.empty()) item.published = created;
+    // Media RSS §5 "media:description": plain text unless type="html";
+    // the entry's summary when it has no text of its own.
+    if (item.summary.value.empty() && item.content.value.empty() && !core::trim(media_description).empty())
+      item.summary = {std::move(media_description), TextType::text, item.base};
     keep_first_of_each(item.enclosures, url_of);
     return item;
   }

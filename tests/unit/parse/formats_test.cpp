@@ -285,6 +285,21 @@ TEST(JsonFeed, ALoneSurrogateEscapeDoesNotCostTheFeed) {
   EXPECT_EQ(outcome.feed->recovery_reason, "lone UTF-16 surrogate escapes removed");
 }
 
+TEST(Atom10, AVideoEntrysMediaDescriptionIsItsSummary) {
+  // YouTube's feeds carry an entry's only text in media:group.
+  const std::string atom =
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\"><title>V</title>"
+      "<entry><id>v1</id><title>Video</title><media:group><media:title>Other</media:title>"
+      "<media:description>What the video shows &amp; more</media:description></media:group></entry>"
+      "<entry><id>v2</id><title>Both</title><summary>Own summary</summary>"
+      "<media:description>Media text</media:description></entry></feed>";
+  const ParseOutcome outcome = parse_feed(atom);
+  ASSERT_TRUE(outcome.feed) << outcome.error;
+  ASSERT_EQ(outcome.feed->items.size(), 2u);
+  EXPECT_EQ(outcome.feed->items[0].summary, (Text{"What the video shows & more", TextType::text, {}}));
+  EXPECT_EQ(outcome.feed->items[1].summary.value, "Own summary");
+}
+
 TEST(Atom03, DecodesEscapedAndBase64ContentOfEveryType) {
   // "<p>Base <b>64</b></p>" in base64.
   const ParseOutcome outcome = parse_feed(R"(<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title>
