@@ -140,6 +140,50 @@ void remove_forbidden_characters(std::string& text) {
   if (!is_clean_text(text)) text = without_forbidden_characters(text);
 }
 
+namespace {
+
+// Unicode White_Space (PropList.txt) outside ASCII: U+0085, U+00A0,
+// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+bool is_unicode_white_space(char32_t c) {
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+bool is_ascii_white_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// The length of the white-space character starting at `pos`, or 0.
+std::size_t white_space_at(std::string_view text, std::size_t pos) {
+  if (is_ascii_white_space(text[pos])) return 1;
+  const Sequence sequence = read_sequence(text, pos);
+  return sequence.length > 1 && is_unicode_white_space(sequence.code_point) ? sequence.length : 0;
+}
+
+// The start of the white-space character that ends at `end`, or `end`.
+std::size_t white_space_before(std::string_view text, std::size_t end) {
+  if (is_ascii_white_space(text[end - 1])) return end - 1;
+  for (std::size_t length = 2; length <= 3 && length <= end; ++length)
+    if (white_space_at(text, end - length) == length) return end - length;
+  return end;
+}
+
+}  // namespace
+
+std::string trim_white_space(std::string_view text) {
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t length = white_space_at(text, begin);
+    if (length == 0) break;
+    begin += length;
+  }
+  std::size_t end = text.size();
+  while (end > begin) {
+    const std::size_t start = white_space_before(text, end);
+    if (start == end) break;
+    end = start;
+  }
+  return std::string(text.substr(begin, end - begin));
+}
+
 std::string language_tag(std::string_view text) {
   text = core::trim(text);
   if (text.empty() || text.size() > 35) return {};  // RFC 5646 §4.4.1: 35 characters hold any real tag

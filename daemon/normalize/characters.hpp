@@ -26,6 +26,12 @@ std::string without_forbidden_characters(std::string_view text);
 // In place, copying only when something goes.
 void remove_forbidden_characters(std::string& text);
 
+// `text` without the white space at its ends, Unicode's included (U+00A0
+// no-break space, U+2000–U+200A, U+3000 …): what readers strip from a
+// title ("complexe&nbsp;" in a French feed), so that the title they show
+// and the atom:title they compare it with agree. Spaces inside stay.
+std::string trim_white_space(std::string_view text);
+
 // A language tag as BCP 47 (RFC 5646 §2.1) shapes it — letters, digits and
 // hyphens, a 2–8 letter primary subtag, 1–8 character subtags — written
 // with "_" for "-" as some feeds do ("en_US" → "en-US"); empty otherwise.

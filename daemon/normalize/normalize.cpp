@@ -19,8 +19,14 @@ namespace {
 using parse::TextType;
 
 std::string plain_text_of(const parse::Text& text) {
-  if (text.type == TextType::text) return clean_text(text.value);
-  return html_to_text(text.value);
+  std::string plain = text.type == TextType::text ? clean_text(text.value) : html_to_text(text.value);
+  // A no-break space at a title's end ("complexe&nbsp;") is stripped by
+  // every reader: keep what they show.
+  if (plain.empty()) return plain;
+  const auto first = static_cast<unsigned char>(plain.front());
+  const auto last = static_cast<unsigned char>(plain.back());
+  if (first >= 0x80 || last >= 0x80) return trim_white_space(plain);
+  return plain;
 }
 
 std::string nested_base(std::string_view outer, std::string_view xml_base);

@@ -118,6 +118,21 @@ TEST(Authors, RssKeepsAuthorAndEveryDcCreator) {
   EXPECT_EQ(feed.entries[1].authors, (std::vector<Author>{{"Desk", "desk@people.example", ""}}));
 }
 
+TEST(NormalizeRss, TitlesLoseTheNoBreakSpacesAtTheirEnds) {
+  // A French feed's "complexe&nbsp;": readers strip it, and compare what
+  // they show with atom:title (integration.readers).
+  const NormalizedFeed feed = normalize_text(
+      "<rss version=\"2.0\"><channel><title>\xC2\xA0Le Cercle\xE3\x80\x80</title><item>"
+      "<title>Masters en Psycho\xC2\xA0: tr\xC3\xA8s complexe\xC2\xA0</title></item>"
+      "<item><title>&#8195;Em space&#160;&#160;</title></item>"
+      "<item><title>Ends in \xC3\xA8</title></item></channel></rss>");
+  ASSERT_EQ(feed.entries.size(), 3u);
+  EXPECT_EQ(feed.feed.title, "Le Cercle");
+  EXPECT_EQ(feed.entries[0].title, "Masters en Psycho\xC2\xA0: tr\xC3\xA8s complexe");
+  EXPECT_EQ(feed.entries[1].title, "Em space");
+  EXPECT_EQ(feed.entries[2].title, "Ends in \xC3\xA8");
+}
+
 TEST(Authors, JsonFeedReadsTheAuthorsArrayAndTheOldAuthor) {
   const NormalizedFeed feed = normalize_text(
       R"({"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [)"
