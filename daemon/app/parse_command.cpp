@@ -1,11 +1,14 @@
 // `tributary parse FILE|-`: one feed document → one JSON document on stdout.
+// The input is read only up to the parser's size limit (and one byte more).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <fstream>
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <iostream>
-#include <sstream>
+#include <system_error>
 
 #include "app/commands.hpp"
 #include "core/core.hpp"
@@ -40,6 +43,15 @@ json::object item_json(const normalize::Entry& entry) {
   item["updated"] = date_or_null(entry.updated);
   std::string author = entry.author_name.empty() ? entry.author_email : entry.author_name;
   item["author"] = text_or_null(author);
+  json::array authors;
+  for (const normalize::Author& person : entry.authors) {
+    json::object object;
+    object["name"] = text_or_null(person.name);
+    object["email"] = text_or_null(person.email);
+    object["uri"] = text_or_null(person.uri);
+    authors.push_back(std::move(object));
+  }
+  item["authors"] = std::move(authors);
   item["summary"] = text_or_null(entry.summary_html);
   item["content"] = text_or_null(entry.content_html);
   json::array categories;
@@ -57,34 +69,53 @@ json::object item_json(const normalize::Entry& entry) {
   return item;
 }
 
-std::optional<std::string> read_all(const std::string& file, std::string& error) {
-  std::ostringstream bytes;
-  if (file == "-") {
-    bytes << std::cin.rdbuf();
-    return bytes.str();
-  }
-  std::ifstream in(file, std::ios::binary);
+// At most `limit` + 1 bytes of `file` ("-": standard input): one more than
+// the parser takes tells "too large" without reading the rest, so that
+// `tributary parse /dev/zero` (or a pipe that never ends) stops at once.
+std::optional<std::string> read_limited(const std::string& file, std::size_t limit, std::string& error) {
+  const bool is_stdin = file == "-";
+  std::FILE* in = is_stdin ? stdin : std::fopen(file.c_str(), "rb");
   if (!in) {
     error = "cannot read " + file + ": " + std::error_code(errno, std::generic_category()).message();
     return std::nullopt;
   }
-  bytes << in.rdbuf();
-  return bytes.str();
+  std::string bytes;
+  std::size_t used = 0;
+  while (used <= limit && !std::feof(in) && !std::ferror(in)) {
+    bytes.resize(std::min(limit + 1, std::max<std::size_t>(64 * 1024, bytes.size() * 2)));
+    used += std::fread(bytes.data() + used, 1, bytes.size() - used, in);
+    if (used < bytes.size()) break;  // the end, or an error
+  }
+  const int read_errno = std::ferror(in) ? errno : 0;
+  if (!is_stdin) std::fclose(in);
+  if (read_errno != 0) {
+    error = "cannot read " + (is_stdin ? std::string("standard input") : file) + ": " +
+            std::error_code(read_errno, std::generic_category()).message();
+    return std::nullopt;
+  }
+  bytes.resize(used);
+  return bytes;
 }
-
 
 }  // namespace
 
 int parse_document(const std::string& file, const std::string& url, const std::string& content_type) {
   std::string error;
-  const auto bytes = read_all(file, error);
+  const parse::ParseLimits limits;
+  const std::string name = file == "-" ? "standard input" : file;
+  const auto bytes = read_limited(file, limits.max_document_bytes, error);
   if (!bytes) {
     std::cerr << "tributary parse: " << error << "\n";
     return kExitFailure;
   }
-  const parse::ParseOutcome parsed = parse::parse_feed(*bytes, {url, core::charset_of(content_type), {}});
+  if (bytes->size() > limits.max_document_bytes) {
+    std::cerr << "tributary parse: " << name << ": document too large: more than " << limits.max_document_bytes
+              << " bytes (the limit)\n";
+    return kExitFailure;
+  }
+  const parse::ParseOutcome parsed = parse::parse_feed(*bytes, {url, core::charset_of(content_type), limits});
   if (!parsed.feed) {
-    std::cerr << "tributary parse: " << (file == "-" ? "standard input" : file) << ": " << parsed.error << "\n";
+    std::cerr << "tributary parse: " << name << ": " << parsed.error << "\n";
     return kExitFailure;
   }
   const normalize::NormalizedFeed normalized = normalize::normalize_feed(*parsed.feed, {url, core::now_utc()});

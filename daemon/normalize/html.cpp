@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "core/text.hpp"
+#include "normalize/characters.hpp"
 #include "normalize/html_paths.hpp"
 #include "normalize/html_rules.hpp"
 #include "parse/html_entities.hpp"
@@ -68,7 +69,11 @@ class Sanitizer {
       element_name.remove_prefix(colon + 1);
     const std::string tag = core::to_lower_ascii(element_name);
     const TagKind kind = html_rules::kind_of_tag(tag);
-    if (kind == TagKind::dropped_with_content) return;
+    if (kind == TagKind::dropped_with_content) {
+      // An <embed> or <input> holds nothing: below it is only what followed it.
+      if (html_rules::is_html5_void_element(tag)) write_children(node, depth);
+      return;
+    }
     if (kind == TagKind::unknown) {
       write_children(node, depth);  // unknown wrapper (font, body, …): keep its text
       return;
@@ -93,6 +98,7 @@ class Sanitizer {
     }
     if (html_rules::is_void_tag(tag)) {
       out_ += " />";
+      write_children(node, depth);  // what followed an unclosed <source>
       return;
     }
     out_ += '>';
@@ -124,9 +130,12 @@ std::optional<std::string_view> lookup_named_entity(std::string_view name) {
 // change, e.g. "&amp;" or "&#39;".
 bool has_entity(std::string_view text) {
   for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1)) {
-    const std::size_t semicolon = text.find(';', amp);
-    if (semicolon == std::string_view::npos || semicolon - amp > 32) continue;
-    const std::string_view name = text.substr(amp + 1, semicolon - amp - 1);
+    // The ';' is looked for only as far as a name can reach: searched to the
+    // end from every '&', text full of bare ampersands took quadratic time.
+    const std::size_t semicolon = text.substr(amp, 33).find(';');
+    if (semicolon == std::string_view::npos) continue;
+    const std::size_t name_length = semicolon - 1;
+    const std::string_view name = text.substr(amp + 1, name_length);
     if (!name.empty() && (name[0] == '#' || lookup_named_entity(name))) return true;
   }
   return false;
@@ -136,6 +145,81 @@ void initialize_once() {
   static std::once_flag once;
   std::call_once(once, [] { xmlInitParser(); });
 }
+
+// libxml2's HTML parser compares each attribute of a tag with every one
+// before it (htmlParseStartTag): 100,000 attributes on one tag are minutes
+// of work. No article needs more than a few on an element (and the
+// sanitizer keeps at most five), so past kMaxHtmlAttributes the rest of a
+// tag's attributes go before libxml2 reads it. The tokenizing follows
+// HTML's (quoted and unquoted values, comments); where it differed from
+// libxml2's on some odd input, it would only change which of a hostile
+// tag's attributes are dropped — the sanitizer still reads the result.
+constexpr std::size_t kMaxHtmlAttributes = 128;
+
+class AttributeCapper {
+ public:
+  explicit AttributeCapper(std::string_view html) : in_(html) {}
+
+  // The markup with every tag's attributes past the limit removed, or
+  // nullopt when no tag has that many (nearly always).
+  std::optional<std::string> run() {
+    std::size_t pos = 0;
+    while ((pos = in_.find('<', pos)) != std::string_view::npos) {
+      if (in_.substr(pos).starts_with("<!--")) {
+        const std::size_t end = in_.find("-->", pos + 4);
+        pos = end == std::string_view::npos ? in_.size() : end + 3;
+      } else if (pos + 1 < in_.size() && is_ascii_letter(in_[pos + 1])) {
+        pos = start_tag(pos + 1);
+      } else {
+        ++pos;
+      }
+    }
+    if (!is_changed_) return std::nullopt;
+    out_.append(in_.substr(copied_));
+    return std::move(out_);
+  }
+
+ private:
+  static bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+  static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+  // From just past '<': the position after the tag.
+  std::size_t start_tag(std::size_t pos) {
+    const std::size_t size = in_.size();
+    while (pos < size && !is_space(in_[pos]) && in_[pos] != '/' && in_[pos] != '>') ++pos;
+    std::size_t count = 0;
+    std::size_t cut_from = std::string_view::npos;
+    while (true) {
+      const std::size_t gap = pos;
+      while (pos < size && (is_space(in_[pos]) || in_[pos] == '/')) ++pos;
+      if (pos >= size || in_[pos] == '>') break;
+      if (++count == kMaxHtmlAttributes + 1) cut_from = gap;
+      ++pos;  // a name's first character may be anything, even '='
+      while (pos < size && !is_space(in_[pos]) && in_[pos] != '/' && in_[pos] != '>' && in_[pos] != '=') ++pos;
+      while (pos < size && is_space(in_[pos])) ++pos;
+      if (pos >= size || in_[pos] != '=') continue;
+      ++pos;
+      while (pos < size && is_space(in_[pos])) ++pos;
+      if (pos < size && (in_[pos] == '"' || in_[pos] == '\'')) {
+        const std::size_t close = in_.find(in_[pos], pos + 1);
+        pos = close == std::string_view::npos ? size : close + 1;
+      } else {
+        while (pos < size && !is_space(in_[pos]) && in_[pos] != '>') ++pos;
+      }
+    }
+    if (cut_from != std::string_view::npos) {
+      is_changed_ = true;
+      out_.append(in_.substr(copied_, cut_from - copied_));
+      copied_ = pos;  // from the '>' (or the end) on
+    }
+    return pos;
+  }
+
+  std::string_view in_;
+  std::string out_;
+  std::size_t copied_ = 0;
+  bool is_changed_ = false;
+};
 
 }  // namespace
 
@@ -214,8 +298,8 @@ std::string clean_text(std::string_view text) {
     current = decoded;
   }
   std::string collapsed = core::collapse_whitespace(current);
-  if (core::is_valid_utf8(collapsed)) return collapsed;  // moved; a conditional expression would copy it
-  return core::sanitize_utf8(collapsed);
+  remove_forbidden_characters(collapsed);  // decoded references too ("&#1;", "&#x9F;")
+  return collapsed;
 }
 
 std::string html_to_text(std::string_view html) {
@@ -259,7 +343,8 @@ namespace html_paths {
 std::string sanitize_html_libxml2(std::string_view html, std::string_view base_url) {
   if (core::trim(html).empty()) return {};
   initialize_once();
-  const std::string input = core::sanitize_utf8(html);
+  std::string input = core::sanitize_utf8(html);
+  if (std::optional<std::string> capped = AttributeCapper(input).run()) input = std::move(*capped);
   const int flags = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                     HTML_PARSE_NODEFDTD;
   std::unique_ptr<xmlDoc, DocDeleter> doc(
@@ -277,8 +362,16 @@ std::string sanitize_html(std::string_view html, std::string_view base_url) {
 }
 
 SanitizedHtml sanitize_html_with_text(std::string_view html, std::string_view base_url) {
-  if (auto fast = html_paths::sanitize_html_fast(html, base_url)) return {std::move(fast->html), std::move(fast->text)};
-  return {html_paths::sanitize_html_libxml2(html, base_url), std::nullopt};
+  SanitizedHtml sanitized;
+  if (auto fast = html_paths::sanitize_html_fast(html, base_url))
+    sanitized = {std::move(fast->html), std::move(fast->text)};
+  else
+    sanitized = {html_paths::sanitize_html_libxml2(html, base_url), std::nullopt};
+  // Controls and noncharacters, written or referenced ("&#128;"), go from
+  // the output: markup is ASCII, so taking them out cannot change a tag.
+  remove_forbidden_characters(sanitized.html);
+  if (sanitized.text) remove_forbidden_characters(*sanitized.text);
+  return sanitized;
 }
 
 std::string take_text(SanitizedHtml& sanitized) {

@@ -5,7 +5,8 @@
 // <html><body>, the <p> it opens around leading text, its entity table, its
 // void elements) and declines — so that sanitize_html falls back to libxml2 —
 // at anything libxml2 would repair or could read otherwise: misnesting,
-// unclosed or auto-closed elements, unknown tags or entities, a stray '<',
+// unclosed or auto-closed elements, unknown tags or entities (a bare '&' it
+// reads as libxml2 does), a stray '<',
 // CR, invalid UTF-8 or control characters, CDATA, processing instructions,
 // <pre>, tags other than the allowed ones and script/style, deep nesting.
 // html_fast_test checks byte equality with libxml2 over the shared corpus,
@@ -253,9 +254,16 @@ class Scanner {
     while (pos_ < in_.size() && in_[pos_] != '<') {
       if (in_[pos_] == '&') {
         reference_.clear();
-        if (!read_reference(reference_)) return false;
-        html_rules::append_escaped(out_, reference_, false);
-        append_text(reference_);
+        if (read_reference(reference_)) {
+          html_rules::append_escaped(out_, reference_, false);
+          append_text(reference_);
+        } else if (is_literal_ampersand()) {
+          out_ += "&amp;";
+          append_text("&");
+          ++pos_;
+        } else {
+          return false;
+        }
         continue;
       }
       // A run without references: only '>' would need escaping.
@@ -363,6 +371,24 @@ class Scanner {
     core::append_utf8(into, code_point);
     pos_ = at + 1;
     return true;
+  }
+
+  // An '&' in text that libxml2 reads as itself: one that starts no name
+  // ("AT & T", "&1"), or whose name ends in something else than ';' ("a&b
+  // c"): htmlParseEntityRef finds no entity, and htmlParseReference writes
+  // the '&' as text (the name after it is text anyway). Text dense with
+  // bare ampersands was all left to libxml2, at several times the cost.
+  bool is_literal_ampersand() const {
+    std::size_t at = pos_ + 1;
+    if (at >= in_.size()) return true;  // no name at the end either
+    const char next = in_[at];
+    if (static_cast<unsigned char>(next) >= 0x80 || next == '#') return false;
+    if (!is_alpha(next) && next != '_' && next != ':') return true;
+    while (at < in_.size() && (is_alpha(in_[at]) || is_digit(in_[at]) || in_[at] == '.' || in_[at] == '-' ||
+                               in_[at] == '_' || in_[at] == ':'))
+      ++at;
+    // A name going on in non-ASCII letters is libxml2's to measure.
+    return at >= in_.size() || (static_cast<unsigned char>(in_[at]) < 0x80 && in_[at] != ';');
   }
 
   bool read_markup() {

@@ -112,6 +112,11 @@ TagKind kind_of_tag(std::string_view tag) {
 
 bool is_void_tag(std::string_view tag) { return in(tag, {"br", "hr", "img", "col", "source", "wbr"}); }
 
+bool is_html5_void_element(std::string_view tag) {
+  return in(tag, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                  "track", "wbr", "keygen"});
+}
+
 bool is_allowed_attribute(std::string_view tag, std::string_view attribute) {
   if (in(attribute, {"title", "lang", "dir"})) return true;
   if (tag == "a") return in(attribute, {"href", "hreflang"});

@@ -28,6 +28,13 @@ std::string_view named_tag(int index);
 // Allowed tags written as "<br />", without children.
 bool is_void_tag(std::string_view tag);
 
+// HTML5's void elements (area, base, br, col, embed, hr, img, input, link,
+// meta, param, source, track, wbr): never any content. libxml2's HTML 4
+// parser does not know some of them (source, track, embed) and hangs what
+// follows an unclosed one below it, so a reader of its tree writes such
+// children after the element (or in its place, when the element goes).
+bool is_html5_void_element(std::string_view tag);
+
 bool is_allowed_attribute(std::string_view tag, std::string_view attribute);
 bool is_url_attribute(std::string_view attribute);
 

@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "normalize/characters.hpp"
 #include "normalize/dates.hpp"
 #include "normalize/fingerprint.hpp"
 #include "normalize/html.hpp"
@@ -16,15 +19,23 @@ namespace {
 using parse::TextType;
 
 std::string plain_text_of(const parse::Text& text) {
-  if (text.type == TextType::text) return clean_text(text.value);
-  return html_to_text(text.value);
+  std::string plain = text.type == TextType::text ? clean_text(text.value) : html_to_text(text.value);
+  // A no-break space at a title's end ("complexe&nbsp;") is stripped by
+  // every reader: keep what they show.
+  if (plain.empty()) return plain;
+  const auto first = static_cast<unsigned char>(plain.front());
+  const auto last = static_cast<unsigned char>(plain.back());
+  if (first >= 0x80 || last >= 0x80) return trim_white_space(plain);
+  return plain;
 }
+
+std::string nested_base(std::string_view outer, std::string_view xml_base);
 
 SanitizedHtml html_of(const parse::Text& text, std::string_view base_url) {
   if (core::trim(text.value).empty()) return {};
   if (text.type == TextType::text) {
     // Plain text shown as HTML: escape it and keep its paragraphs.
-    std::string escaped = escape_html(core::trim(text.value));
+    std::string escaped = escape_html(core::trim(without_forbidden_characters(text.value)));
     std::string out;
     for (char c : escaped) {
       if (c == '\n') out += "<br />";
@@ -32,7 +43,7 @@ SanitizedHtml html_of(const parse::Text& text, std::string_view base_url) {
     }
     return {std::move(out), std::nullopt};
   }
-  const std::string_view base = text.base.empty() ? base_url : std::string_view(text.base);
+  const std::string base = nested_base(base_url, text.base);
   return sanitize_html_with_text(text.value, base);
 }
 
@@ -62,6 +73,31 @@ bool is_http_url(std::string_view url) {
   return core::starts_with_ignore_case(url, "http://") || core::starts_with_ignore_case(url, "https://");
 }
 
+// Every URL that leaves normalize: absolute http or https, else empty. A
+// reader follows what a feed links, enclosures and images as much as item
+// links; "javascript:" or "data:text/html" there runs in its page. (Other
+// schemes a feed might mean harmlessly — ftp, magnet — no reader of the
+// merged feed needs, so the rule stays one rule.)
+std::string http_url(std::string_view base, std::string_view reference) {
+  std::string url = resolve(base, reference);
+  if (!is_http_url(url)) url.clear();
+  return url;
+}
+
+// The base in effect below an xml:base: it resolved against the base
+// outside, when that makes an http(s) URL; else the outside base stays. A
+// "javascript:" xml:base must not turn the relative hrefs under it into
+// scripts (Boost.URL resolves "x" against "javascript:alert(1)//" to a
+// "javascript:" URL).
+std::string nested_base(std::string_view outer, std::string_view xml_base) {
+  if (core::trim(xml_base).empty()) return std::string(outer);
+  std::string nested = http_url(outer, xml_base);
+  return nested.empty() ? std::string(outer) : nested;
+}
+
+// An identifier as the feed wrote it (guid, atom:id): trimmed, clean.
+std::string identifier(std::string_view text) { return without_forbidden_characters(core::trim(text)); }
+
 const parse::Link* pick_article_link(const std::vector<parse::Link>& links) {
   const parse::Link* best = nullptr;
   for (const parse::Link& link : links) {
@@ -79,21 +115,118 @@ const parse::Link* pick_article_link(const std::vector<parse::Link>& links) {
   return best;
 }
 
+// One record per person, in document order: a second mention of the same
+// name or email ("jo@example.com (Jo)" as author, "Jo" as dc:creator) adds
+// what it knows to the first. Keys are looked up, not searched for: an item
+// may name 100,000 people.
+class AuthorList {
+ public:
+  explicit AuthorList(std::vector<Author>& authors) : authors_(authors) {}
+
+  void add(Author author) {
+    if (author.name.empty() && author.email.empty() && author.uri.empty()) return;
+    const std::string name_key = core::to_lower_ascii(author.name);
+    const std::string email_key = core::to_lower_ascii(author.email);
+    std::size_t index = authors_.size();
+    if (const auto found = by_name_.find(name_key); !name_key.empty() && found != by_name_.end())
+      index = found->second;
+    else if (const auto by_email = by_email_.find(email_key); !email_key.empty() && by_email != by_email_.end())
+      index = by_email->second;
+    if (index == authors_.size()) authors_.push_back({});
+    Author& kept = authors_[index];
+    if (kept.name.empty()) kept.name = std::move(author.name);
+    if (kept.email.empty()) kept.email = std::move(author.email);
+    if (kept.uri.empty()) kept.uri = std::move(author.uri);
+    if (!name_key.empty()) by_name_.emplace(name_key, index);
+    if (!email_key.empty()) by_email_.emplace(email_key, index);
+  }
+
+ private:
+  std::vector<Author>& authors_;
+  std::unordered_map<std::string, std::size_t> by_name_;
+  std::unordered_map<std::string, std::size_t> by_email_;
+};
+
+std::vector<Author> authors_of(const std::vector<parse::Person>& people, std::string_view base) {
+  std::vector<Author> authors;
+  AuthorList list(authors);
+  for (const parse::Person& person : people) {
+    Author author = person.email.empty() ? split_author(person.name)
+                                         : Author{clean_text(person.name), clean_text(person.email), {}};
+    author.uri = http_url(base, person.uri);
+    list.add(std::move(author));
+  }
+  return authors;
+}
+
+std::vector<std::string> categories_of(const std::vector<std::string>& raw_categories) {
+  std::vector<std::string> categories;
+  categories.reserve(raw_categories.size());
+  // Views of `categories`, which the reserve above keeps from moving.
+  std::unordered_set<std::string_view> seen;
+  for (const std::string& raw : raw_categories) {
+    std::string category = clean_text(raw);
+    if (category.empty() || seen.contains(category)) continue;
+    categories.push_back(std::move(category));
+    seen.insert(categories.back());
+  }
+  return categories;
+}
+
+std::vector<Enclosure> enclosures_of(const std::vector<parse::Enclosure>& raw_enclosures, std::string_view base) {
+  std::vector<Enclosure> enclosures;
+  std::unordered_set<std::string> seen;
+  for (const parse::Enclosure& raw : raw_enclosures) {
+    Enclosure enclosure;
+    enclosure.url = http_url(nested_base(base, raw.base), raw.url);
+    if (enclosure.url.empty() || !seen.insert(enclosure.url).second) continue;
+    enclosure.type = media_type(raw.type);
+    std::int64_t length = 0;
+    const std::string_view digits = core::trim(raw.length);
+    if (!digits.empty() && std::from_chars(digits.data(), digits.data() + digits.size(), length).ec == std::errc() &&
+        length > 0)
+      enclosure.length = length;
+    enclosures.push_back(std::move(enclosure));
+  }
+  return enclosures;
+}
+
+// "episode-42.mp3" of "https://cdn.example/pod/episode-42.mp3?x=1": what a
+// podcast app shows for an episode without a title.
+std::string file_name_of(std::string_view url) {
+  url = url.substr(0, std::min(url.find('?'), url.find('#')));
+  const std::size_t slash = url.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? url : url.substr(slash + 1);
+  return name.empty() ? std::string(url) : std::string(name);
+}
+
+std::string identity_key_of(const Entry& entry, std::string_view text) {
+  if (!entry.original_id.empty()) return "id:" + entry.original_id;
+  if (!entry.canonical_url.empty()) return "url:" + entry.canonical_url;
+  const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
+  std::string hashed = entry.title + '\n' + date + '\n' + std::string(text);
+  // An item of enclosures only (a podcast episode without title or text):
+  // its files tell it apart. (Items with a title or text, kept before such
+  // items were, keep the key they had.)
+  if (entry.title.empty() && text.empty())
+    for (const Enclosure& enclosure : entry.enclosures) hashed += '\n' + enclosure.url;
+  return "hash:" + core::sha256_hex(hashed).substr(0, 32);
+}
+
 Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::string_view feed_base,
                      const std::vector<parse::Person>& feed_authors, const NormalizeContext& context) {
   Entry entry;
   // Bases are views of the feed's own base wherever an item does not set
   // one: copying it per item and per link was an allocation each.
-  const std::string item_base = item.base.empty() ? std::string() : resolve(feed_base, item.base);
+  const std::string item_base = item.base.empty() ? std::string() : nested_base(feed_base, item.base);
   const std::string_view base = item.base.empty() ? feed_base : std::string_view(item_base);
 
-  entry.original_id = core::sanitize_utf8(core::trim(item.id));
+  entry.original_id = identifier(item.id);
   entry.title = plain_text_of(item.title);
   if (const parse::Link* link = pick_article_link(item.links)) {
-    const std::string link_base = link->base.empty() ? std::string() : resolve(base, link->base);
-    entry.url = resolve(link->base.empty() ? base : std::string_view(link_base), link->href);
+    const std::string link_base = link->base.empty() ? std::string() : nested_base(base, link->base);
+    entry.url = http_url(link->base.empty() ? base : std::string_view(link_base), link->href);
   }
-  if (!entry.url.empty() && !is_http_url(entry.url)) entry.url.clear();
   if (!entry.url.empty()) entry.canonical_url = core::canonical_url(entry.url);
 
   SanitizedHtml content = html_of(item.content, base);
@@ -107,58 +240,37 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   entry.summary_html = std::move(summary.html);
   if (entry.summary_html == entry.content_html) entry.summary_html.clear();
 
-  const std::vector<parse::Person>& people = item.authors.empty() ? feed_authors : item.authors;
-  for (const parse::Person& person : people) {
-    Author author = person.email.empty() ? split_author(person.name) : Author{clean_text(person.name), person.email};
+  entry.authors = authors_of(item.authors.empty() ? feed_authors : item.authors, base);
+  for (const Author& author : entry.authors) {
     if (author.name.empty() && author.email.empty()) continue;
-    entry.author_name = std::move(author.name);
-    entry.author_email = std::move(author.email);
+    entry.author_name = author.name;
+    entry.author_email = author.email;
     break;
   }
 
-  entry.categories.reserve(item.categories.size());
-  for (const std::string& raw : item.categories) {
-    std::string category = clean_text(raw);
-    if (!category.empty() && std::find(entry.categories.begin(), entry.categories.end(), category) == entry.categories.end())
-      entry.categories.push_back(std::move(category));
-  }
-  for (const parse::Enclosure& raw : item.enclosures) {
-    Enclosure enclosure;
-    const std::string enclosure_base = raw.base.empty() ? std::string() : resolve(base, raw.base);
-    enclosure.url = resolve(raw.base.empty() ? base : std::string_view(enclosure_base), raw.url);
-    if (enclosure.url.empty()) continue;
-    enclosure.type = core::to_lower_ascii(core::trim(raw.type));
-    std::int64_t length = 0;
-    const std::string_view digits = core::trim(raw.length);
-    if (!digits.empty() && std::from_chars(digits.data(), digits.data() + digits.size(), length).ec == std::errc() &&
-        length > 0)
-      enclosure.length = length;
-    entry.enclosures.push_back(std::move(enclosure));
-  }
-
+  entry.categories = categories_of(item.categories);
+  entry.enclosures = enclosures_of(item.enclosures, base);
   entry.published = plausible_date(item.published, context.now);
   entry.updated = plausible_date(item.updated, context.now);
-  entry.lang = core::trim(item.lang.empty() ? feed.lang : item.lang);
+  entry.lang = language_tag(item.lang);
+  if (entry.lang.empty()) entry.lang = feed.lang;
   entry.is_republished = item.source.has_value();
-  entry.image_url = resolve(base, item.image);
-  if (!entry.image_url.empty() && !is_http_url(entry.image_url)) entry.image_url.clear();
+  entry.image_url = http_url(base, item.image);
   entry.duration = parse_duration_text(item.duration);
 
   const StoryWords words = story_words(entry.title, text);
   entry.fingerprint = words.fingerprint;
   entry.word_count = words.word_count;
   entry.story_keys = story_keys(text);
-
-  if (!entry.original_id.empty()) {
-    entry.identity_key = "id:" + entry.original_id;
-  } else if (!entry.canonical_url.empty()) {
-    entry.identity_key = "url:" + entry.canonical_url;
-  } else {
-    const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
-    entry.identity_key = "hash:" + core::sha256_hex(entry.title + '\n' + date + '\n' + text).substr(0, 32);
+  entry.identity_key = identity_key_of(entry, text);
+  // A link-only item (link blogs do this) still needs a title to show; so
+  // does an episode that is only its file.
+  if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty()) {
+    if (!entry.url.empty())
+      entry.title = entry.url;
+    else if (!entry.enclosures.empty())
+      entry.title = file_name_of(entry.enclosures.front().url);
   }
-  // A link-only item (link blogs do this) still needs a title to show.
-  if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty()) entry.title = entry.url;
   return entry;
 }
 
@@ -171,18 +283,18 @@ Author split_author(std::string_view raw) {
   if (const auto open = view.find('('); open != std::string_view::npos && view.back() == ')') {
     const std::string_view email = core::trim(view.substr(0, open));
     const std::string_view name = core::trim(view.substr(open + 1, view.size() - open - 2));
-    if (looks_like_email(email)) return {std::string(name), std::string(email)};
+    if (looks_like_email(email)) return {std::string(name), std::string(email), {}};
   }
   // "Jo Doe <jo@example.com>"
   if (const auto open = view.find('<'); open != std::string_view::npos && view.back() == '>') {
     const std::string_view email = core::trim(view.substr(open + 1, view.size() - open - 2));
     const std::string_view name = core::trim(view.substr(0, open));
-    if (looks_like_email(email)) return {std::string(name), std::string(email)};
+    if (looks_like_email(email)) return {std::string(name), std::string(email), {}};
   }
   std::string_view bare = view;
   if (bare.starts_with("mailto:")) bare.remove_prefix(7);
-  if (looks_like_email(bare)) return {{}, std::string(bare)};
-  return {text, {}};
+  if (looks_like_email(bare)) return {{}, std::string(bare), {}};
+  return {text, {}, {}};
 }
 
 std::optional<std::chrono::seconds> syndication_interval(std::string_view period, std::optional<int> frequency) {
@@ -228,8 +340,8 @@ namespace {
 std::string normalize_meta(const parse::FeedInfo& parsed, const NormalizeContext& context, FeedMeta& feed) {
   const std::string& document_url = context.document_url;
   feed.title = plain_text_of(parsed.title);
-  feed.id = core::sanitize_utf8(core::trim(parsed.id));
-  feed.lang = core::trim(parsed.lang);
+  feed.id = identifier(parsed.id);
+  feed.lang = language_tag(parsed.lang);
   feed.updated = plausible_date(parsed.updated, context.now);
   feed.subtitle = plain_text_of(parsed.subtitle);
   if (parsed.ttl) feed.ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed.ttl);
@@ -238,25 +350,22 @@ std::string normalize_meta(const parse::FeedInfo& parsed, const NormalizeContext
   feed.skip_hours = parsed.skip_hours;
   feed.skip_days = parsed.skip_days;
 
-  std::string feed_base = document_url;
-  feed.self_url = resolve(document_url, parsed.self_link);
+  std::string feed_base = is_http_url(document_url) ? document_url : std::string();
+  feed.self_url = http_url(feed_base, parsed.self_link);
   if (!feed.self_url.empty()) feed_base = feed.self_url;
-  if (!parsed.base.empty()) {
-    const std::string xml_base = resolve(feed_base, parsed.base);
-    if (!xml_base.empty()) feed_base = xml_base;
-  }
-  feed.site_url = resolve(feed_base, parsed.link);
+  feed_base = nested_base(feed_base, parsed.base);
+  feed.site_url = http_url(feed_base, parsed.link);
   if (feed_base.empty()) feed_base = feed.site_url;
-  if (!feed.site_url.empty() && !is_http_url(feed.site_url)) feed.site_url.clear();
-  feed.image_url = resolve(feed_base, parsed.image);
-  if (!feed.image_url.empty() && !is_http_url(feed.image_url)) feed.image_url.clear();
+  feed.image_url = http_url(feed_base, parsed.image);
   return feed_base;
 }
 
 void add_entry(NormalizedFeed& result, const parse::RawItem& item, std::string_view feed_base,
                const std::vector<parse::Person>& feed_authors, const NormalizeContext& context) {
   Entry entry = normalize_item(item, result.feed, feed_base, feed_authors, context);
-  if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty() && entry.url.empty()) return;
+  // Nothing to show and nothing to follow: an empty item. (Titles were
+  // filled in from a link or an enclosure.)
+  if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty()) return;
   result.entries.push_back(std::move(entry));
 }
 

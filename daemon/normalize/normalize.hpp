@@ -1,7 +1,10 @@
 // normalize: a ParsedFeed (the feed's own words) → `Entry` values in one clean
-// shape: UTC dates, absolute URLs, plain-text titles, sanitized HTML, an
-// identity key and a story fingerprint. Pure: `now` and the document URL
-// come in through NormalizeContext.
+// shape: UTC dates, absolute http(s) URLs, plain-text titles, sanitized HTML,
+// an identity key and a story fingerprint. No string it returns holds a
+// control character, a noncharacter or a surrogate (normalize/characters.hpp);
+// every URL is http or https, resolved against http(s) bases only (a
+// "javascript:" xml:base is ignored). Pure: `now` and the document URL come
+// in through NormalizeContext.
 #pragma once
 
 #include <chrono>
@@ -16,10 +19,18 @@
 namespace tributary::normalize {
 
 struct Enclosure {
-  std::string url;
-  std::string type;
+  std::string url;   // absolute http(s)
+  std::string type;  // a media type ("audio/mpeg"), or empty
   std::optional<std::int64_t> length;
   friend bool operator==(const Enclosure&, const Enclosure&) = default;
+};
+
+// A person credited with an entry: any of the three may be empty, not all.
+struct Author {
+  std::string name;
+  std::string email;
+  std::string uri;  // absolute http(s)
+  friend bool operator==(const Author&, const Author&) = default;
 };
 
 struct Entry {
@@ -28,10 +39,14 @@ struct Entry {
   std::string identity_key;
   std::string original_id;  // the feed's guid/id as written, if any
   std::string title;        // plain text
-  std::string url;          // absolute link to the article
+  std::string url;          // absolute http(s) link to the article
   std::string canonical_url;
-  std::string author_name;
+  std::string author_name;  // of the first author with a name or an email
   std::string author_email;
+  // Everyone the item credits as an author (Atom author, RSS author and
+  // dc:creator, JSON Feed authors), in document order, each person once;
+  // the feed's authors when the item names none. Contributors are not here.
+  std::vector<Author> authors;
   std::string summary_html;  // sanitized
   std::string content_html;  // sanitized
   std::vector<std::string> categories;
@@ -41,7 +56,7 @@ struct Entry {
   std::uint64_t fingerprint = 0;
   std::size_t word_count = 0;  // of title and text, for dedup guards
   std::vector<std::uint32_t> story_keys;  // normalize::story_keys of the text: finds possible copies
-  std::string lang;
+  std::string lang;                       // a BCP 47 language tag, or empty
   bool is_republished = false;  // carries atom:source: a copy of another feed's entry
   std::string image_url;        // absolute: media:thumbnail, itunes:image, JSON image
   std::optional<std::chrono::seconds> duration;  // itunes:duration
@@ -87,10 +102,6 @@ NormalizedFeed normalize_feed(parse::ParsedFeed&& parsed, const NormalizeContext
 
 // Splits an RSS author ("jo@example.com (Jo Doe)", "Jo Doe <jo@example.com>",
 // "jo@example.com") into name and email.
-struct Author {
-  std::string name;
-  std::string email;
-};
 Author split_author(std::string_view text);
 
 // sy:updatePeriod ("hourly", "daily", "weekly", "monthly", "yearly"; daily

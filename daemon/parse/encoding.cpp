@@ -3,6 +3,8 @@
 // label, because that is what such documents really contain) are decoded
 // here; any other charset goes through glibc's iconv. UTF-8 that needs no
 // repair (the common case) is checked 16 bytes at a time and not copied.
+// Where no byte order mark decides, bytes that are mostly not UTF-8 go to
+// the detector rather than to U+FFFD.
 #include "parse/encoding.hpp"
 
 #include <iconv.h>
@@ -15,8 +17,10 @@
 #include <bit>
 #include <cerrno>
 #include <memory>
+#include <optional>
 
 #include "core/text.hpp"
+#include "parse/detect.hpp"
 
 namespace tributary::parse {
 namespace {
@@ -280,6 +284,141 @@ bool decode_with_iconv(std::string_view bytes, const std::string& charset, std::
   return true;
 }
 
+// What decided the encoding: a byte order mark (or UTF-16's NUL bytes) is
+// certain; a label may be wrong; with nothing, XML's default is UTF-8.
+enum class Decider { byte_order_mark, http_charset, declaration, nothing };
+
+struct Decision {
+  Choice choice;
+  Decider by = Decider::nothing;
+};
+
+// RFC 7303 §3's order: BOM, HTTP charset, XML declaration. Removes the BOM
+// from `bytes`.
+Decision choose_encoding(std::string_view& bytes, std::string_view http_charset) {
+  // 1. A byte order mark decides.
+  if (bytes.starts_with("\xEF\xBB\xBF")) {
+    bytes.remove_prefix(3);
+    return {{}, Decider::byte_order_mark};
+  }
+  if (bytes.starts_with("\xFF\xFE") && !bytes.starts_with(std::string_view("\xFF\xFE\0\0", 4))) {
+    bytes.remove_prefix(2);
+    return {{Family::utf16le, "utf-16le"}, Decider::byte_order_mark};
+  }
+  if (bytes.starts_with("\xFE\xFF")) {
+    bytes.remove_prefix(2);
+    return {{Family::utf16be, "utf-16be"}, Decider::byte_order_mark};
+  }
+  // 2. UTF-16 without a BOM shows itself by NUL bytes around the first "<"
+  //    (or "{" of a JSON Feed).
+  const bool looks_utf16le = bytes.size() >= 2 && (bytes[0] == '<' || bytes[0] == '{') && bytes[1] == '\0';
+  const bool looks_utf16be = bytes.size() >= 2 && bytes[0] == '\0' && (bytes[1] == '<' || bytes[1] == '{');
+  if (looks_utf16le) return {{Family::utf16le, "utf-16le"}, Decider::byte_order_mark};
+  if (looks_utf16be) return {{Family::utf16be, "utf-16be"}, Decider::byte_order_mark};
+  // 3. The HTTP charset, then the XML declaration. Two exceptions, both
+  //    common on real servers: a UTF-16 label on bytes that are plainly
+  //    not UTF-16, and a server-wide default 8-bit charset on a document
+  //    whose declaration says UTF-8 and whose bytes are valid UTF-8.
+  const std::string declared = declared_encoding(bytes);
+  const Choice from_declaration = declared.empty() ? Choice{} : choice_for(declared);
+  const Decider declaration = declared.empty() ? Decider::nothing : Decider::declaration;
+  if (!http_charset.empty()) {
+    const Choice from_http = choice_for(http_charset);
+    if (is_utf16(from_http)) return is_utf16(from_declaration) ? Decision{} : Decision{from_declaration, declaration};
+    if (from_http.family != Family::utf8 && from_declaration.family == Family::utf8 && is_non_ascii_utf8(bytes))
+      return {from_declaration, declaration};
+    return {from_http, Decider::http_charset};
+  }
+  if (is_utf16(from_declaration)) return {};  // "UTF-16" declared in single-byte text: it is not
+  return {from_declaration, declaration};
+}
+
+std::string_view label_of(Decider by) {
+  switch (by) {
+    case Decider::http_charset:
+      return "the HTTP charset says utf-8";
+    case Decider::declaration:
+      return "the XML declaration says utf-8";
+    default:
+      return "no encoding declared";
+  }
+}
+
+// Counts over UTF-8 that is not clean: valid sequences of two bytes or more,
+// and bytes that start no valid sequence.
+struct Utf8Census {
+  std::size_t valid_multibyte = 0;
+  std::size_t invalid = 0;
+};
+
+Utf8Census census_of(std::string_view bytes) {
+  Utf8Census census;
+  std::size_t pos = 0;
+  while ((pos = plain_ascii_run(bytes, pos)) < bytes.size()) {
+    if (static_cast<unsigned char>(bytes[pos]) < 0x80) {
+      ++pos;  // a control character: neither
+      continue;
+    }
+    const Utf8Sequence sequence = read_sequence(bytes, pos);
+    if (sequence.length == 0) {
+      ++census.invalid;
+      ++pos;
+    } else {
+      ++census.valid_multibyte;
+      pos += sequence.length;
+    }
+  }
+  return census;
+}
+
+// `bytes` read as `charset` (an iconv name; windows-1252 directly).
+void decode_as(std::string_view bytes, const std::string& charset, DecodedDocument& result, Repairs& repairs) {
+  result.is_converted = true;
+  result.encoding = charset;
+  if (charset != "windows-1252" && decode_with_iconv(bytes, charset, result.converted, repairs)) return;
+  result.encoding = "windows-1252";
+  result.converted.clear();
+  decode_windows1252(bytes, result.converted, repairs);
+}
+
+// UTF-8 that nothing certain decided on. Valid UTF-8 is read as it is (and
+// repaired if all of it is double-encoded); bytes that are mostly not UTF-8
+// are a legacy charset the document does not name, or names wrongly, and are
+// detected, never replaced with U+FFFD wholesale. A UTF-8 document with a
+// few bad bytes (a cut character, one pasted Latin-1 word) stays UTF-8.
+void decode_unmarked_utf8(std::string_view bytes, Decider by, DecodedDocument& result, Repairs& repairs) {
+  const std::size_t clean = first_repair(bytes);
+  if (clean == bytes.size()) {
+    result.unchanged = bytes;
+    if (std::optional<std::string> original = undo_double_encoding(bytes)) {
+      result.is_converted = true;
+      decode_utf8(*original, result.converted, repairs);
+      result.repair = "double-encoded UTF-8 repaired (UTF-8 read as windows-1252 and encoded again)";
+    }
+    return;
+  }
+  const Utf8Census census = census_of(bytes);
+  if (census.invalid <= census.valid_multibyte) {
+    decode_utf8_document(bytes, result, repairs);
+    return;
+  }
+  decode_as(bytes, detect_legacy_charset(bytes), result, repairs);
+  result.repair =
+      std::string(label_of(by)) + " but the bytes are not UTF-8: read as " + result.encoding + " (detected)";
+}
+
+// A windows-1252 (or Latin-1) label on bytes that are UTF-8: what it decoded
+// to is "â€¦" for "…" throughout, and undo_double_encoding sees it whole.
+void repair_mislabelled_utf8(DecodedDocument& result) {
+  std::optional<std::string> original = undo_double_encoding(result.converted);
+  if (!original) return;
+  Repairs repairs;
+  result.converted.clear();
+  decode_utf8(*original, result.converted, repairs);
+  result.encoding = "utf-8";
+  result.repair = "labelled windows-1252 but the bytes are UTF-8: read as UTF-8";
+}
+
 }  // namespace
 
 std::string declared_encoding(std::string_view bytes) {
@@ -300,62 +439,26 @@ std::string declared_encoding(std::string_view bytes) {
 }
 
 DecodedDocument decode_document(std::string_view bytes, std::string_view http_charset) {
-  Choice choice;
-  bool is_decided = false;
-  // 1. A byte order mark decides.
-  if (bytes.starts_with("\xEF\xBB\xBF")) {
-    bytes.remove_prefix(3);
-    is_decided = true;
-  } else if (bytes.starts_with("\xFF\xFE") && !bytes.starts_with(std::string_view("\xFF\xFE\0\0", 4))) {
-    bytes.remove_prefix(2);
-    choice = {Family::utf16le, "utf-16le"};
-    is_decided = true;
-  } else if (bytes.starts_with("\xFE\xFF")) {
-    bytes.remove_prefix(2);
-    choice = {Family::utf16be, "utf-16be"};
-    is_decided = true;
-  }
-  // 2. UTF-16 without a BOM shows itself by NUL bytes around the first "<"
-  //    (or "{" of a JSON Feed).
-  const bool looks_utf16le = bytes.size() >= 2 && (bytes[0] == '<' || bytes[0] == '{') && bytes[1] == '\0';
-  const bool looks_utf16be = bytes.size() >= 2 && bytes[0] == '\0' && (bytes[1] == '<' || bytes[1] == '{');
-  if (!is_decided && (looks_utf16le || looks_utf16be)) {
-    choice = looks_utf16le ? Choice{Family::utf16le, "utf-16le"} : Choice{Family::utf16be, "utf-16be"};
-    is_decided = true;
-  }
-  if (!is_decided) {
-    // 3. The HTTP charset, then the XML declaration. Two exceptions, both
-    //    common on real servers: a UTF-16 label on bytes that are plainly
-    //    not UTF-16, and a server-wide default 8-bit charset on a document
-    //    whose declaration says UTF-8 and whose bytes are valid UTF-8.
-    const std::string declared = declared_encoding(bytes);
-    const Choice from_declaration = declared.empty() ? Choice{} : choice_for(declared);
-    if (!http_charset.empty()) {
-      const Choice from_http = choice_for(http_charset);
-      if (is_utf16(from_http)) choice = is_utf16(from_declaration) ? Choice{} : from_declaration;
-      else if (from_http.family != Family::utf8 && from_declaration.family == Family::utf8 && is_non_ascii_utf8(bytes))
-        choice = from_declaration;
-      else choice = from_http;
-    } else if (is_utf16(from_declaration)) {
-      choice = {};  // "UTF-16" declared in single-byte text: it is not
-    } else {
-      choice = from_declaration;
-    }
-  }
-
+  const Decision decision = choose_encoding(bytes, http_charset);
   DecodedDocument result;
-  result.encoding = choice.name;
+  result.encoding = decision.choice.name;
   Repairs repairs;
   std::string& converted = result.converted;
-  switch (choice.family) {
-    case Family::utf8: decode_utf8_document(bytes, result, repairs); break;
+  switch (decision.choice.family) {
+    case Family::utf8:
+      if (decision.by == Decider::byte_order_mark)
+        decode_utf8_document(bytes, result, repairs);
+      else
+        decode_unmarked_utf8(bytes, decision.by, result, repairs);
+      break;
     case Family::windows1252:
       result.is_converted = true;
       decode_windows1252(bytes, converted, repairs);
+      repair_mislabelled_utf8(result);
       break;
     case Family::utf16le:
     case Family::utf16be: {
-      const bool is_le = choice.family == Family::utf16le;
+      const bool is_le = decision.choice.family == Family::utf16le;
       result.encoding = is_le ? "utf-16le" : "utf-16be";
       result.is_converted = true;
       decode_utf16(bytes, is_le, converted, repairs);
@@ -363,9 +466,9 @@ DecodedDocument decode_document(std::string_view bytes, std::string_view http_ch
     }
     case Family::other:
       result.is_converted = true;
-      if (!decode_with_iconv(bytes, choice.name, converted, repairs)) {
+      if (!decode_with_iconv(bytes, decision.choice.name, converted, repairs)) {
         result.encoding = "utf-8";
-        result.repair = "unknown encoding \"" + choice.name + "\", read as UTF-8";
+        result.repair = "unknown encoding \"" + decision.choice.name + "\", read as UTF-8";
         result.is_converted = false;
         decode_utf8_document(bytes, result, repairs);
       }

@@ -1,7 +1,10 @@
 // Feed bytes → UTF-8. Decides the encoding from the byte order mark, the
 // caller's HTTP charset and the XML declaration (RFC 7303 §3 order, with the
-// real-world exceptions noted in encoding.cpp), then decodes. Never fails:
-// invalid sequences become U+FFFD and characters XML forbids are dropped.
+// real-world exceptions noted in encoding.cpp), then decodes. Bytes that are
+// mostly not UTF-8 where nothing or only a UTF-8 label speaks for UTF-8 are
+// detected (parse/detect.hpp), and a document that is double-encoded UTF-8
+// throughout is repaired. Never fails: the invalid sequences left become
+// U+FFFD and characters XML forbids are dropped.
 #pragma once
 
 #include <string>

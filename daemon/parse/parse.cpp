@@ -28,6 +28,38 @@ std::string_view to_string(FeedFormat format) {
   return "unknown";
 }
 
+namespace {
+
+// An HTML page (a site's home page where its feed was expected) starts, past
+// an XML declaration, comments and blanks, with "<!DOCTYPE html" or
+// "<html". Said before libxml2 reads it as XML: an HTML5 page's unclosed
+// <meta> and <link> and its unquoted attributes leave XML no root element
+// to name.
+bool is_html_page(std::string_view text) {
+  while (true) {
+    text = core::trim(text);
+    if (text.starts_with("<?")) {
+      const auto end = text.find("?>");
+      if (end == std::string_view::npos) return false;
+      text.remove_prefix(end + 2);
+    } else if (text.starts_with("<!--")) {
+      const auto end = text.find("-->");
+      if (end == std::string_view::npos) return false;
+      text.remove_prefix(end + 3);
+    } else {
+      break;
+    }
+  }
+  const auto is_end_of_name = [&](std::size_t at) {
+    return at >= text.size() || text[at] == '>' || text[at] == '/' || text[at] == ' ' || text[at] == '\t' ||
+           text[at] == '\n' || text[at] == '\r';
+  };
+  if (core::starts_with_ignore_case(text, "<!doctype html") && is_end_of_name(14)) return true;
+  return core::starts_with_ignore_case(text, "<html") && is_end_of_name(5);
+}
+
+}  // namespace
+
 ParseOutcome parse_feed(std::string_view bytes, const ParseOptions& options) {
   if (bytes.size() > options.limits.max_document_bytes) {
     return {std::nullopt, "document too large: " + std::to_string(bytes.size()) + " bytes (limit " +
@@ -40,6 +72,8 @@ ParseOutcome parse_feed(std::string_view bytes, const ParseOptions& options) {
   std::string repair = std::move(decoded.repair);
   if (significant.front() == '{') {
     outcome = parse_json_feed(significant, options);
+  } else if (is_html_page(significant)) {
+    return {std::nullopt, "not a feed: the document is an HTML page"};
   } else {
     MarkupRepair repaired = repair_markup(decoded.text());
     if (repaired.is_changed && repair.empty()) repair = std::move(repaired.reason);

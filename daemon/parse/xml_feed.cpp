@@ -25,9 +25,11 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 
 #include "core/text.hpp"
 #include "parse/xml_names.hpp"
+#include "parse/xml_repair.hpp"
 
 namespace tributary::parse {
 namespace {
@@ -250,6 +252,27 @@ std::string xml_attribute(const xmlNode* node, const char* name) {
   return value ? std::string(view(value.get())) : std::string();
 }
 
+// Keeps the first of the values with the same key, in document order. A hash
+// set rather than a look back over the values kept: an item may list 100,000
+// of them.
+template <typename Value, typename KeyOf>
+void keep_first_of_each(std::vector<Value>& values, KeyOf key_of) {
+  if (values.size() < 2) return;
+  std::vector<bool> is_first(values.size());
+  {
+    std::unordered_set<std::string_view> seen;  // views into `values`, unmoved until the set is gone
+    seen.reserve(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) is_first[i] = seen.insert(key_of(values[i])).second;
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!is_first[i]) continue;
+    if (kept != i) values[kept] = std::move(values[i]);
+    ++kept;
+  }
+  values.resize(kept);
+}
+
 // Walks the document tree. Text extraction follows entity references with a
 // budget, so a document that declares exponentially nested entities cannot
 // make us build gigabytes of text (billion laughs).
@@ -340,10 +363,18 @@ class XmlFeedReader {
     return is_element(node) && node->parent && node->parent->type == XML_DOCUMENT_NODE;
   }
 
-  static bool is_first_channel(const xmlNode* channel) {
-    for (const xmlNode* sibling = channel->prev; sibling; sibling = sibling->prev)
-      if (is_rss_core(sibling, "channel")) return false;
-    return true;
+  // Whether `channel` is the first <channel> of its <rss>. The first one is
+  // found once and remembered (channels are never freed, and no channel can
+  // come before it later): looked for from every item, 50,000 one-item
+  // channels were a billion steps.
+  bool is_first_channel(const xmlNode* channel) {
+    if (!first_channel_) {
+      const xmlNode* first = channel;
+      for (const xmlNode* sibling = channel->prev; sibling; sibling = sibling->prev)
+        if (is_rss_core(sibling, "channel")) first = sibling;
+      first_channel_ = first;
+    }
+    return channel == first_channel_;
   }
 
   static FeedFormat rss_format(std::string_view version) {
@@ -589,6 +620,7 @@ class XmlFeedReader {
       }
     }
     if (info.authors.empty()) info.authors = std::move(fallback_authors);
+    keep_first_of_each(info.authors, name_of);
   }
 
   static void add_category(RawItem& item, std::string category) {
@@ -599,12 +631,15 @@ class XmlFeedReader {
     item.categories.push_back(std::move(category));
   }
 
-  void add_person(std::vector<Person>& people, std::string name) {
+  // RSS names people by one string; the same one often twice (author and
+  // dc:creator). Duplicates go at the end of the item (keep_first_of_each).
+  static void add_person(std::vector<Person>& people, std::string name) {
     if (name.empty()) return;
-    for (const Person& existing : people)
-      if (existing.name == name) return;
     people.push_back({std::move(name), {}, {}});
   }
+
+  static std::string_view name_of(const Person& person) { return person.name; }
+  static std::string_view url_of(const Enclosure& enclosure) { return enclosure.url; }
 
   RawItem read_rss_item(xmlNode* node) {
     RawItem item;
@@ -695,6 +730,9 @@ class XmlFeedReader {
     }
     if (description.empty()) description = std::move(alternative_summary);
     item.summary = {std::move(description), TextType::html, {}};
+    keep_first_of_each(item.authors, name_of);
+    keep_first_of_each(item.contributors, name_of);
+    keep_first_of_each(item.enclosures, url_of);  // <enclosure> and media:content of one file
     // RSS 2.0: a guid is a permalink unless isPermaLink="false".
     if (!item.id.empty() && has_guid && item.is_guid_permalink && item.links.empty())
       item.links.push_back({item.id, "alternate", {}, {}, {}, item.base});
@@ -713,8 +751,6 @@ class XmlFeedReader {
   void add_media_content(xmlNode* node, RawItem& item) {
     std::string url = attribute(node, "url");
     if (url.empty()) return;
-    for (const Enclosure& existing : item.enclosures)
-      if (existing.url == url) return;
     std::string type = attribute(node, "type");
     if (type.empty()) {
       const std::string medium = attribute(node, "medium");
@@ -732,7 +768,10 @@ class XmlFeedReader {
   }
 
   // Atom text constructs (RFC 4287 §3.1, §4.1.3.3 for content's MIME types)
-  // and Atom 0.3's mode attribute (xml, escaped, base64).
+  // and Atom 0.3's mode attribute (§3.1.2: xml, escaped, base64). The mode
+  // says how the value is written and decides first; the type then says
+  // whether it is markup: "escaped" and "base64" XHTML is HTML to read, not
+  // markup of the feed to serialize, nor plain text.
   Text atom_text(xmlNode* node) {
     const std::string type = core::to_lower_ascii(core::trim(attribute(node, "type")));
     const std::string mode = core::to_lower_ascii(core::trim(attribute(node, "mode")));
@@ -740,9 +779,13 @@ class XmlFeedReader {
     result.base = base_of(node);
     const bool is_xml_type = type == "xhtml" || type == "application/xhtml+xml";
     const bool is_html_type = type == "html" || type == "text/html";
+    const bool is_plain_type = type == "text" || type == "text/plain";
     if (mode == "base64") {
-      result.type = is_html_type ? TextType::html : TextType::text;
+      result.type = is_xml_type || is_html_type ? TextType::html : TextType::text;
       result.value = core::trim(decode_base64(text(node)));
+    } else if (mode == "escaped") {
+      result.type = is_plain_type ? TextType::text : TextType::html;
+      result.value = text(node);
     } else if (is_xml_type || (mode == "xml" && !is_html_type && (type.empty() || type.ends_with("xml")))) {
       result.type = TextType::xhtml;
       // The content is a single xhtml:div whose children are the text.
@@ -754,9 +797,11 @@ class XmlFeedReader {
         if (local_name(child) == "div") div = child;
       }
       result.value = core::trim(inner_markup(div && element_count == 1 ? div : node));
-    } else if (is_html_type || mode == "escaped" || (mode == "xml" && is_html_type)) {
+    } else if (is_html_type) {
       result.type = TextType::html;
-      result.value = mode == "xml" ? core::trim(inner_markup(node)) : text(node);
+      // Atom 0.3's default mode is xml (the markup inline); Atom 1.0's html
+      // is escaped. Inline elements say which one a feed wrote.
+      result.value = mode == "xml" ? std::string(core::trim(inner_markup(node))) : html_or_text(node);
     } else {
       result.type = TextType::text;
       result.value = text(node);
@@ -827,6 +872,7 @@ class XmlFeedReader {
     item.base = base_of(node);
     item.lang = lang_of(node);
     std::string created;
+    std::string media_description;  // a video feed's (YouTube's) only text
     for (xmlNode* child = node->children; child; child = child->next) {
       if (!is_element(child)) continue;
       if (is_atom(child, "id")) item.id = text(child);
@@ -863,13 +909,19 @@ class XmlFeedReader {
       } else if (is_media(child, "thumbnail") && item.image.empty()) {
         item.image = attribute(child, "url");
       } else if (is_media(child, "group")) {
-        std::string unused;
-        read_media_group(child, item, unused);
+        read_media_group(child, item, media_description);
+      } else if (is_media(child, "description")) {
+        if (media_description.empty()) media_description = text(child);
       } else if (is_media(child, "content")) {
         add_media_content(child, item);
       }
     }
     if (item.published.empty()) item.published = created;
+    // Media RSS §5 "media:description": plain text unless type="html";
+    // the entry's summary when it has no text of its own.
+    if (item.summary.value.empty() && item.content.value.empty() && !core::trim(media_description).empty())
+      item.summary = {std::move(media_description), TextType::text, item.base};
+    keep_first_of_each(item.enclosures, url_of);
     return item;
   }
 
@@ -925,6 +977,7 @@ class XmlFeedReader {
   ParsedFeed feed_;
   bool is_well_formed_ = true;  // known at the end; until then only closed items are read
   bool has_rss090_item_ = false;  // an RSS 0.90 item below <rdf:RDF>, read and freed already
+  const xmlNode* first_channel_ = nullptr;  // the first <channel> of <rss>, once an item asked
   bool text_budget_exhausted_ = false;
   bool too_many_items_ = false;
   bool too_deep_ = false;
@@ -1105,11 +1158,13 @@ std::optional<ParseOutcome> parse_xml_feed_pushed(std::string_view text, const P
 
 // Well-formed documents, nearly all feeds, are pushed; the rest are read
 // again pulled, so that every repair and every error message stays the
-// reference's.
+// reference's — with the predefined entities as character references,
+// which libxml2's recovery would otherwise drop past the first error.
 ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options) {
   if (std::optional<ParseOutcome> pushed = parse_xml_feed_pushed(text, options, kPushChunkSize))
     return std::move(*pushed);
-  return parse_xml_feed_pulled(text, options);
+  const MarkupRepair numbered = predefined_entities_as_numbers(text);
+  return parse_xml_feed_pulled(numbered.is_changed ? std::string_view(numbered.text) : text, options);
 }
 
 }  // namespace tributary::parse

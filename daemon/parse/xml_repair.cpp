@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "core/text.hpp"
@@ -37,18 +38,36 @@ void append_reference(std::string& out, char32_t c) {
   out += ';';
 }
 
+// The character references of XML's five predefined entities.
+std::string_view predefined_as_number(std::string_view name) {
+  if (name == "amp") return "&#38;";
+  if (name == "lt") return "&#60;";
+  if (name == "gt") return "&#62;";
+  if (name == "quot") return "&#34;";
+  if (name == "apos") return "&#39;";
+  return {};
+}
+
 class Repairer {
  public:
-  explicit Repairer(std::string_view xml) : xml_(xml) {}
+  // With `numbers_predefined`, the five predefined entities are written as
+  // character references too.
+  Repairer(std::string_view xml, bool numbers_predefined) : xml_(xml), numbers_predefined_(numbers_predefined) {}
 
   MarkupRepair run() {
     std::size_t pos = 0;
     const std::size_t size = xml_.size();
+    // The first '<' at or after pos, found once per stretch of text.
+    std::size_t next_lt = std::string_view::npos;
     while (pos < size) {
-      // Text: jump to the next '<' or '&'.
+      // Text: jump to the next '<' or '&'. The '<' is looked for again only
+      // once passed: text dense with "&amp;" and no tag for a megabyte was
+      // searched to its end from every '&'.
       const char* start = xml_.data() + pos;
-      const char* lt = static_cast<const char*>(std::memchr(start, '<', size - pos));
-      const std::size_t next_lt = lt ? static_cast<std::size_t>(lt - xml_.data()) : size;
+      if (next_lt == std::string_view::npos || next_lt < pos) {
+        const char* lt = static_cast<const char*>(std::memchr(start, '<', size - pos));
+        next_lt = lt ? static_cast<std::size_t>(lt - xml_.data()) : size;
+      }
       const char* amp = static_cast<const char*>(std::memchr(start, '&', next_lt - pos));
       if (amp) {
         pos = repair_ampersand(static_cast<std::size_t>(amp - xml_.data()));
@@ -124,9 +143,11 @@ class Repairer {
       const std::string_view name = xml_.substr(pos, end - pos);
       const bool has_semicolon = end < size && xml_[end] == ';';
       if (has_semicolon) {
-        if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
-            declared_.contains(std::string(name)))
+        if (const std::string_view number = predefined_as_number(name); !number.empty()) {
+          if (numbers_predefined_) replace(amp, end + 1, number, "predefined entities written as numbers");
           return end + 1;
+        }
+        if (declared_.contains(std::string(name))) return end + 1;
         if (const HtmlEntity* entity = find_html_entity(name)) {
           std::string references;
           for (std::size_t i = 0; i < entity->value.size();) {
@@ -173,10 +194,11 @@ class Repairer {
   }
 
   // A start or end tag: '&' and '<' inside quoted attribute values repaired,
-  // and end tags matched against the open elements as an HTML parser would:
-  // "<title>One <b>bold</title>" closes the <b> first; an end tag that
-  // closes nothing open is removed. Elements still open at the end of the
-  // document are left open, so that truncation stays visible to libxml2.
+  // attributes past kMaxAttributes removed, and end tags matched against the
+  // open elements as an HTML parser would: "<title>One <b>bold</title>"
+  // closes the <b> first; an end tag that closes nothing open is removed.
+  // Elements still open at the end of the document are left open, so that
+  // truncation stays visible to libxml2.
   std::size_t tag(std::size_t lt) {
     const std::size_t size = xml_.size();
     const bool is_end_tag = lt + 1 < size && xml_[lt + 1] == '/';
@@ -186,11 +208,16 @@ class Repairer {
     const std::string_view name = xml_.substr(name_start, name_end - name_start);
     std::size_t pos = name_end;
     char quote = '\0';
+    AttributeCount attributes;
     while (pos < size) {
       const char c = xml_[pos];
       if (quote) {
-        if (c == quote) quote = '\0';
-        else if (c == '&') {
+        if (c == quote) {
+          quote = '\0';
+          attributes.last_value_end = pos + 1;
+        } else if (attributes.cut_from != std::string_view::npos) {
+          // Inside an attribute that goes: nothing to repair.
+        } else if (c == '&') {
           pos = repair_ampersand(pos);
           continue;
         } else if (c == '<') {
@@ -198,41 +225,91 @@ class Repairer {
         }
       } else if (c == '"' || c == '\'') {
         quote = c;
+        attributes.note_value(pos);
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (pos > 0 && !is_blank(xml_[pos - 1])) attributes.last_blank = pos;
       } else if (c == '>') {
+        const bool is_empty_element = xml_[pos - 1] == '/';
+        drop_extra_attributes(name, attributes, is_empty_element ? pos - 1 : pos);
         if (name.empty() || xml_[lt + 1] == '!') return pos + 1;
         if (!is_end_tag) {
-          if (xml_[pos - 1] != '/') open_.push_back(name);
+          if (!is_empty_element) open(name);
         } else {
           close(name, lt, pos + 1);
         }
         return pos + 1;
       } else if (c == '<') {
+        drop_extra_attributes(name, attributes, pos);
         return pos;  // an unclosed tag: let libxml2 recover from it
       }
       ++pos;
     }
+    drop_extra_attributes(name, attributes, pos);
     return pos;
   }
 
+  static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+  // libxml2 checks each attribute of an element against all the others
+  // before it (and each namespace declaration likewise): 100,000 of them on
+  // one element took half a minute. No feed needs more than a few dozen
+  // (the root's namespace declarations); past kMaxAttributes they go.
+  static constexpr std::size_t kMaxAttributes = 128;
+
+  struct AttributeCount {
+    std::size_t values = 0;
+    std::size_t last_blank = 0;      // the blank before the latest attribute's name
+    std::size_t last_value_end = 0;  // just past the latest value's closing quote
+    std::size_t cut_from = std::string_view::npos;
+
+    // At the opening quote of a value: once the limit is passed, everything
+    // from this attribute's name to the end of the tag goes.
+    void note_value(std::size_t quote) {
+      if (++values == kMaxAttributes + 1 && cut_from == std::string_view::npos)
+        cut_from = std::min(std::max(last_blank, last_value_end), quote);
+    }
+  };
+
+  void drop_extra_attributes(std::string_view name, const AttributeCount& attributes, std::size_t end) {
+    if (attributes.cut_from == std::string_view::npos || attributes.cut_from >= end) return;
+    replace(attributes.cut_from, end, "",
+            "<" + std::string(name) + "> has more than " + std::to_string(kMaxAttributes) +
+                " attributes: the rest removed");
+  }
+
+  void open(std::string_view name) {
+    open_.push_back(name);
+    ++open_count_[name];
+  }
+
+  void pop_open() {
+    const auto count = open_count_.find(open_.back());
+    if (--count->second == 0) open_count_.erase(count);
+    open_.pop_back();
+  }
+
+  // Each element is opened and closed once, and an end tag that matches no
+  // open element is known as such without a search (the count), so that
+  // 100,000 stray end tags after 100,000 unclosed elements stay linear.
   void close(std::string_view name, std::size_t lt, std::size_t end) {
     if (!open_.empty() && open_.back() == name) {
-      open_.pop_back();
+      pop_open();
       return;
     }
-    const auto match = std::find(open_.rbegin(), open_.rend(), name);
-    if (match == open_.rend()) {
+    if (!open_count_.contains(name)) {
       replace(lt, end, "", "end tag </" + std::string(name) + "> without a start tag removed");
       return;
     }
-    const auto keep = static_cast<std::size_t>(open_.rend() - match) - 1;  // index of the match
     std::string closers;
-    for (std::size_t i = open_.size(); i-- > keep + 1;) {
+    const std::string_view innermost(open_.back());
+    while (open_.back() != name) {
       closers += "</";
-      closers += open_[i];
+      closers += open_.back();
       closers += '>';
+      pop_open();
     }
-    replace(lt, lt, closers, "unclosed <" + std::string(open_.back()) + "> closed before </" + std::string(name) + ">");
-    open_.resize(keep);
+    pop_open();
+    replace(lt, lt, closers, "unclosed <" + std::string(innermost) + "> closed before </" + std::string(name) + ">");
   }
 
   // <!DOCTYPE …[ internal subset ]>: kept as written; entity names noted.
@@ -273,16 +350,20 @@ class Repairer {
   }
 
   std::string_view xml_;
+  bool numbers_predefined_;
   std::string out_;
   bool out_started_ = false;
   std::size_t copied_ = 0;
   std::string reason_;
   std::set<std::string, std::less<>> declared_;
   std::vector<std::string_view> open_;  // names of the elements open at the scan position
+  std::unordered_map<std::string_view, std::size_t> open_count_;  // how many of open_ have each name
 };
 
 }  // namespace
 
-MarkupRepair repair_markup(std::string_view xml) { return Repairer(xml).run(); }
+MarkupRepair repair_markup(std::string_view xml) { return Repairer(xml, false).run(); }
+
+MarkupRepair predefined_entities_as_numbers(std::string_view xml) { return Repairer(xml, true).run(); }
 
 }  // namespace tributary::parse

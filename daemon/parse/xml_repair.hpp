@@ -19,4 +19,14 @@ struct MarkupRepair {
 
 MarkupRepair repair_markup(std::string_view xml);
 
+// The same pass over repaired markup, writing "&amp;", "&lt;", "&gt;",
+// "&quot;" and "&apos;" as character references ("&#38;", …) outside
+// CDATA, comments, processing instructions and the DOCTYPE. For documents
+// that are not well-formed: after its first error libxml2's recovery drops
+// every entity reference it meets, the predefined ones too (parser.c,
+// xmlParseReference: "if (!ctxt->wellFormed) return;"), which made a link
+// "?utm_source=x&amp;b=1" read "?utm_source=xb=1"; character references it
+// keeps.
+MarkupRepair predefined_entities_as_numbers(std::string_view xml);
+
 }  // namespace tributary::parse

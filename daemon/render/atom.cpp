@@ -109,8 +109,10 @@ std::vector<std::string> display_authors(const store::StoredEntry& stored, confi
     if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) return;
     names.push_back(name);
   };
-  if (!entry.author_name.empty()) add(entry.author_name);
-  else add(entry.author_email);
+  // Every author the item credits (RFC 4287 §4.2.1: one atom:author each);
+  // rows stored before all were kept have only the first.
+  for (const normalize::Author& author : entry.authors) add(author.name.empty() ? author.email : author.name);
+  if (names.empty()) add(entry.author_name.empty() ? entry.author_email : entry.author_name);
   if (names.empty()) return {outlet};
   if (attribution == config::Attribution::author) {
     for (std::string& name : names)

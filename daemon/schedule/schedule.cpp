@@ -624,11 +624,14 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     std::optional<normalize::NormalizedFeed> feed;
     std::string error;
     if (fetched.is_success()) {
+      const auto digest_start = std::chrono::steady_clock::now();
       Digest digested = co_await asio::co_spawn(
           self->executors.worker,
           digest(std::move(fetched.body), fetched.final_url, core::charset_of(fetched.content_type),
                  self->options.parse_limits, now),
           asio::use_awaitable);
+      report.parse_elapsed =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - digest_start);
       if (digested.feed) {
         feed = std::move(digested.feed);
         if (!digested.recovery_reason.empty())
@@ -733,10 +736,13 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
     const auto next_in = std::chrono::duration_cast<Seconds>(state.next_due - core::now_utc());
     if (report.is_success) {
-      spdlog::info("poll {} ({}): {} {} new, {} updated, {} unchanged in {} ms; next in {}", report.source_name,
-                   report.url,
+      // The duration covers parsing too (issue 16.7): a document that is
+      // slow to parse shows in the log, not only one slow to download.
+      spdlog::info("poll {} ({}): {} {} new, {} updated, {} unchanged in {} ms (parse {} ms); next in {}",
+                   report.source_name, report.url,
                    report.is_not_modified ? std::string("not modified,") : "HTTP " + std::to_string(report.http_status) + ",",
-                   report.ingest.new_items, report.ingest.updated, report.ingest.unchanged, report.elapsed.count(),
+                   report.ingest.new_items, report.ingest.updated, report.ingest.unchanged,
+                   (report.elapsed + report.parse_elapsed).count(), report.parse_elapsed.count(),
                    core::format_duration(next_in));
     } else {
       spdlog::warn("poll {} ({}) failed: {} (attempt {}, retry in {})", report.source_name, report.url, report.error,

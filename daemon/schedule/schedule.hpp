@@ -53,7 +53,8 @@ struct PollReport {
   int http_status = 0;
   std::string error;  // "class: message" when not a success
   store::IngestResult ingest;
-  std::chrono::milliseconds elapsed{0};
+  std::chrono::milliseconds elapsed{0};        // the fetch
+  std::chrono::milliseconds parse_elapsed{0};  // parse and normalize of what it fetched (worker pool)
 };
 
 // Totals of a `poll --once` run.

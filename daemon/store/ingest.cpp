@@ -50,7 +50,8 @@ bool is_story_matchable(const normalize::Entry& entry) {
 namespace {
 
 // What a reader would see change: when this differs, the item was edited.
-std::string content_hash(const normalize::Entry& entry, const std::string& categories, const std::string& enclosures) {
+std::string content_hash(const normalize::Entry& entry, const std::string& categories, const std::string& enclosures,
+                         const std::string& authors) {
   std::string material;
   for (const std::string* part : {&entry.title, &entry.url, &entry.author_name, &entry.author_email,
                                   &entry.summary_html, &entry.content_html, &categories, &enclosures}) {
@@ -60,6 +61,10 @@ std::string content_hash(const normalize::Entry& entry, const std::string& categ
   if (entry.published) material += std::to_string(core::to_unix_seconds(*entry.published));
   material.push_back('\x1f');
   if (entry.updated) material += std::to_string(core::to_unix_seconds(*entry.updated));
+  // The first author is in author_name/author_email above; the others
+  // only count when there are others, so that the hashes stored before
+  // every author was kept still match an unchanged single-author item.
+  if (entry.authors.size() > 1) material += '\x1f' + authors;
   return core::sha256_hex(material).substr(0, 32);
 }
 
@@ -371,7 +376,8 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     const std::string& key = item->second;
     const std::string categories = rows::strings_json(entry.categories);
     const std::string enclosures = rows::enclosures_json(entry.enclosures);
-    const std::string hash = content_hash(entry, categories, enclosures);
+    const std::string authors = rows::authors_json(entry.authors);
+    const std::string hash = content_hash(entry, categories, enclosures, authors);
 
     Statement& lookup =
         db_.cached("SELECT id, content_hash, story_id FROM items WHERE source_id = ?1 AND identity_key = ?2");
@@ -417,7 +423,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
              "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
              "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
              "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
-             "is_republished = ?19, story_url = ?20 WHERE id = ?1")
+             "is_republished = ?19, story_url = ?20, authors = ?21 WHERE id = ?1")
           .bind(1, *existing_id)
           .bind(2, entry.original_id)
           .bind(3, entry.title)
@@ -438,6 +444,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
           .bind(18, sort_time)
           .bind(19, std::int64_t{entry.is_republished})
           .bind(20, story_url)
+          .bind(21, authors)
           .run();
       queue_for_search(*existing_id, true);
       note_fingerprint(*existing_id, existing_story, source_id, entry, sort_time, is_matchable);
@@ -459,8 +466,9 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
     db_.cached(
            "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
            "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
-           "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)")
+           "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+           "?23)")
         .bind(1, source_id)
         .bind(2, key)
         .bind(3, entry.original_id)
@@ -483,6 +491,7 @@ IngestResult Store::ingest_document(std::int64_t source_id, const normalize::Nor
         .bind(20, *story)
         .bind(21, std::int64_t{entry.is_republished})
         .bind(22, story_url)
+        .bind(23, authors)
         .run();
     const std::int64_t item_id = db_.last_insert_rowid();
     listed_items.push_back(item_id);

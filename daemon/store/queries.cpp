@@ -42,7 +42,7 @@ constexpr std::string_view kEntryColumns =
     "sources.url, sources.feed_id, sources.feed_updated, items.first_seen, items.sort_time, items.identity_key, "
     "items.original_id, items.title, items.url, items.canonical_url, items.author_name, items.author_email, "
     "items.summary_html, items.content_html, items.categories, items.enclosures, items.lang, items.published, "
-    "items.updated, items.fingerprint, items.is_republished, stories.primary_item_id "
+    "items.updated, items.fingerprint, items.is_republished, stories.primary_item_id, items.authors "
     "FROM items JOIN sources ON sources.id = items.source_id JOIN stories ON stories.id = items.story_id ";
 
 StoredEntry read_entry(Statement& row) {
@@ -75,6 +75,7 @@ StoredEntry read_entry(Statement& row) {
   entry.updated = timestamp_or_null(row.optional_int64(24));
   entry.fingerprint = static_cast<std::uint64_t>(row.int64(25));
   entry.is_republished = row.int64(26) != 0;
+  entry.authors = rows::authors_from_json(row.text(28));
   return stored;
 }
 

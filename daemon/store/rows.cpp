@@ -1,4 +1,4 @@
-// JSON columns (categories, tags, enclosures).
+// JSON columns (categories, tags, enclosures, authors).
 #include "store/rows.hpp"
 
 #include <boost/json/array.hpp>
@@ -63,6 +63,36 @@ std::vector<normalize::Enclosure> enclosures_from_json(const std::string& text) 
     enclosures.push_back(std::move(enclosure));
   }
   return enclosures;
+}
+
+std::string authors_json(const std::vector<normalize::Author>& authors) {
+  json::array array;
+  for (const normalize::Author& author : authors) {
+    json::object object;
+    if (!author.name.empty()) object["name"] = author.name;
+    if (!author.email.empty()) object["email"] = author.email;
+    if (!author.uri.empty()) object["uri"] = author.uri;
+    array.push_back(std::move(object));
+  }
+  return json::serialize(array);
+}
+
+std::vector<normalize::Author> authors_from_json(const std::string& text) {
+  std::vector<normalize::Author> authors;
+  boost::system::error_code error;
+  const json::value value = json::parse(text, error);
+  if (error || !value.is_array()) return authors;
+  const auto member = [](const json::object& object, std::string_view name) {
+    const json::value* found = object.if_contains(name);
+    return found && found->is_string() ? std::string(found->as_string()) : std::string();
+  };
+  for (const json::value& element : value.as_array()) {
+    const json::object* object = element.if_object();
+    if (!object) continue;
+    normalize::Author author{member(*object, "name"), member(*object, "email"), member(*object, "uri")};
+    if (!author.name.empty() || !author.email.empty() || !author.uri.empty()) authors.push_back(std::move(author));
+  }
+  return authors;
 }
 
 }  // namespace tributary::store::rows

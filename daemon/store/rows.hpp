@@ -25,5 +25,8 @@ std::string strings_json(const std::vector<std::string>& strings);
 std::vector<std::string> strings_from_json(const std::string& text);
 std::string enclosures_json(const std::vector<normalize::Enclosure>& enclosures);
 std::vector<normalize::Enclosure> enclosures_from_json(const std::string& text);
+// The items.authors column: [{"name", "email", "uri"}, …], empty members left out.
+std::string authors_json(const std::vector<normalize::Author>& authors);
+std::vector<normalize::Author> authors_from_json(const std::string& text);
 
 }  // namespace tributary::store::rows

@@ -8,6 +8,7 @@
 
 #include "core/time.hpp"
 #include "normalize/normalize.hpp"
+#include "normalized_invariants.hpp"
 #include "parse/parse.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -21,11 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const tributary::parse::ParseOutcome outcome = tributary::parse::parse_feed(bytes, options);
   if (outcome.feed) {
     const tributary::core::Timestamp now = tributary::core::from_unix_seconds(1766000000);
-    const tributary::normalize::NormalizedFeed feed =
-        tributary::normalize::normalize_feed(*outcome.feed, {options.document_url, now});
     // Invariants a crash would not reveal.
-    for (const auto& entry : feed.entries)
-      if (entry.identity_key.empty()) __builtin_trap();
+    tributary::fuzz::require_valid(tributary::normalize::normalize_feed(*outcome.feed, {options.document_url, now}));
   } else if (outcome.error.empty()) {
     __builtin_trap();
   }

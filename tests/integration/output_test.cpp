@@ -1,7 +1,7 @@
 // What the daemon publishes, whatever its sources hold (issues 16 and 17):
 // the real tributary binary polls a JSON Feed full of control characters,
-// a feed behind credentials in its URL, undated and same-dated items, and
-// two outlets carrying one story; then every document it serves is parsed
+// a feed behind credentials in its URL, undated and same-dated items, an
+// entry with two authors, and two outlets carrying one story; then every document it serves is parsed
 // strictly (libxml2 without recovery, Boost.JSON, strict UTF-8), searched for
 // the password, and read for order, self links and channels after a reload.
 #include <gtest/gtest.h>
@@ -48,6 +48,15 @@ const std::string kHostileJsonFeed = R"json({
   ]
 })json";
 
+// RFC 4287 §4.2.1: an entry may have several authors, each its own element.
+const std::string kTwoAuthorsAtom = R"xml(<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Co-written</title><id>urn:uuid:co-written</id>
+<updated>2026-11-30T09:00:00Z</updated><link href="https://cowritten.example/"/>
+<entry><title>Written by two</title><id>urn:uuid:co-written-1</id><link href="https://cowritten.example/1"/>
+<updated>2026-11-30T09:00:00Z</updated>
+<author><name>Ann Author</name></author><author><name>Bob Writer</name><email>bob@cowritten.example</email></author>
+<content type="html">&lt;p&gt;Two voices.&lt;/p&gt;</content></entry></feed>)xml";
+
 std::string rss_item(const std::string& title, const std::string& link, const std::string& pub_date) {
   return "<item><title>" + title + "</title><link>" + link + "</link><guid>" + link + "</guid>" +
          (pub_date.empty() ? "" : "<pubDate>" + pub_date + "</pubDate>") + "<description>Text of " + title +
@@ -78,6 +87,7 @@ class Output : public ::testing::Test {
   static void SetUpTestSuite() {
     upstream_ = std::make_unique<FakeUpstream>();
     upstream_->serve("/hostile.json", {200, {{"Content-Type", "application/feed+json"}}, kHostileJsonFeed, {}, {}});
+    upstream_->serve("/authors.atom", {200, {{"Content-Type", "application/atom+xml"}}, kTwoAuthorsAtom, {}, {}});
     upstream_->serve("/private.xml",
                      {200, {{"Content-Type", "application/rss+xml"}},
                       rss("Private feed", rss_item("Private story", "https://private.example/1",
@@ -117,7 +127,7 @@ class Output : public ::testing::Test {
     const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
     ASSERT_TRUE(port) << daemon_->output();
     port_ = static_cast<std::uint16_t>(std::stoi(*port));
-    // Six sources on one host at the shipped host_delay (2s): ready once
+    // Seven sources on one host at the shipped host_delay (2s): ready once
     // /sources.json shows a success for every one.
     const auto give_up_at = Clock::now() + 60s;
     while (Clock::now() < give_up_at && !is_ready_) {
@@ -133,7 +143,7 @@ class Output : public ::testing::Test {
     const boost::json::value document = boost::json::parse(reply.body, error);
     if (error || !document.is_object() || !document.as_object().contains("sources")) return false;
     const boost::json::array& sources = document.at("sources").as_array();
-    return sources.size() == 6 && std::all_of(sources.begin(), sources.end(), [](const boost::json::value& source) {
+    return sources.size() == 7 && std::all_of(sources.begin(), sources.end(), [](const boost::json::value& source) {
              return !source.at("last_success").is_null();
            });
   }
@@ -155,6 +165,9 @@ tags = ["wire"]
 [[source]]
 url = ")toml" + upstream_->url("/hostile.json") + R"toml("
 name = "Hostile"
+[[source]]
+url = ")toml" + upstream_->url("/authors.atom") + R"toml("
+name = "Co"
 [[source]]
 url = ")toml" + private_url + R"toml("
 name = "Private"
@@ -245,6 +258,26 @@ TEST_F(Output, ItemsThatTieOnDateKeepTheirFeedsOrder) {
             (std::vector<std::string>{"Undated first", "Undated second", "Undated third"}));
   EXPECT_EQ(titles_of(get("/feed.atom?source=Tied").body),
             (std::vector<std::string>{"Tied first", "Tied second", "Tied third"}));
+}
+
+TEST_F(Output, ThePollLogsDurationIncludesParsing) {
+  // Issue 16.7: a document slow to parse must show in the poll's duration.
+  EXPECT_NE(daemon_->output().find(" ms (parse "), std::string::npos) << daemon_->output();
+}
+
+TEST_F(Output, AnEntryKeepsEveryAuthor) {
+  const HttpReply atom = get("/feed.atom?source=Co");
+  ASSERT_EQ(atom.status, 200);
+  EXPECT_NE(atom.body.find("<author><name>Ann Author (Co)</name></author><author><name>Bob Writer (Co)</name></author>"),
+            std::string::npos)
+      << atom.body;
+  const HttpReply json = get("/feed.json?source=Co");
+  ASSERT_EQ(json.status, 200);
+  const boost::json::value document = boost::json::parse(json.body);
+  const boost::json::array& authors = document.at("items").at(0).at("authors").as_array();
+  ASSERT_EQ(authors.size(), 2u) << json.body;
+  EXPECT_EQ(authors[0].at("name").as_string(), "Ann Author (Co)");
+  EXPECT_EQ(authors[1].at("name").as_string(), "Bob Writer (Co)");
 }
 
 TEST_F(Output, AViewOfOneOutletShowsItsOwnCopyOfAStory) {

@@ -3,15 +3,17 @@
 // would) and checked for anything executable: a script-capable element, an
 // event handler or style attribute, or a URL whose scheme could run code.
 #include <gtest/gtest.h>
-
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
 #include <memory>
 
 #include "core/text.hpp"
+#include "core/time.hpp"
 #include "normalize/html.hpp"
 #include "normalize/html_paths.hpp"
+#include "normalize/normalize.hpp"
+#include "parse/parse.hpp"
 
 namespace tributary::normalize {
 namespace {
@@ -191,6 +193,167 @@ TEST(Xss, FastSanitizerMatchesLibxml2WheneverItAccepts) {
 
 TEST(Xss, RelativeUrlsWithoutABaseAreDropped) {
   EXPECT_EQ(sanitize_html("<a href=\"/x\">x</a><img src=\"y.png\">", ""), "<a>x</a><img />");
+}
+
+TEST(Xss, WhatFollowsAnUnclosedVoidElementStays) {
+  // libxml2's HTML 4 parser hangs the rest below an unclosed <source> or
+  // <embed>; they hold nothing, so it is written after (or instead of) them.
+  EXPECT_EQ(
+      sanitize_html("<video controls><source src=\"/v.mp4\">Your reader shows no video.</video><p>After</p>", kBase),
+      "<video controls=\"\"><source src=\"https://news.example/v.mp4\" />Your reader shows no "
+      "video.</video><p>After</p>");
+  EXPECT_EQ(sanitize_html("<p>Before <embed src=\"https://evil.example/x.swf\"> and after <b>bold</b></p>", kBase),
+            "<p>Before  and after <b>bold</b></p>");
+  EXPECT_EQ(sanitize_html("<p><input type=text>typed <script>alert(1)</script>text</p>", kBase), "<p>typed text</p>");
+}
+
+// ---- URLs outside the HTML: links, enclosures, media, images, people ----
+
+// Schemes a reader would run, or read as a document of its own, written as
+// feeds might hide them.
+const std::vector<std::string> kHostileUrls = {
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java&#x09;script:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;",
+    "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+",
+    "file:///etc/passwd",
+    "jar:https://evil.example/x.jar!/",
+    "feed:javascript:alert(1)",
+};
+
+NormalizedFeed normalize_xml(const std::string& document) {
+  const parse::ParseOutcome outcome = parse::parse_feed(document, {"https://feed.example/rss", {}, {}});
+  if (!outcome.feed) throw std::runtime_error(outcome.error);
+  return normalize_feed(*outcome.feed, {"https://feed.example/rss", *core::parse_rfc3339("2025-12-20T00:00:00Z")});
+}
+
+// Every URL normalize hands on, named for a failure's message.
+std::vector<std::pair<std::string, std::string>> urls_of(const NormalizedFeed& feed) {
+  std::vector<std::pair<std::string, std::string>> urls = {{"feed.site_url", feed.feed.site_url},
+                                                           {"feed.self_url", feed.feed.self_url},
+                                                           {"feed.image_url", feed.feed.image_url}};
+  for (const Entry& entry : feed.entries) {
+    urls.emplace_back("url", entry.url);
+    urls.emplace_back("canonical_url", entry.canonical_url);
+    urls.emplace_back("image_url", entry.image_url);
+    for (const Enclosure& enclosure : entry.enclosures) urls.emplace_back("enclosure", enclosure.url);
+    for (const Author& author : entry.authors) urls.emplace_back("author.uri", author.uri);
+  }
+  return urls;
+}
+
+void expect_only_http_urls(const NormalizedFeed& feed, const std::string& hostile) {
+  for (const auto& [name, url] : urls_of(feed)) {
+    const std::string lowered = core::to_lower_ascii(url);
+    EXPECT_TRUE(url.empty() || lowered.starts_with("http://") || lowered.starts_with("https://"))
+        << "with " << hostile << ", " << name << " = " << url;
+  }
+}
+
+TEST(XssUrls, OnlyHttpUrlsLeaveAnRssFeed) {
+  for (const std::string& url : kHostileUrls) {
+    const NormalizedFeed feed = normalize_xml(
+        "<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\" "
+        "xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" "
+        "xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel>"
+        "<title>t</title><link>" +
+        url + "</link><atom:link rel=\"self\" href=\"" + url + "\"/><image><url>" + url +
+        "</url></image><item><title>i</title><link>" + url + "</link><enclosure url=\"" + url +
+        "\" type=\"audio/mpeg\" length=\"1\"/><media:content url=\"" + url +
+        "\" type=\"video/mp4\"/>"
+        "<media:thumbnail url=\"" +
+        url + "\"/><itunes:image href=\"" + url + "\"/><atom:link rel=\"enclosure\" href=\"" + url +
+        "\"/></item></channel></rss>");
+    ASSERT_EQ(feed.entries.size(), 1u) << url;
+    expect_only_http_urls(feed, url);
+    EXPECT_TRUE(feed.entries[0].enclosures.empty()) << url;
+  }
+}
+
+TEST(XssUrls, OnlyHttpUrlsLeaveAnAtomFeed) {
+  for (const std::string& url : kHostileUrls) {
+    const NormalizedFeed feed =
+        normalize_xml("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title><id>urn:f</id><link href=\"" + url +
+                      "\"/><link rel=\"self\" href=\"" + url + "\"/><logo>" + url +
+                      "</logo><entry><id>urn:e</id><title>e</title>"
+                      "<link href=\"" +
+                      url + "\"/><link rel=\"enclosure\" href=\"" + url +
+                      "\" type=\"audio/mpeg\"/>"
+                      "<author><name>A</name><uri>" +
+                      url + "</uri></author><content src=\"" + url + "\"/></entry></feed>");
+    ASSERT_EQ(feed.entries.size(), 1u) << url;
+    expect_only_http_urls(feed, url);
+    EXPECT_TRUE(feed.entries[0].enclosures.empty()) << url;
+    ASSERT_EQ(feed.entries[0].authors.size(), 1u);
+    EXPECT_EQ(feed.entries[0].authors[0].uri, "");
+  }
+}
+
+// The hostile URL as a JSON string writes it (JSON has no character
+// references: a tab is "\t").
+std::string in_json(std::string url) {
+  for (const auto& [reference, json] : {std::pair{"&#x09;", "\\t"}, {"&lt;", "<"}, {"&gt;", ">"}}) {
+    for (auto at = url.find(reference); at != std::string::npos; at = url.find(reference))
+      url.replace(at, std::string_view(reference).size(), json);
+  }
+  return url;
+}
+
+TEST(XssUrls, OnlyHttpUrlsLeaveAJsonFeed) {
+  for (const std::string& hostile : kHostileUrls) {
+    const std::string url = in_json(hostile);
+    const NormalizedFeed feed = normalize_xml(
+        R"({"version": "https://jsonfeed.org/version/1.1", "title": "t", "home_page_url": ")" + url +
+        R"(", "feed_url": ")" + url + R"(", "icon": ")" + url + R"(", "items": [{"id": "1", "title": "i", "url": ")" +
+        url + R"(", "external_url": ")" + url + R"(", "image": ")" + url + R"(", "authors": [{"name": "A", "url": ")" +
+        url + R"("}], "attachments": [{"url": ")" + url + R"(", "mime_type": "audio/mpeg"}]}]})");
+    ASSERT_EQ(feed.entries.size(), 1u) << url;
+    expect_only_http_urls(feed, url);
+    EXPECT_TRUE(feed.entries[0].enclosures.empty()) << url;
+  }
+}
+
+TEST(XssUrls, AJavascriptXmlBaseDoesNotMakeRelativeUrlsDangerous) {
+  for (const std::string& base :
+       {std::string("javascript:alert(1)//"), std::string("data:text/html,x/"), std::string("vbscript:x/")}) {
+    const NormalizedFeed feed = normalize_xml(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"" + base +
+        "\"><title>t</title><id>urn:f</id>"
+        "<link href=\"home\"/><entry xml:base=\"" +
+        base +
+        "\"><id>urn:e</id><title>e</title>"
+        "<link href=\"story\"/><link rel=\"enclosure\" xml:base=\"" +
+        base +
+        "\" href=\"episode.mp3\"/>"
+        "<author><name>A</name><uri>about</uri></author><content type=\"html\" xml:base=\"" +
+        base + "\">&lt;a href=\"inner\"&gt;x&lt;/a&gt;&lt;img src=\"pic.png\"&gt;</content></entry></feed>");
+    ASSERT_EQ(feed.entries.size(), 1u) << base;
+    expect_only_http_urls(feed, base);
+    // The bad bases are passed over: relative URLs resolve against the document's.
+    const Entry& entry = feed.entries[0];
+    EXPECT_EQ(feed.feed.site_url, "https://feed.example/home") << base;
+    EXPECT_EQ(entry.url, "https://feed.example/story") << base;
+    ASSERT_EQ(entry.enclosures.size(), 1u) << base;
+    EXPECT_EQ(entry.enclosures[0].url, "https://feed.example/episode.mp3") << base;
+    EXPECT_EQ(entry.authors.at(0).uri, "https://feed.example/about") << base;
+    EXPECT_EQ(entry.content_html,
+              "<a href=\"https://feed.example/inner\">x</a><img src=\"https://feed.example/pic.png\" />")
+        << base;
+  }
+}
+
+TEST(XssUrls, AnHttpXmlBaseStillResolves) {
+  const NormalizedFeed feed = normalize_xml(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://cdn.example/podcast/\"><title>t</title>"
+      "<id>urn:f</id><entry xml:base=\"season-2/\"><id>urn:e</id><title>e</title>"
+      "<link rel=\"enclosure\" href=\"episode.mp3\" type=\"audio/mpeg\"/></entry></feed>");
+  ASSERT_EQ(feed.entries.size(), 1u);
+  ASSERT_EQ(feed.entries[0].enclosures.size(), 1u);
+  EXPECT_EQ(feed.entries[0].enclosures[0].url, "https://cdn.example/podcast/season-2/episode.mp3");
 }
 
 }  // namespace

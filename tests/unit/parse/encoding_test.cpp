@@ -170,6 +170,47 @@ TEST(Recovery, ReadsAtomCutOffMidEntry) {
   EXPECT_EQ(outcome.feed->items[0].id, "tag:podgorica-press.example,2025:1");
 }
 
+TEST(Recovery, KeepsEscapedAmpersandsPastTheFirstError) {
+  // The repeated attribute makes the document not well-formed before the
+  // link; libxml2's recovery then dropped every "&amp;" after it.
+  const ParseOutcome outcome = parse_feed(
+      "<rss version=\"2.0\"><channel><title>Tracking &amp; more</title><item><title x=\"1\" x=\"2\">One</title>"
+      "<link>https://amp.example/a?utm_source=x&amp;b=1</link>"
+      "<description>Fish &amp; chips &lt;b&gt;bold&lt;/b&gt; &quot;q&quot; &apos;a&apos;</description>"
+      "</item></channel></rss>");
+  ASSERT_TRUE(outcome.feed) << outcome.error;
+  EXPECT_TRUE(outcome.feed->is_recovered);
+  EXPECT_EQ(outcome.feed->feed.title.value, "Tracking & more");
+  ASSERT_EQ(outcome.feed->items.size(), 1u);
+  const RawItem& item = outcome.feed->items[0];
+  ASSERT_EQ(item.links.size(), 1u);
+  EXPECT_EQ(item.links[0].href, "https://amp.example/a?utm_source=x&b=1");
+  EXPECT_EQ(item.summary.value, "Fish & chips <b>bold</b> \"q\" 'a'");
+}
+
+TEST(Recovery, DropsAttributesPastTheLimit) {
+  std::string attributes;
+  for (int i = 0; i < 200; ++i) attributes += " a" + std::to_string(i) + "=\"&amp;" + std::to_string(i) + "\"";
+  const ParseOutcome outcome =
+      parse_feed("<rss version=\"2.0\"><channel><title>t</title>\n<item" + attributes +
+                 "><title>kept</title><link href=\"x\"" + attributes + "/></item></channel></rss>");
+  ASSERT_TRUE(outcome.feed) << outcome.error;
+  EXPECT_EQ(outcome.feed->recovery_reason, "line 2: <item> has more than 128 attributes: the rest removed");
+  ASSERT_EQ(outcome.feed->items.size(), 1u);
+  EXPECT_EQ(outcome.feed->items[0].title.value, "kept");
+}
+
+TEST(Recovery, StrayEndTagsAfterUnclosedElementsStayCorrect) {
+  const ParseOutcome outcome = parse_feed(
+      "<rss version=\"2.0\"><channel><title>t</title><item><title>a <b>b <i>c</x></y></title>"
+      "<link>https://stray.example/1</link></item></channel></rss>");
+  ASSERT_TRUE(outcome.feed) << outcome.error;
+  ASSERT_EQ(outcome.feed->items.size(), 1u);
+  EXPECT_EQ(outcome.feed->items[0].title.value, "a b c");
+  EXPECT_EQ(outcome.feed->items[0].links.at(0).href, "https://stray.example/1");
+  EXPECT_EQ(outcome.feed->recovery_reason, "line 1: end tag </x> without a start tag removed");
+}
+
 TEST(Recovery, HtmlPageIsNotAFeed) {
   const ParseOutcome outcome = parse_feed("<html><head><title>Home</title></head><body><p>Hi &nbsp; there</body></html>");
   EXPECT_FALSE(outcome.feed);

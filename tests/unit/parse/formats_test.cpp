@@ -242,5 +242,116 @@ TEST(JsonFeed, ReadsVersionOnePointOne) {
   EXPECT_EQ(item.summary.value, "Snow fell.");
 }
 
+TEST(JsonFeed, ReadsAFeedWhoseVersionIsNotTheUrl) {
+  for (const auto& [version, format] :
+       {std::pair{std::string(R"("version": "1.1",)"), FeedFormat::json11},
+        std::pair{std::string(R"("version": "https://jsonfeed.org/version/1/",)"), FeedFormat::json10},
+        std::pair{std::string(R"("version": "jsonfeed 1.0",)"), FeedFormat::json10},
+        std::pair{std::string(), FeedFormat::json11}}) {
+    const ParseOutcome outcome =
+        parse_feed("{" + version + R"( "title": "Skopje Notes", "home_page_url": "https://skopje.example/",
+        "items": [{"id": "1", "title": "First", "content_text": "Hello."}]})");
+    ASSERT_TRUE(outcome.feed) << version << ": " << outcome.error;
+    EXPECT_EQ(outcome.feed->format, format) << version;
+    EXPECT_EQ(outcome.feed->feed.title.value, "Skopje Notes");
+    ASSERT_EQ(outcome.feed->items.size(), 1u);
+    EXPECT_EQ(outcome.feed->items[0].title.value, "First");
+  }
+  const ParseOutcome recovered = parse_feed(R"({"version": "1.1", "title": "t", "items": []})");
+  ASSERT_TRUE(recovered.feed) << recovered.error;
+  EXPECT_TRUE(recovered.feed->is_recovered);
+  EXPECT_EQ(recovered.feed->recovery_reason,
+            "\"version\" is \"1.1\", not a JSON Feed version URL: read as JSON Feed 1.1");
+  const ParseOutcome official =
+      parse_feed(R"({"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": []})");
+  ASSERT_TRUE(official.feed) << official.error;
+  EXPECT_FALSE(official.feed->is_recovered);
+}
+
+TEST(JsonFeed, OtherJsonWithItemsIsStillNotAFeed) {
+  for (const std::string_view json : {R"({"items": [{"id": 1}]})", R"({"title": "t", "items": "none"})",
+                                 R"({"title": "t", "items": [1, 2]})", R"({"version": 2, "total": 3, "items": []})"}) {
+    const ParseOutcome outcome = parse_feed(json);
+    EXPECT_FALSE(outcome.feed) << json;
+    EXPECT_EQ(outcome.error, "not a feed: a JSON document without a JSON Feed \"version\"") << json;
+  }
+}
+
+TEST(JsonFeed, ALoneSurrogateEscapeDoesNotCostTheFeed) {
+  const ParseOutcome outcome = parse_feed(
+      R"({"version": "https://jsonfeed.org/version/1.1", "title": "a\ud800b\udc00c\ud83d\ude00d\\ud800", "items": []})");
+  ASSERT_TRUE(outcome.feed) << outcome.error;
+  EXPECT_EQ(outcome.feed->feed.title.value, "abc😀d\\ud800");
+  EXPECT_EQ(outcome.feed->recovery_reason, "lone UTF-16 surrogate escapes removed");
+}
+
+TEST(Atom10, AVideoEntrysMediaDescriptionIsItsSummary) {
+  // YouTube's feeds carry an entry's only text in media:group.
+  const std::string atom =
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\"><title>V</title>"
+      "<entry><id>v1</id><title>Video</title><media:group><media:title>Other</media:title>"
+      "<media:description>What the video shows &amp; more</media:description></media:group></entry>"
+      "<entry><id>v2</id><title>Both</title><summary>Own summary</summary>"
+      "<media:description>Media text</media:description></entry></feed>";
+  const ParseOutcome outcome = parse_feed(atom);
+  ASSERT_TRUE(outcome.feed) << outcome.error;
+  ASSERT_EQ(outcome.feed->items.size(), 2u);
+  EXPECT_EQ(outcome.feed->items[0].summary, (Text{"What the video shows & more", TextType::text, {}}));
+  EXPECT_EQ(outcome.feed->items[1].summary.value, "Own summary");
+}
+
+TEST(Atom03, DecodesEscapedAndBase64ContentOfEveryType) {
+  // "<p>Base <b>64</b></p>" in base64.
+  const ParseOutcome outcome = parse_feed(R"(<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>t</title>
+    <entry><title>1</title><content type="application/xhtml+xml" mode="escaped">&lt;p&gt;Escaped &lt;b&gt;xhtml&lt;/b&gt;&lt;/p&gt;</content></entry>
+    <entry><title>2</title><content type="application/xhtml+xml" mode="base64">PHA+QmFzZSA8Yj42NDwvYj48L3A+</content></entry>
+    <entry><title>3</title><content type="text/plain" mode="escaped">1 &lt; 2</content></entry>
+    <entry><title>4</title><content type="text/plain" mode="base64">UGxhaW4gdGV4dA==</content></entry>
+    <entry><title>5</title><content type="text/html"><p xmlns="http://www.w3.org/1999/xhtml">Inline <b>xml</b></p></content></entry>
+    <entry><title>6</title><summary mode="escaped">&lt;i&gt;untyped&lt;/i&gt;</summary></entry>
+  </feed>)");
+  ASSERT_TRUE(outcome.feed) << outcome.error;
+  const std::vector<RawItem>& items = outcome.feed->items;
+  ASSERT_EQ(items.size(), 6u);
+  EXPECT_EQ(items[0].content, (Text{"<p>Escaped <b>xhtml</b></p>", TextType::html, {}}));
+  EXPECT_EQ(items[1].content, (Text{"<p>Base <b>64</b></p>", TextType::html, {}}));
+  EXPECT_EQ(items[2].content, (Text{"1 < 2", TextType::text, {}}));
+  EXPECT_EQ(items[3].content, (Text{"Plain text", TextType::text, {}}));
+  EXPECT_EQ(items[4].content.type, TextType::html);
+  EXPECT_EQ(items[4].content.value, "<p xmlns=\"http://www.w3.org/1999/xhtml\">Inline <b>xml</b></p>");
+  EXPECT_EQ(items[5].summary, (Text{"<i>untyped</i>", TextType::html, {}}));
+}
+
+TEST(FormatDetection, AnHtml5PageIsAnHtmlPage) {
+  for (const std::string& page :
+       {std::string("<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<link rel=stylesheet href=/s.css>\n"
+                    "<title>Home</title>\n</head>\n<body><p>Hello</body></html>"),
+        std::string("\n  <!-- generated -->\n<!doctype HTML><meta charset=utf-8><title>x</title>"),
+        std::string("<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head/><body/></html>"),
+        std::string("<HTML><BODY>old</BODY></HTML>")}) {
+    const ParseOutcome outcome = parse_feed(page);
+    EXPECT_FALSE(outcome.feed) << page;
+    EXPECT_EQ(outcome.error, "not a feed: the document is an HTML page") << page;
+  }
+  // Names that only start like it are other roots.
+  EXPECT_EQ(parse_feed("<htmlfeed><item/></htmlfeed>").error, "not a feed: unexpected root element <htmlfeed>");
+}
+
+TEST(Authors, AtomEntryKeepsEveryAuthorAndRssEveryCreator) {
+  const ParseOutcome atom =
+      parse_feed(R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>e</title>
+    <author><name>One</name></author><author><name>Two</name><email>two@x.example</email></author>
+    <contributor><name>Three</name></contributor></entry></feed>)");
+  ASSERT_TRUE(atom.feed) << atom.error;
+  EXPECT_EQ(atom.feed->items.at(0).authors, (std::vector<Person>{{"One", "", ""}, {"Two", "two@x.example", ""}}));
+  EXPECT_EQ(atom.feed->items.at(0).contributors, (std::vector<Person>{{"Three", "", ""}}));
+  const ParseOutcome rss = parse_feed(R"(<rss xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>
+    <item><title>i</title><author>a@x.example (A)</author><dc:creator>B</dc:creator><dc:creator>C</dc:creator>
+    <dc:creator>B</dc:creator></item></channel></rss>)");
+  ASSERT_TRUE(rss.feed) << rss.error;
+  EXPECT_EQ(rss.feed->items.at(0).authors,
+            (std::vector<Person>{{"a@x.example (A)", "", ""}, {"B", "", ""}, {"C", "", ""}}));
+}
+
 }  // namespace
 }  // namespace tributary::parse

@@ -177,6 +177,18 @@ TEST(Attribution, AuthorModeNamesTheOutletInTheAuthor) {
   EXPECT_NE(render_atom(feed, entries).find("<author><name>Outlet</name></author>"), std::string::npos);
 }
 
+TEST(Attribution, EveryAuthorIsNamedEachInItsOwnElement) {
+  store::StoredEntry stored = stored_entry();
+  stored.entry.author_name = "Ann Author";
+  stored.entry.authors = {{"Ann Author", "", ""}, {"", "bob@example.org", ""}, {"Ann Author", "", "https://a.example/"}};
+  EXPECT_EQ(display_authors(stored, config::Attribution::none), (std::vector<std::string>{"Ann Author", "bob@example.org"}));
+  const std::vector<store::StoredEntry> entries = {stored};
+  EXPECT_NE(render_atom(header(), entries)
+                .find("<author><name>Ann Author (Outlet)</name></author><author><name>bob@example.org (Outlet)</name>"
+                      "</author>"),
+            std::string::npos);
+}
+
 TEST(Attribution, TitleModePrefixesTheOutlet) {
   store::StoredEntry stored = stored_entry();
   stored.entry.author_name = "Jo Doe";

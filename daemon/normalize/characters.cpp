@@ -1,0 +1,228 @@
+// Forbidden characters, language tags and media types.
+#include "normalize/characters.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+#include "core/text.hpp"
+
+namespace tributary::normalize {
+namespace {
+
+struct Sequence {
+  char32_t code_point = 0;
+  std::size_t length = 0;  // 0: not a valid sequence
+  bool is_surrogate = false;
+};
+
+// The UTF-8 sequence at `pos`. An encoded surrogate (ED A0–BF xx, what a
+// JSON "\ud800" without its pair becomes in lenient decoders) is read whole,
+// so that it goes as one character rather than as three U+FFFD.
+Sequence read_sequence(std::string_view text, std::size_t pos) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  if (lead < 0x80) return {lead, 1};
+  std::size_t length = 0;
+  char32_t c = 0;
+  char32_t min = 0;
+  if ((lead & 0xE0) == 0xC0)
+    length = 2, c = lead & 0x1Fu, min = 0x80;
+  else if ((lead & 0xF0) == 0xE0)
+    length = 3, c = lead & 0x0Fu, min = 0x800;
+  else if ((lead & 0xF8) == 0xF0)
+    length = 4, c = lead & 0x07u, min = 0x10000;
+  if (length == 0 || pos + length > text.size()) return {};
+  for (std::size_t i = 1; i < length; ++i) {
+    const auto next = static_cast<unsigned char>(text[pos + i]);
+    if ((next & 0xC0) != 0x80) return {};
+    c = (c << 6) | (next & 0x3Fu);
+  }
+  if (c < min || c > 0x10FFFF) return {};
+  return {c, length, c >= 0xD800 && c <= 0xDFFF};
+}
+
+// Eight bytes of printable ASCII (0x20–0x7E) at once: most of any text.
+bool is_plain_ascii_word(const char* bytes) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, bytes, 8);
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  const std::uint64_t below_space = (word - 0x20 * kOnes) & ~word & kHighBits;
+  const std::uint64_t del = word ^ (0x7F * kOnes);
+  const std::uint64_t has_del = (del - kOnes) & ~del & kHighBits;
+  return (word & kHighBits) == 0 && below_space == 0 && has_del == 0;
+}
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// RFC 9110 §5.6.2 tchar.
+bool is_token_char(char c) {
+  return is_alpha(c) || is_digit(c) || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+}
+
+bool is_token(std::string_view text) {
+  if (text.empty()) return false;
+  for (const char c : text)
+    if (!is_token_char(c)) return false;
+  return true;
+}
+
+// "; name=value" parameters after a media type: tokens, or a quoted string
+// of printable ASCII.
+bool are_parameters(std::string_view text) {
+  while (!text.empty()) {
+    text = core::trim(text);
+    if (text.empty()) return true;
+    if (text.front() != ';') return false;
+    text = core::trim(text.substr(1));
+    if (text.empty()) return true;  // a trailing ';'
+    const std::size_t equals = text.find('=');
+    if (equals == std::string_view::npos || !is_token(core::trim(text.substr(0, equals)))) return false;
+    text = core::trim(text.substr(equals + 1));
+    if (!text.empty() && text.front() == '"') {
+      std::size_t end = 1;
+      while (end < text.size() && text[end] != '"') {
+        const auto c = static_cast<unsigned char>(text[end]);
+        if (c < 0x20 || c >= 0x7F) return false;
+        end += text[end] == '\\' ? 2 : 1;
+      }
+      if (end >= text.size()) return false;
+      text.remove_prefix(end + 1);
+    } else {
+      std::size_t end = 0;
+      while (end < text.size() && is_token_char(text[end])) ++end;
+      if (end == 0) return false;
+      text.remove_prefix(end);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_forbidden_character(char32_t c) {
+  // The output's one rule (core::is_publishable), less U+FFFD: normalize
+  // marks undecodable bytes with it, and the output drops it.
+  return c != 0xFFFD && !core::is_publishable(c);
+}
+
+bool is_clean_text(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (pos + 8 <= text.size() && is_plain_ascii_word(text.data() + pos)) {
+      pos += 8;
+      continue;
+    }
+    const Sequence sequence = read_sequence(text, pos);
+    if (sequence.length == 0 || is_forbidden_character(sequence.code_point)) return false;
+    pos += sequence.length;
+  }
+  return true;
+}
+
+std::string without_forbidden_characters(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const Sequence sequence = read_sequence(text, pos);
+    if (sequence.length == 0) {
+      core::append_utf8(out, 0xFFFD);
+      ++pos;
+      continue;
+    }
+    if (!is_forbidden_character(sequence.code_point)) out.append(text.substr(pos, sequence.length));
+    pos += sequence.length;
+  }
+  return out;
+}
+
+void remove_forbidden_characters(std::string& text) {
+  if (!is_clean_text(text)) text = without_forbidden_characters(text);
+}
+
+namespace {
+
+// Unicode White_Space (PropList.txt) outside ASCII: U+0085, U+00A0,
+// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+bool is_unicode_white_space(char32_t c) {
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+bool is_ascii_white_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// The length of the white-space character starting at `pos`, or 0.
+std::size_t white_space_at(std::string_view text, std::size_t pos) {
+  if (is_ascii_white_space(text[pos])) return 1;
+  const Sequence sequence = read_sequence(text, pos);
+  return sequence.length > 1 && is_unicode_white_space(sequence.code_point) ? sequence.length : 0;
+}
+
+// The start of the white-space character that ends at `end`, or `end`.
+std::size_t white_space_before(std::string_view text, std::size_t end) {
+  if (is_ascii_white_space(text[end - 1])) return end - 1;
+  for (std::size_t length = 2; length <= 3 && length <= end; ++length)
+    if (white_space_at(text, end - length) == length) return end - length;
+  return end;
+}
+
+}  // namespace
+
+std::string trim_white_space(std::string_view text) {
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t length = white_space_at(text, begin);
+    if (length == 0) break;
+    begin += length;
+  }
+  std::size_t end = text.size();
+  while (end > begin) {
+    const std::size_t start = white_space_before(text, end);
+    if (start == end) break;
+    end = start;
+  }
+  return std::string(text.substr(begin, end - begin));
+}
+
+std::string language_tag(std::string_view text) {
+  text = core::trim(text);
+  if (text.empty() || text.size() > 35) return {};  // RFC 5646 §4.4.1: 35 characters hold any real tag
+  std::string tag(text);
+  std::size_t subtag_start = 0;
+  for (std::size_t i = 0; i <= tag.size(); ++i) {
+    if (i < tag.size() && tag[i] == '_') tag[i] = '-';
+    if (i < tag.size() && tag[i] != '-') {
+      if (!is_alpha(tag[i]) && !is_digit(tag[i])) return {};
+      continue;
+    }
+    const std::size_t length = i - subtag_start;
+    if (length == 0 || length > 8) return {};
+    if (subtag_start == 0) {
+      // The primary language subtag: letters only ("x" and "i" start
+      // private and grandfathered tags).
+      const std::string_view primary = std::string_view(tag).substr(0, length);
+      for (const char c : primary)
+        if (!is_alpha(c)) return {};
+      if (length == 1 && primary != "x" && primary != "i" && primary != "X" && primary != "I") return {};
+    }
+    subtag_start = i + 1;
+  }
+  return tag;
+}
+
+std::string media_type(std::string_view text) {
+  text = core::trim(text);
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return {};
+  const std::size_t parameters = text.find(';');
+  if (parameters != std::string_view::npos && parameters < slash) return {};
+  const std::string_view type = text.substr(0, slash);
+  const std::string_view subtype = core::trim(
+      text.substr(slash + 1, parameters == std::string_view::npos ? std::string_view::npos : parameters - slash - 1));
+  if (!is_token(type) || !is_token(subtype)) return {};
+  if (parameters != std::string_view::npos && !are_parameters(text.substr(parameters))) return {};
+  return core::to_lower_ascii(type) + "/" + core::to_lower_ascii(subtype) +
+         (parameters == std::string_view::npos ? std::string() : std::string(text.substr(parameters)));
+}
+
+}  // namespace tributary::normalize
