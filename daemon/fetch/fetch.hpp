@@ -10,7 +10,9 @@
 // FetchResult with an error class and a message that names the cause and
 // never contains credentials (URLs go through core::redact_url).
 //
-// Beast stays inside fetch.cpp; this header only needs Asio's awaitable.
+// Beast stays inside fetch/ (its .cpp files and the private headers
+// fetcher_impl.hpp and connection_pool.hpp); this header only needs Asio's
+// awaitable.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
