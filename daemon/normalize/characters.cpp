@@ -19,25 +19,14 @@ struct Sequence {
 // JSON "\ud800" without its pair becomes in lenient decoders) is read whole,
 // so that it goes as one character rather than as three U+FFFD.
 Sequence read_sequence(std::string_view text, std::size_t pos) {
-  const auto lead = static_cast<unsigned char>(text[pos]);
-  if (lead < 0x80) return {lead, 1};
-  std::size_t length = 0;
-  char32_t c = 0;
-  char32_t min = 0;
-  if ((lead & 0xE0) == 0xC0)
-    length = 2, c = lead & 0x1Fu, min = 0x80;
-  else if ((lead & 0xF0) == 0xE0)
-    length = 3, c = lead & 0x0Fu, min = 0x800;
-  else if ((lead & 0xF8) == 0xF0)
-    length = 4, c = lead & 0x07u, min = 0x10000;
-  if (length == 0 || pos + length > text.size()) return {};
-  for (std::size_t i = 1; i < length; ++i) {
-    const auto next = static_cast<unsigned char>(text[pos + i]);
-    if ((next & 0xC0) != 0x80) return {};
-    c = (c << 6) | (next & 0x3Fu);
-  }
-  if (c < min || c > 0x10FFFF) return {};
-  return {c, length, c >= 0xD800 && c <= 0xDFFF};
+  Sequence sequence;
+  sequence.length = core::decode_utf8(text, pos, sequence.code_point);
+  if (sequence.length > 0) return sequence;
+  // ED A0–BF 80–BF: U+D800–U+DFFF, which decode_utf8 refuses as invalid.
+  const auto byte = [&text, pos](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+  if (pos + 3 <= text.size() && byte(0) == 0xED && (byte(1) & 0xE0) == 0xA0 && (byte(2) & 0xC0) == 0x80)
+    return {static_cast<char32_t>(0xD000 | ((byte(1) & 0x3Fu) << 6) | (byte(2) & 0x3Fu)), 3, true};
+  return {};
 }
 
 // Eight bytes of printable ASCII (0x20–0x7E) at once: most of any text.

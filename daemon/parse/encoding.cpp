@@ -133,21 +133,9 @@ struct Utf8Sequence {
 
 // The sequence whose lead byte (>= 0x80) is at `pos`.
 Utf8Sequence read_sequence(std::string_view bytes, std::size_t pos) {
-  const auto lead = static_cast<unsigned char>(bytes[pos]);
-  std::size_t length = 0;
-  char32_t c = 0;
-  char32_t min = 0;
-  if ((lead & 0xE0) == 0xC0) length = 2, c = lead & 0x1Fu, min = 0x80;
-  else if ((lead & 0xF0) == 0xE0) length = 3, c = lead & 0x0Fu, min = 0x800;
-  else if ((lead & 0xF8) == 0xF0) length = 4, c = lead & 0x07u, min = 0x10000;
-  if (length == 0 || pos + length > bytes.size()) return {};
-  for (std::size_t i = 1; i < length; ++i) {
-    const auto next = static_cast<unsigned char>(bytes[pos + i]);
-    if ((next & 0xC0) != 0x80) return {};
-    c = (c << 6) | (next & 0x3Fu);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return {};
-  return {c, length};
+  Utf8Sequence sequence;
+  sequence.length = core::decode_utf8(bytes, pos, sequence.code_point);
+  return sequence;
 }
 
 // Where decode_utf8 would first change the bytes: their size when they
