@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/text.hpp"
+#include "parse/limits.hpp"
 
 namespace tributary::parse {
 namespace {
@@ -210,9 +211,7 @@ ParseOutcome parse_json_feed(std::string_view bytes, const ParseOptions& options
   if (const json::value* items = root->if_contains("items"); items && items->is_array()) {
     for (const json::value& value : items->as_array()) {
       if (!value.is_object()) continue;
-      if (feed.items.size() >= options.limits.max_items)
-        return {std::nullopt, "too many items: the document has more than " + std::to_string(options.limits.max_items) +
-                                  " (the limit)"};
+      if (feed.items.size() >= options.limits.max_items) return {std::nullopt, too_many_items_error(options.limits)};
       feed.items.push_back(read_item(value.as_object()));
     }
   }

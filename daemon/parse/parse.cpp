@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "parse/encoding.hpp"
 #include "parse/json_feed.hpp"
+#include "parse/limits.hpp"
 #include "parse/xml_feed.hpp"
 #include "parse/xml_repair.hpp"
 
@@ -62,8 +63,7 @@ bool is_html_page(std::string_view text) {
 
 ParseOutcome parse_feed(std::string_view bytes, const ParseOptions& options) {
   if (bytes.size() > options.limits.max_document_bytes) {
-    return {std::nullopt, "document too large: " + std::to_string(bytes.size()) + " bytes (limit " +
-                              std::to_string(options.limits.max_document_bytes) + ")"};
+    return {std::nullopt, document_too_large_error(bytes.size(), options.limits)};
   }
   DecodedDocument decoded = decode_document(bytes, options.charset);
   const std::string_view significant = core::trim(decoded.text());
