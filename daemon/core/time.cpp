@@ -12,11 +12,6 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr std::array<std::string_view, 12> kMonthNames = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-constexpr std::array<std::string_view, 7> kWeekdayNames = {"Sun", "Mon", "Tue", "Wed",
-                                                           "Thu", "Fri", "Sat"};
-
 // Reads exactly `width` digits at `pos`; advances `pos`.
 std::optional<int> read_digits(std::string_view text, std::size_t& pos, std::size_t width) {
   if (pos + width > text.size()) return std::nullopt;
@@ -38,15 +33,32 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
   return false;
 }
 
-std::optional<Timestamp> make_timestamp(int y, int mo, int d, int h, int mi, int s) {
-  const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
-                            day{static_cast<unsigned>(d)}};
-  if (!date.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  if (s == 60) s = 59;  // leap second: clamp rather than roll into the next minute
-  return sys_days{date} + hours{h} + minutes{mi} + seconds{s};
+}  // namespace
+
+std::optional<Timestamp> make_timestamp(int year_number, int month_number, int day_number, int hour, int minute,
+                                        int second) {
+  if (month_number < 1 || month_number > 12 || day_number < 1 || day_number > 31) return std::nullopt;
+  const year_month_day date{year{year_number}, month{static_cast<unsigned>(month_number)},
+                            day{static_cast<unsigned>(day_number)}};
+  if (!date.ok() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
+    return std::nullopt;
+  if (second == 60) second = 59;
+  return sys_days{date} + hours{hour} + minutes{minute} + seconds{second};
 }
 
-}  // namespace
+std::optional<int> month_from_abbreviation(std::string_view name) {
+  if (name.size() != 3) return std::nullopt;
+  for (std::size_t i = 0; i < kMonthNames.size(); ++i)
+    if (equals_ignore_case(kMonthNames[i].substr(0, 3), name)) return static_cast<int>(i) + 1;
+  return std::nullopt;
+}
+
+std::optional<int> month_from_name(std::string_view name) {
+  if (name.size() < 3) return std::nullopt;
+  for (std::size_t i = 0; i < kMonthNames.size(); ++i)
+    if (starts_with_ignore_case(kMonthNames[i], name)) return static_cast<int>(i) + 1;
+  return std::nullopt;
+}
 
 Timestamp now_utc() { return time_point_cast<seconds>(system_clock::now()); }
 
@@ -129,13 +141,9 @@ std::optional<Timestamp> parse_http_date(std::string_view text) {
   if (!expect(text, pos, ' ')) return std::nullopt;
   const auto d = read_digits(text, pos, 2);
   if (!d || !expect(text, pos, ' ') || pos + 3 > text.size()) return std::nullopt;
-  const std::string_view month_name = text.substr(pos, 3);
-  int mo = 0;
-  for (std::size_t i = 0; i < kMonthNames.size(); ++i) {
-    if (equals_ignore_case(kMonthNames[i], month_name)) mo = static_cast<int>(i) + 1;
-  }
+  const std::optional<int> mo = month_from_abbreviation(text.substr(pos, 3));
   pos += 3;
-  if (mo == 0 || !expect(text, pos, ' ')) return std::nullopt;
+  if (!mo || !expect(text, pos, ' ')) return std::nullopt;
   const auto y = read_digits(text, pos, 4);
   if (!y || !expect(text, pos, ' ')) return std::nullopt;
   const auto h = read_digits(text, pos, 2);
@@ -144,7 +152,7 @@ std::optional<Timestamp> parse_http_date(std::string_view text) {
   if (!mi || !expect(text, pos, ':')) return std::nullopt;
   const auto s = read_digits(text, pos, 2);
   if (!s || !expect(text, pos, ' ') || text.substr(pos) != "GMT") return std::nullopt;
-  return make_timestamp(*y, mo, *d, *h, *mi, *s);
+  return make_timestamp(*y, *mo, *d, *h, *mi, *s);
 }
 
 DurationParse parse_duration(std::string_view text) {

@@ -33,25 +33,14 @@ std::optional<std::int64_t> parse_non_negative(std::string_view text) {
   return value;
 }
 
-std::optional<int> month_number(std::string_view name) {
-  static constexpr std::array<std::string_view, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                               "jul", "aug", "sep", "oct", "nov", "dec"};
-  for (std::size_t i = 0; i < kMonths.size(); ++i)
-    if (core::equals_ignore_case(kMonths[i], name)) return static_cast<int>(i) + 1;
-  return std::nullopt;
-}
-
+// "08:49:37" on a given day (the obsolete HTTP date forms write it alike).
 std::optional<core::Timestamp> make_time(int year, int month, int day, std::string_view hh_mm_ss) {
   if (hh_mm_ss.size() != 8 || hh_mm_ss[2] != ':' || hh_mm_ss[5] != ':') return std::nullopt;
   const auto h = parse_non_negative(hh_mm_ss.substr(0, 2));
   const auto m = parse_non_negative(hh_mm_ss.substr(3, 2));
   const auto s = parse_non_negative(hh_mm_ss.substr(6, 2));
-  if (!h || !m || !s || *h > 23 || *m > 59 || *s > 60) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                                        std::chrono::day{static_cast<unsigned>(day)}};
-  if (!ymd.ok()) return std::nullopt;
-  return core::Timestamp{std::chrono::sys_days{ymd}} + std::chrono::hours{*h} + std::chrono::minutes{*m} +
-         std::chrono::seconds{*s};
+  if (!h || !m || !s) return std::nullopt;
+  return core::make_timestamp(year, month, day, static_cast<int>(*h), static_cast<int>(*m), static_cast<int>(*s));
 }
 
 std::vector<std::string_view> split_spaces(std::string_view text) {
@@ -151,7 +140,7 @@ std::optional<core::Timestamp> parse_http_date_lenient(std::string_view text) {
   if (words.size() == 4 && words[0].ends_with(',') && words[1].size() == 9 && words[1][2] == '-' &&
       words[1][6] == '-' && words[3] == "GMT") {
     const auto day = parse_non_negative(words[1].substr(0, 2));
-    const auto month = month_number(words[1].substr(3, 3));
+    const auto month = core::month_from_abbreviation(words[1].substr(3, 3));
     const auto two_digit_year = parse_non_negative(words[1].substr(7, 2));
     if (!day || !month || !two_digit_year) return std::nullopt;
     // RFC 9110 §5.6.7 says to read it as the most recent year with those
@@ -161,7 +150,7 @@ std::optional<core::Timestamp> parse_http_date_lenient(std::string_view text) {
   }
   // asctime: "Sun Nov  6 08:49:37 1994".
   if (words.size() == 5 && words[0].size() == 3) {
-    const auto month = month_number(words[1]);
+    const auto month = core::month_from_abbreviation(words[1]);
     const auto day = parse_non_negative(words[2]);
     const auto year = parse_non_negative(words[4]);
     if (!month || !day || !year || words[4].size() != 4) return std::nullopt;

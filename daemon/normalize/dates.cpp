@@ -4,6 +4,7 @@
 // named, military and numeric zones, and stray whitespace.
 #include "normalize/dates.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <initializer_list>
@@ -20,12 +21,13 @@ using namespace std::chrono;
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
+// core::make_timestamp, and ISO 8601's 24:00:00: the end of the day, the
+// next day's midnight (24:00:01 does not exist).
 std::optional<core::Timestamp> make_utc(int y, int mo, int d, int h, int mi, int s, int offset_minutes) {
-  const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!date.ok() || h < 0 || h > 24 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
-  if (h == 24 && (mi != 0 || s != 0)) return std::nullopt;  // 24:00:00 is the end of the day
-  if (s == 60) s = 59;
-  return sys_days{date} + hours{h} + minutes{mi} + seconds{s} - minutes{offset_minutes};
+  const bool is_end_of_day = h == 24 && mi == 0 && s == 0;
+  const std::optional<core::Timestamp> local = core::make_timestamp(y, mo, d, is_end_of_day ? 0 : h, mi, s);
+  if (!local) return std::nullopt;
+  return *local + days{is_end_of_day ? 1 : 0} - minutes{offset_minutes};
 }
 
 // Reads up to `max` digits (at least `min`) at pos.
@@ -150,26 +152,14 @@ std::optional<core::Timestamp> parse_iso8601(std::string_view text) {
                   h, mi, s, offset);
 }
 
-std::optional<int> month_from_name(std::string_view token) {
-  static constexpr std::array<std::string_view, 12> kMonths = {"january", "february", "march",     "april",
-                                                               "may",     "june",     "july",      "august",
-                                                               "september", "october", "november", "december"};
-  const std::string lower = core::to_lower_ascii(token);
-  if (lower.size() < 3) return std::nullopt;
-  for (std::size_t i = 0; i < kMonths.size(); ++i) {
-    if (kMonths[i].starts_with(lower)) return static_cast<int>(i) + 1;
-    if (lower == "sept" && i == 8) return 9;
-  }
-  return std::nullopt;
-}
-
+// A weekday's name, any beginning of it of two letters or more, or any
+// word that starts with its three-letter abbreviation ("Tues", "Thurs").
 bool is_weekday_name(std::string_view token) {
-  static constexpr std::array<std::string_view, 7> kDays = {"monday", "tuesday", "wednesday", "thursday",
-                                                            "friday", "saturday", "sunday"};
-  const std::string lower = core::to_lower_ascii(token);
-  if (lower.size() < 2) return false;
-  for (std::string_view name : kDays)
-    if (name.starts_with(lower) || (lower.size() > 3 && lower.starts_with(name.substr(0, 3)))) return true;
+  if (token.size() < 2) return false;
+  for (const std::string_view name : core::kWeekdayNames)
+    if (core::starts_with_ignore_case(name, token) ||
+        (token.size() > 3 && core::starts_with_ignore_case(token, name.substr(0, 3))))
+      return true;
   return false;
 }
 
@@ -265,143 +255,159 @@ std::vector<std::string> tokenize(std::string_view text) {
   return tokens;
 }
 
-std::optional<core::Timestamp> parse_rfc822_family(std::string_view text) {
-  const std::vector<std::string> raw_tokens = tokenize(text);
-  std::optional<int> day_value, month_value, year_value, zone;
-  int h = 0, mi = 0, s = 0;
+// What the RFC 822 family reader has found so far, token by token.
+struct DateFields {
+  std::optional<int> day, month, year, zone;
+  int hour = 0, minute = 0, second = 0;
   bool has_time = false;
   std::optional<bool> is_pm;
   std::vector<int> numbers;  // numeric date fields in order of appearance
-  for (std::size_t i = 0; i < raw_tokens.size(); ++i) {
-    std::string token = raw_tokens[i];
-    if (token == "/" || token == ".") continue;
-    if (token.find(':') != std::string::npos && is_digit(token[0])) {
-      // A time, possibly with a zone glued on ("09:30:00Z", "09:30+01:00").
-      std::size_t pos = 0;
-      const auto hh = digits(token, pos, 1, 2);
-      if (!hh || pos >= token.size() || token[pos] != ':') return std::nullopt;
-      ++pos;
-      const auto mm = digits(token, pos, 2, 2);
-      if (!mm) return std::nullopt;
-      h = *hh;
-      mi = *mm;
-      if (pos < token.size() && token[pos] == ':') {
-        ++pos;
-        const auto ss = digits(token, pos, 2, 2);
-        if (!ss) return std::nullopt;
-        s = *ss;
-      }
-      if (pos < token.size() && token[pos] == '.') {
-        ++pos;
-        while (pos < token.size() && is_digit(token[pos])) ++pos;
-      }
-      if (pos < token.size()) {
-        std::string_view rest = std::string_view(token).substr(pos);
-        if (core::equals_ignore_case(rest, "am") || core::equals_ignore_case(rest, "pm")) {
-          is_pm = core::equals_ignore_case(rest, "pm");
-        } else if (auto z = numeric_zone(rest)) {
-          zone = z;
-        } else if (auto named = named_zone(rest)) {
-          zone = named;
-        } else {
-          return std::nullopt;
-        }
-      }
-      has_time = true;
-      continue;
-    }
-    if (is_digit(token[0])) {
-      bool all_digits = true;
-      for (char c : token) all_digits = all_digits && is_digit(c);
-      if (!all_digits) {
-        // "17th", "1st": an ordinal day.
-        std::size_t pos = 0;
-        const auto value = digits(token, pos, 1, 2);
-        const std::string suffix = core::to_lower_ascii(std::string_view(token).substr(pos));
-        if (!value || (suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th")) return std::nullopt;
-        day_value = *value;
-        continue;
-      }
-      if (token.size() > 4) return std::nullopt;
-      numbers.push_back(std::stoi(token));
-      if (token.size() >= 3) year_value = numbers.back();  // a 3- or 4-digit number is a year
-      continue;
-    }
-    if (token[0] == '+' || token[0] == '-') {
-      const auto z = numeric_zone(token);
-      if (!z) return std::nullopt;
-      zone = z;
-      continue;
-    }
-    if (is_alpha(token[0])) {
-      if (auto z = numeric_zone(token)) {
-        zone = z;
-        continue;
-      }
-      const std::string lower = core::to_lower_ascii(token);
-      if (lower == "am" || lower == "pm" || lower == "a.m" || lower == "p.m") {
-        is_pm = lower[0] == 'p';
-        continue;
-      }
-      if (lower == "at" || lower == "the" || lower == "of") continue;
-      if (auto m = month_from_name(token); m && !month_value) {
-        month_value = m;
-        continue;
-      }
-      if (is_weekday_name(token)) continue;  // weekday: ignored, even when wrong
-      if (auto z = named_zone(token)) {
-        zone = z;
-        continue;
-      }
-      if (token.front() == '(' || token.back() == ')') continue;  // "(PST)" comments
-      return std::nullopt;
-    }
-    if (token.front() == '(') continue;
-    return std::nullopt;
-  }
+};
 
-  // Assign the numbers: with a month name, they are day and (maybe) year.
-  std::vector<int> rest;
-  for (int n : numbers)
-    if (!year_value || n != *year_value) rest.push_back(n);
-  if (month_value) {
-    if (!day_value && !rest.empty()) {
-      day_value = rest.front();
-      rest.erase(rest.begin());
-    }
-    if (!year_value && !rest.empty()) {
-      year_value = rest.front();
-      rest.erase(rest.begin());
-    }
+// A zone, a meridiem or nothing after a time ("Z", "+01:00", "pm").
+bool read_after_time(std::string_view rest, DateFields& fields) {
+  if (core::equals_ignore_case(rest, "am") || core::equals_ignore_case(rest, "pm")) {
+    fields.is_pm = core::equals_ignore_case(rest, "pm");
+  } else if (auto z = numeric_zone(rest)) {
+    fields.zone = z;
+  } else if (auto named = named_zone(rest)) {
+    fields.zone = named;
   } else {
-    // All-numeric dates: "17/12/2025" or "2025/12/17". Day-first unless the
-    // year comes first; a first field over 12 settles it.
-    if (numbers.size() != 3) return std::nullopt;
-    if (numbers[0] >= 100) {
-      year_value = numbers[0];
-      month_value = numbers[1];
-      day_value = numbers[2];
-    } else {
-      year_value = numbers[2];
-      if (numbers[1] > 12) {
-        month_value = numbers[0];
-        day_value = numbers[1];
-      } else {
-        day_value = numbers[0];
-        month_value = numbers[1];
-      }
+    return false;
+  }
+  return true;
+}
+
+// A time, possibly with a zone glued on ("09:30:00Z", "09:30+01:00").
+bool read_time(std::string_view token, DateFields& fields) {
+  std::size_t pos = 0;
+  const auto hh = digits(token, pos, 1, 2);
+  if (!hh || pos >= token.size() || token[pos] != ':') return false;
+  ++pos;
+  const auto mm = digits(token, pos, 2, 2);
+  if (!mm) return false;
+  fields.hour = *hh;
+  fields.minute = *mm;
+  if (pos < token.size() && token[pos] == ':') {
+    ++pos;
+    const auto ss = digits(token, pos, 2, 2);
+    if (!ss) return false;
+    fields.second = *ss;
+  }
+  if (pos < token.size() && token[pos] == '.') {
+    ++pos;
+    while (pos < token.size() && is_digit(token[pos])) ++pos;
+  }
+  if (pos < token.size() && !read_after_time(token.substr(pos), fields)) return false;
+  fields.has_time = true;
+  return true;
+}
+
+// A date field ("17", "2025") or an ordinal day ("17th", "1st").
+bool read_number(std::string_view token, DateFields& fields) {
+  if (!std::all_of(token.begin(), token.end(), is_digit)) {
+    std::size_t pos = 0;
+    const auto value = digits(token, pos, 1, 2);
+    const std::string suffix = core::to_lower_ascii(token.substr(pos));
+    if (!value || (suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th")) return false;
+    fields.day = *value;
+    return true;
+  }
+  if (token.size() > 4) return false;
+  fields.numbers.push_back(std::stoi(std::string(token)));
+  if (token.size() >= 3) fields.year = fields.numbers.back();  // a 3- or 4-digit number is a year
+  return true;
+}
+
+// A word: a zone ("GMT+2", "PST"), a meridiem, a filler, the month, a
+// weekday (ignored, even when wrong) or a comment ("(PST)").
+bool read_word(std::string_view token, DateFields& fields) {
+  if (auto z = numeric_zone(token)) {
+    fields.zone = z;
+    return true;
+  }
+  const std::string lower = core::to_lower_ascii(token);
+  if (lower == "am" || lower == "pm" || lower == "a.m" || lower == "p.m") {
+    fields.is_pm = lower[0] == 'p';
+    return true;
+  }
+  if (lower == "at" || lower == "the" || lower == "of") return true;
+  if (auto m = core::month_from_name(token); m && !fields.month) {
+    fields.month = m;
+    return true;
+  }
+  if (is_weekday_name(token)) return true;
+  if (auto z = named_zone(token)) {
+    fields.zone = z;
+    return true;
+  }
+  return token.front() == '(' || token.back() == ')';
+}
+
+bool read_token(std::string_view token, DateFields& fields) {
+  if (token.find(':') != std::string_view::npos && is_digit(token[0])) return read_time(token, fields);
+  if (is_digit(token[0])) return read_number(token, fields);
+  if (token[0] == '+' || token[0] == '-') {
+    const auto z = numeric_zone(token);
+    if (z) fields.zone = z;
+    return z.has_value();
+  }
+  if (is_alpha(token[0])) return read_word(token, fields);
+  return token.front() == '(';
+}
+
+// Gives the numbers their places: with a month name, they are day and
+// (maybe) year; all-numeric dates ("17/12/2025", "2025/12/17") are
+// day-first unless the year comes first, and a field over 12 settles it.
+bool place_numbers(DateFields& fields) {
+  std::vector<int> rest;
+  for (int n : fields.numbers)
+    if (!fields.year || n != *fields.year) rest.push_back(n);
+  if (fields.month) {
+    if (!fields.day && !rest.empty()) {
+      fields.day = rest.front();
+      rest.erase(rest.begin());
     }
-    rest.clear();
+    if (!fields.year && !rest.empty()) {
+      fields.year = rest.front();
+      rest.erase(rest.begin());
+    }
+    return rest.empty() && fields.day && fields.year;
   }
-  if (!rest.empty() || !day_value || !month_value || !year_value) return std::nullopt;
-  int y = *year_value;
+  const std::vector<int>& numbers = fields.numbers;
+  if (numbers.size() != 3) return false;
+  if (numbers[0] >= 100) {
+    fields.year = numbers[0];
+    fields.month = numbers[1];
+    fields.day = numbers[2];
+  } else {
+    fields.year = numbers[2];
+    const bool is_month_first = numbers[1] > 12;
+    fields.month = is_month_first ? numbers[0] : numbers[1];
+    fields.day = is_month_first ? numbers[1] : numbers[0];
+  }
+  return true;
+}
+
+// A 12-hour time to 24 hours; false for "13:00 pm" or a meridiem alone.
+bool apply_meridiem(DateFields& fields) {
+  if (!fields.is_pm) return true;
+  if (fields.hour > 12 || !fields.has_time) return false;
+  if (*fields.is_pm && fields.hour < 12) fields.hour += 12;
+  if (!*fields.is_pm && fields.hour == 12) fields.hour = 0;
+  return true;
+}
+
+std::optional<core::Timestamp> parse_rfc822_family(std::string_view text) {
+  DateFields fields;
+  for (const std::string& token : tokenize(text)) {
+    if (token == "/" || token == ".") continue;
+    if (!read_token(token, fields)) return std::nullopt;
+  }
+  if (!place_numbers(fields) || !apply_meridiem(fields)) return std::nullopt;
+  int y = *fields.year;
   if (y < 100) y += y < 50 ? 2000 : 1900;  // RFC 2822 §4.3
-  if (is_pm) {
-    if (h > 12 || !has_time) return std::nullopt;
-    if (*is_pm && h < 12) h += 12;
-    if (!*is_pm && h == 12) h = 0;
-  }
-  return make_utc(y, *month_value, *day_value, h, mi, s, zone.value_or(0));
+  return make_utc(y, *fields.month, *fields.day, fields.hour, fields.minute, fields.second, fields.zone.value_or(0));
 }
 
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -439,9 +445,9 @@ std::optional<std::optional<core::Timestamp>> read_rfc1123(std::string_view text
   // Each name is what the token reader would take it for, asked in its
   // order: a zone, a filler word, the month, a weekday, a named zone.
   const std::string_view weekday = text.substr(0, 3);
-  if (is_filler_word(weekday) || month_from_name(weekday) || !is_weekday_name(weekday)) return std::nullopt;
+  if (is_filler_word(weekday) || core::month_from_name(weekday) || !is_weekday_name(weekday)) return std::nullopt;
   const std::string_view month_name = text.substr(8, 3);
-  const std::optional<int> month = is_filler_word(month_name) ? std::nullopt : month_from_name(month_name);
+  const std::optional<int> month = is_filler_word(month_name) ? std::nullopt : core::month_from_name(month_name);
   if (!month) return std::nullopt;
   const std::string_view zone_name = text.substr(26);
   std::optional<int> zone;

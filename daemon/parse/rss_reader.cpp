@@ -4,9 +4,9 @@
 #include "parse/rss_reader.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include "core/text.hpp"
+#include "core/time.hpp"
 #include "parse/extensions.hpp"
 #include "parse/xml_names.hpp"
 #include "parse/xml_tree.hpp"
@@ -192,16 +192,14 @@ void RssReader::read_skip_hours(const xmlNode* node, FeedInfo& info) {
   sort_unique(info.skip_hours);
 }
 
+// <skipDays><day>Monday</day></skipDays>; "mon" and "MONDAY" seen too.
 void RssReader::read_skip_days(const xmlNode* node, FeedInfo& info) {
-  static constexpr std::array<std::string_view, 7> kDays = {"sunday",   "monday", "tuesday", "wednesday",
-                                                            "thursday", "friday", "saturday"};
   for (const xmlNode* child = node->children; child; child = child->next) {
     if (!is_rss_core(child, "day")) continue;
-    const std::string day = core::to_lower_ascii(walk_.text(child));
-    for (std::size_t i = 0; i < kDays.size(); ++i) {
-      const std::string_view name = kDays[i];
-      if (day == name || (day.size() >= 3 && name.starts_with(day))) info.skip_days.push_back(static_cast<int>(i));
-    }
+    const std::string day = walk_.text(child);
+    for (std::size_t i = 0; i < core::kWeekdayNames.size(); ++i)
+      if (day.size() >= 3 && core::starts_with_ignore_case(core::kWeekdayNames[i], day))
+        info.skip_days.push_back(static_cast<int>(i));
   }
   sort_unique(info.skip_days);
 }

@@ -81,6 +81,15 @@ TEST(HttpDates, ReadsAllThreeFormsOfRfc9110) {
   EXPECT_FALSE(parse_http_date_lenient("yesterday"));
 }
 
+TEST(HttpDates, ReadsTheObsoleteFormsMonthInAnyCaseAndALeapSecond) {
+  EXPECT_EQ(parse_http_date_lenient("Sunday, 06-nov-94 08:49:37 GMT"), at("1994-11-06T08:49:37Z"));
+  EXPECT_EQ(parse_http_date_lenient("Sun NOV  6 08:49:37 1994"), at("1994-11-06T08:49:37Z"));
+  EXPECT_EQ(parse_http_date_lenient("Sun Nov  6 08:49:60 1994"), at("1994-11-06T08:49:59Z"));
+  EXPECT_FALSE(parse_http_date_lenient("Sun November  6 08:49:37 1994"));
+  EXPECT_FALSE(parse_http_date_lenient("Sunday, 31-Feb-94 08:49:37 GMT"));
+  EXPECT_FALSE(parse_http_date_lenient("Sun Nov  6 24:00:00 1994"));
+}
+
 TEST(RetryAfter, ReadsDeltaSeconds) {
   const auto now = at("2025-12-17T10:00:00Z");
   EXPECT_EQ(parse_retry_after("120", now), at("2025-12-17T10:02:00Z"));

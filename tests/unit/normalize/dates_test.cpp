@@ -60,6 +60,32 @@ TEST(DateParsing, UnreadableDatesAreNull) {
   EXPECT_EQ(utc("2025-13-45"), "null");
   EXPECT_EQ(utc("32 Dec 2025 10:00 GMT"), "null");
 }
+TEST(DateParsing, ReadsTheEndOfTheDayAsTheNextMidnight) {
+  EXPECT_EQ(utc("2025-12-31T24:00:00Z"), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(utc("Wed, 31 Dec 2025 24:00:00 GMT"), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(utc("2025-12-31T24:00:01Z"), "null");
+  EXPECT_EQ(utc("31 Dec 2025 24:30 GMT"), "null");
+}
+TEST(DateParsing, ReadsALeapSecondAsTheMinutesLastSecond) {
+  EXPECT_EQ(utc("Wed, 31 Dec 2025 23:59:60 GMT"), "2025-12-31T23:59:59Z");
+  EXPECT_EQ(utc("2025-12-31T23:59:60Z"), "2025-12-31T23:59:59Z");
+}
+TEST(DateParsing, ReadsOrdinalDaysAndTwelveHourTimes) {
+  EXPECT_EQ(utc("December 17th, 2025 at 9:30 pm EST"), "2025-12-18T02:30:00Z");
+  EXPECT_EQ(utc("17 Dec 2025 12:05 am GMT"), "2025-12-17T00:05:00Z");
+  EXPECT_EQ(utc("17 Dec 2025 12:05pm GMT"), "2025-12-17T12:05:00Z");
+  EXPECT_EQ(utc("17 Dec 2025 13:05 pm GMT"), "null");
+  EXPECT_EQ(utc("17 Dec 2025 pm"), "null");
+  EXPECT_EQ(utc("17xx Dec 2025"), "null");
+}
+TEST(DateParsing, ReadsAllNumericDatesDayFirstUnlessTheFieldsSayOtherwise) {
+  EXPECT_EQ(utc("17/12/2025"), "2025-12-17T00:00:00Z");
+  EXPECT_EQ(utc("05/04/2025 09:30"), "2025-04-05T09:30:00Z");
+  EXPECT_EQ(utc("12/17/2025"), "2025-12-17T00:00:00Z");
+  EXPECT_EQ(utc("17.12.2025 09:30:00 +0100"), "2025-12-17T08:30:00Z");
+  EXPECT_EQ(utc("12/2025"), "null");
+  EXPECT_EQ(utc("1/2/3/4"), "null");
+}
 
 // parse_feed_date reads RFC 1123's own form without the token reader; its
 // results must be the token reader's, for that form and for every near
