@@ -14,21 +14,10 @@
 #include <bit>
 #include <string_view>
 
+#include "normalize/word_hash.hpp"
+
 namespace tributary::normalize {
 namespace {
-
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
-
-// splitmix64's finalizer: FNV's low bits alone are poorly mixed.
-std::uint64_t mix(std::uint64_t hash) {
-  hash ^= hash >> 30;
-  hash *= 0xbf58476d1ce4e5b9ULL;
-  hash ^= hash >> 27;
-  hash *= 0x94d049bb133111ebULL;
-  hash ^= hash >> 31;
-  return hash;
-}
 
 // Each byte as it enters a word's hash (ASCII letters lower-cased), or 0
 // for a byte that separates words.

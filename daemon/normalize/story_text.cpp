@@ -11,27 +11,10 @@
 #include <string>
 
 #include "normalize/fingerprint.hpp"
+#include "normalize/word_hash.hpp"
 
 namespace tributary::normalize {
 namespace {
-
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
-
-std::uint64_t mix(std::uint64_t hash) {
-  hash ^= hash >> 30;
-  hash *= 0xbf58476d1ce4e5b9ULL;
-  hash ^= hash >> 27;
-  hash *= 0x94d049bb133111ebULL;
-  hash ^= hash >> 31;
-  return hash;
-}
-
-std::uint64_t hash_word(std::string_view word) {
-  std::uint64_t hash = kFnvOffset;
-  for (const char c : word) hash = (hash ^ static_cast<unsigned char>(c)) * kFnvPrime;
-  return mix(hash);
-}
 
 std::uint64_t hash_pair(std::uint64_t first, std::uint64_t second) { return mix(first * 31 + second + 0x9e37); }
 
