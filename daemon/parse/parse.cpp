@@ -73,7 +73,7 @@ ParseOutcome parse_feed(std::string_view bytes, const ParseOptions& options) {
   if (significant.front() == '{') {
     outcome = parse_json_feed(significant, options);
   } else if (is_html_page(significant)) {
-    return {std::nullopt, "not a feed: the document is an HTML page"};
+    return {std::nullopt, std::string(kHtmlPageError)};
   } else {
     MarkupRepair repaired = repair_markup(decoded.text());
     if (repaired.is_changed && repair.empty()) repair = std::move(repaired.reason);

@@ -76,7 +76,7 @@ ParseOutcome XmlFeedReader::read(xmlDoc* doc, bool is_well_formed) {
       atom_.read_feed(root);
       break;
     case RootKind::html:
-      return fail("not a feed: the document is an HTML page");
+      return fail(std::string(kHtmlPageError));
     case RootKind::other:
       return fail("not a feed: unexpected root element <" + std::string(local_name(root)) + ">");
   }

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 
 #include "parse/parse.hpp"
 
@@ -25,6 +26,11 @@ ParseOutcome parse_xml_feed(std::string_view text, const ParseOptions& options);
 ParseOutcome parse_xml_feed_pulled(std::string_view text, const ParseOptions& options);
 std::optional<ParseOutcome> parse_xml_feed_pushed(std::string_view text, const ParseOptions& options,
                                                   std::size_t chunk_size);
+
+// An HTML page where a feed was expected (a site's home page): said by
+// parse_feed before libxml2 reads it, and by the XML side for an <html>
+// root that got past that check (XHTML).
+inline constexpr std::string_view kHtmlPageError = "not a feed: the document is an HTML page";
 
 // Large enough that libxml2's look-ahead for the end of each tag rarely
 // meets the end of a chunk, small enough not to duplicate the document.
