@@ -8,7 +8,7 @@
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "store/rows.hpp"
-#include "store/store.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace tributary::store {
 namespace {
@@ -59,7 +59,7 @@ StoredEntry read_entry(Statement& row) {
   stored.first_seen = core::from_unix_seconds(row.int64(9));
   stored.sort_time = core::from_unix_seconds(row.int64(10));
   normalize::Entry& entry = stored.entry;
-  entry.identity_key = row.text(11);
+  entry.identity_key = normalize::IdentityKey::from_stored(row.text(11));
   entry.original_id = row.text(12);
   entry.title = row.text(13);
   entry.url = row.text(14);
@@ -102,13 +102,7 @@ std::optional<StoryCursor> parse_cursor(std::string_view text) {
   return StoryCursor{core::from_unix_seconds(seconds), id};
 }
 
-std::vector<StoredEntry> Store::newest_entries(std::size_t limit) {
-  StoryQuery query;
-  query.limit = limit;
-  return query_stories(query);
-}
-
-std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
+std::vector<StoredEntry> SqliteStore::query_stories(const StoryQuery& query) {
   // The statement's shape depends on which filters are present; each shape
   // is prepared once and cached.
   std::string sql = "SELECT id, sort_time FROM stories WHERE 1";
@@ -157,8 +151,8 @@ std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
   return entries;
 }
 
-std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& story_ids,
-                                            const std::vector<std::string>& shown_sources) {
+std::vector<StoredEntry> SqliteStore::load_stories(const std::vector<std::int64_t>& story_ids,
+                                                   const std::vector<std::string>& shown_sources) {
   if (story_ids.empty()) return {};
   Statement& select = db_.cached(std::string(kEntryColumns) +
                                  "WHERE items.story_id IN (SELECT value FROM json_each(?1)) "
@@ -225,7 +219,7 @@ std::string source_state(const SourceRecord& source, core::Timestamp now) {
   return "ok";
 }
 
-std::map<std::int64_t, std::vector<int>> Store::items_per_day(core::Timestamp now, int days) {
+std::map<std::int64_t, std::vector<int>> SqliteStore::items_per_day(core::Timestamp now, int days) {
   constexpr std::int64_t kDay = 86400;
   const std::int64_t today = core::to_unix_seconds(now) / kDay;
   const std::int64_t first_day = today - days + 1;
@@ -250,7 +244,7 @@ std::map<std::int64_t, std::vector<int>> Store::items_per_day(core::Timestamp no
   return counts;
 }
 
-std::int64_t Store::story_count() {
+std::int64_t SqliteStore::story_count() {
   Statement& select = db_.cached("SELECT count(*) FROM stories");
   select.step();
   const std::int64_t count = select.int64(0);

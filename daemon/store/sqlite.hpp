@@ -8,19 +8,15 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "store/store_error.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace tributary::store {
-
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 class Statement {
  public:
