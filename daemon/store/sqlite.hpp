@@ -1,6 +1,7 @@
 // A thin RAII layer over the SQLite C API: a connection, prepared statements
 // cached per connection, transactions. Every value is bound, never formatted
 // into SQL. Failures throw StoreError with SQLite's message and the SQL.
+// Internal to the store; tests and benches reach it through store/testing.hpp.
 #pragma once
 
 #include <cstdint>

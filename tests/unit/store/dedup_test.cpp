@@ -80,6 +80,8 @@ TEST(Dedup, FeedWhoseGuidsChangeOnEveryPollAddsNothingAfterTheFirstPoll) {
   const auto source = store.source(id);
   EXPECT_EQ(source->identity_mode, "link");
   EXPECT_EQ(source->identity_reason, "the feed gives known links new guids on every poll");
+  // Re-keyed in the text every database holds (normalize::IdentityKey::from_url).
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items WHERE identity_key = 'url:' || canonical_url"), 4);
   // And it stays stable on the next poll.
   EXPECT_EQ(store.ingest(id, load_feed("dedup/churn_poll1.xml"), at("2025-12-17T12:30:00Z")).new_items, 0);
 }
