@@ -35,6 +35,7 @@
 #include "normalize/normalize.hpp"
 #include "store/rows.hpp"
 #include "store/store.hpp"
+#include "store/testing.hpp"
 
 namespace {
 
@@ -78,7 +79,7 @@ normalize::Entry make_entry(std::int64_t item, std::int64_t source, std::int64_t
                             std::int64_t near_fingerprint_of = -1) {
   normalize::Entry entry;
   entry.original_id = "src" + std::to_string(source) + "-item-" + std::to_string(item);
-  entry.identity_key = "id:" + entry.original_id;
+  entry.identity_key = normalize::IdentityKey::from_id(entry.original_id);
   entry.title = words(static_cast<std::uint64_t>(item), 7) + " " + std::to_string(item);
   entry.url = same_url_as >= 0 ? base_url(same_url_as) + "?utm_source=rss" : base_url(item);
   entry.canonical_url = same_url_as >= 0 ? base_url(same_url_as) : entry.url;
@@ -140,7 +141,7 @@ class PlainInserter {
       const PlainRow& row = rows[i];
       const normalize::Entry& e = row.entry;
       sqlite3_bind_int64(insert_, 1, row.source_id);
-      bind_text(2, e.identity_key);
+      bind_text(2, e.identity_key.text());
       bind_text(3, e.original_id);
       bind_text(4, e.title);
       bind_text(5, e.url);
@@ -274,8 +275,9 @@ int main(int argc, char** argv) {
     store_base_seconds = seconds_since(start);
 
     const bool is_profiled = std::getenv("INGEST_PROFILE") != nullptr;
-    if (is_profiled) sqlite3_trace_v2(db.database().handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
-    store_pages_written = pages_written(db.database().handle());
+    if (is_profiled)
+      sqlite3_trace_v2(store::database_of(db).handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
+    store_pages_written = pages_written(store::database_of(db).handle());
     start = Clock::now();
     for (const auto& [source, feed] : docs) {
       const store::IngestResult result =
@@ -286,9 +288,9 @@ int main(int argc, char** argv) {
     }
     db.update_search_index();  // what the last documents queued: part of the ingest's cost
     store_seconds = seconds_since(start);
-    store_pages_written = pages_written(db.database().handle()) - store_pages_written;
+    store_pages_written = pages_written(store::database_of(db).handle()) - store_pages_written;
     if (is_profiled) {
-      sqlite3_trace_v2(db.database().handle(), 0, nullptr, nullptr);
+      sqlite3_trace_v2(store::database_of(db).handle(), 0, nullptr, nullptr);
       print_profile(store_seconds);
     }
 

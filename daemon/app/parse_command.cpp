@@ -35,7 +35,7 @@ json::object item_json(const normalize::Entry& entry) {
   // The item's own id; else its link; else the content hash we key it by.
   std::string id = entry.original_id;
   if (id.empty()) id = entry.url;
-  if (id.empty()) id = entry.identity_key;
+  if (id.empty()) id = entry.identity_key.text();
   item["id"] = id;
   item["title"] = text_or_null(entry.title);
   item["link"] = text_or_null(entry.url);

@@ -200,9 +200,9 @@ std::string file_name_of(std::string_view url) {
   return name.empty() ? std::string(url) : std::string(name);
 }
 
-std::string identity_key_of(const Entry& entry, std::string_view text) {
-  if (!entry.original_id.empty()) return "id:" + entry.original_id;
-  if (!entry.canonical_url.empty()) return "url:" + entry.canonical_url;
+IdentityKey identity_key_of(const Entry& entry, std::string_view text) {
+  if (!entry.original_id.empty()) return IdentityKey::from_id(entry.original_id);
+  if (!entry.canonical_url.empty()) return IdentityKey::from_url(entry.canonical_url);
   const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
   std::string hashed = entry.title + '\n' + date + '\n' + std::string(text);
   // An item of enclosures only (a podcast episode without title or text):
@@ -210,7 +210,7 @@ std::string identity_key_of(const Entry& entry, std::string_view text) {
   // items were, keep the key they had.)
   if (entry.title.empty() && text.empty())
     for (const Enclosure& enclosure : entry.enclosures) hashed += '\n' + enclosure.url;
-  return "hash:" + core::sha256_hex(hashed).substr(0, 32);
+  return IdentityKey::from_content(hashed);
 }
 
 Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::string_view feed_base,
@@ -275,6 +275,47 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
 }
 
 }  // namespace
+
+IdentityKey::IdentityKey(Kind kind, std::string_view value) : kind_(kind) {
+  const std::string_view kind_prefix = prefix(kind);
+  text_.reserve(kind_prefix.size() + value.size());
+  text_.append(kind_prefix).append(value);
+  value_offset_ = kind_prefix.size();
+}
+
+IdentityKey IdentityKey::from_id(std::string_view guid) { return {Kind::kId, guid}; }
+
+IdentityKey IdentityKey::from_url(std::string_view canonical_url) { return {Kind::kUrl, canonical_url}; }
+
+IdentityKey IdentityKey::from_content(std::string_view material) {
+  const std::string digest = core::sha256_hex(material);
+  return {Kind::kHash, std::string_view(digest).substr(0, 32)};
+}
+
+IdentityKey IdentityKey::from_stored(std::string text) {
+  IdentityKey key;
+  key.text_ = std::move(text);
+  for (const Kind kind : {Kind::kId, Kind::kUrl, Kind::kHash}) {
+    if (key.text_.starts_with(prefix(kind))) {
+      key.kind_ = kind;
+      key.value_offset_ = prefix(kind).size();
+      break;
+    }
+  }
+  return key;
+}
+
+std::string_view IdentityKey::prefix(Kind kind) {
+  switch (kind) {
+    case Kind::kId:
+      return "id:";
+    case Kind::kUrl:
+      return "url:";
+    case Kind::kHash:
+      return "hash:";
+  }
+  return {};
+}
 
 Author split_author(std::string_view raw) {
   const std::string text = clean_text(raw);

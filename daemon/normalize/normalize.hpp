@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/time.hpp"
@@ -33,10 +34,45 @@ struct Author {
   friend bool operator==(const Author&, const Author&) = default;
 };
 
+// What tells an item apart from the others of its source (ARCHITECTURE.md,
+// dedup level 1): its guid, else its canonical link, else a digest of its
+// content. Stored as text with the kind as a prefix — "id:<guid>",
+// "url:<canonical link>", "hash:<32 hex digits>" — the text every database
+// since schema 1 holds, so it must never change.
+class IdentityKey {
+ public:
+  enum class Kind { kId, kUrl, kHash };
+
+  IdentityKey() = default;  // empty: an entry not normalized yet
+  static IdentityKey from_id(std::string_view guid);
+  static IdentityKey from_url(std::string_view canonical_url);
+  // The first 128 bits of the SHA-256 of `material` (whatever tells the
+  // item apart when it has neither guid nor link), in hex.
+  static IdentityKey from_content(std::string_view material);
+  // A key as stored. Text without a known prefix (never written by
+  // Tributary) reads as an opaque key of kind kHash, kept as it is.
+  static IdentityKey from_stored(std::string text);
+  // The prefix of a kind in the stored text ("url:"), for SQL that re-keys
+  // stored rows.
+  static std::string_view prefix(Kind kind);
+
+  Kind kind() const { return kind_; }
+  // The guid, the link or the digest: the text without its prefix.
+  std::string_view value() const { return std::string_view(text_).substr(value_offset_); }
+  // The text as stored, prefix included.
+  const std::string& text() const { return text_; }
+  bool empty() const { return text_.empty(); }
+  friend bool operator==(const IdentityKey&, const IdentityKey&) = default;
+
+ private:
+  IdentityKey(Kind kind, std::string_view value);
+  Kind kind_ = Kind::kHash;
+  std::string text_;
+  std::size_t value_offset_ = 0;
+};
+
 struct Entry {
-  // Unique within its source: "id:<guid>", else "url:<canonical link>",
-  // else "hash:<digest of title, date and content>".
-  std::string identity_key;
+  IdentityKey identity_key;  // unique within its source
   std::string original_id;  // the feed's guid/id as written, if any
   std::string title;        // plain text
   std::string url;          // absolute http(s) link to the article

@@ -129,7 +129,7 @@ std::string shown_title(const store::StoredEntry& stored, config::Attribution at
 }
 
 std::string tag_entry_id(std::string_view tag_authority, const store::StoredEntry& stored) {
-  const std::uint64_t hash = core::stable_hash64(stored.source_config_url + "\n" + stored.entry.identity_key);
+  const std::uint64_t hash = core::stable_hash64(stored.source_config_url + "\n" + stored.entry.identity_key.text());
   return "tag:" + std::string(tag_authority) + ",2025:entry:" + core::hex64(hash);
 }
 
@@ -137,8 +137,8 @@ std::string entry_id(std::string_view tag_authority, const store::StoredEntry& s
   const normalize::Entry& entry = stored.entry;
   // Only a guid that is the item's identity: when the source's guids proved
   // useless (reused or churning), the identity key is the link or a hash.
-  const bool is_identity = entry.identity_key.size() == entry.original_id.size() + 3 &&
-                           entry.identity_key.starts_with("id:") && entry.identity_key.ends_with(entry.original_id);
+  const bool is_identity =
+      entry.identity_key.kind() == normalize::IdentityKey::Kind::kId && entry.identity_key.value() == entry.original_id;
   const bool is_iri = core::is_absolute_uri(entry.original_id) &&
                       entry.original_id.find_first_of(" \t\r\n<>\"{}|\\^`") == std::string::npos;
   if (is_identity && is_iri) return entry.original_id;

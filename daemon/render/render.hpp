@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "core/time.hpp"
 #include "schedule/policy.hpp"
-#include "store/store.hpp"
+#include "store/records.hpp"
 
 namespace tributary::render {
 

@@ -14,7 +14,7 @@
 #include "normalize/fingerprint.hpp"
 #include "normalize/html.hpp"
 #include "store/rows.hpp"
-#include "store/store.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace tributary::store {
 namespace {
@@ -70,77 +70,80 @@ std::string content_hash(const normalize::Entry& entry, const std::string& categ
 
 // The key for sources whose guids cannot be trusted: the link, else the
 // content.
-std::string link_identity(const normalize::Entry& entry) {
-  if (!entry.canonical_url.empty()) return "url:" + entry.canonical_url;
+normalize::IdentityKey link_identity(const normalize::Entry& entry) {
+  if (!entry.canonical_url.empty()) return normalize::IdentityKey::from_url(entry.canonical_url);
   const std::string date = entry.published ? core::format_rfc3339(*entry.published) : std::string();
-  return "hash:" + core::sha256_hex(entry.title + '\n' + date + '\n' + entry.content_html + entry.summary_html).substr(0, 32);
+  return normalize::IdentityKey::from_content(entry.title + '\n' + date + '\n' + entry.content_html +
+                                              entry.summary_html);
 }
 
 }  // namespace
 
-std::string Store::identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
+std::string SqliteStore::identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
   Statement& select = db_.cached("SELECT identity_mode FROM sources WHERE id = ?1");
   select.bind(1, source_id);
   const std::string mode = select.step() ? select.text(0) : std::string("guid");
   select.reset();
   if (mode != "guid") return mode;
-
-  std::string reason;
-  std::set<std::string_view> guids;
-  for (const normalize::Entry& entry : feed.entries) {
-    if (!entry.original_id.empty() && !guids.insert(entry.original_id).second) {
-      reason = "the feed gives several items the same guid (\"" + entry.original_id.substr(0, 80) + "\")";
-      break;
-    }
-  }
-  if (reason.empty()) {
-    // Guid churn: most guids are new although their links are known.
-    const auto has_guid_and_link = [](const normalize::Entry& entry) {
-      return !entry.original_id.empty() && !entry.canonical_url.empty();
-    };
-    const auto with_guid = std::count_if(feed.entries.begin(), feed.entries.end(), has_guid_and_link);
-    std::ptrdiff_t new_guid_known_link = 0;
-    std::ptrdiff_t new_guid_new_link = 0;
-    for (const normalize::Entry& entry : feed.entries) {
-      if (!has_guid_and_link(entry)) continue;
-      // Once half are new items, churn cannot be the verdict: stop looking
-      // (a poll with many new items is common, and this costs a lookup each).
-      if (new_guid_new_link * 2 >= with_guid) break;
-      Statement& by_key = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 AND identity_key = ?2");
-      by_key.bind(1, source_id).bind(2, entry.identity_key);
-      const bool is_known_guid = by_key.step();
-      by_key.reset();
-      if (is_known_guid) continue;
-      // By URL first (a handful of rows), not by source (all of its items):
-      // `+source_id` keeps the planner off items_by_source.
-      Statement& by_url = db_.cached(
-          "SELECT 1 FROM items WHERE story_url = ?2 AND story_url <> '' AND +source_id = ?1");
-      by_url.bind(1, source_id).bind(2, core::story_url_key(entry.canonical_url));
-      if (by_url.step()) ++new_guid_known_link;
-      else ++new_guid_new_link;
-      by_url.reset();
-    }
-    if (new_guid_known_link >= 3 && new_guid_known_link * 2 > with_guid)
-      reason = "the feed gives known links new guids on every poll";
-  }
+  const std::string reason = guid_problem(source_id, feed);
   if (reason.empty()) return mode;
 
   db_.cached("UPDATE sources SET identity_mode = 'link', identity_reason = ?2 WHERE id = ?1")
       .bind(1, source_id)
       .bind(2, reason)
       .run();
-  // Re-key what is stored, so the next documents find their items again.
+  // Re-key what is stored, so the next documents find their items again
+  // (the text IdentityKey::from_url makes).
   db_.cached(
-         "UPDATE OR IGNORE items SET identity_key = 'url:' || canonical_url "
-         "WHERE source_id = ?1 AND canonical_url <> '' AND identity_key NOT LIKE 'url:%'")
+         "UPDATE OR IGNORE items SET identity_key = ?2 || canonical_url "
+         "WHERE source_id = ?1 AND canonical_url <> '' AND identity_key NOT LIKE ?2 || '%'")
       .bind(1, source_id)
+      .bind(2, normalize::IdentityKey::prefix(normalize::IdentityKey::Kind::kUrl))
       .run();
   return "link";
 }
 
-std::optional<std::int64_t> Store::find_story(std::int64_t source_id, const normalize::Entry& entry,
-                                              const std::string& story_url, std::int64_t sort_time,
-                                              bool is_matchable) {
+std::string SqliteStore::guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
+  std::set<std::string_view> guids;
+  for (const normalize::Entry& entry : feed.entries) {
+    if (!entry.original_id.empty() && !guids.insert(entry.original_id).second)
+      return "the feed gives several items the same guid (\"" + entry.original_id.substr(0, 80) + "\")";
+  }
+  // Guid churn: most guids are new although their links are known.
+  const auto has_guid_and_link = [](const normalize::Entry& entry) {
+    return !entry.original_id.empty() && !entry.canonical_url.empty();
+  };
+  const auto with_guid = std::count_if(feed.entries.begin(), feed.entries.end(), has_guid_and_link);
+  std::ptrdiff_t new_guid_known_link = 0;
+  std::ptrdiff_t new_guid_new_link = 0;
+  for (const normalize::Entry& entry : feed.entries) {
+    if (!has_guid_and_link(entry)) continue;
+    // Once half are new items, churn cannot be the verdict: stop looking
+    // (a poll with many new items is common, and this costs a lookup each).
+    if (new_guid_new_link * 2 >= with_guid) break;
+    Statement& by_key = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 AND identity_key = ?2");
+    by_key.bind(1, source_id).bind(2, entry.identity_key.text());
+    const bool is_known_guid = by_key.step();
+    by_key.reset();
+    if (is_known_guid) continue;
+    // By URL first (a handful of rows), not by source (all of its items):
+    // `+source_id` keeps the planner off items_by_source.
+    Statement& by_url = db_.cached("SELECT 1 FROM items WHERE story_url = ?2 AND story_url <> '' AND +source_id = ?1");
+    by_url.bind(1, source_id).bind(2, core::story_url_key(entry.canonical_url));
+    if (by_url.step())
+      ++new_guid_known_link;
+    else
+      ++new_guid_new_link;
+    by_url.reset();
+  }
+  if (new_guid_known_link >= 3 && new_guid_known_link * 2 > with_guid)
+    return "the feed gives known links new guids on every poll";
+  return {};
+}
+
+std::optional<std::int64_t> SqliteStore::find_story(std::int64_t source_id, const normalize::Entry& entry,
+                                                    const std::string& story_url, std::int64_t sort_time,
+                                                    bool is_matchable) {
   if (options_.dedup == config::DedupMode::off) return std::nullopt;
   std::vector<std::int64_t> stories;
   // Level 2: the same story URL (canonical, and AMP or mobile editions
@@ -165,8 +168,8 @@ std::optional<std::int64_t> Store::find_story(std::int64_t source_id, const norm
 
 // The stories of stored items that the entry's text is a copy of
 // (normalize::match_stories), among the candidates its story keys find.
-std::vector<std::int64_t> Store::stories_of_copies(std::int64_t source_id, const normalize::Entry& entry,
-                                                   std::int64_t sort_time) {
+std::vector<std::int64_t> SqliteStore::stories_of_copies(std::int64_t source_id, const normalize::Entry& entry,
+                                                         std::int64_t sort_time) {
   // Candidates share several keys; unrelated items rarely one. Eight is
   // far more than the copies of one story that a window holds in practice
   // and bounds what one item costs.
@@ -195,7 +198,7 @@ std::vector<std::int64_t> Store::stories_of_copies(std::int64_t source_id, const
 }
 
 // One story of several: the oldest keeps its id, the others' items join it.
-std::int64_t Store::merge_stories(std::vector<std::int64_t> story_ids) {
+std::int64_t SqliteStore::merge_stories(std::vector<std::int64_t> story_ids) {
   std::sort(story_ids.begin(), story_ids.end());
   story_ids.erase(std::unique(story_ids.begin(), story_ids.end()), story_ids.end());
   const std::int64_t kept = story_ids.front();
@@ -217,8 +220,8 @@ std::int64_t Store::merge_stories(std::vector<std::int64_t> story_ids) {
 
 // Keeps the item findable by its story keys (level 3) when it is eligible,
 // and not when an edit made it ineligible.
-void Store::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
-                             const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable) {
+void SqliteStore::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
+                                   const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable) {
   if (options_.dedup != config::DedupMode::story) return;
   if (!is_matchable) {
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, item_id).run();
@@ -242,7 +245,7 @@ void Store::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::i
   fingerprints_.add({item_id, story_id, source_id, sort_time, entry.story_keys});
 }
 
-void Store::sync_fingerprint_index() {
+void SqliteStore::sync_fingerprint_index() {
   if (options_.dedup != config::DedupMode::story) return;
   Statement& version = db_.cached("PRAGMA data_version");
   const std::int64_t data_version = version.step() ? version.int64(0) : -1;
@@ -264,7 +267,7 @@ void Store::sync_fingerprint_index() {
 // of each poll's written pages; one segment for a few hundred items costs
 // a fraction per item. `was_indexed`: the item may have an entry already
 // (an edit), which must go before the new text is indexed.
-void Store::queue_for_search(std::int64_t item_id, bool was_indexed) {
+void SqliteStore::queue_for_search(std::int64_t item_id, bool was_indexed) {
   db_.cached("INSERT INTO search_pending (item_id, was_indexed) VALUES (?1, ?2) ON CONFLICT (item_id) DO NOTHING")
       .bind(1, item_id)
       .bind(2, std::int64_t{was_indexed})
@@ -272,7 +275,7 @@ void Store::queue_for_search(std::int64_t item_id, bool was_indexed) {
   if (search_queued_) *search_queued_ += static_cast<std::size_t>(db_.changes());
 }
 
-void Store::index_queued_search() {
+void SqliteStore::index_queued_search() {
   Statement& pending = db_.cached(
       "SELECT search_pending.item_id, search_pending.was_indexed, items.title, "
       "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
@@ -291,7 +294,7 @@ void Store::index_queued_search() {
   search_queued_ = 0;
 }
 
-std::size_t Store::update_search_index() {
+std::size_t SqliteStore::update_search_index() {
   if (search_queued_ == std::size_t{0}) return 0;  // a crash's leftovers wait for maintain()
   return noting_writability([&] {
     Transaction transaction(db_);
@@ -303,7 +306,7 @@ std::size_t Store::update_search_index() {
   });
 }
 
-std::int64_t Store::count_search_pending() {
+std::int64_t SqliteStore::count_search_pending() {
   Statement& count = db_.cached("SELECT count(*) FROM search_pending");
   const std::int64_t queued = count.step() ? count.int64(0) : 0;
   count.reset();
@@ -312,7 +315,7 @@ std::int64_t Store::count_search_pending() {
 
 // A story's primary is its first publisher: the earliest copy, but never a
 // republished one (atom:source) while an original exists.
-void Store::refresh_story(std::int64_t story_id, std::int64_t now) {
+void SqliteStore::refresh_story(std::int64_t story_id, std::int64_t now) {
   Statement& primary = db_.cached(
       "SELECT id, sort_time, (SELECT count(*) FROM items WHERE story_id = ?1) FROM items WHERE story_id = ?1 "
       "ORDER BY is_republished, sort_time, id LIMIT 1");
@@ -336,189 +339,235 @@ void Store::refresh_story(std::int64_t story_id, std::int64_t now) {
       .run();
 }
 
-IngestResult Store::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
+IngestResult SqliteStore::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
   return noting_writability([&] { return ingest_document(source_id, feed, now); });
 }
 
-IngestResult Store::ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed,
-                                    core::Timestamp now) {
+namespace {
+
+using KeyedEntries = std::vector<std::pair<const normalize::Entry*, normalize::IdentityKey>>;
+
+// Each item once (the first time a document lists it), keyed by the
+// source's identity mode.
+KeyedEntries keyed_entries(const normalize::NormalizedFeed& feed, bool use_guids) {
+  KeyedEntries keyed;
+  keyed.reserve(feed.entries.size());
+  std::set<std::string> seen_keys;
+  for (const normalize::Entry& entry : feed.entries) {
+    normalize::IdentityKey key = use_guids ? entry.identity_key : link_identity(entry);
+    if (seen_keys.insert(key.text()).second) keyed.emplace_back(&entry, std::move(key));
+  }
+  return keyed;
+}
+
+}  // namespace
+
+// One transaction: the feed's own metadata, each item (new, edited or
+// unchanged), then what the document lists and the source's retention.
+IngestResult SqliteStore::ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                                          core::Timestamp now) {
   IngestResult result;
   Transaction transaction(db_);
   sync_fingerprint_index();
+  update_feed_meta(source_id, feed.feed);
+  const bool use_guids = identity_mode_for(source_id, feed) == "guid";
+  const std::int64_t now_seconds = core::to_unix_seconds(now);
+  std::vector<std::int64_t> listed_items;
+  // Stored last listed first: a feed lists its newest first, and among
+  // stories that tie on date (undated items all take the poll's time) the
+  // later id sorts first, so the document's order survives.
+  const KeyedEntries keyed = keyed_entries(feed, use_guids);
+  for (auto item = keyed.rbegin(); item != keyed.rend(); ++item)
+    ingest_item(source_id, *item->first, item->second, now_seconds, listed_items, result);
+  record_listing(source_id, listed_items);
+  apply_source_retention(source_id, now_seconds, listed_items);
+  if (search_queued_.value_or(Store::kSearchBatch) >= Store::kSearchBatch) index_queued_search();
+  transaction.commit();
+  return result;
+}
+
+void SqliteStore::update_feed_meta(std::int64_t source_id, const normalize::FeedMeta& feed) {
   // Rows are rewritten even when nothing changes: skip the common case.
   db_.cached(
          "UPDATE sources SET title = ?2, site_url = ?3, feed_id = ?4, feed_updated = coalesce(?5, feed_updated) "
          "WHERE id = ?1 AND (title IS NOT ?2 OR site_url IS NOT ?3 OR feed_id IS NOT ?4 "
          "OR (?5 IS NOT NULL AND feed_updated IS NOT ?5))")
       .bind(1, source_id)
-      .bind(2, feed.feed.title)
-      .bind(3, feed.feed.site_url)
-      .bind(4, feed.feed.id)
-      .bind(5, unix_or_null(feed.feed.updated))
+      .bind(2, feed.title)
+      .bind(3, feed.site_url)
+      .bind(4, feed.id)
+      .bind(5, unix_or_null(feed.updated))
       .run();
+}
 
-  const bool use_guids = identity_mode_for(source_id, feed) == "guid";
-  const std::int64_t now_seconds = core::to_unix_seconds(now);
-  std::vector<std::int64_t> listed_items;
-  // Each item once (the first time a document lists it), then stored last
-  // listed first: a feed lists its newest first, and among stories that
-  // tie on date (undated items all take the poll's time) the later id
-  // sorts first, so the document's order survives.
-  std::vector<std::pair<const normalize::Entry*, std::string>> keyed;
-  keyed.reserve(feed.entries.size());
-  std::set<std::string> seen_keys;
-  for (const normalize::Entry& entry : feed.entries) {
-    std::string key = use_guids ? entry.identity_key : link_identity(entry);
-    if (seen_keys.insert(key).second) keyed.emplace_back(&entry, std::move(key));
+// An item of the document as it will be stored: its columns, and (once it
+// proves new or edited) where it sorts and which stories it may join.
+struct SqliteStore::IncomingItem {
+  const normalize::Entry& entry;
+  const normalize::IdentityKey& key;
+  std::string categories;  // JSON, as the columns hold them
+  std::string enclosures;
+  std::string authors;
+  std::string content_hash;
+  std::optional<std::int64_t> updated;
+  std::int64_t sort_time = 0;
+  std::string story_url;
+  bool is_matchable = false;  // level 3 applies (checked once: find and note both ask)
+};
+
+// Unchanged (or purged by retention while still listed): counted, left
+// alone; edited: updated in place; new: inserted into a story.
+void SqliteStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry, const normalize::IdentityKey& key,
+                              std::int64_t now, std::vector<std::int64_t>& listed_items, IngestResult& result) {
+  IncomingItem item{entry, key, rows::strings_json(entry.categories), rows::enclosures_json(entry.enclosures),
+                    rows::authors_json(entry.authors)};
+  item.content_hash = content_hash(entry, item.categories, item.enclosures, item.authors);
+  const std::optional<KnownItem> known = find_item(source_id, key);
+  if (known) listed_items.push_back(known->id);
+  if (known && known->content_hash == item.content_hash) {
+    ++result.unchanged;
+    return;
   }
-  for (auto item = keyed.rbegin(); item != keyed.rend(); ++item) {
-    const normalize::Entry& entry = *item->first;
-    const std::string& key = item->second;
-    const std::string categories = rows::strings_json(entry.categories);
-    const std::string enclosures = rows::enclosures_json(entry.enclosures);
-    const std::string authors = rows::authors_json(entry.authors);
-    const std::string hash = content_hash(entry, categories, enclosures, authors);
+  // Purged by retention but still in the feed's window: not new again.
+  if (!known && is_tombstoned(source_id, key)) {
+    ++result.unchanged;
+    return;
+  }
+  // An edit without its own updated date is dated by when we saw it.
+  item.updated = entry.updated ? unix_or_null(entry.updated) : (known ? std::optional(now) : std::nullopt);
+  item.sort_time = entry.published ? core::to_unix_seconds(*entry.published)
+                   : entry.updated ? core::to_unix_seconds(*entry.updated)
+                                   : now;
+  if (!entry.canonical_url.empty()) item.story_url = core::story_url_key(entry.canonical_url);
+  item.is_matchable = options_.dedup == config::DedupMode::story && is_story_matchable(entry);
+  if (known) {
+    update_item(source_id, *known, item, now);
+    ++result.updated;
+    return;
+  }
+  const std::optional<std::int64_t> story =
+      find_story(source_id, entry, item.story_url, item.sort_time, item.is_matchable);
+  listed_items.push_back(insert_item(source_id, item, story, now));
+  ++result.new_items;
+  if (story) ++result.merged;
+}
 
-    Statement& lookup =
-        db_.cached("SELECT id, content_hash, story_id FROM items WHERE source_id = ?1 AND identity_key = ?2");
-    lookup.bind(1, source_id).bind(2, key);
-    std::optional<std::int64_t> existing_id;
-    std::string existing_hash;
-    std::int64_t existing_story = 0;
-    if (lookup.step()) {
-      existing_id = lookup.int64(0);
-      existing_hash = lookup.text(1);
-      existing_story = lookup.int64(2);
-    }
-    lookup.reset();
-    if (existing_id) listed_items.push_back(*existing_id);
-    if (existing_id && existing_hash == hash) {
-      ++result.unchanged;
-      continue;
-    }
-    if (!existing_id) {
-      // Purged by retention but still in the feed's window: not new again.
-      Statement& tombstone = db_.cached("SELECT 1 FROM tombstones WHERE source_id = ?1 AND identity_key = ?2");
-      tombstone.bind(1, source_id).bind(2, key);
-      const bool is_purged = tombstone.step();
-      tombstone.reset();
-      if (is_purged) {
-        ++result.unchanged;
-        continue;
-      }
-    }
+std::optional<SqliteStore::KnownItem> SqliteStore::find_item(std::int64_t source_id,
+                                                             const normalize::IdentityKey& key) {
+  Statement& lookup =
+      db_.cached("SELECT id, content_hash, story_id FROM items WHERE source_id = ?1 AND identity_key = ?2");
+  lookup.bind(1, source_id).bind(2, key.text());
+  std::optional<KnownItem> known;
+  if (lookup.step()) known = KnownItem{lookup.int64(0), lookup.text(1), lookup.int64(2)};
+  lookup.reset();
+  return known;
+}
 
-    // An edit without its own updated date is dated by when we saw it.
-    const std::optional<std::int64_t> updated =
-        entry.updated ? unix_or_null(entry.updated) : (existing_id ? std::optional(now_seconds) : std::nullopt);
-    const std::int64_t sort_time = entry.published ? core::to_unix_seconds(*entry.published)
-                                   : entry.updated ? core::to_unix_seconds(*entry.updated)
-                                                   : now_seconds;
-    const std::string story_url = entry.canonical_url.empty() ? std::string() : core::story_url_key(entry.canonical_url);
-    // Level 3 applies to this item (checked once: find and note both ask).
-    const bool is_matchable = options_.dedup == config::DedupMode::story && is_story_matchable(entry);
-    if (existing_id) {
-      db_.cached(
-             "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "
-             "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
-             "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
-             "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
-             "is_republished = ?19, story_url = ?20, authors = ?21 WHERE id = ?1")
-          .bind(1, *existing_id)
-          .bind(2, entry.original_id)
-          .bind(3, entry.title)
-          .bind(4, entry.url)
-          .bind(5, entry.canonical_url)
-          .bind(6, entry.author_name)
-          .bind(7, entry.author_email)
-          .bind(8, entry.summary_html)
-          .bind(9, entry.content_html)
-          .bind(10, categories)
-          .bind(11, enclosures)
-          .bind(12, entry.lang)
-          .bind(13, unix_or_null(entry.published))
-          .bind(14, updated)
-          .bind(15, static_cast<std::int64_t>(entry.fingerprint))
-          .bind(16, hash)
-          .bind(17, unix_or_null(entry.updated))
-          .bind(18, sort_time)
-          .bind(19, std::int64_t{entry.is_republished})
-          .bind(20, story_url)
-          .bind(21, authors)
-          .run();
-      queue_for_search(*existing_id, true);
-      note_fingerprint(*existing_id, existing_story, source_id, entry, sort_time, is_matchable);
-      refresh_story(existing_story, now_seconds);
-      ++result.updated;
-      continue;
-    }
+bool SqliteStore::is_tombstoned(std::int64_t source_id, const normalize::IdentityKey& key) {
+  Statement& tombstone = db_.cached("SELECT 1 FROM tombstones WHERE source_id = ?1 AND identity_key = ?2");
+  tombstone.bind(1, source_id).bind(2, key.text());
+  const bool is_purged = tombstone.step();
+  tombstone.reset();
+  return is_purged;
+}
 
-    std::optional<std::int64_t> story = find_story(source_id, entry, story_url, sort_time, is_matchable);
-    const bool is_merged = story.has_value();
-    if (!story) {
-      // Completed with its primary once the item has an id.
-      db_.cached("INSERT INTO stories (primary_item_id, sort_time, updated, item_count) VALUES (0, ?1, ?2, 1)")
-          .bind(1, sort_time)
-          .bind(2, now_seconds)
-          .run();
-      story = db_.last_insert_rowid();
-    }
-    db_.cached(
-           "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
-           "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
-           "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-           "?23)")
-        .bind(1, source_id)
-        .bind(2, key)
-        .bind(3, entry.original_id)
-        .bind(4, entry.title)
-        .bind(5, entry.url)
-        .bind(6, entry.canonical_url)
-        .bind(7, entry.author_name)
-        .bind(8, entry.author_email)
-        .bind(9, entry.summary_html)
-        .bind(10, entry.content_html)
-        .bind(11, categories)
-        .bind(12, enclosures)
-        .bind(13, entry.lang)
-        .bind(14, unix_or_null(entry.published))
-        .bind(15, updated)
-        .bind(16, now_seconds)
-        .bind(17, sort_time)
-        .bind(18, static_cast<std::int64_t>(entry.fingerprint))
-        .bind(19, hash)
-        .bind(20, *story)
-        .bind(21, std::int64_t{entry.is_republished})
-        .bind(22, story_url)
-        .bind(23, authors)
+void SqliteStore::update_item(std::int64_t source_id, const KnownItem& known, const IncomingItem& item,
+                              std::int64_t now) {
+  const normalize::Entry& entry = item.entry;
+  db_.cached(
+         "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "
+         "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
+         "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
+         "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
+         "is_republished = ?19, story_url = ?20, authors = ?21 WHERE id = ?1")
+      .bind(1, known.id)
+      .bind(2, entry.original_id)
+      .bind(3, entry.title)
+      .bind(4, entry.url)
+      .bind(5, entry.canonical_url)
+      .bind(6, entry.author_name)
+      .bind(7, entry.author_email)
+      .bind(8, entry.summary_html)
+      .bind(9, entry.content_html)
+      .bind(10, item.categories)
+      .bind(11, item.enclosures)
+      .bind(12, entry.lang)
+      .bind(13, unix_or_null(entry.published))
+      .bind(14, item.updated)
+      .bind(15, static_cast<std::int64_t>(entry.fingerprint))
+      .bind(16, item.content_hash)
+      .bind(17, unix_or_null(entry.updated))
+      .bind(18, item.sort_time)
+      .bind(19, std::int64_t{entry.is_republished})
+      .bind(20, item.story_url)
+      .bind(21, item.authors)
+      .run();
+  queue_for_search(known.id, true);
+  note_fingerprint(known.id, known.story_id, source_id, entry, item.sort_time, item.is_matchable);
+  refresh_story(known.story_id, now);
+}
+
+std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem& item,
+                                      std::optional<std::int64_t> story, std::int64_t now) {
+  const normalize::Entry& entry = item.entry;
+  const bool is_merged = story.has_value();
+  if (!story) {
+    // Completed with its primary once the item has an id.
+    db_.cached("INSERT INTO stories (primary_item_id, sort_time, updated, item_count) VALUES (0, ?1, ?2, 1)")
+        .bind(1, item.sort_time)
+        .bind(2, now)
         .run();
-    const std::int64_t item_id = db_.last_insert_rowid();
-    listed_items.push_back(item_id);
-    queue_for_search(item_id, false);
-    note_fingerprint(item_id, *story, source_id, entry, sort_time, is_matchable);
-    if (is_merged) {
-      refresh_story(*story, now_seconds);
-    } else {
-      db_.cached("UPDATE stories SET primary_item_id = ?2 WHERE id = ?1").bind(1, *story).bind(2, item_id).run();
-    }
-    ++result.new_items;
-    if (is_merged) ++result.merged;
+    story = db_.last_insert_rowid();
   }
+  db_.cached(
+         "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
+         "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
+         "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+         "?23)")
+      .bind(1, source_id)
+      .bind(2, item.key.text())
+      .bind(3, entry.original_id)
+      .bind(4, entry.title)
+      .bind(5, entry.url)
+      .bind(6, entry.canonical_url)
+      .bind(7, entry.author_name)
+      .bind(8, entry.author_email)
+      .bind(9, entry.summary_html)
+      .bind(10, entry.content_html)
+      .bind(11, item.categories)
+      .bind(12, item.enclosures)
+      .bind(13, entry.lang)
+      .bind(14, unix_or_null(entry.published))
+      .bind(15, item.updated)
+      .bind(16, now)
+      .bind(17, item.sort_time)
+      .bind(18, static_cast<std::int64_t>(entry.fingerprint))
+      .bind(19, item.content_hash)
+      .bind(20, *story)
+      .bind(21, std::int64_t{entry.is_republished})
+      .bind(22, item.story_url)
+      .bind(23, item.authors)
+      .run();
+  const std::int64_t item_id = db_.last_insert_rowid();
+  queue_for_search(item_id, false);
+  note_fingerprint(item_id, *story, source_id, entry, item.sort_time, item.is_matchable);
+  if (is_merged)
+    refresh_story(*story, now);
+  else
+    db_.cached("UPDATE stories SET primary_item_id = ?2 WHERE id = ?1").bind(1, *story).bind(2, item_id).run();
+  return item_id;
+}
 
-  // What the document lists now is protected from retention; what it no
-  // longer lists is not.
-  const std::string listed = rows::integers_json(listed_items);
+// What the document lists now is protected from retention; what it no
+// longer lists is not.
+void SqliteStore::record_listing(std::int64_t source_id, const std::vector<std::int64_t>& listed_items) {
   db_.cached(
          "INSERT INTO source_listings (source_id, item_ids) VALUES (?1, ?2) "
          "ON CONFLICT (source_id) DO UPDATE SET item_ids = excluded.item_ids")
       .bind(1, source_id)
-      .bind(2, listed)
+      .bind(2, rows::integers_json(listed_items))
       .run();
-  apply_source_retention(source_id, now_seconds, listed_items);
-  if (search_queued_.value_or(kSearchBatch) >= kSearchBatch) index_queued_search();
-  transaction.commit();
-  return result;
 }
 
 }  // namespace tributary::store

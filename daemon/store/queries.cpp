@@ -1,14 +1,13 @@
 // Queries for rendering: the newest stories, filtered by source, tag or
 // full text, paged by a (sort time, story id) cursor.
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "store/rows.hpp"
-#include "store/store.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace tributary::store {
 namespace {
@@ -59,7 +58,7 @@ StoredEntry read_entry(Statement& row) {
   stored.first_seen = core::from_unix_seconds(row.int64(9));
   stored.sort_time = core::from_unix_seconds(row.int64(10));
   normalize::Entry& entry = stored.entry;
-  entry.identity_key = row.text(11);
+  entry.identity_key = normalize::IdentityKey::from_stored(row.text(11));
   entry.original_id = row.text(12);
   entry.title = row.text(13);
   entry.url = row.text(14);
@@ -81,34 +80,7 @@ StoredEntry read_entry(Statement& row) {
 
 }  // namespace
 
-std::string to_string(const StoryCursor& cursor) {
-  return std::to_string(core::to_unix_seconds(cursor.sort_time)) + "-" + std::to_string(cursor.story_id);
-}
-
-std::optional<StoryCursor> parse_cursor(std::string_view text) {
-  const auto dash = text.find('-', 1);  // a sort time before 1970 starts with '-'
-  if (dash == std::string_view::npos) return std::nullopt;
-  std::int64_t seconds = 0;
-  std::int64_t id = 0;
-  const auto time_part = text.substr(0, dash);
-  const auto id_part = text.substr(dash + 1);
-  // Both numbers whole: a value out of range (from_chars leaves it 0) is
-  // not a cursor.
-  const auto time_read = std::from_chars(time_part.data(), time_part.data() + time_part.size(), seconds);
-  const auto id_read = std::from_chars(id_part.data(), id_part.data() + id_part.size(), id);
-  if (time_read.ec != std::errc() || time_read.ptr != time_part.data() + time_part.size() ||
-      id_read.ec != std::errc() || id_read.ptr != id_part.data() + id_part.size() || id <= 0)
-    return std::nullopt;
-  return StoryCursor{core::from_unix_seconds(seconds), id};
-}
-
-std::vector<StoredEntry> Store::newest_entries(std::size_t limit) {
-  StoryQuery query;
-  query.limit = limit;
-  return query_stories(query);
-}
-
-std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
+std::vector<StoredEntry> SqliteStore::query_stories(const StoryQuery& query) {
   // The statement's shape depends on which filters are present; each shape
   // is prepared once and cached.
   std::string sql = "SELECT id, sort_time FROM stories WHERE 1";
@@ -157,8 +129,8 @@ std::vector<StoredEntry> Store::query_stories(const StoryQuery& query) {
   return entries;
 }
 
-std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& story_ids,
-                                            const std::vector<std::string>& shown_sources) {
+std::vector<StoredEntry> SqliteStore::load_stories(const std::vector<std::int64_t>& story_ids,
+                                                   const std::vector<std::string>& shown_sources) {
   if (story_ids.empty()) return {};
   Statement& select = db_.cached(std::string(kEntryColumns) +
                                  "WHERE items.story_id IN (SELECT value FROM json_each(?1)) "
@@ -210,22 +182,7 @@ std::vector<StoredEntry> Store::load_stories(const std::vector<std::int64_t>& st
   return result;
 }
 
-std::string display_name(const SourceRecord& source) {
-  // The same rule as the entries' source_name in kEntryColumns.
-  return source.is_named || source.title.empty() ? source.name : source.title;
-}
-
-std::string source_state(const SourceRecord& source, core::Timestamp now) {
-  if (source.removed_at) return "removed";
-  if (source.gone_at) return "gone";
-  if (source.retry_after && *source.retry_after > now) return "retry-after";
-  if (source.error_count >= 2) return "backing off";
-  if (source.error_count == 1) return "failing";
-  if (!source.last_poll_at) return "new";
-  return "ok";
-}
-
-std::map<std::int64_t, std::vector<int>> Store::items_per_day(core::Timestamp now, int days) {
+std::map<std::int64_t, std::vector<int>> SqliteStore::items_per_day(core::Timestamp now, int days) {
   constexpr std::int64_t kDay = 86400;
   const std::int64_t today = core::to_unix_seconds(now) / kDay;
   const std::int64_t first_day = today - days + 1;
@@ -250,7 +207,7 @@ std::map<std::int64_t, std::vector<int>> Store::items_per_day(core::Timestamp no
   return counts;
 }
 
-std::int64_t Store::story_count() {
+std::int64_t SqliteStore::story_count() {
   Statement& select = db_.cached("SELECT count(*) FROM stories");
   select.step();
   const std::int64_t count = select.int64(0);

@@ -4,11 +4,11 @@
 #include <set>
 
 #include "store/rows.hpp"
-#include "store/store.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace tributary::store {
 
-void Store::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now) {
+void SqliteStore::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now) {
   std::set<std::int64_t> stories;
   for (const std::int64_t id : item_ids) {
     Statement& select = db_.cached("SELECT source_id, identity_key, story_id FROM items WHERE id = ?1");
@@ -37,8 +37,8 @@ void Store::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t 
   for (const std::int64_t story : stories) refresh_story(story, now);
 }
 
-void Store::apply_source_retention(std::int64_t source_id, std::int64_t now,
-                                   const std::vector<std::int64_t>& listed_items) {
+void SqliteStore::apply_source_retention(std::int64_t source_id, std::int64_t now,
+                                         const std::vector<std::int64_t>& listed_items) {
   // Two range scans of items_by_source that end at once when nothing is
   // due (this runs after every poll); what the document lists is kept.
   Statement& select = db_.cached(
@@ -55,11 +55,11 @@ void Store::apply_source_retention(std::int64_t source_id, std::int64_t now,
   purge_items(doomed, now);
 }
 
-MaintenanceResult Store::maintain(core::Timestamp now_time) {
+MaintenanceResult SqliteStore::maintain(core::Timestamp now_time) {
   return noting_writability([&] { return run_maintenance(now_time); });
 }
 
-MaintenanceResult Store::run_maintenance(core::Timestamp now_time) {
+MaintenanceResult SqliteStore::run_maintenance(core::Timestamp now_time) {
   MaintenanceResult result;
   const std::int64_t now = core::to_unix_seconds(now_time);
   {

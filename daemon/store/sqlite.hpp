@@ -1,6 +1,7 @@
 // A thin RAII layer over the SQLite C API: a connection, prepared statements
 // cached per connection, transactions. Every value is bound, never formatted
 // into SQL. Failures throw StoreError with SQLite's message and the SQL.
+// Internal to the store; tests and benches reach it through store/testing.hpp.
 #pragma once
 
 #include <cstdint>
@@ -8,19 +9,15 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "store/store_error.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace tributary::store {
-
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 class Statement {
  public:

@@ -33,7 +33,7 @@ inline void require_valid(const normalize::NormalizedFeed& feed) {
   require(meta.lang.empty() || normalize::language_tag(meta.lang) == meta.lang);
   for (const normalize::Entry& entry : feed.entries) {
     require(!entry.identity_key.empty());
-    for (const std::string* text : {&entry.identity_key, &entry.original_id, &entry.title, &entry.author_name,
+    for (const std::string* text : {&entry.identity_key.text(), &entry.original_id, &entry.title, &entry.author_name,
                                     &entry.author_email, &entry.summary_html, &entry.content_html})
       require_clean(*text);
     for (const std::string* url : {&entry.url, &entry.canonical_url, &entry.image_url}) require_http_url(*url);

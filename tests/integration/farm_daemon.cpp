@@ -6,7 +6,7 @@
 #include <fstream>
 #include <thread>
 
-#include "store/sqlite.hpp"
+#include "store/testing.hpp"
 
 namespace tributary::testing {
 namespace {

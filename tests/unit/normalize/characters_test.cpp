@@ -33,7 +33,7 @@ void for_each_string(const NormalizedFeed& feed,
                                     {"feed.image_url", &meta.image_url}})
     check(name, *value);
   for (const Entry& entry : feed.entries) {
-    for (const auto& [name, value] : {std::pair{"identity_key", &entry.identity_key},
+    for (const auto& [name, value] : {std::pair{"identity_key", &entry.identity_key.text()},
                                       {"original_id", &entry.original_id},
                                       {"title", &entry.title},
                                       {"url", &entry.url},

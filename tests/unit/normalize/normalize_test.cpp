@@ -23,7 +23,7 @@ TEST(NormalizeRss, GivesCleanEntries) {
   const NormalizedFeed feed = normalize_fixture("small_rss20.xml", "https://sarajevo-daily.example/feed/");
   ASSERT_EQ(feed.entries.size(), 2u);
   const Entry& first = feed.entries[0];
-  EXPECT_EQ(first.identity_key, "id:sd-2025-1217-001");
+  EXPECT_EQ(first.identity_key.text(), "id:sd-2025-1217-001");
   EXPECT_EQ(first.title, "Tram line 3 reopens after repairs");
   EXPECT_EQ(first.url, "https://sarajevo-daily.example/2025/12/17/tram-line-3/?utm_source=rss&utm_medium=feed");
   EXPECT_EQ(first.canonical_url, "https://sarajevo-daily.example/2025/12/17/tram-line-3/");
@@ -170,11 +170,11 @@ TEST(Entries, AnEpisodeOfOnlyAnEnclosureIsKept) {
   EXPECT_EQ(feed.entries[0].title, "episode-41.mp3");
   ASSERT_EQ(feed.entries[0].enclosures.size(), 1u);
   EXPECT_EQ(feed.entries[0].enclosures[0].length, 123);
-  EXPECT_EQ(feed.entries[1].identity_key, "id:ep-42");
+  EXPECT_EQ(feed.entries[1].identity_key.text(), "id:ep-42");
   EXPECT_EQ(feed.entries[1].enclosures.at(0).url, "https://people.example/pod/episode-42.mp3");
   // Without a guid, two episodes are told apart by their files.
-  EXPECT_TRUE(feed.entries[0].identity_key.starts_with("hash:"));
-  EXPECT_NE(feed.entries[0].identity_key, feed.entries[2].identity_key);
+  EXPECT_TRUE(feed.entries[0].identity_key.text().starts_with("hash:"));
+  EXPECT_NE(feed.entries[0].identity_key.text(), feed.entries[2].identity_key.text());
 }
 
 TEST(Entries, EnclosuresAndCategoriesAreEachKeptOnce) {

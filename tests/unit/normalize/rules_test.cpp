@@ -221,16 +221,49 @@ TEST(DateParsing, ReadsMoreRealWorldForms) {
 
 TEST(Identity, GuidThenLinkThenHash) {
   const NormalizedFeed rss = normalize_fixture("rss20_extensions.xml", "https://split-radio.example/feed");
-  EXPECT_EQ(rss.entries.at(0).identity_key, "id:split-radio-ms-20251217");
-  EXPECT_EQ(rss.entries.at(1).identity_key, "url:https://split-radio.example/video/riva");
+  EXPECT_EQ(rss.entries.at(0).identity_key.text(), "id:split-radio-ms-20251217");
+  EXPECT_EQ(rss.entries.at(1).identity_key.text(), "url:https://split-radio.example/video/riva");
   const NormalizedFeed hashed = normalize_fixture("rss092.xml", "http://ohrid-pod.example/rss");
-  const std::string& key = hashed.entries.at(0).identity_key;
+  const std::string& key = hashed.entries.at(0).identity_key.text();
   ASSERT_EQ(key.size(), 5u + 32u) << key;
   EXPECT_TRUE(key.starts_with("hash:"));
-  EXPECT_EQ(key, normalize_fixture("rss092.xml", "http://ohrid-pod.example/rss").entries.at(0).identity_key);
+  EXPECT_EQ(key, normalize_fixture("rss092.xml", "http://ohrid-pod.example/rss").entries.at(0).identity_key.text());
   const std::string other = "<rss version=\"0.92\"><channel><title>t</title><item><description>Episode two."
                             "</description></item></channel></rss>";
-  EXPECT_NE(key, normalize_text(other, "http://ohrid-pod.example/rss").entries.at(0).identity_key);
+  EXPECT_NE(key, normalize_text(other, "http://ohrid-pod.example/rss").entries.at(0).identity_key.text());
+}
+
+// The stored text is what every database holds: it must never change.
+TEST(Identity, EachKindHasItsStoredText) {
+  const IdentityKey id = IdentityKey::from_id("urn:x:1");
+  EXPECT_EQ(id.kind(), IdentityKey::Kind::kId);
+  EXPECT_EQ(id.value(), "urn:x:1");
+  EXPECT_EQ(id.text(), "id:urn:x:1");
+  const IdentityKey url = IdentityKey::from_url("https://a.example/1");
+  EXPECT_EQ(url.kind(), IdentityKey::Kind::kUrl);
+  EXPECT_EQ(url.value(), "https://a.example/1");
+  EXPECT_EQ(url.text(), "url:https://a.example/1");
+  const IdentityKey hash = IdentityKey::from_content("abc");  // SHA-256 ba7816bf…
+  EXPECT_EQ(hash.kind(), IdentityKey::Kind::kHash);
+  EXPECT_EQ(hash.value(), "ba7816bf8f01cfea414140de5dae2223");
+  EXPECT_EQ(hash.text(), "hash:ba7816bf8f01cfea414140de5dae2223");
+}
+
+TEST(Identity, StoredTextReadsBackAsTheSameKey) {
+  for (const IdentityKey& key : {IdentityKey::from_id("42"), IdentityKey::from_id("url:not-a-link"),
+                                 IdentityKey::from_url("https://a.example/1"), IdentityKey::from_content("abc")}) {
+    const IdentityKey stored = IdentityKey::from_stored(key.text());
+    EXPECT_EQ(stored, key) << key.text();
+    EXPECT_EQ(stored.kind(), key.kind()) << key.text();
+    EXPECT_EQ(stored.value(), key.value()) << key.text();
+  }
+}
+
+TEST(Identity, StoredTextWithoutAKnownPrefixIsKeptAsItIs) {
+  const IdentityKey key = IdentityKey::from_stored("legacy-42");
+  EXPECT_EQ(key.kind(), IdentityKey::Kind::kHash);
+  EXPECT_EQ(key.value(), "legacy-42");
+  EXPECT_EQ(key.text(), "legacy-42");
 }
 
 TEST(Identity, RepublishedEntriesAreMarked) {

@@ -58,7 +58,7 @@ TEST(Corpus, EveryDocumentParsesSafelyIntoCleanEntries) {
       ++entries;
       EXPECT_FALSE(entry.identity_key.empty());
       EXPECT_FALSE(entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty())
-          << "an entry with neither title nor content: " << entry.identity_key;
+          << "an entry with neither title nor content: " << entry.identity_key.text();
       EXPECT_TRUE(entry.url.empty() || is_absolute_link(entry.url)) << entry.url;
       for (const normalize::Enclosure& enclosure : entry.enclosures)
         EXPECT_TRUE(is_absolute_link(enclosure.url)) << enclosure.url;

@@ -40,7 +40,7 @@ store::StoredEntry stored_entry() {
   stored.first_seen = at("2026-11-30T10:00:00Z");
   stored.sort_time = stored.first_seen;
   normalize::Entry& entry = stored.entry;
-  entry.identity_key = "id:1";
+  entry.identity_key = normalize::IdentityKey::from_id("1");
   entry.original_id = "1";
   entry.title = "A headline";
   entry.url = "https://outlet.example/a";

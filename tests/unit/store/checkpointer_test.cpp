@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "store/sqlite.hpp"
+#include "store/testing.hpp"
 #include "store_fixture.hpp"
 #include "support/temp_dir.hpp"
 

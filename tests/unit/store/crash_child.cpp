@@ -6,6 +6,7 @@
 
 #include "core/time.hpp"
 #include "store/store.hpp"
+#include "store/testing.hpp"
 
 using namespace tributary;
 
@@ -23,7 +24,8 @@ int main(int argc, char** argv) {
   spec.name = "Crash";
   const auto source = db.ensure_source(spec);
   // Resume after the last batch a previous run committed.
-  auto& max_batch = db.database().cached("SELECT coalesce(max(CAST(substr(original_id, 1, instr(original_id, '-') - 1) AS INTEGER)), -1) FROM items");
+  auto& max_batch = store::database_of(db).cached(
+      "SELECT coalesce(max(CAST(substr(original_id, 1, instr(original_id, '-') - 1) AS INTEGER)), -1) FROM items");
   max_batch.step();
   long long batch = max_batch.int64(0) + 1;
   max_batch.reset();
@@ -32,7 +34,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 10; ++i) {
       normalize::Entry entry;
       entry.original_id = std::to_string(batch) + "-" + std::to_string(i);
-      entry.identity_key = "id:" + entry.original_id;
+      entry.identity_key = normalize::IdentityKey::from_id(entry.original_id);
       entry.title = "Item " + entry.original_id;
       entry.url = "https://crash.example/" + entry.original_id;
       entry.canonical_url = entry.url;

@@ -29,7 +29,7 @@ long long last_committed(const std::string& output) {
   return last;
 }
 
-std::int64_t scalar(Store& store, const std::string& sql) { return test::single_integer(store.database(), sql); }
+std::int64_t scalar(Store& store, const std::string& sql) { return test::single_integer(database_of(store), sql); }
 
 TEST(CrashSafety, SigkillLosesAtMostTheBatchInFlight) {
   testing::TempDir dir;
@@ -47,7 +47,7 @@ TEST(CrashSafety, SigkillLosesAtMostTheBatchInFlight) {
     committed = std::max(committed, last_committed(child.output()));
 
     Store store(database);
-    Statement& check = store.database().cached("PRAGMA integrity_check");
+    Statement& check = database_of(store).cached("PRAGMA integrity_check");
     ASSERT_TRUE(check.step());
     EXPECT_EQ(check.text(0), "ok");
     check.reset();

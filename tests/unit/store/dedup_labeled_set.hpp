@@ -25,6 +25,7 @@
 #include "normalize/normalize.hpp"
 #include "parse/parse.hpp"
 #include "store/store.hpp"
+#include "store/testing.hpp"
 
 namespace tributary::store::labeled {
 
@@ -170,11 +171,11 @@ inline std::vector<std::int64_t> stories_after_ingest(Store& store, const std::v
     store.ingest(store.ensure_source(spec), normalized(feed, docs.at(feed), ingest_time()), ingest_time());
   }
   std::vector<std::int64_t> stories;
-  Statement& select = store.database().cached(
+  Statement& select = database_of(store).cached(
       "SELECT items.story_id FROM items JOIN sources ON sources.id = items.source_id "
       "WHERE sources.config_url = ?1 AND items.identity_key = ?2");
   for (const Item& item : items) {
-    select.bind(1, feed_url(item.feed)).bind(2, "id:" + item.link);
+    select.bind(1, feed_url(item.feed)).bind(2, normalize::IdentityKey::from_id(item.link).text());
     stories.push_back(select.step() ? select.int64(0) : -1);
     select.reset();
   }

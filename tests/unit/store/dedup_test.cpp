@@ -80,6 +80,8 @@ TEST(Dedup, FeedWhoseGuidsChangeOnEveryPollAddsNothingAfterTheFirstPoll) {
   const auto source = store.source(id);
   EXPECT_EQ(source->identity_mode, "link");
   EXPECT_EQ(source->identity_reason, "the feed gives known links new guids on every poll");
+  // Re-keyed in the text every database holds (normalize::IdentityKey::from_url).
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items WHERE identity_key = 'url:' || canonical_url"), 4);
   // And it stays stable on the next poll.
   EXPECT_EQ(store.ingest(id, load_feed("dedup/churn_poll1.xml"), at("2025-12-17T12:30:00Z")).new_items, 0);
 }
@@ -147,11 +149,11 @@ TEST(DedupIndex, ForgetsWhatAFailedIngestRolledBack) {
   Store store(":memory:");
   // The listing is written last, after the item was indexed: failing there
   // rolls back an ingest that had already reached the index.
-  store.database().exec(
+  database_of(store).exec(
       "CREATE TEMP TRIGGER fail_listing BEFORE INSERT ON source_listings "
       "BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END");
   EXPECT_THROW(ingest_fixture(store, "dedup/wire_b.xml"), StoreError);
-  store.database().exec("DROP TRIGGER fail_listing");
+  database_of(store).exec("DROP TRIGGER fail_listing");
   EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 0);
   EXPECT_EQ(ingest_fixture(store, "dedup/wire_a.xml").merged, 0);  // nothing to join
   EXPECT_EQ(ingest_fixture(store, "dedup/wire_b.xml").merged, 1);
@@ -179,7 +181,7 @@ TEST(DedupAtScale, IngestFindsItemsThroughIndexesNotScans) {
   ingest_fixture(store, "dedup/wire_b.xml");
   ingest_fixture(store, "dedup/wire_a.xml");  // joins by fingerprint (level 3)
   ingest_fixture(store, "dedup/utm_a.xml", at("2025-12-17T12:15:00Z"));  // re-poll: unchanged
-  sqlite3* db = store.database().handle();
+  sqlite3* db = database_of(store).handle();
   int item_statements = 0;
   for (sqlite3_stmt* statement = sqlite3_next_stmt(db, nullptr); statement != nullptr;
        statement = sqlite3_next_stmt(db, statement)) {

@@ -16,7 +16,7 @@ using namespace test;
 
 normalize::Entry item(const std::string& key, const std::string& url, std::optional<core::Timestamp> published) {
   normalize::Entry entry;
-  entry.identity_key = "id:" + key;
+  entry.identity_key = normalize::IdentityKey::from_id(key);
   entry.original_id = key;
   entry.title = "Item " + key;
   entry.url = url;

@@ -70,7 +70,7 @@ TEST(SearchIndex, IngestIndexesOnceABatchIsQueued) {
   feed.entries.clear();
   for (std::size_t i = 0; i < Store::kSearchBatch; ++i) {
     normalize::Entry entry = model;
-    entry.identity_key = "id:" + std::to_string(i);
+    entry.identity_key = normalize::IdentityKey::from_id(std::to_string(i));
     entry.canonical_url = entry.url = "https://many.example/" + std::to_string(i);
     feed.entries.push_back(entry);
   }

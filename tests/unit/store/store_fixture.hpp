@@ -9,6 +9,7 @@
 #include "normalize/normalize.hpp"
 #include "parse/parse.hpp"
 #include "store/store.hpp"
+#include "store/testing.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::store::test {
@@ -49,7 +50,7 @@ inline IngestResult ingest_fixture(Store& store, const std::string& name,
 }
 
 inline std::int64_t count(Store& store, const std::string& sql) {
-  Statement& statement = store.database().cached(sql);
+  Statement& statement = database_of(store).cached(sql);
   statement.step();
   const std::int64_t value = statement.int64(0);
   statement.reset();

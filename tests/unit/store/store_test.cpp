@@ -1,11 +1,12 @@
 // The store: items are kept once per source and updated in place.
+#include "store/store.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
 #include "normalize/fingerprint.hpp"
 #include "store/schema.hpp"
-#include "store/store.hpp"
-#include "store/sqlite.hpp"
+#include "store/testing.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::store {
@@ -17,7 +18,7 @@ Timestamp at(std::string_view rfc3339) { return *core::parse_rfc3339(rfc3339); }
 
 normalize::Entry entry(std::string id, std::string title, std::string published) {
   normalize::Entry e;
-  e.identity_key = "id:" + id;
+  e.identity_key = normalize::IdentityKey::from_id(id);
   e.original_id = id;
   e.title = std::move(title);
   e.url = "https://n.example/" + id;
@@ -44,11 +45,11 @@ config::SourceSpec source_spec(std::string url) {
 
 // A full disk, as SQLite sees it: no page beyond max_page_count.
 void fill_up(Store& store) {
-  Statement& pages = store.database().cached("PRAGMA page_count");
+  Statement& pages = database_of(store).cached("PRAGMA page_count");
   ASSERT_TRUE(pages.step());
   const std::int64_t used = pages.int64(0);
   pages.reset();
-  store.database().exec("PRAGMA max_page_count = " + std::to_string(used));
+  database_of(store).exec("PRAGMA max_page_count = " + std::to_string(used));
 }
 
 std::vector<normalize::Entry> many_entries(int first, int count) {
@@ -69,7 +70,7 @@ TEST(StoreWrites, AFailedWriteMakesTheStoreUnwritableUntilOneSucceeds) {
   EXPECT_FALSE(store.is_writable());
   EXPECT_EQ(store.newest_entries(1000).size(), 3u);  // the failed document left nothing half-written
 
-  store.database().exec("PRAGMA max_page_count = 1000000");  // space returns
+  database_of(store).exec("PRAGMA max_page_count = 1000000");  // space returns
   const auto result = store.ingest(source, feed_of(many_entries(100, 200)), at("2025-12-17T11:30:00Z"));
   EXPECT_EQ(result.new_items, 200);
   EXPECT_TRUE(store.is_writable());
@@ -271,7 +272,7 @@ TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
   const IngestResult result = store.ingest(other, feed_of({copy, amp}), at("2025-12-17T11:00:00Z"));
   EXPECT_EQ(result.merged, 2);
   const auto story_of = [&](const std::string& key) {
-    Statement& story = store.database().cached("SELECT story_id FROM items WHERE identity_key = ?1");
+    Statement& story = database_of(store).cached("SELECT story_id FROM items WHERE identity_key = ?1");
     story.bind(1, key);
     const std::int64_t id = story.step() ? story.int64(0) : -1;
     story.reset();
@@ -282,7 +283,7 @@ TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
 
   // Every item is past the maximum age; only the one no document lists goes.
   EXPECT_EQ(store.maintain(at("2026-01-17T00:00:00Z")).purged_items, 1);
-  Statement& kept = store.database().cached(
+  Statement& kept = database_of(store).cached(
       "SELECT group_concat(identity_key, ' ') FROM (SELECT identity_key FROM items ORDER BY identity_key)");
   ASSERT_TRUE(kept.step());
   EXPECT_EQ(kept.text(0), "id:1 id:amp id:copy");

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "store/sqlite.hpp"
+#include "store/testing.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::store {

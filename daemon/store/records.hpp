@@ -1,0 +1,142 @@
+// The store's value types: what goes in (a poll's record) and what comes
+// out (sources, stored entries, results), plain structs without any tie to
+// how they are kept. The renderer sees only these (render/render.hpp).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+#include "normalize/normalize.hpp"
+
+namespace tributary::store {
+
+using Seconds = std::chrono::seconds;
+
+struct SourceRecord {
+  std::int64_t id = 0;
+  std::string config_url;  // identity: the URL the config names
+  std::string url;         // the URL polled now
+  std::string name;        // configured, else the URL's host
+  bool is_named = false;   // the name was configured
+  std::vector<std::string> tags;
+  std::string title;  // from the feed document
+  std::string site_url;
+  std::string feed_id;
+  std::string etag;
+  std::string last_modified;
+  std::optional<core::Timestamp> last_poll_at;
+  std::optional<core::Timestamp> last_success_at;
+  std::optional<core::Timestamp> next_poll_at;
+  std::optional<core::Timestamp> feed_updated;
+  std::optional<core::Timestamp> removed_at;  // dropped from the config
+  int last_status = 0;
+  std::string last_error;
+  std::int64_t error_count = 0;
+  std::int64_t item_count = 0;
+  std::string identity_mode;    // "guid", or "link" after the feed's guids proved useless
+  std::string identity_reason;  // why identity_mode is not "guid"
+  // The scheduler's memory of the source (see PollRecord).
+  std::optional<Seconds> poll_interval;
+  double item_rate = 0;
+  int last_new_items = 0;
+  std::string hints;  // JSON
+  std::optional<core::Timestamp> retry_after;
+  std::optional<core::Timestamp> gone_at;
+  std::string gone_spec;
+  std::string redirect_target;
+  int redirect_streak = 0;
+  std::string body_hash;
+};
+
+// The source as people see it: its configured name, else the feed's own
+// title once a poll has read it, else the URL's host.
+std::string display_name(const SourceRecord& source);
+
+// What a status row says about a source: "ok", "new", "failing" (one
+// error), "backing off" (several), "retry-after", "gone", "removed".
+std::string source_state(const SourceRecord& source, core::Timestamp now);
+
+// One poll's outcome and the scheduler's state after it, recorded on its
+// source so that a restart resumes where it was.
+struct PollRecord {
+  core::Timestamp polled_at;
+  bool is_success = false;
+  int http_status = 0;
+  std::string error;  // what went wrong, when not a success
+  std::string etag;   // validators to send next time (empty: keep)
+  std::string last_modified;
+  std::optional<core::Timestamp> next_poll_at;
+  std::optional<Seconds> poll_interval;  // the adaptive interval in force (empty: keep)
+  double item_rate = 0;                  // smoothed new items per day
+  int new_items = 0;
+  std::string hints;  // what the source asks for, as JSON (empty: keep)
+  std::optional<core::Timestamp> retry_after;
+  std::optional<core::Timestamp> gone_at;  // 410 Gone: not polled until its config changes
+  std::string gone_spec;                   // the config it went gone under
+  std::string redirect_target;             // a permanent redirect seen on consecutive polls
+  int redirect_streak = 0;
+  std::string body_hash;  // of the last body (empty: keep)
+  std::string url;        // the URL to poll from now on (empty: keep)
+};
+
+struct IngestResult {
+  int new_items = 0;
+  int updated = 0;
+  int unchanged = 0;
+  int merged = 0;  // of the new items, those that joined an existing story
+  bool changed() const { return new_items + updated > 0; }
+};
+
+// Another outlet's copy of a story.
+struct StoryCopy {
+  std::string source_name;
+  std::string url;
+};
+
+// A stable position in the newest-first list of stories.
+struct StoryCursor {
+  core::Timestamp sort_time;
+  std::int64_t story_id = 0;
+};
+std::string to_string(const StoryCursor& cursor);
+std::optional<StoryCursor> parse_cursor(std::string_view text);
+
+// An item as the renderer needs it: the entry, where it came from, and (for
+// a story's primary item) the other outlets that carried the story.
+struct StoredEntry {
+  std::int64_t item_id = 0;
+  std::int64_t story_id = 0;
+  std::string source_config_url;
+  std::string source_name;   // store::display_name of the source
+  std::string source_title;  // the source feed's own title
+  std::string source_site_url;
+  std::string source_feed_url;
+  std::string source_feed_id;
+  std::optional<core::Timestamp> source_updated;
+  core::Timestamp first_seen;
+  core::Timestamp sort_time;  // published, else updated, else first seen
+  normalize::Entry entry;
+  std::vector<StoryCopy> copies;
+  StoryCursor cursor;  // the story's place in the list: page on from here
+};
+
+struct StoryQuery {
+  std::size_t limit = 50;
+  std::vector<std::string> source_urls;  // configured URLs; empty: every source
+  std::vector<std::string> tags;         // stories from sources with any of these
+  std::string text;                      // full-text words (all must match)
+  std::optional<StoryCursor> before;     // stories strictly older than this
+};
+
+struct MaintenanceResult {
+  int purged_items = 0;
+  int removed_sources = 0;
+  int expired_tombstones = 0;
+};
+
+}  // namespace tributary::store

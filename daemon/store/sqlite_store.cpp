@@ -1,0 +1,297 @@
+// The SQLite store: opening and migrating, sources and their poll state,
+// health.
+#include "store/sqlite_store.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cstring>
+
+#include "core/text.hpp"
+#include "core/url.hpp"
+#include "normalize/fingerprint.hpp"
+#include "normalize/html.hpp"
+#include "store/rows.hpp"
+#include "store/schema.hpp"
+
+namespace tributary::store {
+namespace {
+
+using rows::timestamp_or_null;
+using rows::unix_or_null;
+
+// The first bytes of the database file as they are on disk now, read
+// through the connection's own file handle (SQLite's public VFS methods):
+// opening and closing another descriptor on the file would drop this
+// process's POSIX locks on it (sqlite.org/howtocorrupt.html §2.2). Cached
+// pages and the WAL would hide a file overwritten with garbage.
+std::string file_header_problem(sqlite3* db) {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods)
+    return {};                                         // not open yet: nothing to compare
+  static constexpr char kMagic[] = "SQLite format 3";  // and its NUL: 16 bytes (sqlite.org/fileformat.html §1.3)
+  char header[sizeof kMagic] = {};
+  const int read = file->pMethods->xRead(file, header, sizeof header, 0);
+  if (read == SQLITE_IOERR_SHORT_READ) return "the database file was truncated (restore it from a backup)";
+  if (read != SQLITE_OK) return "the database file cannot be read (I/O error " + std::to_string(read) + ")";
+  if (std::memcmp(header, kMagic, sizeof kMagic) != 0)
+    return "the database file is no longer an SQLite database (overwritten? restore it from a backup)";
+  return {};
+}
+
+SourceRecord read_source(Statement& row) {
+  SourceRecord source;
+  source.id = row.int64(0);
+  source.config_url = row.text(1);
+  source.url = row.text(2);
+  source.name = row.text(3);
+  source.title = row.text(4);
+  source.site_url = row.text(5);
+  source.feed_id = row.text(6);
+  source.etag = row.text(7);
+  source.last_modified = row.text(8);
+  source.last_poll_at = timestamp_or_null(row.optional_int64(9));
+  source.last_success_at = timestamp_or_null(row.optional_int64(10));
+  source.next_poll_at = timestamp_or_null(row.optional_int64(11));
+  source.last_status = static_cast<int>(row.int64(12));
+  source.last_error = row.text(13);
+  source.error_count = row.int64(14);
+  source.item_count = row.int64(15);
+  source.feed_updated = timestamp_or_null(row.optional_int64(16));
+  source.tags = rows::strings_from_json(row.text(17));
+  source.identity_mode = row.text(18);
+  source.identity_reason = row.text(19);
+  source.removed_at = timestamp_or_null(row.optional_int64(20));
+  if (const auto interval = row.optional_int64(21)) source.poll_interval = Seconds{*interval};
+  source.item_rate = row.real(22);
+  source.hints = row.text(23);
+  source.retry_after = timestamp_or_null(row.optional_int64(24));
+  source.gone_at = timestamp_or_null(row.optional_int64(25));
+  source.gone_spec = row.text(26);
+  source.redirect_target = row.text(27);
+  source.redirect_streak = static_cast<int>(row.int64(28));
+  source.body_hash = row.text(29);
+  source.last_new_items = static_cast<int>(row.int64(30));
+  source.is_named = row.int64(31) != 0;
+  return source;
+}
+
+constexpr std::size_t kStoredErrorBytes = 2000;  // of a poll's error message
+
+constexpr std::string_view kSourceColumns =
+    "SELECT id, config_url, url, name, title, site_url, feed_id, etag, last_modified, last_poll_at, "
+    "last_success_at, next_poll_at, last_status, last_error, error_count, "
+    "(SELECT count(*) FROM items WHERE items.source_id = sources.id), feed_updated, tags, identity_mode, "
+    "identity_reason, removed_at, poll_interval, item_rate, hints, retry_after, gone_at, gone_spec, "
+    "redirect_target, redirect_streak, body_hash, last_new_items, is_named FROM sources ";
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, StoreOptions options) : db_(path), options_(options) {
+  db_.exec("PRAGMA busy_timeout = 5000");
+  db_.exec("PRAGMA foreign_keys = ON");
+  if (path != ":memory:") {
+    db_.exec("PRAGMA journal_mode = WAL");
+    // With WAL, NORMAL can lose the last transactions on power loss, never
+    // consistency; a killed process loses nothing it committed.
+    db_.exec("PRAGMA synchronous = NORMAL");
+    // Ingest touches index pages all over the file (identity keys, story
+    // URLs, full text): SQLite's default 2 MB page cache re-reads them from the
+    // OS on every poll, and the default checkpoint every 1,000 WAL pages
+    // copies the same hot pages back and syncs again and again. 32 MB of
+    // cache and checkpoints every ~20 MB on another thread (with this
+    // connection finishing the job every ~80 MB, so that the WAL starts
+    // over) keep both off the writer (bench/scale, bench/ingest: the
+    // writer's own checkpoints were a fifth of an ingest at 1M items).
+    // Durability is unchanged: a commit is in the WAL either way.
+    db_.exec("PRAGMA cache_size = -32768");
+    checkpointer_ = std::make_unique<Checkpointer>(path, kBackgroundCheckpointFrames, kWalRestartFrames);
+    sqlite3_wal_hook(db_.handle(), &SqliteStore::after_commit, this);  // instead of SQLite's automatic checkpoint
+  }
+  migrate();
+}
+
+int SqliteStore::after_commit(void* context, sqlite3* db, const char* schema, int wal_frames) {
+  static_cast<SqliteStore*>(context)->checkpointer_->after_commit(db, schema, wal_frames);
+  return SQLITE_OK;
+}
+
+void SqliteStore::migrate() {
+  const std::int64_t version = db_.user_version();
+  const auto latest = static_cast<std::int64_t>(std::size(kMigrations));
+  if (version > latest) {
+    throw StoreError("the database has schema version " + std::to_string(version) +
+                     ", newer than this tributary understands (" + std::to_string(latest) +
+                     "): upgrade tributary or point [storage] database at another file");
+  }
+  if (version == 0) {
+    // Only possible before the first table exists: lets retention give
+    // pages back to the file system (PRAGMA incremental_vacuum).
+    db_.exec("PRAGMA auto_vacuum = INCREMENTAL");
+  }
+  for (std::int64_t next = version + 1; next <= latest; ++next) {
+    Transaction transaction(db_);
+    db_.exec(kMigrations[next - 1]);
+    db_.set_user_version(next);
+    if (next == 2 && version >= 1) rebuild_search_text();
+    if (next == 6 && version >= 1) fill_story_matching();
+    transaction.commit();
+  }
+}
+
+// Migration 2 indexes titles in SQL; the text of older items needs the HTML
+// stripped, which only code can do.
+void SqliteStore::rebuild_search_text() {
+  std::vector<std::pair<std::int64_t, std::string>> bodies;
+  Statement& select =
+      db_.cached("SELECT id, CASE WHEN content_html <> '' THEN content_html ELSE summary_html END FROM items");
+  while (select.step()) bodies.emplace_back(select.int64(0), normalize::html_to_text(select.text(1)));
+  select.reset();
+  for (const auto& [id, body] : bodies) {
+    db_.cached("UPDATE items_fts SET body = ?2 WHERE rowid = ?1").bind(1, id).bind(2, body).run();
+  }
+}
+
+// Migration 6 for stored rows: each item's story URL key, and the source
+// and story keys of each item in the candidate index.
+void SqliteStore::fill_story_matching() {
+  Statement& items = db_.cached("SELECT id, canonical_url FROM items WHERE canonical_url <> ''");
+  while (items.step())
+    db_.cached("UPDATE items SET story_url = ?2 WHERE id = ?1")
+        .bind(1, items.int64(0))
+        .bind(2, core::story_url_key(items.text(1)))
+        .run();
+  items.reset();
+  Statement& indexed = db_.cached(
+      "SELECT story_fingerprints.item_id, items.source_id, "
+      "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
+      "FROM story_fingerprints JOIN items ON items.id = story_fingerprints.item_id");
+  while (indexed.step())
+    db_.cached("UPDATE story_fingerprints SET source_id = ?2, story_keys = ?3 WHERE item_id = ?1")
+        .bind(1, indexed.int64(0))
+        .bind(2, indexed.int64(1))
+        .bind(3, encode_story_keys(normalize::story_keys(normalize::html_to_text(indexed.text(2)))))
+        .run();
+  indexed.reset();
+}
+
+std::int64_t SqliteStore::schema_version() { return db_.user_version(); }
+
+std::int64_t SqliteStore::ensure_source(const config::SourceSpec& spec) {
+  db_.cached(
+         "INSERT INTO sources (config_url, url, name, tags, is_named) VALUES (?1, ?1, ?2, ?3, ?4) "
+         "ON CONFLICT (config_url) DO UPDATE SET name = excluded.name, tags = excluded.tags, "
+         "is_named = excluded.is_named, removed_at = NULL")
+      .bind(1, spec.url)
+      .bind(2, spec.name)
+      .bind(3, rows::strings_json(spec.tags))
+      .bind(4, std::int64_t{spec.is_named})
+      .run();
+  Statement& select = db_.cached("SELECT id FROM sources WHERE config_url = ?1");
+  select.bind(1, spec.url);
+  if (!select.step()) throw StoreError("source " + spec.url + " vanished after insert");
+  const std::int64_t id = select.int64(0);
+  select.reset();
+  return id;
+}
+
+void SqliteStore::retire_sources_except(const std::vector<std::int64_t>& kept_ids, core::Timestamp now) {
+  db_.cached(
+         "UPDATE sources SET removed_at = ?2 WHERE removed_at IS NULL "
+         "AND id NOT IN (SELECT value FROM json_each(?1))")
+      .bind(1, rows::integers_json(kept_ids))
+      .bind(2, core::to_unix_seconds(now))
+      .run();
+}
+
+std::vector<SourceRecord> SqliteStore::sources() {
+  Statement& select = db_.cached(std::string(kSourceColumns) + "ORDER BY name, id");
+  std::vector<SourceRecord> records;
+  while (select.step()) records.push_back(read_source(select));
+  return records;
+}
+
+std::optional<SourceRecord> SqliteStore::source(std::int64_t id) {
+  Statement& select = db_.cached(std::string(kSourceColumns) + "WHERE id = ?1");
+  select.bind(1, id);
+  if (!select.step()) return std::nullopt;
+  SourceRecord record = read_source(select);
+  select.reset();
+  return record;
+}
+
+void SqliteStore::record_poll(std::int64_t source_id, const PollRecord& poll) {
+  noting_writability([&] { update_poll_state(source_id, poll); });
+}
+
+void SqliteStore::update_poll_state(std::int64_t source_id, const PollRecord& poll) {
+  db_.cached(
+         "UPDATE sources SET last_poll_at = ?2, last_status = ?3, "
+         "last_success_at = CASE WHEN ?4 THEN ?2 ELSE last_success_at END, "
+         "last_error = CASE WHEN ?4 THEN '' ELSE ?5 END, "
+         "error_count = CASE WHEN ?4 THEN 0 ELSE error_count + 1 END, next_poll_at = ?6, "
+         "etag = CASE WHEN ?7 = '' THEN etag ELSE ?7 END, "
+         "last_modified = CASE WHEN ?8 = '' THEN last_modified ELSE ?8 END, "
+         "poll_interval = coalesce(?9, poll_interval), item_rate = ?10, "
+         "hints = CASE WHEN ?11 = '' THEN hints ELSE ?11 END, retry_after = ?12, gone_at = ?13, gone_spec = ?14, "
+         "redirect_target = ?15, redirect_streak = ?16, body_hash = CASE WHEN ?17 = '' THEN body_hash ELSE ?17 END, "
+         "url = CASE WHEN ?18 = '' THEN url ELSE ?18 END, last_new_items = ?19 WHERE id = ?1")
+      .bind(1, source_id)
+      .bind(2, core::to_unix_seconds(poll.polled_at))
+      .bind(3, std::int64_t{poll.http_status})
+      .bind(4, std::int64_t{poll.is_success})
+      .bind(5, core::one_line(poll.error, kStoredErrorBytes))  // shown by status, /sources.json, the landing page
+      .bind(6, unix_or_null(poll.next_poll_at))
+      .bind(7, poll.etag)
+      .bind(8, poll.last_modified)
+      .bind(9, poll.poll_interval ? std::optional<std::int64_t>(poll.poll_interval->count()) : std::nullopt)
+      .bind(10, poll.item_rate)
+      .bind(11, poll.hints)
+      .bind(12, unix_or_null(poll.retry_after))
+      .bind(13, unix_or_null(poll.gone_at))
+      .bind(14, poll.gone_spec)
+      .bind(15, poll.redirect_target)
+      .bind(16, std::int64_t{poll.redirect_streak})
+      .bind(17, poll.body_hash)
+      .bind(18, poll.url)
+      .bind(19, std::int64_t{poll.new_items})
+      .run();
+}
+
+void SqliteStore::checkpoint() { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+std::string SqliteStore::health_problem() {
+  sqlite3* db = db_.handle();
+  const char* path = sqlite3_db_filename(db, "main");  // empty for :memory:
+  if (path && *path) {
+    // The path must still name the file this connection has open: a file
+    // deleted or replaced under a running daemon takes everything written
+    // since with it at the next start. (SQLite's own check: same inode.)
+    struct stat at_path {};
+    if (::stat(path, &at_path) != 0)
+      return "the database file was deleted or moved away while open (what is written from now on is lost at the next "
+             "start: put the file back, or restart tributary)";
+    int has_moved = 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &has_moved) == SQLITE_OK && has_moved)
+      return "the database file was replaced by another file while open (restart tributary to use the new one; what is "
+             "written until then is lost)";
+    if (std::string problem = file_header_problem(db); !problem.empty()) return problem;
+  }
+  try {
+    // Drop cached pages so that the count below reads the file (or the WAL),
+    // not what the cache remembers of it.
+    sqlite3_db_release_memory(db);
+    if (const std::int64_t version = db_.user_version(); version != Store::kSchemaVersion)
+      return "the database reads schema version " + std::to_string(version) + ", not " +
+             std::to_string(Store::kSchemaVersion);
+    Statement& probe = db_.cached("SELECT count(*) FROM sources");
+    const bool has_row = probe.step();
+    probe.reset();
+    if (!has_row) return "the database does not answer";
+  } catch (const StoreError& error) {
+    return std::string("the database cannot be read: ") + error.what();
+  }
+  return {};
+}
+
+}  // namespace tributary::store

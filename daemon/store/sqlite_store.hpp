@@ -1,0 +1,152 @@
+// The store kept in SQLite: what stands behind store::Store (store.hpp),
+// which forwards each call here. Internal to the store: included by
+// store/*.cpp only (and store/testing.hpp), so that no other module sees a
+// database handle and another backend can stand behind Store later.
+//
+// Its files: sqlite_store.cpp (opening, migrating, sources and their poll
+// state, health), ingest.cpp, queries.cpp, retention.cpp.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "store/checkpointer.hpp"
+#include "store/fingerprint_index.hpp"
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+
+namespace tributary::store {
+
+class SqliteStore {
+ public:
+  // The methods of Store, documented there.
+  SqliteStore(const std::string& path, StoreOptions options);
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  std::int64_t schema_version();
+  std::int64_t ensure_source(const config::SourceSpec& spec);
+  void retire_sources_except(const std::vector<std::int64_t>& kept_ids, core::Timestamp now);
+  std::vector<SourceRecord> sources();
+  std::optional<SourceRecord> source(std::int64_t id);
+  IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
+  void record_poll(std::int64_t source_id, const PollRecord& poll);
+  std::vector<StoredEntry> query_stories(const StoryQuery& query);
+  std::map<std::int64_t, std::vector<int>> items_per_day(core::Timestamp now, int days);
+  std::int64_t story_count();
+  MaintenanceResult maintain(core::Timestamp now);
+  std::string health_problem();
+  bool is_writable() const { return is_writable_.load(std::memory_order_relaxed); }
+  std::size_t update_search_index();
+  void checkpoint();
+
+  Database& database() { return db_; }
+
+ private:
+  // One item of a document on its way in (ingest.cpp).
+  struct IncomingItem;
+  // The row an incoming item has already, if any.
+  struct KnownItem {
+    std::int64_t id = 0;
+    std::string content_hash;
+    std::int64_t story_id = 0;
+  };
+
+  // Runs one of the writes above and notes whether it went through.
+  template <typename Write>
+  auto noting_writability(Write&& write) -> decltype(write());
+  IngestResult ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
+  void update_feed_meta(std::int64_t source_id, const normalize::FeedMeta& feed);
+  void ingest_item(std::int64_t source_id, const normalize::Entry& entry, const normalize::IdentityKey& key,
+                   std::int64_t now, std::vector<std::int64_t>& listed_items, IngestResult& result);
+  std::optional<KnownItem> find_item(std::int64_t source_id, const normalize::IdentityKey& key);
+  bool is_tombstoned(std::int64_t source_id, const normalize::IdentityKey& key);
+  void update_item(std::int64_t source_id, const KnownItem& known, const IncomingItem& item, std::int64_t now);
+  // Returns the new item's id; without `story`, the item starts a story.
+  std::int64_t insert_item(std::int64_t source_id, const IncomingItem& item, std::optional<std::int64_t> story,
+                           std::int64_t now);
+  void record_listing(std::int64_t source_id, const std::vector<std::int64_t>& listed_items);
+  void update_poll_state(std::int64_t source_id, const PollRecord& poll);
+  MaintenanceResult run_maintenance(core::Timestamp now);
+  void migrate();
+  void rebuild_search_text();
+  void fill_story_matching();
+  std::string identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed);
+  // Why the feed's guids cannot identify its items, or empty when they can.
+  std::string guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed);
+  // The story a new item joins, if any; several stories that the item
+  // shows to be one are merged first (a teaser and an edited copy that
+  // arrived before the original they both match).
+  std::optional<std::int64_t> find_story(std::int64_t source_id, const normalize::Entry& entry,
+                                         const std::string& story_url, std::int64_t sort_time, bool is_matchable);
+  std::vector<std::int64_t> stories_of_copies(std::int64_t source_id, const normalize::Entry& entry,
+                                              std::int64_t sort_time);
+  std::int64_t merge_stories(std::vector<std::int64_t> story_ids);
+  void refresh_story(std::int64_t story_id, std::int64_t now);
+  void purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now);
+  void apply_source_retention(std::int64_t source_id, std::int64_t now, const std::vector<std::int64_t>& listed_items);
+  void note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
+                        const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable);
+  void queue_for_search(std::int64_t item_id, bool was_indexed);
+  void index_queued_search();
+  std::int64_t count_search_pending();
+  // The stories' entries, each with the other outlets' copies; with
+  // `shown_sources` (configured URLs), a story shows the copy of one of them.
+  std::vector<StoredEntry> load_stories(const std::vector<std::int64_t>& story_ids,
+                                        const std::vector<std::string>& shown_sources);
+  // Loads the fingerprint index when it is not current; call first in each
+  // write transaction that uses it.
+  void sync_fingerprint_index();
+
+  // SQLite's WAL hook: after each commit of this connection.
+  static int after_commit(void* context, sqlite3* db, const char* schema, int wal_frames);
+  static constexpr int kBackgroundCheckpointFrames = 5000;
+  static constexpr int kWalRestartFrames = 20000;
+
+  Database db_;
+  // File databases: checkpoints on a thread of their own. Declared after
+  // db_, so it stops before the connection closes.
+  std::unique_ptr<Checkpointer> checkpointer_;
+  StoreOptions options_;
+  std::atomic<bool> is_writable_{true};
+  // Loaded on the first ingest; reloaded from story_fingerprints after a
+  // failed write (its additions may have been rolled back) or when another
+  // connection has written (PRAGMA data_version moved).
+  StoryKeyIndex fingerprints_;
+  bool is_fingerprint_index_current_ = false;
+  std::int64_t data_version_ = -1;
+  // Queued for search by this store since its last indexing (purges may
+  // drop some); unknown after a failed write.
+  std::optional<std::size_t> search_queued_ = 0;
+};
+
+template <typename Write>
+auto SqliteStore::noting_writability(Write&& write) -> decltype(write()) {
+  try {
+    if constexpr (std::is_void_v<decltype(write())>) {
+      write();
+      is_writable_.store(true, std::memory_order_relaxed);
+    } else {
+      auto result = write();
+      is_writable_.store(true, std::memory_order_relaxed);
+      return result;
+    }
+  } catch (const StoreError&) {
+    is_writable_.store(false, std::memory_order_relaxed);
+    is_fingerprint_index_current_ = false;
+    search_queued_.reset();
+    throw;
+  } catch (...) {
+    is_fingerprint_index_current_ = false;
+    search_queued_.reset();
+    throw;
+  }
+}
+
+}  // namespace tributary::store

@@ -1,0 +1,23 @@
+// For tests and benches only: the SQLite database behind a Store, for
+// checks that read (or damage) it with raw SQL, and the RAII SQLite layer
+// (store/sqlite.hpp) to open a daemon's database file from outside. The
+// daemon's modules never include this: they see store/store.hpp alone.
+#pragma once
+
+#include "store/sqlite.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/store.hpp"
+
+namespace tributary::store {
+
+// Store's friend: the one way past its front door.
+class StoreTesting {
+ public:
+  static Database& database_of(Store& store) { return store.impl_->database(); }
+};
+
+// The store's connection: statements run on it see (and change) what the
+// store sees.
+inline Database& database_of(Store& store) { return StoreTesting::database_of(store); }
+
+}  // namespace tributary::store
