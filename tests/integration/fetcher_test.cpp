@@ -95,6 +95,16 @@ class FetcherTest : public ::testing::Test {
     return result.value_or(FetchResult{});
   }
 
+  // The feed at /feed.xml, fetched by a Fetcher that reads the proxy
+  // variables (as the test set them) when `is_reading_environment`.
+  FetchResult fetch_feed_with_environment(bool is_reading_environment) {
+    FetcherOptions options = test_options();
+    options.use_environment_proxies = is_reading_environment;
+    make_fetcher(options);
+    upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+    return run(request_to(upstream_.url("/feed.xml")));
+  }
+
   // Several fetches at once, bounded.
   std::vector<FetchResult> run_all(std::vector<FetchRequest> requests,
                                    std::chrono::steady_clock::duration limit = 15s) {
@@ -752,11 +762,7 @@ TEST_F(FetcherTest, TakesProxiesFromTheEnvironment) {
   FakeProxy proxy;
   testing::ScopedEnvironment environment;
   environment.clear_proxies().set("http_proxy", proxy.url());
-  FetcherOptions options = test_options();
-  options.use_environment_proxies = true;
-  make_fetcher(options);
-  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_with_environment(true);
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_TRUE(result.is_proxied);
   EXPECT_EQ(proxy.requests().size(), 1u);
@@ -766,11 +772,7 @@ TEST_F(FetcherTest, TakesUpperCaseProxyVariablesToo) {
   FakeProxy proxy;
   testing::ScopedEnvironment environment;
   environment.clear_proxies().set("HTTP_PROXY", proxy.url());
-  FetcherOptions options = test_options();
-  options.use_environment_proxies = true;
-  make_fetcher(options);
-  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_with_environment(true);
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_TRUE(result.is_proxied);
 }
@@ -779,11 +781,7 @@ TEST_F(FetcherTest, NoProxyFromTheEnvironmentGoesDirect) {
   FakeProxy proxy;
   testing::ScopedEnvironment environment;
   environment.clear_proxies().set("http_proxy", proxy.url()).set("no_proxy", "localhost,127.0.0.1,::1");
-  FetcherOptions options = test_options();
-  options.use_environment_proxies = true;
-  make_fetcher(options);
-  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_with_environment(true);
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_FALSE(result.is_proxied);
   EXPECT_TRUE(proxy.requests().empty());
@@ -793,9 +791,7 @@ TEST_F(FetcherTest, IgnoresTheEnvironmentWhenToldTo) {
   // A proxy on a closed port: going through it would fail the fetch.
   testing::ScopedEnvironment environment;
   environment.clear_proxies().set("http_proxy", "http://127.0.0.1:9").set("https_proxy", "http://127.0.0.1:9");
-  make_fetcher(test_options());
-  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_with_environment(false);
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_FALSE(result.is_proxied);
 }
