@@ -203,7 +203,8 @@ struct FaultFarm::Impl {
   FakeServer server;  // last: its sessions use the above
 
   explicit Impl(FaultFarmOptions options_in)
-      : options(std::move(options_in)), server({.address = options.address, .port = options.port, .threads = options.threads}) {
+      : options(std::move(options_in)),
+        server({.address = options.address, .port = options.port, .threads = options.threads}) {
     if (options.mix.empty()) options.mix = default_fault_mix();
     std::vector<double> weights;
     for (const auto& [behavior, weight] : options.mix) weights.push_back(weight);
