@@ -13,7 +13,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "support/atom_reader.hpp"
 #include "support/compression.hpp"
@@ -743,12 +742,10 @@ TEST_F(ServeWithToken, LinksCarryTheTokenTheWayItCame) {
   const std::string page = get(std::string("/?token=") + kToken).body;
   EXPECT_NE(page.find(std::string("href=\"feed.atom?token=") + kToken + "\""), std::string::npos) << page;
   // Up to 12 items arrive with the first poll; page through them by the token.
-  const auto give_up_at = Clock::now() + 30s;
-  std::string next;
-  while (Clock::now() < give_up_at && next.empty()) {
-    next = feed_link(get(std::string("/feed.atom?limit=2&token=") + kToken).body, "next");
-    if (next.empty()) std::this_thread::sleep_for(200ms);
-  }
+  const HttpReply first_page = daemon_->wait_until_http(
+      std::string("/feed.atom?limit=2&token=") + kToken,
+      [](const HttpReply& reply) { return !feed_link(reply.body, "next").empty(); }, 30s);
+  const std::string next = feed_link(first_page.body, "next");
   ASSERT_FALSE(next.empty());
   EXPECT_NE(next.find(std::string("token=") + kToken), std::string::npos) << next;
   EXPECT_EQ(get(target_of(next)).status, 200);

@@ -9,8 +9,8 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
-#include <thread>
 
 #include "core/url.hpp"
 #include "support/atom_reader.hpp"
@@ -18,6 +18,7 @@
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 #include "unit/store/dedup_labeled_set.hpp"
 
 namespace tributary::testing {
@@ -53,13 +54,15 @@ class StoryDedup : public ::testing::Test {
         << daemon_->output();
     // The feed is re-rendered after the last poll's commit: until the entry
     // count settles (bounded).
-    std::size_t last = 0;
-    for (int round = 0; round < 50; ++round) {
-      entries_ = entries_of(get("/feed.atom").body);
-      if (round > 0 && entries_.size() == last) break;
-      last = entries_.size();
-      std::this_thread::sleep_for(200ms);
-    }
+    std::optional<std::size_t> last;
+    wait_until(
+        [&last] {
+          entries_ = entries_of(get("/feed.atom").body);
+          const bool is_settled = last == entries_.size();
+          last = entries_.size();
+          return is_settled;
+        },
+        10s, 200ms);
   }
 
   static void TearDownTestSuite() {
