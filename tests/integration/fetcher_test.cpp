@@ -95,6 +95,14 @@ class FetcherTest : public ::testing::Test {
     return result.value_or(FetchResult{});
   }
 
+  // /feed.xml served as `body` with Content-Encoding `encoding`, fetched.
+  FetchResult fetch_feed_encoded(const std::string& encoding, const std::string& body) {
+    auto headers = kRss;
+    headers.emplace_back("Content-Encoding", encoding);
+    upstream_.serve("/feed.xml", {200, headers, body, "", ""});
+    return run(request_to(upstream_.url("/feed.xml")));
+  }
+
   // The feed at /feed.xml, fetched by a Fetcher that reads the proxy
   // variables (as the test set them) when `is_reading_environment`.
   FetchResult fetch_feed_with_environment(bool is_reading_environment) {
@@ -204,30 +212,20 @@ TEST_F(FetcherTest, ChangedBodyIsNotUnchanged) {
 // ---- Compression and limits ----
 
 TEST_F(FetcherTest, DecodesGzip) {
-  auto headers = kRss;
-  headers.emplace_back("Content-Encoding", "gzip");
-  const std::string compressed = testing::gzip_compress(kFeed);
-  upstream_.serve("/feed.xml", {200, headers, compressed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_encoded("gzip", testing::gzip_compress(kFeed));
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_EQ(result.body, kFeed);
   EXPECT_EQ(result.content_encoding, "gzip");
 }
 
 TEST_F(FetcherTest, DecodesDeflate) {
-  auto headers = kRss;
-  headers.emplace_back("Content-Encoding", "deflate");
-  upstream_.serve("/feed.xml", {200, headers, testing::zlib_compress(kFeed), "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_encoded("deflate", testing::zlib_compress(kFeed));
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_EQ(result.body, kFeed);
 }
 
 TEST_F(FetcherTest, DecodesBrotli) {
-  auto headers = kRss;
-  headers.emplace_back("Content-Encoding", "br");
-  upstream_.serve("/feed.xml", {200, headers, testing::brotli_compress(kFeed), "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_encoded("br", testing::brotli_compress(kFeed));
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_EQ(result.body, kFeed);
 }
