@@ -12,7 +12,6 @@
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
-#include "support/wait.hpp"
 
 namespace tributary::testing {
 namespace {
@@ -109,7 +108,7 @@ TEST_F(SystemdNotify, SighupReloadsBetweenReloadingAndReady) {
   EXPECT_NE(ready->find("STATUS=2 sources"), std::string::npos) << *ready;
   EXPECT_TRUE(daemon_->wait_for_log("reloaded " + config_.string() + ": 2 sources", 5s)) << daemon_->output();
   // The added source is polled.
-  EXPECT_TRUE(wait_until([] { return upstream_->hits("/two.xml") >= 1; }, 30s));
+  EXPECT_TRUE(upstream_->wait_for_hits("/two.xml", 1, 30s));
 }
 
 TEST_F(SystemdNotify, InvalidConfigOnSighupKeepsTheOldOneAndSaysWhere) {

@@ -15,6 +15,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "support/fake_server.hpp"
+#include "support/wait.hpp"
 
 namespace tributary::testing {
 namespace {
@@ -219,6 +220,10 @@ int FakeUpstream::hits(const std::string& path) const {
   std::lock_guard lock(impl_->mutex);
   auto found = impl_->log.find(path);
   return found == impl_->log.end() ? 0 : static_cast<int>(found->second.size());
+}
+
+bool FakeUpstream::wait_for_hits(const std::string& path, int count, std::chrono::milliseconds timeout) const {
+  return wait_until([&] { return hits(path) >= count; }, timeout);
 }
 
 std::vector<RecordedRequest> FakeUpstream::requests(const std::string& path) const {
