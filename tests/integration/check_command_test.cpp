@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include "support/daemon.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -150,20 +151,18 @@ TEST_F(CheckCommandTest, OpmlOutlinesThatCannotBeSourcesAreWarningsOnly) {
 
 TEST_F(CheckCommandTest, TheDaemonLogsOpmlWarningsAtStartAndOnReload) {
   const auto opml_path = dir_.write("subs.opml", opml("<outline text=\"Relative\" xmlUrl=\"one.xml\"/>\n"));
-  const auto config =
-      dir_.write("tributary.toml", "[server]\nport = 0\n[storage]\ndatabase = \"" + (dir_.path() / "t.db").string() +
-                                       "\"\n[log]\ntarget = \"stderr\"\n[sources]\nopml = \"subs.opml\"\n");
-  ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir_.path() / "run.log");
-  ASSERT_TRUE(daemon.wait_for_output("listening on", 30s)) << daemon.output();
+  DaemonConfig config(dir_.path() / "t.db");
+  config.log("target = \"stderr\"").raw("[sources]\nopml = \"subs.opml\"");
+  DaemonProcess daemon(dir_.write("tributary.toml", config.text()), dir_.path() / "run.log");
+  ASSERT_TRUE(daemon.wait_until_listening()) << daemon.output();
   EXPECT_NE(daemon.output().find(opml_path.string() + ":3:1: outline \"Relative\" skipped"), std::string::npos)
       << daemon.output();
   dir_.write("subs.opml", opml("<outline text=\"Other\" xmlUrl=\"two.xml\"/>\n"));
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(daemon.wait_for_output("reloaded", 30s)) << daemon.output();
+  ASSERT_TRUE(daemon.wait_for_log("reloaded", 30s)) << daemon.output();
   EXPECT_NE(daemon.output().find(opml_path.string() + ":3:1: outline \"Other\" skipped"), std::string::npos)
       << daemon.output();
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait(20s), 0) << daemon.output();
+  EXPECT_EQ(daemon.stop(20s), 0) << daemon.output();
 }
 
 }  // namespace

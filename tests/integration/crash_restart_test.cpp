@@ -55,16 +55,13 @@ class CrashRestart : public ::testing::Test {
   }
 
   std::filesystem::path write_config() {
-    std::string config = farm_daemon_config({.database = database_});
-    for (const FarmFeed& feed : farm_.feeds())
-      config += farm_source_toml(farm_, feed.index, is_fast(feed) ? "1s" : "1h");
-    return dir_.write("tributary.toml", config);
+    DaemonConfig config = farm_daemon_config({.database = database_});
+    for (const FarmFeed& feed : farm_.feeds()) add_farm_source(config, farm_, feed.index, is_fast(feed) ? "1s" : "1h");
+    return dir_.write("tributary.toml", config.text());
   }
 
-  std::unique_ptr<ChildProcess> start_daemon(const std::string& log_name) {
-    return std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config_.string(), "run"},
-        dir_.path() / log_name);
+  std::unique_ptr<DaemonProcess> start_daemon(const std::string& log_name) {
+    return std::make_unique<DaemonProcess>(config_, dir_.path() / log_name);
   }
 
   TempDir dir_;
@@ -84,7 +81,7 @@ TEST_F(CrashRestart, KilledDaemonLosesNothingCommittedAndRestartsWithoutAStamped
   for (int round = 1; round <= kRounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     auto daemon = start_daemon("round" + std::to_string(round) + ".log");
-    ASSERT_TRUE(wait_until_listening(*daemon, 60s)) << daemon->output();
+    ASSERT_TRUE(daemon->wait_until_listening(60s)) << daemon->output();
 
     if (round > 1) {
       std::this_thread::sleep_for(kStampedeWindow);
@@ -121,13 +118,11 @@ TEST_F(CrashRestart, KilledDaemonLosesNothingCommittedAndRestartsWithoutAStamped
   // One last run that ends cleanly: the store is whole and serves each
   // story once.
   auto daemon = start_daemon("final.log");
-  const auto port = wait_until_listening(*daemon, 60s);
-  ASSERT_TRUE(port) << daemon->output();
+  ASSERT_TRUE(daemon->wait_until_listening(60s)) << daemon->output();
   std::this_thread::sleep_for(2s);
-  const HttpReply feed = http_get("127.0.0.1", *port, "/feed.atom");
+  const HttpReply feed = daemon->get("/feed.atom");
   ASSERT_EQ(feed.status, 200);
-  daemon->signal(SIGTERM);
-  ASSERT_EQ(daemon->wait(30s), 0) << daemon->output();
+  ASSERT_EQ(daemon->stop(30s), 0) << daemon->output();
 
   EXPECT_EQ(integrity_check(database_), "ok");
   const Links final_links = stored_links(database_);

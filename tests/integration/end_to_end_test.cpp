@@ -3,16 +3,14 @@
 // reader would — and checked by tools nobody here wrote (jing with the RFC
 // 4287 RELAX NG schema, Python's feedparser).
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "support/atom_reader.hpp"
+#include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
-#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::testing {
@@ -29,41 +27,21 @@ class EndToEnd : public ::testing::Test {
     upstream_->serve("/beograd.xml", {200, {{"Content-Type", "application/atom+xml"}},
                                       read_text_file(fixtures_dir() / "feeds/small_atom10.xml"), {}, {}});
     dir_ = std::make_unique<TempDir>();
-    const auto config = dir_->write("tributary.toml", R"toml(
-[server]
-listen = "127.0.0.1"
-port = 0
-[storage]
-database = ")toml" + (dir_->path() / "db/tributary.db").string() + R"toml("
-[schedule]
-interval = "1h"
-[feed]
-title = "Balkans merged"
-[log]
-level = "debug"
-[[source]]
-url = ")toml" + upstream_->url("/sarajevo.xml") + R"toml("
-name = "Sarajevo Daily"
-[[source]]
-url = ")toml" + upstream_->url("/beograd.xml") + R"toml("
-name = "Beograd Wire"
-)toml");
-    daemon_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config.string(), "run"},
-        dir_->path() / "daemon.log");
-    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
-    ASSERT_TRUE(port) << daemon_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(*port));
+    DaemonConfig config(dir_->path() / "db/tributary.db");
+    config.schedule("interval = \"1h\"")
+        .feed("title = \"Balkans merged\"")
+        .log("level = \"debug\"")
+        .source(upstream_->url("/sarajevo.xml"), "Sarajevo Daily")
+        .source(upstream_->url("/beograd.xml"), "Beograd Wire");
+    daemon_ =
+        std::make_unique<DaemonProcess>(dir_->write("tributary.toml", config.text()), dir_->path() / "daemon.log");
+    ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
     // Both sources are polled at start; wait (bounded) until all 4 show.
-    const auto give_up_at = std::chrono::steady_clock::now() + 30s;
-    while (std::chrono::steady_clock::now() < give_up_at) {
-      const HttpReply reply = http_get("127.0.0.1", port_, "/feed.atom");
-      if (reply.status == 200 && entries_of(reply.body).size() >= 4) {
-        feed_ = reply.body;
-        break;
-      }
-      std::this_thread::sleep_for(200ms);
-    }
+    const auto shows_both = [](const HttpReply& reply) {
+      return reply.status == 200 && entries_of(reply.body).size() >= 4;
+    };
+    const HttpReply reply = daemon_->wait_until_http("/feed.atom", shows_both, 30s);
+    if (shows_both(reply)) feed_ = reply.body;
     ASSERT_FALSE(feed_.empty()) << "the feed never showed both sources' items\n" << daemon_->output();
     feed_file_ = dir_->write("served.atom", feed_);
   }
@@ -80,8 +58,7 @@ name = "Beograd Wire"
 
   static inline std::unique_ptr<FakeUpstream> upstream_;
   static inline std::unique_ptr<TempDir> dir_;
-  static inline std::unique_ptr<ChildProcess> daemon_;
-  static inline std::uint16_t port_ = 0;
+  static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::string feed_;
   static inline std::filesystem::path feed_file_;
 };
@@ -121,7 +98,7 @@ TEST_F(EndToEnd, EntryIdsAreUniqueAndStable) {
     ids.insert(entry.id);
   }
   EXPECT_EQ(ids.size(), entries.size());
-  const auto again = entries_of(http_get("127.0.0.1", port_, "/feed.atom").body);
+  const auto again = entries_of(daemon_->get("/feed.atom").body);
   ASSERT_EQ(again.size(), entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) EXPECT_EQ(again[i].id, entries[i].id);
 }
@@ -133,10 +110,10 @@ TEST_F(EndToEnd, SanitizesContent) {
 }
 
 TEST_F(EndToEnd, AnswersConditionalRequestsWith304) {
-  const HttpReply first = http_get("127.0.0.1", port_, "/feed.atom");
+  const HttpReply first = daemon_->get("/feed.atom");
   ASSERT_EQ(first.status, 200);
   ASSERT_FALSE(first.headers.at("etag").empty());
-  const HttpReply second = http_get("127.0.0.1", port_, "/feed.atom", {{"If-None-Match", first.headers.at("etag")}});
+  const HttpReply second = daemon_->get("/feed.atom", {{"If-None-Match", first.headers.at("etag")}});
   EXPECT_EQ(second.status, 304);
   EXPECT_TRUE(second.body.empty());
 }
@@ -170,21 +147,20 @@ TEST_F(EndToEnd, ParsesCleanlyInFeedparser) {
 }
 
 TEST_F(EndToEnd, ReportsHealth) {
-  const HttpReply reply = http_get("127.0.0.1", port_, "/healthz");
+  const HttpReply reply = daemon_->get("/healthz");
   EXPECT_EQ(reply.status, 200);
 }
 
 TEST_F(EndToEnd, UnknownPathIs404AndOtherMethodsAre405) {
-  EXPECT_EQ(http_get("127.0.0.1", port_, "/nope").status, 404);
-  const HttpReply post = http_request("127.0.0.1", port_, "DELETE", "/feed.atom");
+  EXPECT_EQ(daemon_->get("/nope").status, 404);
+  const HttpReply post = http_request("127.0.0.1", daemon_->port(), "DELETE", "/feed.atom");
   EXPECT_EQ(post.status, 405);
   EXPECT_EQ(post.headers.at("allow"), "GET, HEAD");
 }
 
 // Last: it stops the daemon.
 TEST_F(EndToEnd, StopsCleanlyOnSigterm) {
-  daemon_->signal(SIGTERM);
-  EXPECT_EQ(daemon_->wait(20s), 0) << daemon_->output();
+  EXPECT_EQ(daemon_->stop(20s), 0) << daemon_->output();
   EXPECT_NE(daemon_->output().find("stopped"), std::string::npos);
 }
 

@@ -19,21 +19,21 @@ struct StoreReader {
 
 }  // namespace
 
-std::string farm_daemon_config(const FarmDaemonSettings& settings) {
+DaemonConfig farm_daemon_config(const FarmDaemonSettings& settings) {
   const std::string concurrency = std::to_string(settings.concurrency);
-  return "[server]\nlisten = \"127.0.0.1\"\nport = 0\n[storage]\ndatabase = \"" + settings.database.string() +
-         "\"\n[fetch]\ntimeout = \"" + settings.fetch_timeout + "\"\nmax_connections_per_host = " + concurrency + "\n" +
-         settings.more_fetch + "[schedule]\nhost_delay = \"0s\"\nmax_concurrent = " + concurrency +
-         "\nper_host = " + concurrency + "\n" + settings.more_schedule +
-         "[feed]\nentries = " + std::to_string(settings.feed_entries) + "\n[log]\ntarget = \"stderr\"\n";
+  DaemonConfig config(settings.database);
+  config.fetch("timeout = " + toml_string(settings.fetch_timeout) + "\nmax_connections_per_host = " + concurrency)
+      .schedule("host_delay = \"0s\"\nmax_concurrent = " + concurrency + "\nper_host = " + concurrency)
+      .feed("entries = " + std::to_string(settings.feed_entries))
+      .log("target = \"stderr\"");
+  return config;
 }
 
 std::string farm_source_name(std::size_t index) { return "farm-" + std::to_string(index); }
 
-std::string farm_source_toml(const FaultFarm& farm, std::size_t index, const std::string& interval) {
-  std::string toml = "[[source]]\nurl = \"" + farm.url(index) + "\"\nname = \"" + farm_source_name(index) + "\"\n";
-  if (!interval.empty()) toml += "interval = \"" + interval + "\"\n";
-  return toml;
+void add_farm_source(DaemonConfig& config, const FaultFarm& farm, std::size_t index, const std::string& interval) {
+  config.source(farm.url(index), farm_source_name(index),
+                interval.empty() ? "" : "interval = " + toml_string(interval));
 }
 
 std::vector<std::string> measured_daemon_environment() {
@@ -41,14 +41,6 @@ std::vector<std::string> measured_daemon_environment() {
   std::string options = inherited ? inherited : "";
   if (!options.empty()) options += ':';
   return {"ASAN_OPTIONS=" + options + "quarantine_size_mb=16"};
-}
-
-std::optional<std::uint16_t> wait_until_listening(ChildProcess& daemon, std::chrono::milliseconds timeout) {
-  const auto rest = daemon.wait_for_output("listening on http://127.0.0.1:", timeout);
-  if (!rest) return std::nullopt;
-  const int port = std::atoi(rest->c_str());
-  if (port <= 0 || port > 65535) return std::nullopt;
-  return static_cast<std::uint16_t>(port);
 }
 
 Footprint footprint_of(pid_t pid) {
@@ -62,15 +54,6 @@ Footprint footprint_of(pid_t pid) {
        !error && it != std::filesystem::directory_iterator(); it.increment(error))
     ++footprint.open_fds;
   return footprint;
-}
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto give_up_at = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (condition()) return true;
-    if (std::chrono::steady_clock::now() > give_up_at) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
 }
 
 std::map<std::string, StoredSource> stored_sources(const std::filesystem::path& database) {

@@ -16,8 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "support/daemon.hpp"
 #include "support/fault_farm.hpp"
-#include "support/process.hpp"
+#include "support/wait.hpp"
 
 namespace tributary::testing {
 
@@ -31,34 +32,27 @@ struct FarmDaemonSettings {
   std::string fetch_timeout = "2s";
   int concurrency = 16;
   int feed_entries = 50;
-  std::string more_fetch;     // further [fetch] lines
-  std::string more_schedule;  // further [schedule] lines
 };
-// The configuration's text up to its sources (append farm_source_toml()s).
-std::string farm_daemon_config(const FarmDaemonSettings& settings);
+// The configuration without its sources (add them with add_farm_source();
+// further [fetch] and [schedule] lines with DaemonConfig's own calls).
+DaemonConfig farm_daemon_config(const FarmDaemonSettings& settings);
 
 // "farm-17": the source name of farm feed 17.
 std::string farm_source_name(std::size_t index);
-// A [[source]] for farm feed `index`; `interval` ("1s", "1h") pins its
+// Adds farm feed `index` as a [[source]]; `interval` ("1s", "1h") pins its
 // poll interval when not empty.
-std::string farm_source_toml(const FaultFarm& farm, std::size_t index, const std::string& interval = "");
+void add_farm_source(DaemonConfig& config, const FaultFarm& farm, std::size_t index, const std::string& interval = "");
 
 // The environment for a daemon whose memory a test measures: under ASan,
 // freed memory sits in a quarantine (256 MiB by default) before it is
 // reused, which would look like growth; a small one keeps RSS meaningful.
 std::vector<std::string> measured_daemon_environment();
 
-// Waits for "listening on http://127.0.0.1:PORT/" and returns PORT.
-std::optional<std::uint16_t> wait_until_listening(ChildProcess& daemon, std::chrono::milliseconds timeout);
-
 struct Footprint {
   long resident_kib = 0;  // VmRSS
   int open_fds = 0;       // entries of /proc/PID/fd
 };
 Footprint footprint_of(pid_t pid);
-
-// Polls `condition` every 100 ms until it holds or `timeout` passes.
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 struct StoredSource {
   std::string config_url;

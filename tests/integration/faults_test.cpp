@@ -50,15 +50,12 @@ class Faults : public ::testing::Test {
     // Small limits so that each fault ends fast: a stall times out after
     // 3 s, a bomb or an endless body stops at 1 MiB. One interval of an
     // hour: each feed is polled once in this test.
-    std::string config =
-        farm_daemon_config({.database = database_,
-                            .fetch_timeout = "3s",
-                            .concurrency = 32,
-                            .feed_entries = 5000,
-                            .more_fetch = "connect_timeout = \"1s\"\nmax_body_size = \"1MiB\"\nmax_connections = 64\n",
-                            .more_schedule = "interval = \"1h\"\n"});
-    for (const FarmFeed& feed : farm_.feeds()) config += farm_source_toml(farm_, feed.index);
-    return dir_.write("tributary.toml", config);
+    DaemonConfig config =
+        farm_daemon_config({.database = database_, .fetch_timeout = "3s", .concurrency = 32, .feed_entries = 5000});
+    config.fetch("connect_timeout = \"1s\"\nmax_body_size = \"1MiB\"\nmax_connections = 64")
+        .schedule("interval = \"1h\"");
+    for (const FarmFeed& feed : farm_.feeds()) add_farm_source(config, farm_, feed.index);
+    return dir_.write("tributary.toml", config.text());
   }
 
   TempDir dir_;
@@ -73,10 +70,8 @@ TEST_F(Faults, EveryFeedEndsClassifiedAndTheDaemonReturnsToItsFootprint) {
   ASSERT_EQ(drawn.size(), static_cast<std::size_t>(kFeedBehaviorCount));
 
   const auto config = write_config();
-  ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir_.path() / "run.log",
-                      measured_daemon_environment());
-  const auto port = wait_until_listening(daemon, 60s);
-  ASSERT_TRUE(port) << daemon.output();
+  DaemonProcess daemon(config, dir_.path() / "run.log", {.environment = measured_daemon_environment()});
+  ASSERT_TRUE(daemon.wait_until_listening(60s)) << daemon.output();
   const Footprint before = footprint_of(daemon.pid());
 
   // 240 overdue sources start spread over 24 s (a tenth of a second each).
@@ -95,7 +90,7 @@ TEST_F(Faults, EveryFeedEndsClassifiedAndTheDaemonReturnsToItsFootprint) {
 
   const auto sources = stored_sources(database_);
   const auto links = stored_links(database_);
-  const HttpReply feed = http_get("127.0.0.1", *port, "/feed.atom");
+  const HttpReply feed = daemon.get("/feed.atom");
   ASSERT_EQ(feed.status, 200);
   std::map<FeedBehavior, int> checked;
   for (const FarmFeed& farm_feed : farm_.feeds()) {
@@ -136,15 +131,14 @@ TEST_F(Faults, EveryFeedEndsClassifiedAndTheDaemonReturnsToItsFootprint) {
     EXPECT_LE(farm_.requests(farm_feed.index), farm_feed.behavior == FeedBehavior::resetting ? 2 : 1)
         << farm_source_name(farm_feed.index);
   }
-  EXPECT_EQ(http_get("127.0.0.1", *port, "/healthz").status, 200);
+  EXPECT_EQ(daemon.get("/healthz").status, 200);
 
   std::cout << "footprint before the polls: " << before.resident_kib << " KiB, " << before.open_fds
             << " fds; after: " << after.resident_kib << " KiB, " << after.open_fds << " fds\n";
   EXPECT_LE(after.resident_kib - before.resident_kib, kMaxGrowthKib);
   EXPECT_LE(after.open_fds - before.open_fds, kMaxExtraFds);
 
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait(30s), 0) << daemon.output().substr(0, 20000);
+  EXPECT_EQ(daemon.stop(30s), 0) << daemon.output().substr(0, 20000);
 }
 
 }  // namespace

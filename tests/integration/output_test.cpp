@@ -9,23 +9,19 @@
 #include <signal.h>
 
 #include <boost/json/parse.hpp>
-
-#include <algorithm>
 #include <memory>
-#include <thread>
 
 #include "core/text.hpp"
 #include "support/atom_reader.hpp"
+#include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
-#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kPassword = "s3cr3t-pa55";
 
@@ -121,70 +117,29 @@ class Output : public ::testing::Test {
                                     std::to_string(upstream_->port()) + "/private.xml";
     config_ = dir_->write("tributary.toml", config_text(private_url, "[\"wire\"]"));
     private_url_ = private_url;
-    daemon_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config_.string(), "run"},
-        dir_->path() / "daemon.log");
-    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
-    ASSERT_TRUE(port) << daemon_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(*port));
+    daemon_ = std::make_unique<DaemonProcess>(config_, dir_->path() / "daemon.log");
+    ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
     // Seven sources on one host at the shipped host_delay (2s): ready once
     // /sources.json shows a success for every one.
-    const auto give_up_at = Clock::now() + 60s;
-    while (Clock::now() < give_up_at && !is_ready_) {
-      is_ready_ = every_source_polled(get("/sources.json"));
-      if (!is_ready_) std::this_thread::sleep_for(200ms);
-    }
+    is_ready_ = daemon_->wait_until_sources_polled(7, SourcesPolled::successfully, 60s);
     ASSERT_TRUE(is_ready_) << "not every source was polled\n" << daemon_->output();
   }
 
-  static bool every_source_polled(const HttpReply& reply) {
-    if (reply.status != 200) return false;
-    boost::system::error_code error;
-    const boost::json::value document = boost::json::parse(reply.body, error);
-    if (error || !document.is_object() || !document.as_object().contains("sources")) return false;
-    const boost::json::array& sources = document.at("sources").as_array();
-    return sources.size() == 7 && std::all_of(sources.begin(), sources.end(), [](const boost::json::value& source) {
-             return !source.at("last_success").is_null();
-           });
-  }
-
-  static std::string config_text(const std::string& private_url, const std::string& early_tags) {
-    return R"toml(
-[server]
-listen = "127.0.0.1"
-port = 0
-[storage]
-database = ")toml" + (dir_->path() / "tributary.db").string() + R"toml("
-[schedule]
-interval = "1h"
-[feed]
-title = "Output test"
-[[channel]]
-name = "wire"
-tags = ["wire"]
-[[source]]
-url = ")toml" + upstream_->url("/hostile.json") + R"toml("
-name = "Hostile"
-[[source]]
-url = ")toml" + upstream_->url("/authors.atom") + R"toml("
-name = "Co"
-[[source]]
-url = ")toml" + private_url + R"toml("
-name = "Private"
-[[source]]
-url = ")toml" + upstream_->url("/ordered.xml") + R"toml("
-name = "Ordered"
-[[source]]
-url = ")toml" + upstream_->url("/tied.xml") + R"toml("
-name = "Tied"
-[[source]]
-url = ")toml" + upstream_->url("/early.xml") + R"toml("
-name = "Early"
-tags = )toml" + early_tags + R"toml(
-[[source]]
-url = ")toml" + upstream_->url("/late.xml") + R"toml("
-tags = ["other"]
-)toml";
+  // `early_tags` (a TOML array) and `tied_lines` change across a reload.
+  static std::string config_text(const std::string& private_url, const std::string& early_tags,
+                                 const std::string& tied_lines = "") {
+    DaemonConfig config(dir_->path() / "tributary.db");
+    config.schedule("interval = \"1h\"")
+        .feed("title = \"Output test\"")
+        .channel("name = \"wire\"\ntags = [\"wire\"]")
+        .source(upstream_->url("/hostile.json"), "Hostile")
+        .source(upstream_->url("/authors.atom"), "Co")
+        .source(private_url, "Private")
+        .source(upstream_->url("/ordered.xml"), "Ordered")
+        .source(upstream_->url("/tied.xml"), "Tied", tied_lines)
+        .source(upstream_->url("/early.xml"), "Early", "tags = " + early_tags)
+        .source(upstream_->url("/late.xml"), "", "tags = [\"other\"]");
+    return config.text();
   }
 
   static void TearDownTestSuite() {
@@ -197,7 +152,7 @@ tags = ["other"]
     if (!is_ready_) GTEST_SKIP() << "the daemon did not come up (see SetUpTestSuite's failure)";
   }
 
-  static HttpReply get(const std::string& target) { return http_get("127.0.0.1", port_, target); }
+  static HttpReply get(const std::string& target) { return daemon_->get(target); }
 
   static std::size_t count_of(const std::string& text, const std::string& needle) {
     std::size_t count = 0;
@@ -213,10 +168,9 @@ tags = ["other"]
 
   static inline std::unique_ptr<FakeUpstream> upstream_;
   static inline std::unique_ptr<TempDir> dir_;
-  static inline std::unique_ptr<ChildProcess> daemon_;
+  static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::filesystem::path config_;
   static inline std::string private_url_;
-  static inline std::uint16_t port_ = 0;
   static inline bool is_ready_ = false;
 };
 
@@ -302,18 +256,16 @@ TEST_F(Output, AViewsSelfLinkIsTheUrlItWasRequestedAt) {
                                    "/feed.atom?source=Tied"}) {
     const HttpReply reply = get(target);
     ASSERT_EQ(reply.status, 200) << target;
-    EXPECT_EQ(feed_link(reply.body, "self"), "http://127.0.0.1:" + std::to_string(port_) + target);
+    EXPECT_EQ(feed_link(reply.body, "self"), daemon_->base_url() + target.substr(1));
   }
 }
 
 TEST_F(Output, AChannelFollowsTheTagsOfAReload) {
   EXPECT_EQ(titles_of(get("/c/wire.atom").body), (std::vector<std::string>{"Early's headline"}));
   // Early leaves the channel, Tied joins it.
-  std::string text = config_text(private_url_, "[\"other\"]");
-  text.replace(text.find("name = \"Tied\""), 13, "name = \"Tied\"\ntags = [\"wire\"]");
-  dir_->write("tributary.toml", text);
+  dir_->write("tributary.toml", config_text(private_url_, "[\"other\"]", "tags = [\"wire\"]"));
   daemon_->signal(SIGHUP);
-  ASSERT_TRUE(daemon_->wait_for_output("reloaded ", 30s)) << daemon_->output();
+  ASSERT_TRUE(daemon_->wait_for_log("reloaded ", 30s)) << daemon_->output();
   // Readers subscribe to the channel's plain URL: it must follow at once.
   EXPECT_EQ(titles_of(get("/c/wire.atom").body), (std::vector<std::string>{"Tied first", "Tied second", "Tied third"}));
 }

@@ -7,15 +7,14 @@
 // said in the log (once), `tributary status`, /sources.json and the landing
 // page.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <thread>
 
+#include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
-#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::testing {
@@ -47,30 +46,22 @@ class PoliteAtTheDefaults : public ::testing::Test {
     crowded_ = std::make_unique<FakeUpstream>("127.0.0.1");
     quiet_ = std::make_unique<FakeUpstream>("127.0.0.2");
     dir_ = std::make_unique<TempDir>();
-    std::string sources;
-    const auto add = [&sources](const std::string& url, const std::string& name) {
-      sources += "[[source]]\nurl = \"" + url + "\"\nname = \"" + name + "\"\ninterval = \"" +
-                 std::to_string(kInterval.count()) + "s\"\n";
-    };
+    // No [schedule] section: the shipped politeness defaults.
+    DaemonConfig config(dir_->path() / "t.db");
+    config.log("target = \"stderr\"");
+    const std::string interval = "interval = \"" + std::to_string(kInterval.count()) + "s\"";
     for (int i = 0; i < kCrowded; ++i) {
       crowded_->serve(crowded_path(i),
                       {200, {{"Content-Type", "application/rss+xml"}}, feed("crowded" + std::to_string(i))});
-      add(crowded_->url(crowded_path(i)), "Crowded " + std::to_string(i));
+      config.source(crowded_->url(crowded_path(i)), "Crowded " + std::to_string(i), interval);
     }
     for (int i = 0; i < kQuiet; ++i) {
       quiet_->serve(quiet_path(i), {200, {{"Content-Type", "application/rss+xml"}}, feed("quiet" + std::to_string(i))});
-      add(quiet_->url(quiet_path(i)), "Quiet " + std::to_string(i));
+      config.source(quiet_->url(quiet_path(i)), "Quiet " + std::to_string(i), interval);
     }
-    // No [schedule] section: the shipped politeness defaults.
-    config_ = dir_->write("tributary.toml", "[server]\nport = 0\n[storage]\ndatabase = \"" +
-                                                (dir_->path() / "t.db").string() + "\"\n[log]\ntarget = \"stderr\"\n" +
-                                                sources);
-    daemon_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config_.string(), "run"},
-        dir_->path() / "daemon.log");
-    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
-    ASSERT_TRUE(port) << daemon_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(*port));
+    config_ = dir_->write("tributary.toml", config.text());
+    daemon_ = std::make_unique<DaemonProcess>(config_, dir_->path() / "daemon.log");
+    ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
     std::this_thread::sleep_for(kRun);
     // What the upstreams saw in the run, taken at once.
     for (int i = 0; i < kCrowded; ++i) crowded_requests_.push_back(crowded_->requests(crowded_path(i)));
@@ -78,10 +69,7 @@ class PoliteAtTheDefaults : public ::testing::Test {
   }
 
   static void TearDownTestSuite() {
-    if (daemon_) {
-      daemon_->signal(SIGTERM);
-      daemon_->wait(20s);
-    }
+    if (daemon_) daemon_->stop(20s);
     daemon_.reset();
     crowded_.reset();
     quiet_.reset();
@@ -92,8 +80,7 @@ class PoliteAtTheDefaults : public ::testing::Test {
   static inline std::unique_ptr<FakeUpstream> quiet_;
   static inline std::unique_ptr<TempDir> dir_;
   static inline std::filesystem::path config_;
-  static inline std::unique_ptr<ChildProcess> daemon_;
-  static inline std::uint16_t port_ = 0;
+  static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::vector<std::vector<RecordedRequest>> crowded_requests_;
   static inline std::vector<std::vector<RecordedRequest>> quiet_requests_;
 };
@@ -150,7 +137,7 @@ TEST_F(PoliteAtTheDefaults, StatusSourcesJsonAndTheLandingPageSayItPerHost) {
   EXPECT_EQ(status.exit_code, 0) << status.output;
   EXPECT_NE(status.output.find(line), std::string::npos) << status.output;
 
-  const HttpReply sources = http_get("127.0.0.1", port_, "/sources.json");
+  const HttpReply sources = daemon_->get("/sources.json");
   ASSERT_EQ(sources.status, 200) << sources.body;
   const json::value document = json::parse(sources.body);
   const json::array& hosts = document.as_object().at("hosts").as_array();
@@ -165,7 +152,7 @@ TEST_F(PoliteAtTheDefaults, StatusSourcesJsonAndTheLandingPageSayItPerHost) {
   EXPECT_EQ(quiet.at("host").as_string(), "127.0.0.2");
   EXPECT_FALSE(quiet.at("is_stretched").as_bool());
 
-  const HttpReply landing = http_get("127.0.0.1", port_, "/");
+  const HttpReply landing = daemon_->get("/");
   ASSERT_EQ(landing.status, 200);
   EXPECT_NE(landing.body.find("<p id=\"stretched\">"), std::string::npos) << landing.body;
   EXPECT_NE(landing.body.find(line), std::string::npos) << landing.body;

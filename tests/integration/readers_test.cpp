@@ -24,20 +24,20 @@
 #include <memory>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "support/atom_reader.hpp"
+#include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 namespace tributary::testing {
 namespace {
 
 using namespace std::chrono_literals;
 namespace json = boost::json;
-using Clock = std::chrono::steady_clock;
 
 // One corpus document, served by the fake upstream as one source.
 struct CorpusSource {
@@ -255,16 +255,14 @@ class ReadersDaemon : public ::testing::Environment {
     if (shared_dir().empty()) return;  // the tests skip, as every test that needs ../shared does
     upstream_ = std::make_unique<FakeUpstream>();
     dir_ = std::make_unique<TempDir>();
-    const auto config = dir_->write("tributary.toml", daemon_config(dir_->path() / "db/tributary.db", serve_sources()));
-    daemon_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config.string(), "run"},
-        dir_->path() / "daemon.log");
-    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
-    ASSERT_TRUE(port) << daemon_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(*port));
-    ASSERT_TRUE(wait_until_every_source_was_polled()) << "not every source was polled within 60 s\n"
-                                                      << http_get("127.0.0.1", port_, "/sources.json").body << "\n"
-                                                      << daemon_->output();
+    const auto config = dir_->write("tributary.toml", daemon_config(dir_->path() / "db/tributary.db").text());
+    daemon_ = std::make_unique<DaemonProcess>(config, dir_->path() / "daemon.log");
+    ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
+    // Every configured source (the failing one too) has a last poll.
+    ASSERT_TRUE(daemon_->wait_until_sources_polled(corpus_sources().size() + 1, SourcesPolled::at_all, 60s))
+        << "not every source was polled within 60 s\n"
+        << daemon_->get("/sources.json").body << "\n"
+        << daemon_->output();
     ASSERT_TRUE(wait_until_the_feed_settles()) << daemon_->output();
     fetch_documents();
     is_up_ = !::testing::Test::HasFatalFailure();
@@ -278,34 +276,31 @@ class ReadersDaemon : public ::testing::Environment {
 
   static bool is_up() { return is_up_; }
   static const Fetched& fetched(const std::string& target) { return fetched_.at(target); }
-  static std::string base_url() { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  static std::string base_url() { return daemon_->base_url(); }
   static const std::filesystem::path& work_dir() { return dir_->path(); }
 
  private:
   // The daemon's configuration: the sources, a channel.
-  static std::string daemon_config(const std::filesystem::path& database, const std::string& sources) {
-    std::string config = "[server]\nlisten = \"127.0.0.1\"\nport = 0\n";
-    config += "[storage]\ndatabase = \"" + database.string() + "\"\n";
-    config += "[schedule]\ninterval = \"1h\"\nhost_delay = \"0s\"\nper_host = 16\n";
-    config += "[feed]\ntitle = \"What readers see\"\n";
-    config += "[[channel]]\nname = \"" + std::string(kChannel) + "\"\ntitle = \"Deutsch\"\ntags = [\"de\"]\n";
-    return config + sources;
+  static DaemonConfig daemon_config(const std::filesystem::path& database) {
+    DaemonConfig config(database);
+    config.schedule("interval = \"1h\"\nhost_delay = \"0s\"\nper_host = 16")
+        .feed("title = \"What readers see\"")
+        .channel("name = " + toml_string(std::string(kChannel)) + "\ntitle = \"Deutsch\"\ntags = [\"de\"]");
+    serve_sources(config);
+    return config;
   }
 
-  // Serves the corpus documents and the failing source; their [[source]] tables.
-  static std::string serve_sources() {
-    std::string sources;
+  // Serves the corpus documents and the failing source; adds their [[source]] tables.
+  static void serve_sources(DaemonConfig& config) {
     for (const CorpusSource& source : corpus_sources()) {
       FakeResponse document;
       document.headers = {{"Content-Type", source.content_type}};
       document.body = read_text_file(shared_dir() / "corpus" / source.corpus_path);
       upstream_->serve(source.served_path, document);
-      sources += "[[source]]\nurl = \"" + upstream_->url(source.served_path) + "\"\n";
-      if (!source.name.empty()) sources += "name = \"" + source.name + "\"\n";
-      sources += "tags = " + source.tags + "\n";
+      config.source(upstream_->url(source.served_path), source.name, "tags = " + source.tags);
     }
     upstream_->serve(kFailingPath, {404, {{"Content-Type", "text/plain"}}, "not here\n", {}, {}});
-    return sources + "[[source]]\nurl = \"" + upstream_->url(kFailingPath) + "\"\nname = \"Broken\"\n";
+    config.source(upstream_->url(kFailingPath), "Broken");
   }
 
   // Fetches every document under test once, and saves each to a file.
@@ -314,7 +309,7 @@ class ReadersDaemon : public ::testing::Environment {
     for (const View& view : atom_views()) targets.push_back(view.target);
     targets.push_back("/sources.opml");
     for (const std::string& target : targets) {
-      const HttpReply reply = http_get("127.0.0.1", port_, target);
+      const HttpReply reply = daemon_->get(target);
       ASSERT_EQ(reply.status, 200) << target << "\n" << reply.body;
       const std::string extension = target.find(".json") != std::string::npos ? ".json" : ".xml";
       const std::string file = "served-" + std::to_string(fetched_.size() + 1) + extension;
@@ -324,38 +319,24 @@ class ReadersDaemon : public ::testing::Environment {
     }
   }
 
-  // Every configured source (the failing one too) has a last poll.
-  static bool wait_until_every_source_was_polled() {
-    const std::size_t expected = corpus_sources().size() + 1;
-    for (const auto give_up_at = Clock::now() + 60s; Clock::now() < give_up_at; std::this_thread::sleep_for(250ms)) {
-      const HttpReply reply = http_get("127.0.0.1", port_, "/sources.json");
-      if (reply.status != 200) continue;
-      const json::value status = json::parse(reply.body);
-      const json::array& sources = status.at("sources").as_array();
-      std::size_t polled = 0;
-      for (const json::value& source : sources) polled += source.at("last_poll").is_null() ? 0 : 1;
-      if (sources.size() == expected && polled == expected) return true;
-    }
-    return false;
-  }
-
   // The last poll's items may still be on their way into the rendered feed:
   // wait until two reads a second apart carry the same ETag.
   static bool wait_until_the_feed_settles() {
     std::string last_etag;
-    for (const auto give_up_at = Clock::now() + 30s; Clock::now() < give_up_at; std::this_thread::sleep_for(1s)) {
-      const HttpReply reply = http_get("127.0.0.1", port_, "/feed.atom?limit=500");
-      const std::string etag = reply.headers.count("etag") ? reply.headers.at("etag") : "";
-      if (reply.status == 200 && !etag.empty() && etag == last_etag) return true;
-      last_etag = etag;
-    }
-    return false;
+    return wait_until(
+        [&last_etag] {
+          const HttpReply reply = daemon_->get("/feed.atom?limit=500");
+          const std::string etag = reply.headers.count("etag") ? reply.headers.at("etag") : "";
+          const bool is_settled = reply.status == 200 && !etag.empty() && etag == last_etag;
+          last_etag = etag;
+          return is_settled;
+        },
+        30s, 1s);
   }
 
   static inline std::unique_ptr<FakeUpstream> upstream_;
   static inline std::unique_ptr<TempDir> dir_;
-  static inline std::unique_ptr<ChildProcess> daemon_;
-  static inline std::uint16_t port_ = 0;
+  static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::map<std::string, Fetched> fetched_;
   static inline bool is_up_ = false;
 };

@@ -7,11 +7,11 @@
 // does, not its pace; fairness and politeness at the shipped defaults are
 // politeness_test.cpp's.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <sstream>
 #include <thread>
 
+#include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -39,14 +39,13 @@ class ScheduleTest : public ::testing::Test {
   // settings; host_delay 0, so that many polls of one host take no time.
   std::filesystem::path write_config_without_host_delay(const std::string& sources,
                                                         const std::string& schedule_extra = "") {
-    return dir_.write("tributary.toml", "[server]\nport = 0\n[storage]\ndatabase = \"" +
-                                            (dir_.path() / "t.db").string() +
-                                            "\"\n[schedule]\nhost_delay = \"0s\"\n" + schedule_extra + "\n" +
-                                            sources);
+    DaemonConfig config(dir_.path() / "t.db");
+    config.schedule("host_delay = \"0s\"\n" + schedule_extra).raw(sources);
+    return dir_.write("tributary.toml", config.text());
   }
 
   static std::string source(const std::string& url, const std::string& name) {
-    return "[[source]]\nurl = \"" + url + "\"\nname = \"" + name + "\"\n";
+    return "[[source]]\nurl = " + toml_string(url) + "\nname = " + toml_string(name) + "\n";
   }
 
   CommandResult tributary(const std::filesystem::path& config, std::vector<std::string> arguments) {
@@ -105,8 +104,8 @@ TEST_F(ScheduleTest, PollOnceExitsOneWhenASourceIsGone) {
 TEST_F(ScheduleTest, PollOnceRefusesWhileADaemonRunsOnTheSameDatabase) {
   upstream_.serve("/a.xml", ok_feed("alpha"));
   const auto config = write_config_without_host_delay(source(upstream_.url("/a.xml"), "Alpha"), "interval = \"1h\"");
-  ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir_.path() / "run.log");
-  ASSERT_TRUE(daemon.wait_for_output("poll Alpha", 30s)) << daemon.output();
+  DaemonProcess daemon(config, dir_.path() / "run.log");
+  ASSERT_TRUE(daemon.wait_for_log("poll Alpha", 30s)) << daemon.output();
   const CommandResult polled = tributary(config, {"poll", "--once"});
   EXPECT_EQ(polled.exit_code, 1) << polled.output;
   EXPECT_NE(polled.output.find("(pid " + std::to_string(daemon.pid()) + ") is running with this database"),
@@ -114,8 +113,7 @@ TEST_F(ScheduleTest, PollOnceRefusesWhileADaemonRunsOnTheSameDatabase) {
       << polled.output;
   EXPECT_NE(polled.output.find("Nothing was polled"), std::string::npos) << polled.output;
   EXPECT_EQ(upstream_.hits("/a.xml"), 1);  // the daemon's poll only: nothing moved
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait(20s), 0) << daemon.output();
+  EXPECT_EQ(daemon.stop(20s), 0) << daemon.output();
   // Without the daemon, it polls.
   EXPECT_EQ(tributary(config, {"poll", "--once"}).exit_code, 0);
   EXPECT_EQ(upstream_.hits("/a.xml"), 2);
@@ -216,10 +214,12 @@ TEST_F(ScheduleTest, HostDelaySpacesRequestsToOneHost) {
   upstream_.serve("/one.xml", ok_feed("one"));
   upstream_.serve("/two.xml", ok_feed("two"));
   upstream_.serve("/three.xml", ok_feed("three"));
-  const auto config = dir_.write(
-      "spaced.toml", "[storage]\ndatabase = \"" + (dir_.path() / "spaced.db").string() +
-                         "\"\n[schedule]\nhost_delay = \"1s\"\n" + source(upstream_.url("/one.xml"), "One") +
-                         source(upstream_.url("/two.xml"), "Two") + source(upstream_.url("/three.xml"), "Three"));
+  DaemonConfig spaced(dir_.path() / "spaced.db");
+  spaced.schedule("host_delay = \"1s\"")
+      .source(upstream_.url("/one.xml"), "One")
+      .source(upstream_.url("/two.xml"), "Two")
+      .source(upstream_.url("/three.xml"), "Three");
+  const auto config = dir_.write("spaced.toml", spaced.text());
   const auto started = std::chrono::steady_clock::now();
   const CommandResult polled = tributary(config, {"poll", "--once"});
   EXPECT_EQ(polled.exit_code, 0) << polled.output;
@@ -256,14 +256,13 @@ TEST_F(ScheduleTest, RestartResumesWithoutRepollingEverything) {
   const auto config = write_config_without_host_delay(
       source(upstream_.url("/a.xml"), "Alpha") + source(upstream_.url("/b.xml"), "Beta"), "interval = \"1h\"");
   {
-    ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir_.path() / "run1.log");
-    ASSERT_TRUE(daemon.wait_for_output("poll Beta", 30s)) << daemon.output();
-    ASSERT_TRUE(daemon.wait_for_output("poll Alpha", 30s)) << daemon.output();
-    daemon.signal(SIGTERM);
-    ASSERT_EQ(daemon.wait(20s), 0) << daemon.output();
+    DaemonProcess daemon(config, dir_.path() / "run1.log");
+    ASSERT_TRUE(daemon.wait_for_log("poll Beta", 30s)) << daemon.output();
+    ASSERT_TRUE(daemon.wait_for_log("poll Alpha", 30s)) << daemon.output();
+    ASSERT_EQ(daemon.stop(20s), 0) << daemon.output();
   }
-  ChildProcess again({tributary_binary().string(), "--config", config.string(), "run"}, dir_.path() / "run2.log");
-  ASSERT_TRUE(again.wait_for_output("listening on", 30s)) << again.output();
+  DaemonProcess again(config, dir_.path() / "run2.log");
+  ASSERT_TRUE(again.wait_until_listening()) << again.output();
   std::this_thread::sleep_for(3s);
   EXPECT_EQ(upstream_.hits("/a.xml"), 1) << again.output();
   EXPECT_EQ(upstream_.hits("/b.xml"), 1) << again.output();

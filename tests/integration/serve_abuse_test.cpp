@@ -12,9 +12,9 @@
 #include <sstream>
 #include <thread>
 
+#include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
-#include "support/process.hpp"
 #include "support/raw_connection.hpp"
 #include "support/temp_dir.hpp"
 
@@ -53,46 +53,35 @@ int count_lines_with(const std::string& text, const std::string& needle) {
 // directory, and `server` lines added to [server].
 class Daemon {
  public:
-  // `launcher`: words before the binary (e.g. prlimit and its options).
-  explicit Daemon(const std::string& server_lines, std::vector<std::string> launcher = {}) {
+  // `wrapper`: words before the binary (e.g. prlimit and its options).
+  explicit Daemon(const std::string& server_lines, std::vector<std::string> wrapper = {}) {
     upstream_.serve("/feed.xml", {200, {{"Content-Type", "application/rss+xml"}}, small_rss(), {}, {}});
-    const auto config = dir_.write("tributary.toml", "[server]\nlisten = \"127.0.0.1\"\nport = 0\n" + server_lines +
-                                                         "\n[storage]\ndatabase = \"" + database().string() +
-                                                         "\"\n[[channel]]\nname = \"news\"\n[[source]]\nurl = \"" +
-                                                         upstream_.url("/feed.xml") + "\"\nname = \"Abuse\"\n");
-    std::vector<std::string> argv = std::move(launcher);
-    for (std::string word : {tributary_binary().string(), std::string("--config"), config.string(), std::string("run")})
-      argv.push_back(std::move(word));
-    process_ = std::make_unique<ChildProcess>(std::move(argv), dir_.path() / "daemon.log");
-    const auto port = process_->wait_for_output("listening on http://127.0.0.1:", 30s);
-    if (port) port_ = static_cast<std::uint16_t>(std::stoi(*port));
+    DaemonConfig config(database());
+    config.server(server_lines).channel("name = \"news\"").source(upstream_.url("/feed.xml"), "Abuse");
+    process_ = std::make_unique<DaemonProcess>(dir_.write("tributary.toml", config.text()), dir_.path() / "daemon.log",
+                                               DaemonOptions{.wrapper = std::move(wrapper)});
+    is_up_ = process_->wait_until_listening();
   }
 
-  bool is_up() const { return port_ != 0; }
-  std::uint16_t port() const { return port_; }
+  bool is_up() const { return is_up_; }
+  std::uint16_t port() const { return process_->port(); }
   std::filesystem::path database() const { return dir_.path() / "db" / "tributary.db"; }
   std::string output() const { return process_->output(); }
 
   HttpReply get(const std::string& target, std::chrono::milliseconds timeout = 5s) {
-    return http_request("127.0.0.1", port_, "GET", target, {}, timeout);
+    return process_->get(target, {}, timeout);
   }
 
-  // Polls `target` every 200 ms until it answers `status` (at most `timeout`).
+  // Asks for `target` every 200 ms until it answers `status` (at most `timeout`).
   HttpReply wait_for_status(const std::string& target, int status, std::chrono::milliseconds timeout) {
-    HttpReply reply;
-    for (const auto give_up_at = Clock::now() + timeout; Clock::now() < give_up_at;) {
-      reply = get(target);
-      if (reply.status == status) break;
-      std::this_thread::sleep_for(200ms);
-    }
-    return reply;
+    return process_->wait_for_status(target, status, timeout);
   }
 
  private:
   FakeUpstream upstream_;
   TempDir dir_;
-  std::unique_ptr<ChildProcess> process_;
-  std::uint16_t port_ = 0;
+  std::unique_ptr<DaemonProcess> process_;
+  bool is_up_ = false;
 };
 
 // What the server sends back on one connection for `request`, until it

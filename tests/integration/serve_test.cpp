@@ -5,20 +5,18 @@
 // nobody here wrote — jing with the RFC 4287 schema, Python's feedparser,
 // newsboat, headless Chromium — and the JSON Feed by the rules of its spec.
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/resource.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-
 #include <ctime>
 #include <map>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "support/atom_reader.hpp"
 #include "support/compression.hpp"
+#include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
@@ -184,60 +182,24 @@ class Serve : public ::testing::Test {
     upstream_->serve("/gamma.xml", {200, {{"Content-Type", "application/rss+xml"}},
                                     make_rss(gamma, now, shared_link_ + "?utm_source=gamma"), {}, {}});
     dir_ = std::make_unique<TempDir>();
-    const auto config = dir_->write("tributary.toml", R"toml(
-[server]
-listen = "127.0.0.1"
-port = 0
-header_timeout = "2s"
-idle_timeout = "30s"
-[storage]
-database = ")toml" + (dir_->path() / "db/tributary.db").string() + R"toml("
-[schedule]
-interval = "1h"
-host_delay = "0s"
-per_host = 4
-[feed]
-title = "Serve test"
-subtitle = "Three feeds, merged"
-entries = 20
-[[channel]]
-name = "news"
-title = "News only"
-tags = ["news"]
-[[channel]]
-name = "alpha-only"
-sources = ["Alpha"]
-[[channel]]
-name = "bridges"
-query = "bridge"
-[[source]]
-url = ")toml" + upstream_->url("/alpha.xml") + R"toml("
-name = "Alpha"
-tags = ["news", "balkans"]
-[[source]]
-url = ")toml" + upstream_->url("/beta.xml") + R"toml("
-name = "Beta"
-tags = ["sport"]
-[[source]]
-url = ")toml" + upstream_->url("/gamma.xml") + R"toml("
-name = "Gamma"
-tags = ["news"]
-)toml");
-    daemon_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config.string(), "run"},
-        dir_->path() / "daemon.log");
-    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
-    ASSERT_TRUE(port) << daemon_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(*port));
-    const auto give_up_at = Clock::now() + 60s;
-    while (Clock::now() < give_up_at) {
-      HttpReply reply = get("/feed.atom?limit=500");
-      if (reply.status == 200 && entries_of(reply.body).size() >= kStories) {
-        is_ready_ = true;
-        break;
-      }
-      std::this_thread::sleep_for(200ms);
-    }
+    DaemonConfig config(dir_->path() / "db/tributary.db");
+    config.server("header_timeout = \"2s\"\nidle_timeout = \"30s\"")
+        .schedule("interval = \"1h\"\nhost_delay = \"0s\"\nper_host = 4")
+        .feed("title = \"Serve test\"\nsubtitle = \"Three feeds, merged\"\nentries = 20")
+        .channel("name = \"news\"\ntitle = \"News only\"\ntags = [\"news\"]")
+        .channel("name = \"alpha-only\"\nsources = [\"Alpha\"]")
+        .channel("name = \"bridges\"\nquery = \"bridge\"")
+        .source(upstream_->url("/alpha.xml"), "Alpha", "tags = [\"news\", \"balkans\"]")
+        .source(upstream_->url("/beta.xml"), "Beta", "tags = [\"sport\"]")
+        .source(upstream_->url("/gamma.xml"), "Gamma", "tags = [\"news\"]");
+    daemon_ =
+        std::make_unique<DaemonProcess>(dir_->write("tributary.toml", config.text()), dir_->path() / "daemon.log");
+    ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
+    port_ = daemon_->port();
+    const auto shows_every_story = [](const HttpReply& reply) {
+      return reply.status == 200 && entries_of(reply.body).size() >= kStories;
+    };
+    is_ready_ = shows_every_story(daemon_->wait_until_http("/feed.atom?limit=500", shows_every_story, 60s));
     ASSERT_TRUE(is_ready_) << "the feed never showed all " << kStories << " stories\n" << daemon_->output();
   }
 
@@ -291,7 +253,7 @@ tags = ["news"]
 
   static inline std::unique_ptr<FakeUpstream> upstream_;
   static inline std::unique_ptr<TempDir> dir_;
-  static inline std::unique_ptr<ChildProcess> daemon_;
+  static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::uint16_t port_ = 0;
   static inline bool is_ready_ = false;
   static inline std::string shared_link_;
@@ -714,13 +676,12 @@ TEST_F(Serve, StopsPromptlyWithIdleConnectionsOpen) {
   std::vector<std::unique_ptr<RawConnection>> idle;
   for (int i = 0; i < 20; ++i) idle.push_back(std::make_unique<RawConnection>("127.0.0.1", port_));
   const auto started = Clock::now();
-  daemon_->signal(SIGTERM);
-  EXPECT_EQ(daemon_->wait(15s), 0) << daemon_->output();
+  EXPECT_EQ(daemon_->stop(15s), 0) << daemon_->output();
   EXPECT_LT(Clock::now() - started, 5s);
   for (auto& connection : idle) EXPECT_TRUE(connection->is_closed_by_peer(1s));
 }
 
-// ---- the token, on a daemon listening on IPv6 ----
+// ---- the token, on a daemon that serves on IPv6 ----
 
 class ServeWithToken : public ::testing::Test {
  protected:
@@ -731,23 +692,13 @@ class ServeWithToken : public ::testing::Test {
     FeedPlan plan{"Token Feed", "token.example", 0, false};
     upstream_->serve("/token.xml", {200, {{"Content-Type", "application/rss+xml"}}, make_rss(plan, std::time(nullptr)), {}, {}});
     dir_ = std::make_unique<TempDir>();
-    const auto config = dir_->write("tributary.toml", R"toml(
-[server]
-listen = "::1"
-port = 0
-token = ")toml" + std::string(kToken) + R"toml("
-[storage]
-database = ")toml" + (dir_->path() / "tributary.db").string() + R"toml("
-[[source]]
-url = ")toml" + upstream_->url("/token.xml") + R"toml("
-name = "Token"
-)toml");
-    daemon_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config.string(), "run"},
-        dir_->path() / "daemon.log");
-    const auto port = daemon_->wait_for_output("listening on http://::1:", 30s);
-    ASSERT_TRUE(port) << daemon_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(*port));
+    DaemonConfig config(dir_->path() / "tributary.db");
+    config.listen("::1").server("token = " + toml_string(kToken)).source(upstream_->url("/token.xml"), "Token");
+    daemon_ =
+        std::make_unique<DaemonProcess>(dir_->write("tributary.toml", config.text()), dir_->path() / "daemon.log");
+    ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
+    ASSERT_EQ(daemon_->host(), "::1") << daemon_->output();
+    port_ = daemon_->port();
   }
   static void TearDownTestSuite() {
     daemon_.reset();
@@ -763,7 +714,7 @@ name = "Token"
 
   static inline std::unique_ptr<FakeUpstream> upstream_;
   static inline std::unique_ptr<TempDir> dir_;
-  static inline std::unique_ptr<ChildProcess> daemon_;
+  static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::uint16_t port_ = 0;
 };
 
@@ -791,12 +742,10 @@ TEST_F(ServeWithToken, LinksCarryTheTokenTheWayItCame) {
   const std::string page = get(std::string("/?token=") + kToken).body;
   EXPECT_NE(page.find(std::string("href=\"feed.atom?token=") + kToken + "\""), std::string::npos) << page;
   // Up to 12 items arrive with the first poll; page through them by the token.
-  const auto give_up_at = Clock::now() + 30s;
-  std::string next;
-  while (Clock::now() < give_up_at && next.empty()) {
-    next = feed_link(get(std::string("/feed.atom?limit=2&token=") + kToken).body, "next");
-    if (next.empty()) std::this_thread::sleep_for(200ms);
-  }
+  const HttpReply first_page = daemon_->wait_until_http(
+      std::string("/feed.atom?limit=2&token=") + kToken,
+      [](const HttpReply& reply) { return !feed_link(reply.body, "next").empty(); }, 30s);
+  const std::string next = feed_link(first_page.body, "next");
   ASSERT_FALSE(next.empty());
   EXPECT_NE(next.find(std::string("token=") + kToken), std::string::npos) << next;
   EXPECT_EQ(get(target_of(next)).status, 200);

@@ -94,12 +94,10 @@ class StorageFaults : public ::testing::Test {
   }
 
   std::filesystem::path write_config() {
-    std::string config = farm_daemon_config({.database = database_, .feed_entries = 1000});
-    for (const FarmFeed& feed : farm_.feeds()) config += farm_source_toml(farm_, feed.index, "1s");
-    return dir_.write("tributary.toml", config);
+    DaemonConfig config = farm_daemon_config({.database = database_, .feed_entries = 1000});
+    for (const FarmFeed& feed : farm_.feeds()) add_farm_source(config, farm_, feed.index, "1s");
+    return dir_.write("tributary.toml", config.text());
   }
-
-  int health(std::uint16_t port) { return http_get("127.0.0.1", port, "/healthz").status; }
 
   TempDir dir_;
   SmallDisk disk_{dir_.path() / "disk", "16m"};
@@ -110,26 +108,26 @@ class StorageFaults : public ::testing::Test {
 TEST_F(StorageFaults, FullDiskKeepsTheLastFeedLogsOnceAndRecovers) {
   if (!disk_.is_mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << disk_.mount_output();
   const auto config = write_config();
-  ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir_.path() / "run.log");
-  const auto port = wait_until_listening(daemon, 60s);
-  ASSERT_TRUE(port) << daemon.output();
+  DaemonProcess daemon(config, dir_.path() / "run.log");
+  ASSERT_TRUE(daemon.wait_until_listening(60s)) << daemon.output();
+  const auto health = [&daemon] { return daemon.get("/healthz").status; };
   ASSERT_TRUE(wait_until([&] { return stored_item_count(database_) >= static_cast<std::int64_t>(kFeeds); }, 60s))
       << daemon.output();
-  EXPECT_EQ(health(*port), 200);
+  EXPECT_EQ(health(), 200);
 
   // The disk fills up.
   ASSERT_TRUE(disk_.fill());
   const auto committed_before_full = stored_links(database_);
   const std::vector<int> requests_at_full = farm_.request_counts();
-  ASSERT_TRUE(wait_until([&] { return health(*port) == 503; }, 30s)) << daemon.output();
-  const HttpReply last_good = http_get("127.0.0.1", *port, "/feed.atom");
+  ASSERT_TRUE(wait_until([&] { return health() == 503; }, 30s)) << daemon.output();
+  const HttpReply last_good = daemon.get("/feed.atom");
   ASSERT_EQ(last_good.status, 200);
   const std::int64_t items_when_full = stored_item_count(database_);
   std::this_thread::sleep_for(kFullFor);
 
   // Still full: the same feed, still not ready, one log line for many polls.
-  EXPECT_EQ(health(*port), 503);
-  const HttpReply while_full = http_get("127.0.0.1", *port, "/feed.atom");
+  EXPECT_EQ(health(), 503);
+  const HttpReply while_full = daemon.get("/feed.atom");
   EXPECT_EQ(while_full.status, 200);
   EXPECT_EQ(while_full.body, last_good.body);
   EXPECT_EQ(stored_item_count(database_), items_when_full);
@@ -143,13 +141,12 @@ TEST_F(StorageFaults, FullDiskKeepsTheLastFeedLogsOnceAndRecovers) {
 
   // Space returns: ingesting resumes without a restart.
   disk_.free_space();
-  EXPECT_TRUE(wait_until([&] { return health(*port) == 200; }, 30s)) << daemon.output();
+  EXPECT_TRUE(wait_until([&] { return health() == 200; }, 30s)) << daemon.output();
   EXPECT_TRUE(wait_until([&] { return stored_item_count(database_) > items_when_full; }, 30s)) << daemon.output();
-  EXPECT_TRUE(daemon.wait_for_output("storage: writing to the database works again", 10s));
-  EXPECT_TRUE(wait_until([&] { return http_get("127.0.0.1", *port, "/feed.atom").body != last_good.body; }, 30s));
+  EXPECT_TRUE(daemon.wait_for_log("storage: writing to the database works again", 10s));
+  EXPECT_TRUE(wait_until([&] { return daemon.get("/feed.atom").body != last_good.body; }, 30s));
 
-  daemon.signal(SIGTERM);
-  ASSERT_EQ(daemon.wait(30s), 0) << daemon.output();
+  ASSERT_EQ(daemon.stop(30s), 0) << daemon.output();
   std::istringstream lines(daemon.output());
   for (std::string line; std::getline(lines, line);)
     if (line.find("storage: ") != std::string::npos) std::cout << line << "\n";

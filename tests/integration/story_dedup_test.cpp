@@ -7,25 +7,24 @@
 // canonical URLs, never the entry's own page.
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
-#include <thread>
 
 #include "core/url.hpp"
 #include "support/atom_reader.hpp"
+#include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
-#include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 #include "unit/store/dedup_labeled_set.hpp"
 
 namespace tributary::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 using store::labeled::Item;
 
 // A labeled story: its case and its label there.
@@ -40,38 +39,30 @@ class StoryDedup : public ::testing::Test {
     upstream_ = std::make_unique<FakeUpstream>();
     dir_ = std::make_unique<TempDir>();
     // Only the schedule is made quick; dedup runs with the shipped settings.
-    std::string config = "[server]\nlisten = \"127.0.0.1\"\nport = 0\n[storage]\ndatabase = \"" +
-                         (dir_->path() / "tributary.db").string() +
-                         "\"\n[schedule]\ninterval = \"1h\"\nhost_delay = \"0s\"\nper_host = 8\n"
-                         "[feed]\ndedup = \"story\"\nentries = 500\n";
+    DaemonConfig config(dir_->path() / "tributary.db");
+    config.schedule("interval = \"1h\"\nhost_delay = \"0s\"\nper_host = 8").feed("dedup = \"story\"\nentries = 500");
     for (const auto& [feed, document] : store::labeled::documents(items_)) {
       upstream_->serve("/" + feed + ".atom", {200, {{"Content-Type", "application/atom+xml"}}, document, {}, {}});
-      config += "[[source]]\nurl = \"" + upstream_->url("/" + feed + ".atom") + "\"\nname = \"" + feed + "\"\n";
+      config.source(upstream_->url("/" + feed + ".atom"), feed);
     }
     daemon_ =
-        std::make_unique<ChildProcess>(std::vector<std::string>{tributary_binary().string(), "--config",
-                                                                dir_->write("tributary.toml", config).string(), "run"},
-                                       dir_->path() / "daemon.log");
-    const auto port = daemon_->wait_for_output("listening on http://127.0.0.1:", 30s);
-    ASSERT_TRUE(port) << daemon_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(*port));
+        std::make_unique<DaemonProcess>(dir_->write("tributary.toml", config.text()), dir_->path() / "daemon.log");
+    ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
     const std::size_t outlets = store::labeled::feeds_of(items_).size();
-    const auto give_up_at = Clock::now() + 90s;
-    bool is_ready = false;
-    while (Clock::now() < give_up_at && !is_ready) {
-      is_ready = polled_sources(get("/sources.json")) == outlets;
-      if (!is_ready) std::this_thread::sleep_for(200ms);
-    }
-    ASSERT_TRUE(is_ready) << "not every outlet was polled\n" << daemon_->output();
+    ASSERT_TRUE(daemon_->wait_until_sources_polled(outlets, SourcesPolled::successfully, 90s))
+        << "not every outlet was polled\n"
+        << daemon_->output();
     // The feed is re-rendered after the last poll's commit: until the entry
     // count settles (bounded).
-    std::size_t last = 0;
-    for (int round = 0; round < 50; ++round) {
-      entries_ = entries_of(get("/feed.atom").body);
-      if (round > 0 && entries_.size() == last) break;
-      last = entries_.size();
-      std::this_thread::sleep_for(200ms);
-    }
+    std::optional<std::size_t> last;
+    wait_until(
+        [&last] {
+          entries_ = entries_of(get("/feed.atom").body);
+          const bool is_settled = last == entries_.size();
+          last = entries_.size();
+          return is_settled;
+        },
+        10s, 200ms);
   }
 
   static void TearDownTestSuite() {
@@ -80,18 +71,7 @@ class StoryDedup : public ::testing::Test {
     dir_.reset();
   }
 
-  static std::size_t polled_sources(const HttpReply& reply) {
-    if (reply.status != 200) return 0;
-    boost::system::error_code error;
-    const boost::json::value document = boost::json::parse(reply.body, error);
-    if (error || !document.is_object() || !document.as_object().contains("sources")) return 0;
-    std::size_t polled = 0;
-    for (const boost::json::value& source : document.at("sources").as_array())
-      if (!source.at("last_success").is_null()) ++polled;
-    return polled;
-  }
-
-  static HttpReply get(const std::string& target) { return http_get("127.0.0.1", port_, target); }
+  static HttpReply get(const std::string& target) { return daemon_->get(target); }
 
   // The labeled items an entry covers: its own item, and every item whose
   // article URL is the entry's link or one of its related links.
@@ -107,8 +87,7 @@ class StoryDedup : public ::testing::Test {
   static inline std::vector<Item> items_;
   static inline std::unique_ptr<FakeUpstream> upstream_;
   static inline std::unique_ptr<TempDir> dir_;
-  static inline std::unique_ptr<ChildProcess> daemon_;
-  static inline std::uint16_t port_ = 0;
+  static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::vector<Entry> entries_;
 };
 

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
 #include <cstdlib>
 
 #include "app/journal_sink.hpp"
@@ -145,16 +144,13 @@ TEST(JournalTarget, FallsBackToStderrWithoutJournald) {
   using namespace std::chrono_literals;
   if (is_journal_available()) GTEST_SKIP() << "journald runs here: the lines would go to it";
   testing::TempDir dir;
-  std::string config = testing::daemon_config(dir.path() / "tributary.db", {});
-  config.replace(config.find("target = \"stderr\""), std::string("target = \"stderr\"").size(), "target = \"journal\"");
-  const auto path = dir.write("tributary.toml", config);
-  testing::ChildProcess daemon({testing::tributary_binary().string(), "--config", path.string(), "run"},
-                               dir.path() / "daemon.log");
-  EXPECT_TRUE(daemon.wait_for_output("listening on http://127.0.0.1:", 60s)) << daemon.output();
+  const auto path =
+      dir.write("tributary.toml", testing::service_config(dir.path() / "tributary.db", {}, "journal").text());
+  testing::DaemonProcess daemon(path, dir.path() / "daemon.log");
+  EXPECT_TRUE(daemon.wait_until_listening(60s)) << daemon.output();
   EXPECT_NE(daemon.output().find("the systemd journal is not available here; logging to stderr"), std::string::npos)
       << daemon.output();
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait(30s), 0) << daemon.output();
+  EXPECT_EQ(daemon.stop(30s), 0) << daemon.output();
 }
 
 TEST(JournalTarget, UnknownTargetIsAConfigError) {

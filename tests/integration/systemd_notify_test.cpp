@@ -8,12 +8,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <thread>
-
 #include "integration/systemd_test_support.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
-#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::testing {
@@ -30,21 +27,18 @@ class SystemdNotify : public ::testing::Test {
     upstream_->serve("/two.xml", {200, {{"Content-Type", "application/rss+xml"}}, feed, {}, {}});
     dir_ = std::make_unique<TempDir>();
     database_ = dir_->path() / "state/tributary.db";
-    config_ = dir_->write("tributary.toml", daemon_config(database_, {upstream_->url("/one.xml")}));
+    config_ = dir_->write("tributary.toml", service_config(database_, {upstream_->url("/one.xml")}).text());
     notify_ = std::make_unique<NotifyListener>(dir_->path() / "notify.sock");
-    daemon_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{tributary_binary().string(), "--config", config_.string(), "run"},
-        dir_->path() / "daemon.log",
-        std::vector<std::string>{"NOTIFY_SOCKET=" + notify_->path().string(), "WATCHDOG_USEC=400000"});
+    daemon_ = std::make_unique<DaemonProcess>(
+        config_, dir_->path() / "daemon.log",
+        DaemonOptions{.environment = {"NOTIFY_SOCKET=" + notify_->path().string(), "WATCHDOG_USEC=400000"}});
     ready_ = notify_->wait_for("READY=1", 60s);
     if (!ready_) return;
-    // The log line that names the port is written before READY=1.
-    const std::string output = daemon_->output();
-    const std::string needle = "listening on http://127.0.0.1:";
-    const auto at = output.find(needle);
-    if (at != std::string::npos) port_ = static_cast<std::uint16_t>(std::stoi(output.substr(at + needle.size())));
+    // The log line that names the port is written before READY=1: it is
+    // there already, no waiting.
+    if (daemon_->wait_until_listening(0s)) port_ = daemon_->port();
     // Asked right away: READY=1 must not come before the port listens.
-    healthz_at_ready_ = http_request("127.0.0.1", port_, "GET", "/healthz", {}, 5s).status;
+    healthz_at_ready_ = daemon_->get("/healthz", {}, 5s).status;
   }
 
   static void TearDownTestSuite() {
@@ -63,7 +57,7 @@ class SystemdNotify : public ::testing::Test {
   static inline std::unique_ptr<FakeUpstream> upstream_;
   static inline std::unique_ptr<TempDir> dir_;
   static inline std::unique_ptr<NotifyListener> notify_;
-  static inline std::unique_ptr<ChildProcess> daemon_;
+  static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::filesystem::path database_;
   static inline std::filesystem::path config_;
   static inline std::optional<std::string> ready_;
@@ -103,7 +97,8 @@ TEST_F(SystemdNotify, StatusSummarizesTheLastPoll) {
 }
 
 TEST_F(SystemdNotify, SighupReloadsBetweenReloadingAndReady) {
-  dir_->write("tributary.toml", daemon_config(database_, {upstream_->url("/one.xml"), upstream_->url("/two.xml")}));
+  dir_->write("tributary.toml",
+              service_config(database_, {upstream_->url("/one.xml"), upstream_->url("/two.xml")}).text());
   daemon_->signal(SIGHUP);
   const auto reloading = notify_->wait_for("RELOADING=1", 20s);
   ASSERT_TRUE(reloading) << notify_->transcript() << daemon_->output();
@@ -111,12 +106,9 @@ TEST_F(SystemdNotify, SighupReloadsBetweenReloadingAndReady) {
   const auto ready = notify_->wait_for("READY=1", 20s);
   ASSERT_TRUE(ready) << notify_->transcript() << daemon_->output();
   EXPECT_NE(ready->find("STATUS=2 sources"), std::string::npos) << *ready;
-  EXPECT_TRUE(daemon_->wait_for_output("reloaded " + config_.string() + ": 2 sources", 5s)) << daemon_->output();
+  EXPECT_TRUE(daemon_->wait_for_log("reloaded " + config_.string() + ": 2 sources", 5s)) << daemon_->output();
   // The added source is polled.
-  const auto give_up_at = std::chrono::steady_clock::now() + 30s;
-  while (upstream_->hits("/two.xml") == 0 && std::chrono::steady_clock::now() < give_up_at)
-    std::this_thread::sleep_for(100ms);
-  EXPECT_GE(upstream_->hits("/two.xml"), 1);
+  EXPECT_TRUE(upstream_->wait_for_hits("/two.xml", 1, 30s));
 }
 
 TEST_F(SystemdNotify, InvalidConfigOnSighupKeepsTheOldOneAndSaysWhere) {
@@ -130,22 +122,23 @@ TEST_F(SystemdNotify, InvalidConfigOnSighupKeepsTheOldOneAndSaysWhere) {
   const auto ready = notify_->wait_for("READY=1", 20s);
   ASSERT_TRUE(ready) << notify_->transcript() << daemon_->output();
   EXPECT_NE(ready->find("STATUS=2 sources"), std::string::npos) << "the old configuration stays: " << *ready;
-  EXPECT_TRUE(daemon_->wait_for_output(config_.string() + ":9:1: unknown key \"levle\"", 5s)) << daemon_->output();
-  EXPECT_TRUE(daemon_->wait_for_output("keeping the configuration in effect", 5s)) << daemon_->output();
-  EXPECT_EQ(http_get("127.0.0.1", port_, "/healthz").status, 200);
+  EXPECT_TRUE(daemon_->wait_for_log(config_.string() + ":9:1: unknown key \"levle\"", 5s)) << daemon_->output();
+  EXPECT_TRUE(daemon_->wait_for_log("keeping the configuration in effect", 5s)) << daemon_->output();
+  EXPECT_EQ(daemon_->get("/healthz").status, 200);
   dir_->write("tributary.toml", valid);
 }
 
 TEST_F(SystemdNotify, ChangesThatNeedARestartAreLoggedAsSuch) {
-  dir_->write("tributary.toml", daemon_config(database_, {upstream_->url("/one.xml"), upstream_->url("/two.xml")}, 1));
+  dir_->write("tributary.toml",
+              service_config(database_, {upstream_->url("/one.xml"), upstream_->url("/two.xml")}).port(1).text());
   daemon_->signal(SIGHUP);
   ASSERT_TRUE(notify_->wait_for("READY=1", 20s)) << notify_->transcript();
   EXPECT_TRUE(
-      daemon_->wait_for_output("server.port changed from \"0\" to \"1\"; that takes effect when tributary "
-                               "restarts",
-                               5s))
+      daemon_->wait_for_log("server.port changed from \"0\" to \"1\"; that takes effect when tributary "
+                            "restarts",
+                            5s))
       << daemon_->output();
-  EXPECT_EQ(http_get("127.0.0.1", port_, "/healthz").status, 200) << "still serving on the port it has";
+  EXPECT_EQ(daemon_->get("/healthz").status, 200) << "still serving on the port it has";
 }
 
 TEST_F(SystemdNotify, SigtermSaysStoppingAndExitsZeroWithTheDatabaseCheckpointed) {

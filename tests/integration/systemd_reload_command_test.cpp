@@ -16,7 +16,9 @@ using namespace std::chrono_literals;
 
 class SystemdReloadCommand : public ::testing::Test {
  protected:
-  void SetUp() override { config_ = dir_.write("tributary.toml", daemon_config(dir_.path() / "db/tributary.db", {})); }
+  void SetUp() override {
+    config_ = dir_.write("tributary.toml", service_config(dir_.path() / "db/tributary.db").text());
+  }
   std::vector<std::string> tributary(const std::string& subcommand) const {
     return {tributary_binary().string(), "--config", config_.string(), subcommand};
   }
@@ -25,15 +27,14 @@ class SystemdReloadCommand : public ::testing::Test {
 };
 
 TEST_F(SystemdReloadCommand, SignalsTheRunningDaemon) {
-  ChildProcess daemon(tributary("run"), dir_.path() / "daemon.log");
-  ASSERT_TRUE(daemon.wait_for_output("listening on", 60s)) << daemon.output();
+  DaemonProcess daemon(config_, dir_.path() / "daemon.log");
+  ASSERT_TRUE(daemon.wait_until_listening(60s)) << daemon.output();
   const CommandResult reload = run_command(tributary("reload"), 30s);
   EXPECT_EQ(reload.exit_code, 0) << reload.output;
   EXPECT_NE(reload.output.find("asked the tributary daemon (pid " + std::to_string(daemon.pid())), std::string::npos)
       << reload.output;
-  EXPECT_TRUE(daemon.wait_for_output("reloaded " + config_.string(), 20s)) << daemon.output();
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait(30s), 0) << daemon.output();
+  EXPECT_TRUE(daemon.wait_for_log("reloaded " + config_.string(), 20s)) << daemon.output();
+  EXPECT_EQ(daemon.stop(30s), 0) << daemon.output();
 }
 
 TEST_F(SystemdReloadCommand, SaysSoWhenNoDaemonRuns) {
@@ -45,8 +46,8 @@ TEST_F(SystemdReloadCommand, SaysSoWhenNoDaemonRuns) {
 
 TEST_F(SystemdReloadCommand, IgnoresAPidFileLeftByAKilledDaemon) {
   {
-    ChildProcess daemon(tributary("run"), dir_.path() / "daemon.log");
-    ASSERT_TRUE(daemon.wait_for_output("listening on", 60s)) << daemon.output();
+    DaemonProcess daemon(config_, dir_.path() / "daemon.log");
+    ASSERT_TRUE(daemon.wait_until_listening(60s)) << daemon.output();
     daemon.signal(SIGKILL);
     daemon.wait(30s);
   }
@@ -64,15 +65,14 @@ TEST_F(SystemdReloadCommand, RefusesAnInvalidConfigWithoutSignalling) {
 }
 
 TEST_F(SystemdReloadCommand, ASecondDaemonOnTheSameDatabaseIsRefused) {
-  ChildProcess first(tributary("run"), dir_.path() / "first.log");
-  ASSERT_TRUE(first.wait_for_output("listening on", 60s)) << first.output();
+  DaemonProcess first(config_, dir_.path() / "first.log");
+  ASSERT_TRUE(first.wait_until_listening(60s)) << first.output();
   const CommandResult second = run_command(tributary("run"), 60s);
   EXPECT_EQ(second.exit_code, 1) << second.output;
   EXPECT_NE(second.output.find("another tributary daemon (pid " + std::to_string(first.pid()) + ") is running"),
             std::string::npos)
       << second.output;
-  first.signal(SIGTERM);
-  EXPECT_EQ(first.wait(30s), 0) << first.output();
+  EXPECT_EQ(first.stop(30s), 0) << first.output();
 }
 
 }  // namespace

@@ -7,11 +7,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <cstdlib>
 
 #include "integration/systemd_test_support.hpp"
 #include "support/http_client.hpp"
@@ -23,7 +20,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A TCP socket listening on 127.0.0.1 and a free port.
+// A listening TCP socket on 127.0.0.1 and a free port.
 struct ListeningSocket {
   ListeningSocket() {
     fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -53,12 +50,14 @@ TEST(SystemdSocketActivation, ServesThroughThePassedSocket) {
   ASSERT_GE(fd, 3);
   ASSERT_LT(fd, 10) << "too many open descriptors to pass one by number";
   const std::string move_to_3 = fd == 3 ? "" : "exec 3<&" + std::to_string(fd) + " " + std::to_string(fd) + "<&-; ";
-  const auto config = dir.write("tributary.toml", daemon_config(dir.path() / "tributary.db", {}, occupied.port));
+  const auto config =
+      dir.write("tributary.toml", service_config(dir.path() / "tributary.db").port(occupied.port).text());
   const auto notify_path = dir.path() / "notify.sock";
   NotifyListener notify(notify_path);
-  ChildProcess daemon({"/bin/sh", "-c", move_to_3 + "LISTEN_PID=$$ exec \"$0\" \"$@\"", tributary_binary().string(),
-                       "--config", config.string(), "run"},
-                      dir.path() / "daemon.log", {"LISTEN_FDS=1", "NOTIFY_SOCKET=" + notify_path.string()}, {fd});
+  DaemonProcess daemon(config, dir.path() / "daemon.log",
+                       {.environment = {"LISTEN_FDS=1", "NOTIFY_SOCKET=" + notify_path.string()},
+                        .wrapper = {"/bin/sh", "-c", move_to_3 + "LISTEN_PID=$$ exec \"$0\" \"$@\""},
+                        .passed_descriptors = {fd}});
   close(fd);
   const auto ready = notify.wait_for("READY=1", 60s);
   ASSERT_TRUE(ready) << daemon.output();
@@ -71,8 +70,7 @@ TEST(SystemdSocketActivation, ServesThroughThePassedSocket) {
   EXPECT_EQ(health.status, 200) << health.error << "\n" << daemon.output();
   EXPECT_EQ(health.body, "ok\n");
 
-  daemon.signal(SIGTERM);
-  const auto code = daemon.wait(30s);
+  const auto code = daemon.stop(30s);
   ASSERT_TRUE(code) << daemon.output();
   EXPECT_EQ(*code, 0) << daemon.output();
 }
@@ -81,18 +79,14 @@ TEST(SystemdSocketActivation, IgnoresSocketsMeantForAnotherProcess) {
   TempDir dir;
   // Port 0, not a port probed free a moment ago: another test (or another
   // checkout's suite running beside this one) could take that in between.
-  const auto config = dir.write("tributary.toml", daemon_config(dir.path() / "tributary.db", {}));
+  const auto config = dir.write("tributary.toml", service_config(dir.path() / "tributary.db").text());
   // LISTEN_PID names another process (1): the daemon binds its own port.
-  ChildProcess daemon({tributary_binary().string(), "--config", config.string(), "run"}, dir.path() / "daemon.log",
-                      {"LISTEN_FDS=1", "LISTEN_PID=1"});
-  const auto listening = daemon.wait_for_output("listening on http://127.0.0.1:", 60s);
-  ASSERT_TRUE(listening) << daemon.output();
-  const int port = std::atoi(listening->c_str());
-  ASSERT_TRUE(port > 0 && port <= 65535) << daemon.output();
+  DaemonProcess daemon(config, dir.path() / "daemon.log", {.environment = {"LISTEN_FDS=1", "LISTEN_PID=1"}});
+  ASSERT_TRUE(daemon.wait_until_listening(60s)) << daemon.output();
+  EXPECT_EQ(daemon.host(), "127.0.0.1");
   EXPECT_EQ(daemon.output().find("socket activation"), std::string::npos) << daemon.output();
-  EXPECT_EQ(http_get("127.0.0.1", static_cast<std::uint16_t>(port), "/healthz").status, 200);
-  daemon.signal(SIGTERM);
-  EXPECT_EQ(daemon.wait(30s), 0) << daemon.output();
+  EXPECT_EQ(daemon.get("/healthz").status, 200);
+  EXPECT_EQ(daemon.stop(30s), 0) << daemon.output();
 }
 
 }  // namespace

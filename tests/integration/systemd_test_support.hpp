@@ -1,6 +1,6 @@
 // Helpers for the systemd integration tests: a stand-in for systemd's
 // notify socket (a Unix datagram socket that collects what the daemon
-// sends), and a daemon configuration against a fake upstream.
+// sends), and the daemon configuration they share.
 #pragma once
 
 #include <poll.h>
@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "support/daemon.hpp"
 
 namespace tributary::testing {
 
@@ -98,13 +100,14 @@ class NotifyListener {
   std::vector<std::string> received_;
 };
 
-inline std::string daemon_config(const std::filesystem::path& database, const std::vector<std::string>& source_urls,
-                                 std::uint16_t port = 0, const std::string& extra = {}) {
-  std::string text = "[server]\nlisten = \"127.0.0.1\"\nport = " + std::to_string(port) + "\n[storage]\ndatabase = \"" +
-                     database.string() +
-                     "\"\n[schedule]\ninterval = \"1h\"\n[log]\nlevel = \"info\"\ntarget = \"stderr\"\n" + extra;
-  for (const std::string& url : source_urls) text += "[[source]]\nurl = \"" + url + "\"\n";
-  return text;
+// Hourly polls of `source_urls`, info logs to `log_target`.
+inline DaemonConfig service_config(const std::filesystem::path& database,
+                                   const std::vector<std::string>& source_urls = {},
+                                   const std::string& log_target = "stderr") {
+  DaemonConfig config(database);
+  config.schedule("interval = \"1h\"").log("level = \"info\"\ntarget = " + toml_string(log_target));
+  for (const std::string& url : source_urls) config.source(url);
+  return config;
 }
 
 }  // namespace tributary::testing

@@ -8,7 +8,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -16,7 +15,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <mutex>
-#include <thread>
+
+#include "support/fake_server.hpp"
 
 namespace tributary::testing {
 namespace {
@@ -32,10 +32,8 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 struct FakeProxy::Impl {
   mutable std::mutex mutex;  // guards `log` (test thread vs proxy thread)
   std::vector<RecordedRequest> log;
-  asio::io_context io{1};
-  tcp::acceptor acceptor{io};
-  std::uint16_t port = 0;
-  std::thread thread;
+  FakeServer server{FakeServerOptions{}};  // last: its sessions use the above
+  asio::io_context& io = server.io();
 
   // Copies bytes from one socket to the other until either side closes.
   static asio::awaitable<void> relay(std::shared_ptr<tcp::socket> from, std::shared_ptr<tcp::socket> to) {
@@ -113,34 +111,19 @@ struct FakeProxy::Impl {
     if (write_error) co_return;
     co_await relay(upstream, client);
   }
-
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [error, socket] = co_await acceptor.async_accept(kUseTuple);
-      if (error) co_return;
-      asio::co_spawn(io, session(std::make_shared<tcp::socket>(std::move(socket))), asio::detached);
-    }
-  }
 };
 
 FakeProxy::FakeProxy() : impl_(std::make_unique<Impl>()) {
-  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
-  impl_->acceptor.open(endpoint.protocol());
-  impl_->acceptor.bind(endpoint);
-  impl_->acceptor.listen();
-  impl_->port = impl_->acceptor.local_endpoint().port();
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+  impl_->server.start([impl = impl_.get()](tcp::socket socket) {
+    return impl->session(std::make_shared<tcp::socket>(std::move(socket)));
+  });
 }
 
-FakeProxy::~FakeProxy() {
-  impl_->io.stop();
-  impl_->thread.join();
-}
+FakeProxy::~FakeProxy() = default;
 
-std::uint16_t FakeProxy::port() const { return impl_->port; }
+std::uint16_t FakeProxy::port() const { return impl_->server.port(); }
 
-std::string FakeProxy::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+std::string FakeProxy::url() const { return "http://127.0.0.1:" + std::to_string(impl_->server.port()); }
 
 std::vector<RecordedRequest> FakeProxy::requests() const {
   std::lock_guard lock(impl_->mutex);

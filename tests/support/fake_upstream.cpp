@@ -1,15 +1,11 @@
-// FakeUpstream: a Beast server on its own io_context thread. One session
-// coroutine per connection serves requests one after the other (keep-alive);
-// the same code runs over TCP and over TLS.
+// FakeUpstream: a Beast server on a FakeServer (its acceptor and thread).
+// One session coroutine per connection serves requests one after the other
+// (keep-alive); the same code runs over TCP and over TLS.
 #include "support/fake_upstream.hpp"
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,7 +13,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <thread>
+
+#include "support/fake_server.hpp"
+#include "support/wait.hpp"
 
 namespace tributary::testing {
 namespace {
@@ -37,8 +35,8 @@ std::string lower(std::string text) {
 }  // namespace
 
 struct FakeUpstream::Impl {
-  // Declared before the io_context: destroying it destroys suspended
-  // sessions, which still use these.
+  // Declared before the server: destroying its io_context destroys
+  // suspended sessions, which still use these.
   std::optional<ssl::context> tls;
   mutable std::mutex mutex;  // guards the routes, log and counters (test thread vs server thread)
   std::map<std::string, FakeResponse> routes;
@@ -49,11 +47,9 @@ struct FakeUpstream::Impl {
   int requests_in_flight = 0;
   int max_requests_in_flight = 0;
 
-  asio::io_context io{1};
-  tcp::acceptor acceptor{io};
-  std::string host;
-  std::uint16_t port = 0;
-  std::thread thread;
+  FakeServer server;
+
+  explicit Impl(const FakeUpstreamOptions& options) : server(FakeServerOptions{.address = options.address}) {}
 
   // Counts a request from when it was read until this goes out of scope.
   struct InFlight {
@@ -125,7 +121,7 @@ struct FakeUpstream::Impl {
       const InFlight in_flight(*this);
       const FakeResponse canned = respond(request);
       if (canned.header_delay.count() > 0) {
-        asio::steady_timer delay(io, canned.header_delay);
+        asio::steady_timer delay(server.io(), canned.header_delay);
         co_await delay.async_wait(kUseTuple);
       }
       if (canned.is_reset) {
@@ -156,7 +152,7 @@ struct FakeUpstream::Impl {
         const std::size_t prefix = std::min(*canned.stall_after_body_bytes, canned.body.size());
         co_await asio::async_write(stream, asio::buffer(canned.body.data(), prefix), kUseTuple);
         tcp.expires_never();
-        asio::steady_timer stall(io, std::chrono::seconds(60));
+        asio::steady_timer stall(server.io(), std::chrono::seconds(60));
         co_await stall.async_wait(kUseTuple);
         co_return;
       }
@@ -189,49 +185,30 @@ struct FakeUpstream::Impl {
     }
     count_open(-1);
   }
-
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [error, socket] = co_await acceptor.async_accept(kUseTuple);
-      if (error) co_return;
-      if (tls)
-        asio::co_spawn(io, tls_session(std::move(socket)), asio::detached);
-      else
-        asio::co_spawn(io, plain_session(std::move(socket)), asio::detached);
-    }
-  }
 };
 
 FakeUpstream::FakeUpstream(const std::string& address) : FakeUpstream(FakeUpstreamOptions{address, {}, {}}) {}
 
-FakeUpstream::FakeUpstream(const FakeUpstreamOptions& options) : impl_(std::make_unique<Impl>()) {
+FakeUpstream::FakeUpstream(const FakeUpstreamOptions& options) : impl_(std::make_unique<Impl>(options)) {
   if (!options.certificate_pem.empty()) {
     impl_->tls.emplace(ssl::context::tls_server);
     impl_->tls->use_certificate_chain(asio::buffer(options.certificate_pem));
     impl_->tls->use_private_key(asio::buffer(options.private_key_pem), ssl::context::pem);
   }
-  const tcp::endpoint endpoint(asio::ip::make_address(options.address), 0);
-  impl_->acceptor.open(endpoint.protocol());
-  if (endpoint.address().is_v6()) impl_->acceptor.set_option(asio::ip::v6_only(true));
-  impl_->acceptor.bind(endpoint);
-  impl_->acceptor.listen();
-  impl_->port = impl_->acceptor.local_endpoint().port();
-  impl_->host = endpoint.address().is_v6() ? "[" + options.address + "]" : options.address;
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  impl_->thread = std::thread([this] { impl_->io.run(); });
+  impl_->server.start([impl = impl_.get()](tcp::socket socket) {
+    return impl->tls ? impl->tls_session(std::move(socket)) : impl->plain_session(std::move(socket));
+  });
 }
 
-FakeUpstream::~FakeUpstream() {
-  impl_->io.stop();
-  impl_->thread.join();
-}
+FakeUpstream::~FakeUpstream() = default;
 
-std::uint16_t FakeUpstream::port() const { return impl_->port; }
+std::uint16_t FakeUpstream::port() const { return impl_->server.port(); }
 
-std::string FakeUpstream::host() const { return impl_->host; }
+std::string FakeUpstream::host() const { return impl_->server.url_host(); }
 
 std::string FakeUpstream::url(const std::string& path) const {
-  return std::string(impl_->tls ? "https://" : "http://") + impl_->host + ":" + std::to_string(port()) + path;
+  return std::string(impl_->tls ? "https://" : "http://") + impl_->server.url_host() + ":" + std::to_string(port()) +
+         path;
 }
 
 void FakeUpstream::serve(const std::string& path, FakeResponse response) {
@@ -243,6 +220,10 @@ int FakeUpstream::hits(const std::string& path) const {
   std::lock_guard lock(impl_->mutex);
   auto found = impl_->log.find(path);
   return found == impl_->log.end() ? 0 : static_cast<int>(found->second.size());
+}
+
+bool FakeUpstream::wait_for_hits(const std::string& path, int count, std::chrono::milliseconds timeout) const {
+  return wait_until([&] { return hits(path) >= count; }, timeout);
 }
 
 std::vector<RecordedRequest> FakeUpstream::requests(const std::string& path) const {

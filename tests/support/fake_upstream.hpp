@@ -67,6 +67,9 @@ class FakeUpstream {
 
   void serve(const std::string& path, FakeResponse response);
   int hits(const std::string& path) const;
+  // Waits (bounded) until `path` was asked for `count` times, e.g. a source
+  // polled that often by the daemon; whether it was.
+  bool wait_for_hits(const std::string& path, int count, std::chrono::milliseconds timeout) const;
   std::vector<RecordedRequest> requests(const std::string& path) const;
   // TCP connections accepted so far, and the most open at once.
   int connections() const;

@@ -1,17 +1,13 @@
-// FaultFarm: its own Beast server (FakeUpstream serves canned responses per
-// path; the farm's answers depend on the feed, the poll count and time, and
-// some never end). One io_context run by `threads` threads; one coroutine
-// per connection; the per-feed counters and served links sit behind one
-// mutex.
+// FaultFarm: its own Beast sessions on a FakeServer (FakeUpstream serves
+// canned responses per path; the farm's answers depend on the feed, the poll
+// count and time, and some never end). One io_context run by `threads`
+// threads; one coroutine per connection; the per-feed counters and served
+// links sit behind one mutex.
 #include "support/fault_farm.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -22,9 +18,9 @@
 #include <random>
 #include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "support/compression.hpp"
+#include "support/fake_server.hpp"
 
 namespace tributary::testing {
 namespace {
@@ -204,12 +200,11 @@ struct FaultFarm::Impl {
   mutable std::mutex mutex;  // guards `states` (server threads vs the test thread)
   std::vector<FeedState> states;
 
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::uint16_t port = 0;
-  std::vector<std::thread> threads;
+  FakeServer server;  // last: its sessions use the above
 
-  explicit Impl(FaultFarmOptions options_in) : options(std::move(options_in)) {
+  explicit Impl(FaultFarmOptions options_in)
+      : options(std::move(options_in)),
+        server({.address = options.address, .port = options.port, .threads = options.threads}) {
     if (options.mix.empty()) options.mix = default_fault_mix();
     std::vector<double> weights;
     for (const auto& [behavior, weight] : options.mix) weights.push_back(weight);
@@ -233,7 +228,7 @@ struct FaultFarm::Impl {
     for (int i = 0; i < 512; ++i) garbage.push_back(static_cast<char>(random() & 0xFF));
   }
 
-  std::string base_url() const { return "http://" + options.address + ":" + std::to_string(port); }
+  std::string base_url() const { return "http://" + options.address + ":" + std::to_string(server.port()); }
 
   // The items of the feed's next document, and a note of what was served.
   std::vector<Item> next_items(const FarmFeed& feed) {
@@ -426,42 +421,15 @@ struct FaultFarm::Impl {
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
-
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      // Each connection on its own strand: with several server threads, a
-      // stream's timer and its reads must not run at once.
-      auto [error, socket] = co_await acceptor.async_accept(asio::make_strand(io), kUseTuple);
-      if (error == asio::error::operation_aborted) co_return;
-      if (error) {  // e.g. out of file descriptors for a moment
-        asio::steady_timer pause(io, std::chrono::milliseconds(50));
-        co_await pause.async_wait(kUseTuple);
-        continue;
-      }
-      const auto executor = socket.get_executor();
-      asio::co_spawn(executor, session(std::move(socket)), asio::detached);
-    }
-  }
 };
 
 FaultFarm::FaultFarm(FaultFarmOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  const tcp::endpoint endpoint(asio::ip::make_address(impl_->options.address), impl_->options.port);
-  impl_->acceptor.open(endpoint.protocol());
-  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-  impl_->acceptor.bind(endpoint);
-  impl_->acceptor.listen(asio::socket_base::max_listen_connections);
-  impl_->port = impl_->acceptor.local_endpoint().port();
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  for (int i = 0; i < std::max(1, impl_->options.threads); ++i)
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  impl_->server.start([impl = impl_.get()](tcp::socket socket) { return impl->session(std::move(socket)); });
 }
 
-FaultFarm::~FaultFarm() {
-  impl_->io.stop();
-  for (std::thread& thread : impl_->threads) thread.join();
-}
+FaultFarm::~FaultFarm() = default;
 
-std::uint16_t FaultFarm::port() const { return impl_->port; }
+std::uint16_t FaultFarm::port() const { return impl_->server.port(); }
 
 std::string FaultFarm::url(std::size_t index) const { return impl_->base_url() + impl_->feeds.at(index).path; }
 

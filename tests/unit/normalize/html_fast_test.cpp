@@ -18,13 +18,43 @@ namespace {
 
 constexpr std::string_view kBase = "https://news.example/section/article";
 
-// Expects agreement; returns whether the scanner accepted.
-bool expect_same_as_libxml2(std::string_view html, std::string_view base = kBase) {
+// What the scanner made of an input it accepted, against the reference: a
+// failure says which output differs.
+::testing::AssertionResult agrees_with_libxml2(const html_paths::FastSanitized& fast, std::string_view html,
+                                               std::string_view base) {
+  const std::string reference = html_paths::sanitize_html_libxml2(html, base);
+  if (fast.html != reference)
+    return ::testing::AssertionFailure() << "input: " << html << "\n  fast html: " << fast.html
+                                         << "\n  libxml2:   " << reference;
+  if (fast.text != html_to_text(fast.html))
+    return ::testing::AssertionFailure() << "input: " << html << "\n  fast text: " << fast.text
+                                         << "\n  html_to_text: " << html_to_text(fast.html);
+  return ::testing::AssertionSuccess();
+}
+
+// The scanner's HTML, or a note that it declined (a failure to compare, not
+// a crash).
+std::string fast_html(std::string_view html) {
+  const std::optional<html_paths::FastSanitized> fast = html_paths::sanitize_html_fast(html, kBase);
+  return fast ? fast->html : "(declined by the fast scanner)";
+}
+
+// For inputs the scanner must take: it accepted, and agrees with libxml2.
+::testing::AssertionResult accepted_and_same_as_libxml2(std::string_view html, std::string_view base = kBase) {
   const std::optional<html_paths::FastSanitized> fast = html_paths::sanitize_html_fast(html, base);
-  if (!fast) return false;
-  EXPECT_EQ(fast->html, html_paths::sanitize_html_libxml2(html, base)) << "input: " << html;
-  EXPECT_EQ(fast->text, html_to_text(fast->html)) << "input: " << html;
-  return true;
+  if (!fast) return ::testing::AssertionFailure() << "the fast scanner declined: " << html;
+  return agrees_with_libxml2(*fast, html, base);
+}
+
+// For inputs the scanner may decline (generated, from the corpus): if it
+// accepted, it agrees with libxml2. `accepted` counts the accepted ones, so
+// that a test can assert the scanner was exercised at all.
+::testing::AssertionResult same_as_libxml2_if_accepted(std::string_view html, std::size_t& accepted,
+                                                       std::string_view base = kBase) {
+  const std::optional<html_paths::FastSanitized> fast = html_paths::sanitize_html_fast(html, base);
+  if (!fast) return ::testing::AssertionSuccess();
+  ++accepted;
+  return agrees_with_libxml2(*fast, html, base);
 }
 
 TEST(FastSanitizer, AcceptsTypicalArticleMarkup) {
@@ -32,13 +62,13 @@ TEST(FastSanitizer, AcceptsTypicalArticleMarkup) {
       "<p>First <a href=\"/2025/12/x/\" onclick=\"track()\">link</a> &amp; <em>e</em>&nbsp;<strong>s</strong> "
       "&ldquo;quoted&rdquo;</p>\n<figure><img src=\"/media/a.jpg\" alt=\"A\" width=\"640\" height=\"360\">"
       "<figcaption>Caption.</figcaption></figure>\n<script>trackView('x');</script>";
-  EXPECT_TRUE(expect_same_as_libxml2(html));
+  EXPECT_TRUE(accepted_and_same_as_libxml2(html));
 }
 
 TEST(FastSanitizer, WrapsLeadingTextInAParagraphAsLibxml2Does) {
-  EXPECT_TRUE(expect_same_as_libxml2("Plain summary with <b>bold</b> and a tail."));
-  EXPECT_TRUE(expect_same_as_libxml2("&lt;script&gt;alert(1)&lt;/script&gt;"));
-  EXPECT_EQ(html_paths::sanitize_html_fast("a <i>b</i> c", kBase)->html, "<p>a <i>b</i> c</p>");
+  EXPECT_TRUE(accepted_and_same_as_libxml2("Plain summary with <b>bold</b> and a tail."));
+  EXPECT_TRUE(accepted_and_same_as_libxml2("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  EXPECT_EQ(fast_html("a <i>b</i> c"), "<p>a <i>b</i> c</p>");
 }
 
 TEST(FastSanitizer, DeclinesWhatLibxml2Repairs) {
@@ -59,8 +89,6 @@ TEST(FastSanitizer, MatchesLibxml2OnTrickyButAcceptedCases) {
            "<p/>a<b/>c",
            "<p>x<!-- comment --> y</p>",
            "<p>a<br>b<br/>c<br />d</p>",
-           "<img src=x onerror=alert(1)>",
-           "<IMG SRC=JaVaScRiPt:alert('XSS')>",
            "<a href=\"#\" onclick=\"alert(1)\">x</a>",
            "<a href='single' title=\"t&quot;q\">x</a>",
            "<a href=\"  JaVa&#x09;script:alert(1)\">x</a>",
@@ -79,7 +107,6 @@ TEST(FastSanitizer, MatchesLibxml2OnTrickyButAcceptedCases) {
            "<p>a<wbr/>b</p>",
            "<dl><dt>t</dt><dd>d</dd></dl>",
            "<p>tab\tand\nnewline</p>",
-           "<style>p{}</style><p>x</p>",
            "<p>x</p><script type=\"text/javascript\">a</b>c</script >",
            "<p>x</p><SCRIPT>y</SCRIPT>",
            "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\">",
@@ -95,7 +122,18 @@ TEST(FastSanitizer, MatchesLibxml2OnTrickyButAcceptedCases) {
            "<em>a<em>b</em></em>",
            "<center>c</center>",
        })
-    expect_same_as_libxml2(html);
+    EXPECT_TRUE(accepted_and_same_as_libxml2(html));
+}
+
+// Script vectors in unquoted and upper-case attributes, and a style element:
+// the scanner may leave them to libxml2 (it does today, and xss_test checks
+// what libxml2's path makes of them); if it takes one, its output must be
+// libxml2's.
+TEST(FastSanitizer, MatchesLibxml2OnWhatItMayLeaveToLibxml2) {
+  std::size_t accepted = 0;
+  for (std::string_view html :
+       {"<img src=x onerror=alert(1)>", "<IMG SRC=JaVaScRiPt:alert('XSS')>", "<style>p{}</style><p>x</p>"})
+    EXPECT_TRUE(same_as_libxml2_if_accepted(html, accepted));
 }
 
 TEST(FastSanitizer, ReadsBareAmpersandsAsLibxml2Does) {
@@ -105,8 +143,8 @@ TEST(FastSanitizer, ReadsBareAmpersandsAsLibxml2Does) {
        {"Fish & chips, AT&T, a&b c, &1, &_x y, &a.b-c:d e, R&amp;D && more &&amp;", "<p>x &amp y</p><p>&lt &gt</p>",
         "a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a&a end",
         "<a href=\"/x\">A & B</a> &<b>x</b>& end", "ends in &", "ends in &amp", "<p>x</p>&", "<b>x</b> &"})
-    EXPECT_TRUE(expect_same_as_libxml2(html)) << html;
-  EXPECT_EQ(html_paths::sanitize_html_fast("AT&T & co", kBase)->html, "<p>AT&amp;T &amp; co</p>");
+    EXPECT_TRUE(accepted_and_same_as_libxml2(html)) << html;
+  EXPECT_EQ(fast_html("AT&T & co"), "<p>AT&amp;T &amp; co</p>");
 }
 
 TEST(FastSanitizer, MatchesLibxml2WhereverARunsWhitespaceFalls) {
@@ -115,14 +153,14 @@ TEST(FastSanitizer, MatchesLibxml2WhereverARunsWhitespaceFalls) {
   for (std::string_view odd : {"  ", " \t", "\n", " > ", "  &amp; ", " &nbsp; "}) {
     for (std::size_t at = 0; at < 40; ++at) {
       const std::string text = std::string(at, 'a') + std::string(odd) + std::string(40 - at, 'b') + " c";
-      EXPECT_TRUE(expect_same_as_libxml2("<p>" + text + "</p>"));
-      EXPECT_TRUE(expect_same_as_libxml2("<p>x</p>" + text));
+      EXPECT_TRUE(accepted_and_same_as_libxml2("<p>" + text + "</p>"));
+      EXPECT_TRUE(accepted_and_same_as_libxml2("<p>x</p>" + text));
     }
   }
 }
 
 TEST(FastSanitizer, MatchesLibxml2WithoutABase) {
-  expect_same_as_libxml2("<a href=\"/x\">x</a><img src=\"y.png\">", "");
+  EXPECT_TRUE(accepted_and_same_as_libxml2("<a href=\"/x\">x</a><img src=\"y.png\">", ""));
 }
 
 // Random sequences of fragments, each alone well-formed or not: whatever
@@ -159,7 +197,8 @@ TEST(FastSanitizer, MatchesLibxml2OnGeneratedCombinations) {
     }
     return html;
   };
-  int accepted = 0;
+  std::size_t accepted = 0;
+  std::size_t accepted_blank = 0;  // empty or white space: accepted as nothing, which proves little
   for (int round = 0; round < 20000; ++round) {
     std::string html;
     if (round % 2 == 0) {
@@ -168,20 +207,28 @@ TEST(FastSanitizer, MatchesLibxml2OnGeneratedCombinations) {
     } else {
       html = tree(tree, 0);
     }
-    if (expect_same_as_libxml2(html)) ++accepted;
+    const bool is_blank = html.find_first_not_of(" \n") == std::string::npos;
+    EXPECT_TRUE(same_as_libxml2_if_accepted(html, is_blank ? accepted_blank : accepted));
     if (::testing::Test::HasFailure()) break;
   }
-  std::cout << "fast sanitizer: accepted " << accepted << " of 20000 generated inputs\n";
-  EXPECT_GT(accepted, 1000);  // the test must exercise the scanner
+  std::cout << "fast sanitizer: accepted " << accepted << " of 20000 generated inputs (and " << accepted_blank
+            << " blank ones)\n";
+  EXPECT_GT(accepted, 600u);  // the test must exercise the scanner (819 when written)
   // Every pair nested and in sequence, each closed.
+  std::size_t accepted_pairs = 0;
   for (std::size_t a = 0; a + 1 < fragments.size(); ++a) {
     if (!fragments[a].starts_with("<") || fragments[a][1] == '/' || fragments[a + 1][1] != '/') continue;
     for (std::size_t b = 0; b + 1 < fragments.size(); ++b) {
       if (!fragments[b].starts_with("<") || fragments[b][1] == '/' || fragments[b + 1][1] != '/') continue;
-      expect_same_as_libxml2(fragments[a] + "x" + fragments[b] + "y" + fragments[b + 1] + fragments[a + 1]);
-      expect_same_as_libxml2(fragments[a] + "x" + fragments[a + 1] + " " + fragments[b] + "y" + fragments[b + 1]);
+      const std::string nested = fragments[a] + "x" + fragments[b] + "y" + fragments[b + 1] + fragments[a + 1];
+      const std::string in_sequence =
+          fragments[a] + "x" + fragments[a + 1] + " " + fragments[b] + "y" + fragments[b + 1];
+      EXPECT_TRUE(same_as_libxml2_if_accepted(nested, accepted_pairs));
+      EXPECT_TRUE(same_as_libxml2_if_accepted(in_sequence, accepted_pairs));
     }
   }
+  std::cout << "fast sanitizer: accepted " << accepted_pairs << " nested and sequenced pairs\n";
+  EXPECT_GT(accepted_pairs, 1000u);  // 5122 of them when written
 }
 
 TEST(FastSanitizer, MatchesLibxml2OnEveryCorpusItem) {
@@ -198,12 +245,13 @@ TEST(FastSanitizer, MatchesLibxml2OnEveryCorpusItem) {
       for (const parse::Text* text : {&item.content, &item.summary}) {
         if (text->value.empty()) continue;
         ++texts;
-        if (expect_same_as_libxml2(text->value, document.base_url)) ++accepted;
+        EXPECT_TRUE(same_as_libxml2_if_accepted(text->value, accepted, document.base_url));
       }
     }
   }
   std::cout << "fast sanitizer: accepted " << accepted << " of " << texts << " corpus contents and summaries\n";
   EXPECT_GT(texts, 500u);
+  EXPECT_GT(accepted, texts / 2);  // the scanner takes most real texts (470 of 529 when written)
 }
 
 }  // namespace

@@ -95,6 +95,24 @@ class FetcherTest : public ::testing::Test {
     return result.value_or(FetchResult{});
   }
 
+  // /feed.xml served as `body` with Content-Encoding `encoding`, fetched.
+  FetchResult fetch_feed_encoded(const std::string& encoding, const std::string& body) {
+    auto headers = kRss;
+    headers.emplace_back("Content-Encoding", encoding);
+    upstream_.serve("/feed.xml", {200, headers, body, "", ""});
+    return run(request_to(upstream_.url("/feed.xml")));
+  }
+
+  // The feed at /feed.xml, fetched by a Fetcher that reads the proxy
+  // variables (as the test set them) when `is_reading_environment`.
+  FetchResult fetch_feed_with_environment(bool is_reading_environment) {
+    FetcherOptions options = test_options();
+    options.use_environment_proxies = is_reading_environment;
+    make_fetcher(options);
+    upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+    return run(request_to(upstream_.url("/feed.xml")));
+  }
+
   // Several fetches at once, bounded.
   std::vector<FetchResult> run_all(std::vector<FetchRequest> requests,
                                    std::chrono::steady_clock::duration limit = 15s) {
@@ -194,30 +212,20 @@ TEST_F(FetcherTest, ChangedBodyIsNotUnchanged) {
 // ---- Compression and limits ----
 
 TEST_F(FetcherTest, DecodesGzip) {
-  auto headers = kRss;
-  headers.emplace_back("Content-Encoding", "gzip");
-  const std::string compressed = testing::gzip_compress(kFeed);
-  upstream_.serve("/feed.xml", {200, headers, compressed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_encoded("gzip", testing::gzip_compress(kFeed));
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_EQ(result.body, kFeed);
   EXPECT_EQ(result.content_encoding, "gzip");
 }
 
 TEST_F(FetcherTest, DecodesDeflate) {
-  auto headers = kRss;
-  headers.emplace_back("Content-Encoding", "deflate");
-  upstream_.serve("/feed.xml", {200, headers, testing::zlib_compress(kFeed), "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_encoded("deflate", testing::zlib_compress(kFeed));
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_EQ(result.body, kFeed);
 }
 
 TEST_F(FetcherTest, DecodesBrotli) {
-  auto headers = kRss;
-  headers.emplace_back("Content-Encoding", "br");
-  upstream_.serve("/feed.xml", {200, headers, testing::brotli_compress(kFeed), "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_encoded("br", testing::brotli_compress(kFeed));
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_EQ(result.body, kFeed);
 }
@@ -752,11 +760,7 @@ TEST_F(FetcherTest, TakesProxiesFromTheEnvironment) {
   FakeProxy proxy;
   testing::ScopedEnvironment environment;
   environment.clear_proxies().set("http_proxy", proxy.url());
-  FetcherOptions options = test_options();
-  options.use_environment_proxies = true;
-  make_fetcher(options);
-  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_with_environment(true);
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_TRUE(result.is_proxied);
   EXPECT_EQ(proxy.requests().size(), 1u);
@@ -766,11 +770,7 @@ TEST_F(FetcherTest, TakesUpperCaseProxyVariablesToo) {
   FakeProxy proxy;
   testing::ScopedEnvironment environment;
   environment.clear_proxies().set("HTTP_PROXY", proxy.url());
-  FetcherOptions options = test_options();
-  options.use_environment_proxies = true;
-  make_fetcher(options);
-  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_with_environment(true);
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_TRUE(result.is_proxied);
 }
@@ -779,11 +779,7 @@ TEST_F(FetcherTest, NoProxyFromTheEnvironmentGoesDirect) {
   FakeProxy proxy;
   testing::ScopedEnvironment environment;
   environment.clear_proxies().set("http_proxy", proxy.url()).set("no_proxy", "localhost,127.0.0.1,::1");
-  FetcherOptions options = test_options();
-  options.use_environment_proxies = true;
-  make_fetcher(options);
-  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_with_environment(true);
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_FALSE(result.is_proxied);
   EXPECT_TRUE(proxy.requests().empty());
@@ -793,9 +789,7 @@ TEST_F(FetcherTest, IgnoresTheEnvironmentWhenToldTo) {
   // A proxy on a closed port: going through it would fail the fetch.
   testing::ScopedEnvironment environment;
   environment.clear_proxies().set("http_proxy", "http://127.0.0.1:9").set("https_proxy", "http://127.0.0.1:9");
-  make_fetcher(test_options());
-  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
-  const FetchResult result = run(request_to(upstream_.url("/feed.xml")));
+  const FetchResult result = fetch_feed_with_environment(false);
   ASSERT_TRUE(result.is_success()) << result.message;
   EXPECT_FALSE(result.is_proxied);
 }
