@@ -9,6 +9,7 @@ served by one nginx listening on PORT with ROOT's parent as its root
 (URLs are /NAME/feeds/N.xml, NAME being ROOT's last component). Also
 writes:
 
+- ROOT/sources.opml: the sources, which both configs below list;
 - ROOT/tributary.toml: throughput settings for `poll --once` (per_host =
   max_concurrent = CONCURRENCY, host_delay 0), as the earlier one-host runs;
 - ROOT/tributary-defaults.toml: the same sources with the shipped
@@ -105,7 +106,15 @@ def main():
     for index in range(count):
         with open(os.path.join(root, "feeds", f"{index}.xml"), "w", encoding="utf-8") as out:
             out.write(feed_document(index))
-    sources = "".join(f'[[source]]\nurl = "{url}"\nname = "Bench outlet {index}"\n\n' for index, url in enumerate(urls))
+    # The sources as an OPML list, the way a large subscription list is
+    # imported: 100,000 [[source]] tables would exceed the 4 MiB a config
+    # file may have (an OPML file may have 16 MiB).
+    with open(os.path.join(root, "sources.opml"), "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>bench</title></head><body>\n')
+        for index, url in enumerate(urls):
+            out.write(f'<outline type="rss" text="Bench outlet {index}" xmlUrl="{url}"/>\n')
+        out.write("</body></opml>\n")
+    sources = '[sources]\nopml = "sources.opml"\n'
     with open(os.path.join(root, "tributary.toml"), "w", encoding="utf-8") as out:
         # Throughput settings: the per-host limits raised to the overall one,
         # so that `poll --once` measures the pipeline, not the politeness

@@ -378,6 +378,29 @@ void spawn_service_loops(Service& service) {
   asio::co_spawn(service.io, check_health(service), net::FailDaemon("the health check", fail));
 }
 
+// /healthz: both connections' view of the database file; a change of
+// verdict is logged. `stores` and `database` outlive the check.
+serve::HealthCheck health_check(const OpenStores& stores, const std::filesystem::path& database) {
+  return serve::HealthCheck([&stores] { return store_health_problem(*stores.reader, *stores.writer); },
+                            [&database](const std::string& problem, const std::string& previous) {
+                              log_health_change(database, problem, previous);
+                            });
+}
+
+// Renders the feed set and publishes it; runs on the writer thread, which
+// owns the writer store and `view`.
+std::function<void()> feed_renderer(store::Store& writer_store, WriterView& view, serve::FeedSetSlot& feeds) {
+  return [&writer_store, &view, &feeds] {
+    try {
+      auto rendered = std::make_shared<serve::FeedSet>(
+          serve::render_feed_set(writer_store, view.settings, core::now_utc(), ++view.generation));
+      feeds.publish(std::move(rendered));
+    } catch (const std::exception& error) {
+      spdlog::error("rendering the feed failed: {}", error.what());
+    }
+  };
+}
+
 // Every other thread has stopped: leave one self-contained database file.
 void close_stores(OpenStores& stores) {
   stores.reader.reset();
@@ -406,18 +429,13 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
                database.string());
 
   serve::FeedSetSlot feeds;
-  asio::thread_pool worker(2);
-  asio::thread_pool writer(1);
-  // Filtered views, the landing page and the source lists read the store
-  // here, off the I/O thread, with their own connection.
-  asio::thread_pool reader(1);
+  asio::thread_pool worker(2);  // parse and normalize
+  asio::thread_pool writer(1);  // the store's writes and the feed's rendering
+  asio::thread_pool reader(1);  // the site's store queries (serve/site.hpp)
   fetch::Fetcher fetcher(io.get_executor(), fetch::fetcher_options(config.fetch));
   const serve::ServerOptions server_options = server_options_for(config, inherited);
   // The base URL may depend on the port the server binds: settings follow.
-  serve::HealthCheck health([&stores] { return store_health_problem(*stores.reader, *stores.writer); },
-                            [&database](const std::string& problem, const std::string& previous) {
-                              log_health_change(database, problem, previous);
-                            });
+  serve::HealthCheck health = health_check(stores, database);
   serve::Site site(reader.get_executor(), database.string(), serve::SiteSettings{}, feeds,
                    [&health] { return health.problem(serve::HealthCheck::Clock::now()); });
   serve::Server server(io.get_executor(), server_options,
@@ -430,16 +448,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
                  inherited->address, inherited->port);
 
   WriterView writer_view;  // writer thread from the scheduler's start on
-  // Runs on the writer thread: it owns the writer store and writer_view.
-  const auto render_feed = [&] {
-    try {
-      auto rendered = std::make_shared<serve::FeedSet>(
-          serve::render_feed_set(*stores.writer, writer_view.settings, core::now_utc(), ++writer_view.generation));
-      feeds.publish(std::move(rendered));
-    } catch (const std::exception& error) {
-      spdlog::error("rendering the feed failed: {}", error.what());
-    }
-  };
+  const std::function<void()> render_feed = feed_renderer(*stores.writer, writer_view, feeds);
   const std::uint16_t port = server.port();
   const std::string base_url =
       config.server.base_url.empty() ? default_base_url(server_options.address, port) : config.server.base_url;

@@ -56,6 +56,98 @@ std::optional<config::SourceSpec> configured_source(const config::Config& config
   return std::nullopt;
 }
 
+// The fetcher's options: the config's, with the command's CA file and
+// --resolve overrides; nullopt (after saying why) for a bad --resolve.
+std::optional<fetch::FetcherOptions> command_fetcher_options(const config::Config& config,
+                                                             const FetchOptions& options) {
+  fetch::FetcherOptions fetcher_options = fetch::fetcher_options(config.fetch);
+  if (!options.ca_file.empty()) fetcher_options.extra_ca_file = options.ca_file;
+  for (const std::string& entry : options.resolve) {
+    // HOST:ADDRESS, as curl's --resolve without the port.
+    const std::size_t colon = entry.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == entry.size()) {
+      std::cerr << "tributary fetch: --resolve wants HOST:ADDRESS, not \"" << entry << "\"\n";
+      return std::nullopt;
+    }
+    fetcher_options.resolve_overrides[core::to_lower_ascii(entry.substr(0, colon))].push_back(entry.substr(colon + 1));
+  }
+  return fetcher_options;
+}
+
+// One fetch on an event loop of its own; nullopt (after saying why) when
+// it could not run.
+std::optional<fetch::FetchResult> run_fetch(fetch::FetcherOptions fetcher_options, fetch::FetchRequest request) {
+  asio::io_context io(1);
+  std::optional<fetch::FetchResult> outcome;
+  try {
+    fetch::Fetcher fetcher(io.get_executor(), std::move(fetcher_options));
+    std::exception_ptr failure;
+    asio::co_spawn(io, fetch_into(&fetcher, std::move(request), &outcome),
+                   [&failure](std::exception_ptr error) { failure = error; });
+    io.run();
+    if (failure) std::rethrow_exception(failure);
+  } catch (const std::exception& error) {
+    std::cerr << "tributary fetch: " << error.what() << "\n";
+    return std::nullopt;
+  }
+  if (!outcome) std::cerr << "tributary fetch: the fetch did not complete\n";
+  return outcome;
+}
+
+// What the answer was: redirects, status, timing, connection, validators,
+// caching and rate-limit fields.
+void print_answer(const std::string& url, const fetch::FetchResult& result) {
+  std::cout << "GET " << core::redact_url(url) << "\n";
+  for (const fetch::RedirectHop& hop : result.redirects)
+    print_field("redirect", std::to_string(hop.status) + " " + core::redact_url(hop.from_url) + " -> " +
+                                core::redact_url(hop.to_url));
+  if (result.status != 0) print_field("status", std::to_string(result.status) + " " + result.reason);
+  if (!result.redirects.empty()) {
+    print_field("final url", core::redact_url(result.final_url));
+    print_field("permanent", result.is_permanent_redirect ? "yes (every hop was 301/308)" : "no");
+  }
+  print_field("time", timing_text(result));
+  print_field("connection", result.peer_address.empty() ? std::string()
+                                                        : result.peer_address + (result.is_proxied ? " (proxy)" : "") +
+                                                              (result.is_connection_reused ? " (reused)" : ""));
+  print_field("transferred", std::to_string(result.bytes_transferred) + " bytes");
+  print_field("content-type", result.content_type);
+  print_field("encoding", result.content_encoding);
+  print_field("etag", result.etag);
+  print_field("last-modified", result.last_modified);
+  print_field("cache-control", result.cache_control);
+  print_field("expires", result.expires);
+  if (result.freshness) print_field("fresh for", core::format_duration(*result.freshness));
+  print_field("retry-after", result.retry_after);
+  if (result.retry_at) print_field("retry at", core::format_rfc3339(*result.retry_at));
+}
+
+// What the body is, as the daemon would read it; the command's exit status.
+int report_body(const fetch::FetchResult& result) {
+  if (result.error != fetch::FetchError::none) {
+    print_field("error", std::string(fetch::to_string(result.error)) + ": " + result.message);
+    return kExitFailure;
+  }
+  if (result.is_not_modified()) {
+    print_field("feed", "not modified");
+    return kExitOk;
+  }
+  print_field("body", std::to_string(result.body.size()) + " bytes, sha256 " + result.body_hash);
+  const parse::ParseOutcome parsed =
+      parse::parse_feed(result.body, {result.final_url, core::charset_of(result.content_type), {}});
+  if (!parsed.feed) {
+    print_field("feed", "unreadable: " + parsed.error);
+    return kExitFailure;
+  }
+  const std::size_t items = parsed.feed->items.size();
+  std::string summary = std::string(parse::to_string(parsed.feed->format)) + ", " + std::to_string(items) + " item" +
+                        (items == 1 ? "" : "s");
+  if (!parsed.feed->feed.title.value.empty()) summary += ", \"" + parsed.feed->feed.title.value + "\"";
+  if (parsed.feed->is_recovered) summary += " (recovered: " + parsed.feed->recovery_reason + ")";
+  print_field("feed", summary);
+  return kExitOk;
+}
+
 }  // namespace
 
 int fetch_once(const std::string& config_path, const FetchOptions& options) {
@@ -80,87 +172,15 @@ int fetch_once(const std::string& config_path, const FetchOptions& options) {
     std::cout << "source         " << source.name << " (" << source.defined_at.file << ":" << source.defined_at.line
               << ")\n";
   }
-
-  fetch::FetcherOptions fetcher_options = fetch::fetcher_options(config.fetch);
-  if (!options.ca_file.empty()) fetcher_options.extra_ca_file = options.ca_file;
-  for (const std::string& entry : options.resolve) {
-    // HOST:ADDRESS, as curl's --resolve without the port.
-    const std::size_t colon = entry.find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == entry.size()) {
-      std::cerr << "tributary fetch: --resolve wants HOST:ADDRESS, not \"" << entry << "\"\n";
-      return kExitBadConfig;
-    }
-    fetcher_options.resolve_overrides[core::to_lower_ascii(entry.substr(0, colon))].push_back(entry.substr(colon + 1));
-  }
-
+  std::optional<fetch::FetcherOptions> fetcher_options = command_fetcher_options(config, options);
+  if (!fetcher_options) return kExitBadConfig;
   fetch::FetchRequest request = fetch::request_for(config.fetch, source);
   request.etag = options.etag;
   request.last_modified = options.last_modified;
-
-  asio::io_context io(1);
-  std::optional<fetch::FetchResult> outcome;
-  try {
-    fetch::Fetcher fetcher(io.get_executor(), fetcher_options);
-    std::exception_ptr failure;
-    asio::co_spawn(io, fetch_into(&fetcher, std::move(request), &outcome),
-                   [&failure](std::exception_ptr error) { failure = error; });
-    io.run();
-    if (failure) std::rethrow_exception(failure);
-  } catch (const std::exception& error) {
-    std::cerr << "tributary fetch: " << error.what() << "\n";
-    return kExitFailure;
-  }
-  if (!outcome) {
-    std::cerr << "tributary fetch: the fetch did not complete\n";
-    return kExitFailure;
-  }
-  const fetch::FetchResult& result = *outcome;
-
-  std::cout << "GET " << core::redact_url(source.url) << "\n";
-  for (const fetch::RedirectHop& hop : result.redirects)
-    print_field("redirect", std::to_string(hop.status) + " " + core::redact_url(hop.from_url) + " -> " +
-                                core::redact_url(hop.to_url));
-  if (result.status != 0) print_field("status", std::to_string(result.status) + " " + result.reason);
-  if (!result.redirects.empty()) {
-    print_field("final url", core::redact_url(result.final_url));
-    print_field("permanent", result.is_permanent_redirect ? "yes (every hop was 301/308)" : "no");
-  }
-  print_field("time", timing_text(result));
-  print_field("connection", result.peer_address.empty() ? std::string()
-                                                        : result.peer_address + (result.is_proxied ? " (proxy)" : "") +
-                                                              (result.is_connection_reused ? " (reused)" : ""));
-  print_field("transferred", std::to_string(result.bytes_transferred) + " bytes");
-  print_field("content-type", result.content_type);
-  print_field("encoding", result.content_encoding);
-  print_field("etag", result.etag);
-  print_field("last-modified", result.last_modified);
-  print_field("cache-control", result.cache_control);
-  print_field("expires", result.expires);
-  if (result.freshness) print_field("fresh for", core::format_duration(*result.freshness));
-  print_field("retry-after", result.retry_after);
-  if (result.retry_at) print_field("retry at", core::format_rfc3339(*result.retry_at));
-  if (result.error != fetch::FetchError::none) {
-    print_field("error", std::string(fetch::to_string(result.error)) + ": " + result.message);
-    return kExitFailure;
-  }
-  if (result.is_not_modified()) {
-    print_field("feed", "not modified");
-    return kExitOk;
-  }
-  print_field("body", std::to_string(result.body.size()) + " bytes, sha256 " + result.body_hash);
-  const parse::ParseOutcome parsed =
-      parse::parse_feed(result.body, {result.final_url, core::charset_of(result.content_type), {}});
-  if (!parsed.feed) {
-    print_field("feed", "unreadable: " + parsed.error);
-    return kExitFailure;
-  }
-  const std::size_t items = parsed.feed->items.size();
-  std::string summary = std::string(parse::to_string(parsed.feed->format)) + ", " + std::to_string(items) + " item" +
-                        (items == 1 ? "" : "s");
-  if (!parsed.feed->feed.title.value.empty()) summary += ", \"" + parsed.feed->feed.title.value + "\"";
-  if (parsed.feed->is_recovered) summary += " (recovered: " + parsed.feed->recovery_reason + ")";
-  print_field("feed", summary);
-  return kExitOk;
+  const std::optional<fetch::FetchResult> result = run_fetch(std::move(*fetcher_options), std::move(request));
+  if (!result) return kExitFailure;
+  print_answer(source.url, *result);
+  return report_body(*result);
 }
 
 }  // namespace tributary::app

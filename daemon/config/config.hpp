@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/defaults.hpp"
+
 namespace tributary::config {
 
 using Seconds = std::chrono::seconds;
@@ -26,34 +28,34 @@ struct Location {
 };
 
 struct ServerConfig {
-  std::string listen_address = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0: any free port (the log says which)
+  std::string listen_address{defaults::kListenAddress};
+  std::uint16_t port = defaults::kPort;  // 0: any free port (the log says which)
   // Public URL of this daemon, used in feed links and ids. Empty: derived
   // from the listen address and port.
   std::string base_url;
   // When set, every route but /healthz needs it: `?token=` or HTTP Basic
   // auth with the token as the password (feed readers support both).
   std::string token;
-  std::uint32_t max_connections = 2048;  // open HTTP connections; more are refused
-  Seconds idle_timeout{60};              // a keep-alive connection waiting for its next request
-  Seconds header_timeout{10};            // from a request's first byte to its last header (slowloris)
+  std::uint32_t max_connections = defaults::kMaxServerConnections;  // open HTTP connections; more are refused
+  Seconds idle_timeout = defaults::kIdleTimeout;      // a keep-alive connection waiting for its next request
+  Seconds header_timeout = defaults::kHeaderTimeout;  // from a request's first byte to its last header (slowloris)
 };
 
 struct StorageConfig {
   // Relative paths are resolved against $STATE_DIRECTORY when systemd sets
   // it, else against the working directory.
   std::filesystem::path database = "var/tributary.db";
-  std::uint32_t retention_items = 1000;         // per source, newest kept
-  Seconds retention_age{180 * 86400};           // older items go (unless still listed)
-  Seconds tombstone_age{730 * 86400};           // how long a purged item stays known
-  Seconds removed_source_grace{7 * 86400};      // items of a source dropped from the config
+  std::uint32_t retention_items = defaults::kRetentionItems;     // per source, newest kept
+  Seconds retention_age = defaults::kRetentionAge;               // older items go (unless still listed)
+  Seconds tombstone_age = defaults::kTombstoneAge;               // how long a purged item stays known
+  Seconds removed_source_grace = defaults::kRemovedSourceGrace;  // items of a source dropped from the config
 };
 
 struct FetchConfig {
   std::string user_agent;  // empty: "Tributary/VERSION (+PROJECT_URL)"
-  Seconds timeout{30};
-  std::uint64_t max_body_bytes = 16 * 1024 * 1024;
-  Seconds connect_timeout{10};  // TCP connect of one attempt (within `timeout`)
+  Seconds timeout = defaults::kFetchTimeout;
+  std::uint64_t max_body_bytes = defaults::kMaxBodyBytes;
+  Seconds connect_timeout = defaults::kConnectTimeout;  // TCP connect of one attempt (within `timeout`)
   std::string from;             // From header (an e-mail address); empty: none
   // Proxies as "http://[user:pass@]host:port": `proxy` for http and https,
   // `https_proxy` for https only. Empty: the environment's http_proxy,
@@ -62,8 +64,8 @@ struct FetchConfig {
   std::string proxy;
   std::string https_proxy;
   std::vector<std::string> no_proxy;
-  std::uint32_t max_connections_per_host = 2;
-  std::uint32_t max_connections = 64;
+  std::uint32_t max_connections_per_host = defaults::kMaxConnectionsPerHost;
+  std::uint32_t max_connections = defaults::kMaxFetchConnections;
   // Refuse loopback, private, link-local and metadata addresses (after DNS,
   // on every redirect), except in `allowed_networks` ("10.1.0.0/16").
   bool block_private_addresses = false;
@@ -104,7 +106,7 @@ struct FeedConfig {
   // Max differing fingerprint bits for one story. At most 3: the index
   // splits fingerprints into 4 bands, and one band must match exactly.
   int story_distance = 3;
-  Seconds story_window{72 * 3600};  // copies published further apart are separate
+  Seconds story_window = defaults::kStoryWindow;  // copies published further apart are separate
   Attribution attribution = Attribution::author;
 };
 

@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/defaults.hpp"
 #include "core/time.hpp"
 
 namespace tributary::config {
@@ -72,9 +73,10 @@ struct FetchRequest {
   std::vector<Header> headers;
   std::string username;
   std::string password;
-  std::chrono::seconds timeout{30};                 // DNS + connect + TLS + headers + body, all hops
-  std::chrono::seconds connect_timeout{10};         // TCP connect (and proxy CONNECT) of one hop
-  std::uint64_t max_body_bytes = 16 * 1024 * 1024;  // decoded body
+  // The defaults are the configuration's ([fetch], config/defaults.hpp).
+  std::chrono::seconds timeout = config::defaults::kFetchTimeout;  // DNS + connect + TLS + headers + body, all hops
+  std::chrono::seconds connect_timeout = config::defaults::kConnectTimeout;  // TCP (and proxy CONNECT), one hop
+  std::uint64_t max_body_bytes = config::defaults::kMaxBodyBytes;            // decoded body
   std::uint64_t max_transfer_bytes = 0;             // body as transferred; 0: max_body_bytes
   int max_redirects = 5;
 };
@@ -154,8 +156,9 @@ struct FetcherOptions {
   std::string https_proxy;
   std::vector<std::string> no_proxy;
   bool use_environment_proxies = true;
-  std::size_t max_connections_per_host = 2;  // open (busy or idle) connections to one host
-  std::size_t max_connections = 64;          // open connections overall
+  // Open (busy or idle) connections to one host, and overall.
+  std::size_t max_connections_per_host = config::defaults::kMaxConnectionsPerHost;
+  std::size_t max_connections = config::defaults::kMaxFetchConnections;
   std::chrono::seconds idle_timeout{30};     // a kept-alive connection unused this long is closed
   std::size_t max_idle_per_host = 2;
   // Refuse loopback, private, link-local, unique-local, CGNAT and metadata

@@ -16,28 +16,24 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <random>
 #include <unordered_map>
 
-#include "core/log_fields.hpp"
 #include "core/metrics.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "net/spawn.hpp"
 #include "normalize/normalize.hpp"
 #include "schedule/host_demand.hpp"
+#include "schedule/outcome.hpp"
 #include "schedule/policy.hpp"
 #include "schedule/poll_queue.hpp"
+#include "schedule/poll_report.hpp"
 
 namespace tributary::schedule {
 namespace {
 
 namespace asio = boost::asio;
-namespace json = boost::json;
 using core::Timestamp;
 using HostId = PollQueue::HostId;
 
@@ -71,19 +67,8 @@ struct SourceState {
   std::int64_t id = 0;
   config::SourceSpec spec;
   std::string signature;  // of the spec: a 410 lasts until this changes
-  std::string url;        // polled now: the config's, or a confirmed permanent redirect's target
-  std::string host;
-  std::string etag;
-  std::string last_modified;
-  std::string body_hash;
-  Seconds interval{0};
-  double item_rate = 0;  // new items per day, smoothed
-  std::optional<Timestamp> last_success;
-  int consecutive_errors = 0;
-  SourceHints hints;
-  std::optional<Timestamp> gone_at;
-  std::string redirect_target;
-  int redirect_streak = 0;
+  SourcePoll poll;        // what the polls so far taught (outcome.hpp)
+  std::string host;       // of poll.url
   Timestamp next_due;
   HostId host_id = 0;  // of `host`, in the poll queue
   bool is_polling = false;
@@ -125,46 +110,6 @@ std::string signature_of(const config::SourceSpec& spec) {
   return core::sha256_hex(signature).substr(0, 16);
 }
 
-std::string hints_json(const SourceHints& hints) {
-  json::object object;
-  if (hints.ttl) object["ttl"] = hints.ttl->count();
-  if (hints.update_period) object["update_period"] = hints.update_period->count();
-  if (hints.freshness) object["freshness"] = hints.freshness->count();
-  json::array hours, days;
-  for (int hour : hints.skip_hours) hours.push_back(hour);
-  for (int day : hints.skip_days) days.push_back(day);
-  if (!hours.empty()) object["skip_hours"] = std::move(hours);
-  if (!days.empty()) object["skip_days"] = std::move(days);
-  return json::serialize(object);
-}
-
-SourceHints hints_from_json(const std::string& text, std::optional<Timestamp> retry_after) {
-  SourceHints hints;
-  hints.retry_after = retry_after;
-  boost::system::error_code error;
-  const json::value value = json::parse(text, error);
-  const json::object* object = error ? nullptr : value.if_object();
-  if (!object) return hints;
-  const auto seconds = [&](std::string_view key) -> std::optional<Seconds> {
-    const json::value* field = object->if_contains(key);
-    if (!field || !field->is_int64()) return std::nullopt;
-    return Seconds{field->as_int64()};
-  };
-  hints.ttl = seconds("ttl");
-  hints.update_period = seconds("update_period");
-  hints.freshness = seconds("freshness");
-  const auto integers = [&](std::string_view key) {
-    std::vector<int> values;
-    if (const json::value* field = object->if_contains(key); field && field->is_array())
-      for (const json::value& element : field->as_array())
-        if (element.is_int64()) values.push_back(static_cast<int>(element.as_int64()));
-    return values;
-  };
-  hints.skip_hours = integers("skip_hours");
-  hints.skip_days = integers("skip_days");
-  return hints;
-}
-
 }  // namespace
 
 struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
@@ -177,7 +122,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         on_store_changed(std::move(on_change_in)),
         wake(executors.io),
         drained(executors.io),
-        random(std::random_device{}()) {
+        random(std::random_device{}()),
+        storage(options_in.storage_log_interval) {
     core::metrics().describe_counter(
         "tributary_scheduler_cpu_seconds_total",
         "CPU time of the scheduler's own bookkeeping: choosing polls to start, requeueing sources after a poll");
@@ -217,15 +163,15 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
             new_source_state(ids[i], spec, signature, record == records_by_id.end() ? nullptr : record->second, now);
         if (state->next_due <= now) ++overdue;
       } else if (state->signature != signature) {
-        state->gone_at.reset();  // a changed configuration gets another chance after 410
+        state->poll.gone_at.reset();  // a changed configuration gets another chance after 410
       }
-      if (!state->spec.url.empty() && state->spec.url != spec.url) state->url = spec.url;
+      if (!state->spec.url.empty() && state->spec.url != spec.url) state->poll.url = spec.url;
       state->spec = spec;
       state->signature = signature;
-      state->host = core::url_host(state->url);
+      state->host = core::url_host(state->poll.url);
       state->host_id = queue.host_id(state->host);
-      if (state->interval.count() == 0) state->interval = spec.interval.value_or(config.schedule.interval);
-      if (spec.interval) state->interval = *spec.interval;
+      if (state->poll.interval.count() == 0) state->poll.interval = spec.interval.value_or(config.schedule.interval);
+      if (spec.interval) state->poll.interval = *spec.interval;
       adopted.emplace(ids[i], std::move(state));
     }
     for (auto& [id, state] : sources) {
@@ -242,11 +188,11 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     for (auto& [id, state] : sources) {
       // A shorter interval takes effect now, not after the old one.
       const Seconds interval = polite_interval(*state);
-      if (state->consecutive_errors == 0 && state->next_due != kNever && state->next_due > now + interval)
+      if (state->poll.consecutive_errors == 0 && state->next_due != kNever && state->next_due > now + interval)
         state->next_due = now + interval;
       if (state->next_due <= now && !state->is_polling && spread > 0)
         state->next_due = now + Seconds{draw_below(spread + 1)};
-      if (!state->is_polling && !state->gone_at) queue.push(id, state->host_id, state->next_due);
+      if (!state->is_polling && !state->poll.gone_at) queue.push(id, state->host_id, state->next_due);
     }
     if (is_running)
       for (HostId host = 0; host < queue.host_count(); ++host) report_stretch(host);
@@ -259,22 +205,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
                                                 Timestamp now) {
     auto state = std::make_shared<SourceState>();
     state->id = id;
-    state->url = spec.url;
+    state->poll = resume_poll_state(spec.url, record, signature);
     state->next_due = now;
-    if (!record) return state;
-    if (!record->url.empty()) state->url = record->url;
-    state->etag = record->etag;
-    state->last_modified = record->last_modified;
-    state->body_hash = record->body_hash;
-    state->consecutive_errors = static_cast<int>(record->error_count);
-    state->last_success = record->last_success_at;
-    state->item_rate = record->item_rate;
-    if (record->poll_interval) state->interval = *record->poll_interval;
-    state->hints = hints_from_json(record->hints, record->retry_after);
-    state->redirect_target = record->redirect_target;
-    state->redirect_streak = record->redirect_streak;
-    if (record->gone_at && record->gone_spec == signature) state->gone_at = record->gone_at;
-    if (record->next_poll_at && *record->next_poll_at > now) state->next_due = *record->next_poll_at;
+    if (record && record->next_poll_at && *record->next_poll_at > now) state->next_due = *record->next_poll_at;
     return state;
   }
 
@@ -282,10 +215,10 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // host; gone and removed sources have none.
   void recount(SourceState& state) {
     uncount(state);
-    if (state.is_removed || state.gone_at) return;
-    demand.add(state.host_id, state.interval);
+    if (state.is_removed || state.poll.gone_at) return;
+    demand.add(state.host_id, state.poll.interval);
     state.counted_host = state.host_id;
-    state.counted_interval = state.interval;
+    state.counted_interval = state.poll.interval;
   }
   void uncount(SourceState& state) {
     if (!state.counted_host) return;
@@ -296,7 +229,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // The source's interval, stretched with the other sources of its host
   // when together they ask more than host_delay allows.
   Seconds polite_interval(const SourceState& state) const {
-    return stretched(state.interval, demand.stretch(state.host_id));
+    return stretched(state.poll.interval, demand.stretch(state.host_id));
   }
 
   // Logs a host going over its budget, or back under it — once each.
@@ -452,11 +385,11 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   static asio::awaitable<void> poll(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state, HostId started_on) {
     PollReport report;
     report.source_name = state->spec.name;
-    report.url = core::redact_url(state->url);
+    report.url = core::redact_url(state->poll.url);
     bool is_storage_failure = false;
     try {
       co_await poll_once(self, state, report);
-      self->note_storage_success();
+      self->storage.succeeded();
     } catch (const store::StoreError& error) {
       // The store refuses writes (disk full, read-only file system): the
       // poll is lost, the daemon is not, and the source did nothing wrong —
@@ -466,26 +399,29 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.error = std::string("store: ") + error.what();
       const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
       state->next_due = next_poll_after_success(policy, core::now_utc(), self->draw_unit());
-      self->note_storage_failure(error.what());
+      self->storage.failed(error.what());
     } catch (const std::exception& error) {
       // Anything else that escaped a poll: lost too, with a backoff.
       report.is_success = false;
       report.error = std::string("internal: ") + error.what();
-      ++state->consecutive_errors;
+      ++state->poll.consecutive_errors;
       const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
-      state->next_due = next_poll_after_failure(policy, core::now_utc(), state->consecutive_errors, self->draw_unit());
+      state->next_due =
+          next_poll_after_failure(policy, core::now_utc(), state->poll.consecutive_errors, self->draw_unit());
     }
     if (is_storage_failure)
       spdlog::debug("poll {} ({}): not stored: {}", report.source_name, report.url, report.error);
     else
-      log_report(report, *state);
-    self->tally(report);
+      log_poll(report, state->poll.consecutive_errors,
+               std::chrono::duration_cast<Seconds>(state->next_due - core::now_utc()));
+    add_to_summary(self->summary, report);
+    count_in_metrics(report);
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
     state->is_polling = false;
     self->queue.finish(started_on);
     if (self->is_once_mode)
       state->is_polled_once = true;
-    else if (!state->is_removed && !state->gone_at)
+    else if (!state->is_removed && !state->poll.gone_at)
       self->queue.push(state->id, state->host_id, state->next_due);
     if (!self->is_stopping) {
       const Timestamp now = core::now_utc();
@@ -509,91 +445,14 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     wake.cancel();
   }
 
-  // Failed writes are logged when they start, then at most once per
-  // storage_log_interval with how many failed since, so that a full disk
-  // under a thousand sources gives a few lines, not a thousand per minute.
-  void note_storage_failure(const std::string& message) {
-    const SteadyTime now = std::chrono::steady_clock::now();
-    const auto interval = core::format_duration(options.storage_log_interval);
-    if (!storage.is_failing) {
-      storage = {true, 1, 0, now, now};
-      spdlog::error(
-          "storage: writing to the database failed: {}; polls go on, the feed stays as it was and /healthz answers "
-          "503 until a write succeeds (this is logged again at most every {})",
-          message, interval);
-      return;
-    }
-    ++storage.failed_writes;
-    ++storage.unlogged_failures;
-    if (now - storage.last_logged < options.storage_log_interval) return;
-    spdlog::error("storage: writing to the database still fails: {} ({} failed writes in the last {})", message,
-                  storage.unlogged_failures, interval);
-    storage.unlogged_failures = 0;
-    storage.last_logged = now;
-  }
-
-  void note_storage_success() {
-    if (!storage.is_failing) return;
-    const auto failing_for =
-        std::chrono::duration_cast<Seconds>(std::chrono::steady_clock::now() - storage.failing_since);
-    spdlog::info("storage: writing to the database works again, after {} failed writes over {}", storage.failed_writes,
-                 core::format_duration(failing_for));
-    storage.is_failing = false;
-  }
-
-  void tally(const PollReport& report) {
-    ++summary.polled;
-    if (report.is_gone) ++summary.gone;
-    else if (!report.is_success) ++summary.failed;
-    else if (report.is_not_modified) ++summary.not_modified;
-    else ++summary.succeeded;
-    summary.new_items += report.ingest.new_items;
-    summary.updated_items += report.ingest.updated;
-    count_in_metrics(report);
-  }
-
-  static void count_in_metrics(const PollReport& report) {
-    core::Metrics& metrics = core::metrics();
-    const char* outcome = report.is_gone                ? "gone"
-                          : !report.is_success          ? "error"
-                          : report.is_not_modified      ? "not_modified"
-                                                        : "ok";
-    metrics.add("tributary_polls_total", {{"outcome", outcome}});
-    if (!report.is_success && !report.is_gone) {
-      // The error's class ("timeout", "http", "parse", …): a small, fixed set.
-      const std::string error_class = report.error.substr(0, std::min(report.error.find(':'), std::size_t{32}));
-      metrics.add("tributary_poll_errors_total", {{"class", error_class}});
-    }
-    metrics.add("tributary_items_ingested_total", {{"kind", "new"}}, report.ingest.new_items);
-    metrics.add("tributary_items_ingested_total", {{"kind", "updated"}}, report.ingest.updated);
-    metrics.add("tributary_items_ingested_total", {{"kind", "merged"}}, report.ingest.merged);
-    if (report.http_status != 0)
-      metrics.observe("tributary_fetch_duration_seconds", {}, static_cast<double>(report.elapsed.count()) / 1000.0);
-  }
-
-  // Permanent redirects move a source only once the same target was seen
-  // on several consecutive polls: one misconfigured answer must not move it.
-  void track_redirect(SourceState& state, const fetch::FetchResult& fetched, store::PollRecord& record) {
-    if (!fetched.is_permanent_redirect || fetched.final_url == state.url) {
-      state.redirect_target.clear();
-      state.redirect_streak = 0;
-      return;
-    }
-    if (state.redirect_target == fetched.final_url) ++state.redirect_streak;
-    else {
-      state.redirect_target = fetched.final_url;
-      state.redirect_streak = 1;
-    }
-    if (state.redirect_streak < options.redirect_confirmations) return;
+  // A permanent redirect confirmed over several polls (outcome.hpp): the
+  // source is polled at its new URL from now on, on that URL's host.
+  void note_move(SourceState& state, const std::string& from) {
     spdlog::warn("source {} moved permanently: {} → {} (seen on {} consecutive polls); polling the new URL",
-                 state.spec.name, core::redact_url(state.url), core::redact_url(fetched.final_url),
-                 state.redirect_streak);
-    state.url = fetched.final_url;
-    state.host = core::url_host(state.url);
+                 state.spec.name, core::redact_url(from), core::redact_url(state.poll.url),
+                 options.redirect_confirmations);
+    state.host = core::url_host(state.poll.url);
     state.host_id = queue.host_id(state.host);
-    state.redirect_target.clear();
-    state.redirect_streak = 0;
-    record.url = state.url;
   }
 
   // After a poll changed the source's interval, host (a confirmed redirect)
@@ -602,152 +461,115 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   void update_demand(SourceState& state) {
     const std::optional<HostId> before = state.counted_host;
     const Seconds interval_before = state.counted_interval;
-    if (before == state.host_id && interval_before == state.interval && !state.gone_at && !state.is_removed) return;
+    if (before == state.host_id && interval_before == state.poll.interval && !state.poll.gone_at && !state.is_removed)
+      return;
     recount(state);
     if (!is_running) return;
     if (before) report_stretch(*before);
     if (state.counted_host && state.counted_host != before) report_stretch(*state.counted_host);
   }
 
+  fetch::FetchRequest request_for(const SourceState& state) const {
+    fetch::FetchRequest request = fetch::request_for(fetch_config, state.spec);
+    request.url = state.poll.url;
+    request.etag = state.poll.etag;
+    request.last_modified = state.poll.last_modified;
+    request.previous_body_hash = state.poll.body_hash;
+    return request;
+  }
+
+  OutcomeRules rules_for(const SourceState& state) const {
+    return {schedule_config.min_interval, schedule_config.max_interval, state.spec.interval,
+            options.redirect_confirmations, state.signature};
+  }
+
+  // The fetch's outcome before its body is read: what the answer was.
+  static PollOutcome outcome_of(const fetch::FetchResult& fetched) {
+    PollOutcome outcome;
+    outcome.http_status = fetched.status;
+    if (fetched.is_success())
+      outcome.kind = PollOutcome::Kind::success;
+    else if (fetched.is_not_modified())
+      outcome.kind = PollOutcome::Kind::not_modified;
+    else if (fetched.is_gone())
+      outcome.kind = PollOutcome::Kind::gone;
+    if (!fetched.is_success() && !fetched.is_not_modified())
+      outcome.error = std::string(fetch::to_string(fetched.error)) + ": " + fetched.message;
+    outcome.freshness = fetched.freshness;
+    if (fetched.is_rate_limited()) outcome.retry_after = fetched.retry_at;
+    outcome.final_url = fetched.final_url;
+    outcome.is_permanent_redirect = fetched.is_permanent_redirect;
+    outcome.etag = fetched.etag;
+    outcome.last_modified = fetched.last_modified;
+    outcome.body_hash = fetched.body_hash;
+    return outcome;
+  }
+
+  // Parses and normalizes a fetched body on the worker pool. A document
+  // that cannot be read turns the outcome into a failure.
+  static asio::awaitable<std::optional<normalize::NormalizedFeed>> read_body(std::shared_ptr<Impl> self,
+                                                                             const SourceState& state,
+                                                                             fetch::FetchResult& fetched, Timestamp now,
+                                                                             PollOutcome& outcome, PollReport& report) {
+    const auto digest_start = std::chrono::steady_clock::now();
+    Digest digested =
+        co_await asio::co_spawn(self->executors.worker,
+                                digest(std::move(fetched.body), fetched.final_url,
+                                       core::charset_of(fetched.content_type), self->options.parse_limits, now),
+                                asio::use_awaitable);
+    report.parse_elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - digest_start);
+    if (!digested.feed) {
+      outcome.kind = PollOutcome::Kind::failure;
+      outcome.error = "parse: " + digested.error;
+      co_return std::nullopt;
+    }
+    if (!digested.recovery_reason.empty())
+      spdlog::debug("source {}: recovered a broken {} document: {}", state.spec.name, digested.format,
+                    digested.recovery_reason);
+    const normalize::FeedMeta& info = digested.feed->feed;
+    outcome.feed_hints = PollOutcome::FeedHints{info.ttl, info.update_interval, info.skip_hours, info.skip_days};
+    co_return std::move(digested.feed);
+  }
+
+  // One poll's I/O — fetch, parse, ingest, record — around the pure state
+  // change of apply_outcome.
   static asio::awaitable<void> poll_once(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
                                          PollReport& report) {
-    fetch::FetchRequest request = fetch::request_for(self->fetch_config, state->spec);
-    request.url = state->url;
-    request.etag = state->etag;
-    request.last_modified = state->last_modified;
-    request.previous_body_hash = state->body_hash;
-    fetch::FetchResult fetched = co_await self->fetcher.fetch(std::move(request));
+    fetch::FetchResult fetched = co_await self->fetcher.fetch(self->request_for(*state));
     report.http_status = fetched.status;
     report.elapsed = fetched.elapsed;
-
-    const Timestamp now = core::now_utc();
-    std::optional<normalize::NormalizedFeed> feed;
-    std::string error;
-    if (fetched.is_success()) {
-      const auto digest_start = std::chrono::steady_clock::now();
-      Digest digested = co_await asio::co_spawn(
-          self->executors.worker,
-          digest(std::move(fetched.body), fetched.final_url, core::charset_of(fetched.content_type),
-                 self->options.parse_limits, now),
-          asio::use_awaitable);
-      report.parse_elapsed =
-          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - digest_start);
-      if (digested.feed) {
-        feed = std::move(digested.feed);
-        if (!digested.recovery_reason.empty())
-          spdlog::debug("source {}: recovered a broken {} document: {}", state->spec.name, digested.format,
-                        digested.recovery_reason);
-      } else {
-        error = "parse: " + digested.error;
-      }
-    } else if (!fetched.is_not_modified()) {
-      error = std::string(fetch::to_string(fetched.error)) + ": " + fetched.message;
-    }
-
-    // What the source asks for.
-    if (feed) {
-      state->hints.ttl = feed->feed.ttl;
-      state->hints.update_period = feed->feed.update_interval;
-      state->hints.skip_hours = feed->feed.skip_hours;
-      state->hints.skip_days = feed->feed.skip_days;
-    }
-    if (fetched.status != 0) state->hints.freshness = fetched.freshness;
-    state->hints.retry_after = fetched.is_rate_limited() ? fetched.retry_at : std::nullopt;
-
-    store::PollRecord record;
-    record.polled_at = now;
-    record.http_status = fetched.status;
-    record.is_success = error.empty();
     report.is_not_modified = fetched.is_not_modified();
-    if (record.is_success) {
-      // (No co_await inside a conditional expression: g++ 12 evaluates it
-      // wrongly, GCC PR 99576.)
-      if (feed) {
-        self->queued_ingests.fetch_add(1);
-        report.ingest = co_await asio::co_spawn(self->executors.writer, ingest(self, state->id, std::move(*feed), now),
-                                                asio::use_awaitable);
-      }
-      self->track_redirect(*state, fetched, record);
-      const bool is_first_success = !state->last_success;
-      const Seconds elapsed = state->last_success
-                                  ? std::chrono::duration_cast<Seconds>(now - *state->last_success)
-                                  : Seconds{0};
-      state->item_rate = smoothed_rate(state->item_rate, report.ingest.new_items, elapsed, is_first_success);
-      IntervalLimits limits{self->schedule_config.min_interval, self->schedule_config.max_interval,
-                            state->spec.interval};
-      if (!is_first_success || state->spec.interval)
-        state->interval = adaptive_interval(limits, state->hints, state->item_rate, state->interval);
-      self->update_demand(*state);
-      state->consecutive_errors = 0;
-      state->last_success = now;
-      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
-      state->next_due = respect_hints(next_poll_after_success(policy, now, self->draw_unit()), state->hints,
-                                      !state->spec.interval);
-      if (!fetched.etag.empty()) state->etag = fetched.etag;
-      if (!fetched.last_modified.empty()) state->last_modified = fetched.last_modified;
-      if (!fetched.body_hash.empty()) state->body_hash = fetched.body_hash;
-      record.etag = fetched.etag;
-      record.last_modified = fetched.last_modified;
-      record.body_hash = fetched.body_hash;
-    } else if (fetched.is_gone()) {
-      // 410: the source is gone; it is not polled again until its
-      // configuration changes.
-      report.is_gone = true;
-      ++state->consecutive_errors;
-      state->gone_at = now;
-      self->update_demand(*state);
-      state->next_due = kNever;
-      record.gone_at = now;
-      record.gone_spec = state->signature;
-      record.error = error;
-    } else {
-      ++state->consecutive_errors;
-      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
-      state->next_due = respect_hints(
-          next_poll_after_failure(policy, now, state->consecutive_errors, self->draw_unit()), state->hints, true);
-      record.error = error;
+    const Timestamp now = core::now_utc();
+    PollOutcome outcome = outcome_of(fetched);
+    std::optional<normalize::NormalizedFeed> feed;
+    if (fetched.is_success()) feed = co_await read_body(self, *state, fetched, now, outcome, report);
+    if (feed) {
+      self->queued_ingests.fetch_add(1);
+      report.ingest = co_await asio::co_spawn(self->executors.writer, ingest(self, state->id, std::move(*feed), now),
+                                              asio::use_awaitable);
+      outcome.new_items = report.ingest.new_items;
     }
-    report.is_success = record.is_success;
-    report.error = error;
-    record.next_poll_at = state->next_due == kNever ? std::nullopt : std::optional(state->next_due);
-    record.poll_interval = state->interval;
-    record.item_rate = state->item_rate;
-    record.new_items = report.ingest.new_items;
-    record.hints = hints_json(state->hints);
-    record.retry_after = state->hints.retry_after;
-    record.redirect_target = state->redirect_target;
-    record.redirect_streak = state->redirect_streak;
-    co_await asio::co_spawn(self->executors.writer, record_poll(self, state->id, std::move(record)), asio::use_awaitable);
+
+    PollUpdate update = apply_outcome(state->poll, outcome, self->rules_for(*state), now);
+    const std::string previous_url = state->poll.url;
+    state->poll = std::move(update.state);
+    if (update.is_moved) self->note_move(*state, previous_url);
+    self->update_demand(*state);
+    const std::optional<Timestamp> next = schedule_next(state->poll, update.wait, self->polite_interval(*state),
+                                                        self->schedule_config.max_interval, now, self->draw_unit());
+    state->next_due = next.value_or(kNever);
+    report.is_success = update.record.is_success;
+    report.is_gone = outcome.kind == PollOutcome::Kind::gone;
+    report.error = outcome.error;
+    update.record.next_poll_at = next;
+    co_await asio::co_spawn(self->executors.writer, record_poll(self, state->id, std::move(update.record)),
+                            asio::use_awaitable);
   }
 
   static asio::awaitable<void> record_poll(std::shared_ptr<Impl> self, std::int64_t source_id, store::PollRecord poll) {
     self->store.record_poll(source_id, poll);
     co_return;
-  }
-
-  static void log_report(const PollReport& report, const SourceState& state) {
-    const core::LogFields fields{{"SOURCE_NAME", report.source_name},
-                                 {"SOURCE_URL", report.url},
-                                 {"HTTP_STATUS", report.http_status ? std::to_string(report.http_status) : ""}};
-    if (report.is_gone) {
-      spdlog::warn("poll {} ({}): 410 Gone; no longer polled until its configuration changes", report.source_name,
-                   report.url);
-      return;
-    }
-    const auto next_in = std::chrono::duration_cast<Seconds>(state.next_due - core::now_utc());
-    if (report.is_success) {
-      // The duration covers parsing too (issue 16.7): a document that is
-      // slow to parse shows in the log, not only one slow to download.
-      spdlog::info("poll {} ({}): {} {} new, {} updated, {} unchanged in {} ms (parse {} ms); next in {}",
-                   report.source_name, report.url,
-                   report.is_not_modified ? std::string("not modified,") : "HTTP " + std::to_string(report.http_status) + ",",
-                   report.ingest.new_items, report.ingest.updated, report.ingest.unchanged,
-                   (report.elapsed + report.parse_elapsed).count(), report.parse_elapsed.count(),
-                   core::format_duration(next_in));
-    } else {
-      spdlog::warn("poll {} ({}) failed: {} (attempt {}, retry in {})", report.source_name, report.url, report.error,
-                   state.consecutive_errors, core::format_duration(next_in));
-    }
   }
 
   Executors executors;
@@ -775,13 +597,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   std::chrono::nanoseconds unreported_cpu{0};  // scheduler CPU not yet added to /metrics
   SteadyTime cpu_reported_at{};
   std::mt19937_64 random;
-  struct StorageTrouble {
-    bool is_failing = false;
-    int failed_writes = 0;      // since it started failing
-    int unlogged_failures = 0;  // since the last log line
-    SteadyTime failing_since;
-    SteadyTime last_logged;
-  } storage;
+  StorageTrouble storage;  // while writes to the store fail
 };
 
 Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& fetcher, const config::Config& config,
@@ -802,16 +618,16 @@ asio::awaitable<PollSummary> Scheduler::poll_all_once() {
   self->is_once_mode = true;
   const Timestamp now = core::now_utc();
   for (const auto& [id, state] : self->sources) {
-    if (state->hints.retry_after && *state->hints.retry_after > now) {
+    if (state->poll.hints.retry_after && *state->poll.hints.retry_after > now) {
       // The source said not before then; once means once, not now anyway.
       spdlog::info("skipping {}: it asked for no requests before {} (Retry-After)", state->spec.name,
-                   core::format_rfc3339(*state->hints.retry_after));
+                   core::format_rfc3339(*state->poll.hints.retry_after));
       state->is_polled_once = true;
       self->queue.erase(id);
       continue;
     }
     state->next_due = now;  // due now, but within the limits
-    if (!state->gone_at) self->queue.push(id, state->host_id, now);
+    if (!state->poll.gone_at) self->queue.push(id, state->host_id, now);
   }
   co_await Impl::run_loop(self);
   if (self->has_failed)

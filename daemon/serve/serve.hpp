@@ -7,7 +7,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -16,6 +15,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "config/defaults.hpp"
 
 namespace tributary::serve {
 
@@ -48,15 +49,18 @@ Response text_response(int status, std::string text, std::string route);
 // framing beyond doubt (serve/http_rules.hpp: refuse_request).
 using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 
+// The defaults are the configuration's ([server], config/defaults.hpp).
 struct ServerOptions {
-  std::string address = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0: any free port
-  std::chrono::seconds idle_timeout{60};    // waiting for the next request on a kept-alive connection
-  std::chrono::seconds header_timeout{10};  // from a request's first byte to the end of its headers
-  std::chrono::seconds write_timeout{30};   // writing one response
+  std::string address{config::defaults::kListenAddress};
+  std::uint16_t port = config::defaults::kPort;  // 0: any free port
+  // Waiting for the next request on a kept-alive connection.
+  std::chrono::seconds idle_timeout = config::defaults::kIdleTimeout;
+  // From a request's first byte to the end of its headers.
+  std::chrono::seconds header_timeout = config::defaults::kHeaderTimeout;
+  std::chrono::seconds write_timeout{30};  // writing one response
   // Open connections at most; at the limit a new one takes the place of the
   // one idle longest, and is refused only when all are busy with a request.
-  std::size_t max_connections = 2048;
+  std::size_t max_connections = config::defaults::kMaxServerConnections;
   // A socket that is already bound and listening (systemd socket
   // activation), used instead of binding `address`:`port`; `address` must
   // still name its family (an IPv4 or an IPv6 address). -1: none.

@@ -5,16 +5,18 @@
 // the store changes.
 #include "serve/site.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 #include <set>
 
 #include "core/metrics.hpp"
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "serve/deadline.hpp"
+#include "serve/feed_view.hpp"
 #include "serve/http_rules.hpp"
+#include "serve/routes.hpp"
 
 namespace tributary::serve {
 namespace {
@@ -27,112 +29,10 @@ constexpr std::string_view kJsonFeedType = "application/feed+json; charset=utf-8
 constexpr int kSparklineDays = 30;
 constexpr std::size_t kViewCacheSize = 128;
 constexpr std::size_t kLandingHeadlines = 10;
-
-// What a feed request asks for, after the channel's own filters are folded in.
-struct FeedView {
-  const Channel* channel = nullptr;  // nullptr: the default feed
-  bool is_json = false;
-  bool is_plain = true;      // no parameters: the pre-rendered document
-  bool is_empty = false;     // filters that cannot match anything
-  store::StoryQuery query;   // limit is the page size
-  std::string filter_query;  // the filters as a canonical query string (no paging, no token)
-  std::string limit_query;   // "limit=N" when asked for
-  std::string request_query;  // as the request wrote it: the document's self link, and its cache key
-};
-
-std::string view_path(const FeedView& view) {
-  const std::string extension = view.is_json ? ".json" : ".atom";
-  return view.channel ? "c/" + view.channel->name + extension : "feed" + extension;
-}
-
-// "a" and "b" → "a&b", skipping empty parts.
-std::string join_query(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (std::string_view part : parts) {
-    if (part.empty()) continue;
-    if (!out.empty()) out += '&';
-    out += part;
-  }
-  return out;
-}
-
-// The query of a request target, as written ("" when it has none).
-std::string raw_query(std::string_view target) {
-  const auto mark = target.find('?');
-  return mark == std::string_view::npos ? std::string() : std::string(target.substr(mark + 1));
-}
-
-std::string with_query(const std::string& url, const std::string& query) {
-  return query.empty() ? url : url + "?" + query;
-}
-
-std::vector<std::string> intersect(const std::vector<std::string>& configured, const std::vector<std::string>& asked) {
-  if (configured.empty()) return asked;
-  if (asked.empty()) return configured;
-  std::vector<std::string> both;
-  for (const std::string& value : asked)
-    if (std::find(configured.begin(), configured.end(), value) != configured.end()) both.push_back(value);
-  return both;
-}
-
-// Reads source, tag, q, limit and before; the error text for a 400 otherwise.
-std::string read_feed_parameters(const QueryParameters& parameters, const SiteSettings& settings, FeedView& view) {
-  std::vector<std::string> source_urls;
-  const std::vector<std::string> sources = query_values(parameters, "source");
-  for (const std::string& wanted : sources) {
-    // By URL (as configured, or without its credentials, as the feeds show
-    // it), else by name, which must then name one source.
-    const auto& names = settings.source_names;
-    const auto by_url = std::find_if(names.begin(), names.end(), [&](const auto& entry) {
-      return entry.second == wanted || core::redact_url(entry.second) == wanted;
-    });
-    if (by_url != names.end()) {
-      source_urls.push_back(by_url->second);
-      continue;
-    }
-    const auto named = std::count_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == wanted; });
-    if (named == 0) return "unknown source \"" + wanted + "\" (give its name or its URL)";
-    if (named > 1)
-      return std::to_string(named) + " sources are named \"" + wanted + "\" (give the URL of the one you mean)";
-    source_urls.push_back(std::find_if(names.begin(), names.end(), [&](const auto& entry) {
-                            return entry.first == wanted;
-                          })->second);
-  }
-  std::vector<std::string> tags = query_values(parameters, "tag");
-  const std::vector<std::string> texts = query_values(parameters, "q");
-  std::string text;
-  for (const std::string& part : texts) text += (text.empty() ? "" : " ") + part;
-  const std::vector<std::string> limits = query_values(parameters, "limit");
-  view.query.limit = settings.entries;
-  if (!limits.empty()) {
-    // Larger numbers ask for the most there is: kMaxLimit.
-    const std::optional<std::uint64_t> limit = parse_whole_number(limits.back());
-    if (!limit || *limit == 0) return "limit must be a whole number from 1 to " + std::to_string(kMaxLimit);
-    view.query.limit = static_cast<std::size_t>(std::min<std::uint64_t>(*limit, kMaxLimit));
-    view.limit_query = "limit=" + std::to_string(view.query.limit);
-  }
-  const std::vector<std::string> befores = query_values(parameters, "before");
-  if (!befores.empty()) {
-    view.query.before = store::parse_cursor(befores.back());
-    if (!view.query.before) return "before must be a cursor from a next link, not \"" + befores.back() + "\"";
-  }
-  view.is_plain = sources.empty() && tags.empty() && texts.empty() && limits.empty() && befores.empty();
-
-  // The filters as a canonical query string: the self link and the cache key.
-  // Credentials in a configured URL never reach a link.
-  for (const std::string& url : source_urls)
-    view.filter_query = join_query({view.filter_query, "source=" + encode_query_value(core::redact_url(url))});
-  for (const std::string& tag : tags) view.filter_query = join_query({view.filter_query, "tag=" + encode_query_value(tag)});
-  if (!core::trim(text).empty()) view.filter_query = join_query({view.filter_query, "q=" + encode_query_value(text)});
-
-  // A channel's own filters narrow further.
-  const Channel* channel = view.channel;
-  view.query.source_urls = intersect(channel ? channel->source_urls : std::vector<std::string>{}, source_urls);
-  view.query.tags = intersect(channel ? channel->tags : std::vector<std::string>{}, tags);
-  view.is_empty = (!source_urls.empty() && view.query.source_urls.empty()) || (!tags.empty() && view.query.tags.empty());
-  view.query.text = channel && !channel->query.empty() ? channel->query + " " + text : text;
-  return {};
-}
+// A store query of the site's (a filtered view, a status page) that takes
+// longer is answered 503 rather than holding the reader's connection for as
+// long as it takes (under the server's write timeout, 30 s).
+constexpr std::chrono::seconds kReaderDeadline{20};
 
 std::string cache_control(const SiteSettings& settings) {
   // Behind a token the feed is the reader's own: shared caches keep out.
@@ -247,65 +147,6 @@ Response document_response(const Request& request, std::shared_ptr<const render:
   return response;
 }
 
-enum class Route { landing, feed, sources_json, sources_opml, healthz, metrics };
-
-// The routes with a fixed path; channels (/c/NAME.atom, /c/NAME.json) are
-// matched against the settings.
-struct RouteEntry {
-  std::string_view path;
-  Route route;
-  bool is_json = false;
-};
-constexpr RouteEntry kRoutes[] = {{"/", Route::landing},
-                                  {"/feed.atom", Route::feed},
-                                  {"/feed.json", Route::feed, true},
-                                  {"/sources.json", Route::sources_json},
-                                  {"/sources.opml", Route::sources_opml},
-                                  {"/healthz", Route::healthz},
-                                  {"/metrics", Route::metrics}};
-
-// Monitors and load balancers probe health without a token; nothing else is
-// open to them.
-bool needs_token(std::string_view path) { return path != "/healthz"; }
-
-// A path's route and, for feeds, which document; or why there is none.
-struct Resolved {
-  std::optional<Route> route;
-  FeedView view;
-  std::string label;      // the metrics label: the path, "/c/*.atom", or "(unknown)"
-  std::string not_found;  // the 404's text when there is no route
-};
-
-Resolved resolve_route(const std::string& path, const SiteSettings& settings) {
-  Resolved resolved;
-  const auto entry = std::find_if(std::begin(kRoutes), std::end(kRoutes),
-                                  [&](const RouteEntry& candidate) { return candidate.path == path; });
-  if (entry != std::end(kRoutes)) {
-    resolved.route = entry->route;
-    resolved.view.is_json = entry->is_json;
-    resolved.label = path;
-    return resolved;
-  }
-  resolved.label = "(unknown)";
-  const bool is_channel_path = path.starts_with("/c/") && (path.ends_with(".atom") || path.ends_with(".json"));
-  if (!is_channel_path) {
-    resolved.not_found = "not found: " + path + "\n";
-    return resolved;
-  }
-  const std::string name = path.substr(3, path.size() - 3 - 5);
-  const auto channel = std::find_if(settings.channels.begin(), settings.channels.end(),
-                                    [&](const Channel& candidate) { return candidate.name == name; });
-  if (channel == settings.channels.end()) {
-    resolved.not_found = "no channel named \"" + name + "\"\n";
-    return resolved;
-  }
-  resolved.route = Route::feed;
-  resolved.view.channel = &*channel;
-  resolved.view.is_json = path.ends_with(".json");
-  resolved.label = resolved.view.is_json ? "/c/*.json" : "/c/*.atom";
-  return resolved;
-}
-
 }  // namespace
 
 SiteSettings site_settings(const config::Config& config, const std::string& base_url) {
@@ -366,13 +207,31 @@ std::shared_ptr<const FeedSet> FeedSetSlot::current() const {
   return feeds_;
 }
 
-struct Site::Impl : std::enable_shared_from_this<Impl> {
+struct Site::Impl {
   // Something made on the reader thread, or why not.
   struct Made {
     std::shared_ptr<const render::RenderedFeed> document;
     std::string error;
   };
   using Work = std::function<std::shared_ptr<const render::RenderedFeed>(Impl&)>;
+
+  // One request as its handler sees it.
+  struct Call {
+    const Request& request;
+    const QueryParameters& query;
+    std::shared_ptr<const SiteSettings> settings;  // a snapshot: a reload does not change it midway
+    std::string captured;                          // the route pattern's {name}
+    std::string label;                             // for the metrics
+    std::string link_token;                        // "token=…" for links, when the request came with one
+  };
+  using Handler = asio::awaitable<Response> (*)(std::shared_ptr<Impl>, const Call&);
+
+  enum class Access { token, open };
+  struct Route {
+    std::string_view pattern;  // routes.hpp: match_path
+    Access access;
+    Handler handler;
+  };
 
   Impl(asio::any_io_executor query_executor_in, std::string database_path_in, SiteSettings settings_in,
        const FeedSetSlot& feeds_in, std::function<std::string()> health_problem_in)
@@ -388,20 +247,211 @@ struct Site::Impl : std::enable_shared_from_this<Impl> {
     return *reader;
   }
 
-  static asio::awaitable<Made> run_on_reader(std::shared_ptr<Impl> self, Work work) {
-    Made made;
-    try {
-      made.document = work(*self);
-    } catch (const std::exception& error) {
-      made.error = error.what();
-      self->reader.reset();  // reopened by the next request
-    }
-    co_return made;
+  // Runs `work` on the reader thread, for at most kReaderDeadline.
+  static asio::awaitable<Made> on_reader(std::shared_ptr<Impl> self, Work work) {
+    std::function<Made()> run = [self, work = std::move(work)] {
+      Made made;
+      try {
+        made.document = work(*self);
+      } catch (const std::exception& error) {
+        made.error = error.what();
+        self->reader.reset();  // reopened by the next request
+      }
+      return made;
+    };
+    std::optional<Made> made = co_await call_with_deadline(self->query_executor, std::move(run), kReaderDeadline);
+    if (!made)
+      co_return Made{nullptr,
+                     "no answer within " +
+                         core::format_duration(std::chrono::duration_cast<std::chrono::seconds>(kReaderDeadline))};
+    co_return std::move(*made);
   }
 
-  asio::awaitable<Made> on_reader(Work work) {
-    auto made = asio::co_spawn(query_executor, run_on_reader(shared_from_this(), std::move(work)), asio::use_awaitable);
-    co_return co_await std::move(made);
+  static Response unavailable(const Made& made, const std::string& label) {
+    return text_response(503, "store unavailable: " + made.error + "\n", label);
+  }
+
+  static asio::awaitable<Response> health(std::shared_ptr<Impl> self, const Call& call) {
+    const std::string problem = self->health_problem ? self->health_problem() : "no health check is wired";
+    co_return problem.empty() ? text_response(200, "ok\n", call.label)
+                              : text_response(503, "unhealthy: " + problem + "\n", call.label);
+  }
+
+  static asio::awaitable<Response> default_feed_atom(std::shared_ptr<Impl> self, const Call& call) {
+    co_return co_await feed(self, call, nullptr, false);
+  }
+  static asio::awaitable<Response> default_feed_json(std::shared_ptr<Impl> self, const Call& call) {
+    co_return co_await feed(self, call, nullptr, true);
+  }
+  static asio::awaitable<Response> channel_feed_atom(std::shared_ptr<Impl> self, const Call& call) {
+    co_return co_await channel_feed(self, call, false);
+  }
+  static asio::awaitable<Response> channel_feed_json(std::shared_ptr<Impl> self, const Call& call) {
+    co_return co_await channel_feed(self, call, true);
+  }
+
+  static asio::awaitable<Response> channel_feed(std::shared_ptr<Impl> self, const Call& call, bool is_json) {
+    const std::vector<Channel>& channels = call.settings->channels;
+    const auto channel = std::find_if(channels.begin(), channels.end(),
+                                      [&](const Channel& candidate) { return candidate.name == call.captured; });
+    if (channel == channels.end())
+      co_return text_response(404, "no channel named \"" + call.captured + "\"\n", call.label);
+    co_return co_await feed(self, call, &*channel, is_json);
+  }
+
+  // A feed: the pre-rendered document, or a filtered or paged view made on
+  // the reader thread and cached there until the store changes.
+  static asio::awaitable<Response> feed(std::shared_ptr<Impl> self, const Call& call, const Channel* channel,
+                                        bool is_json) {
+    const std::shared_ptr<const FeedSet> feeds = self->feeds.current();
+    if (!feeds) co_return text_response(503, "the feed is not ready yet\n", call.label);
+    FeedView view;
+    view.channel = channel;
+    view.is_json = is_json;
+    if (std::string problem = read_feed_parameters(call.query, *call.settings, view); !problem.empty())
+      co_return text_response(400, problem + "\n", call.label);
+    if (view.is_plain) {
+      const auto document = feeds->documents.find(view_path(view));
+      if (document == feeds->documents.end()) co_return text_response(503, "the feed is not ready yet\n", call.label);
+      co_return document_response(call.request, document->second, call.label, cache_control(*call.settings));
+    }
+    view.request_query = raw_query(call.request.target);
+    const std::string key = view_path(view) + "?" + view.request_query;
+    const std::uint64_t generation = feeds->generation;
+    const core::Timestamp changed_at = feeds->changed_at;
+    // Named, not a temporary inside the co_await expression: g++ 12
+    // destroys such temporaries twice.
+    Work render_filtered = [settings = call.settings, view, key, generation, changed_at,
+                            link_token = call.link_token](Impl& site) {
+      if (site.view_cache_generation != generation) {
+        site.view_cache.clear();
+        site.view_cache_generation = generation;
+      }
+      if (const auto cached = site.view_cache.find(key); cached != site.view_cache.end()) return cached->second;
+      auto document = render_view(site.store(), *settings, view, changed_at, link_token, "on_demand");
+      if (site.view_cache.size() >= kViewCacheSize) site.view_cache.clear();
+      site.view_cache.emplace(key, document);
+      return document;
+    };
+    Made made = co_await on_reader(self, std::move(render_filtered));
+    if (!made.document) co_return unavailable(made, call.label);
+    co_return document_response(call.request, std::move(made.document), call.label, cache_control(*call.settings));
+  }
+
+  // Status pages: made per request on the reader thread, from the store as
+  // it is now; never kept by caches.
+  static asio::awaitable<Response> status_page(std::shared_ptr<Impl> self, const Call& call, Work make,
+                                               std::string cache) {
+    if (!self->feeds.current()) co_return text_response(503, "the feed is not ready yet\n", call.label);
+    Made made = co_await on_reader(self, std::move(make));
+    if (!made.document) co_return unavailable(made, call.label);
+    co_return document_response(call.request, std::move(made.document), call.label, std::move(cache));
+  }
+
+  static asio::awaitable<Response> metrics(std::shared_ptr<Impl> self, const Call& call) {
+    Work make = [](Impl& site) {
+      const core::Timestamp now = core::now_utc();
+      return render::make_rendered("text/plain; version=0.0.4; charset=utf-8", metrics_text(site.store(), now), now);
+    };
+    co_return co_await status_page(self, call, std::move(make), "no-store");
+  }
+
+  static asio::awaitable<Response> sources_json(std::shared_ptr<Impl> self, const Call& call) {
+    Work make = [settings = call.settings](Impl& site) {
+      const core::Timestamp now = core::now_utc();
+      const std::vector<render::SourceStatus> statuses = source_statuses(site.store(), now);
+      const std::vector<schedule::HostLoad> hosts = host_loads(settings->loads, statuses, now);
+      return render::make_rendered("application/json; charset=utf-8", render::render_sources_json(statuses, hosts, now),
+                                   now);
+    };
+    co_return co_await status_page(self, call, std::move(make), "no-cache");
+  }
+
+  static asio::awaitable<Response> sources_opml(std::shared_ptr<Impl> self, const Call& call) {
+    Work make = [title = call.settings->header.title](Impl& site) {
+      const core::Timestamp now = core::now_utc();
+      return render::make_rendered("text/x-opml; charset=utf-8",
+                                   render::render_opml(title, source_statuses(site.store(), now), now), now);
+    };
+    co_return co_await status_page(self, call, std::move(make), "no-cache");
+  }
+
+  static asio::awaitable<Response> landing(std::shared_ptr<Impl> self, const Call& call) {
+    const std::string link_suffix = call.link_token.empty() ? std::string() : "?" + call.link_token;
+    Work make = [settings = call.settings, link_suffix](Impl& site) {
+      const core::Timestamp now = core::now_utc();
+      const std::vector<render::SourceStatus> statuses = source_statuses(site.store(), now);
+      render::LandingPage page;
+      page.title = settings->header.title;
+      page.subtitle = settings->header.subtitle;
+      // Readers name a feed found by autodiscovery after its link's title.
+      page.feeds.push_back({page.title, "feed.atom", "feed.json"});
+      for (const store::StoredEntry& stored : site.store().newest_entries(kLandingHeadlines))
+        page.headlines.push_back(
+            {render::display_title(stored.entry), stored.entry.url, stored.source_name, stored.sort_time});
+      for (const Channel& channel : settings->channels)
+        page.feeds.push_back({channel.title, "c/" + channel.name + ".atom", "c/" + channel.name + ".json"});
+      page.link_suffix = link_suffix;
+      page.now = now;
+      for (const schedule::HostLoad& host : host_loads(settings->loads, statuses, now))
+        if (host.is_stretched()) page.stretched_hosts.push_back(schedule::describe_stretch(host));
+      return render::make_rendered("text/html; charset=utf-8", render::render_landing(page, statuses), now);
+    };
+    co_return co_await status_page(self, call, std::move(make), "no-cache");
+  }
+
+  // Every route: GET and HEAD (the server refuses other methods with 405
+  // before a request gets here). Monitors and load balancers probe health
+  // without a token; nothing else is open to them.
+  static constexpr Route kRoutes[] = {
+      {"/", Access::token, &landing},
+      {"/feed.atom", Access::token, &default_feed_atom},
+      {"/feed.json", Access::token, &default_feed_json},
+      {"/c/{name}.atom", Access::token, &channel_feed_atom},
+      {"/c/{name}.json", Access::token, &channel_feed_json},
+      {"/sources.json", Access::token, &sources_json},
+      {"/sources.opml", Access::token, &sources_opml},
+      {"/healthz", Access::open, &health},
+      {"/metrics", Access::token, &metrics},
+  };
+
+  // Whether the request carries the site's token: ?token=… or HTTP Basic
+  // auth (any user name).
+  static bool is_authorized(const Request& request, const std::vector<std::string>& tokens, const std::string& token) {
+    if (!tokens.empty() && secrets_equal(tokens.back(), token)) return true;
+    const auto password = basic_auth_password(request.authorization);
+    return password && secrets_equal(*password, token);
+  }
+
+  static asio::awaitable<Response> handle(std::shared_ptr<Impl> self, Request request) {
+    std::shared_ptr<const SiteSettings> settings = self->settings;
+    const std::optional<Target> target = parse_target(request.target);
+    if (!target) co_return text_response(400, "malformed request target\n", "(invalid)");
+    const Route* route = nullptr;
+    std::string captured;
+    for (const Route& candidate : kRoutes) {
+      if (std::optional<std::string> match = match_path(candidate.pattern, target->path)) {
+        route = &candidate;
+        captured = std::move(*match);
+        break;
+      }
+    }
+    const std::string label = route ? route_label(route->pattern) : "(unknown)";
+    // The token guards everything but the health check — unknown paths and
+    // channels too, so that nobody learns without it which ones exist.
+    const std::vector<std::string> tokens = query_values(target->query, "token");
+    const bool needs_token = !route || route->access == Access::token;
+    if (!settings->token.empty() && needs_token && !is_authorized(request, tokens, settings->token)) {
+      Response response = text_response(401, "this feed needs its token: ?token=… or HTTP Basic auth\n", label);
+      response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Tributary\", charset=\"UTF-8\"");
+      co_return response;
+    }
+    if (!route) co_return text_response(404, "not found: " + target->path + "\n", label);
+    // Links in the documents made for this request carry the token the way it came.
+    std::string link_token =
+        !tokens.empty() && !settings->token.empty() ? "token=" + encode_query_value(settings->token) : std::string();
+    const Call call{request, target->query, std::move(settings), std::move(captured), label, std::move(link_token)};
+    co_return co_await route->handler(self, call);
   }
 
   asio::any_io_executor query_executor;
@@ -423,7 +473,8 @@ Site::Site(asio::any_io_executor query_executor, std::string database_path, Site
   metrics.describe_counter("tributary_polls_total", "Polls by outcome: ok, not_modified, error, gone");
   metrics.describe_counter("tributary_poll_errors_total", "Failed polls by error class");
   metrics.describe_counter("tributary_items_ingested_total", "Items stored: new, updated, merged into a story");
-  metrics.describe_histogram("tributary_fetch_duration_seconds", "Time from request to parsed response per poll",
+  metrics.describe_histogram("tributary_fetch_duration_seconds",
+                             "Time a poll's fetch took: connecting, redirects and the body (parsing not included)",
                              {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
   metrics.describe_histogram("tributary_feed_render_seconds",
                              "Time to render a feed document: cached (after a store change) or on_demand",
@@ -434,111 +485,6 @@ Site::~Site() = default;
 
 void Site::reconfigure(SiteSettings settings) { impl_->settings = std::make_shared<const SiteSettings>(std::move(settings)); }
 
-asio::awaitable<Response> Site::handle(Request request) {
-  std::shared_ptr<Impl> self = impl_;
-  std::shared_ptr<const SiteSettings> settings = self->settings;
-  const std::optional<Target> target = parse_target(request.target);
-  if (!target) co_return text_response(400, "malformed request target\n", "(invalid)");
-  const Resolved resolved = resolve_route(target->path, *settings);
-
-  // The token guards everything but the health check — unknown paths and
-  // channels too, so that nobody learns without it which ones exist.
-  const std::vector<std::string> tokens = query_values(target->query, "token");
-  const bool has_query_token = !tokens.empty();
-  if (!settings->token.empty() && needs_token(target->path)) {
-    bool is_authorized = has_query_token && secrets_equal(tokens.back(), settings->token);
-    if (!is_authorized) {
-      const auto password = basic_auth_password(request.authorization);
-      is_authorized = password && secrets_equal(*password, settings->token);
-    }
-    if (!is_authorized) {
-      Response response =
-          text_response(401, "this feed needs its token: ?token=… or HTTP Basic auth\n", resolved.label);
-      response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Tributary\", charset=\"UTF-8\"");
-      co_return response;
-    }
-  }
-  if (!resolved.route) co_return text_response(404, resolved.not_found, resolved.label);
-  const Route route = *resolved.route;
-  FeedView view = resolved.view;
-  const std::string& label = resolved.label;
-  // Links in the documents made for this request carry the token the way it came.
-  const std::string link_token =
-      has_query_token && !settings->token.empty() ? "token=" + encode_query_value(settings->token) : std::string();
-
-  if (route == Route::healthz) {
-    const std::string problem = self->health_problem ? self->health_problem() : "no health check is wired";
-    co_return problem.empty() ? text_response(200, "ok\n", label)
-                              : text_response(503, "unhealthy: " + problem + "\n", label);
-  }
-
-  const std::shared_ptr<const FeedSet> feeds = self->feeds.current();
-  if (!feeds) co_return text_response(503, "the feed is not ready yet\n", label);
-
-  if (route == Route::feed) {
-    if (std::string problem = read_feed_parameters(target->query, *settings, view); !problem.empty())
-      co_return text_response(400, problem + "\n", label);
-    if (view.is_plain) {
-      const auto document = feeds->documents.find(view_path(view));
-      if (document == feeds->documents.end()) co_return text_response(503, "the feed is not ready yet\n", label);
-      co_return document_response(request, document->second, label, cache_control(*settings));
-    }
-    view.request_query = raw_query(request.target);
-    const std::string key = view_path(view) + "?" + view.request_query;
-    const std::uint64_t generation = feeds->generation;
-    const core::Timestamp changed_at = feeds->changed_at;
-    // Named, not a temporary inside the co_await expression: g++ 12
-    // destroys such temporaries twice.
-    Impl::Work render_filtered = [settings, view, key, generation, changed_at, link_token](Impl& site) {
-      if (site.view_cache_generation != generation) {
-        site.view_cache.clear();
-        site.view_cache_generation = generation;
-      }
-      if (const auto cached = site.view_cache.find(key); cached != site.view_cache.end()) return cached->second;
-      auto document = render_view(site.store(), *settings, view, changed_at, link_token, "on_demand");
-      if (site.view_cache.size() >= kViewCacheSize) site.view_cache.clear();
-      site.view_cache.emplace(key, document);
-      return document;
-    };
-    Impl::Made made = co_await self->on_reader(std::move(render_filtered));
-    if (!made.document) co_return text_response(503, "store unavailable: " + made.error + "\n", label);
-    co_return document_response(request, std::move(made.document), label, cache_control(*settings));
-  }
-
-  // Status pages: made per request, from the store as it is now.
-  const std::string title = settings->header.title;
-  const std::string link_suffix = link_token.empty() ? std::string() : "?" + link_token;
-  Impl::Work render_status = [route, settings, title, link_suffix](Impl& site) {
-    const core::Timestamp now = core::now_utc();
-    if (route == Route::metrics)
-      return render::make_rendered("text/plain; version=0.0.4; charset=utf-8", metrics_text(site.store(), now), now);
-    const std::vector<render::SourceStatus> statuses = source_statuses(site.store(), now);
-    const std::vector<schedule::HostLoad> hosts = host_loads(settings->loads, statuses, now);
-    if (route == Route::sources_json)
-      return render::make_rendered("application/json; charset=utf-8", render::render_sources_json(statuses, hosts, now),
-                                   now);
-    if (route == Route::sources_opml)
-      return render::make_rendered("text/x-opml; charset=utf-8", render::render_opml(title, statuses, now), now);
-    render::LandingPage page;
-    page.title = title;
-    page.subtitle = settings->header.subtitle;
-    // Readers name a feed found by autodiscovery after its link's title.
-    page.feeds.push_back({title, "feed.atom", "feed.json"});
-    for (const store::StoredEntry& stored : site.store().newest_entries(kLandingHeadlines))
-      page.headlines.push_back(
-          {render::display_title(stored.entry), stored.entry.url, stored.source_name, stored.sort_time});
-    for (const Channel& channel : settings->channels)
-      page.feeds.push_back({channel.title, "c/" + channel.name + ".atom", "c/" + channel.name + ".json"});
-    page.link_suffix = link_suffix;
-    page.now = now;
-    for (const schedule::HostLoad& host : hosts)
-      if (host.is_stretched()) page.stretched_hosts.push_back(schedule::describe_stretch(host));
-    return render::make_rendered("text/html; charset=utf-8", render::render_landing(page, statuses), now);
-  };
-  Impl::Made made = co_await self->on_reader(std::move(render_status));
-  if (!made.document) co_return text_response(503, "store unavailable: " + made.error + "\n", label);
-  const std::string cache = route == Route::metrics ? "no-store" : "no-cache";
-  co_return document_response(request, std::move(made.document), label, cache);
-}
+asio::awaitable<Response> Site::handle(Request request) { return Impl::handle(impl_, std::move(request)); }
 
 }  // namespace tributary::serve
