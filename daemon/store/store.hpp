@@ -27,13 +27,14 @@
 
 namespace tributary::store {
 
+// The defaults are the configuration's ([storage], [feed]; config/defaults.hpp).
 struct StoreOptions {
   config::DedupMode dedup = config::DedupMode::story;
-  Seconds story_window{72 * 3600};  // copies further apart in time are separate stories
-  std::uint32_t retention_items = 1000;
-  Seconds retention_age{180 * 86400};
-  Seconds tombstone_age{730 * 86400};
-  Seconds removed_source_grace{7 * 86400};
+  Seconds story_window = config::defaults::kStoryWindow;  // copies further apart in time are separate stories
+  std::uint32_t retention_items = config::defaults::kRetentionItems;
+  Seconds retention_age = config::defaults::kRetentionAge;
+  Seconds tombstone_age = config::defaults::kTombstoneAge;
+  Seconds removed_source_grace = config::defaults::kRemovedSourceGrace;
 };
 StoreOptions store_options(const config::Config& config);
 
