@@ -129,7 +129,7 @@ PollUpdate apply_outcome(const SourcePoll& before, const PollOutcome& outcome, c
 
 std::optional<Timestamp> schedule_next(const SourcePoll& state, NextWait wait, Seconds polite_interval,
                                        Seconds max_interval, Timestamp now, double random) {
-  const PollPolicy policy{polite_interval, max_interval, 0.1};
+  const PollPolicy policy{polite_interval, max_interval};  // the default jitter
   switch (wait) {
     case NextWait::interval:
     case NextWait::interval_no_skips:

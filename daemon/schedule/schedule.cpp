@@ -397,7 +397,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       is_storage_failure = true;
       report.is_success = false;
       report.error = std::string("store: ") + error.what();
-      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
+      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval};
       state->next_due = next_poll_after_success(policy, core::now_utc(), self->draw_unit());
       self->storage.failed(error.what());
     } catch (const std::exception& error) {
@@ -405,7 +405,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.is_success = false;
       report.error = std::string("internal: ") + error.what();
       ++state->poll.consecutive_errors;
-      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval, 0.1};
+      const PollPolicy policy{self->polite_interval(*state), self->schedule_config.max_interval};
       state->next_due =
           next_poll_after_failure(policy, core::now_utc(), state->poll.consecutive_errors, self->draw_unit());
     }

@@ -223,6 +223,7 @@ struct Site::Impl {
     std::string captured;                          // the route pattern's {name}
     std::string label;                             // for the metrics
     std::string link_token;                        // "token=…" for links, when the request came with one
+    bool is_json = false;                          // a feed route's format: JSON Feed, else Atom
   };
   using Handler = asio::awaitable<Response> (*)(std::shared_ptr<Impl>, const Call&);
 
@@ -231,6 +232,7 @@ struct Site::Impl {
     std::string_view pattern;  // routes.hpp: match_path
     Access access;
     Handler handler;
+    bool is_json;  // feed routes: JSON Feed, else Atom
   };
 
   Impl(asio::any_io_executor query_executor_in, std::string database_path_in, SiteSettings settings_in,
@@ -260,10 +262,7 @@ struct Site::Impl {
       return made;
     };
     std::optional<Made> made = co_await call_with_deadline(self->query_executor, std::move(run), kReaderDeadline);
-    if (!made)
-      co_return Made{nullptr,
-                     "no answer within " +
-                         core::format_duration(std::chrono::duration_cast<std::chrono::seconds>(kReaderDeadline))};
+    if (!made) co_return Made{nullptr, "no answer within " + core::format_duration(kReaderDeadline)};
     co_return std::move(*made);
   }
 
@@ -277,37 +276,27 @@ struct Site::Impl {
                               : text_response(503, "unhealthy: " + problem + "\n", call.label);
   }
 
-  static asio::awaitable<Response> default_feed_atom(std::shared_ptr<Impl> self, const Call& call) {
-    co_return co_await feed(self, call, nullptr, false);
-  }
-  static asio::awaitable<Response> default_feed_json(std::shared_ptr<Impl> self, const Call& call) {
-    co_return co_await feed(self, call, nullptr, true);
-  }
-  static asio::awaitable<Response> channel_feed_atom(std::shared_ptr<Impl> self, const Call& call) {
-    co_return co_await channel_feed(self, call, false);
-  }
-  static asio::awaitable<Response> channel_feed_json(std::shared_ptr<Impl> self, const Call& call) {
-    co_return co_await channel_feed(self, call, true);
+  static asio::awaitable<Response> default_feed(std::shared_ptr<Impl> self, const Call& call) {
+    co_return co_await feed(self, call, nullptr);
   }
 
-  static asio::awaitable<Response> channel_feed(std::shared_ptr<Impl> self, const Call& call, bool is_json) {
+  static asio::awaitable<Response> channel_feed(std::shared_ptr<Impl> self, const Call& call) {
     const std::vector<Channel>& channels = call.settings->channels;
     const auto channel = std::find_if(channels.begin(), channels.end(),
                                       [&](const Channel& candidate) { return candidate.name == call.captured; });
     if (channel == channels.end())
       co_return text_response(404, "no channel named \"" + call.captured + "\"\n", call.label);
-    co_return co_await feed(self, call, &*channel, is_json);
+    co_return co_await feed(self, call, &*channel);
   }
 
   // A feed: the pre-rendered document, or a filtered or paged view made on
   // the reader thread and cached there until the store changes.
-  static asio::awaitable<Response> feed(std::shared_ptr<Impl> self, const Call& call, const Channel* channel,
-                                        bool is_json) {
+  static asio::awaitable<Response> feed(std::shared_ptr<Impl> self, const Call& call, const Channel* channel) {
     const std::shared_ptr<const FeedSet> feeds = self->feeds.current();
     if (!feeds) co_return text_response(503, "the feed is not ready yet\n", call.label);
     FeedView view;
     view.channel = channel;
-    view.is_json = is_json;
+    view.is_json = call.is_json;
     if (std::string problem = read_feed_parameters(call.query, *call.settings, view); !problem.empty())
       co_return text_response(400, problem + "\n", call.label);
     if (view.is_plain) {
@@ -404,15 +393,15 @@ struct Site::Impl {
   // before a request gets here). Monitors and load balancers probe health
   // without a token; nothing else is open to them.
   static constexpr Route kRoutes[] = {
-      {"/", Access::token, &landing},
-      {"/feed.atom", Access::token, &default_feed_atom},
-      {"/feed.json", Access::token, &default_feed_json},
-      {"/c/{name}.atom", Access::token, &channel_feed_atom},
-      {"/c/{name}.json", Access::token, &channel_feed_json},
-      {"/sources.json", Access::token, &sources_json},
-      {"/sources.opml", Access::token, &sources_opml},
-      {"/healthz", Access::open, &health},
-      {"/metrics", Access::token, &metrics},
+      {"/", Access::token, &landing, false},
+      {"/feed.atom", Access::token, &default_feed, false},
+      {"/feed.json", Access::token, &default_feed, true},
+      {"/c/{name}.atom", Access::token, &channel_feed, false},
+      {"/c/{name}.json", Access::token, &channel_feed, true},
+      {"/sources.json", Access::token, &sources_json, false},
+      {"/sources.opml", Access::token, &sources_opml, false},
+      {"/healthz", Access::open, &health, false},
+      {"/metrics", Access::token, &metrics, false},
   };
 
   // Whether the request carries the site's token: ?token=… or HTTP Basic
@@ -450,7 +439,8 @@ struct Site::Impl {
     // Links in the documents made for this request carry the token the way it came.
     std::string link_token =
         !tokens.empty() && !settings->token.empty() ? "token=" + encode_query_value(settings->token) : std::string();
-    const Call call{request, target->query, std::move(settings), std::move(captured), label, std::move(link_token)};
+    const Call call{request, target->query,         std::move(settings), std::move(captured),
+                    label,   std::move(link_token), route->is_json};
     co_return co_await route->handler(self, call);
   }
 
