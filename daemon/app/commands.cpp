@@ -1,9 +1,10 @@
 // check and version, and config loading shared by the subcommands.
+#include "app/commands.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <iostream>
 
-#include "app/commands.hpp"
 #include "core/core.hpp"
 #include "core/version.hpp"
 

@@ -48,8 +48,8 @@ int poll_once(const config::Config& config);
 // prints the status, the headers that matter and a parse summary.
 struct FetchOptions {
   std::string url;
-  std::string etag;           // sent as If-None-Match
-  std::string last_modified;  // sent as If-Modified-Since
+  std::string etag;                  // sent as If-None-Match
+  std::string last_modified;         // sent as If-Modified-Since
   std::vector<std::string> resolve;  // "HOST:ADDRESS" instead of DNS
   std::string ca_file;               // a CA bundle trusted besides the system store
   bool is_config_explicit = false;   // else a missing config file means defaults

@@ -82,7 +82,7 @@ struct Service {
   serve::HealthCheck& health;
   schedule::Scheduler& scheduler;
   fetch::Fetcher& fetcher;
-  store::Store& reader_store;  // the I/O thread's own read connection
+  store::Store& reader_store;         // the I/O thread's own read connection
   WriterView& writer_view;            // writer thread
   std::function<void()> render_feed;  // run on the writer thread
   config::Config config;              // the configuration in effect
@@ -137,7 +137,8 @@ std::string status_line(Service& service) {
 }
 
 // Runs on the writer thread: the feeds' settings changed on reload.
-asio::awaitable<void> apply_site_settings(WriterView& view, serve::SiteSettings next, std::function<void()> render_feed) {
+asio::awaitable<void> apply_site_settings(WriterView& view, serve::SiteSettings next,
+                                          std::function<void()> render_feed) {
   view.settings = std::move(next);
   render_feed();
   co_return;
@@ -205,9 +206,9 @@ asio::awaitable<void> reload(Service& service) {
   co_await std::move(reconfigured);
   serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
   service.site.reconfigure(settings);
-  auto applied = asio::co_spawn(service.writer,
-                                apply_site_settings(service.writer_view, std::move(settings), service.render_feed),
-                                asio::use_awaitable);
+  auto applied =
+      asio::co_spawn(service.writer, apply_site_settings(service.writer_view, std::move(settings), service.render_feed),
+                     asio::use_awaitable);
   co_await std::move(applied);
   service.config = std::move(next);
   spdlog::info("reloaded {}: {} source{}", service.config_path, service.config.sources.size(),
@@ -321,11 +322,14 @@ void raise_open_file_limit(std::size_t wanted) {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
   const rlim_t before = limit.rlim_cur;
-  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? static_cast<rlim_t>(wanted) : std::min<rlim_t>(limit.rlim_max, wanted);
+  limit.rlim_cur =
+      limit.rlim_max == RLIM_INFINITY ? static_cast<rlim_t>(wanted) : std::min<rlim_t>(limit.rlim_max, wanted);
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return;
   if (limit.rlim_cur < wanted)
-    spdlog::warn("open files are limited to {} (hard limit); server.max_connections and the fetcher's connections "
-                 "want about {}", limit.rlim_cur, wanted);
+    spdlog::warn(
+        "open files are limited to {} (hard limit); server.max_connections and the fetcher's connections "
+        "want about {}",
+        limit.rlim_cur, wanted);
   else
     spdlog::debug("raised the open file limit from {} to {}", before, limit.rlim_cur);
 }

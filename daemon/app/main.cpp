@@ -21,15 +21,17 @@ std::string default_config_path() {
 
 int main(int argc, char** argv) {
   using namespace tributary;
-  CLI::App cli{"Tributary: a feed aggregation daemon. Polls RSS, Atom and JSON Feed sources, keeps each story once, "
-               "and serves the merged feed over HTTP.",
-               "tributary"};
+  CLI::App cli{
+      "Tributary: a feed aggregation daemon. Polls RSS, Atom and JSON Feed sources, keeps each story once, "
+      "and serves the merged feed over HTTP.",
+      "tributary"};
   cli.require_subcommand(1);
   cli.fallthrough();
   app::GlobalOptions options;
   options.config_path = default_config_path();
-  cli.add_option("--config", options.config_path, "Configuration file (default: $TRIBUTARY_CONFIG or "
-                                                  "/etc/tributary/tributary.toml)");
+  cli.add_option("--config", options.config_path,
+                 "Configuration file (default: $TRIBUTARY_CONFIG or "
+                 "/etc/tributary/tributary.toml)");
   cli.add_option("--log-level", options.log_level, "Log level, overriding the config's [log] level")
       ->check(CLI::IsMember(std::vector<std::string>(std::begin(config::kLogLevels), std::end(config::kLogLevels))));
 
@@ -41,19 +43,22 @@ int main(int argc, char** argv) {
   parse->add_option("--url", parse_url, "The URL the document came from (to resolve relative links)");
   parse->add_option("--content-type", parse_content_type, "The HTTP Content-Type it came with (for its charset)");
   CLI::App* reload = cli.add_subcommand(
-      "reload", "Ask the daemon running with this configuration to re-read it (SIGHUP; found through the pid file "
-                "next to its database)");
+      "reload",
+      "Ask the daemon running with this configuration to re-read it (SIGHUP; found through the pid file "
+      "next to its database)");
   CLI::App* fetch = cli.add_subcommand(
-      "fetch", "Fetch one URL as the daemon would (its [fetch] settings, the source's headers and credentials) and "
-               "print the status, the headers that matter and a parse summary");
+      "fetch",
+      "Fetch one URL as the daemon would (its [fetch] settings, the source's headers and credentials) and "
+      "print the status, the headers that matter and a parse summary");
   app::FetchOptions fetch_options;
   fetch->add_option("url", fetch_options.url, "The http(s) URL to fetch")->required();
   fetch->add_option("--etag", fetch_options.etag, "Send If-None-Match with this ETag");
   fetch->add_option("--last-modified", fetch_options.last_modified, "Send If-Modified-Since with this date");
   fetch->add_option("--resolve", fetch_options.resolve, "HOST:ADDRESS to use instead of DNS (repeatable)");
   fetch->add_option("--ca-file", fetch_options.ca_file, "A PEM CA bundle to trust besides the system store");
-  CLI::App* status = cli.add_subcommand("status", "Show each source's state, last success, next poll and items, "
-                                                  "from the store (no running daemon needed)");
+  CLI::App* status = cli.add_subcommand("status",
+                                        "Show each source's state, last success, next poll and items, "
+                                        "from the store (no running daemon needed)");
   CLI::App* poll = cli.add_subcommand("poll", "Poll every source once, store what is new, and exit (for cron)");
   bool is_poll_once = false;
   poll->add_flag("--once", is_poll_once, "Poll each source once and exit (required)")->required();

@@ -1,10 +1,9 @@
 // `tributary parse FILE|-`: one feed document → one JSON document on stdout.
 // The input is read only up to the parser's size limit (and one byte more).
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <iostream>

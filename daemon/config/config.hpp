@@ -56,7 +56,7 @@ struct FetchConfig {
   Seconds timeout = defaults::kFetchTimeout;
   std::uint64_t max_body_bytes = defaults::kMaxBodyBytes;
   Seconds connect_timeout = defaults::kConnectTimeout;  // TCP connect of one attempt (within `timeout`)
-  std::string from;             // From header (an e-mail address); empty: none
+  std::string from;                                     // From header (an e-mail address); empty: none
   // Proxies as "http://[user:pass@]host:port": `proxy` for http and https,
   // `https_proxy` for https only. Empty: the environment's http_proxy,
   // https_proxy. `no_proxy`: hosts, domains, IPs, CIDRs or "*"; empty: the
@@ -131,12 +131,12 @@ struct LogConfig {
 };
 
 struct SourceSpec {
-  std::string url;   // as configured; the source's identity in the store
-  std::string name;  // configured, else the URL's host
+  std::string url;        // as configured; the source's identity in the store
+  std::string name;       // configured, else the URL's host
   bool is_named = false;  // `name` was configured (or an OPML outline's title)
   std::vector<std::string> tags;
   std::optional<Seconds> interval;  // pinned by the operator
-  Location defined_at;  // where: a TOML [[source]] or an OPML outline
+  Location defined_at;              // where: a TOML [[source]] or an OPML outline
   // Sent with every request to this source's own origin (not after a
   // redirect elsewhere). The password comes from `password` or is read from
   // `password_file` at load; it must never be logged or printed.

@@ -95,9 +95,8 @@ void note_source_name(const std::string& name, const Location& where, ReadContex
 // Sources named after their host (no name given) do not count.
 void warn_of_shared_name(const SourceSpec& source, Config& config, ErrorSink& errors) {
   if (!source.is_named) return;
-  const auto first = std::find_if(config.sources.begin(), config.sources.end(), [&](const SourceSpec& other) {
-    return other.name == source.name && other.is_named;
-  });
+  const auto first = std::find_if(config.sources.begin(), config.sources.end(),
+                                  [&](const SourceSpec& other) { return other.name == source.name && other.is_named; });
   if (first == config.sources.end()) return;
   errors.warn(source.defined_at, "source name " + in_quotes(source.name) + " is also used at " +
                                      line_of(first->defined_at) + " (channels that name it get the first one)");

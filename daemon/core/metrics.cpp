@@ -20,10 +20,14 @@ std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -31,9 +35,12 @@ std::string escape_label_value(std::string_view value) {
 std::string escape_help(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -93,7 +100,8 @@ void Metrics::observe(std::string_view name, const MetricLabels& labels, double 
   std::lock_guard lock(mutex_);
   Family& observed = family(name);
   Histogram& histogram = observed.histograms[key];
-  if (histogram.bucket_counts.size() != observed.bounds.size()) histogram.bucket_counts.assign(observed.bounds.size(), 0);
+  if (histogram.bucket_counts.size() != observed.bounds.size())
+    histogram.bucket_counts.assign(observed.bounds.size(), 0);
   for (std::size_t i = 0; i < observed.bounds.size(); ++i)
     if (value <= observed.bounds[i]) ++histogram.bucket_counts[i];
   ++histogram.count;
@@ -127,8 +135,10 @@ Metrics& metrics() {
 
 std::string gauge_lines(std::string_view name, std::string_view help,
                         std::span<const std::pair<MetricLabels, double>> values) {
-  std::string out = "# HELP " + std::string(name) + " " + escape_help(help) + "\n# TYPE " + std::string(name) + " gauge\n";
-  for (const auto& [labels, value] : values) out += std::string(name) + format_labels(labels) + " " + format_value(value) + "\n";
+  std::string out =
+      "# HELP " + std::string(name) + " " + escape_help(help) + "\n# TYPE " + std::string(name) + " gauge\n";
+  for (const auto& [labels, value] : values)
+    out += std::string(name) + format_labels(labels) + " " + format_value(value) + "\n";
   return out;
 }
 

@@ -53,8 +53,7 @@ std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_p
     if ((byte(i) & 0xC0) != 0x80) return 0;
     code_point = (code_point << 6) | (byte(i) & 0x3F);
   }
-  if (code_point < min || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF))
-    return 0;
+  if (code_point < min || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) return 0;
   return length;
 }
 
@@ -224,16 +223,23 @@ SizeParse parse_size(std::string_view text) {
   }
   const std::string unit = to_lower_ascii(trim(text.substr(pos)));
   std::uint64_t scale = 0;
-  if (unit == "b" || unit.empty()) scale = 1;
-  else if (unit == "kb") scale = 1000;
-  else if (unit == "kib" || unit == "k") scale = 1024;
-  else if (unit == "mb") scale = 1000 * 1000;
-  else if (unit == "mib" || unit == "m") scale = 1024 * 1024;
-  else if (unit == "gb") scale = 1000 * 1000 * 1000;
-  else if (unit == "gib" || unit == "g") scale = 1024ULL * 1024 * 1024;
+  if (unit == "b" || unit.empty())
+    scale = 1;
+  else if (unit == "kb")
+    scale = 1000;
+  else if (unit == "kib" || unit == "k")
+    scale = 1024;
+  else if (unit == "mb")
+    scale = 1000 * 1000;
+  else if (unit == "mib" || unit == "m")
+    scale = 1024 * 1024;
+  else if (unit == "gb")
+    scale = 1000 * 1000 * 1000;
+  else if (unit == "gib" || unit == "g")
+    scale = 1024ULL * 1024 * 1024;
   if (scale == 0)
-    return {std::nullopt, "unknown size unit \"" + std::string(trim(text.substr(pos))) + "\" in \"" +
-                              original + "\" (use B, KiB, MiB, GiB, KB, MB or GB)"};
+    return {std::nullopt, "unknown size unit \"" + std::string(trim(text.substr(pos))) + "\" in \"" + original +
+                              "\" (use B, KiB, MiB, GiB, KB, MB or GB)"};
   std::uint64_t bytes = 0;
   if (is_too_large || __builtin_mul_overflow(number, scale, &bytes))
     return {std::nullopt, "size \"" + original + "\" is too large", true};
@@ -256,8 +262,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t substitution = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-      const bool is_transposition = i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
-                                    lower(a[i - 2]) == lower(b[j - 1]);
+      const bool is_transposition =
+          i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]);
       if (is_transposition) current[j] = std::min(current[j], before[j - 2] + 1);
     }
     std::swap(before, previous);

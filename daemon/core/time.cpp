@@ -71,9 +71,8 @@ std::string format_rfc3339(Timestamp t) {
   const year_month_day date{day_point};
   const hh_mm_ss time{t - day_point};
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int{date.year()},
-                unsigned{date.month()}, unsigned{date.day()}, static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()),
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int{date.year()}, unsigned{date.month()},
+                unsigned{date.day()}, static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
                 static_cast<int>(time.seconds().count()));
   return buffer;
 }
@@ -84,9 +83,8 @@ std::string format_http_date(Timestamp t) {
   const weekday wd{day_point};
   const hh_mm_ss time{t - day_point};
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.3s, %02u %.3s %04d %02d:%02d:%02d GMT",
-                kWeekdayNames[wd.c_encoding()].data(), unsigned{date.day()},
-                kMonthNames[unsigned{date.month()} - 1].data(), int{date.year()},
+  std::snprintf(buffer, sizeof buffer, "%.3s, %02u %.3s %04d %02d:%02d:%02d GMT", kWeekdayNames[wd.c_encoding()].data(),
+                unsigned{date.day()}, kMonthNames[unsigned{date.month()} - 1].data(), int{date.year()},
                 static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
                 static_cast<int>(time.seconds().count()));
   return buffer;
@@ -100,8 +98,7 @@ std::optional<Timestamp> parse_rfc3339(std::string_view text) {
   const auto mo = read_digits(text, pos, 2);
   if (!mo || !expect(text, pos, '-')) return std::nullopt;
   const auto d = read_digits(text, pos, 2);
-  if (!d || !(expect(text, pos, 'T') || expect(text, pos, 't') || expect(text, pos, ' ')))
-    return std::nullopt;
+  if (!d || !(expect(text, pos, 'T') || expect(text, pos, 't') || expect(text, pos, ' '))) return std::nullopt;
   const auto h = read_digits(text, pos, 2);
   if (!h || !expect(text, pos, ':')) return std::nullopt;
   const auto mi = read_digits(text, pos, 2);
@@ -167,8 +164,8 @@ DurationParse parse_duration(std::string_view text) {
     const std::size_t number_start = pos;
     while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
     if (pos == number_start)
-      return {std::nullopt, "malformed duration \"" + std::string(original) +
-                                "\" (expected a number and a unit, e.g. \"15m\")"};
+      return {std::nullopt,
+              "malformed duration \"" + std::string(original) + "\" (expected a number and a unit, e.g. \"15m\")"};
     std::int64_t number = 0;
     for (std::size_t i = number_start; i < pos; ++i)
       is_too_large = is_too_large || __builtin_mul_overflow(number, 10, &number) ||
@@ -178,17 +175,22 @@ DurationParse parse_duration(std::string_view text) {
     while (pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos]))) ++pos;
     const std::string unit = to_lower_ascii(text.substr(unit_start, pos - unit_start));
     std::int64_t scale = 0;
-    if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds") scale = 1;
-    else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes") scale = 60;
-    else if (unit == "h" || unit == "hour" || unit == "hours") scale = 3600;
-    else if (unit == "d" || unit == "day" || unit == "days") scale = 86400;
-    else if (unit == "w" || unit == "week" || unit == "weeks") scale = 7 * 86400;
+    if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds")
+      scale = 1;
+    else if (unit == "m" || unit == "min" || unit == "mins" || unit == "minute" || unit == "minutes")
+      scale = 60;
+    else if (unit == "h" || unit == "hour" || unit == "hours")
+      scale = 3600;
+    else if (unit == "d" || unit == "day" || unit == "days")
+      scale = 86400;
+    else if (unit == "w" || unit == "week" || unit == "weeks")
+      scale = 7 * 86400;
     if (unit.empty())
-      return {std::nullopt, "duration \"" + std::string(original) +
-                                "\" has no unit (use s, m, h, d or w, e.g. \"90s\")"};
+      return {std::nullopt,
+              "duration \"" + std::string(original) + "\" has no unit (use s, m, h, d or w, e.g. \"90s\")"};
     if (scale == 0)
-      return {std::nullopt, "unknown duration unit \"" + unit + "\" in \"" + std::string(original) +
-                                "\" (use s, m, h, d or w)"};
+      return {std::nullopt,
+              "unknown duration unit \"" + unit + "\" in \"" + std::string(original) + "\" (use s, m, h, d or w)"};
     std::int64_t seconds = 0;
     is_too_large = is_too_large || __builtin_mul_overflow(number, scale, &seconds) ||
                    __builtin_add_overflow(total, seconds, &total);

@@ -4,11 +4,10 @@
 // url_test checks on generated cases, and leaves anything else to Boost.
 #include "core/url.hpp"
 
-#include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 
 #include "core/text.hpp"
 
@@ -24,7 +23,8 @@ constexpr bool is_stray_byte(unsigned char byte) {
 
 constexpr std::array<bool, 256> kStrayBytes = [] {
   std::array<bool, 256> table{};
-  for (int byte = 0; byte < 256; ++byte) table[static_cast<std::size_t>(byte)] = is_stray_byte(static_cast<unsigned char>(byte));
+  for (int byte = 0; byte < 256; ++byte)
+    table[static_cast<std::size_t>(byte)] = is_stray_byte(static_cast<unsigned char>(byte));
   return table;
 }();
 
@@ -33,8 +33,8 @@ constexpr std::array<bool, 256> kStrayBytes = [] {
 std::string encode_stray_bytes(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   // Most URLs have none: copied whole.
-  const auto first_stray = std::find_if(text.begin(), text.end(),
-                                        [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
+  const auto first_stray =
+      std::find_if(text.begin(), text.end(), [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
   std::string out(text.begin(), first_stray);
   if (first_stray == text.end()) return out;
   out.reserve(text.size() + 16);
@@ -52,9 +52,9 @@ std::string encode_stray_bytes(std::string_view text) {
 }
 
 bool is_tracking_parameter(std::string_view key) {
-  static constexpr std::array<std::string_view, 12> kExact = {
-      "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid",
-      "yclid",  "_ga",   "igshid", "mkt_tok", "oly_anon_id", "oly_enc_id"};
+  static constexpr std::array<std::string_view, 12> kExact = {"fbclid", "gclid",   "dclid",       "msclkid",
+                                                              "mc_cid", "mc_eid",  "yclid",       "_ga",
+                                                              "igshid", "mkt_tok", "oly_anon_id", "oly_enc_id"};
   if (starts_with_ignore_case(key, "utm_")) return true;
   for (std::string_view exact : kExact)
     if (equals_ignore_case(key, exact)) return true;
@@ -73,10 +73,9 @@ enum class Percent { allowed, declined };
 constexpr std::array<bool, 256> kPlainPathBytes = [] {
   std::array<bool, 256> table{};
   for (int byte = 0; byte < 256; ++byte)
-    table[static_cast<std::size_t>(byte)] = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-                                            (byte >= '0' && byte <= '9') ||
-                                            std::string_view("-._~!$&'()*+,;=:@/").find(static_cast<char>(byte)) !=
-                                                std::string_view::npos;
+    table[static_cast<std::size_t>(byte)] =
+        (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
+        std::string_view("-._~!$&'()*+,;=:@/").find(static_cast<char>(byte)) != std::string_view::npos;
   return table;
 }();
 
@@ -118,9 +117,12 @@ bool is_plain_path_query_fragment(std::string_view text, Percent percent) {
 // ends, or npos when `url` is not one (then Boost decides).
 std::size_t plain_http_authority_end(std::string_view url, Percent percent) {
   std::size_t start = 0;
-  if (url.starts_with("http://")) start = 7;
-  else if (url.starts_with("https://")) start = 8;
-  else return std::string_view::npos;
+  if (url.starts_with("http://"))
+    start = 7;
+  else if (url.starts_with("https://"))
+    start = 8;
+  else
+    return std::string_view::npos;
   std::size_t pos = start;
   while (pos < url.size() && (is_alnum(url[pos]) || url[pos] == '-' || url[pos] == '.')) ++pos;
   if (pos == start) return std::string_view::npos;
@@ -183,7 +185,8 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
   if (plain_http_authority_end(encoded, Percent::allowed) != std::string_view::npos)
     return has_stray_byte ? std::move(encoded_copy) : std::string(encoded);
   // "/path?query" keeps the base's scheme and authority (RFC 3986 §5.2.2).
-  if (encoded.starts_with('/') && !encoded.starts_with("//") && is_plain_path_query_fragment(encoded, Percent::allowed)) {
+  if (encoded.starts_with('/') && !encoded.starts_with("//") &&
+      is_plain_path_query_fragment(encoded, Percent::allowed)) {
     const std::size_t authority_end = plain_http_authority_end(base, Percent::allowed);
     if (authority_end != std::string_view::npos) {
       std::string resolved;
@@ -215,8 +218,9 @@ std::string canonical_url(std::string_view absolute_url) {
   // Already normal when the scheme and host are lower-case, there is no
   // port and no percent-encoding (checked above): only the fragment and
   // tracking parameters go.
-  const bool is_lower_case_host = std::none_of(url.begin(), url.begin() + static_cast<std::ptrdiff_t>(std::min(authority_end, url.size())),
-                                               [](char c) { return c >= 'A' && c <= 'Z'; });
+  const bool is_lower_case_host =
+      std::none_of(url.begin(), url.begin() + static_cast<std::ptrdiff_t>(std::min(authority_end, url.size())),
+                   [](char c) { return c >= 'A' && c <= 'Z'; });
   const bool has_port = authority_end != std::string_view::npos && url.substr(0, authority_end).rfind(':') > 5;
   // (An empty path is Boost's: it writes "/" in ways of its own.)
   const bool has_path = authority_end < url.size() && url[authority_end] == '/';
@@ -238,7 +242,8 @@ std::string canonical_url(std::string_view absolute_url) {
       const std::string_view parameter = query.substr(start, end - start);
       const std::string_view key = parameter.substr(0, parameter.find('='));
       // Empty parameters and '+' (a space once decoded) are Boost's to read.
-      if (parameter.empty() || key.find('+') != std::string_view::npos) is_plain_query = false;
+      if (parameter.empty() || key.find('+') != std::string_view::npos)
+        is_plain_query = false;
       else if (!is_tracking_parameter(key)) {
         if (!kept.empty()) kept += '&';
         kept.append(parameter);
@@ -270,8 +275,10 @@ std::string detail::canonical_url_with_boost(std::string_view absolute_url) {
   if (url.has_query()) {
     auto params = url.params();
     for (auto it = params.begin(); it != params.end();) {
-      if (is_tracking_parameter((*it).key)) it = params.erase(it);
-      else ++it;
+      if (is_tracking_parameter((*it).key))
+        it = params.erase(it);
+      else
+        ++it;
     }
     if (params.empty()) url.remove_query();
   }
@@ -329,8 +336,10 @@ std::string_view without_edition_host_prefix(std::string_view host) {
 std::string without_edition_path(std::string_view path) {
   std::string out(path);
   if (out.starts_with("/amp/") || out == "/amp") out.erase(0, 4);
-  if (out.ends_with("/amp/")) out.erase(out.size() - 4);
-  else if (out.ends_with("/amp")) out.erase(out.size() - 3);
+  if (out.ends_with("/amp/"))
+    out.erase(out.size() - 4);
+  else if (out.ends_with("/amp"))
+    out.erase(out.size() - 3);
   const std::size_t segment = out.rfind('/') + 1;  // npos + 1 == 0
   const std::size_t dot = out.rfind('.');
   if (out.ends_with(".amp") && out.size() - 4 >= segment) {
@@ -349,9 +358,12 @@ std::string story_url_key(std::string_view absolute_url) {
   const std::string canonical = canonical_url(absolute_url);
   const std::string_view url = canonical;
   std::size_t scheme_end = 0;
-  if (url.starts_with("https://")) scheme_end = 8;
-  else if (url.starts_with("http://")) scheme_end = 7;
-  else return canonical;
+  if (url.starts_with("https://"))
+    scheme_end = 8;
+  else if (url.starts_with("http://"))
+    scheme_end = 7;
+  else
+    return canonical;
   const std::size_t authority_end = std::min(url.find_first_of("/?", scheme_end), url.size());
   const std::string_view authority = url.substr(scheme_end, authority_end - scheme_end);
   const std::string_view path_and_query = url.substr(authority_end);

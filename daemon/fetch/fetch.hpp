@@ -77,7 +77,7 @@ struct FetchRequest {
   std::chrono::seconds timeout = config::defaults::kFetchTimeout;  // DNS + connect + TLS + headers + body, all hops
   std::chrono::seconds connect_timeout = config::defaults::kConnectTimeout;  // TCP (and proxy CONNECT), one hop
   std::uint64_t max_body_bytes = config::defaults::kMaxBodyBytes;            // decoded body
-  std::uint64_t max_transfer_bytes = 0;             // body as transferred; 0: max_body_bytes
+  std::uint64_t max_transfer_bytes = 0;                                      // body as transferred; 0: max_body_bytes
   int max_redirects = 5;
 };
 
@@ -159,7 +159,7 @@ struct FetcherOptions {
   // Open (busy or idle) connections to one host, and overall.
   std::size_t max_connections_per_host = config::defaults::kMaxConnectionsPerHost;
   std::size_t max_connections = config::defaults::kMaxFetchConnections;
-  std::chrono::seconds idle_timeout{30};     // a kept-alive connection unused this long is closed
+  std::chrono::seconds idle_timeout{30};  // a kept-alive connection unused this long is closed
   std::size_t max_idle_per_host = 2;
   // Refuse loopback, private, link-local, unique-local, CGNAT and metadata
   // addresses after DNS resolution, on every hop; except these networks

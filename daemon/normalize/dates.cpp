@@ -148,8 +148,8 @@ std::optional<core::Timestamp> parse_iso8601(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   const year_month_day ymd{date_days};
-  return make_utc(int{ymd.year()}, static_cast<int>(unsigned{ymd.month()}), static_cast<int>(unsigned{ymd.day()}),
-                  h, mi, s, offset);
+  return make_utc(int{ymd.year()}, static_cast<int>(unsigned{ymd.month()}), static_cast<int>(unsigned{ymd.day()}), h,
+                  mi, s, offset);
 }
 
 // A weekday's name, any beginning of it of two letters or more, or any
@@ -171,13 +171,11 @@ std::optional<int> named_zone(std::string_view token) {
     std::string_view name;
     int minutes;
   };
-  static constexpr std::array<Zone, 20> kZones = {{{"ut", 0},          {"utc", 0},        {"gmt", 0},
-                                                   {"z", 0},           {"est", -5 * 60},  {"edt", -4 * 60},
-                                                   {"cst", -6 * 60},   {"cdt", -5 * 60},  {"mst", -7 * 60},
-                                                   {"mdt", -6 * 60},   {"pst", -8 * 60},  {"pdt", -7 * 60},
-                                                   {"bst", 60},        {"cet", 60},       {"cest", 120},
-                                                   {"eet", 120},       {"eest", 180},     {"wet", 0},
-                                                   {"west", 60},       {"akst", -9 * 60}}};
+  static constexpr std::array<Zone, 20> kZones = {
+      {{"ut", 0},        {"utc", 0},       {"gmt", 0},       {"z", 0},         {"est", -5 * 60},
+       {"edt", -4 * 60}, {"cst", -6 * 60}, {"cdt", -5 * 60}, {"mst", -7 * 60}, {"mdt", -6 * 60},
+       {"pst", -8 * 60}, {"pdt", -7 * 60}, {"bst", 60},      {"cet", 60},      {"cest", 120},
+       {"eet", 120},     {"eest", 180},    {"wet", 0},       {"west", 60},     {"akst", -9 * 60}}};
   for (const Zone& zone : kZones)
     if (zone.name == z) return zone.minutes;
   if (z == "akdt") return -8 * 60;
@@ -211,10 +209,14 @@ std::optional<int> numeric_zone(std::string_view token) {
     compact.push_back(c);
   }
   int h = 0, m = 0;
-  if (compact.size() == 1 || compact.size() == 2) h = std::stoi(compact);
-  else if (compact.size() == 3) h = compact[0] - '0', m = std::stoi(compact.substr(1));
-  else if (compact.size() == 4) h = std::stoi(compact.substr(0, 2)), m = std::stoi(compact.substr(2));
-  else return std::nullopt;
+  if (compact.size() == 1 || compact.size() == 2)
+    h = std::stoi(compact);
+  else if (compact.size() == 3)
+    h = compact[0] - '0', m = std::stoi(compact.substr(1));
+  else if (compact.size() == 4)
+    h = std::stoi(compact.substr(0, 2)), m = std::stoi(compact.substr(2));
+  else
+    return std::nullopt;
   if (h > 23 || m > 59) return std::nullopt;
   return sign * (h * 60 + m);
 }

@@ -26,7 +26,9 @@ constexpr std::array<unsigned char, 256> kWordBytes = [] {
   for (int byte = 0; byte < 256; ++byte) {
     const bool is_word_byte =
         byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z');
-    if (is_word_byte) table[static_cast<std::size_t>(byte)] = static_cast<unsigned char>(byte >= 'A' && byte <= 'Z' ? byte - 'A' + 'a' : byte);
+    if (is_word_byte)
+      table[static_cast<std::size_t>(byte)] =
+          static_cast<unsigned char>(byte >= 'A' && byte <= 'Z' ? byte - 'A' + 'a' : byte);
   }
   return table;
 }();

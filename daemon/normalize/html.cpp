@@ -50,15 +50,22 @@ class Sanitizer {
   void write_node(const xmlNode* node, std::size_t depth) {
     // Deeper than any real article: flatten to text rather than recurse.
     if (depth > 200) {
-      if (node->type == XML_TEXT_NODE) append_escaped(out_, view(node->content), false);
-      else write_children(node, depth);
+      if (node->type == XML_TEXT_NODE)
+        append_escaped(out_, view(node->content), false);
+      else
+        write_children(node, depth);
       return;
     }
     switch (node->type) {
       case XML_TEXT_NODE:
-      case XML_CDATA_SECTION_NODE: append_escaped(out_, view(node->content), false); break;
-      case XML_ELEMENT_NODE: write_element(node, depth); break;
-      default: break;  // comments, processing instructions, DTDs: gone
+      case XML_CDATA_SECTION_NODE:
+        append_escaped(out_, view(node->content), false);
+        break;
+      case XML_ELEMENT_NODE:
+        write_element(node, depth);
+        break;
+      default:
+        break;  // comments, processing instructions, DTDs: gone
     }
   }
 
@@ -236,7 +243,8 @@ std::string decode_entities(std::string_view text) {
     out.append(text.substr(pos, amp - pos));
     pos = amp + 1;
     std::size_t end = pos;
-    while (end < text.size() && end - pos < 32 && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '#'))
+    while (end < text.size() && end - pos < 32 &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '#'))
       ++end;
     const std::string_view name = text.substr(pos, end - pos);
     const bool has_semicolon = end < text.size() && text[end] == ';';
@@ -247,19 +255,21 @@ std::string decode_entities(std::string_view text) {
       char32_t code_point = 0;
       bool ok = !number.empty() && number.size() <= 8;
       for (char c : number) {
-        const int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+        const int digit = std::isdigit(static_cast<unsigned char>(c))                ? c - '0'
                           : (is_hex && std::isxdigit(static_cast<unsigned char>(c))) ? (std::tolower(c) - 'a' + 10)
-                                                                                      : -1;
-        if (digit < 0) ok = false;
-        else code_point = code_point * (is_hex ? 16 : 10) + static_cast<char32_t>(digit);
+                                                                                     : -1;
+        if (digit < 0)
+          ok = false;
+        else
+          code_point = code_point * (is_hex ? 16 : 10) + static_cast<char32_t>(digit);
       }
       if (ok) {
         // Windows-1252 code points written as numbers (&#150;) mean what
         // they meant there, as browsers read them (HTML §13.2.5.80).
-        static constexpr char32_t kWindows1252[32] = {
-            0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-            0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-            0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+        static constexpr char32_t kWindows1252[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                                      0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+                                                      0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                                      0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
         if (code_point >= 0x80 && code_point < 0xA0) code_point = kWindows1252[code_point - 0x80];
         if (code_point == 0) code_point = 0xFFFD;
         core::append_utf8(out, code_point);
@@ -345,8 +355,8 @@ std::string sanitize_html_libxml2(std::string_view html, std::string_view base_u
   initialize_once();
   std::string input = core::sanitize_utf8(html);
   if (std::optional<std::string> capped = AttributeCapper(input).run()) input = std::move(*capped);
-  const int flags = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                    HTML_PARSE_NODEFDTD;
+  const int flags =
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NODEFDTD;
   std::unique_ptr<xmlDoc, DocDeleter> doc(
       htmlReadMemory(input.data(), static_cast<int>(input.size()), nullptr, "UTF-8", flags));
   if (!doc) return escape_html(html_to_text(input));

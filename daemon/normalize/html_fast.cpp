@@ -37,14 +37,14 @@ namespace {
 using html_rules::kNamedTagCount;
 using html_rules::TagKind;
 
-constexpr std::size_t kMaxDepth = 100;  // far below libxml2's and the sanitizer's limits
+constexpr std::size_t kMaxDepth = 100;      // far below libxml2's and the sanitizer's limits
 constexpr int kBodyIndex = kNamedTagCount;  // the implied <body>, for the auto-close table
 
 // What libxml2's HTML parser does with each named tag, asked of libxml2
 // itself once, so that the scanner follows its tables rather than a copy.
 struct LibxmlTagFacts {
-  std::array<bool, kNamedTagCount> is_empty{};        // HTML 4 EMPTY: closed at once (br, img, …)
-  std::array<bool, kNamedTagCount> closes_itself{};   // "<li><li>" closes the first li
+  std::array<bool, kNamedTagCount> is_empty{};       // HTML 4 EMPTY: closed at once (br, img, …)
+  std::array<bool, kNamedTagCount> closes_itself{};  // "<li><li>" closes the first li
   // closes[new][open]: starting `new` auto-closes the open element `open`.
   std::array<std::array<bool, kNamedTagCount + 1>, kNamedTagCount> closes{};
 };
@@ -153,7 +153,9 @@ TextRun scan_text_run(std::string_view in, std::size_t pos) {
   const __m128i space = _mm_set1_epi8(' ');
   while (pos + 16 <= in.size()) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + pos));
-    const auto mask_of = [&](__m128i of) { return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, of))); };
+    const auto mask_of = [&](__m128i of) {
+      return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, of)));
+    };
     const unsigned stops = mask_of(less_than) | mask_of(ampersand);
     // Only the bytes before the first stop belong to the run.
     const unsigned in_run = stops ? (1u << std::countr_zero(stops)) - 1 : 0xFFFFu;
@@ -210,8 +212,7 @@ constexpr std::size_t kMaxAttributes = 32;  // more on one tag is left to libxml
 
 class Scanner {
  public:
-  Scanner(std::string_view html, std::string_view base_url)
-      : in_(html), base_url_(base_url), facts_(libxml_facts()) {
+  Scanner(std::string_view html, std::string_view base_url) : in_(html), base_url_(base_url), facts_(libxml_facts()) {
     out_.reserve(html.size() + html.size() / 8);
     text_.resize(html.size() + 1);
   }
@@ -269,10 +270,14 @@ class Scanner {
       // A run without references: only '>' would need escaping.
       const TextRun run = scan_text_run(in_, pos_);
       const std::string_view text = in_.substr(pos_, run.end - pos_);
-      if (run.has_greater_than) html_rules::append_escaped(out_, text, false);
-      else out_.append(text);
-      if (run.has_tab_newline_or_double_space) append_text(text);
-      else append_simply_spaced_text(text);
+      if (run.has_greater_than)
+        html_rules::append_escaped(out_, text, false);
+      else
+        out_.append(text);
+      if (run.has_tab_newline_or_double_space)
+        append_text(text);
+      else
+        append_simply_spaced_text(text);
       pos_ = run.end;
     }
     return true;
@@ -346,17 +351,18 @@ class Scanner {
       for (; at < in_.size() && at - digits_start < 7; ++at) {
         const char c = in_[at];
         int digit = -1;
-        if (is_digit(c)) digit = c - '0';
-        else if (is_hex && lower(c) >= 'a' && lower(c) <= 'f') digit = lower(c) - 'a' + 10;
+        if (is_digit(c))
+          digit = c - '0';
+        else if (is_hex && lower(c) >= 'a' && lower(c) <= 'f')
+          digit = lower(c) - 'a' + 10;
         if (digit < 0) break;
         code_point = code_point * (is_hex ? 16 : 10) + static_cast<char32_t>(digit);
       }
       if (at == digits_start || at >= in_.size() || in_[at] != ';') return false;
-      const bool is_plain_character = code_point == '\t' || code_point == '\n' ||
-                                      (code_point >= 0x20 && code_point < 0x7F) ||
-                                      (code_point >= 0xA0 && code_point < 0xD800) ||
-                                      (code_point >= 0xE000 && code_point < 0xFFFE) ||
-                                      (code_point >= 0x10000 && code_point <= 0x10FFFF);
+      const bool is_plain_character =
+          code_point == '\t' || code_point == '\n' || (code_point >= 0x20 && code_point < 0x7F) ||
+          (code_point >= 0xA0 && code_point < 0xD800) || (code_point >= 0xE000 && code_point < 0xFFFE) ||
+          (code_point >= 0x10000 && code_point <= 0x10FFFF);
       if (!is_plain_character) return false;
     } else {
       const std::size_t name_start = at;

@@ -33,33 +33,33 @@ constexpr TagKind D = TagKind::dropped_with_content;
 
 // Sorted by name (checked at compile time below).
 constexpr std::array kTagRules = {
-    TagRule{"a", A},        TagRule{"abbr", A},       TagRule{"acronym", A},    TagRule{"address", A},
-    TagRule{"applet", D},   TagRule{"article", A},    TagRule{"aside", A},      TagRule{"audio", A},
-    TagRule{"b", A},        TagRule{"base", D},       TagRule{"bdi", A},        TagRule{"bdo", A},
-    TagRule{"big", A},      TagRule{"blockquote", A}, TagRule{"br", A},         TagRule{"button", D},
-    TagRule{"canvas", D},   TagRule{"caption", A},    TagRule{"center", A},     TagRule{"cite", A},
-    TagRule{"code", A},     TagRule{"col", A},        TagRule{"colgroup", A},   TagRule{"dd", A},
-    TagRule{"del", A},      TagRule{"details", A},    TagRule{"dfn", A},        TagRule{"dialog", D},
-    TagRule{"div", A},      TagRule{"dl", A},         TagRule{"dt", A},         TagRule{"em", A},
-    TagRule{"embed", D},    TagRule{"figcaption", A}, TagRule{"figure", A},     TagRule{"footer", A},
-    TagRule{"form", D},     TagRule{"frame", D},      TagRule{"frameset", D},   TagRule{"h1", A},
-    TagRule{"h2", A},       TagRule{"h3", A},         TagRule{"h4", A},         TagRule{"h5", A},
-    TagRule{"h6", A},       TagRule{"head", D},       TagRule{"header", A},     TagRule{"hr", A},
-    TagRule{"i", A},        TagRule{"iframe", D},     TagRule{"img", A},        TagRule{"input", D},
-    TagRule{"ins", A},      TagRule{"kbd", A},        TagRule{"li", A},         TagRule{"link", D},
-    TagRule{"mark", A},     TagRule{"math", D},       TagRule{"meta", D},       TagRule{"noembed", D},
-    TagRule{"noframes", D}, TagRule{"noscript", D},   TagRule{"object", D},     TagRule{"ol", A},
-    TagRule{"option", D},   TagRule{"p", A},          TagRule{"param", D},      TagRule{"picture", A},
-    TagRule{"plaintext", D}, TagRule{"portal", D},    TagRule{"pre", A},        TagRule{"q", A},
-    TagRule{"rp", A},       TagRule{"rt", A},         TagRule{"ruby", A},       TagRule{"s", A},
-    TagRule{"samp", A},     TagRule{"script", D},     TagRule{"section", A},    TagRule{"select", D},
-    TagRule{"small", A},    TagRule{"source", A},     TagRule{"span", A},       TagRule{"strike", A},
-    TagRule{"strong", A},   TagRule{"style", D},      TagRule{"sub", A},        TagRule{"summary", A},
-    TagRule{"sup", A},      TagRule{"svg", D},        TagRule{"table", A},      TagRule{"tbody", A},
-    TagRule{"td", A},       TagRule{"template", D},   TagRule{"textarea", D},   TagRule{"tfoot", A},
-    TagRule{"th", A},       TagRule{"thead", A},      TagRule{"time", A},       TagRule{"title", D},
-    TagRule{"tr", A},       TagRule{"tt", A},         TagRule{"u", A},          TagRule{"ul", A},
-    TagRule{"var", A},      TagRule{"video", A},      TagRule{"wbr", A},        TagRule{"xmp", D},
+    TagRule{"a", A},         TagRule{"abbr", A},       TagRule{"acronym", A},  TagRule{"address", A},
+    TagRule{"applet", D},    TagRule{"article", A},    TagRule{"aside", A},    TagRule{"audio", A},
+    TagRule{"b", A},         TagRule{"base", D},       TagRule{"bdi", A},      TagRule{"bdo", A},
+    TagRule{"big", A},       TagRule{"blockquote", A}, TagRule{"br", A},       TagRule{"button", D},
+    TagRule{"canvas", D},    TagRule{"caption", A},    TagRule{"center", A},   TagRule{"cite", A},
+    TagRule{"code", A},      TagRule{"col", A},        TagRule{"colgroup", A}, TagRule{"dd", A},
+    TagRule{"del", A},       TagRule{"details", A},    TagRule{"dfn", A},      TagRule{"dialog", D},
+    TagRule{"div", A},       TagRule{"dl", A},         TagRule{"dt", A},       TagRule{"em", A},
+    TagRule{"embed", D},     TagRule{"figcaption", A}, TagRule{"figure", A},   TagRule{"footer", A},
+    TagRule{"form", D},      TagRule{"frame", D},      TagRule{"frameset", D}, TagRule{"h1", A},
+    TagRule{"h2", A},        TagRule{"h3", A},         TagRule{"h4", A},       TagRule{"h5", A},
+    TagRule{"h6", A},        TagRule{"head", D},       TagRule{"header", A},   TagRule{"hr", A},
+    TagRule{"i", A},         TagRule{"iframe", D},     TagRule{"img", A},      TagRule{"input", D},
+    TagRule{"ins", A},       TagRule{"kbd", A},        TagRule{"li", A},       TagRule{"link", D},
+    TagRule{"mark", A},      TagRule{"math", D},       TagRule{"meta", D},     TagRule{"noembed", D},
+    TagRule{"noframes", D},  TagRule{"noscript", D},   TagRule{"object", D},   TagRule{"ol", A},
+    TagRule{"option", D},    TagRule{"p", A},          TagRule{"param", D},    TagRule{"picture", A},
+    TagRule{"plaintext", D}, TagRule{"portal", D},     TagRule{"pre", A},      TagRule{"q", A},
+    TagRule{"rp", A},        TagRule{"rt", A},         TagRule{"ruby", A},     TagRule{"s", A},
+    TagRule{"samp", A},      TagRule{"script", D},     TagRule{"section", A},  TagRule{"select", D},
+    TagRule{"small", A},     TagRule{"source", A},     TagRule{"span", A},     TagRule{"strike", A},
+    TagRule{"strong", A},    TagRule{"style", D},      TagRule{"sub", A},      TagRule{"summary", A},
+    TagRule{"sup", A},       TagRule{"svg", D},        TagRule{"table", A},    TagRule{"tbody", A},
+    TagRule{"td", A},        TagRule{"template", D},   TagRule{"textarea", D}, TagRule{"tfoot", A},
+    TagRule{"th", A},        TagRule{"thead", A},      TagRule{"time", A},     TagRule{"title", D},
+    TagRule{"tr", A},        TagRule{"tt", A},         TagRule{"u", A},        TagRule{"ul", A},
+    TagRule{"var", A},       TagRule{"video", A},      TagRule{"wbr", A},      TagRule{"xmp", D},
 };
 static_assert(kTagRules.size() == kNamedTagCount);
 static_assert(std::is_sorted(kTagRules.begin(), kTagRules.end(),
@@ -141,8 +141,8 @@ std::optional<std::string> safe_url(std::string_view tag, std::string_view attri
   if (scheme == "data") {
     // Inline images are common in feeds; data: anything else is not.
     const std::string lower = core::to_lower_ascii(trimmed.substr(0, 40));
-    const bool is_image = tag == "img" && attribute == "src" && lower.starts_with("data:image/") &&
-                          !lower.starts_with("data:image/svg");
+    const bool is_image =
+        tag == "img" && attribute == "src" && lower.starts_with("data:image/") && !lower.starts_with("data:image/svg");
     if (is_image) return std::string(trimmed);
     return std::nullopt;
   }
@@ -168,10 +168,14 @@ void append_escaped(std::string& out, std::string_view text, bool is_attribute) 
     const char c = text[i];
     if (static_cast<unsigned char>(c) > '>') continue;
     const char* replacement = nullptr;
-    if (c == '&') replacement = "&amp;";
-    else if (c == '<') replacement = "&lt;";
-    else if (c == '>') replacement = "&gt;";
-    else if (c == '"' && is_attribute) replacement = "&quot;";
+    if (c == '&')
+      replacement = "&amp;";
+    else if (c == '<')
+      replacement = "&lt;";
+    else if (c == '>')
+      replacement = "&gt;";
+    else if (c == '"' && is_attribute)
+      replacement = "&quot;";
     if (!replacement) continue;
     out.append(text.data() + run, i - run);
     out += replacement;

@@ -11,8 +11,8 @@
 namespace tributary::normalize::html_rules {
 
 enum class TagKind {
-  unknown,            // not named here: dropped, its content kept (font, body, …)
-  allowed,            // written with its allowed attributes
+  unknown,               // not named here: dropped, its content kept (font, body, …)
+  allowed,               // written with its allowed attributes
   dropped_with_content,  // code, a foreign document or a control: gone with all inside
 };
 

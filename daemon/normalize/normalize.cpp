@@ -38,8 +38,10 @@ SanitizedHtml html_of(const parse::Text& text, std::string_view base_url) {
     std::string escaped = escape_html(core::trim(without_forbidden_characters(text.value)));
     std::string out;
     for (char c : escaped) {
-      if (c == '\n') out += "<br />";
-      else if (c != '\r') out.push_back(c);
+      if (c == '\n')
+        out += "<br />";
+      else if (c != '\r')
+        out.push_back(c);
     }
     return {std::move(out), std::nullopt};
   }
@@ -342,12 +344,18 @@ std::optional<std::chrono::seconds> syndication_interval(std::string_view period
   const std::string name = core::to_lower_ascii(core::trim(period));
   if (name.empty() && !frequency) return std::nullopt;
   std::int64_t seconds = 0;
-  if (name.empty() || name == "daily") seconds = 86400;
-  else if (name == "hourly") seconds = 3600;
-  else if (name == "weekly") seconds = 7 * 86400;
-  else if (name == "monthly") seconds = 30 * 86400;
-  else if (name == "yearly") seconds = 365 * 86400;
-  else return std::nullopt;
+  if (name.empty() || name == "daily")
+    seconds = 86400;
+  else if (name == "hourly")
+    seconds = 3600;
+  else if (name == "weekly")
+    seconds = 7 * 86400;
+  else if (name == "monthly")
+    seconds = 30 * 86400;
+  else if (name == "yearly")
+    seconds = 365 * 86400;
+  else
+    return std::nullopt;
   const int times = frequency.value_or(1);
   if (times <= 0) return std::nullopt;
   return std::chrono::seconds{std::max<std::int64_t>(1, seconds / times)};
@@ -363,7 +371,8 @@ std::optional<std::chrono::seconds> parse_duration_text(std::string_view text) {
     const std::size_t colon = std::min(text.find(':', pos), text.size());
     const std::string_view field = text.substr(pos, colon - pos);
     std::int64_t value = 0;
-    if (field.empty() || std::from_chars(field.data(), field.data() + field.size(), value).ptr != field.data() + field.size())
+    if (field.empty() ||
+        std::from_chars(field.data(), field.data() + field.size(), value).ptr != field.data() + field.size())
       return std::nullopt;
     if (fields > 0 && value >= 60) return std::nullopt;  // "1:75" is no duration
     total = total * 60 + value;

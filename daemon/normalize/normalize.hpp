@@ -73,9 +73,9 @@ class IdentityKey {
 
 struct Entry {
   IdentityKey identity_key;  // unique within its source
-  std::string original_id;  // the feed's guid/id as written, if any
-  std::string title;        // plain text
-  std::string url;          // absolute http(s) link to the article
+  std::string original_id;   // the feed's guid/id as written, if any
+  std::string title;         // plain text
+  std::string url;           // absolute http(s) link to the article
   std::string canonical_url;
   std::string author_name;  // of the first author with a name or an email
   std::string author_email;
@@ -90,11 +90,11 @@ struct Entry {
   std::optional<core::Timestamp> published;
   std::optional<core::Timestamp> updated;
   std::uint64_t fingerprint = 0;
-  std::size_t word_count = 0;  // of title and text, for dedup guards
-  std::vector<std::uint32_t> story_keys;  // normalize::story_keys of the text: finds possible copies
-  std::string lang;                       // a BCP 47 language tag, or empty
-  bool is_republished = false;  // carries atom:source: a copy of another feed's entry
-  std::string image_url;        // absolute: media:thumbnail, itunes:image, JSON image
+  std::size_t word_count = 0;                    // of title and text, for dedup guards
+  std::vector<std::uint32_t> story_keys;         // normalize::story_keys of the text: finds possible copies
+  std::string lang;                              // a BCP 47 language tag, or empty
+  bool is_republished = false;                   // carries atom:source: a copy of another feed's entry
+  std::string image_url;                         // absolute: media:thumbnail, itunes:image, JSON image
   std::optional<std::chrono::seconds> duration;  // itunes:duration
   friend bool operator==(const Entry&, const Entry&) = default;
 };

@@ -23,18 +23,17 @@ std::uint64_t hash_pair(std::uint64_t first, std::uint64_t second) { return mix(
 // them freely ("late on Monday" / "late Monday"). Other languages keep
 // theirs, which only makes their comparisons stricter.
 constexpr std::array<std::string_view, 118> kStopWords = {
-    "the",     "and",   "but",     "for",    "with",  "from",    "are",    "was",     "were",   "been",
-    "being",   "has",   "have",    "had",    "does",  "did",     "that",   "this",    "these",  "those",
-    "its",     "they",  "them",    "their",  "his",   "her",     "she",    "you",     "your",   "our",
-    "not",     "than",  "then",    "there",  "here",  "which",   "who",    "whom",    "whose",  "what",
-    "when",    "where", "why",     "how",    "all",   "any",     "some",   "more",    "most",   "other",
-    "such",    "only",  "own",     "same",   "too",   "very",    "can",    "will",    "would",  "should",
-    "could",   "may",   "might",   "must",   "shall", "also",    "into",   "over",    "after",  "before",
-    "under",   "about", "against", "between", "through", "during", "out",   "off",    "again",  "further",
-    "once",    "said",  "says",    "year",   "years", "day",     "days",   "one",     "two",    "three",
-    "four",    "five",  "six",     "seven",  "eight", "nine",    "ten",    "him",     "among",  "while",
-    "because", "just",  "both",    "each",   "few",   "nor",     "now",    "said",    "told",   "say",
-    "per",     "via",   "yet",     "upon",   "onto",  "until",   "unless", "whether"};
+    "the",   "and",     "but",     "for",    "with",   "from",  "are",     "was",     "were",    "been",   "being",
+    "has",   "have",    "had",     "does",   "did",    "that",  "this",    "these",   "those",   "its",    "they",
+    "them",  "their",   "his",     "her",    "she",    "you",   "your",    "our",     "not",     "than",   "then",
+    "there", "here",    "which",   "who",    "whom",   "whose", "what",    "when",    "where",   "why",    "how",
+    "all",   "any",     "some",    "more",   "most",   "other", "such",    "only",    "own",     "same",   "too",
+    "very",  "can",     "will",    "would",  "should", "could", "may",     "might",   "must",    "shall",  "also",
+    "into",  "over",    "after",   "before", "under",  "about", "against", "between", "through", "during", "out",
+    "off",   "again",   "further", "once",   "said",   "says",  "year",    "years",   "day",     "days",   "one",
+    "two",   "three",   "four",    "five",   "six",    "seven", "eight",   "nine",    "ten",     "him",    "among",
+    "while", "because", "just",    "both",   "each",   "few",   "nor",     "now",     "said",    "told",   "say",
+    "per",   "via",     "yet",     "upon",   "onto",   "until", "unless",  "whether"};
 
 bool is_stop_word(std::string_view word) {
   if (word.size() <= 2) return std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -57,9 +56,12 @@ void for_each_lower_word(std::string_view text, OnWord&& on_word) {
   };
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z')) word.push_back(c);
-    else if (byte >= 'A' && byte <= 'Z') word.push_back(static_cast<char>(byte - 'A' + 'a'));
-    else flush();
+    if (byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z'))
+      word.push_back(c);
+    else if (byte >= 'A' && byte <= 'Z')
+      word.push_back(static_cast<char>(byte - 'A' + 'a'));
+    else
+      flush();
   }
   flush();
 }
@@ -72,9 +74,12 @@ void sort_unique(std::vector<std::uint64_t>& values) {
 std::size_t shared(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
   std::size_t count = 0;
   for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
-    if (*i < *j) ++i;
-    else if (*j < *i) ++j;
-    else ++count, ++i, ++j;
+    if (*i < *j)
+      ++i;
+    else if (*j < *i)
+      ++j;
+    else
+      ++count, ++i, ++j;
   }
   return count;
 }
@@ -108,7 +113,7 @@ constexpr double kCopyBigrams = 0.6;        // Jaccard of bigrams for a copy
 constexpr double kTeaserContainment = 0.8;  // of the shorter text's bigrams, for a lead-only copy
 constexpr double kTeaserLead = 0.6;         // of the shorter lead's bigrams
 constexpr std::size_t kTeaserMinBigrams = 12;
-constexpr double kEditedLead = 0.3;   // of the shorter lead's bigrams, for an edited copy
+constexpr double kEditedLead = 0.3;    // of the shorter lead's bigrams, for an edited copy
 constexpr double kEditedWords = 0.45;  // Jaccard of content words
 constexpr double kEditedTitle = 0.25;  // Jaccard of title words, when no numbers confirm
 constexpr std::size_t kEditedNumbers = 2;

@@ -34,10 +34,10 @@ struct Choice {
 
 // C1 bytes 0x80–0x9F of windows-1252; the five it leaves undefined map to
 // the C1 control of the same value, as the Encoding Standard says.
-constexpr std::array<char16_t, 32> kWindows1252High = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+constexpr std::array<char16_t, 32> kWindows1252High = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                                       0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+                                                       0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                                       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 std::string normalize_label(std::string_view label) {
   std::string name = core::to_lower_ascii(core::trim(label));
@@ -49,9 +49,10 @@ Choice choice_for(std::string_view label) {
   const std::string name = normalize_label(label);
   for (std::string_view utf8 : {"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8"})
     if (name == utf8) return {Family::utf8, "utf-8"};
-  for (std::string_view latin : {"iso-8859-1", "iso8859-1", "iso_8859-1", "iso-8859-1:1987", "latin1", "latin-1", "l1",
-                                 "cp819", "ibm819", "iso-ir-100", "csisolatin1", "us-ascii", "ascii", "ansi_x3.4-1968",
-                                 "iso646-us", "windows-1252", "cp1252", "x-cp1252", "iso88591", "8859-1"})
+  for (std::string_view latin :
+       {"iso-8859-1", "iso8859-1",    "iso_8859-1", "iso-8859-1:1987", "latin1",   "latin-1", "l1",
+        "cp819",      "ibm819",       "iso-ir-100", "csisolatin1",     "us-ascii", "ascii",   "ansi_x3.4-1968",
+        "iso646-us",  "windows-1252", "cp1252",     "x-cp1252",        "iso88591", "8859-1"})
     if (name == latin) return {Family::windows1252, "windows-1252"};
   if (name == "utf-16le" || name == "utf16le") return {Family::utf16le, "utf-16le"};
   if (name == "utf-16be" || name == "utf16be") return {Family::utf16be, "utf-16be"};
@@ -174,8 +175,10 @@ void decode_utf8(std::string_view bytes, std::string& out, Repairs& repairs) {
       ++pos;
       continue;
     }
-    if (is_xml_char(sequence.code_point)) out.append(bytes.substr(pos, sequence.length));
-    else ++repairs.controls;
+    if (is_xml_char(sequence.code_point))
+      out.append(bytes.substr(pos, sequence.length));
+    else
+      ++repairs.controls;
     pos += sequence.length;
   }
 }
@@ -198,9 +201,12 @@ void decode_windows1252(std::string_view bytes, std::string& out, Repairs& repai
   out.reserve(bytes.size() + bytes.size() / 8);
   for (char ch : bytes) {
     const auto byte = static_cast<unsigned char>(ch);
-    if (byte >= 0x80 && byte < 0xA0) append_checked(out, kWindows1252High[byte - 0x80], repairs);
-    else if (byte >= 0x80) core::append_utf8(out, byte);
-    else append_checked(out, byte, repairs);
+    if (byte >= 0x80 && byte < 0xA0)
+      append_checked(out, kWindows1252High[byte - 0x80], repairs);
+    else if (byte >= 0x80)
+      core::append_utf8(out, byte);
+    else
+      append_checked(out, byte, repairs);
   }
 }
 

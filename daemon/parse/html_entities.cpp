@@ -16,8 +16,9 @@ constexpr HtmlEntity kEntities[] = {
 const HtmlEntity* find_html_entity(std::string_view name) {
   if (name.empty() || name.size() > 32) return nullptr;
   const auto* end = std::end(kEntities);
-  const auto* found = std::lower_bound(std::begin(kEntities), end, name,
-                                       [](const HtmlEntity& entity, std::string_view key) { return entity.name < key; });
+  const auto* found =
+      std::lower_bound(std::begin(kEntities), end, name,
+                       [](const HtmlEntity& entity, std::string_view key) { return entity.name < key; });
   return found != end && found->name == name ? found : nullptr;
 }
 

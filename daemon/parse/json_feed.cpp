@@ -45,12 +45,15 @@ RawItem read_item(const json::object& object) {
   RawItem item;
   item.id = string_field(object, "id");
   item.title = {string_field(object, "title"), TextType::text, {}};
-  if (std::string url = string_field(object, "url"); !url.empty()) item.links.push_back({url, "alternate", {}, {}, {}, {}});
+  if (std::string url = string_field(object, "url"); !url.empty())
+    item.links.push_back({url, "alternate", {}, {}, {}, {}});
   if (std::string external = string_field(object, "external_url"); !external.empty())
     item.links.push_back({external, "related", {}, {}, {}, {}});
   const std::string html = string_field(object, "content_html");
-  if (!html.empty()) item.content = {html, TextType::html, {}};
-  else item.content = {string_field(object, "content_text"), TextType::text, {}};
+  if (!html.empty())
+    item.content = {html, TextType::html, {}};
+  else
+    item.content = {string_field(object, "content_text"), TextType::text, {}};
   item.summary = {string_field(object, "summary"), TextType::text, {}};
   item.published = string_field(object, "date_published");
   item.updated = string_field(object, "date_modified");
@@ -66,8 +69,10 @@ RawItem read_item(const json::object& object) {
     for (const json::value& value : attachments->as_array()) {
       const json::object* attachment = value.if_object();
       if (!attachment) continue;
-      Enclosure enclosure{string_field(*attachment, "url"), string_field(*attachment, "mime_type"),
-                          string_field(*attachment, "size_in_bytes"), {}};
+      Enclosure enclosure{string_field(*attachment, "url"),
+                          string_field(*attachment, "mime_type"),
+                          string_field(*attachment, "size_in_bytes"),
+                          {}};
       if (!enclosure.url.empty()) item.enclosures.push_back(std::move(enclosure));
     }
   }

@@ -80,10 +80,10 @@ struct RawItem {
   Text content;
   std::vector<std::string> categories;
   std::vector<Enclosure> enclosures;  // enclosure, media:content, atom:link rel="enclosure", attachments
-  std::string image;     // media:thumbnail, itunes:image, JSON image (URL as written)
-  std::string duration;  // itunes:duration as written ("1:02:03", "3723")
-  std::string base;  // xml:base in effect for the item, if any
-  std::string lang;  // xml:lang in effect for the item, if any
+  std::string image;                  // media:thumbnail, itunes:image, JSON image (URL as written)
+  std::string duration;               // itunes:duration as written ("1:02:03", "3723")
+  std::string base;                   // xml:base in effect for the item, if any
+  std::string lang;                   // xml:lang in effect for the item, if any
   std::optional<SourceFeed> source;
 
   friend bool operator==(const RawItem&, const RawItem&) = default;

@@ -15,7 +15,8 @@ namespace tributary::parse {
 namespace {
 
 bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || static_cast<unsigned char>(c) >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+         static_cast<unsigned char>(c) >= 0x80;
 }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
 
@@ -92,7 +93,8 @@ class Repairer {
     if (!out_started_) {
       out_started_ = true;
       out_.reserve(xml_.size() + 1024);
-      const std::size_t line = 1 + static_cast<std::size_t>(std::count(xml_.begin(), xml_.begin() + static_cast<std::ptrdiff_t>(from), '\n'));
+      const std::size_t line = 1 + static_cast<std::size_t>(std::count(
+                                       xml_.begin(), xml_.begin() + static_cast<std::ptrdiff_t>(from), '\n'));
       reason_ = "line " + std::to_string(line) + ": " + std::string(why);
     }
     out_.append(xml_.substr(copied_, from - copied_));
@@ -113,9 +115,12 @@ class Repairer {
       while (pos < size && pos - digits_start < 10) {
         const char c = xml_[pos];
         int digit = -1;
-        if (c >= '0' && c <= '9') digit = c - '0';
-        else if (is_hex && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-        else if (is_hex && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+        if (c >= '0' && c <= '9')
+          digit = c - '0';
+        else if (is_hex && c >= 'a' && c <= 'f')
+          digit = c - 'a' + 10;
+        else if (is_hex && c >= 'A' && c <= 'F')
+          digit = c - 'A' + 10;
         if (digit < 0) break;
         value = value * (is_hex ? 16 : 10) + static_cast<std::uint64_t>(digit);
         ++pos;
@@ -154,8 +159,12 @@ class Repairer {
             // The table holds valid UTF-8; decode it into references.
             const auto lead = static_cast<unsigned char>(entity->value[i]);
             const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-            char32_t c = length == 1 ? lead : length == 2 ? (lead & 0x1Fu) : length == 3 ? (lead & 0x0Fu) : (lead & 0x07u);
-            for (std::size_t k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(entity->value[i + k]) & 0x3Fu);
+            char32_t c = length == 1   ? lead
+                         : length == 2 ? (lead & 0x1Fu)
+                         : length == 3 ? (lead & 0x0Fu)
+                                       : (lead & 0x07u);
+            for (std::size_t k = 1; k < length; ++k)
+              c = (c << 6) | (static_cast<unsigned char>(entity->value[i + k]) & 0x3Fu);
             append_reference(references, c);
             i += length;
           }
@@ -164,8 +173,9 @@ class Repairer {
         }
       }
       // An unknown name, or no ';': the '&' was meant literally ("AT&T").
-      replace(amp, amp + 1, "&amp;", has_semicolon ? "undefined entity &" + std::string(name) + "; kept as text"
-                                                    : std::string("a bare \"&\" escaped"));
+      replace(amp, amp + 1, "&amp;",
+              has_semicolon ? "undefined entity &" + std::string(name) + "; kept as text"
+                            : std::string("a bare \"&\" escaped"));
       return amp + 1;
     }
     replace(amp, amp + 1, "&amp;", "a bare \"&\" escaped");
@@ -329,8 +339,8 @@ class Repairer {
         continue;
       } else if (in_subset && xml_.substr(pos).starts_with("<!ENTITY")) {
         std::size_t name_pos = pos + 8;
-        while (name_pos < size && (xml_[name_pos] == ' ' || xml_[name_pos] == '\t' || xml_[name_pos] == '\n' ||
-                                   xml_[name_pos] == '\r'))
+        while (name_pos < size &&
+               (xml_[name_pos] == ' ' || xml_[name_pos] == '\t' || xml_[name_pos] == '\n' || xml_[name_pos] == '\r'))
           ++name_pos;
         std::size_t name_end = name_pos;
         while (name_end < size && is_name_char(xml_[name_end])) ++name_end;
@@ -356,7 +366,7 @@ class Repairer {
   std::size_t copied_ = 0;
   std::string reason_;
   std::set<std::string, std::less<>> declared_;
-  std::vector<std::string_view> open_;  // names of the elements open at the scan position
+  std::vector<std::string_view> open_;                            // names of the elements open at the scan position
   std::unordered_map<std::string_view, std::size_t> open_count_;  // how many of open_ have each name
 };
 

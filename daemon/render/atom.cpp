@@ -43,8 +43,8 @@ void write_source(XmlWriter& xml, const store::StoredEntry& stored) {
   xml.open("source");
   const std::string& feed_id = stored.source_feed_id;
   // Credentials in a configured URL are the operator's: never published.
-  xml.element("id", !feed_id.empty() && core::is_absolute_uri(feed_id) ? feed_id
-                                                                       : core::redact_url(stored.source_config_url));
+  xml.element(
+      "id", !feed_id.empty() && core::is_absolute_uri(feed_id) ? feed_id : core::redact_url(stored.source_config_url));
   xml.element("title", stored.source_title.empty() ? stored.source_name : stored.source_title);
   if (!stored.source_site_url.empty()) xml.empty("link", {{"rel", "alternate"}, {"href", stored.source_site_url}});
   xml.empty("link", {{"rel", "self"}, {"href", core::redact_url(stored.source_feed_url)}});
@@ -57,8 +57,10 @@ void write_source(XmlWriter& xml, const store::StoredEntry& stored) {
 void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry& stored,
                  config::Attribution attribution) {
   const normalize::Entry& entry = stored.entry;
-  if (entry.lang.empty()) xml.open("entry");
-  else xml.open("entry", {{"xml:lang", entry.lang}});
+  if (entry.lang.empty())
+    xml.open("entry");
+  else
+    xml.open("entry", {{"xml:lang", entry.lang}});
   xml.element("id", id);
   xml.element("title", shown_title(stored, attribution), {{"type", "text"}});
   if (!entry.url.empty()) xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", entry.url}});
@@ -67,7 +69,8 @@ void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry
     xml.empty("link", {{"rel", "related"}, {"type", "text/html"}, {"href", copy.url}, {"title", copy.source_name}});
   for (const normalize::Enclosure& enclosure : entry.enclosures) {
     const std::string length = enclosure.length ? std::to_string(*enclosure.length) : std::string();
-    if (enclosure.type.empty() && length.empty()) xml.empty("link", {{"rel", "enclosure"}, {"href", enclosure.url}});
+    if (enclosure.type.empty() && length.empty())
+      xml.empty("link", {{"rel", "enclosure"}, {"href", enclosure.url}});
     else if (length.empty())
       xml.empty("link", {{"rel", "enclosure"}, {"type", enclosure.type}, {"href", enclosure.url}});
     else if (enclosure.type.empty())

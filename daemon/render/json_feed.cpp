@@ -6,8 +6,8 @@
 
 #include "core/text.hpp"
 #include "core/url.hpp"
-#include "normalize/html.hpp"
 #include "core/version.hpp"
+#include "normalize/html.hpp"
 #include "render/json_text.hpp"
 #include "render/render.hpp"
 
@@ -33,9 +33,12 @@ json::object item_object(const std::string& id, const store::StoredEntry& stored
   const bool has_content = !entry.content_html.empty();
   // content_html or content_text is required; an entry without either gets
   // its title as text.
-  if (has_content) item["content_html"] = entry.content_html;
-  else if (!entry.summary_html.empty()) item["content_html"] = entry.summary_html;
-  else item["content_text"] = display_title(entry);
+  if (has_content)
+    item["content_html"] = entry.content_html;
+  else if (!entry.summary_html.empty())
+    item["content_html"] = entry.summary_html;
+  else
+    item["content_text"] = display_title(entry);
   if (has_content && !entry.summary_html.empty()) {
     std::string summary = normalize::html_to_text(entry.summary_html);
     if (!summary.empty()) item["summary"] = summary;
@@ -44,7 +47,8 @@ json::object item_object(const std::string& id, const store::StoredEntry& stored
   if (entry.published) item["date_published"] = core::format_rfc3339(*entry.published);
   item["date_modified"] = core::format_rfc3339(entry_updated(stored));
   json::array authors;
-  for (const std::string& name : display_authors(stored, attribution)) authors.emplace_back(json::object{{"name", name}});
+  for (const std::string& name : display_authors(stored, attribution))
+    authors.emplace_back(json::object{{"name", name}});
   item["authors"] = std::move(authors);
   if (!entry.categories.empty()) {
     json::array tags;
@@ -89,9 +93,11 @@ std::string render_json_feed(const FeedHeader& header, std::span<const store::St
   feed["authors"] = json::array{json::object{{"name", header.title}}};
   json::array items;
   const std::vector<std::string> ids = unique_entry_ids(header.tag_authority, entries);
-  for (std::size_t i = 0; i < entries.size(); ++i) items.emplace_back(item_object(ids[i], entries[i], header.attribution));
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    items.emplace_back(item_object(ids[i], entries[i], header.attribution));
   feed["items"] = std::move(items);
-  feed["_tributary"] = json::object{{"generator", "Tributary " + std::string(core::kVersion)}, {"about", core::kProjectUrl}};
+  feed["_tributary"] =
+      json::object{{"generator", "Tributary " + std::string(core::kVersion)}, {"about", core::kProjectUrl}};
   return serialize_publishable(std::move(feed));
 }
 

@@ -21,7 +21,8 @@ constexpr std::string_view kStyle =
     "body{font:15px/1.45 system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1b1f24;"
     "overflow-wrap:anywhere}"
     "h1{font-size:1.6rem;margin:0 0 .2rem}p.sub{margin:0 0 1.2rem;color:#57606a}"
-    "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #d0d7de;"
+    "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid "
+    "#d0d7de;"
     "vertical-align:top}"
     "th{font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}"
     ".ok{color:#1a7f37}.failing,.backing-off,.retry-after{color:#9a6700}.gone,.removed{color:#cf222e}"
@@ -77,9 +78,11 @@ std::string state_class(std::string_view state) {
 std::string render_landing(const LandingPage& page, std::span<const SourceStatus> sources) {
   const std::string title = escape_html(page.title);
   const std::string suffix = escape_html(page.link_suffix);
-  std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                     "<title>" + title + "</title>\n";
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>" +
+      title + "</title>\n";
   for (const FeedLink& feed : page.feeds) {
     const std::string label = escape_html(feed.label);
     html += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"" + label + "\" href=\"" +
@@ -99,15 +102,17 @@ std::string render_landing(const LandingPage& page, std::span<const SourceStatus
     html += "<h2>Latest</h2>\n<ol class=\"latest\">\n";
     for (const Headline& headline : page.headlines) {
       const std::string text = escape_html(headline.title);
-      html += "<li>" + (headline.url.empty() ? text : "<a href=\"" + escape_html(headline.url) + "\">" + text + "</a>") +
+      html += "<li>" +
+              (headline.url.empty() ? text : "<a href=\"" + escape_html(headline.url) + "\">" + text + "</a>") +
               " <span class=\"meta\">" + escape_html(headline.outlet) + " · <time datetime=\"" +
               core::format_rfc3339(headline.when) + "\">" + relative_time(headline.when, page.now) +
               "</time></span></li>\n";
     }
     html += "</ol>\n";
   }
-  html += "<h2>Sources</h2>\n<table id=\"sources\"><thead><tr><th>Source</th><th>State</th>"
-          "<th>Last success</th><th class=\"n\">Items</th><th>Last 30 days</th></tr></thead><tbody>\n";
+  html +=
+      "<h2>Sources</h2>\n<table id=\"sources\"><thead><tr><th>Source</th><th>State</th>"
+      "<th>Last success</th><th class=\"n\">Items</th><th>Last 30 days</th></tr></thead><tbody>\n";
   std::size_t listed = 0;
   for (const SourceStatus& status : sources) {
     const store::SourceRecord& record = status.record;

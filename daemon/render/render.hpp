@@ -16,7 +16,7 @@
 namespace tributary::render {
 
 struct FeedHeader {
-  std::string id;             // atom:id of the merged feed
+  std::string id;  // atom:id of the merged feed
   std::string title;
   std::string subtitle;
   std::string self_url;       // where this document is served
@@ -69,8 +69,8 @@ std::vector<std::string> unique_entry_ids(std::string_view tag_authority, std::s
 // A source as the landing page, /sources.json and /sources.opml show it.
 struct SourceStatus {
   store::SourceRecord record;
-  std::string state;                    // store::source_state
-  std::vector<int> items_per_day;       // oldest first, today last
+  std::string state;               // store::source_state
+  std::vector<int> items_per_day;  // oldest first, today last
 };
 
 // `hosts`: each host's load against its politeness budget (schedule::host_loads).
@@ -95,9 +95,9 @@ struct Headline {
 struct LandingPage {
   std::string title;
   std::string subtitle;
-  std::vector<FeedLink> feeds;  // the first is the default feed
+  std::vector<FeedLink> feeds;      // the first is the default feed
   std::vector<Headline> headlines;  // newest first
-  std::string link_suffix;      // appended to every link ("?token=…" when the site needs it)
+  std::string link_suffix;          // appended to every link ("?token=…" when the site needs it)
   core::Timestamp now;
   // schedule::describe_stretch of each host whose sources are stretched to
   // fit host_delay; shown under the sources when there are any.
@@ -118,6 +118,5 @@ struct RenderedFeed {
 
 std::shared_ptr<const RenderedFeed> make_rendered(std::string content_type, std::string body,
                                                   core::Timestamp last_modified);
-
 
 }  // namespace tributary::render

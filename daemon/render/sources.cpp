@@ -99,9 +99,14 @@ std::string render_opml(std::string_view title, std::span<const SourceStatus> so
     // The configured URL: credentials in it (userinfo) are the operator's, not the reader's.
     const std::string url = core::redact_url(record.config_url);
     if (categories.empty())
-      xml.empty("outline", {{"type", "rss"}, {"text", text}, {"title", text}, {"xmlUrl", url}, {"htmlUrl", record.site_url}});
+      xml.empty("outline",
+                {{"type", "rss"}, {"text", text}, {"title", text}, {"xmlUrl", url}, {"htmlUrl", record.site_url}});
     else
-      xml.empty("outline", {{"type", "rss"}, {"text", text}, {"title", text}, {"xmlUrl", url}, {"htmlUrl", record.site_url},
+      xml.empty("outline", {{"type", "rss"},
+                            {"text", text},
+                            {"title", text},
+                            {"xmlUrl", url},
+                            {"htmlUrl", record.site_url},
                             {"category", categories}});
   }
   xml.close("body");

@@ -37,21 +37,33 @@ void XmlWriter::escape(std::string_view text, bool is_attribute) {
         // `&#x26;` where the text reads like an entity or a character
         // reference ("AT&T", "1&1"): the RSS Profile's advice, which the W3C
         // validator follows to tell text from escaped HTML.
-        if (!is_attribute && pos < text.size() && is_reference_start(text[pos])) out_ += "&#x26;";
-        else out_ += "&amp;";
+        if (!is_attribute && pos < text.size() && is_reference_start(text[pos]))
+          out_ += "&#x26;";
+        else
+          out_ += "&amp;";
         break;
-      case '<': out_ += "&lt;"; break;
-      case '>': out_ += "&gt;"; break;
+      case '<':
+        out_ += "&lt;";
+        break;
+      case '>':
+        out_ += "&gt;";
+        break;
       case '"':
-        if (is_attribute) out_ += "&quot;";
-        else out_ += c;
+        if (is_attribute)
+          out_ += "&quot;";
+        else
+          out_ += c;
         break;
       case '\n':
       case '\t':
-        if (is_attribute) out_ += c == '\n' ? "&#10;" : "&#9;";
-        else out_ += c;
+        if (is_attribute)
+          out_ += c == '\n' ? "&#10;" : "&#9;";
+        else
+          out_ += c;
         break;
-      case '\r': out_ += "&#13;"; break;
+      case '\r':
+        out_ += "&#13;";
+        break;
       default:
         if (byte >= 0x20 && byte != 0x7F) out_ += c;  // other C0 controls (and DEL, a C0-like control) are dropped
     }

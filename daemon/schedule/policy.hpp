@@ -36,11 +36,11 @@ Seconds backoff_delay(const PollPolicy& policy, int consecutive_errors);
 // What a source says about how often to come (RSS ttl, sy:update*,
 // skipHours/skipDays, HTTP freshness, Retry-After).
 struct SourceHints {
-  std::optional<Seconds> ttl;             // RSS <ttl>
-  std::optional<Seconds> update_period;   // sy:updatePeriod / sy:updateFrequency
-  std::optional<Seconds> freshness;       // Cache-Control max-age / Expires
-  std::vector<int> skip_hours;            // 0–23, GMT (RSS 2.0)
-  std::vector<int> skip_days;             // 0 = Sunday … 6 = Saturday
+  std::optional<Seconds> ttl;            // RSS <ttl>
+  std::optional<Seconds> update_period;  // sy:updatePeriod / sy:updateFrequency
+  std::optional<Seconds> freshness;      // Cache-Control max-age / Expires
+  std::vector<int> skip_hours;           // 0–23, GMT (RSS 2.0)
+  std::vector<int> skip_days;            // 0 = Sunday … 6 = Saturday
   std::optional<core::Timestamp> retry_after;
 };
 

@@ -103,7 +103,8 @@ asio::awaitable<Digest> digest(std::string body, std::string url, std::string ch
 }
 
 std::string signature_of(const config::SourceSpec& spec) {
-  std::string signature = spec.url + '\n' + spec.name + '\n' + (spec.interval ? std::to_string(spec.interval->count()) : "");
+  std::string signature =
+      spec.url + '\n' + spec.name + '\n' + (spec.interval ? std::to_string(spec.interval->count()) : "");
   for (const std::string& tag : spec.tags) signature += '\n' + tag;
   for (const auto& [name, value] : spec.headers) signature += '\n' + name + ':' + value;
   signature += '\n' + spec.username;
@@ -591,7 +592,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<int> queued_ingests{0};
   bool is_stopping = false;
   bool is_once_mode = false;
-  bool is_running = false;  // the daemon's loop (not poll --once): stretched hosts are logged
+  bool is_running = false;         // the daemon's loop (not poll --once): stretched hosts are logged
   bool is_starting_polls = false;  // within start_due_polls
   PollSummary summary;
   std::chrono::nanoseconds unreported_cpu{0};  // scheduler CPU not yet added to /metrics
@@ -602,7 +603,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
 
 Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& fetcher, const config::Config& config,
                      SchedulerOptions options, std::function<void()> on_store_changed)
-    : impl_(std::make_shared<Impl>(std::move(executors), store, fetcher, config, options, std::move(on_store_changed))) {}
+    : impl_(
+          std::make_shared<Impl>(std::move(executors), store, fetcher, config, options, std::move(on_store_changed))) {}
 
 Scheduler::~Scheduler() = default;
 
@@ -637,8 +639,8 @@ asio::awaitable<PollSummary> Scheduler::poll_all_once() {
 
 asio::awaitable<void> Scheduler::reconfigure(config::Config config) {
   std::shared_ptr<Impl> self = impl_;
-  auto [ids, records] =
-      co_await asio::co_spawn(self->executors.writer, Impl::register_sources(self, config.sources), asio::use_awaitable);
+  auto [ids, records] = co_await asio::co_spawn(self->executors.writer, Impl::register_sources(self, config.sources),
+                                                asio::use_awaitable);
   self->adopt_sources(config, ids, records, core::now_utc());
   self->wake.cancel();
 }

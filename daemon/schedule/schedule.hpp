@@ -15,7 +15,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
 #include <functional>
 #include <memory>
 
@@ -36,7 +35,7 @@ struct SchedulerOptions {
   parse::ParseLimits parse_limits;
   std::chrono::seconds startup_spread{60};          // overdue sources start within this window
   std::chrono::seconds maintenance_interval{3600};  // retention and housekeeping
-  int redirect_confirmations = 3;  // consecutive polls a permanent redirect must be seen on
+  int redirect_confirmations = 3;                   // consecutive polls a permanent redirect must be seen on
   // While writes to the store fail (disk full, read-only file system), the
   // failure is logged when it starts, then at most this often, and once
   // when writes work again — not once per poll.

@@ -123,8 +123,10 @@ std::optional<Refusal> refuse_request(std::string_view method, const BodyFraming
 bool accepts_gzip(std::string_view accept_encoding) {
   std::optional<double> gzip_q, any_q;
   for_each_weighted(accept_encoding, [&](std::string_view coding, double q) {
-    if (core::equals_ignore_case(coding, "gzip") || core::equals_ignore_case(coding, "x-gzip")) gzip_q = q;
-    else if (coding == "*") any_q = q;
+    if (core::equals_ignore_case(coding, "gzip") || core::equals_ignore_case(coding, "x-gzip"))
+      gzip_q = q;
+    else if (coding == "*")
+      any_q = q;
   });
   if (gzip_q) return *gzip_q > 0;
   return any_q && *any_q > 0;
@@ -133,9 +135,8 @@ bool accepts_gzip(std::string_view accept_encoding) {
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   if (core::trim(if_none_match) == "*") return true;
   bool is_match = false;
-  for_each_weighted(if_none_match, [&](std::string_view tag, double) {
-    is_match = is_match || opaque_tag(tag) == opaque_tag(etag);
-  });
+  for_each_weighted(if_none_match,
+                    [&](std::string_view tag, double) { is_match = is_match || opaque_tag(tag) == opaque_tag(etag); });
   return is_match;
 }
 
@@ -181,11 +182,16 @@ std::optional<std::string> base64_decode(std::string_view text) {
   std::size_t padding = 0;
   for (char c : text) {
     int value = -1;
-    if (c >= 'A' && c <= 'Z') value = c - 'A';
-    else if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') value = c - '0' + 52;
-    else if (c == '+') value = 62;
-    else if (c == '/') value = 63;
+    if (c >= 'A' && c <= 'Z')
+      value = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      value = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      value = c - '0' + 52;
+    else if (c == '+')
+      value = 62;
+    else if (c == '/')
+      value = 63;
     else if (c == '=') {
       ++padding;
       continue;

@@ -319,8 +319,9 @@ void Server::start(std::function<void()> fail_daemon) {
   const std::string where = impl_->options.address + ":" + std::to_string(impl_->options.port);
   if (impl_->options.inherited_listen_fd >= 0) {
     impl_->acceptor.assign(endpoint.protocol(), impl_->options.inherited_listen_fd, ec);
-    if (ec) throw std::runtime_error("cannot use the listening socket passed as fd " +
-                                     std::to_string(impl_->options.inherited_listen_fd) + ": " + ec.message());
+    if (ec)
+      throw std::runtime_error("cannot use the listening socket passed as fd " +
+                               std::to_string(impl_->options.inherited_listen_fd) + ": " + ec.message());
     asio::co_spawn(impl_->executor, Impl::accept_loop(impl_),
                    net::FailDaemon("the HTTP server's accept loop", impl_->fail_daemon));
     return;

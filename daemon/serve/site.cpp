@@ -54,7 +54,8 @@ render::FeedHeader view_header(const SiteSettings& settings, const FeedView& vie
   header.self_url = with_query(document_url, view.request_query);
   // A filtered view is a feed of its own; its pages share its id.
   if (!view.filter_query.empty()) header.id = with_query(document_url, view.filter_query);
-  if (view.query.before) header.first_url = with_query(document_url, join_query({view.filter_query, view.limit_query, link_token}));
+  if (view.query.before)
+    header.first_url = with_query(document_url, join_query({view.filter_query, view.limit_query, link_token}));
   return header;
 }
 
@@ -74,12 +75,13 @@ std::shared_ptr<const render::RenderedFeed> render_view(store::Store& store, con
   if (entries.size() > view.query.limit) {
     entries.resize(view.query.limit);
     const std::string document_url = settings.base_url + view_path(view);
-    header.next_url = with_query(document_url, join_query({view.filter_query, view.limit_query,
-                                                           "before=" + store::to_string(entries.back().cursor), link_token}));
+    header.next_url =
+        with_query(document_url, join_query({view.filter_query, view.limit_query,
+                                             "before=" + store::to_string(entries.back().cursor), link_token}));
   }
-  auto document = view.is_json
-                      ? render::make_rendered(std::string(kJsonFeedType), render::render_json_feed(header, entries), now)
-                      : render::make_rendered(std::string(kAtomType), render::render_atom(header, entries), now);
+  auto document =
+      view.is_json ? render::make_rendered(std::string(kJsonFeedType), render::render_json_feed(header, entries), now)
+                   : render::make_rendered(std::string(kAtomType), render::render_atom(header, entries), now);
   core::metrics().observe("tributary_feed_render_seconds", {{"view", kind}},
                           std::chrono::duration<double>(Clock::now() - started).count());
   return document;
@@ -114,7 +116,8 @@ std::string metrics_text(store::Store& store, core::Timestamp now) {
   const std::vector<std::pair<core::MetricLabels, double>> stories = {{{}, static_cast<double>(store.story_count())}};
   text += core::gauge_lines("tributary_stories", "Stories in the store (each shown once in the merged feed)", stories);
   std::map<std::string, double> by_state;
-  for (const char* state : {"ok", "new", "failing", "backing off", "retry-after", "gone", "removed"}) by_state[state] = 0;
+  for (const char* state : {"ok", "new", "failing", "backing off", "retry-after", "gone", "removed"})
+    by_state[state] = 0;
   for (const store::SourceRecord& record : store.sources()) by_state[store::source_state(record, now)] += 1;
   std::vector<std::pair<core::MetricLabels, double>> sources;
   for (const auto& [state, count] : by_state) sources.push_back({{{"state", state}}, count});
@@ -473,7 +476,9 @@ Site::Site(asio::any_io_executor query_executor, std::string database_path, Site
 
 Site::~Site() = default;
 
-void Site::reconfigure(SiteSettings settings) { impl_->settings = std::make_shared<const SiteSettings>(std::move(settings)); }
+void Site::reconfigure(SiteSettings settings) {
+  impl_->settings = std::make_shared<const SiteSettings>(std::move(settings));
+}
 
 asio::awaitable<Response> Site::handle(Request request) { return Impl::handle(impl_, std::move(request)); }
 

@@ -8,7 +8,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -35,8 +34,8 @@ struct Channel {
 };
 
 struct SiteSettings {
-  render::FeedHeader header;  // the default feed's
-  std::string base_url;       // ends with '/'
+  render::FeedHeader header;   // the default feed's
+  std::string base_url;        // ends with '/'
   std::uint32_t entries = 50;  // per page, unless ?limit= asks for fewer or more (up to kMaxLimit)
   std::vector<Channel> channels;
   std::vector<std::pair<std::string, std::string>> source_names;  // name → configured URL

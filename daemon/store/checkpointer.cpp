@@ -74,8 +74,8 @@ void Checkpointer::run() {
       // Busy (the writer is finishing a checkpoint itself) or failed: the
       // next frames will ask again; the writer's own checkpoint keeps the
       // WAL bounded either way.
-      is_done = sqlite3_wal_checkpoint_v2(db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
-                SQLITE_OK;
+      is_done =
+          sqlite3_wal_checkpoint_v2(db->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK;
     } catch (const StoreError&) {
       db.reset();
     }

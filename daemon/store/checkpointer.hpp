@@ -41,8 +41,8 @@ class Checkpointer {
   const int restart_frames_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  int wal_frames_ = 0;   // as last noted
-  int backfilled_ = 0;   // WAL frames in the database file after the last checkpoint
+  int wal_frames_ = 0;  // as last noted
+  int backfilled_ = 0;  // WAL frames in the database file after the last checkpoint
   bool is_running_ = false;
   bool is_stopping_ = false;
   int completed_ = 0;

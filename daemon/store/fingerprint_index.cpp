@@ -77,8 +77,10 @@ std::vector<StoryCandidate> StoryKeyIndex::candidates(const std::vector<std::uin
       candidate.item_id = slot.item_id;
       candidate.story_id = slot.story_id;
       candidate.seen_at = slot.seen_at;
-      if (key & normalize::kLeadKeyBit) ++candidate.lead_keys;
-      else ++candidate.full_keys;
+      if (key & normalize::kLeadKeyBit)
+        ++candidate.lead_keys;
+      else
+        ++candidate.full_keys;
     }
   }
   std::vector<StoryCandidate> result;

@@ -23,12 +23,30 @@ using rows::unix_or_null;
 
 // Titles that many unrelated items share. Items titled like this are too
 // generic to be matched by fingerprint; they still merge by URL.
-constexpr std::array<std::string_view, 24> kGenericTitles = {
-    "live updates",  "live",           "live blog",      "podcast",          "daily briefing",
-    "briefing",      "morning briefing", "evening briefing", "news",          "news update",
-    "update",        "updates",        "breaking news",  "newsletter",       "weekly roundup",
-    "daily roundup", "roundup",        "the latest",     "today",            "headlines",
-    "top stories",   "untitled",       "in brief",       "what we know so far"};
+constexpr std::array<std::string_view, 24> kGenericTitles = {"live updates",
+                                                             "live",
+                                                             "live blog",
+                                                             "podcast",
+                                                             "daily briefing",
+                                                             "briefing",
+                                                             "morning briefing",
+                                                             "evening briefing",
+                                                             "news",
+                                                             "news update",
+                                                             "update",
+                                                             "updates",
+                                                             "breaking news",
+                                                             "newsletter",
+                                                             "weekly roundup",
+                                                             "daily roundup",
+                                                             "roundup",
+                                                             "the latest",
+                                                             "today",
+                                                             "headlines",
+                                                             "top stories",
+                                                             "untitled",
+                                                             "in brief",
+                                                             "what we know so far"};
 
 constexpr int kMinTitleWords = 3;
 constexpr std::size_t kMinWords = 30;
@@ -182,8 +200,7 @@ std::vector<std::int64_t> SqliteStore::stories_of_copies(std::int64_t source_id,
   const auto text_of = [](const std::string& content_html, const std::string& summary_html) {
     return normalize::html_to_text(content_html.empty() ? summary_html : content_html);
   };
-  const normalize::StoryText text =
-      normalize::story_text(entry.title, text_of(entry.content_html, entry.summary_html));
+  const normalize::StoryText text = normalize::story_text(entry.title, text_of(entry.content_html, entry.summary_html));
   Statement& stored = db_.cached("SELECT title, content_html, summary_html FROM items WHERE id = ?1");
   for (const StoryCandidate& candidate : candidates) {
     if (std::find(stories.begin(), stories.end(), candidate.story_id) != stories.end()) continue;
@@ -252,8 +269,7 @@ void SqliteStore::sync_fingerprint_index() {
   version.reset();
   if (is_fingerprint_index_current_ && data_version == data_version_) return;
   fingerprints_.clear();
-  Statement& select =
-      db_.cached("SELECT item_id, story_id, source_id, seen_at, story_keys FROM story_fingerprints");
+  Statement& select = db_.cached("SELECT item_id, story_id, source_id, seen_at, story_keys FROM story_fingerprints");
   while (select.step())
     fingerprints_.add(
         {select.int64(0), select.int64(1), select.int64(2), select.int64(3), decode_story_keys(select.text(4))});
@@ -329,8 +345,9 @@ void SqliteStore::refresh_story(std::int64_t story_id, std::int64_t now) {
   const std::int64_t sort_time = primary.int64(1);
   const std::int64_t count = primary.int64(2);
   primary.reset();
-  db_.cached("UPDATE stories SET primary_item_id = ?2, sort_time = ?3, item_count = ?4, updated = max(updated, ?5) "
-             "WHERE id = ?1")
+  db_.cached(
+         "UPDATE stories SET primary_item_id = ?2, sort_time = ?3, item_count = ?4, updated = max(updated, ?5) "
+         "WHERE id = ?1")
       .bind(1, story_id)
       .bind(2, item_id)
       .bind(3, sort_time)

@@ -27,8 +27,10 @@ std::string fts_query(std::string_view text) {
   };
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || byte >= 0x80) word += c;
-    else flush();
+    if (std::isalnum(byte) || byte >= 0x80)
+      word += c;
+    else
+      flush();
   }
   flush();
   return query;
@@ -85,11 +87,13 @@ std::vector<StoredEntry> SqliteStore::query_stories(const StoryQuery& query) {
   // is prepared once and cached.
   std::string sql = "SELECT id, sort_time FROM stories WHERE 1";
   if (!query.source_urls.empty())
-    sql += " AND id IN (SELECT story_id FROM items WHERE source_id IN "
-           "(SELECT id FROM sources WHERE config_url IN (SELECT value FROM json_each(?1))))";
+    sql +=
+        " AND id IN (SELECT story_id FROM items WHERE source_id IN "
+        "(SELECT id FROM sources WHERE config_url IN (SELECT value FROM json_each(?1))))";
   if (!query.tags.empty())
-    sql += " AND id IN (SELECT story_id FROM items WHERE source_id IN (SELECT sources.id FROM sources, "
-           "json_each(sources.tags) AS tag WHERE tag.value IN (SELECT value FROM json_each(?2))))";
+    sql +=
+        " AND id IN (SELECT story_id FROM items WHERE source_id IN (SELECT sources.id FROM sources, "
+        "json_each(sources.tags) AS tag WHERE tag.value IN (SELECT value FROM json_each(?2))))";
   const std::string text_query = fts_query(query.text);
   const bool has_text = !core::trim(query.text).empty();
   if (has_text)

@@ -52,9 +52,9 @@ struct FrameRun {
 // platform's file object.
 struct File {
   sqlite3_file base;
-  File* wal;        // a database file: its open WAL, if any
-  File* database;   // a WAL file: its database file
-  FrameRun* run;    // WAL files only
+  File* wal;       // a database file: its open WAL, if any
+  File* database;  // a WAL file: its database file
+  FrameRun* run;   // WAL files only
 };
 
 constexpr std::size_t kPlatformFileOffset =
@@ -131,8 +131,7 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
   // Bytes 4-7 of a frame header: the database size after a commit, zero
   // in every other frame (https://www.sqlite.org/fileformat2.html#walformat).
   const bool is_commit_header = is_frame_header && (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
-  const bool continues_run =
-      !run.bytes.empty() && offset == run.offset + static_cast<sqlite3_int64>(run.bytes.size());
+  const bool continues_run = !run.bytes.empty() && offset == run.offset + static_cast<sqlite3_int64>(run.bytes.size());
   if (!continues_run) {
     if (const int rc = write_out(wal); rc != SQLITE_OK) return rc;
     // A run starts where an append starts: the WAL header, or a frame that

@@ -12,8 +12,8 @@
 #include "parse/parse.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static constexpr std::array<std::string_view, 8> kCharsets = {"",      "utf-8",    "iso-8859-1", "utf-16",
-                                                                "koi8-r", "shift_jis", "utf-16be",  "nonsense"};
+  static constexpr std::array<std::string_view, 8> kCharsets = {"",       "utf-8",     "iso-8859-1", "utf-16",
+                                                                "koi8-r", "shift_jis", "utf-16be",   "nonsense"};
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   tributary::parse::ParseOptions options;
   options.document_url = "https://fuzz.example/feeds/feed.xml";

@@ -22,10 +22,16 @@ class EndToEnd : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     upstream_ = std::make_unique<FakeUpstream>();
-    upstream_->serve("/sarajevo.xml", {200, {{"Content-Type", "application/rss+xml; charset=utf-8"}},
-                                       read_text_file(fixtures_dir() / "feeds/small_rss20.xml"), "\"sd-1\"", {}});
-    upstream_->serve("/beograd.xml", {200, {{"Content-Type", "application/atom+xml"}},
-                                      read_text_file(fixtures_dir() / "feeds/small_atom10.xml"), {}, {}});
+    upstream_->serve("/sarajevo.xml", {200,
+                                       {{"Content-Type", "application/rss+xml; charset=utf-8"}},
+                                       read_text_file(fixtures_dir() / "feeds/small_rss20.xml"),
+                                       "\"sd-1\"",
+                                       {}});
+    upstream_->serve("/beograd.xml", {200,
+                                      {{"Content-Type", "application/atom+xml"}},
+                                      read_text_file(fixtures_dir() / "feeds/small_atom10.xml"),
+                                      {},
+                                      {}});
     dir_ = std::make_unique<TempDir>();
     DaemonConfig config(dir_->path() / "db/tributary.db");
     config.schedule("interval = \"1h\"")
@@ -66,9 +72,9 @@ class EndToEnd : public ::testing::Test {
 TEST_F(EndToEnd, ShowsTheItemsOfBothFeedsNewestFirst) {
   const auto entries = entries_of(feed_);
   ASSERT_EQ(entries.size(), 4u);
-  EXPECT_EQ(entries[0].title, "Tram line 3 reopens after repairs");               // 2025-12-17 08:30Z
-  EXPECT_EQ(entries[1].title, "Novi most otvoren");                               // 07:15Z
-  EXPECT_EQ(entries[2].title, "Koncert na Kalemegdanu");                          // 16th 20:00Z
+  EXPECT_EQ(entries[0].title, "Tram line 3 reopens after repairs");                 // 2025-12-17 08:30Z
+  EXPECT_EQ(entries[1].title, "Novi most otvoren");                                 // 07:15Z
+  EXPECT_EQ(entries[2].title, "Koncert na Kalemegdanu");                            // 16th 20:00Z
   EXPECT_EQ(entries[3].title, "Council approves winter budget & heating subsidy");  // 16th 18:05Z
 }
 
@@ -128,21 +134,19 @@ TEST_F(EndToEnd, SecondPollSendsTheStoredEtag) {
 
 TEST_F(EndToEnd, ValidatesAgainstTheAtomRelaxNgSchema) {
   if (shared_dir().empty()) GTEST_SKIP() << "the shared directory (../shared) with schemas/atom.rnc is not present";
-  const auto result = run_command({"/usr/bin/jing", "-c", (shared_dir() / "schemas/atom.rnc").string(),
-                                   feed_file_.string()},
-                                  60s);
+  const auto result =
+      run_command({"/usr/bin/jing", "-c", (shared_dir() / "schemas/atom.rnc").string(), feed_file_.string()}, 60s);
   EXPECT_EQ(result.exit_code, 0) << result.output << "\n" << feed_;
 }
 
 TEST_F(EndToEnd, ParsesCleanlyInFeedparser) {
-  const auto result = run_command(
-      {"/usr/bin/python3", "-c",
-       "import sys, feedparser\n"
-       "d = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
-       "print('bozo', d.bozo, d.get('bozo_exception', ''), 'entries', len(d.entries))\n"
-       "sys.exit(0 if d.bozo == 0 and len(d.entries) == 4 else 1)\n",
-       feed_file_.string()},
-      60s);
+  const auto result = run_command({"/usr/bin/python3", "-c",
+                                   "import sys, feedparser\n"
+                                   "d = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
+                                   "print('bozo', d.bozo, d.get('bozo_exception', ''), 'entries', len(d.entries))\n"
+                                   "sys.exit(0 if d.bozo == 0 and len(d.entries) == 4 else 1)\n",
+                                   feed_file_.string()},
+                                  60s);
   EXPECT_EQ(result.exit_code, 0) << result.output;
 }
 

@@ -84,34 +84,44 @@ class Output : public ::testing::Test {
     upstream_ = std::make_unique<FakeUpstream>();
     upstream_->serve("/hostile.json", {200, {{"Content-Type", "application/feed+json"}}, kHostileJsonFeed, {}, {}});
     upstream_->serve("/authors.atom", {200, {{"Content-Type", "application/atom+xml"}}, kTwoAuthorsAtom, {}, {}});
-    upstream_->serve("/private.xml",
-                     {200, {{"Content-Type", "application/rss+xml"}},
-                      rss("Private feed", rss_item("Private story", "https://private.example/1",
-                                                   "Mon, 30 Nov 2026 06:00:00 GMT")),
-                      {}, {}});
+    upstream_->serve(
+        "/private.xml",
+        {200,
+         {{"Content-Type", "application/rss+xml"}},
+         rss("Private feed", rss_item("Private story", "https://private.example/1", "Mon, 30 Nov 2026 06:00:00 GMT")),
+         {},
+         {}});
     // Undated items, then three sharing one date: each group in the order listed.
-    upstream_->serve("/ordered.xml",
-                     {200, {{"Content-Type", "application/rss+xml"}},
-                      rss("Ordered", rss_item("Undated first", "https://ordered.example/u1", "") +
-                                         rss_item("Undated second", "https://ordered.example/u2", "") +
-                                         rss_item("Undated third", "https://ordered.example/u3", "")),
-                      {}, {}});
-    upstream_->serve("/tied.xml",
-                     {200, {{"Content-Type", "application/rss+xml"}},
-                      rss("Tied", rss_item("Tied first", "https://tied.example/1", "Sun, 01 Nov 2026 10:00:00 GMT") +
-                                      rss_item("Tied second", "https://tied.example/2", "Sun, 01 Nov 2026 10:00:00 GMT") +
-                                      rss_item("Tied third", "https://tied.example/3", "Sun, 01 Nov 2026 10:00:00 GMT")),
-                      {}, {}});
+    upstream_->serve("/ordered.xml", {200,
+                                      {{"Content-Type", "application/rss+xml"}},
+                                      rss("Ordered", rss_item("Undated first", "https://ordered.example/u1", "") +
+                                                         rss_item("Undated second", "https://ordered.example/u2", "") +
+                                                         rss_item("Undated third", "https://ordered.example/u3", "")),
+                                      {},
+                                      {}});
+    upstream_->serve(
+        "/tied.xml",
+        {200,
+         {{"Content-Type", "application/rss+xml"}},
+         rss("Tied", rss_item("Tied first", "https://tied.example/1", "Sun, 01 Nov 2026 10:00:00 GMT") +
+                         rss_item("Tied second", "https://tied.example/2", "Sun, 01 Nov 2026 10:00:00 GMT") +
+                         rss_item("Tied third", "https://tied.example/3", "Sun, 01 Nov 2026 10:00:00 GMT")),
+         {},
+         {}});
     // One story at two outlets (the same canonical URL): Early published it first.
-    upstream_->serve("/early.xml", {200, {{"Content-Type", "application/rss+xml"}},
+    upstream_->serve("/early.xml", {200,
+                                    {{"Content-Type", "application/rss+xml"}},
                                     rss("Early Outlet", rss_item("Early's headline", "https://wire.example/story",
                                                                  "Mon, 02 Nov 2026 08:00:00 GMT")),
-                                    {}, {}});
-    upstream_->serve("/late.xml", {200, {{"Content-Type", "application/rss+xml"}},
-                                   rss("Late Outlet", rss_item("Late's headline",
-                                                               "https://wire.example/story?utm_source=late",
-                                                               "Mon, 02 Nov 2026 09:00:00 GMT")),
-                                   {}, {}});
+                                    {},
+                                    {}});
+    upstream_->serve("/late.xml",
+                     {200,
+                      {{"Content-Type", "application/rss+xml"}},
+                      rss("Late Outlet", rss_item("Late's headline", "https://wire.example/story?utm_source=late",
+                                                  "Mon, 02 Nov 2026 09:00:00 GMT")),
+                      {},
+                      {}});
     dir_ = std::make_unique<TempDir>();
     const std::string private_url = "http://reader:" + std::string(kPassword) + "@" + upstream_->host() + ":" +
                                     std::to_string(upstream_->port()) + "/private.xml";
@@ -175,8 +185,8 @@ class Output : public ::testing::Test {
 };
 
 TEST_F(Output, EveryDocumentIsWellFormedWithControlCharactersInJsonFeedFields) {
-  for (const char* target : {"/feed.atom", "/feed.atom?limit=500", "/feed.atom?source=Hostile", "/c/wire.atom",
-                             "/sources.opml"}) {
+  for (const char* target :
+       {"/feed.atom", "/feed.atom?limit=500", "/feed.atom?source=Hostile", "/c/wire.atom", "/sources.opml"}) {
     HttpReply reply = get(target);
     ASSERT_EQ(reply.status, 200) << target;
     EXPECT_TRUE(is_well_formed_xml(reply.body)) << target << "\n" << reply.body;
@@ -194,8 +204,9 @@ TEST_F(Output, EveryDocumentIsWellFormedWithControlCharactersInJsonFeedFields) {
 
 TEST_F(Output, CredentialsInASourceUrlAreNeverPublished) {
   const std::string redacted = "http://" + upstream_->host() + ":" + std::to_string(upstream_->port()) + "/private.xml";
-  for (const std::string& target : std::vector<std::string>{"/", "/feed.atom", "/feed.json", "/feed.atom?source=Private", "/feed.json?source=Private&limit=1",
-        "/feed.atom?source=" + redacted, "/sources.json", "/sources.opml", "/metrics"}) {
+  for (const std::string& target : std::vector<std::string>{
+           "/", "/feed.atom", "/feed.json", "/feed.atom?source=Private", "/feed.json?source=Private&limit=1",
+           "/feed.atom?source=" + redacted, "/sources.json", "/sources.opml", "/metrics"}) {
     HttpReply reply = get(target);
     EXPECT_EQ(reply.status, 200) << target << "\n" << reply.body;
     EXPECT_EQ(reply.body.find(kPassword), std::string::npos) << target << "\n" << reply.body;
@@ -222,8 +233,9 @@ TEST_F(Output, ThePollLogsDurationIncludesParsing) {
 TEST_F(Output, AnEntryKeepsEveryAuthor) {
   const HttpReply atom = get("/feed.atom?source=Co");
   ASSERT_EQ(atom.status, 200);
-  EXPECT_NE(atom.body.find("<author><name>Ann Author (Co)</name></author><author><name>Bob Writer (Co)</name></author>"),
-            std::string::npos)
+  EXPECT_NE(
+      atom.body.find("<author><name>Ann Author (Co)</name></author><author><name>Bob Writer (Co)</name></author>"),
+      std::string::npos)
       << atom.body;
   const HttpReply json = get("/feed.json?source=Co");
   ASSERT_EQ(json.status, 200);
@@ -252,8 +264,8 @@ TEST_F(Output, AViewOfOneOutletShowsItsOwnCopyOfAStory) {
 }
 
 TEST_F(Output, AViewsSelfLinkIsTheUrlItWasRequestedAt) {
-  for (const std::string& target : std::vector<std::string>{"/feed.atom?limit=500", "/feed.atom?tag=other&limit=5", "/feed.atom?limit=5&tag=other",
-                                   "/feed.atom?source=Tied"}) {
+  for (const std::string& target : std::vector<std::string>{"/feed.atom?limit=500", "/feed.atom?tag=other&limit=5",
+                                                            "/feed.atom?limit=5&tag=other", "/feed.atom?source=Tied"}) {
     const HttpReply reply = get(target);
     ASSERT_EQ(reply.status, 200) << target;
     EXPECT_EQ(feed_link(reply.body, "self"), daemon_->base_url() + target.substr(1));

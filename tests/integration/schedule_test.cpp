@@ -232,9 +232,13 @@ TEST_F(ScheduleTest, SourcesComeFromOpmlToo) {
   dir_.write("subscriptions.opml",
              "<?xml version=\"1.0\"?>\n<opml version=\"2.0\"><head><title>s</title></head><body>\n"
              "<outline text=\"News\">\n"
-             "  <outline type=\"rss\" text=\"From OPML\" xmlUrl=\"" + upstream_.url("/opml.xml") + "\" category=\"/Balkans\"/>\n"
-             "  <outline type=\"rss\" text=\"Duplicate\" xmlUrl=\"" + upstream_.url("/a.xml") + "\"/>\n"
-             "</outline>\n</body></opml>\n");
+             "  <outline type=\"rss\" text=\"From OPML\" xmlUrl=\"" +
+                 upstream_.url("/opml.xml") +
+                 "\" category=\"/Balkans\"/>\n"
+                 "  <outline type=\"rss\" text=\"Duplicate\" xmlUrl=\"" +
+                 upstream_.url("/a.xml") +
+                 "\"/>\n"
+                 "</outline>\n</body></opml>\n");
   const auto config = write_config_without_host_delay("[sources]\nopml = \"subscriptions.opml\"\n" +
                                                       source(upstream_.url("/a.xml"), "Alpha"));
   const CommandResult check = tributary(config, {"check"});

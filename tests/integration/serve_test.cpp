@@ -74,8 +74,10 @@ std::string make_rss(const FeedPlan& plan, std::time_t now, const std::string& s
     const std::time_t published = now - (i * 3 + plan.hours_offset) * 3600;
     const std::uint32_t seed = static_cast<std::uint32_t>(std::hash<std::string>{}(plan.host) + i);
     rss += "<item><title>" + plan.title + " story " + std::to_string(i) + "</title><link>" + link + "</link>";
-    if (plan.has_url_guids) rss += "<guid isPermaLink=\"true\">" + link + "</guid>";
-    else rss += "<guid isPermaLink=\"false\">" + plan.host + "-" + std::to_string(i) + "</guid>";
+    if (plan.has_url_guids)
+      rss += "<guid isPermaLink=\"true\">" + link + "</guid>";
+    else
+      rss += "<guid isPermaLink=\"false\">" + plan.host + "-" + std::to_string(i) + "</guid>";
     rss += "<pubDate>" + rfc822(published) + "</pubDate><description>" + item_text(seed, i % 5 == 0) +
            "</description></item>\n";
   }
@@ -135,7 +137,8 @@ std::vector<std::string> json_feed_problems(const std::string& text) {
       continue;
     }
     const json::object& item = value.as_object();
-    if (!is_string(item, "id")) problems.push_back("an item has no id string");
+    if (!is_string(item, "id"))
+      problems.push_back("an item has no id string");
     else if (!ids.insert(std::string(item.at("id").as_string())).second)
       problems.push_back("duplicate id " + std::string(item.at("id").as_string()));
     if (!is_string(item, "content_html") && !is_string(item, "content_text"))
@@ -146,7 +149,8 @@ std::vector<std::string> json_feed_problems(const std::string& text) {
       if (!is_date(item, key)) problems.push_back(std::string("item ") + key + " is not RFC 3339");
     if (item.contains("tags") && !item.at("tags").is_array()) problems.push_back("item tags is not an array");
     if (item.contains("authors")) {
-      if (!item.at("authors").is_array()) problems.push_back("item authors is not an array");
+      if (!item.at("authors").is_array())
+        problems.push_back("item authors is not an array");
       else
         for (const json::value& author : item.at("authors").as_array())
           if (!author.is_object() || author.as_object().empty()) problems.push_back("an author is not an object");
@@ -179,8 +183,11 @@ class Serve : public ::testing::Test {
     shared_link_ = "https://alpha.example/story-3";
     upstream_->serve("/alpha.xml", {200, {{"Content-Type", "application/rss+xml"}}, make_rss(alpha, now), {}, {}});
     upstream_->serve("/beta.xml", {200, {{"Content-Type", "application/rss+xml"}}, make_rss(beta, now), {}, {}});
-    upstream_->serve("/gamma.xml", {200, {{"Content-Type", "application/rss+xml"}},
-                                    make_rss(gamma, now, shared_link_ + "?utm_source=gamma"), {}, {}});
+    upstream_->serve("/gamma.xml", {200,
+                                    {{"Content-Type", "application/rss+xml"}},
+                                    make_rss(gamma, now, shared_link_ + "?utm_source=gamma"),
+                                    {},
+                                    {}});
     dir_ = std::make_unique<TempDir>();
     DaemonConfig config(dir_->path() / "db/tributary.db");
     config.server("header_timeout = \"2s\"\nidle_timeout = \"30s\"")
@@ -213,7 +220,8 @@ class Serve : public ::testing::Test {
     if (!is_ready_) GTEST_SKIP() << "the daemon did not come up (see SetUpTestSuite's failure)";
   }
 
-  static HttpReply get(const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  static HttpReply get(const std::string& target,
+                       const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     return http_get("127.0.0.1", port_, target, headers);
   }
 
@@ -237,17 +245,17 @@ class Serve : public ::testing::Test {
     ASSERT_EQ(reply.status, 200) << target;
     const auto file = dir_->write("checked-" + std::to_string(++checked_) + ".atom", reply.body);
     if (!shared_dir().empty()) {
-      const auto jing = run_command({"/usr/bin/jing", "-c", (shared_dir() / "schemas/atom.rnc").string(), file.string()}, 60s);
+      const auto jing =
+          run_command({"/usr/bin/jing", "-c", (shared_dir() / "schemas/atom.rnc").string(), file.string()}, 60s);
       EXPECT_EQ(jing.exit_code, 0) << target << "\n" << jing.output;
     }
-    const auto parsed = run_command(
-        {"/usr/bin/python3", "-c",
-         "import sys, feedparser\n"
-         "d = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
-         "print('bozo', d.bozo, d.get('bozo_exception', ''), 'entries', len(d.entries))\n"
-         "sys.exit(0 if d.bozo == 0 and len(d.entries) > 0 else 1)\n",
-         file.string()},
-        60s);
+    const auto parsed = run_command({"/usr/bin/python3", "-c",
+                                     "import sys, feedparser\n"
+                                     "d = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
+                                     "print('bozo', d.bozo, d.get('bozo_exception', ''), 'entries', len(d.entries))\n"
+                                     "sys.exit(0 if d.bozo == 0 and len(d.entries) > 0 else 1)\n",
+                                     file.string()},
+                                    60s);
     EXPECT_EQ(parsed.exit_code, 0) << target << "\n" << parsed.output;
   }
 
@@ -261,16 +269,15 @@ class Serve : public ::testing::Test {
 };
 
 TEST_F(Serve, EveryRouteAnswersWithItsType) {
-  const std::map<std::string, std::string> types = {
-      {"/", "text/html"},
-      {"/feed.atom", "application/atom+xml"},
-      {"/feed.json", "application/feed+json"},
-      {"/sources.opml", "text/x-opml"},
-      {"/sources.json", "application/json"},
-      {"/healthz", "text/plain"},
-      {"/metrics", "text/plain; version=0.0.4"},
-      {"/c/news.atom", "application/atom+xml"},
-      {"/c/news.json", "application/feed+json"}};
+  const std::map<std::string, std::string> types = {{"/", "text/html"},
+                                                    {"/feed.atom", "application/atom+xml"},
+                                                    {"/feed.json", "application/feed+json"},
+                                                    {"/sources.opml", "text/x-opml"},
+                                                    {"/sources.json", "application/json"},
+                                                    {"/healthz", "text/plain"},
+                                                    {"/metrics", "text/plain; version=0.0.4"},
+                                                    {"/c/news.atom", "application/atom+xml"},
+                                                    {"/c/news.json", "application/feed+json"}};
   for (const auto& [target, type] : types) {
     HttpReply reply = get(target);
     EXPECT_EQ(reply.status, 200) << target << "\n" << reply.body;
@@ -373,7 +380,8 @@ TEST_F(Serve, DefaultFeedHasTheConfiguredSizeAndAStoryOnce) {
   EXPECT_EQ(entries.size(), 20u);
   const auto all = entries_of(get("/feed.atom?limit=500").body);
   ASSERT_EQ(all.size(), kStories);
-  const auto shared = std::find_if(all.begin(), all.end(), [](const Entry& entry) { return entry.link == shared_link_; });
+  const auto shared =
+      std::find_if(all.begin(), all.end(), [](const Entry& entry) { return entry.link == shared_link_; });
   ASSERT_NE(shared, all.end());
   // Gamma's copy is Alpha's page with a tracking parameter: one story, and
   // no related link back to the entry's own page (issue 23).
@@ -493,12 +501,14 @@ TEST_F(Serve, SourcesAsJsonAndOpml) {
 TEST_F(Serve, MetricsInPrometheusFormat) {
   get("/feed.atom?tag=sport");  // an on-demand render
   const std::string metrics = get("/metrics").body;
-  for (const char* line : {"tributary_polls_total{outcome=\"ok\"} ", "# TYPE tributary_polls_total counter",
-                           "tributary_items_ingested_total{kind=\"new\"} 36", "tributary_items_ingested_total{kind=\"merged\"} 1",
-                           "tributary_fetch_duration_seconds_bucket{le=\"+Inf\"} ", "tributary_fetch_duration_seconds_count ",
-                           "tributary_feed_render_seconds_bucket{view=\"cached\",le=", "tributary_feed_render_seconds_count{view=\"on_demand\"}",
-                           "tributary_http_requests_total{route=\"/feed.atom\",code=\"200\"} ", "tributary_stories 35",
-                           "tributary_sources{state=\"ok\"} 3", "tributary_sources{state=\"gone\"} 0"})
+  for (const char* line :
+       {"tributary_polls_total{outcome=\"ok\"} ", "# TYPE tributary_polls_total counter",
+        "tributary_items_ingested_total{kind=\"new\"} 36", "tributary_items_ingested_total{kind=\"merged\"} 1",
+        "tributary_fetch_duration_seconds_bucket{le=\"+Inf\"} ", "tributary_fetch_duration_seconds_count ",
+        "tributary_feed_render_seconds_bucket{view=\"cached\",le=",
+        "tributary_feed_render_seconds_count{view=\"on_demand\"}",
+        "tributary_http_requests_total{route=\"/feed.atom\",code=\"200\"} ", "tributary_stories 35",
+        "tributary_sources{state=\"ok\"} 3", "tributary_sources{state=\"gone\"} 0"})
     EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
 }
 
@@ -507,8 +517,8 @@ TEST_F(Serve, NewsboatStoresEveryEntry) {
   const auto urls = home.write("urls", "http://127.0.0.1:" + std::to_string(port_) + "/feed.atom?limit=100\n");
   const auto config = home.write("config", "");
   const auto cache = home.path() / "cache.db";
-  const auto reloaded = run_command({"/usr/bin/env", "HOME=" + home.path().string(), "/usr/bin/newsboat", "-x", "reload",
-                                     "-u", urls.string(), "-C", config.string(), "-c", cache.string()},
+  const auto reloaded = run_command({"/usr/bin/env", "HOME=" + home.path().string(), "/usr/bin/newsboat", "-x",
+                                     "reload", "-u", urls.string(), "-C", config.string(), "-c", cache.string()},
                                     60s);
   ASSERT_EQ(reloaded.exit_code, 0) << reloaded.output;
   const auto counted = run_command({"/usr/bin/python3", "-c",
@@ -525,9 +535,14 @@ TEST_F(Serve, LandingPageInAHeadlessBrowser) {
   ASSERT_TRUE(std::filesystem::exists("/usr/bin/chromium")) << "scripts/test installs Debian's chromium";
   TempDir profile;
   const std::string url = "http://127.0.0.1:" + std::to_string(port_) + "/";
-  const std::vector<std::string> common = {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                                           "--no-first-run", "--disable-background-networking",
-                                           "--disable-component-update", "--disable-sync",
+  const std::vector<std::string> common = {"/usr/bin/chromium",
+                                           "--headless",
+                                           "--no-sandbox",
+                                           "--disable-gpu",
+                                           "--no-first-run",
+                                           "--disable-background-networking",
+                                           "--disable-component-update",
+                                           "--disable-sync",
                                            "--user-data-dir=" + profile.path().string()};
   std::vector<std::string> dump = common;
   dump.push_back("--dump-dom");
@@ -690,7 +705,8 @@ class ServeWithToken : public ::testing::Test {
   static void SetUpTestSuite() {
     upstream_ = std::make_unique<FakeUpstream>();
     FeedPlan plan{"Token Feed", "token.example", 0, false};
-    upstream_->serve("/token.xml", {200, {{"Content-Type", "application/rss+xml"}}, make_rss(plan, std::time(nullptr)), {}, {}});
+    upstream_->serve("/token.xml",
+                     {200, {{"Content-Type", "application/rss+xml"}}, make_rss(plan, std::time(nullptr)), {}, {}});
     dir_ = std::make_unique<TempDir>();
     DaemonConfig config(dir_->path() / "tributary.db");
     config.listen("::1").server("token = " + toml_string(kToken)).source(upstream_->url("/token.xml"), "Token");
@@ -708,7 +724,8 @@ class ServeWithToken : public ::testing::Test {
   void SetUp() override {
     if (port_ == 0) GTEST_SKIP() << "the daemon did not come up";
   }
-  static HttpReply get(const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  static HttpReply get(const std::string& target,
+                       const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     return http_get("::1", port_, target, headers);
   }
 

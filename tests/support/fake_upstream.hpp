@@ -40,7 +40,7 @@ struct FakeResponse {
 struct RecordedRequest {
   std::string method;
   std::string target;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;         // lower-case names
   std::chrono::steady_clock::time_point received_at;  // when its headers were read (spacing tests)
 };
 

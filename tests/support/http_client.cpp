@@ -46,7 +46,8 @@ HttpReply http_request(const std::string& host, std::uint16_t port, const std::s
   io.restart();
   http::async_write(stream, request, [&](beast::error_code e, std::size_t) {
     ec = e;
-    if (!e) http::async_read(stream, buffer, parser, [&](beast::error_code read_error, std::size_t) { ec = read_error; });
+    if (!e)
+      http::async_read(stream, buffer, parser, [&](beast::error_code read_error, std::size_t) { ec = read_error; });
   });
   io.run_for(timeout);
   if (ec || !parser.is_done()) {

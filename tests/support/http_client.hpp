@@ -11,7 +11,7 @@
 namespace tributary::testing {
 
 struct HttpReply {
-  int status = 0;  // 0: no response (connection failed or timed out)
+  int status = 0;                              // 0: no response (connection failed or timed out)
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string error;

@@ -22,8 +22,8 @@ class ChildProcess {
   // the caller's proxies, NOTIFY_SOCKET, XDG_* and the like. The child gets no open descriptor of
   // the test's but standard input and output, and `passed_descriptors`
   // (e.g. a listening socket for socket activation).
-  ChildProcess(std::vector<std::string> argv, std::filesystem::path log_file,
-               std::vector<std::string> environment = {}, std::vector<int> passed_descriptors = {});
+  ChildProcess(std::vector<std::string> argv, std::filesystem::path log_file, std::vector<std::string> environment = {},
+               std::vector<int> passed_descriptors = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -87,7 +87,9 @@ std::string RawConnection::receive(std::chrono::milliseconds timeout, std::size_
 
 std::string RawConnection::receive_until(std::string_view needle, int count, std::chrono::milliseconds timeout) {
   return receive_while(
-      [needle, count](const std::string& received) { return count_of(received, needle) < static_cast<std::size_t>(count); },
+      [needle, count](const std::string& received) {
+        return count_of(received, needle) < static_cast<std::size_t>(count);
+      },
       timeout);
 }
 

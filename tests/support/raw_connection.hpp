@@ -32,7 +32,8 @@ class RawConnection {
   bool is_closed_by_peer(std::chrono::milliseconds timeout);
 
  private:
-  std::string receive_while(const std::function<bool(const std::string&)>& wants_more, std::chrono::milliseconds timeout);
+  std::string receive_while(const std::function<bool(const std::string&)>& wants_more,
+                            std::chrono::milliseconds timeout);
 
   int fd_ = -1;
 };

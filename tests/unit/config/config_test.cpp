@@ -1,8 +1,9 @@
 // Config loading: every class of mistake is reported at its FILE:LINE:COL.
+#include "config/config.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "config/config.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::config {
@@ -162,7 +163,8 @@ name = "Other"
 }
 
 TEST(ConfigValues, ExampleConfigIsValid) {
-  const ConfigLoad loaded = load_config_file(std::filesystem::path(TRIBUTARY_SOURCE_DIR) / "config/tributary.example.toml");
+  const ConfigLoad loaded =
+      load_config_file(std::filesystem::path(TRIBUTARY_SOURCE_DIR) / "config/tributary.example.toml");
   ASSERT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : to_string(loaded.errors[0]));
   EXPECT_GE(loaded.config->sources.size(), 3u);
 }
@@ -255,8 +257,9 @@ password = "s3cret"
                                          "source.toml");
   ASSERT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : to_string(loaded.errors[0]));
   const SourceSpec& source = loaded.config->sources.at(0);
-  EXPECT_THAT(source.headers, ::testing::UnorderedElementsAre(std::pair<std::string, std::string>{"X-Api-Key", "k-123"},
-                                                              std::pair<std::string, std::string>{"Accept-Language", "bs"}));
+  EXPECT_THAT(source.headers,
+              ::testing::UnorderedElementsAre(std::pair<std::string, std::string>{"X-Api-Key", "k-123"},
+                                              std::pair<std::string, std::string>{"Accept-Language", "bs"}));
   EXPECT_EQ(source.username, "reader");
   EXPECT_EQ(source.password, "s3cret");
 }
@@ -292,8 +295,10 @@ TEST(ConfigSource, PasswordNeedsUsername) {
 TEST(ConfigSource, PasswordAndPasswordFileAreExclusive) {
   testing::TempDir dir;
   const auto secret = dir.write("secret.txt", "x\n");
-  const auto errors = errors_of("[[source]]\nurl = \"https://paid.example/feed.xml\"\nusername = \"reader\"\n"
-                                "password = \"a\"\npassword_file = \"" + secret.string() + "\"\n");
+  const auto errors = errors_of(
+      "[[source]]\nurl = \"https://paid.example/feed.xml\"\nusername = \"reader\"\n"
+      "password = \"a\"\npassword_file = \"" +
+      secret.string() + "\"\n");
   EXPECT_THAT(errors, ElementsAre("test.toml:5:17: source.password and source.password_file are exclusive"));
 }
 
@@ -323,10 +328,11 @@ constexpr const char* kTwoSources =
     "[[source]]\nurl = \"https://b.example/feed\"\n";
 
 TEST(Channels, SourcesByNameOrUrlBecomeUrls) {
-  const auto loaded = parse_config(std::string(kTwoSources) +
-                                       "[[channel]]\nname = \"mixed\"\nsources = [\"Alpha\", \"https://b.example/feed\"]\n"
-                                       "tags = [\"news\"]\nquery = \"bridge\"\n",
-                                   "test.toml");
+  const auto loaded =
+      parse_config(std::string(kTwoSources) +
+                       "[[channel]]\nname = \"mixed\"\nsources = [\"Alpha\", \"https://b.example/feed\"]\n"
+                       "tags = [\"news\"]\nquery = \"bridge\"\n",
+                   "test.toml");
   ASSERT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : to_string(loaded.errors[0]));
   ASSERT_EQ(loaded.config->channels.size(), 1u);
   const ChannelConfig& channel = loaded.config->channels[0];
@@ -350,7 +356,8 @@ TEST(Channels, MistakesNameTheirPlace) {
 
 TEST(ServerKeys, TokenAndLimits) {
   const auto loaded = parse_config(
-      "[server]\ntoken = \"0123456789abcdef-x\"\nmax_connections = 100\nidle_timeout = \"5s\"\nheader_timeout = \"2s\"\n"
+      "[server]\ntoken = \"0123456789abcdef-x\"\nmax_connections = 100\nidle_timeout = \"5s\"\nheader_timeout = "
+      "\"2s\"\n"
       "[feed]\nsubtitle = \"All of it\"\n",
       "test.toml");
   ASSERT_TRUE(loaded.config);

@@ -1,11 +1,12 @@
 // Feed dates in the forms real feeds write them.
+#include "normalize/dates.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "core/time.hpp"
-#include "normalize/dates.hpp"
 #include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::normalize {
@@ -16,7 +17,9 @@ std::string utc(std::string_view text) {
   return parsed ? core::format_rfc3339(*parsed) : "null";
 }
 
-TEST(DateParsing, ReadsRfc822WithNumericOffset) { EXPECT_EQ(utc("Wed, 17 Dec 2025 09:30:00 +0100"), "2025-12-17T08:30:00Z"); }
+TEST(DateParsing, ReadsRfc822WithNumericOffset) {
+  EXPECT_EQ(utc("Wed, 17 Dec 2025 09:30:00 +0100"), "2025-12-17T08:30:00Z");
+}
 TEST(DateParsing, ReadsRfc822WithGmt) { EXPECT_EQ(utc("Wed, 17 Dec 2025 09:30:00 GMT"), "2025-12-17T09:30:00Z"); }
 TEST(DateParsing, ReadsRfc822WithNamedUsZones) {
   EXPECT_EQ(utc("Wed, 17 Dec 2025 09:30:00 EST"), "2025-12-17T14:30:00Z");
@@ -36,7 +39,9 @@ TEST(DateParsing, ReadsLowercaseAndFullMonthNames) {
   EXPECT_EQ(utc("wed, 17 dec 2025 09:30:00 gmt"), "2025-12-17T09:30:00Z");
   EXPECT_EQ(utc("Wednesday, 17 December 2025 09:30:00 GMT"), "2025-12-17T09:30:00Z");
 }
-TEST(DateParsing, ToleratesExtraWhitespace) { EXPECT_EQ(utc("  Wed,  17 Dec  2025   09:30:00   GMT "), "2025-12-17T09:30:00Z"); }
+TEST(DateParsing, ToleratesExtraWhitespace) {
+  EXPECT_EQ(utc("  Wed,  17 Dec  2025   09:30:00   GMT "), "2025-12-17T09:30:00Z");
+}
 TEST(DateParsing, ReadsRfc3339) {
   EXPECT_EQ(utc("2025-12-17T09:30:00Z"), "2025-12-17T09:30:00Z");
   EXPECT_EQ(utc("2025-12-17T09:30:00+02:00"), "2025-12-17T07:30:00Z");

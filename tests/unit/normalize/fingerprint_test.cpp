@@ -1,4 +1,6 @@
 // Story fingerprints: near copies are near, different stories are far.
+#include "normalize/fingerprint.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -6,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "normalize/fingerprint.hpp"
 #include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::normalize {
@@ -90,8 +91,8 @@ TEST(Fingerprint, KnownValuesStayTheSame) {
 }
 
 TEST(Fingerprint, EqualsThePlainSimHashOnManyInputs) {
-  const std::vector<std::string> words = {"the", "City", "council", "approved", "Café", "naïve", "Đakovo", "a1",
-                                          "2025", "x", "budget", "tram", "Šibenik", "same", "same", "same"};
+  const std::vector<std::string> words = {"the",  "City", "council", "approved", "Café",    "naïve", "Đakovo", "a1",
+                                          "2025", "x",    "budget",  "tram",     "Šibenik", "same",  "same",   "same"};
   const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'"};
   testing::TestNumbers next(99);
   for (int round = 0; round < 3000; ++round) {

@@ -1,7 +1,7 @@
 // The HTML sanitizer and text extraction.
-#include <gtest/gtest.h>
-
 #include "normalize/html.hpp"
+
+#include <gtest/gtest.h>
 
 namespace tributary::normalize {
 namespace {

@@ -1,8 +1,9 @@
 // Normalization of the small fixtures: the shape every item ends up in.
+#include "normalize/normalize.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
-#include "normalize/normalize.hpp"
 #include "parse/parse.hpp"
 #include "support/temp_dir.hpp"
 

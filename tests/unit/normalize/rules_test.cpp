@@ -116,8 +116,9 @@ TEST(Titles, HtmlEntitiesAndEscapedMarkup) {
 }
 
 TEST(Titles, LinkOnlyItemIsTitledByItsLink) {
-  const std::string rss = "<rss version=\"2.0\"><channel><title>t</title><item><link>https://l.example/only</link>"
-                          "</item></channel></rss>";
+  const std::string rss =
+      "<rss version=\"2.0\"><channel><title>t</title><item><link>https://l.example/only</link>"
+      "</item></channel></rss>";
   const NormalizedFeed feed = normalize_text(rss, "https://l.example/feed");
   EXPECT_EQ(feed.entries.at(0).title, "https://l.example/only");
 }
@@ -155,7 +156,7 @@ TEST(Content, Atom03Base64AndEscapedModes) {
 TEST(Authors, FromEveryElementThatNamesOne) {
   const NormalizedFeed rss = normalize_fixture("rss20_extensions.xml", "https://split-radio.example/feed");
   EXPECT_EQ(rss.entries.at(0).author_name, "Marko Marić");  // dc:creator
-  EXPECT_EQ(rss.entries.at(1).author_name, "");            // an email-only RSS author
+  EXPECT_EQ(rss.entries.at(1).author_name, "");             // an email-only RSS author
   EXPECT_EQ(rss.entries.at(1).author_email, "video@split-radio.example");
   const NormalizedFeed old = normalize_fixture("rss091.xml", "http://cafe-zagreb.example/rss");
   EXPECT_EQ(old.entries.at(0).author_name, "Ivo Ivic");  // managingEditor, for items without one
@@ -187,8 +188,9 @@ TEST(Dates, PublishedAndUpdatedInUtc) {
 }
 
 TEST(Dates, AnUnreadableDateIsNullNeverNow) {
-  const std::string rss = "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title>"
-                          "<pubDate>sometime last week</pubDate></item></channel></rss>";
+  const std::string rss =
+      "<rss version=\"2.0\"><channel><title>t</title><item><title>x</title>"
+      "<pubDate>sometime last week</pubDate></item></channel></rss>";
   const NormalizedFeed feed = normalize_text(rss, "https://d.example/");
   EXPECT_FALSE(feed.entries.at(0).published);
 }
@@ -228,8 +230,9 @@ TEST(Identity, GuidThenLinkThenHash) {
   ASSERT_EQ(key.size(), 5u + 32u) << key;
   EXPECT_TRUE(key.starts_with("hash:"));
   EXPECT_EQ(key, normalize_fixture("rss092.xml", "http://ohrid-pod.example/rss").entries.at(0).identity_key.text());
-  const std::string other = "<rss version=\"0.92\"><channel><title>t</title><item><description>Episode two."
-                            "</description></item></channel></rss>";
+  const std::string other =
+      "<rss version=\"0.92\"><channel><title>t</title><item><description>Episode two."
+      "</description></item></channel></rss>";
   EXPECT_NE(key, normalize_text(other, "http://ohrid-pod.example/rss").entries.at(0).identity_key.text());
 }
 
@@ -315,9 +318,10 @@ TEST(PollingHints, SyndicationIntervalRules) {
 }
 
 TEST(PollingHints, InvalidTtlIsIgnored) {
-  const std::string rss = "<rss version=\"2.0\"><channel><title>t</title><ttl>soon</ttl><skipHours><hour>25</hour>"
-                          "<hour>x</hour><hour>5</hour></skipHours><skipDays><day>Funday</day></skipDays>"
-                          "<item><title>x</title></item></channel></rss>";
+  const std::string rss =
+      "<rss version=\"2.0\"><channel><title>t</title><ttl>soon</ttl><skipHours><hour>25</hour>"
+      "<hour>x</hour><hour>5</hour></skipHours><skipDays><day>Funday</day></skipDays>"
+      "<item><title>x</title></item></channel></rss>";
   const NormalizedFeed feed = normalize_text(rss, "https://t.example/");
   EXPECT_FALSE(feed.feed.ttl);
   EXPECT_EQ(feed.feed.skip_hours, (std::vector<int>{5}));

@@ -1,10 +1,11 @@
 // URL resolution and canonical forms (core, used by normalize and store).
+#include "core/url.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "core/url.hpp"
 #include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::core {
@@ -89,13 +90,23 @@ TEST(CheckHttpUrl, AcceptsHttpAndHttpsOnly) {
 
 // The fast paths for plain http(s) URLs must give Boost.URL's answers.
 TEST(UrlFastPaths, ResolveAndCanonicalFormEqualBoostUrlOnGeneratedCases) {
-  const std::vector<std::string> bases = {
-      "https://balkan-daily.example/feed/", "http://n.example", "https://N.Example:8443/a/b?x=1#f", "http://a.example/a/b/c",
-      "https://u:p@n.example/x", "ftp://f.example/dir/", "https://n.example/%7Euser/", "urn:uuid:1", "",
-      "https://n.example/a/./b/../c", "HTTP://n.example/x", " https://n.example/x "};
-  const std::vector<std::string> parts = {"/", "a", "b.jpg", ".", "..", "?", "q=1", "&", "utm_source=rss", "#", "frag",
-                                          "%20", "%2e", " ", "č", ":", "@", "+", "=", "//", "~", "fbclid=9", "UTM_x=y",
-                                          "https://", "http://", "x.example", ":80", ":443", "A", "'", "(", "!", "$"};
+  const std::vector<std::string> bases = {"https://balkan-daily.example/feed/",
+                                          "http://n.example",
+                                          "https://N.Example:8443/a/b?x=1#f",
+                                          "http://a.example/a/b/c",
+                                          "https://u:p@n.example/x",
+                                          "ftp://f.example/dir/",
+                                          "https://n.example/%7Euser/",
+                                          "urn:uuid:1",
+                                          "",
+                                          "https://n.example/a/./b/../c",
+                                          "HTTP://n.example/x",
+                                          " https://n.example/x "};
+  const std::vector<std::string> parts = {
+      "/",    "a",    "b.jpg", ".",        "..",      "?",        "q=1",     "&",         "utm_source=rss",
+      "#",    "frag", "%20",   "%2e",      " ",       "č",        ":",       "@",         "+",
+      "=",    "//",   "~",     "fbclid=9", "UTM_x=y", "https://", "http://", "x.example", ":80",
+      ":443", "A",    "'",     "(",        "!",       "$"};
   testing::TestNumbers next(7);
   for (int round = 0; round < 40000; ++round) {
     std::string reference;

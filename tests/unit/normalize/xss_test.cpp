@@ -31,7 +31,9 @@ const std::vector<std::string> kVectors = {
     "<IMG SRC=`javascript:alert(\"XSS\")`>",
     "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
     "<a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)\">x</a>",
-    "<a href=\"&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058alert(1)\">x</a>",
+    "<a "
+    "href=\"&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058alert(1)"
+    "\">x</a>",
     "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
     "<a href=\"jav&#x0A;ascript:alert(1)\">x</a>",
     "<a href=\" &#14;  javascript:alert(1)\">x</a>",
@@ -93,9 +95,7 @@ struct XmlCharDeleter {
   void operator()(xmlChar* text) const { xmlFree(text); }
 };
 
-std::string lower(const xmlChar* text) {
-  return core::to_lower_ascii(text ? reinterpret_cast<const char*>(text) : "");
-}
+std::string lower(const xmlChar* text) { return core::to_lower_ascii(text ? reinterpret_cast<const char*>(text) : ""); }
 
 bool is_safe_url(const std::string& element, const std::string& url) {
   std::string compact;
@@ -113,9 +113,9 @@ void find_executable(const xmlNode* node, std::vector<std::string>& problems) {
   for (; node; node = node->next) {
     if (node->type != XML_ELEMENT_NODE) continue;
     const std::string name = lower(node->name);
-    for (std::string_view forbidden : {"script", "style", "iframe", "frame", "object", "embed", "applet", "form",
-                                       "input", "button", "svg", "math", "base", "meta", "link", "template",
-                                       "isindex", "noscript", "xss"})
+    for (std::string_view forbidden :
+         {"script", "style", "iframe", "frame", "object", "embed", "applet", "form", "input", "button", "svg", "math",
+          "base", "meta", "link", "template", "isindex", "noscript", "xss"})
       if (name == forbidden) problems.push_back("element <" + name + ">");
     for (const xmlAttr* attribute = node->properties; attribute; attribute = attribute->next) {
       const std::string attribute_name = lower(attribute->name);
@@ -137,9 +137,9 @@ void find_executable(const xmlNode* node, std::vector<std::string>& problems) {
 std::vector<std::string> executable_parts(const std::string& html) {
   std::vector<std::string> problems;
   if (html.empty()) return problems;
-  std::unique_ptr<xmlDoc, DocDeleter> doc(htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
-                                                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                                             HTML_PARSE_NOWARNING | HTML_PARSE_NONET));
+  std::unique_ptr<xmlDoc, DocDeleter> doc(
+      htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET));
   if (!doc) return {"unparsable output"};
   find_executable(doc->children, problems);
   return problems;
@@ -151,8 +151,8 @@ TEST(Xss, NothingExecutableSurvives) {
   for (const std::string& vector : kVectors) {
     const std::string clean = sanitize_html(vector, kBase);
     const std::vector<std::string> problems = executable_parts(clean);
-    EXPECT_TRUE(problems.empty()) << "input:  " << vector << "\noutput: " << clean << "\nfirst problem: "
-                                  << (problems.empty() ? "" : problems.front());
+    EXPECT_TRUE(problems.empty()) << "input:  " << vector << "\noutput: " << clean
+                                  << "\nfirst problem: " << (problems.empty() ? "" : problems.front());
     const std::string lowered = core::to_lower_ascii(clean);
     EXPECT_EQ(lowered.find("javascript:"), std::string::npos) << clean;
     EXPECT_EQ(lowered.find("expression("), std::string::npos) << clean;

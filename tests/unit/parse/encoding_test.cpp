@@ -1,10 +1,11 @@
 // Encodings, recovery from broken documents, and the parser's limits and
 // defenses against hostile input.
+#include "parse/encoding.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 
-#include "parse/encoding.hpp"
 #include "parse/parse.hpp"
 #include "support/temp_dir.hpp"
 
@@ -72,16 +73,18 @@ TEST(Encoding, HttpCharsetDecidesWhenTheDocumentDoesNotSay) {
 
 TEST(Encoding, HttpCharsetWinsOverTheDeclaration) {
   // RFC 7303 §3: the charset parameter is authoritative.
-  const std::string bytes = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>t</title>"
-                            "<item><title>\xE8\xE0</title></item></channel></rss>";
+  const std::string bytes =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>t</title>"
+      "<item><title>\xE8\xE0</title></item></channel></rss>";
   const ParseOutcome outcome = parse_feed(bytes, {{}, "windows-1251", {}});
   EXPECT_EQ(first_title(outcome), "иа");
 }
 
 TEST(Encoding, ValidUtf8BeatsAServerWideLatin1Default) {
   // Apache's "AddDefaultCharset ISO-8859-1" in front of a UTF-8 feed.
-  const std::string bytes = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>t</title>"
-                            "<item><title>Šibenik</title></item></channel></rss>";
+  const std::string bytes =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>t</title>"
+      "<item><title>Šibenik</title></item></channel></rss>";
   const ParseOutcome outcome = parse_feed(bytes, {{}, "ISO-8859-1", {}});
   EXPECT_EQ(first_title(outcome), "Šibenik");
 }
@@ -93,7 +96,11 @@ TEST(Encoding, DeclaredEncodingIsRead) {
 }
 
 TEST(Encoding, DropsControlCharacters) {
-  const DecodedDocument decoded = decode_document("a\x01" "b\x0B" "c\td", {});
+  const DecodedDocument decoded = decode_document(
+      "a\x01"
+      "b\x0B"
+      "c\td",
+      {});
   EXPECT_EQ(decoded.text(), "abc\td");
   EXPECT_EQ(decoded.repair, "2 control characters not allowed in XML removed");
 }
@@ -132,8 +139,7 @@ TEST(Recovery, ReadsHtmlEntitiesBareAmpersandsAndBrokenMarkup) {
   EXPECT_EQ(outcome.feed->feed.title.value, "Broken & Co © 2025");
   ASSERT_EQ(outcome.feed->items.size(), 2u);
   const RawItem& item = outcome.feed->items[0];
-  EXPECT_EQ(item.title.value,
-            "Fish\u00a0&\u00a0chips \u2013 AT&T \u2665 &notanentity; \u2013 \U0001F600 \uFFFD bell");
+  EXPECT_EQ(item.title.value, "Fish\u00a0&\u00a0chips \u2013 AT&T \u2665 &notanentity; \u2013 \U0001F600 \uFFFD bell");
   EXPECT_EQ(item.links.at(0).href, "https://broken.example/a?x=1&y=2");
   EXPECT_EQ(item.summary.value, "Café <b>bold &lt;p&gt; 5 &lt; 6 →</b>");
   EXPECT_EQ(outcome.feed->items[1].title.value, "Second");
@@ -212,7 +218,8 @@ TEST(Recovery, StrayEndTagsAfterUnclosedElementsStayCorrect) {
 }
 
 TEST(Recovery, HtmlPageIsNotAFeed) {
-  const ParseOutcome outcome = parse_feed("<html><head><title>Home</title></head><body><p>Hi &nbsp; there</body></html>");
+  const ParseOutcome outcome =
+      parse_feed("<html><head><title>Home</title></head><body><p>Hi &nbsp; there</body></html>");
   EXPECT_FALSE(outcome.feed);
   EXPECT_EQ(outcome.error, "not a feed: the document is an HTML page");
 }
@@ -221,7 +228,8 @@ TEST(Security, DoesNotLoadExternalParameterEntities) {
   testing::TempDir dir;
   const auto secret = dir.write("secret.dtd", "<!ENTITY leak \"TOP-SECRET\">");
   const std::string document = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY % ext SYSTEM \"file://" +
-                               secret.string() + "\"> %ext;]>\n<rss version=\"2.0\"><channel><title>t</title>"
+                               secret.string() +
+                               "\"> %ext;]>\n<rss version=\"2.0\"><channel><title>t</title>"
                                "<item><title>x&leak;</title></item></channel></rss>";
   const ParseOutcome outcome = parse_feed(document);
   ASSERT_TRUE(outcome.feed) << outcome.error;
@@ -261,7 +269,8 @@ TEST(Security, QuadraticBlowupOfOneLargeEntityIsBounded) {
                                  std::string refs;
                                  for (int i = 0; i < 20000; ++i) refs += "&a;";
                                  return refs;
-                               }() + "</title></item></channel></rss>";
+                               }() +
+                               "</title></item></channel></rss>";
   const auto started = std::chrono::steady_clock::now();
   const ParseOutcome outcome = parse_feed(document);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));

@@ -147,7 +147,7 @@ TEST(Rss20, ReadsItunesAndMediaExtensions) {
   const RawItem& video = feed.items[1];
   ASSERT_EQ(video.links.size(), 1u);
   EXPECT_EQ(video.links[0].href, "https://split-radio.example/video/riva");  // atom:link inside RSS
-  EXPECT_EQ(video.image, "https://cdn.split-radio.example/riva.jpg");      // media:group thumbnail
+  EXPECT_EQ(video.image, "https://cdn.split-radio.example/riva.jpg");        // media:group thumbnail
   ASSERT_EQ(video.enclosures.size(), 2u);
   EXPECT_EQ(video.enclosures[1].url, "https://cdn.split-radio.example/riva-1080.mp4");
   EXPECT_EQ(video.summary.value, "<p>The Riva <b>at night</b>.</p>");
@@ -269,8 +269,9 @@ TEST(JsonFeed, ReadsAFeedWhoseVersionIsNotTheUrl) {
 }
 
 TEST(JsonFeed, OtherJsonWithItemsIsStillNotAFeed) {
-  for (const std::string_view json : {R"({"items": [{"id": 1}]})", R"({"title": "t", "items": "none"})",
-                                 R"({"title": "t", "items": [1, 2]})", R"({"version": 2, "total": 3, "items": []})"}) {
+  for (const std::string_view json :
+       {R"({"items": [{"id": 1}]})", R"({"title": "t", "items": "none"})", R"({"title": "t", "items": [1, 2]})",
+        R"({"version": 2, "total": 3, "items": []})"}) {
     const ParseOutcome outcome = parse_feed(json);
     EXPECT_FALSE(outcome.feed) << json;
     EXPECT_EQ(outcome.error, "not a feed: a JSON document without a JSON Feed \"version\"") << json;

@@ -1,9 +1,10 @@
 // The parser on small RSS 2.0 and Atom 1.0 documents: what each field
 // reads as, before normalization; and what must stay true although items
 // are read (and freed) one by one as the parser closes them.
+#include "parse/parse.hpp"
+
 #include <gtest/gtest.h>
 
-#include "parse/parse.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::parse {
@@ -164,9 +165,9 @@ TEST(ItemStreaming, ChannelXmlBaseAndLangReachEveryItem) {
 }
 
 TEST(ItemStreaming, XmlLangOnOneItemOnlyScopesThatItem) {
-  const ParsedFeed feed = parse_text("<rss version=\"2.0\"><channel><title>S</title>" + rss_item(1) +
-                                     "<item xml:lang=\"fr\"><title>Deux</title></item>" + rss_item(3) +
-                                     "</channel></rss>");
+  const ParsedFeed feed =
+      parse_text("<rss version=\"2.0\"><channel><title>S</title>" + rss_item(1) +
+                 "<item xml:lang=\"fr\"><title>Deux</title></item>" + rss_item(3) + "</channel></rss>");
   ASSERT_EQ(feed.items.size(), 3u);
   EXPECT_EQ(feed.items[0].lang, "");
   EXPECT_EQ(feed.items[1].lang, "fr");
@@ -175,8 +176,8 @@ TEST(ItemStreaming, XmlLangOnOneItemOnlyScopesThatItem) {
 }
 
 TEST(ItemStreaming, KeepsDocumentOrderAcrossChannelAndRootItems) {
-  const ParsedFeed feed = parse_text("<rss version=\"2.0\">" + rss_item(1) + "<channel><title>S</title>" +
-                                     rss_item(2) + "<ttl>5</ttl>" + rss_item(3) + "</channel>" + rss_item(4) + "</rss>");
+  const ParsedFeed feed = parse_text("<rss version=\"2.0\">" + rss_item(1) + "<channel><title>S</title>" + rss_item(2) +
+                                     "<ttl>5</ttl>" + rss_item(3) + "</channel>" + rss_item(4) + "</rss>");
   ASSERT_EQ(feed.items.size(), 4u);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(feed.items[i].id, "id-" + std::to_string(i + 1));
   EXPECT_EQ(feed.feed.title.value, "S");
@@ -193,8 +194,9 @@ TEST(ItemStreaming, ReadsOnlyTheFirstChannelOfAnRssDocument) {
 
 TEST(ItemStreaming, IgnoresItemsNestedWhereNoFeedHasThem) {
   const ParsedFeed feed = parse_text("<rss version=\"2.0\"><channel><title>S</title><image><item>x</item></image>" +
-                                     rss_item(1, "<media:group xmlns:media=\"http://search.yahoo.com/mrss/\">"
-                                                 "<item>inner</item></media:group>") +
+                                     rss_item(1,
+                                              "<media:group xmlns:media=\"http://search.yahoo.com/mrss/\">"
+                                              "<item>inner</item></media:group>") +
                                      "</channel></rss>");
   ASSERT_EQ(feed.items.size(), 1u);
   EXPECT_EQ(feed.items[0].title.value, "Item 1");
@@ -229,8 +231,9 @@ TEST(ItemStreaming, DropsOnlyTheItemCutOffInALongDocument) {
 TEST(ItemStreaming, ItemLimitHoldsForItemsReadAsTheyClose) {
   ParseOptions options;
   options.limits.max_items = 10;
-  std::string document = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
-                         "xmlns=\"http://purl.org/rss/1.0/\"><channel><title>R</title></channel>";
+  std::string document =
+      "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+      "xmlns=\"http://purl.org/rss/1.0/\"><channel><title>R</title></channel>";
   for (int i = 1; i <= 11; ++i) document += rss_item(i);
   document += "</rdf:RDF>";
   const ParseOutcome outcome = parse_feed(document, options);
@@ -262,9 +265,10 @@ TEST(ItemStreaming, AtomEntriesSeeTheFeedsXmlBase) {
 
 TEST(ItemStreaming, AnXmlIdOfAnItemAlreadyReadStillCountsForDuplicates) {
   // Cut off, so that the recovery reason names the first problem found.
-  const ParseOutcome outcome = parse_feed("<rss version=\"2.0\"><channel><title>I</title>"
-                                          "<item xml:id=\"a1\"><title>1</title></item>"
-                                          "<item xml:id=\"a1\"><title>2</title></item><item><title>cut");
+  const ParseOutcome outcome = parse_feed(
+      "<rss version=\"2.0\"><channel><title>I</title>"
+      "<item xml:id=\"a1\"><title>1</title></item>"
+      "<item xml:id=\"a1\"><title>2</title></item><item><title>cut");
   ASSERT_TRUE(outcome.feed) << outcome.error;
   ASSERT_EQ(outcome.feed->items.size(), 2u);
   EXPECT_NE(outcome.feed->recovery_reason.find("ID a1 already defined"), std::string::npos)

@@ -2,17 +2,17 @@
 // well-formed and strict UTF-8 whatever the stored strings hold, credentials
 // in source URLs are never published, nothing empty is written, and the
 // outlet is named the way [feed] attribution says.
+#include "render/render.hpp"
+
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 
 #include <boost/json/parse.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/text.hpp"
-#include "render/render.hpp"
 
 namespace tributary::render {
 namespace {
@@ -65,8 +65,13 @@ bool is_strict_json(const std::string& document) {
 }
 
 // Characters XML forbids or validators flag, and bytes that are not UTF-8.
-const std::string kHostile = std::string("a\x01" "b\x00" "c", 5) + "\x0b\x1f\x7f" + "\xc2\x85\xc2\x9f" +
-                             "\xef\xbf\xbe\xef\xbf\xbf\xef\xb7\x90" + "\xff\xfe" + "\xed\xa0\x80" + "\xef\xbf\xbd" + "d";
+const std::string kHostile = std::string(
+                                 "a\x01"
+                                 "b\x00"
+                                 "c",
+                                 5) +
+                             "\x0b\x1f\x7f" + "\xc2\x85\xc2\x9f" + "\xef\xbf\xbe\xef\xbf\xbf\xef\xb7\x90" + "\xff\xfe" +
+                             "\xed\xa0\x80" + "\xef\xbf\xbd" + "d";
 
 TEST(PublishableOutput, HostileCharactersInEveryFieldLeaveTheAtomFeedWellFormed) {
   store::StoredEntry stored = stored_entry();
@@ -180,8 +185,10 @@ TEST(Attribution, AuthorModeNamesTheOutletInTheAuthor) {
 TEST(Attribution, EveryAuthorIsNamedEachInItsOwnElement) {
   store::StoredEntry stored = stored_entry();
   stored.entry.author_name = "Ann Author";
-  stored.entry.authors = {{"Ann Author", "", ""}, {"", "bob@example.org", ""}, {"Ann Author", "", "https://a.example/"}};
-  EXPECT_EQ(display_authors(stored, config::Attribution::none), (std::vector<std::string>{"Ann Author", "bob@example.org"}));
+  stored.entry.authors = {
+      {"Ann Author", "", ""}, {"", "bob@example.org", ""}, {"Ann Author", "", "https://a.example/"}};
+  EXPECT_EQ(display_authors(stored, config::Attribution::none),
+            (std::vector<std::string>{"Ann Author", "bob@example.org"}));
   const std::vector<store::StoredEntry> entries = {stored};
   EXPECT_NE(render_atom(header(), entries)
                 .find("<author><name>Ann Author (Outlet)</name></author><author><name>bob@example.org (Outlet)</name>"

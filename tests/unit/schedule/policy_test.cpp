@@ -1,8 +1,8 @@
 // Poll timing: intervals, jitter, backoff, the adaptive interval and the
 // source's hints — all without waiting.
-#include <gtest/gtest.h>
-
 #include "schedule/policy.hpp"
+
+#include <gtest/gtest.h>
 
 namespace tributary::schedule {
 namespace {

@@ -1,8 +1,8 @@
 // Who gives way when every connection slot is taken: the connection idle
 // longest, never one with a request in progress.
-#include <gtest/gtest.h>
-
 #include "serve/connection_table.hpp"
+
+#include <gtest/gtest.h>
 
 namespace tributary::serve {
 namespace {

@@ -1,10 +1,10 @@
 // /healthz's verdict over time: probes at most once per interval, each
 // change of verdict reported once.
+#include "serve/health.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
-
-#include "serve/health.hpp"
 
 namespace tributary::serve {
 namespace {

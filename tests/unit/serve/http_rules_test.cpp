@@ -1,8 +1,8 @@
 // The server's HTTP rules: request framing and refusals, numbers in
 // queries, content negotiation, conditional requests, targets, the token.
-#include <gtest/gtest.h>
-
 #include "serve/http_rules.hpp"
+
+#include <gtest/gtest.h>
 
 namespace tributary::serve {
 namespace {
@@ -155,7 +155,8 @@ TEST(ParseTarget, SplitsPathAndDecodedQuery) {
   const auto target = parse_target("/feed.atom?tag=news&q=new+bridge%21&source=&empty&tag=a%26b#fragment");
   ASSERT_TRUE(target);
   EXPECT_EQ(target->path, "/feed.atom");
-  const QueryParameters expected = {{"tag", "news"}, {"q", "new bridge!"}, {"source", ""}, {"empty", ""}, {"tag", "a&b"}};
+  const QueryParameters expected = {
+      {"tag", "news"}, {"q", "new bridge!"}, {"source", ""}, {"empty", ""}, {"tag", "a&b"}};
   EXPECT_EQ(target->query, expected);
   EXPECT_EQ(query_values(target->query, "tag"), (std::vector<std::string>{"news", "a&b"}));
   EXPECT_TRUE(query_values(target->query, "limit").empty());
@@ -179,9 +180,9 @@ TEST(EncodeQueryValue, KeepsUnreservedAndEscapesTheRest) {
 }
 
 TEST(BasicAuthPassword, DecodesTheCredentials) {
-  EXPECT_EQ(basic_auth_password("Basic dXNlcjpwYXNz"), "pass");           // user:pass
-  EXPECT_EQ(basic_auth_password("basic   dXNlcjpwYTpzcw=="), "pa:ss");   // user:pa:ss
-  EXPECT_EQ(basic_auth_password("Basic OnNlY3JldA=="), "secret");          // :secret
+  EXPECT_EQ(basic_auth_password("Basic dXNlcjpwYXNz"), "pass");         // user:pass
+  EXPECT_EQ(basic_auth_password("basic   dXNlcjpwYTpzcw=="), "pa:ss");  // user:pa:ss
+  EXPECT_EQ(basic_auth_password("Basic OnNlY3JldA=="), "secret");       // :secret
   EXPECT_FALSE(basic_auth_password("Bearer dXNlcjpwYXNz"));
   EXPECT_FALSE(basic_auth_password("Basic dXNlcg=="));  // no colon
   EXPECT_FALSE(basic_auth_password("Basic !!!"));

@@ -163,7 +163,7 @@ TEST(DedupIndex, SeesWhatAnotherConnectionWrote) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "shared.db").string();
   Store daemon(path);
-  Store other(path);  // e.g. `tributary poll --once` next to a running daemon
+  Store other(path);                                // e.g. `tributary poll --once` next to a running daemon
   ingest_fixture(daemon, "dedup/boilerplate.xml");  // the daemon's index is loaded now
   ingest_fixture(other, "dedup/wire_b.xml");
   EXPECT_EQ(ingest_fixture(daemon, "dedup/wire_a.xml").merged, 1);
@@ -179,7 +179,7 @@ TEST(DedupAtScale, IngestFindsItemsThroughIndexesNotScans) {
   ingest_fixture(store, "dedup/utm_a.xml");
   ingest_fixture(store, "dedup/utm_b.xml");  // joins by canonical URL (level 2)
   ingest_fixture(store, "dedup/wire_b.xml");
-  ingest_fixture(store, "dedup/wire_a.xml");  // joins by fingerprint (level 3)
+  ingest_fixture(store, "dedup/wire_a.xml");                             // joins by fingerprint (level 3)
   ingest_fixture(store, "dedup/utm_a.xml", at("2025-12-17T12:15:00Z"));  // re-poll: unchanged
   sqlite3* db = database_of(store).handle();
   int item_statements = 0;

@@ -67,11 +67,12 @@ TEST(StoryOrder, ItemsSharingOneDateKeepTheDocumentsOrder) {
   Store store(":memory:");
   const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
   const auto noon = at("2026-11-30T12:00:00Z");
-  store.ingest(id,
-               feed_of({item("new", "https://a.example/new", at("2026-11-30T13:00:00Z")),
-                        item("x", "https://a.example/x", noon), item("y", "https://a.example/y", noon),
-                        item("z", "https://a.example/z", noon), item("old", "https://a.example/old", at("2026-11-29T08:00:00Z"))}),
-               at("2026-11-30T14:00:00Z"));
+  store.ingest(
+      id,
+      feed_of({item("new", "https://a.example/new", at("2026-11-30T13:00:00Z")), item("x", "https://a.example/x", noon),
+               item("y", "https://a.example/y", noon), item("z", "https://a.example/z", noon),
+               item("old", "https://a.example/old", at("2026-11-29T08:00:00Z"))}),
+      at("2026-11-30T14:00:00Z"));
   EXPECT_EQ(titles(store.newest_entries(10)),
             (std::vector<std::string>{"Item new", "Item x", "Item y", "Item z", "Item old"}));
 }
@@ -79,8 +80,9 @@ TEST(StoryOrder, ItemsSharingOneDateKeepTheDocumentsOrder) {
 TEST(StoryOrder, ANewUndatedItemOnTheNextPollComesFirst) {
   Store store(":memory:");
   const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
-  store.ingest(id, feed_of({item("1", "https://a.example/1", std::nullopt), item("2", "https://a.example/2", std::nullopt)}),
-               at("2026-11-30T10:00:00Z"));
+  store.ingest(
+      id, feed_of({item("1", "https://a.example/1", std::nullopt), item("2", "https://a.example/2", std::nullopt)}),
+      at("2026-11-30T10:00:00Z"));
   store.ingest(id,
                feed_of({item("0", "https://a.example/0", std::nullopt), item("1", "https://a.example/1", std::nullopt),
                         item("2", "https://a.example/2", std::nullopt)}),
@@ -94,8 +96,8 @@ TEST(StoryOrder, AnItemListedTwiceInOneDocumentIsStoredOnce) {
   normalize::Entry first = item("1", "https://a.example/1", std::nullopt);
   normalize::Entry again = first;
   again.title = "Item 1, listed again";
-  const IngestResult result =
-      store.ingest(id, feed_of({first, item("2", "https://a.example/2", std::nullopt), again}), at("2026-11-30T10:00:00Z"));
+  const IngestResult result = store.ingest(id, feed_of({first, item("2", "https://a.example/2", std::nullopt), again}),
+                                           at("2026-11-30T10:00:00Z"));
   EXPECT_EQ(result.new_items, 2);
   EXPECT_EQ(titles(store.newest_entries(10)), (std::vector<std::string>{"Item 1", "Item 2"}));
 }

@@ -31,10 +31,10 @@ class StoryQueries : public ::testing::Test {
 };
 
 TEST_F(StoryQueries, NewestFirstAcrossSources) {
-  EXPECT_EQ(titles({.limit = 3}),
-            (std::vector<std::string>{"Football club signs a new head coach", "Water supply interrupted in the old town",
-                                      // 12:00 both; the later story id first
-                                      "Airport adds winter routes"}));
+  EXPECT_EQ(titles({.limit = 3}), (std::vector<std::string>{"Football club signs a new head coach",
+                                                            "Water supply interrupted in the old town",
+                                                            // 12:00 both; the later story id first
+                                                            "Airport adds winter routes"}));
 }
 
 TEST_F(StoryQueries, BySource) {

@@ -36,7 +36,7 @@ TEST(Retention, DropsUnlistedItemsBeyondTheNewestN) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 2);
   EXPECT_EQ(count(store, "SELECT count(*) FROM tombstones"), 2);
   EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);  // empty stories go
-  EXPECT_EQ(store.update_search_index(), 2u);  // the purged ones left the search queue
+  EXPECT_EQ(store.update_search_index(), 2u);                  // the purged ones left the search queue
   EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 2);
 }
 

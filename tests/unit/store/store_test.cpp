@@ -55,8 +55,8 @@ void fill_up(Store& store) {
 std::vector<normalize::Entry> many_entries(int first, int count) {
   std::vector<normalize::Entry> entries;
   for (int i = first; i < first + count; ++i)
-    entries.push_back(entry(std::to_string(i), "Item " + std::to_string(i) + std::string(500, 'x'),
-                            "2025-12-17T09:00:00Z"));
+    entries.push_back(
+        entry(std::to_string(i), "Item " + std::to_string(i) + std::string(500, 'x'), "2025-12-17T09:00:00Z"));
   return entries;
 }
 
@@ -90,9 +90,9 @@ TEST(StoreWrites, AFailedPollRecordCountsToo) {
 TEST(StoreIngest, FirstPollAddsEveryItem) {
   Store store(":memory:");
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
-  const auto result = store.ingest(source, feed_of({entry("1", "One", "2025-12-17T09:00:00Z"),
-                                                    entry("2", "Two", "2025-12-17T10:00:00Z")}),
-                                   at("2025-12-17T11:00:00Z"));
+  const auto result = store.ingest(
+      source, feed_of({entry("1", "One", "2025-12-17T09:00:00Z"), entry("2", "Two", "2025-12-17T10:00:00Z")}),
+      at("2025-12-17T11:00:00Z"));
   EXPECT_EQ(result.new_items, 2);
   EXPECT_EQ(result.updated, 0);
   EXPECT_EQ(store.newest_entries(10).size(), 2u);
@@ -144,8 +144,9 @@ TEST(StoreIngest, SameIdInTwoSourcesIsTwoItems) {
 TEST(StoreQueries, NewestEntriesComeNewestFirstWithTheirSource) {
   Store store(":memory:");
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
-  store.ingest(source, feed_of({entry("old", "Old", "2025-12-01T09:00:00Z"), entry("new", "New", "2025-12-17T09:00:00Z"),
-                                entry("mid", "Mid", "2025-12-10T09:00:00Z")}),
+  store.ingest(source,
+               feed_of({entry("old", "Old", "2025-12-01T09:00:00Z"), entry("new", "New", "2025-12-17T09:00:00Z"),
+                        entry("mid", "Mid", "2025-12-10T09:00:00Z")}),
                at("2025-12-17T11:00:00Z"));
   const auto entries = store.newest_entries(2);
   ASSERT_EQ(entries.size(), 2u);
@@ -202,11 +203,13 @@ TEST(StoreSchema, MigratesADatabaseOfTheFoundationVersion) {
     // The schema as version 1 shipped it, with one source and one item.
     Database db(path);
     db.exec(kMigrations[0]);
-    db.exec("INSERT INTO sources (id, config_url, url, name) VALUES (1, 'https://n.example/feed', "
-            "'https://n.example/feed', 'News')");
-    db.exec("INSERT INTO items (source_id, identity_key, title, url, canonical_url, content_html, first_seen, "
-            "sort_time, content_hash) VALUES (1, 'id:1', 'Old item', 'https://n.example/1', 'https://n.example/1', "
-            "'<p>Kept across the <b>migration</b></p>', 1765000000, 1765000000, 'h')");
+    db.exec(
+        "INSERT INTO sources (id, config_url, url, name) VALUES (1, 'https://n.example/feed', "
+        "'https://n.example/feed', 'News')");
+    db.exec(
+        "INSERT INTO items (source_id, identity_key, title, url, canonical_url, content_html, first_seen, "
+        "sort_time, content_hash) VALUES (1, 'id:1', 'Old item', 'https://n.example/1', 'https://n.example/1', "
+        "'<p>Kept across the <b>migration</b></p>', 1765000000, 1765000000, 'h')");
     db.set_user_version(1);
   }
   Store store(path);
@@ -234,8 +237,9 @@ TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
   {
     Database db(path);
     for (int version = 0; version < 3; ++version) db.exec(kMigrations[version]);
-    db.exec("INSERT INTO sources (id, config_url, url, name) VALUES (1, 'https://a.example/feed', "
-            "'https://a.example/feed', 'A')");
+    db.exec(
+        "INSERT INTO sources (id, config_url, url, name) VALUES (1, 'https://a.example/feed', "
+        "'https://a.example/feed', 'A')");
     for (int id = 1; id <= 2; ++id) {
       db.exec("INSERT INTO stories (id, primary_item_id, sort_time, updated, item_count) VALUES (" +
               std::to_string(id) + ", " + std::to_string(id) + ", " + std::to_string(published) + ", 0, 1)");

@@ -93,7 +93,7 @@ TEST_F(WalBatchingTest, WhatACommitWroteIsInTheFileWhenCommitReturns) {
     bool rewrites_spilled;
     bool rolls_back;
   };
-  const Round rounds[] = {{1, 10, 2000, false, false},   {60, 3000, 2000, false, false},
+  const Round rounds[] = {{1, 10, 2000, false, false},      {60, 3000, 2000, false, false},
                           {2000, 3000, 2000, false, false}, {400, 3000, 20, true, false},
                           {300, 3000, 20, false, true},     {1, 100, 2000, false, false},
                           {40, 5000, 20, true, false},      {2, 10, 2000, false, true}};
@@ -105,8 +105,7 @@ TEST_F(WalBatchingTest, WhatACommitWroteIsInTheFileWhenCommitReturns) {
     {
       Transaction transaction(db_);
       insert_rows(db_, round.rows, round.bytes);
-      if (round.rewrites_spilled)
-        db_.exec("UPDATE t SET payload = randomblob(length(payload) + 7) WHERE id % 5 = 0");
+      if (round.rewrites_spilled) db_.exec("UPDATE t SET payload = randomblob(length(payload) + 7) WHERE id % 5 = 0");
       inside = summary(db_);
       if (!round.rolls_back) transaction.commit();
     }  // else rolled back here
