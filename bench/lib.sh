@@ -25,9 +25,17 @@ bench_ensure_packages() {
 # at -O3 reports false maybe-uninitialized warnings (errors here) in
 # daemon/config, and the benchmarks should measure what ships anyway.
 bench_build_release() {
-  cmake -S "$root" -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
-    -DTRIBUTARY_BUILD_BENCH=ON -DTRIBUTARY_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$bench_build" --target "$@" >/dev/null
+  # Quiet when it works; the build's own output when it does not (a bench
+  # that failed to build once exited 1 without a word).
+  local log
+  log=$(mktemp "$bench_temp_root/build.XXXXXX")
+  if ! { cmake -S "$root" -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DTRIBUTARY_BUILD_BENCH=ON -DTRIBUTARY_BUILD_TESTS=OFF &&
+    cmake --build "$bench_build" --target "$@"; } >"$log" 2>&1; then
+    grep -E -B2 -A8 'error|FAILED' "$log" | head -n 60 >&2 || tail -n 40 "$log" >&2
+    echo "error: the Release build of $* for the benchmark failed (above)" >&2
+    return 1
+  fi
 }
 
 bench_free_port() {
