@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the scale benchmark's inputs: COUNT distinct RSS 2.0 feeds of 20
-items each under ROOT/feeds/, spread over hosts the way real subscription
+"""Writes the scale benchmark's inputs: COUNT distinct RSS 2.0 feeds of ITEMS
+items each (20 unless given) under ROOT/feeds/, spread over hosts the way real subscription
 lists are — ten crowded hosts (200 to 2,000 feeds each at 100,000 sources,
 scaled with COUNT) and a long tail of hosts with 1 to 3 feeds — where every
 host is a loopback address of its own (127.0.0.2-11 for the crowded ones,
@@ -20,12 +20,12 @@ writes:
 - ROOT/hosts.txt: "HOST COUNT" per host.
 
 Every item is distinct (its own guid, link, title and text), so the cold
-cycle stores COUNT * 20 items and no story merges hide work.
+cycle stores COUNT * ITEMS items and no story merges hide work.
 
 With LAYOUT "one" instead of "spread" (the default), every feed is on
 127.0.0.1: the layout of the comparison with newsboat (issue 6).
 
-Usage: make_feeds.py ROOT PORT COUNT SUBSET DATABASE CONCURRENCY DAEMON_PORT [LAYOUT]
+Usage: make_feeds.py ROOT PORT COUNT SUBSET DATABASE CONCURRENCY DAEMON_PORT [LAYOUT [ITEMS]]
 """
 import collections
 import datetime
@@ -34,7 +34,7 @@ import os
 import random
 import sys
 
-ITEMS_PER_FEED = 20
+DEFAULT_ITEMS_PER_FEED = 20
 CROWDED_AT_100K = [200 * (k + 1) for k in range(10)]  # 200, 400, ... 2,000
 
 WORDS = (
@@ -51,10 +51,10 @@ def sentence(rng, count):
     return " ".join(rng.choice(WORDS) for _ in range(count))
 
 
-def feed_document(index):
+def feed_document(index, items_per_feed):
     rng = random.Random(index)
     items = []
-    for item in range(ITEMS_PER_FEED):
+    for item in range(items_per_feed):
         published = datetime.datetime(2025, 11, 1 + (index + item) % 28, (index * 7 + item) % 24, item * 2,
                                       tzinfo=datetime.timezone.utc)
         items.append(
@@ -97,6 +97,7 @@ def host_of_each_feed(count):
 def main():
     root, port, count, subset, database, concurrency, daemon_port = sys.argv[1:8]
     layout = sys.argv[8] if len(sys.argv) > 8 else "spread"
+    items_per_feed = int(sys.argv[9]) if len(sys.argv) > 9 else DEFAULT_ITEMS_PER_FEED
     port, count, subset, concurrency = int(port), int(count), int(subset), int(concurrency)
     os.makedirs(os.path.join(root, "feeds"), exist_ok=True)
     hosts = host_of_each_feed(count) if layout == "spread" else ["127.0.0.1"] * count
@@ -105,7 +106,7 @@ def main():
     urls = [f"http://{hosts[index]}:{port}/{prefix}/feeds/{index}.xml" for index in range(count)]
     for index in range(count):
         with open(os.path.join(root, "feeds", f"{index}.xml"), "w", encoding="utf-8") as out:
-            out.write(feed_document(index))
+            out.write(feed_document(index, items_per_feed))
     # The sources as an OPML list, the way a large subscription list is
     # imported: 100,000 [[source]] tables would exceed the 4 MiB a config
     # file may have (an OPML file may have 16 MiB).
