@@ -7,13 +7,15 @@
 //
 // Threads: the I/O loop (this thread), a worker pool for parsing, and one
 // writer thread that owns the store's write connection and renders the feed
-// after each change.
+// after each change. The WebSub hub (websub/hub.hpp) runs on the I/O loop
+// and sees each newly rendered set of feeds there.
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -37,6 +39,7 @@
 #include "serve/serve.hpp"
 #include "serve/site.hpp"
 #include "store/store.hpp"
+#include "websub/hub.hpp"
 
 namespace tributary::app {
 namespace {
@@ -82,6 +85,7 @@ struct Service {
   serve::HealthCheck& health;
   schedule::Scheduler& scheduler;
   fetch::Fetcher& fetcher;
+  websub::Hub& hub;
   store::Store& reader_store;         // the I/O thread's own read connection
   WriterView& writer_view;            // writer thread
   std::function<void()> render_feed;  // run on the writer thread
@@ -206,6 +210,7 @@ asio::awaitable<void> reload(Service& service) {
   co_await std::move(reconfigured);
   serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
   service.site.reconfigure(settings);
+  service.hub.reconfigure(websub::hub_settings(next, settings.base_url), fetch::fetcher_options(next.fetch));
   auto applied =
       asio::co_spawn(service.writer, apply_site_settings(service.writer_view, std::move(settings), service.render_feed),
                      asio::use_awaitable);
@@ -245,6 +250,7 @@ asio::awaitable<void> shut_down(Service& service, std::string reason) {
     spdlog::warn("stopping with {} HTTP connection{} still open after {} s", left, left == 1 ? "" : "s",
                  kShutdownDeadline.count());
   service.fetcher.close_idle_connections();
+  service.hub.stop();
   if (service.watchdog_timer) service.watchdog_timer->cancel();
   service.io.stop();
 }
@@ -367,6 +373,10 @@ serve::ServerOptions server_options_for(const config::Config& config, const std:
   server_options.idle_timeout = config.server.idle_timeout;
   server_options.header_timeout = config.server.header_timeout;
   server_options.max_connections = config.server.max_connections;
+  // The WebSub endpoints take a POST: a subscription request, or a pushed
+  // document as large as a polled one may be.
+  server_options.post_prefix = "/websub/";
+  server_options.max_post_body = config.fetch.max_body_bytes;
   return server_options;
 }
 
@@ -392,12 +402,15 @@ serve::HealthCheck health_check(const OpenStores& stores, const std::filesystem:
 }
 
 // Renders the feed set and publishes it; runs on the writer thread, which
-// owns the writer store and `view`.
-std::function<void()> feed_renderer(store::Store& writer_store, WriterView& view, serve::FeedSetSlot& feeds) {
-  return [&writer_store, &view, &feeds] {
+// owns the writer store and `view`. The hub sees each set on the I/O loop
+// and delivers the documents that changed (the ETags tell).
+std::function<void()> feed_renderer(store::Store& writer_store, WriterView& view, serve::FeedSetSlot& feeds,
+                                    asio::any_io_executor io, websub::Hub& hub) {
+  return [&writer_store, &view, &feeds, io, &hub] {
     try {
       auto rendered = std::make_shared<serve::FeedSet>(
           serve::render_feed_set(writer_store, view.settings, core::now_utc(), ++view.generation));
+      asio::post(io, [&hub, rendered] { hub.observe(rendered->documents); });
       feeds.publish(std::move(rendered));
     } catch (const std::exception& error) {
       spdlog::error("rendering the feed failed: {}", error.what());
@@ -452,12 +465,16 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
                  inherited->address, inherited->port);
 
   WriterView writer_view;  // writer thread from the scheduler's start on
-  const std::function<void()> render_feed = feed_renderer(*stores.writer, writer_view, feeds);
   const std::uint16_t port = server.port();
   const std::string base_url =
       config.server.base_url.empty() ? default_base_url(server_options.address, port) : config.server.base_url;
   writer_view.settings = serve::site_settings(config, base_url);
   site.reconfigure(writer_view.settings);
+  websub::Hub hub(io.get_executor(), writer.get_executor(), *stores.writer, fetch::fetcher_options(config.fetch),
+                  websub::hub_settings(config, writer_view.settings.base_url));
+  site.set_hub(&hub);
+  hub.start();  // reads the stored subscriptions: before the writer thread runs
+  const std::function<void()> render_feed = feed_renderer(*stores.writer, writer_view, feeds, io.get_executor(), hub);
   render_feed();  // before any other thread runs: the first request finds a feed
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
@@ -473,6 +490,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
                   .health = health,
                   .scheduler = scheduler,
                   .fetcher = fetcher,
+                  .hub = hub,
                   .reader_store = *stores.reader,
                   .writer_view = writer_view,
                   .render_feed = render_feed,

@@ -1,6 +1,7 @@
 // TOML → Config: the table of top-level tables and their readers for the
 // service settings ([server], [storage], [fetch], [schedule], [feed],
-// [log]); sources.cpp reads the sources and channels. Each reader asks a
+// [log]); sources.cpp reads the sources and channels, websub.cpp [websub]
+// and [[push]]. Each reader asks a
 // TableReader for its keys, so the keys it asks for are the valid ones.
 #include "config/config.hpp"
 
@@ -182,9 +183,17 @@ void read_log(TableReader& reader, const toml::table&, ReadContext& context) {
 // Every top-level table, in the order they are read: [[channel]] after
 // [[source]], whose names it refers to.
 constexpr Section kSections[] = {
-    {"server", false, read_server},     {"storage", false, read_storage},       {"fetch", false, read_fetch},
-    {"schedule", false, read_schedule}, {"sources", false, read_sources_table}, {"feed", false, read_feed},
-    {"log", false, read_log},           {"source", true, read_source},          {"channel", true, read_channel},
+    {"server", false, read_server},
+    {"storage", false, read_storage},
+    {"fetch", false, read_fetch},
+    {"schedule", false, read_schedule},
+    {"sources", false, read_sources_table},
+    {"feed", false, read_feed},
+    {"log", false, read_log},
+    {"source", true, read_source},
+    {"channel", true, read_channel},
+    {"websub", false, read_websub},
+    {"push", true, read_push},
 };
 
 // The keys of every table, learnt by running each reader over an empty one.

@@ -130,6 +130,34 @@ struct LogConfig {
   std::string target = "auto";
 };
 
+// [websub]: WebSub (W3C Recommendation, 2018). `hub`: the hub Tributary's
+// own feeds advertise — its built-in one at BASE_URL/websub/hub, an
+// external hub's URL (Tributary then pings it with hub.mode=publish on
+// every change), or none. The limits bound what strangers can make the
+// built-in hub hold and send.
+enum class HubMode { builtin, external, off };
+struct WebSubConfig {
+  HubMode hub = HubMode::builtin;
+  std::string hub_url;                     // HubMode::external
+  Seconds default_lease{10 * 86400};       // when a subscriber asks for none
+  Seconds max_lease{30 * 86400};           // a longer lease asked for is cut to this
+  std::uint32_t max_subscriptions = 1000;  // in total
+  std::uint32_t max_subscriptions_per_topic = 100;
+  std::uint32_t delivery_attempts = 6;  // per new document and subscriber, the first one included
+  Seconds retry_delay{10};              // before the first retry; doubled for each next one (at most 1 h)
+  Seconds timeout{10};                  // a verification of intent or a delivery, all of it
+};
+
+// [[push]]: a static target that gets every new version of a feed (the
+// default one, or a channel's Atom document) as a WebSub content
+// distribution, signed when a secret is set: a webhook.
+struct PushTarget {
+  std::string url;
+  std::string secret;   // HMAC key of X-Hub-Signature: sha256=…; empty: unsigned
+  std::string channel;  // empty: the default feed
+  Location defined_at;
+};
+
 struct SourceSpec {
   std::string url;        // as configured; the source's identity in the store
   std::string name;       // configured, else the URL's host
@@ -157,6 +185,8 @@ struct Config {
   std::vector<SourceSpec> sources;
   std::vector<ChannelConfig> channels;
   std::vector<std::filesystem::path> opml_files;  // [sources] opml, resolved
+  WebSubConfig websub;
+  std::vector<PushTarget> pushes;
 };
 
 struct ConfigError {

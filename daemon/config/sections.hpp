@@ -56,6 +56,10 @@ void reject_duplicate_sources(const Config& config, ErrorSink& errors);
 void merge_opml_sources(Config& config, ErrorSink& errors);
 void resolve_channel_sources(Config& config, ErrorSink& errors);
 
+// websub.cpp: [websub] and [[push]] (after [[channel]], which a push names).
+void read_websub(TableReader& reader, const toml::table& table, ReadContext& context);
+void read_push(TableReader& reader, const toml::table& table, ReadContext& context);
+
 // A path in the config, relative to the config file's directory.
 std::filesystem::path beside_config(const std::string& config_file, const std::string& path);
 

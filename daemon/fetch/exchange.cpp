@@ -31,9 +31,9 @@ std::uint64_t transfer_limit(const FetchRequest& request) {
 // `parser`. false: `response` holds the failure.
 template <typename Stream>
 asio::awaitable<bool> send_and_read_headers(Stream& stream, Connection& connection,
-                                            const http::request<http::empty_body>& message, const FetchRequest& request,
-                                            const std::string& host, std::optional<Parser>& parser,
-                                            HopResponse& response) {
+                                            const http::request<http::string_body>& message,
+                                            const FetchRequest& request, const std::string& host,
+                                            std::optional<Parser>& parser, HopResponse& response) {
   auto [write_error, written] = co_await http::async_write(stream, message, kUseTuple);
   if (write_error) {
     response = failure(classify_io_error(write_error),
@@ -167,7 +167,7 @@ asio::awaitable<void> read_body(Stream& stream, Connection& connection, Parser& 
 
 template <typename Stream>
 asio::awaitable<HopResponse> exchange_on(Stream& stream, Connection& connection,
-                                         const http::request<http::empty_body>& message, const FetchRequest& request,
+                                         const http::request<http::string_body>& message, const FetchRequest& request,
                                          Clock::time_point deadline, const std::string& host) {
   HopResponse response;
   connection.tcp().expires_at(deadline);
@@ -210,15 +210,17 @@ FetchError classify_io_error(const error_code& ec) {
   return FetchError::http;
 }
 
-http::request<http::empty_body> make_request(const Target& target, const FetchRequest& request, bool is_original_origin,
-                                             bool is_via_proxy, const Route& route) {
-  http::request<http::empty_body> message{http::verb::get, is_via_proxy ? target.absolute_form : target.origin_form,
-                                          11};
+http::request<http::string_body> make_request(const Target& target, const FetchRequest& request,
+                                              bool is_original_origin, bool is_via_proxy, const Route& route) {
+  const bool is_post = request.post_body.has_value();
+  http::request<http::string_body> message{is_post ? http::verb::post : http::verb::get,
+                                           is_via_proxy ? target.absolute_form : target.origin_form, 11};
   message.set(http::field::host, target.host_header());
   message.set(http::field::user_agent, request.user_agent.empty() ? default_user_agent() : request.user_agent);
-  message.set(http::field::accept,
-              "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, "
-              "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5");
+  message.set(http::field::accept, is_post
+                                       ? "*/*"
+                                       : "application/atom+xml, application/rss+xml, application/feed+json, "
+                                         "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5");
   message.set(http::field::accept_encoding, accepted_encodings());
   if (!request.from.empty()) message.set(http::field::from, request.from);
   if (!request.etag.empty()) message.set(http::field::if_none_match, request.etag);
@@ -236,10 +238,14 @@ http::request<http::empty_body> make_request(const Target& target, const FetchRe
     else if (target.has_userinfo)
       message.set(http::field::authorization, basic_authorization(target.username, target.password));
   }
+  if (is_post) {
+    message.body() = *request.post_body;
+    message.prepare_payload();
+  }
   return message;
 }
 
-asio::awaitable<HopResponse> exchange(Connection& connection, const http::request<http::empty_body>& message,
+asio::awaitable<HopResponse> exchange(Connection& connection, const http::request<http::string_body>& message,
                                       const FetchRequest& request, Clock::time_point deadline,
                                       const std::string& host) {
   if (connection.secure)

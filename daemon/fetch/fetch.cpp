@@ -105,7 +105,7 @@ asio::awaitable<HopResponse> Fetcher::Impl::hop(const std::string& url, const Fe
   const bool is_via_proxy = route.proxy && !target->is_https;  // plain HTTP: absolute-form to the proxy
   const std::string pool_key = (target->is_https ? "https://" : "http://") + target->authority() +
                                (route.proxy ? " via " + route.proxy->display : "");
-  const http::request<http::empty_body> message =
+  const http::request<http::string_body> message =
       make_request(*target, request, is_original_origin, is_via_proxy, route);
 
   for (int attempt = 0;; ++attempt) {
@@ -132,7 +132,8 @@ asio::awaitable<HopResponse> Fetcher::Impl::hop(const std::string& url, const Fe
     response.is_proxied = connection->is_proxied;
     response.peer = connection->peer;
     // A kept-alive connection the server closed meanwhile: once more on a
-    // new one (GET is idempotent).
+    // new one (GET is idempotent, and so are WebSub's POSTs: a delivery or
+    // a subscription request sent twice changes nothing).
     if (is_reused && response.is_retryable && attempt == 0 && Clock::now() < deadline) continue;
     if (response.error == FetchError::none && response.is_keep_alive) pool.give_back(std::move(connection));
     co_return response;
@@ -176,6 +177,12 @@ asio::awaitable<FetchResult> Fetcher::fetch(FetchRequest request) {
       co_return result;
     }
     const int status = response.status;
+    if (is_redirect_status(status) && request.post_body) {
+      result.error = FetchError::http;
+      result.status = status;
+      result.message = "HTTP " + std::to_string(status) + ": a POST is not redirected";
+      co_return result;
+    }
     if (is_redirect_status(status)) {
       RedirectDecision decision = decide_redirect(url, status, response.location, visited,
                                                   static_cast<int>(result.redirects.size()), request.max_redirects);

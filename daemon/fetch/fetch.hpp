@@ -79,6 +79,12 @@ struct FetchRequest {
   std::uint64_t max_body_bytes = config::defaults::kMaxBodyBytes;            // decoded body
   std::uint64_t max_transfer_bytes = 0;                                      // body as transferred; 0: max_body_bytes
   int max_redirects = 5;
+  // Set: the request is a POST with this body (WebSub's subscription
+  // requests, verifications' replies and content distribution); its
+  // Content-Type and other fields go in `headers`. A POST follows no
+  // redirect: a 3xx ends it as an `http` error (RFC 9110 §15.4 lets a
+  // client turn a redirected POST into a GET, which would lose the body).
+  std::optional<std::string> post_body;
 };
 
 // One redirect that was followed.

@@ -106,13 +106,13 @@ HopResponse failure(FetchError error, std::string message);
 std::string describe_io_error(const boost::system::error_code& ec);
 FetchError classify_io_error(const boost::system::error_code& ec);
 
-// The GET for one hop: absolute-form through a plain-HTTP proxy; the
+// The GET (or POST, with FetchRequest::post_body) for one hop: absolute-form through a plain-HTTP proxy; the
 // source's headers and credentials only on its own origin.
-http::request<http::empty_body> make_request(const Target& target, const FetchRequest& request, bool is_original_origin,
-                                             bool is_via_proxy, const Route& route);
+http::request<http::string_body> make_request(const Target& target, const FetchRequest& request,
+                                              bool is_original_origin, bool is_via_proxy, const Route& route);
 // Sends `message` on `connection` and reads the response, its body decoded,
 // all before `deadline`.
-asio::awaitable<HopResponse> exchange(Connection& connection, const http::request<http::empty_body>& message,
+asio::awaitable<HopResponse> exchange(Connection& connection, const http::request<http::string_body>& message,
                                       const FetchRequest& request, Clock::time_point deadline, const std::string& host);
 
 // ---- connect.cpp ----

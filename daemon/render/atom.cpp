@@ -177,6 +177,7 @@ std::string render_atom(const FeedHeader& header, std::span<const store::StoredE
   xml.element("generator", "Tributary", {{"uri", core::kProjectUrl}, {"version", core::kVersion}});
   xml.empty("link", {{"rel", "self"}, {"type", "application/atom+xml"}, {"href", header.self_url}});
   xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", header.alternate_url}});
+  if (!header.hub_url.empty()) xml.empty("link", {{"rel", "hub"}, {"href", header.hub_url}});
   if (!header.first_url.empty())
     xml.empty("link", {{"rel", "first"}, {"type", "application/atom+xml"}, {"href", header.first_url}});
   if (!header.next_url.empty())

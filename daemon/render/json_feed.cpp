@@ -90,6 +90,7 @@ std::string render_json_feed(const FeedHeader& header, std::span<const store::St
   feed["feed_url"] = header.self_url;
   if (!header.subtitle.empty()) feed["description"] = header.subtitle;
   if (!header.next_url.empty()) feed["next_url"] = header.next_url;
+  if (!header.hub_url.empty()) feed["hubs"] = json::array{json::object{{"type", "WebSub"}, {"url", header.hub_url}}};
   feed["authors"] = json::array{json::object{{"name", header.title}}};
   json::array items;
   const std::vector<std::string> ids = unique_entry_ids(header.tag_authority, entries);

@@ -27,6 +27,9 @@ struct FeedHeader {
   // there is more. Empty: not paged / no more.
   std::string first_url;
   std::string next_url;
+  // The WebSub hub that pushes new versions of this document (W3C WebSub
+  // §4: Atom's link rel="hub", JSON Feed 1.1's `hubs`). Empty: none.
+  std::string hub_url;
   // How entries name their outlet for readers that ignore atom:source.
   config::Attribution attribution = config::Attribution::author;
 };

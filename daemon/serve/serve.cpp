@@ -4,7 +4,8 @@
 // first waits for a request's first byte (idle timeout), then gives the
 // request a short deadline for its headers (slowloris), then writes the
 // response under its own deadline. Requests the site must not see — framing
-// that is not beyond doubt, a method other than GET and HEAD, a body — are
+// that is not beyond doubt, a method other than GET and HEAD, a body (but a
+// POST's under ServerOptions::post_prefix, read here whole) — are
 // answered here (serve/http_rules.hpp: refuse_request). At max_connections
 // a new connection takes the place of the one idle longest
 // (serve/connection_table.hpp). Responses that carry a rendered feed point
@@ -54,7 +55,9 @@ const std::string& current_http_date() {
   return text;
 }
 
-std::string field_value(const http::request<http::empty_body>& request, http::field field) {
+// `field`: an http::field, or a name Beast does not know ("X-Hub-Signature").
+template <typename Field>
+std::string field_value(const http::request<http::empty_body>& request, Field field) {
   const auto value = request[field];
   return std::string(value.data(), value.size());
 }
@@ -171,9 +174,46 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     return text_response(400, "malformed request\n", "(invalid)");
   }
 
+  // The body of a POST the server takes (ServerOptions::post_prefix), read
+  // whole under the write timeout; the answer when it cannot be.
+  asio::awaitable<std::optional<Response>> read_post_body(http::request_parser<http::empty_body>& header_parser,
+                                                          beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                          std::string& body) {
+    http::request_parser<http::string_body> parser(std::move(header_parser));
+    parser.body_limit(options.max_post_body);
+    stream.expires_after(options.write_timeout);
+    auto [error, read] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+    if (error == http::error::body_limit)
+      co_return text_response(413, "request body larger than " + std::to_string(options.max_post_body) + " bytes\n",
+                              "(invalid)");
+    if (error == beast::error::timeout) co_return text_response(408, "request body took too long\n", "(invalid)");
+    if (error) co_return text_response(400, "malformed request body\n", "(invalid)");
+    body = std::move(parser.get().body());
+    co_return std::nullopt;
+  }
+
+  bool takes_post(std::string_view target) const {
+    return !options.post_prefix.empty() && target.starts_with(options.post_prefix);
+  }
+
+  static Request handed_request(const http::request<http::empty_body>& request) {
+    Request handed{std::string(request.method_string()),
+                   std::string(request.target()),
+                   field_value(request, http::field::accept_encoding),
+                   field_value(request, http::field::if_none_match),
+                   field_value(request, http::field::if_modified_since),
+                   field_value(request, http::field::authorization)};
+    handed.content_type = field_value(request, http::field::content_type);
+    handed.hub_signature = field_value(request, std::string_view("X-Hub-Signature"));
+    for (const std::string_view link : field_values(request, http::field::link))
+      handed.link += (handed.link.empty() ? "" : ", ") + std::string(link);
+    return handed;
+  }
+
   // A request whose header was read: refused here (framing, method, body,
   // target length) or answered by the site.
-  asio::awaitable<Answer> answer(const http::request_parser<http::empty_body>& parser) {
+  asio::awaitable<Answer> answer(http::request_parser<http::empty_body>& parser, beast::tcp_stream& stream,
+                                 beast::flat_buffer& buffer) {
     const auto& request = parser.get();
     Answer answer;
     answer.version = request.version();
@@ -182,18 +222,22 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       answer.response = text_response(414, "request target too long\n", "(invalid)");
       co_return answer;
     }
-    if (const std::optional<Refusal> refusal = refuse_request(request.method_string(), framing_of(request))) {
+    const std::uint64_t max_post_body = takes_post(request.target()) ? options.max_post_body : 0;
+    if (const std::optional<Refusal> refusal =
+            refuse_request(request.method_string(), framing_of(request), max_post_body)) {
       answer.response = refusal_response(*refusal);
       answer.keep_alive = !refusal->must_close && request.keep_alive() && !is_stopping;
       co_return answer;
     }
     answer.keep_alive = request.keep_alive() && !is_stopping;
-    Request handed{std::string(request.method_string()),
-                   std::string(request.target()),
-                   field_value(request, http::field::accept_encoding),
-                   field_value(request, http::field::if_none_match),
-                   field_value(request, http::field::if_modified_since),
-                   field_value(request, http::field::authorization)};
+    Request handed = handed_request(request);
+    if (request.method() == http::verb::post) {
+      if (std::optional<Response> failed = co_await read_post_body(parser, stream, buffer, handed.body)) {
+        answer.response = std::move(*failed);
+        answer.keep_alive = false;
+        co_return answer;
+      }
+    }
     answer.response = co_await handler(std::move(handed));
     co_return answer;
   }
@@ -224,7 +268,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         if (!response) break;
         answer.response = std::move(*response);
       } else {
-        answer = co_await self.answer(parser);
+        answer = co_await self.answer(parser, stream, buffer);
       }
       error_code write_error;
       co_await write_response(stream, answer.response, answer.version, answer.keep_alive, answer.is_head,

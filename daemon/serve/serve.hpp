@@ -28,6 +28,12 @@ struct Request {
   std::string if_none_match;
   std::string if_modified_since;
   std::string authorization;
+  // A POST's (the WebSub endpoints', ServerOptions::post_prefix): its body
+  // and the fields WebSub reads (W3C WebSub §7, §8).
+  std::string body;
+  std::string content_type;
+  std::string hub_signature;  // X-Hub-Signature
+  std::string link;           // Link (every field line, joined with ", ")
 };
 
 struct Response {
@@ -45,7 +51,8 @@ struct Response {
 // A short plain-text answer that no cache keeps (errors, /healthz).
 Response text_response(int status, std::string text, std::string route);
 
-// Sees only requests the server did not refuse itself: GET or HEAD, no body,
+// Sees only requests the server did not refuse itself: GET or HEAD without
+// a body, or a POST under ServerOptions::post_prefix with its body read;
 // framing beyond doubt (serve/http_rules.hpp: refuse_request).
 using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 
@@ -65,6 +72,10 @@ struct ServerOptions {
   // activation), used instead of binding `address`:`port`; `address` must
   // still name its family (an IPv4 or an IPv6 address). -1: none.
   int inherited_listen_fd = -1;
+  // Request targets that start with this path take a POST with a body of at
+  // most max_post_body bytes (the WebSub hub and callbacks); empty: none.
+  std::string post_prefix;
+  std::uint64_t max_post_body = 1024 * 1024;
 };
 
 // Limits on what a client may send (RFC 9110 §15.5.15, RFC 6585 §5).

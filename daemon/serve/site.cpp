@@ -17,6 +17,7 @@
 #include "serve/feed_view.hpp"
 #include "serve/http_rules.hpp"
 #include "serve/routes.hpp"
+#include "websub/hub.hpp"
 
 namespace tributary::serve {
 namespace {
@@ -52,8 +53,10 @@ render::FeedHeader view_header(const SiteSettings& settings, const FeedView& vie
   // The self link is where the reader fetched this document from
   // (RFC 4287 §4.2.7.2), parameters as the request wrote them.
   header.self_url = with_query(document_url, view.request_query);
-  // A filtered view is a feed of its own; its pages share its id.
+  // A filtered view is a feed of its own; its pages share its id. Only the
+  // plain documents are WebSub topics (their hub pushes them whole).
   if (!view.filter_query.empty()) header.id = with_query(document_url, view.filter_query);
+  if (!view.filter_query.empty() || view.query.before) header.hub_url.clear();
   if (view.query.before)
     header.first_url = with_query(document_url, join_query({view.filter_query, view.limit_query, link_token}));
   return header;
@@ -122,6 +125,12 @@ std::string metrics_text(store::Store& store, core::Timestamp now) {
   std::vector<std::pair<core::MetricLabels, double>> sources;
   for (const auto& [state, count] : by_state) sources.push_back({{{"state", state}}, count});
   text += core::gauge_lines("tributary_sources", "Sources by state", sources);
+  std::map<std::string, double> by_topic;
+  for (const store::HubSubscription& subscription : store.hub_subscriptions()) by_topic[subscription.topic] += 1;
+  std::vector<std::pair<core::MetricLabels, double>> subscriptions;
+  for (const auto& [topic, count] : by_topic) subscriptions.push_back({{{"topic", topic}}, count});
+  text += core::gauge_lines("tributary_websub_hub_subscriptions", "The built-in WebSub hub's subscriptions, by topic",
+                            subscriptions);
   return text;
 }
 
@@ -162,6 +171,7 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
   header.title = config.feed.title;
   header.subtitle = config.feed.subtitle;
   header.attribution = config.feed.attribution;
+  header.hub_url = websub::advertised_hub_url(config.websub, settings.base_url);
   header.tag_authority = core::url_host(settings.base_url);
   // A tag URI's authority is a DNS name or an e-mail address (RFC 4151).
   if (header.tag_authority.empty() || header.tag_authority.find(':') != std::string::npos ||
@@ -305,7 +315,12 @@ struct Site::Impl {
     if (view.is_plain) {
       const auto document = feeds->documents.find(view_path(view));
       if (document == feeds->documents.end()) co_return text_response(503, "the feed is not ready yet\n", call.label);
-      co_return document_response(call.request, document->second, call.label, cache_control(*call.settings));
+      Response response = document_response(call.request, document->second, call.label, cache_control(*call.settings));
+      // W3C WebSub §4: discovery through the HTTP Link header (RFC 8288).
+      if (const std::string& hub = call.settings->header.hub_url; !hub.empty())
+        response.headers.emplace_back(
+            "Link", "<" + hub + ">; rel=\"hub\", <" + call.settings->base_url + view_path(view) + ">; rel=\"self\"");
+      co_return response;
     }
     view.request_query = raw_query(call.request.target);
     const std::string key = view_path(view) + "?" + view.request_query;
@@ -392,9 +407,25 @@ struct Site::Impl {
     co_return co_await status_page(self, call, std::move(make), "no-cache");
   }
 
+  // POST /websub/hub: a subscription request to the built-in hub (W3C
+  // WebSub §5.1). Open without the token: a subscriber proves itself by
+  // answering the verification of intent, and a topic behind the token
+  // must carry it (websub/hub_policy.hpp).
+  static asio::awaitable<Response> websub_hub(std::shared_ptr<Impl> self, const Call& call) {
+    if (call.request.method != "POST") {
+      Response response = text_response(405, "the WebSub hub takes subscription requests by POST\n", call.label);
+      response.headers.emplace_back("Allow", "POST");
+      co_return response;
+    }
+    if (!self->hub) co_return text_response(404, "this Tributary runs no hub of its own\n", call.label);
+    const websub::HubReply reply = self->hub->handle_request(call.request.content_type, call.request.body);
+    co_return text_response(reply.status, reply.text, call.label);
+  }
+
   // Every route: GET and HEAD (the server refuses other methods with 405
-  // before a request gets here). Monitors and load balancers probe health
-  // without a token; nothing else is open to them.
+  // before a request gets here, but a POST under /websub/). Monitors and
+  // load balancers probe health without a token; nothing else is open to
+  // them but the WebSub endpoints.
   static constexpr Route kRoutes[] = {
       {"/", Access::token, &landing, false},
       {"/feed.atom", Access::token, &default_feed, false},
@@ -405,6 +436,7 @@ struct Site::Impl {
       {"/sources.opml", Access::token, &sources_opml, false},
       {"/healthz", Access::open, &health, false},
       {"/metrics", Access::token, &metrics, false},
+      {"/websub/hub", Access::open, &websub_hub, false},
   };
 
   // Whether the request carries the site's token: ?token=… or HTTP Basic
@@ -452,6 +484,7 @@ struct Site::Impl {
   std::shared_ptr<const SiteSettings> settings;  // I/O thread; each request takes a snapshot
   const FeedSetSlot& feeds;
   std::function<std::string()> health_problem;  // I/O thread
+  websub::Hub* hub = nullptr;                   // I/O thread
   // Reader thread only:
   std::unique_ptr<store::Store> reader;
   std::map<std::string, std::shared_ptr<const render::RenderedFeed>> view_cache;
@@ -479,6 +512,8 @@ Site::~Site() = default;
 void Site::reconfigure(SiteSettings settings) {
   impl_->settings = std::make_shared<const SiteSettings>(std::move(settings));
 }
+
+void Site::set_hub(websub::Hub* hub) { impl_->hub = hub; }
 
 asio::awaitable<Response> Site::handle(Request request) { return Impl::handle(impl_, std::move(request)); }
 

@@ -23,6 +23,10 @@
 #include "serve/serve.hpp"
 #include "store/store.hpp"
 
+namespace tributary::websub {
+class Hub;
+}  // namespace tributary::websub
+
 namespace tributary::serve {
 
 struct Channel {
@@ -85,6 +89,9 @@ class Site {
   boost::asio::awaitable<Response> handle(Request request);
   // A reload's settings; for requests that start after the call.
   void reconfigure(SiteSettings settings);
+  // The built-in WebSub hub that answers POST /websub/hub (I/O thread;
+  // it outlives the site's requests). Unset: that route answers 404.
+  void set_hub(websub::Hub* hub);
 
  private:
   struct Impl;

@@ -177,6 +177,27 @@ CREATE INDEX items_by_story_url ON items (story_url) WHERE story_url <> '';
 ALTER TABLE story_fingerprints ADD COLUMN source_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE story_fingerprints ADD COLUMN story_keys TEXT NOT NULL DEFAULT '';
 )sql",
+    // 7: taken by the WebSub subscriber (issue 19.1, branch websub-sub);
+    // this placeholder changes nothing and gives way to it at the merge.
+    R"sql(
+-- reserved
+)sql",
+    // 8: the built-in WebSub hub's subscriptions (issue 19.2), one per
+    // (topic, callback) as W3C WebSub §5.1 keys them. Depends on nothing
+    // but itself.
+    R"sql(
+CREATE TABLE hub_subscriptions (
+  id            INTEGER PRIMARY KEY,
+  topic         TEXT NOT NULL,
+  topic_url     TEXT NOT NULL,
+  callback      TEXT NOT NULL,
+  secret        TEXT NOT NULL DEFAULT '',
+  lease_seconds INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL,
+  verified_at   INTEGER NOT NULL,
+  UNIQUE (topic, callback)
+);
+)sql",
 };
 
 }  // namespace tributary::store

@@ -45,6 +45,9 @@ class SqliteStore {
   bool is_writable() const { return is_writable_.load(std::memory_order_relaxed); }
   std::size_t update_search_index();
   void checkpoint();
+  void save_hub_subscription(const HubSubscription& subscription);
+  void remove_hub_subscription(const std::string& topic, const std::string& callback);
+  std::vector<HubSubscription> hub_subscriptions();
 
   Database& database() { return db_; }
 

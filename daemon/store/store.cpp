@@ -64,4 +64,10 @@ std::size_t Store::update_search_index() { return impl_->update_search_index(); 
 
 void Store::checkpoint() { impl_->checkpoint(); }
 
+void Store::save_hub_subscription(const HubSubscription& subscription) { impl_->save_hub_subscription(subscription); }
+void Store::remove_hub_subscription(const std::string& topic, const std::string& callback) {
+  impl_->remove_hub_subscription(topic, callback);
+}
+std::vector<HubSubscription> Store::hub_subscriptions() { return impl_->hub_subscriptions(); }
+
 }  // namespace tributary::store

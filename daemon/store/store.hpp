@@ -22,6 +22,7 @@
 #include "config/config.hpp"
 #include "core/time.hpp"
 #include "normalize/normalize.hpp"
+#include "store/hub_records.hpp"
 #include "store/records.hpp"
 #include "store/store_error.hpp"
 
@@ -47,7 +48,7 @@ class SqliteStore;
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 6;
+  static constexpr std::int64_t kSchemaVersion = 8;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.
@@ -115,6 +116,12 @@ class Store {
   // that a clean shutdown leaves one self-contained file (PRAGMA
   // wal_checkpoint(TRUNCATE)). Call when no other connection is writing.
   void checkpoint();
+
+  // The built-in WebSub hub's verified subscriptions: saved (a renewal
+  // replaces the row of the same topic and callback), removed, all of them.
+  void save_hub_subscription(const HubSubscription& subscription);
+  void remove_hub_subscription(const std::string& topic, const std::string& callback);
+  std::vector<HubSubscription> hub_subscriptions();
 
   // Tests and benches that read the database's SQL: store/testing.hpp.
 

@@ -15,7 +15,7 @@ namespace http = beast::http;
 
 HttpReply http_request(const std::string& host, std::uint16_t port, const std::string& method,
                        const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers,
-                       std::chrono::milliseconds timeout) {
+                       std::chrono::milliseconds timeout, const std::string& body) {
   HttpReply reply;
   asio::io_context io;
   beast::tcp_stream stream(io);
@@ -35,10 +35,14 @@ HttpReply http_request(const std::string& host, std::uint16_t port, const std::s
     reply.error = "connect: " + (ec ? ec.message() : "timed out");
     return reply;
   }
-  http::request<http::empty_body> request{http::string_to_verb(method), target, 11};
+  http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, host + ":" + std::to_string(port));
   request.set(http::field::connection, "close");
   for (const auto& [name, value] : headers) request.set(name, value);
+  if (!body.empty() || method == "POST") {
+    request.body() = body;
+    request.prepare_payload();
+  }
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(256 * 1024 * 1024);

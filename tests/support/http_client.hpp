@@ -17,9 +17,11 @@ struct HttpReply {
   std::string error;
 };
 
+// `body`, when not empty (or the method is POST), is sent with its
+// Content-Length; its Content-Type goes in `headers`.
 HttpReply http_request(const std::string& host, std::uint16_t port, const std::string& method,
                        const std::string& target, const std::vector<std::pair<std::string, std::string>>& headers = {},
-                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10), const std::string& body = {});
 
 inline HttpReply http_get(const std::string& host, std::uint16_t port, const std::string& target,
                           const std::vector<std::pair<std::string, std::string>>& headers = {}) {

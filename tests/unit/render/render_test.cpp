@@ -208,5 +208,23 @@ TEST(Attribution, TitleModePrefixesTheOutlet) {
   EXPECT_NE(render_json_feed(feed, entries).find("\"title\":\"Outlet: A headline\""), std::string::npos);
 }
 
+// W3C WebSub §4: discovery through the document itself.
+TEST(WebSubDiscovery, AtomAndJsonFeedNameTheHub) {
+  FeedHeader feed = header();
+  feed.hub_url = "http://127.0.0.1:8080/websub/hub";
+  const std::vector<store::StoredEntry> entries = {stored_entry()};
+  EXPECT_NE(render_atom(feed, entries).find("<link rel=\"hub\" href=\"http://127.0.0.1:8080/websub/hub\"/>"),
+            std::string::npos);
+  EXPECT_NE(render_json_feed(feed, entries)
+                .find("\"hubs\":[{\"type\":\"WebSub\",\"url\":\"http://127.0.0.1:8080/websub/hub\"}]"),
+            std::string::npos);
+}
+
+TEST(WebSubDiscovery, NoHubNoLink) {
+  const std::vector<store::StoredEntry> entries = {stored_entry()};
+  EXPECT_EQ(render_atom(header(), entries).find("rel=\"hub\""), std::string::npos);
+  EXPECT_EQ(render_json_feed(header(), entries).find("\"hubs\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tributary::render

@@ -109,6 +109,21 @@ TEST(RefuseRequest, GetWithABodyIs413AndCloses) {
   }
 }
 
+// The WebSub endpoints take a POST with a bounded body (W3C WebSub §5.1, §7).
+TEST(RefuseRequest, PassesAPostWithABodyWhereTheServerTakesOne) {
+  EXPECT_FALSE(refuse_request("POST", framing({}, {"100"}), 100));
+  EXPECT_FALSE(refuse_request("POST", framing({"chunked"}), 100));  // held to the limit while read
+  EXPECT_FALSE(refuse_request("POST", framing({}), 100));
+  const auto too_long = refuse_request("POST", framing({}, {"101"}), 100);
+  ASSERT_TRUE(too_long);
+  EXPECT_EQ(too_long->status, 413);
+  EXPECT_TRUE(too_long->must_close);
+  // Only POST: other methods stay refused there, and invalid framing too.
+  EXPECT_EQ(refuse_request("PUT", framing({}, {"5"}), 100)->status, 405);
+  EXPECT_EQ(refuse_request("POST", framing({"gzip"}), 100)->status, 400);
+  EXPECT_EQ(refuse_request("GET", framing({}, {"5"}), 100)->status, 413);
+}
+
 TEST(ParseWholeNumber, ReadsDecimalDigitsThatFit) {
   EXPECT_EQ(parse_whole_number("0"), 0u);
   EXPECT_EQ(parse_whole_number("500"), 500u);
