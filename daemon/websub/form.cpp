@@ -1,0 +1,117 @@
+// The application/x-www-form-urlencoded parser and serializer (see form.hpp).
+#include "websub/form.hpp"
+
+#include <algorithm>
+
+namespace tributary::websub {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes one name or value; nullopt when a `%` is not followed by two hex
+// digits (the WHATWG parser keeps such a `%` literally; a WebSub peer that
+// sends one has a bug, and guessing would sign or verify the wrong thing).
+std::optional<std::string> decode_component(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c != '%') {
+      out.push_back(c);
+    } else {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int high = hex_digit(text[i + 1]);
+      const int low = hex_digit(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    }
+  }
+  return out;
+}
+
+bool is_unescaped(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*' || c == '-' ||
+         c == '.' || c == '_';
+}
+
+}  // namespace
+
+const std::string* Form::find(std::string_view name) const {
+  const auto it = std::find_if(fields.begin(), fields.end(), [name](const FormField& f) { return f.name == name; });
+  return it == fields.end() ? nullptr : &it->value;
+}
+
+std::size_t Form::count(std::string_view name) const {
+  return static_cast<std::size_t>(
+      std::count_if(fields.begin(), fields.end(), [name](const FormField& f) { return f.name == name; }));
+}
+
+FormParse parse_form(std::string_view encoded, const FormLimits& limits) {
+  if (encoded.size() > limits.max_bytes) {
+    return {std::nullopt, "the form is " + std::to_string(encoded.size()) + " bytes, more than the " +
+                              std::to_string(limits.max_bytes) + " allowed"};
+  }
+  Form form;
+  std::size_t start = 0;
+  while (start <= encoded.size()) {
+    const std::size_t end = std::min(encoded.find('&', start), encoded.size());
+    const std::string_view sequence = encoded.substr(start, end - start);
+    start = end + 1;
+    if (sequence.empty()) continue;
+    if (form.fields.size() == limits.max_fields) {
+      return {std::nullopt, "the form has more than " + std::to_string(limits.max_fields) + " fields"};
+    }
+    const std::size_t equals = sequence.find('=');
+    const std::string_view raw_name = sequence.substr(0, equals);
+    const std::string_view raw_value =
+        equals == std::string_view::npos ? std::string_view{} : sequence.substr(equals + 1);
+    auto name = decode_component(raw_name);
+    auto value = decode_component(raw_value);
+    if (!name || !value) {
+      return {std::nullopt, "malformed percent-escape in form field \"" + std::string(raw_name.substr(0, 64)) +
+                                "\" (a % must be followed by two hex digits)"};
+    }
+    form.fields.push_back({std::move(*name), std::move(*value)});
+  }
+  return {std::move(form), {}};
+}
+
+std::string form_escape(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (is_unescaped(byte)) {
+      out.push_back(c);
+    } else if (c == ' ') {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0x0F]);
+    }
+  }
+  return out;
+}
+
+std::string encode_form(const std::vector<FormField>& fields) {
+  std::string out;
+  for (const FormField& field : fields) {
+    if (!out.empty()) out.push_back('&');
+    out += form_escape(field.name);
+    out.push_back('=');
+    out += form_escape(field.value);
+  }
+  return out;
+}
+
+}  // namespace tributary::websub
