@@ -104,6 +104,28 @@ std::string base_url_of(const Service& service, const config::Config& config) {
                                         : config.server.base_url;
 }
 
+// WebSub subscriptions: on as [websub] subscribe says, with callbacks
+// under the base URL the feeds use.
+schedule::SubscriberSettings websub_settings(const config::Config& config, const std::string& base_url) {
+  schedule::SubscriberSettings settings;
+  settings.is_enabled = config::is_subscribing(config);
+  settings.callback_base = base_url.ends_with('/') ? base_url : base_url + "/";
+  settings.fetch = config.fetch;
+  return settings;
+}
+
+// A hub's call to /websub/TOKEN, handed to the scheduler's subscriber.
+asio::awaitable<serve::Response> answer_websub(schedule::Scheduler& scheduler, serve::Request request,
+                                               std::string token) {
+  const std::size_t question = request.target.find('?');
+  schedule::CallbackRequest call{
+      std::move(request.method), question == std::string::npos ? std::string() : request.target.substr(question + 1),
+      std::move(request.content_type), std::move(request.hub_signature), std::move(request.body)};
+  auto answering = scheduler.websub_callback(std::move(token), std::move(call));
+  schedule::CallbackAnswer answer = co_await std::move(answering);
+  co_return serve::text_response(answer.status, std::move(answer.body), "/websub/*");
+}
+
 std::string format_clock(core::Timestamp t) {
   const std::string text = core::format_rfc3339(t);  // 2025-12-17T10:00:00Z
   return text.size() >= 19 ? text.substr(11, 8) : text;
@@ -204,6 +226,7 @@ asio::awaitable<void> reload(Service& service) {
   // re-renders every feed and channel from the store as it is now.
   auto reconfigured = service.scheduler.reconfigure(next);
   co_await std::move(reconfigured);
+  service.scheduler.configure_websub(websub_settings(next, base_url_of(service, next)));
   serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
   service.site.reconfigure(settings);
   auto applied =
@@ -367,6 +390,9 @@ serve::ServerOptions server_options_for(const config::Config& config, const std:
   server_options.idle_timeout = config.server.idle_timeout;
   server_options.header_timeout = config.server.header_timeout;
   server_options.max_connections = config.server.max_connections;
+  // WebSub pushes: a document, bounded like a polled one.
+  server_options.post_path_prefixes = {"/websub/"};
+  server_options.max_request_body = config.fetch.max_body_bytes;
   return server_options;
 }
 
@@ -462,6 +488,11 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
                                 fetcher, config, {}, render_feed);
+  scheduler.configure_websub(websub_settings(config, base_url));
+  // Before the loop runs: no request has been read yet.
+  site.set_websub_callback([&scheduler](serve::Request request, std::string token) {
+    return answer_websub(scheduler, std::move(request), std::move(token));
+  });
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
   asio::steady_timer health_timer(io);

@@ -179,12 +179,25 @@ void read_log(TableReader& reader, const toml::table&, ReadContext& context) {
   }
 }
 
+// [websub] subscribe: "auto", or a boolean.
+void read_websub(TableReader& reader, const toml::table&, ReadContext& context) {
+  const toml::node* subscribe = reader.node("subscribe");
+  if (!subscribe) return;
+  if (const auto* flag = subscribe->as_boolean())
+    context.config.websub.subscribe = flag->get() ? SubscribeMode::on : SubscribeMode::off;
+  else if (const auto* text = subscribe->as_string(); text && text->get() == "auto")
+    context.config.websub.subscribe = SubscribeMode::automatic;
+  else
+    context.errors.add(subscribe->source(), "websub.subscribe must be \"auto\", true or false");
+}
+
 // Every top-level table, in the order they are read: [[channel]] after
 // [[source]], whose names it refers to.
 constexpr Section kSections[] = {
     {"server", false, read_server},     {"storage", false, read_storage},       {"fetch", false, read_fetch},
     {"schedule", false, read_schedule}, {"sources", false, read_sources_table}, {"feed", false, read_feed},
-    {"log", false, read_log},           {"source", true, read_source},          {"channel", true, read_channel},
+    {"log", false, read_log},           {"websub", false, read_websub},         {"source", true, read_source},
+    {"channel", true, read_channel},
 };
 
 // The keys of every table, learnt by running each reader over an empty one.
@@ -266,6 +279,24 @@ std::string to_string(const ConfigError& error) {
   const ConfigError safe = one_line(error);
   return safe.where.file + ":" + std::to_string(safe.where.line) + ":" + std::to_string(safe.where.column) + ": " +
          safe.message;
+}
+
+bool is_subscribing(const Config& config) {
+  switch (config.websub.subscribe) {
+    case SubscribeMode::on:
+      return true;
+    case SubscribeMode::off:
+      return false;
+    case SubscribeMode::automatic:
+      break;
+  }
+  if (config.server.base_url.empty()) return false;
+  const std::string host = core::url_host(config.server.base_url);
+  if (host.empty() || host == "localhost" || host.ends_with(".localhost")) return false;
+  for (const char* loopback : {"127.0.0.0/8", "::1/128"})
+    if (const auto network = core::parse_network(loopback); network && core::network_contains(*network, host))
+      return false;
+  return true;
 }
 
 ConfigLoad parse_config(std::string_view toml_text, const std::string& file_label) {

@@ -130,6 +130,15 @@ struct LogConfig {
   std::string target = "auto";
 };
 
+// [websub]: push from the sources' own hubs (WebSub, W3C Recommendation
+// 2018). `subscribe`: "auto" subscribes when [server] base_url names an
+// address a hub outside this machine can reach (not loopback), true and
+// false force it either way.
+enum class SubscribeMode { automatic, on, off };
+struct WebSubConfig {
+  SubscribeMode subscribe = SubscribeMode::automatic;
+};
+
 struct SourceSpec {
   std::string url;        // as configured; the source's identity in the store
   std::string name;       // configured, else the URL's host
@@ -154,6 +163,7 @@ struct Config {
   ScheduleConfig schedule;
   FeedConfig feed;
   LogConfig log;
+  WebSubConfig websub;
   std::vector<SourceSpec> sources;
   std::vector<ChannelConfig> channels;
   std::vector<std::filesystem::path> opml_files;  // [sources] opml, resolved
@@ -175,6 +185,12 @@ struct ConfigLoad {
   // The config still loads: a source listed twice, an OPML outline skipped.
   std::vector<ConfigError> warnings;
 };
+
+// Whether the daemon subscribes to its sources' hubs: [websub] subscribe,
+// with "auto" on when [server] base_url is set and its host is not
+// loopback ("localhost", 127.0.0.0/8, ::1): a hub elsewhere could not
+// reach the callback.
+bool is_subscribing(const Config& config);
 
 // Reads and validates a config file; an unreadable file is an error too, and
 // so is one that is not a regular file or is larger than 4 MiB.

@@ -105,8 +105,7 @@ asio::awaitable<HopResponse> Fetcher::Impl::hop(const std::string& url, const Fe
   const bool is_via_proxy = route.proxy && !target->is_https;  // plain HTTP: absolute-form to the proxy
   const std::string pool_key = (target->is_https ? "https://" : "http://") + target->authority() +
                                (route.proxy ? " via " + route.proxy->display : "");
-  const http::request<http::empty_body> message =
-      make_request(*target, request, is_original_origin, is_via_proxy, route);
+  const OutgoingRequest message = make_request(*target, request, is_original_origin, is_via_proxy, route);
 
   for (int attempt = 0;; ++attempt) {
     const auto wait_started = Clock::now();
@@ -176,7 +175,9 @@ asio::awaitable<FetchResult> Fetcher::fetch(FetchRequest request) {
       co_return result;
     }
     const int status = response.status;
-    if (is_redirect_status(status)) {
+    // A POST (a WebSub subscription) goes on only where it stays a POST.
+    const bool is_followed = request.method != "POST" || status == 307 || status == 308;
+    if (is_redirect_status(status) && is_followed) {
       RedirectDecision decision = decide_redirect(url, status, response.location, visited,
                                                   static_cast<int>(result.redirects.size()), request.max_redirects);
       if (!decision.next_url) {
@@ -203,6 +204,7 @@ asio::awaitable<FetchResult> Fetcher::fetch(FetchRequest request) {
     result.expires = std::move(response.expires);
     result.retry_after = std::move(response.retry_after);
     result.date = std::move(response.date);
+    result.link = std::move(response.link);
     const core::Timestamp now = core::now_utc();
     result.freshness = freshness_lifetime({result.cache_control, result.expires, result.date, response.age}, now);
     if (status == 429 || status == 503) result.retry_at = parse_retry_after(result.retry_after, now);

@@ -59,6 +59,12 @@ using Header = std::pair<std::string, std::string>;
 
 struct FetchRequest {
   std::string url;
+  // "GET", or "POST" with `body` sent as `content_type` (a WebSub
+  // subscription request: a form). A POST is not followed through
+  // redirects other than 307 and 308 (RFC 9110 §15.4).
+  std::string method = "GET";
+  std::string body;
+  std::string content_type;
   // Validators from the previous answer, each sent on its own and byte for
   // byte: `etag` as If-None-Match, `last_modified` as If-Modified-Since.
   std::string etag;
@@ -123,6 +129,7 @@ struct FetchResult {
   std::string expires;
   std::string retry_after;  // raw
   std::string date;
+  std::string link;  // the Link header (RFC 8288), every field line joined with ", "
   // 429 and 503 with Retry-After (delta-seconds or HTTP-date): no request
   // before this time.
   std::optional<core::Timestamp> retry_at;

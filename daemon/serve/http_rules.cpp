@@ -110,9 +110,10 @@ BodyFraming request_body_framing(unsigned version, std::span<const std::string_v
   return {};
 }
 
-std::optional<Refusal> refuse_request(std::string_view method, const BodyFraming& framing) {
+std::optional<Refusal> refuse_request(std::string_view method, const BodyFraming& framing, bool is_post_path) {
   if (framing.kind == BodyFraming::Kind::invalid)
     return Refusal{400, "bad request framing: " + framing.problem + "\n", true};
+  if (method == "POST" && is_post_path) return std::nullopt;
   // RFC 9110 §9.1: method names are case-sensitive; "get" is not GET.
   if (method != "GET" && method != "HEAD")
     return Refusal{405, "method not allowed: this server answers GET and HEAD only\n", framing.has_body()};

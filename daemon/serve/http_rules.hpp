@@ -41,14 +41,16 @@ BodyFraming request_body_framing(unsigned version, std::span<const std::string_v
 // What the server answers itself, before any route, or nullopt to pass
 // the request on: 400 for a framing it refuses, 405 for a method other
 // than GET and HEAD (whatever the body: the method is what is wrong), 413
-// for a GET or HEAD with a body. `must_close`: the body (if any) was not
-// read, so nothing after it on the connection can be trusted.
+// for a GET or HEAD with a body. A POST passes, body and all, only where
+// `is_post_path` (the WebSub callbacks: ServerOptions::post_path_prefixes).
+// `must_close`: the body (if any) was not read, so nothing after it on the
+// connection can be trusted.
 struct Refusal {
   int status = 400;
   std::string text;
   bool must_close = true;
 };
-std::optional<Refusal> refuse_request(std::string_view method, const BodyFraming& framing);
+std::optional<Refusal> refuse_request(std::string_view method, const BodyFraming& framing, bool is_post_path = false);
 inline constexpr std::string_view kAllowedMethods = "GET, HEAD";
 
 // True when Accept-Encoding allows gzip (q > 0), explicitly or through "*".

@@ -5,12 +5,15 @@
 // request a short deadline for its headers (slowloris), then writes the
 // response under its own deadline. Requests the site must not see — framing
 // that is not beyond doubt, a method other than GET and HEAD, a body — are
-// answered here (serve/http_rules.hpp: refuse_request). At max_connections
+// answered here (serve/http_rules.hpp: refuse_request); a POST to a path
+// that takes one (WebSub callbacks) has its body read, within a limit,
+// before the site sees it. At max_connections
 // a new connection takes the place of the one idle longest
 // (serve/connection_table.hpp). Responses that carry a rendered feed point
 // at its shared bytes instead of copying them.
 #include "serve/serve.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,6 +24,7 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <stdexcept>
+#include <variant>
 #include <vector>
 
 #include "core/metrics.hpp"
@@ -56,6 +60,10 @@ const std::string& current_http_date() {
 
 std::string field_value(const http::request<http::empty_body>& request, http::field field) {
   const auto value = request[field];
+  return std::string(value.data(), value.size());
+}
+std::string field_value(const http::request<http::empty_body>& request, std::string_view name) {
+  const auto value = request[beast::string_view(name.data(), name.size())];
   return std::string(value.data(), value.size());
 }
 
@@ -171,9 +179,18 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     return text_response(400, "malformed request\n", "(invalid)");
   }
 
+  bool is_post_path(const http::request<http::empty_body>& request) const {
+    const std::string_view target(request.target().data(), request.target().size());
+    return request.method() == http::verb::post &&
+           std::any_of(options.post_path_prefixes.begin(), options.post_path_prefixes.end(),
+                       [&](const std::string& prefix) { return target.starts_with(prefix); });
+  }
+
   // A request whose header was read: refused here (framing, method, body,
-  // target length) or answered by the site.
-  asio::awaitable<Answer> answer(const http::request_parser<http::empty_body>& parser) {
+  // target length) or answered by the site. A POST's body is read first
+  // (within max_request_body); nullopt when the peer went away meanwhile.
+  asio::awaitable<std::optional<Answer>> answer(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                http::request_parser<http::empty_body>& parser) {
     const auto& request = parser.get();
     Answer answer;
     answer.version = request.version();
@@ -182,7 +199,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       answer.response = text_response(414, "request target too long\n", "(invalid)");
       co_return answer;
     }
-    if (const std::optional<Refusal> refusal = refuse_request(request.method_string(), framing_of(request))) {
+    const bool is_post = is_post_path(request);
+    if (const std::optional<Refusal> refusal = refuse_request(request.method_string(), framing_of(request), is_post)) {
       answer.response = refusal_response(*refusal);
       answer.keep_alive = !refusal->must_close && request.keep_alive() && !is_stopping;
       co_return answer;
@@ -193,9 +211,41 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
                    field_value(request, http::field::accept_encoding),
                    field_value(request, http::field::if_none_match),
                    field_value(request, http::field::if_modified_since),
-                   field_value(request, http::field::authorization)};
+                   field_value(request, http::field::authorization),
+                   field_value(request, http::field::content_type),
+                   field_value(request, "X-Hub-Signature"),
+                   {}};
+    if (is_post) {
+      std::variant<std::string, Response, std::monostate> body = co_await read_body(stream, buffer, parser);
+      if (std::holds_alternative<std::monostate>(body)) co_return std::nullopt;
+      if (Response* refused = std::get_if<Response>(&body)) {
+        answer.response = std::move(*refused);
+        answer.keep_alive = false;  // the rest of the body was not read
+        co_return answer;
+      }
+      handed.body = std::move(std::get<std::string>(body));
+    }
     answer.response = co_await handler(std::move(handed));
     co_return answer;
+  }
+
+  // A POST's body, whole; a refusal when it is too large or malformed;
+  // monostate when the peer went away. Under the header timeout again: a
+  // body that trickles in is a slowloris too.
+  asio::awaitable<std::variant<std::string, Response, std::monostate>> read_body(
+      beast::tcp_stream& stream, beast::flat_buffer& buffer, http::request_parser<http::empty_body>& header_parser) {
+    http::request_parser<http::string_body> parser(std::move(header_parser));
+    parser.body_limit(options.max_request_body);
+    stream.expires_after(options.header_timeout);
+    auto [error, read] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+    if (error == http::error::body_limit)
+      co_return text_response(413, "request body larger than " + std::to_string(options.max_request_body) + " bytes\n",
+                              "(invalid)");
+    if (error == beast::error::timeout) co_return text_response(408, "request body took too long\n", "(invalid)");
+    if (error == http::error::end_of_stream || error == asio::error::eof || error == asio::error::connection_reset)
+      co_return std::monostate{};
+    if (error) co_return text_response(400, "malformed request body\n", "(invalid)");
+    co_return parser.release().body();
   }
 
   static asio::awaitable<void> session(std::unique_ptr<Connection> connection) {
@@ -224,7 +274,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         if (!response) break;
         answer.response = std::move(*response);
       } else {
-        answer = co_await self.answer(parser);
+        std::optional<Answer> answered = co_await self.answer(stream, buffer, parser);
+        if (!answered) break;
+        answer = std::move(*answered);
       }
       error_code write_error;
       co_await write_response(stream, answer.response, answer.version, answer.keep_alive, answer.is_head,

@@ -28,6 +28,10 @@ struct Request {
   std::string if_none_match;
   std::string if_modified_since;
   std::string authorization;
+  // A POST's (only where ServerOptions::post_path_prefixes allow one).
+  std::string content_type;
+  std::string hub_signature;  // X-Hub-Signature (WebSub §8)
+  std::string body;
 };
 
 struct Response {
@@ -45,8 +49,9 @@ struct Response {
 // A short plain-text answer that no cache keeps (errors, /healthz).
 Response text_response(int status, std::string text, std::string route);
 
-// Sees only requests the server did not refuse itself: GET or HEAD, no body,
-// framing beyond doubt (serve/http_rules.hpp: refuse_request).
+// Sees only requests the server did not refuse itself: GET or HEAD without
+// a body, or a POST to a path under post_path_prefixes with its body read
+// whole; framing beyond doubt (serve/http_rules.hpp: refuse_request).
 using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
 
 // The defaults are the configuration's ([server], config/defaults.hpp).
@@ -65,6 +70,10 @@ struct ServerOptions {
   // activation), used instead of binding `address`:`port`; `address` must
   // still name its family (an IPv4 or an IPv6 address). -1: none.
   int inherited_listen_fd = -1;
+  // Paths that take a POST with a body (WebSub callbacks, "/websub/"), and
+  // the largest body read; a larger one is refused with 413.
+  std::vector<std::string> post_path_prefixes;
+  std::uint64_t max_request_body = config::defaults::kMaxBodyBytes;
 };
 
 // Limits on what a client may send (RFC 9110 §15.5.15, RFC 6585 §5).

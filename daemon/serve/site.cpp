@@ -122,6 +122,12 @@ std::string metrics_text(store::Store& store, core::Timestamp now) {
   std::vector<std::pair<core::MetricLabels, double>> sources;
   for (const auto& [state, count] : by_state) sources.push_back({{{"state", state}}, count});
   text += core::gauge_lines("tributary_sources", "Sources by state", sources);
+  double pushed = 0;
+  for (const store::SourceRecord& record : store.sources())
+    if (!record.removed_at && store::is_pushed(record, now)) pushed += 1;
+  text += core::gauge_lines("tributary_sources_pushed",
+                            "Sources whose updates a verified WebSub subscription pushes (still polled, rarely)",
+                            {{{}, pushed}});
   return text;
 }
 
@@ -392,9 +398,19 @@ struct Site::Impl {
     co_return co_await status_page(self, call, std::move(make), "no-cache");
   }
 
+  // A hub's verification or push (WebSub §5.3, §7): the subscriber's.
+  static asio::awaitable<Response> websub_callback(std::shared_ptr<Impl> self, const Call& call) {
+    if (!self->websub) co_return text_response(404, "no such subscription\n", call.label);
+    Request request = call.request;
+    Response response = co_await self->websub(std::move(request), call.captured);
+    response.route = call.label;
+    co_return response;
+  }
+
   // Every route: GET and HEAD (the server refuses other methods with 405
-  // before a request gets here). Monitors and load balancers probe health
-  // without a token; nothing else is open to them.
+  // before a request gets here, but a POST to /websub/). Monitors and load
+  // balancers probe health without a token, hubs call back without one;
+  // nothing else is open to them.
   static constexpr Route kRoutes[] = {
       {"/", Access::token, &landing, false},
       {"/feed.atom", Access::token, &default_feed, false},
@@ -405,6 +421,7 @@ struct Site::Impl {
       {"/sources.opml", Access::token, &sources_opml, false},
       {"/healthz", Access::open, &health, false},
       {"/metrics", Access::token, &metrics, false},
+      {"/websub/{token}", Access::open, &websub_callback, false},
   };
 
   // Whether the request carries the site's token: ?token=… or HTTP Basic
@@ -452,6 +469,7 @@ struct Site::Impl {
   std::shared_ptr<const SiteSettings> settings;  // I/O thread; each request takes a snapshot
   const FeedSetSlot& feeds;
   std::function<std::string()> health_problem;  // I/O thread
+  Site::WebSubCallback websub;                  // I/O thread; set before the server starts
   // Reader thread only:
   std::unique_ptr<store::Store> reader;
   std::map<std::string, std::shared_ptr<const render::RenderedFeed>> view_cache;
@@ -481,5 +499,7 @@ void Site::reconfigure(SiteSettings settings) {
 }
 
 asio::awaitable<Response> Site::handle(Request request) { return Impl::handle(impl_, std::move(request)); }
+
+void Site::set_websub_callback(WebSubCallback callback) { impl_->websub = std::move(callback); }
 
 }  // namespace tributary::serve

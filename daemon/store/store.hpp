@@ -47,7 +47,7 @@ class SqliteStore;
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 6;
+  static constexpr std::int64_t kSchemaVersion = 7;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.
@@ -74,6 +74,12 @@ class Store {
   IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
 
   void record_poll(std::int64_t source_id, const PollRecord& poll);
+
+  // WebSub subscriptions, one per source: every one kept, one written
+  // whole (inserted or replaced), one dropped.
+  std::vector<SubscriptionRecord> subscriptions();
+  void save_subscription(const SubscriptionRecord& subscription);
+  void delete_subscription(std::int64_t source_id);
 
   // The primaries of the newest `limit` stories, newest first, with copies.
   std::vector<StoredEntry> newest_entries(std::size_t limit);
