@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -243,6 +244,7 @@ struct Subscriber::Impl {
   // when subscribing is off). Before start() only remembered: the loop
   // unsubscribes what was verified and forgets the rest.
   void end_unwanted(std::shared_ptr<Impl> self) {
+    if (!is_configured) return;  // the scheduler's first retain() comes before configure()
     std::vector<std::int64_t> unwanted;
     for (const auto& [source_id, subscription] : subscriptions)
       if (!names.contains(source_id) || !settings.is_enabled) unwanted.push_back(source_id);
@@ -408,6 +410,7 @@ struct Subscriber::Impl {
   std::unordered_map<std::string, std::int64_t> tokens;          // callback token → source id
   std::unordered_map<std::int64_t, std::string> names;           // source id → name, of the configured sources
   asio::steady_timer timer;
+  bool is_configured = false;  // configure() was called: settings say whether subscribing is on
   bool is_started = false;
   bool is_stopping = false;
 };
@@ -427,6 +430,7 @@ Subscriber::~Subscriber() = default;
 void Subscriber::configure(SubscriberSettings settings) {
   const bool was_enabled = impl_->settings.is_enabled;
   impl_->settings = std::move(settings);
+  impl_->is_configured = true;
   if (was_enabled && !impl_->settings.is_enabled) spdlog::info("websub: subscribing is off; ending every subscription");
   impl_->end_unwanted(impl_);
 }

@@ -100,6 +100,16 @@ TEST(RefuseRequest, OtherMethodsAre405WhateverTheBody) {
   EXPECT_EQ(kAllowedMethods, "GET, HEAD");
 }
 
+TEST(RefuseRequest, APostWithABodyPassesOnlyWhereAPathTakesOne) {
+  // WebSub callbacks (/websub/TOKEN) take content distribution as a POST.
+  EXPECT_FALSE(refuse_request("POST", framing({}, {"5"}), true));
+  EXPECT_FALSE(refuse_request("POST", framing({"chunked"}), true));
+  EXPECT_EQ(refuse_request("POST", framing({}, {"5"}), false)->status, 405);
+  // Another method is no POST, and bad framing is refused first.
+  EXPECT_EQ(refuse_request("PUT", framing({}, {"5"}), true)->status, 405);
+  EXPECT_EQ(refuse_request("POST", framing({"gzip"}), true)->status, 400);
+}
+
 TEST(RefuseRequest, GetWithABodyIs413AndCloses) {
   for (const BodyFraming& with_body : {framing({}, {"5"}), framing({"chunked"})}) {
     const auto refusal = refuse_request("GET", with_body);
