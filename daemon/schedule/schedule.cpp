@@ -177,7 +177,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     const auto spread = std::min<std::int64_t>(options.startup_spread.count(), static_cast<std::int64_t>(overdue / 10));
     for (auto& [id, state] : sources) {
       // A shorter interval takes effect now, not after the old one.
-      const Seconds interval = polite_interval(*state);
+      const Seconds interval = wait_interval(*state);
       if (state->poll.consecutive_errors == 0 && state->next_due != kNever && state->next_due > now + interval)
         state->next_due = now + interval;
       if (state->next_due <= now && !state->is_polling && spread > 0)
