@@ -37,6 +37,14 @@ class Cursor {
     while (!at_end() && is_token_char(text_[pos_])) ++pos_;
     return std::string(text_.substr(start, pos_ - start));
   }
+  // An unquoted value: a token, leniently up to the next ';', ',' or
+  // space (servers write `type=text/html`, which is no token).
+  std::string bare_value() {
+    skip_spaces();
+    const std::size_t start = pos_;
+    while (!at_end() && text_[pos_] != ';' && text_[pos_] != ',' && !is_space(text_[pos_])) ++pos_;
+    return std::string(text_.substr(start, pos_ - start));
+  }
   // After the opening quote: up to the closing one, backslash escapes undone
   // (RFC 9110 §5.6.4). False when the quote is never closed.
   bool quoted(std::string& value) {
@@ -98,7 +106,7 @@ bool read_parameter(Cursor& cursor, LinkValue& link) {
       cursor.take('"');
       if (!cursor.quoted(value)) return false;
     } else {
-      value = cursor.token();
+      value = cursor.bare_value();
     }
   }
   // §3.3: rel MUST NOT appear more than once; later ones are ignored.

@@ -125,9 +125,10 @@ std::string metrics_text(store::Store& store, core::Timestamp now) {
   double pushed = 0;
   for (const store::SourceRecord& record : store.sources())
     if (!record.removed_at && store::is_pushed(record, now)) pushed += 1;
+  const std::vector<std::pair<core::MetricLabels, double>> pushed_sources = {{{}, pushed}};
   text += core::gauge_lines("tributary_sources_pushed",
                             "Sources whose updates a verified WebSub subscription pushes (still polled, rarely)",
-                            {{{}, pushed}});
+                            pushed_sources);
   return text;
 }
 
@@ -421,7 +422,7 @@ struct Site::Impl {
       {"/sources.opml", Access::token, &sources_opml, false},
       {"/healthz", Access::open, &health, false},
       {"/metrics", Access::token, &metrics, false},
-      {"/websub/{token}", Access::open, &websub_callback, false},
+      {"/websub/{name}", Access::open, &websub_callback, false},
   };
 
   // Whether the request carries the site's token: ?token=… or HTTP Basic

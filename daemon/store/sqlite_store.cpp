@@ -87,9 +87,12 @@ constexpr std::string_view kSourceColumns =
     "last_success_at, next_poll_at, last_status, last_error, error_count, "
     "(SELECT count(*) FROM items WHERE items.source_id = sources.id), feed_updated, tags, identity_mode, "
     "identity_reason, removed_at, poll_interval, item_rate, hints, retry_after, gone_at, gone_spec, "
-    "redirect_target, redirect_streak, body_hash, last_new_items, is_named, coalesce(websub.hub, ''), "
-    "coalesce(websub.state, ''), websub.verified_at, coalesce(websub.lease_seconds, 0) FROM sources "
-    "LEFT JOIN websub_subscriptions AS websub ON websub.source_id = sources.id ";
+    "redirect_target, redirect_streak, body_hash, last_new_items, is_named, coalesce(websub_hub, ''), "
+    "coalesce(websub_state, ''), websub_verified_at, coalesce(websub_lease, 0) FROM sources "
+    // Renamed columns: the sources' own names (last_error, …) stay unambiguous.
+    "LEFT JOIN (SELECT source_id AS websub_source, hub AS websub_hub, state AS websub_state, "
+    "verified_at AS websub_verified_at, lease_seconds AS websub_lease FROM websub_subscriptions) "
+    "ON websub_source = sources.id ";
 
 }  // namespace
 
