@@ -231,8 +231,9 @@ struct Subscriber::Impl {
   void leave(std::shared_ptr<Impl> self, std::int64_t source_id) {
     Subscription& subscription = subscriptions.at(source_id);
     if (subscription.is_leaving) return;
+    const bool was_pushed = is_pushed(subscription, core::now_utc());
     subscription.is_leaving = true;
-    if (!is_pushed(subscription, core::now_utc())) {
+    if (!was_pushed) {
       // Nothing (or nothing yet) to end at the hub; a late verification finds no pending request.
       drop(source_id);
       return;
@@ -346,7 +347,7 @@ struct Subscriber::Impl {
   }
 
   void accept_lease(Subscription& subscription, const std::string* lease_text) {
-    const bool is_renewal = is_pushed(subscription, core::now_utc());
+    const bool is_renewal = subscription.record.verified_at.has_value();  // verified before: this renews it
     std::int64_t lease = settings.timing.requested_lease.count();
     if (lease_text) {
       std::int64_t granted = 0;

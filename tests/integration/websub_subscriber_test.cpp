@@ -41,6 +41,15 @@ std::string atom_feed(const std::string& hub, const std::string& self, const std
   return feed + "</feed>\n";
 }
 
+// The hub's requests, for failure messages.
+std::string describe(const std::vector<HubRequest>& requests) {
+  std::string text;
+  for (const HubRequest& request : requests)
+    text += request.mode + " answered " + std::to_string(request.answered) + ", verification " +
+            std::to_string(request.verification_status) + (request.is_verified ? " (verified)" : "") + "\n";
+  return text;
+}
+
 FakeResponse atom_response(std::string body) {
   return {200, {{"Content-Type", "application/atom+xml"}}, std::move(body)};
 }
@@ -178,7 +187,7 @@ TEST_F(WebSubSubscriber, ASourceRemovedByAReloadIsUnsubscribed) {
   const std::string callback = hub_.requests().at(0).callback;
   dir_.write("tributary.toml", config_text("1h", false));
   daemon_->signal(SIGHUP);
-  ASSERT_TRUE(hub_.wait_for_verified("unsubscribe", 1, 10s)) << daemon_->output();
+  ASSERT_TRUE(hub_.wait_for_verified("unsubscribe", 1, 10s)) << describe(hub_.requests()) << daemon_->output();
   const HubRequest unsubscribe = hub_.requests().back();
   EXPECT_EQ(unsubscribe.mode, "unsubscribe");
   EXPECT_EQ(unsubscribe.topic, topic());
