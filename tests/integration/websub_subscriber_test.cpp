@@ -14,6 +14,7 @@
 #include "support/daemon.hpp"
 #include "support/fake_hub.hpp"
 #include "support/fake_upstream.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
@@ -116,6 +117,12 @@ TEST_F(WebSubSubscriber, SubscribesWithASecretAndAnswersTheVerification) {
   EXPECT_EQ(request.answered, 202);
   EXPECT_EQ(request.verification_status, 200);
   EXPECT_TRUE(wait_until([&] { return delivery_of_source() == "pushed"; }, 5s)) << daemon_->get("/sources.json").body;
+  // The landing page and `tributary status` say it too.
+  EXPECT_THAT(daemon_->get("/").body, HasSubstr("pushed (hub 127.0.0.1, lease until "));
+  const CommandResult status =
+      run_command({tributary_binary().string(), "--config", config_path_.string(), "status"}, 60s);
+  EXPECT_THAT(status.output, HasSubstr("pushed (hub 127.0.0.1, lease until ")) << status.output;
+  EXPECT_THAT(daemon_->get("/metrics").body, HasSubstr("tributary_websub_subscriptions_total{event=\"verified\"} 1"));
 }
 
 TEST_F(WebSubSubscriber, AnswersNoVerificationItDidNotAskFor) {
