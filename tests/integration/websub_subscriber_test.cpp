@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include <boost/json/parse.hpp>
+#include <thread>
 
 #include "support/daemon.hpp"
 #include "support/fake_hub.hpp"
@@ -173,6 +174,19 @@ TEST_F(WebSubSubscriber, ForgedAndUnsignedPushesAreAcknowledgedAndIgnored) {
   EXPECT_THAT(daemon_->get("/feed.atom").body, ::testing::Not(HasSubstr("Forged")));
   EXPECT_THAT(daemon_->get("/metrics").body,
               HasSubstr("tributary_websub_pushes_total{outcome=\"rejected_signature\"} 2"));
+}
+
+TEST_F(WebSubSubscriber, AVerifiedSourceIsStillPolledAtItsSafetyInterval) {
+  start("2s");
+  expect_verified();
+  // The poll scheduled before the verification may still come at 2 s; from
+  // then on the source waits 2 s × 4 (hubs drop subscriptions silently, so
+  // it is polled all the same).
+  ASSERT_TRUE(upstream_.wait_for_hits("/feed.xml", 2, 12s)) << daemon_->output();
+  const int polls = upstream_.hits("/feed.xml");
+  std::this_thread::sleep_for(5s);
+  EXPECT_EQ(upstream_.hits("/feed.xml"), polls) << "polled every 2 s despite the pushes";
+  EXPECT_TRUE(upstream_.wait_for_hits("/feed.xml", polls + 1, 8s)) << "the safety poll came";
 }
 
 TEST_F(WebSubSubscriber, AShortLeaseIsRenewedBeforeItEnds) {
