@@ -108,6 +108,28 @@ std::string base_url_of(const Service& service, const config::Config& config) {
                                         : config.server.base_url;
 }
 
+// WebSub subscriptions: on as [websub] subscribe says, with callbacks
+// under the base URL the feeds use.
+schedule::SubscriberSettings websub_settings(const config::Config& config, const std::string& base_url) {
+  schedule::SubscriberSettings settings;
+  settings.is_enabled = config::is_subscribing(config);
+  settings.callback_base = base_url.ends_with('/') ? base_url : base_url + "/";
+  settings.fetch = config.fetch;
+  return settings;
+}
+
+// A hub's call to /websub/TOKEN, handed to the scheduler's subscriber.
+asio::awaitable<serve::Response> answer_websub(schedule::Scheduler& scheduler, serve::Request request,
+                                               std::string token) {
+  const std::size_t question = request.target.find('?');
+  schedule::CallbackRequest call{
+      std::move(request.method), question == std::string::npos ? std::string() : request.target.substr(question + 1),
+      std::move(request.content_type), std::move(request.hub_signature), std::move(request.body)};
+  auto answering = scheduler.websub_callback(std::move(token), std::move(call));
+  schedule::CallbackAnswer answer = co_await std::move(answering);
+  co_return serve::text_response(answer.status, std::move(answer.body), "/websub/*");
+}
+
 std::string format_clock(core::Timestamp t) {
   const std::string text = core::format_rfc3339(t);  // 2025-12-17T10:00:00Z
   return text.size() >= 19 ? text.substr(11, 8) : text;
@@ -208,6 +230,7 @@ asio::awaitable<void> reload(Service& service) {
   // re-renders every feed and channel from the store as it is now.
   auto reconfigured = service.scheduler.reconfigure(next);
   co_await std::move(reconfigured);
+  service.scheduler.configure_websub(websub_settings(next, base_url_of(service, next)));
   serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
   service.site.reconfigure(settings);
   service.hub.reconfigure(websub::hub_settings(next, settings.base_url), fetch::fetcher_options(next.fetch));
@@ -479,6 +502,11 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
                                 fetcher, config, {}, render_feed);
+  scheduler.configure_websub(websub_settings(config, base_url));
+  // Before the loop runs: no request has been read yet.
+  site.set_websub_callback([&scheduler](serve::Request request, std::string token) {
+    return answer_websub(scheduler, std::move(request), std::move(token));
+  });
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
   asio::steady_timer health_timer(io);

@@ -130,12 +130,16 @@ struct LogConfig {
   std::string target = "auto";
 };
 
-// [websub]: WebSub (W3C Recommendation, 2018). `hub`: the hub Tributary's
-// own feeds advertise — its built-in one at BASE_URL/websub/hub, an
-// external hub's URL (Tributary then pings it with hub.mode=publish on
-// every change), or none. The limits bound what strangers can make the
-// built-in hub hold and send.
+// [websub]: WebSub (W3C Recommendation, 2018), both ways. `hub`: the hub
+// Tributary's own feeds advertise — its built-in one at
+// BASE_URL/websub/hub, an external hub's URL (Tributary then pings it with
+// hub.mode=publish on every change), or none. The limits bound what
+// strangers can make the built-in hub hold and send. `subscribe`: push in
+// from the sources' own hubs — "auto" subscribes when [server] base_url
+// names an address a hub outside this machine can reach (not loopback),
+// true and false force it either way (is_subscribing).
 enum class HubMode { builtin, external, off };
+enum class SubscribeMode { automatic, on, off };
 struct WebSubConfig {
   HubMode hub = HubMode::builtin;
   std::string hub_url;                     // HubMode::external
@@ -146,6 +150,7 @@ struct WebSubConfig {
   std::uint32_t delivery_attempts = 6;  // per new document and subscriber, the first one included
   Seconds retry_delay{10};              // before the first retry; doubled for each next one (at most 1 h)
   Seconds timeout{10};                  // a verification of intent or a delivery, all of it
+  SubscribeMode subscribe = SubscribeMode::automatic;
 };
 
 // [[push]]: a static target that gets every new version of a feed (the
@@ -205,6 +210,12 @@ struct ConfigLoad {
   // The config still loads: a source listed twice, an OPML outline skipped.
   std::vector<ConfigError> warnings;
 };
+
+// Whether the daemon subscribes to its sources' hubs: [websub] subscribe,
+// with "auto" on when [server] base_url is set and its host is not
+// loopback ("localhost", 127.0.0.0/8, ::1): a hub elsewhere could not
+// reach the callback.
+bool is_subscribing(const Config& config);
 
 // Reads and validates a config file; an unreadable file is an error too, and
 // so is one that is not a regular file or is larger than 4 MiB.

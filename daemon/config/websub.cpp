@@ -1,9 +1,12 @@
 // [websub] and [[push]]: which hub Tributary's feeds advertise, the built-in
-// hub's limits, and static push targets (W3C WebSub; README "Push").
+// hub's limits, static push targets, and whether the daemon subscribes to
+// its sources' own hubs (W3C WebSub; README "Push"). Every [websub] key is
+// read here, in one table.
 #include <algorithm>
 
 #include "config/sections.hpp"
 #include "core/core.hpp"
+#include "core/network.hpp"
 
 namespace tributary::config {
 namespace {
@@ -28,6 +31,18 @@ void check_leases(TableReader& reader, ReadContext& context) {
                          ") is above websub.max_lease (" + core::format_duration(websub.max_lease) + ")");
 }
 
+// subscribe: "auto", or a boolean.
+void read_subscribe(TableReader& reader, ReadContext& context) {
+  const toml::node* subscribe = reader.node("subscribe");
+  if (!subscribe) return;
+  if (const auto* flag = subscribe->as_boolean())
+    context.config.websub.subscribe = flag->get() ? SubscribeMode::on : SubscribeMode::off;
+  else if (const auto* text = subscribe->as_string(); text && text->get() == "auto")
+    context.config.websub.subscribe = SubscribeMode::automatic;
+  else
+    context.errors.add(subscribe->source(), "websub.subscribe must be \"auto\", true or false");
+}
+
 }  // namespace
 
 void read_websub(TableReader& reader, const toml::table&, ReadContext& context) {
@@ -50,6 +65,7 @@ void read_websub(TableReader& reader, const toml::table&, ReadContext& context) 
     websub.delivery_attempts = static_cast<std::uint32_t>(*count);
   if (auto delay = reader.duration("retry_delay", kRetryRange)) websub.retry_delay = *delay;
   if (auto timeout = reader.duration("timeout", kTimeoutRange)) websub.timeout = *timeout;
+  read_subscribe(reader, context);
 }
 
 void read_push(TableReader& reader, const toml::table& table, ReadContext& context) {
@@ -73,6 +89,24 @@ void read_push(TableReader& reader, const toml::table& table, ReadContext& conte
       }))
     push.channel = *channel;
   if (!push.url.empty()) context.config.pushes.push_back(std::move(push));
+}
+
+bool is_subscribing(const Config& config) {
+  switch (config.websub.subscribe) {
+    case SubscribeMode::on:
+      return true;
+    case SubscribeMode::off:
+      return false;
+    case SubscribeMode::automatic:
+      break;
+  }
+  if (config.server.base_url.empty()) return false;
+  const std::string host = core::url_host(config.server.base_url);
+  if (host.empty() || host == "localhost" || host.ends_with(".localhost")) return false;
+  for (const char* loopback : {"127.0.0.0/8", "::1/128"})
+    if (const auto network = core::parse_network(loopback); network && core::network_contains(*network, host))
+      return false;
+  return true;
 }
 
 }  // namespace tributary::config

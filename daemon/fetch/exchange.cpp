@@ -30,8 +30,7 @@ std::uint64_t transfer_limit(const FetchRequest& request) {
 // Sends the request and reads the headers of the final response into
 // `parser`. false: `response` holds the failure.
 template <typename Stream>
-asio::awaitable<bool> send_and_read_headers(Stream& stream, Connection& connection,
-                                            const http::request<http::string_body>& message,
+asio::awaitable<bool> send_and_read_headers(Stream& stream, Connection& connection, const OutgoingRequest& message,
                                             const FetchRequest& request, const std::string& host,
                                             std::optional<Parser>& parser, HopResponse& response) {
   auto [write_error, written] = co_await http::async_write(stream, message, kUseTuple);
@@ -87,6 +86,9 @@ void copy_headers(const http::response_header<>& header, HopResponse& response) 
   response.retry_after = std::string(header[http::field::retry_after]);
   response.date = std::string(header[http::field::date]);
   response.age = std::string(header[http::field::age]);
+  const auto [first_link, end_link] = header.equal_range(http::field::link);
+  for (auto field = first_link; field != end_link; ++field)
+    response.link += (response.link.empty() ? "" : ", ") + std::string(field->value());
 }
 
 // The failure of a body read that `read_error` ended.
@@ -166,9 +168,9 @@ asio::awaitable<void> read_body(Stream& stream, Connection& connection, Parser& 
 }
 
 template <typename Stream>
-asio::awaitable<HopResponse> exchange_on(Stream& stream, Connection& connection,
-                                         const http::request<http::string_body>& message, const FetchRequest& request,
-                                         Clock::time_point deadline, const std::string& host) {
+asio::awaitable<HopResponse> exchange_on(Stream& stream, Connection& connection, const OutgoingRequest& message,
+                                         const FetchRequest& request, Clock::time_point deadline,
+                                         const std::string& host) {
   HopResponse response;
   connection.tcp().expires_at(deadline);
   const auto request_started = Clock::now();
@@ -210,11 +212,11 @@ FetchError classify_io_error(const error_code& ec) {
   return FetchError::http;
 }
 
-http::request<http::string_body> make_request(const Target& target, const FetchRequest& request,
-                                              bool is_original_origin, bool is_via_proxy, const Route& route) {
+OutgoingRequest make_request(const Target& target, const FetchRequest& request, bool is_original_origin,
+                             bool is_via_proxy, const Route& route) {
   const bool is_post = request.post_body.has_value();
-  http::request<http::string_body> message{is_post ? http::verb::post : http::verb::get,
-                                           is_via_proxy ? target.absolute_form : target.origin_form, 11};
+  OutgoingRequest message{is_post ? http::verb::post : http::verb::get,
+                          is_via_proxy ? target.absolute_form : target.origin_form, 11};
   message.set(http::field::host, target.host_header());
   message.set(http::field::user_agent, request.user_agent.empty() ? default_user_agent() : request.user_agent);
   message.set(http::field::accept, is_post
@@ -245,7 +247,7 @@ http::request<http::string_body> make_request(const Target& target, const FetchR
   return message;
 }
 
-asio::awaitable<HopResponse> exchange(Connection& connection, const http::request<http::string_body>& message,
+asio::awaitable<HopResponse> exchange(Connection& connection, const OutgoingRequest& message,
                                       const FetchRequest& request, Clock::time_point deadline,
                                       const std::string& host) {
   if (connection.secure)

@@ -105,8 +105,7 @@ asio::awaitable<HopResponse> Fetcher::Impl::hop(const std::string& url, const Fe
   const bool is_via_proxy = route.proxy && !target->is_https;  // plain HTTP: absolute-form to the proxy
   const std::string pool_key = (target->is_https ? "https://" : "http://") + target->authority() +
                                (route.proxy ? " via " + route.proxy->display : "");
-  const http::request<http::string_body> message =
-      make_request(*target, request, is_original_origin, is_via_proxy, route);
+  const OutgoingRequest message = make_request(*target, request, is_original_origin, is_via_proxy, route);
 
   for (int attempt = 0;; ++attempt) {
     const auto wait_started = Clock::now();
@@ -210,6 +209,7 @@ asio::awaitable<FetchResult> Fetcher::fetch(FetchRequest request) {
     result.expires = std::move(response.expires);
     result.retry_after = std::move(response.retry_after);
     result.date = std::move(response.date);
+    result.link = std::move(response.link);
     const core::Timestamp now = core::now_utc();
     result.freshness = freshness_lifetime({result.cache_control, result.expires, result.date, response.age}, now);
     if (status == 429 || status == 503) result.retry_at = parse_retry_after(result.retry_after, now);

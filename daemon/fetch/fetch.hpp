@@ -129,6 +129,7 @@ struct FetchResult {
   std::string expires;
   std::string retry_after;  // raw
   std::string date;
+  std::string link;  // the Link header (RFC 8288), every field line joined with ", "
   // 429 and 503 with Retry-After (delta-seconds or HTTP-date): no request
   // before this time.
   std::optional<core::Timestamp> retry_at;

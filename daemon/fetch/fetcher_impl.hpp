@@ -32,6 +32,9 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+// A GET, or a POST with a body (fetch.hpp: FetchRequest::post_body).
+using OutgoingRequest = http::request<http::string_body>;
+
 inline constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 inline constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 inline constexpr std::size_t kShownReasonBytes = 200;  // of an HTTP reason phrase, in messages
@@ -85,6 +88,7 @@ struct HopResponse {
   std::string retry_after;
   std::string date;
   std::string age;
+  std::string link;  // every Link field line, joined with ", " (RFC 8288 §3: a list)
   std::string body;  // decoded: a 2xx's whole body, else up to kErrorBodyLimit
   std::uint64_t bytes_transferred = 0;
   FetchTiming timing;
@@ -108,11 +112,11 @@ FetchError classify_io_error(const boost::system::error_code& ec);
 
 // The GET (or POST, with FetchRequest::post_body) for one hop: absolute-form through a plain-HTTP proxy; the
 // source's headers and credentials only on its own origin.
-http::request<http::string_body> make_request(const Target& target, const FetchRequest& request,
-                                              bool is_original_origin, bool is_via_proxy, const Route& route);
+OutgoingRequest make_request(const Target& target, const FetchRequest& request, bool is_original_origin,
+                             bool is_via_proxy, const Route& route);
 // Sends `message` on `connection` and reads the response, its body decoded,
 // all before `deadline`.
-asio::awaitable<HopResponse> exchange(Connection& connection, const http::request<http::string_body>& message,
+asio::awaitable<HopResponse> exchange(Connection& connection, const OutgoingRequest& message,
                                       const FetchRequest& request, Clock::time_point deadline, const std::string& host);
 
 // ---- connect.cpp ----

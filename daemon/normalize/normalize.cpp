@@ -405,6 +405,8 @@ std::string normalize_meta(const parse::FeedInfo& parsed, const NormalizeContext
   if (!feed.self_url.empty()) feed_base = feed.self_url;
   feed_base = nested_base(feed_base, parsed.base);
   feed.site_url = http_url(feed_base, parsed.link);
+  for (const std::string& hub : parsed.hub_links)
+    if (std::string url = http_url(feed_base, hub); !url.empty()) feed.hub_urls.push_back(std::move(url));
   if (feed_base.empty()) feed_base = feed.site_url;
   feed.image_url = http_url(feed_base, parsed.image);
   return feed_base;

@@ -103,6 +103,7 @@ struct FeedMeta {
   std::string title;
   std::string site_url;
   std::string self_url;
+  std::vector<std::string> hub_urls;  // WebSub hubs the document advertises: absolute http(s) URLs
   std::string id;
   std::string lang;
   std::optional<core::Timestamp> updated;

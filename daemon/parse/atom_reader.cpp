@@ -107,6 +107,8 @@ bool AtomReader::read_feed_element(const xmlNode* child, FeedInfo& info) {
     const Link link = read_link(child);
     if (link.rel == "self")
       info.self_link = link.href;
+    else if (link.rel == "hub")
+      info.hub_links.push_back(link.href);
     else if (link.rel == "alternate" && info.link.empty())
       info.link = link.href;
   } else {

@@ -24,6 +24,24 @@ std::string string_field(const json::object& object, std::string_view key) {
   return {};
 }
 
+// JSON Feed §"hubs": endpoints for real-time notification, objects with
+// a `type` ("WebSub", the only one in use) and a `url`; a hub of another
+// type is not one we can subscribe to.
+std::vector<std::string> websub_hubs_of(const json::object& object) {
+  std::vector<std::string> hubs;
+  const json::value* list = object.if_contains("hubs");
+  if (!list || !list->is_array()) return hubs;
+  for (const json::value& value : list->as_array()) {
+    const json::object* hub = value.if_object();
+    if (!hub) continue;
+    const std::string type = string_field(*hub, "type");
+    const std::string url = string_field(*hub, "url");
+    const bool is_websub = type.empty() || type == "WebSub" || type == "websub" || type == "PubSubHubbub";
+    if (is_websub && !url.empty()) hubs.push_back(url);
+  }
+  return hubs;
+}
+
 std::vector<Person> authors_of(const json::object& object) {
   std::vector<Person> people;
   const auto add = [&](const json::value& value) {
@@ -209,6 +227,7 @@ ParseOutcome parse_json_feed(std::string_view bytes, const ParseOptions& options
   feed.feed.subtitle = {string_field(*root, "description"), TextType::text, {}};
   feed.feed.link = string_field(*root, "home_page_url");
   feed.feed.self_link = string_field(*root, "feed_url");
+  feed.feed.hub_links = websub_hubs_of(*root);
   feed.feed.authors = authors_of(*root);
   feed.feed.lang = string_field(*root, "language");
   feed.feed.image = string_field(*root, "icon");

@@ -94,6 +94,7 @@ struct FeedInfo {
   Text subtitle;
   std::string link;  // the site (alternate) link
   std::string self_link;
+  std::vector<std::string> hub_links;  // rel="hub" (WebSub §4), as written, in document order
   std::string id;
   std::string updated;
   std::vector<Person> authors;

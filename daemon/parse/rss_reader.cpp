@@ -126,6 +126,8 @@ void RssReader::read_channel(const xmlNode* channel) {
       const std::string rel(core::trim(attribute(child, "rel")));
       if (rel == "self")
         info.self_link = attribute(child, "href");
+      else if (rel == "hub")
+        info.hub_links.push_back(attribute(child, "href"));
       else if ((rel.empty() || rel == "alternate") && info.link.empty())
         info.link = attribute(child, "href");
     } else if (is(child, ns::kAtom10, "id") && info.id.empty()) {

@@ -127,6 +127,10 @@ std::string render_landing(const LandingPage& page, std::span<const SourceStatus
     // not only in a tooltip.
     if (!record.last_error.empty() && status.state != "ok")
       html += "<div class=\"why\">" + escape_html(record.last_error) + "</div>";
+    // Pushed or polled, for a source whose feed has a WebSub hub (the
+    // others are only ever polled).
+    if (!record.push_hub.empty())
+      html += "<div class=\"delivery\">" + escape_html(store::delivery(record, page.now)) + "</div>";
     html += "</td><td data-label=\"Last success\">";
     if (record.last_success_at)
       html += "<time datetime=\"" + core::format_rfc3339(*record.last_success_at) + "\">" +

@@ -20,7 +20,7 @@ json::value time_or_null(const std::optional<core::Timestamp>& when) {
   return json::string(core::format_rfc3339(*when));
 }
 
-json::object source_json(const SourceStatus& status) {
+json::object source_json(const SourceStatus& status, core::Timestamp now) {
   const store::SourceRecord& record = status.record;
   json::object source;
   source["name"] = store::display_name(record);
@@ -41,6 +41,15 @@ json::object source_json(const SourceStatus& status) {
   source["items"] = record.item_count;
   if (record.poll_interval) source["poll_interval_seconds"] = record.poll_interval->count();
   source["retry_after"] = time_or_null(record.retry_after);
+  // WebSub: pushed while a subscription is verified, else polled.
+  source["delivery"] = store::is_pushed(record, now) ? "pushed" : "polled";
+  if (!record.push_hub.empty()) {
+    json::object push;
+    push["hub"] = core::redact_url(record.push_hub);
+    push["state"] = record.push_state;
+    push["lease_expires"] = time_or_null(record.push_expires_at);
+    source["websub"] = std::move(push);
+  }
   if (!record.identity_reason.empty()) source["identity"] = record.identity_mode + ": " + record.identity_reason;
   json::array per_day;
   for (int count : status.items_per_day) per_day.emplace_back(count);
@@ -70,7 +79,7 @@ std::string rfc822(core::Timestamp when) { return core::format_http_date(when); 
 std::string render_sources_json(std::span<const SourceStatus> sources, std::span<const schedule::HostLoad> hosts,
                                 core::Timestamp now) {
   json::array list;
-  for (const SourceStatus& status : sources) list.emplace_back(source_json(status));
+  for (const SourceStatus& status : sources) list.emplace_back(source_json(status, now));
   json::array host_list;
   for (const schedule::HostLoad& load : hosts) host_list.emplace_back(host_json(load));
   json::object document;

@@ -26,9 +26,11 @@
 #include "normalize/normalize.hpp"
 #include "schedule/host_demand.hpp"
 #include "schedule/outcome.hpp"
+#include "schedule/pipeline.hpp"
 #include "schedule/policy.hpp"
 #include "schedule/poll_queue.hpp"
 #include "schedule/poll_report.hpp"
+#include "schedule/subscriber.hpp"
 
 namespace tributary::schedule {
 namespace {
@@ -80,28 +82,6 @@ struct SourceState {
   Seconds counted_interval{0};
 };
 
-// The outcome of parse + normalize, computed on the worker pool.
-struct Digest {
-  std::optional<normalize::NormalizedFeed> feed;
-  std::string error;
-  std::string recovery_reason;
-  std::string format;
-};
-
-asio::awaitable<Digest> digest(std::string body, std::string url, std::string charset, parse::ParseLimits limits,
-                               Timestamp now) {
-  Digest result;
-  parse::ParseOutcome parsed = parse::parse_feed(body, {url, charset, limits});
-  if (!parsed.feed) {
-    result.error = parsed.error;
-    co_return result;
-  }
-  result.format = parse::to_string(parsed.feed->format);
-  if (parsed.feed->is_recovered) result.recovery_reason = parsed.feed->recovery_reason;
-  result.feed = normalize::normalize_feed(std::move(*parsed.feed), {url, now});
-  co_return result;
-}
-
 std::string signature_of(const config::SourceSpec& spec) {
   std::string signature =
       spec.url + '\n' + spec.name + '\n' + (spec.interval ? std::to_string(spec.interval->count()) : "");
@@ -131,6 +111,12 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     std::vector<std::int64_t> ids;
     for (const config::SourceSpec& spec : config.sources) ids.push_back(store.ensure_source(spec));
     store.retire_sources_except(ids, core::now_utc());
+    // A push goes the way of a polled document (ingest_push).
+    Subscriber::Ingest ingest_pushed = [this](std::int64_t id, std::string body, std::string content_type) {
+      return ingest_push(shared_from_this(), id, std::move(body), std::move(content_type));
+    };
+    subscriber =
+        std::make_unique<Subscriber>(executors, store, fetcher, std::move(ingest_pushed), store.subscriptions());
     adopt_sources(config, ids, store.sources(), core::now_utc());
   }
 
@@ -182,13 +168,16 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       state->is_removed = true;
     }
     sources = std::move(adopted);
+    std::map<std::int64_t, std::string> names;
+    for (const auto& [id, state] : sources) names.emplace(id, state->spec.name);
+    subscriber->retain(names);
     // Demand first: the host's stretch decides the due times below.
     for (auto& [id, state] : sources) recount(*state);
     // Overdue sources start spread over a short window, not all at once.
     const auto spread = std::min<std::int64_t>(options.startup_spread.count(), static_cast<std::int64_t>(overdue / 10));
     for (auto& [id, state] : sources) {
       // A shorter interval takes effect now, not after the old one.
-      const Seconds interval = polite_interval(*state);
+      const Seconds interval = wait_interval(*state);
       if (state->poll.consecutive_errors == 0 && state->next_due != kNever && state->next_due > now + interval)
         state->next_due = now + interval;
       if (state->next_due <= now && !state->is_polling && spread > 0)
@@ -231,6 +220,35 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // when together they ask more than host_delay allows.
   Seconds polite_interval(const SourceState& state) const {
     return stretched(state.poll.interval, demand.stretch(state.host_id));
+  }
+
+  // The interval the next poll waits: a pushed source's is its safety
+  // interval (subscription.hpp), hubs being known to drop subscriptions.
+  Seconds wait_interval(const SourceState& state) const {
+    const Seconds polite = polite_interval(state);
+    return subscriber->is_pushed(state.id) ? safety_interval(polite, subscriber->timing()) : polite;
+  }
+
+  // A verified push for the source: parsed, normalized and ingested as a
+  // polled document is (digest, ingest): the new items' count, or nullopt.
+  static asio::awaitable<std::optional<int>> ingest_push(std::shared_ptr<Impl> self, std::int64_t source_id,
+                                                         std::string body, std::string content_type) {
+    const auto found = self->sources.find(source_id);
+    if (found == self->sources.end()) co_return std::nullopt;
+    const std::shared_ptr<SourceState> state = found->second;
+    const Timestamp now = core::now_utc();
+    Digest digested = co_await asio::co_spawn(
+        self->executors.worker,
+        digest(std::move(body), state->poll.url, core::charset_of(content_type), self->options.parse_limits, now),
+        asio::use_awaitable);
+    if (!digested.feed) {
+      spdlog::warn("websub: {}: a push could not be read: {}", state->spec.name, digested.error);
+      co_return std::nullopt;
+    }
+    self->queued_ingests.fetch_add(1);
+    const store::IngestResult result = co_await asio::co_spawn(
+        self->executors.writer, ingest(self, source_id, std::move(*digested.feed), now), asio::use_awaitable);
+    co_return result.new_items;
   }
 
   // Logs a host going over its budget, or back under it — once each.
@@ -484,28 +502,6 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
             options.redirect_confirmations, state.signature};
   }
 
-  // The fetch's outcome before its body is read: what the answer was.
-  static PollOutcome outcome_of(const fetch::FetchResult& fetched) {
-    PollOutcome outcome;
-    outcome.http_status = fetched.status;
-    if (fetched.is_success())
-      outcome.kind = PollOutcome::Kind::success;
-    else if (fetched.is_not_modified())
-      outcome.kind = PollOutcome::Kind::not_modified;
-    else if (fetched.is_gone())
-      outcome.kind = PollOutcome::Kind::gone;
-    if (!fetched.is_success() && !fetched.is_not_modified())
-      outcome.error = std::string(fetch::to_string(fetched.error)) + ": " + fetched.message;
-    outcome.freshness = fetched.freshness;
-    if (fetched.is_rate_limited()) outcome.retry_after = fetched.retry_at;
-    outcome.final_url = fetched.final_url;
-    outcome.is_permanent_redirect = fetched.is_permanent_redirect;
-    outcome.etag = fetched.etag;
-    outcome.last_modified = fetched.last_modified;
-    outcome.body_hash = fetched.body_hash;
-    return outcome;
-  }
-
   // Parses and normalizes a fetched body on the worker pool. A document
   // that cannot be read turns the outcome into a failure.
   static asio::awaitable<std::optional<normalize::NormalizedFeed>> read_body(std::shared_ptr<Impl> self,
@@ -545,6 +541,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     PollOutcome outcome = outcome_of(fetched);
     std::optional<normalize::NormalizedFeed> feed;
     if (fetched.is_success()) feed = co_await read_body(self, *state, fetched, now, outcome, report);
+    if (feed) self->subscriber->discovered(state->id, discover_hub(fetched.link, fetched.final_url, feed->feed));
+    if (fetched.is_not_modified()) self->subscriber->polled_unchanged(state->id);
     if (feed) {
       self->queued_ingests.fetch_add(1);
       report.ingest = co_await asio::co_spawn(self->executors.writer, ingest(self, state->id, std::move(*feed), now),
@@ -557,7 +555,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     state->poll = std::move(update.state);
     if (update.is_moved) self->note_move(*state, previous_url);
     self->update_demand(*state);
-    const std::optional<Timestamp> next = schedule_next(state->poll, update.wait, self->polite_interval(*state),
+    const std::optional<Timestamp> next = schedule_next(state->poll, update.wait, self->wait_interval(*state),
                                                         self->schedule_config.max_interval, now, self->draw_unit());
     state->next_due = next.value_or(kNever);
     report.is_success = update.record.is_success;
@@ -579,6 +577,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   SchedulerOptions options;
   std::function<void()> on_store_changed;
   // Everything below belongs to the I/O executor's thread.
+  std::unique_ptr<Subscriber> subscriber;  // WebSub: pushes from the sources' hubs
   config::FetchConfig fetch_config;
   config::ScheduleConfig schedule_config;
   std::unordered_map<std::int64_t, std::shared_ptr<SourceState>> sources;  // by store id
@@ -613,6 +612,14 @@ void Scheduler::start(std::function<void()> fail_daemon) {
   asio::co_spawn(impl_->executors.io, Impl::run(impl_), net::FailDaemon("the scheduler's loop", impl_->fail_daemon));
   asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_),
                  net::FailDaemon("the scheduler's housekeeping", impl_->fail_daemon));
+  impl_->subscriber->start(impl_->fail_daemon);
+}
+
+void Scheduler::configure_websub(SubscriberSettings settings) { impl_->subscriber->configure(std::move(settings)); }
+
+asio::awaitable<CallbackAnswer> Scheduler::websub_callback(std::string token, CallbackRequest request) {
+  std::shared_ptr<Impl> self = impl_;
+  co_return co_await self->subscriber->answer(std::move(token), std::move(request));
 }
 
 asio::awaitable<PollSummary> Scheduler::poll_all_once() {
@@ -649,6 +656,7 @@ asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadli
   std::shared_ptr<Impl> self = impl_;
   self->is_stopping = true;
   self->wake.cancel();
+  self->subscriber->stop();
   // The last poll to end cancels the timer (see poll()); all of this runs
   // on the I/O thread, so none ends between the check and the wait.
   if (self->queue.in_flight() > 0) {

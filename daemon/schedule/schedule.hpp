@@ -21,6 +21,7 @@
 #include "config/config.hpp"
 #include "fetch/fetch.hpp"
 #include "parse/parse.hpp"
+#include "schedule/subscriber.hpp"
 #include "store/store.hpp"
 
 namespace tributary::schedule {
@@ -97,6 +98,12 @@ class Scheduler {
   // removed ones are no longer polled (a poll in flight finishes), changed
   // ones take their new name, tags and interval. Call on the I/O executor.
   boost::asio::awaitable<void> reconfigure(config::Config config);
+  // WebSub (subscriber.hpp): whether and where from the sources' hubs are
+  // subscribed to; call at start and after each reload, on the I/O
+  // executor. Off until called.
+  void configure_websub(SubscriberSettings settings);
+  // A hub's call to /websub/TOKEN; on the I/O executor.
+  boost::asio::awaitable<CallbackAnswer> websub_callback(std::string token, CallbackRequest request);
   // Starts no new polls, and completes when the ones in flight have
   // finished or `deadline` has passed.
   boost::asio::awaitable<void> stop(std::chrono::steady_clock::duration deadline);

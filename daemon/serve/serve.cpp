@@ -168,6 +168,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
                               : text_response(414, "request line too long\n", "(invalid)");
     }
     if (error == beast::error::timeout) return text_response(408, "request headers took too long\n", "(invalid)");
+    if (error == http::error::body_limit) return text_response(413, "request body too large\n", "(invalid)");
     if (error == http::error::end_of_stream || error == asio::error::eof || error == asio::error::connection_reset ||
         error == asio::error::operation_aborted)
       return std::nullopt;
@@ -261,6 +262,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       stream.expires_after(self.options.header_timeout);
       http::request_parser<http::empty_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
+      // Beast checks a Content-Length against this while it reads the
+      // header: its default (1 MiB) would refuse a POST the options allow.
+      parser.body_limit(self.options.max_post_body);
       auto [read_error, read] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
       Answer answer;
       if (read_error) {

@@ -131,6 +131,13 @@ std::string metrics_text(store::Store& store, core::Timestamp now) {
   for (const auto& [topic, count] : by_topic) subscriptions.push_back({{{"topic", topic}}, count});
   text += core::gauge_lines("tributary_websub_hub_subscriptions", "The built-in WebSub hub's subscriptions, by topic",
                             subscriptions);
+  double pushed = 0;
+  for (const store::SourceRecord& record : store.sources())
+    if (!record.removed_at && store::is_pushed(record, now)) pushed += 1;
+  const std::vector<std::pair<core::MetricLabels, double>> pushed_sources = {{{}, pushed}};
+  text += core::gauge_lines("tributary_sources_pushed",
+                            "Sources whose updates a verified WebSub subscription pushes (still polled, rarely)",
+                            pushed_sources);
   return text;
 }
 
@@ -422,10 +429,24 @@ struct Site::Impl {
     co_return text_response(reply.status, reply.text, call.label);
   }
 
+  // A hub's verification or push to /websub/TOKEN (WebSub §5.3, §7): the
+  // subscriber's.
+  static asio::awaitable<Response> websub_callback(std::shared_ptr<Impl> self, const Call& call) {
+    if (!self->websub) co_return text_response(404, "no such subscription\n", call.label);
+    Request request = call.request;
+    Response response = co_await self->websub(std::move(request), call.captured);
+    response.route = call.label;
+    co_return response;
+  }
+
   // Every route: GET and HEAD (the server refuses other methods with 405
   // before a request gets here, but a POST under /websub/). Monitors and
-  // load balancers probe health without a token; nothing else is open to
-  // them but the WebSub endpoints.
+  // load balancers probe health without a token, subscribers reach the hub
+  // and hubs call back without one; nothing else is open to them. The first
+  // pattern that matches wins: /websub/hub comes before the callbacks'
+  // /websub/{name}, whose capture is a subscription's random token (43
+  // base64url characters, websub/token.hpp), never a source's name, so no
+  // callback can be "hub" and no source name can shadow the hub.
   static constexpr Route kRoutes[] = {
       {"/", Access::token, &landing, false},
       {"/feed.atom", Access::token, &default_feed, false},
@@ -437,6 +458,7 @@ struct Site::Impl {
       {"/healthz", Access::open, &health, false},
       {"/metrics", Access::token, &metrics, false},
       {"/websub/hub", Access::open, &websub_hub, false},
+      {"/websub/{name}", Access::open, &websub_callback, false},
   };
 
   // Whether the request carries the site's token: ?token=… or HTTP Basic
@@ -485,6 +507,7 @@ struct Site::Impl {
   const FeedSetSlot& feeds;
   std::function<std::string()> health_problem;  // I/O thread
   websub::Hub* hub = nullptr;                   // I/O thread
+  Site::WebSubCallback websub;                  // I/O thread; set before the server starts
   // Reader thread only:
   std::unique_ptr<store::Store> reader;
   std::map<std::string, std::shared_ptr<const render::RenderedFeed>> view_cache;
@@ -516,5 +539,7 @@ void Site::reconfigure(SiteSettings settings) {
 void Site::set_hub(websub::Hub* hub) { impl_->hub = hub; }
 
 asio::awaitable<Response> Site::handle(Request request) { return Impl::handle(impl_, std::move(request)); }
+
+void Site::set_websub_callback(WebSubCallback callback) { impl_->websub = std::move(callback); }
 
 }  // namespace tributary::serve

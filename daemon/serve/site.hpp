@@ -87,6 +87,14 @@ class Site {
   Site& operator=(const Site&) = delete;
 
   boost::asio::awaitable<Response> handle(Request request);
+
+  // Answers the WebSub callbacks, /websub/TOKEN (GET: a hub's verification
+  // of intent; POST: content distribution), given the request and TOKEN.
+  // They are open without [server] token: the hub cannot know it, and the
+  // callback's own token and the subscription's secret guard them. Unset:
+  // 404. Set once, before the event loop runs.
+  using WebSubCallback = std::function<boost::asio::awaitable<Response>(Request, std::string)>;
+  void set_websub_callback(WebSubCallback callback);
   // A reload's settings; for requests that start after the call.
   void reconfigure(SiteSettings settings);
   // The built-in WebSub hub that answers POST /websub/hub (I/O thread;

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "core/url.hpp"
+
 namespace tributary::store {
 
 std::string to_string(const StoryCursor& cursor) {
@@ -30,6 +32,18 @@ std::optional<StoryCursor> parse_cursor(std::string_view text) {
 std::string display_name(const SourceRecord& source) {
   // The same rule as the entries' source_name in kEntryColumns (queries.cpp).
   return source.is_named || source.title.empty() ? source.name : source.title;
+}
+
+bool is_pushed(const SourceRecord& source, core::Timestamp now) {
+  return source.push_state == "verified" && source.push_expires_at && *source.push_expires_at > now;
+}
+
+std::string delivery(const SourceRecord& source, core::Timestamp now) {
+  if (source.push_hub.empty()) return "polled";
+  const std::string hub = core::url_host(source.push_hub);
+  if (is_pushed(source, now))
+    return "pushed (hub " + hub + ", lease until " + core::format_rfc3339(*source.push_expires_at) + ")";
+  return "polled (hub " + hub + ": " + (source.push_state == "verified" ? "lease ended" : source.push_state) + ")";
 }
 
 std::string source_state(const SourceRecord& source, core::Timestamp now) {

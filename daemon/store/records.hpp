@@ -51,6 +51,27 @@ struct SourceRecord {
   std::string redirect_target;
   int redirect_streak = 0;
   std::string body_hash;
+  // Its WebSub subscription, if any (SubscriptionRecord): the hub, the
+  // state ("verified": pushed) and when the lease ends.
+  std::string push_hub;
+  std::string push_state;
+  std::optional<core::Timestamp> push_expires_at;
+};
+
+// A source's WebSub subscription as kept (schedule/subscriber.hpp). The
+// token is the last segment of its callback URL; the secret signs pushes.
+struct SubscriptionRecord {
+  std::int64_t source_id = 0;
+  std::string hub;
+  std::string topic;
+  std::string token;
+  std::string secret;
+  std::string state;  // schedule::SubscriptionState as text
+  Seconds lease{0};   // granted by the hub at verification
+  std::optional<core::Timestamp> requested_at;
+  std::optional<core::Timestamp> verified_at;
+  std::optional<core::Timestamp> last_push_at;
+  std::string last_error;
 };
 
 // The source as people see it: its configured name, else the feed's own
@@ -60,6 +81,13 @@ std::string display_name(const SourceRecord& source);
 // What a status row says about a source: "ok", "new", "failing" (one
 // error), "backing off" (several), "retry-after", "gone", "removed".
 std::string source_state(const SourceRecord& source, core::Timestamp now);
+
+// Whether the source's updates are pushed now: a verified WebSub
+// subscription whose lease has not ended.
+bool is_pushed(const SourceRecord& source, core::Timestamp now);
+// How its updates arrive, for status pages: "pushed (hub HOST, lease until
+// TIME)", "polled (hub HOST: subscribing)" or "polled".
+std::string delivery(const SourceRecord& source, core::Timestamp now);
 
 // One poll's outcome and the scheduler's state after it, recorded on its
 // source so that a restart resumes where it was.

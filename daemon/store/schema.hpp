@@ -177,10 +177,23 @@ CREATE INDEX items_by_story_url ON items (story_url) WHERE story_url <> '';
 ALTER TABLE story_fingerprints ADD COLUMN source_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE story_fingerprints ADD COLUMN story_keys TEXT NOT NULL DEFAULT '';
 )sql",
-    // 7: taken by the WebSub subscriber (issue 19.1, branch websub-sub);
-    // this placeholder changes nothing and gives way to it at the merge.
+    // 7: WebSub subscriptions to the sources' hubs (issue 19.1), one per
+    // source: the callback token and the secret the hub signs pushes with,
+    // the state and the lease, so that a restart keeps answering the hub.
     R"sql(
--- reserved
+CREATE TABLE websub_subscriptions (
+  source_id     INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+  hub           TEXT NOT NULL,
+  topic         TEXT NOT NULL,
+  token         TEXT NOT NULL UNIQUE,
+  secret        TEXT NOT NULL,
+  state         TEXT NOT NULL,
+  lease_seconds INTEGER NOT NULL DEFAULT 0,
+  requested_at  INTEGER,
+  verified_at   INTEGER,
+  last_push_at  INTEGER,
+  last_error    TEXT NOT NULL DEFAULT ''
+);
 )sql",
     // 8: the built-in WebSub hub's subscriptions (issue 19.2), one per
     // (topic, callback) as W3C WebSub §5.1 keys them. Depends on nothing

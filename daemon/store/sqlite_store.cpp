@@ -73,6 +73,10 @@ SourceRecord read_source(Statement& row) {
   source.body_hash = row.text(29);
   source.last_new_items = static_cast<int>(row.int64(30));
   source.is_named = row.int64(31) != 0;
+  source.push_hub = row.text(32);
+  source.push_state = row.text(33);
+  if (const auto verified = row.optional_int64(34); verified && source.push_state == "verified")
+    source.push_expires_at = core::from_unix_seconds(*verified + row.int64(35));
   return source;
 }
 
@@ -83,7 +87,12 @@ constexpr std::string_view kSourceColumns =
     "last_success_at, next_poll_at, last_status, last_error, error_count, "
     "(SELECT count(*) FROM items WHERE items.source_id = sources.id), feed_updated, tags, identity_mode, "
     "identity_reason, removed_at, poll_interval, item_rate, hints, retry_after, gone_at, gone_spec, "
-    "redirect_target, redirect_streak, body_hash, last_new_items, is_named FROM sources ";
+    "redirect_target, redirect_streak, body_hash, last_new_items, is_named, coalesce(websub_hub, ''), "
+    "coalesce(websub_state, ''), websub_verified_at, coalesce(websub_lease, 0) FROM sources "
+    // Renamed columns: the sources' own names (last_error, …) stay unambiguous.
+    "LEFT JOIN (SELECT source_id AS websub_source, hub AS websub_hub, state AS websub_state, "
+    "verified_at AS websub_verified_at, lease_seconds AS websub_lease FROM websub_subscriptions) "
+    "ON websub_source = sources.id ";
 
 }  // namespace
 

@@ -4,7 +4,7 @@
 // database handle and another backend can stand behind Store later.
 //
 // Its files: sqlite_store.cpp (opening, migrating, sources and their poll
-// state, health), ingest.cpp, queries.cpp, retention.cpp.
+// state, health), ingest.cpp, queries.cpp, retention.cpp, subscriptions.cpp.
 #pragma once
 
 #include <atomic>
@@ -37,6 +37,9 @@ class SqliteStore {
   std::optional<SourceRecord> source(std::int64_t id);
   IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
   void record_poll(std::int64_t source_id, const PollRecord& poll);
+  std::vector<SubscriptionRecord> subscriptions();
+  void save_subscription(const SubscriptionRecord& subscription);
+  void delete_subscription(std::int64_t source_id);
   std::vector<StoredEntry> query_stories(const StoryQuery& query);
   std::map<std::int64_t, std::vector<int>> items_per_day(core::Timestamp now, int days);
   std::int64_t story_count();

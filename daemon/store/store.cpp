@@ -40,6 +40,12 @@ IngestResult Store::ingest(std::int64_t source_id, const normalize::NormalizedFe
 
 void Store::record_poll(std::int64_t source_id, const PollRecord& poll) { impl_->record_poll(source_id, poll); }
 
+std::vector<SubscriptionRecord> Store::subscriptions() { return impl_->subscriptions(); }
+
+void Store::save_subscription(const SubscriptionRecord& subscription) { impl_->save_subscription(subscription); }
+
+void Store::delete_subscription(std::int64_t source_id) { impl_->delete_subscription(source_id); }
+
 std::vector<StoredEntry> Store::newest_entries(std::size_t limit) {
   StoryQuery query;
   query.limit = limit;

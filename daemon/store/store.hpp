@@ -76,6 +76,12 @@ class Store {
 
   void record_poll(std::int64_t source_id, const PollRecord& poll);
 
+  // WebSub subscriptions, one per source: every one kept, one written
+  // whole (inserted or replaced), one dropped.
+  std::vector<SubscriptionRecord> subscriptions();
+  void save_subscription(const SubscriptionRecord& subscription);
+  void delete_subscription(std::int64_t source_id);
+
   // The primaries of the newest `limit` stories, newest first, with copies.
   std::vector<StoredEntry> newest_entries(std::size_t limit);
   std::vector<StoredEntry> query_stories(const StoryQuery& query);

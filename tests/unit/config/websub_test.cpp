@@ -1,5 +1,6 @@
-// [websub] and [[push]]: the hub's mode, its limits and static push targets,
-// with mistakes at their FILE:LINE:COL.
+// [websub] and [[push]]: the hub's mode, its limits, static push targets and
+// subscribing to the sources' hubs ("auto" on only for a base URL a hub
+// elsewhere can reach, true, false), with mistakes at their FILE:LINE:COL.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +17,12 @@ std::vector<std::string> errors_of(const std::string& toml) {
   std::vector<std::string> messages;
   for (const ConfigError& error : loaded(toml).errors) messages.push_back(to_string(error));
   return messages;
+}
+
+bool subscribing(const std::string& toml) {
+  const ConfigLoad load = loaded(toml);
+  EXPECT_TRUE(load.config) << (load.errors.empty() ? "" : to_string(load.errors.front()));
+  return load.config && is_subscribing(*load.config);
 }
 
 TEST(WebSubConfig, DefaultsToTheBuiltInHub) {
@@ -56,6 +63,37 @@ TEST(WebSubConfig, UnknownKeySuggestsTheClosest) {
   EXPECT_THAT(errors_of("[websub]\nmax_subscription = 5\n"),
               ElementsAre("test.toml:2:1: unknown key \"max_subscription\" in [websub] (did you mean "
                           "\"max_subscriptions\"?)"));
+}
+
+TEST(WebSubConfig, SubscribeAutoNeedsAReachableBaseUrl) {
+  EXPECT_FALSE(subscribing(""));
+  EXPECT_FALSE(subscribing("[server]\nbase_url = \"http://127.0.0.1:8080/\"\n"));
+  EXPECT_FALSE(subscribing("[server]\nbase_url = \"http://localhost:8080/\"\n"));
+  EXPECT_FALSE(subscribing("[server]\nbase_url = \"http://[::1]:8080/\"\n"));
+  EXPECT_TRUE(subscribing("[server]\nbase_url = \"https://news.example.org/\"\n"));
+  EXPECT_TRUE(subscribing("[server]\nbase_url = \"https://news.example.org/\"\n[websub]\nsubscribe = \"auto\"\n"));
+}
+
+TEST(WebSubConfig, SubscribeTrueAndFalseForceIt) {
+  EXPECT_TRUE(subscribing("[websub]\nsubscribe = true\n"));
+  EXPECT_FALSE(subscribing("[server]\nbase_url = \"https://news.example.org/\"\n[websub]\nsubscribe = false\n"));
+}
+
+TEST(WebSubConfig, SubscribeOtherValuesAreErrorsWhereTheyAreWritten) {
+  EXPECT_THAT(errors_of("[websub]\nsubscribe = \"yes\"\n"),
+              ElementsAre("test.toml:2:13: websub.subscribe must be \"auto\", true or false"));
+}
+
+// The hub's keys and the subscriber's are one table: both read at once,
+// and a typo of either is told with the other's keys known.
+TEST(WebSubConfig, HubAndSubscribeKeysShareTheTable) {
+  const ConfigLoad load = loaded("[websub]\nhub = \"off\"\nsubscribe = true\ntimeout = \"5s\"\n");
+  ASSERT_TRUE(load.config) << (load.errors.empty() ? "" : to_string(load.errors[0]));
+  EXPECT_EQ(load.config->websub.hub, HubMode::off);
+  EXPECT_EQ(load.config->websub.subscribe, SubscribeMode::on);
+  EXPECT_EQ(load.config->websub.timeout, std::chrono::seconds(5));
+  EXPECT_THAT(errors_of("[websub]\nsubscrbe = true\n"),
+              ElementsAre("test.toml:2:1: unknown key \"subscrbe\" in [websub] (did you mean \"subscribe\"?)"));
 }
 
 TEST(PushConfig, ReadsTargetsWithTheirChannel) {

@@ -1,0 +1,35 @@
+// The steps a document takes on its way in that hold no scheduler state:
+// what a fetch's answer means for its source (before the body is read), and
+// parse + normalize (run on the worker pool). A polled document and a
+// pushed one (WebSub, subscriber.hpp) take the same steps.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+
+#include "core/time.hpp"
+#include "fetch/fetch.hpp"
+#include "normalize/normalize.hpp"
+#include "parse/parse.hpp"
+#include "schedule/outcome.hpp"
+
+namespace tributary::schedule {
+
+// The fetch's outcome before its body is read: what the answer was.
+PollOutcome outcome_of(const fetch::FetchResult& fetched);
+
+// The outcome of parse + normalize.
+struct Digest {
+  std::optional<normalize::NormalizedFeed> feed;
+  std::string error;
+  std::string recovery_reason;
+  std::string format;
+};
+
+// Parses and normalizes `body` (fetched from, or pushed for, `url`); a
+// coroutine so that it can be co_spawned on the worker pool.
+boost::asio::awaitable<Digest> digest(std::string body, std::string url, std::string charset, parse::ParseLimits limits,
+                                      core::Timestamp now);
+
+}  // namespace tributary::schedule
