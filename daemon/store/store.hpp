@@ -47,7 +47,7 @@ class SqliteStore;
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 6;
+  static constexpr std::int64_t kSchemaVersion = 7;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.
