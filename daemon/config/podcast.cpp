@@ -94,30 +94,41 @@ std::vector<std::string_view> missing_podcast_settings(const PodcastSettings& se
   return missing;
 }
 
+namespace {
+
+// "image, category" of what `settings` leaves unset; empty when complete.
+std::string missing_keys(const PodcastSettings& settings) {
+  std::string keys;
+  for (std::string_view key : missing_podcast_settings(settings))
+    keys += std::string(keys.empty() ? "" : ", ") + std::string(key);
+  return keys;
+}
+
+}  // namespace
+
 void warn_incomplete_podcasts(const Config& config, ErrorSink& errors) {
-  const auto warn = [&](const PodcastSettings& settings, const std::string& what) {
-    if (settings.is_podcast != true) return;
-    const std::vector<std::string_view> missing = missing_podcast_settings(settings);
-    if (missing.empty()) return;
-    std::string keys;
-    for (std::string_view key : missing) keys += std::string(keys.empty() ? "" : ", ") + std::string(key);
-    errors.warn(settings.defined_at, what + " is a podcast (podcast = true) but sets no " + keys +
-                                         ": podcast apps and directories refuse a feed without them; set them here "
-                                         "or in [feed]");
-  };
-  warn(config.feed.podcast, "[feed]");
-  for (const ChannelConfig& channel : config.channels)
-    warn(inherit(channel.podcast, config.feed.podcast), "[[channel]] " + in_quotes(channel.name));
+  constexpr std::string_view kWhy = ": podcast apps and directories refuse a feed without them";
+  const PodcastSettings& feed = config.feed.podcast;
+  if (feed.is_podcast == true) {
+    if (const std::string keys = missing_keys(feed); !keys.empty())
+      errors.warn(feed.defined_at, "[feed] is a podcast (podcast = true) but sets no " + keys + std::string(kWhy));
+  }
+  const ChannelConfig* podcast_channel = nullptr;
+  for (const ChannelConfig& channel : config.channels) {
+    const PodcastSettings settings = inherit(channel.podcast, feed);
+    if (settings.is_podcast != true) continue;
+    if (!podcast_channel) podcast_channel = &channel;
+    if (const std::string keys = missing_keys(settings); !keys.empty())
+      errors.warn(channel.defined_at, "[[channel]] " + in_quotes(channel.name) +
+                                          " is a podcast (podcast = true) but sets no " + keys + std::string(kWhy) +
+                                          "; set them here or in [feed]");
+  }
   // /feed.rss carries every source's episodes: a podcast channel's too.
-  const auto podcast_channel = std::find_if(config.channels.begin(), config.channels.end(), [&](const auto& channel) {
-    return inherit(channel.podcast, config.feed.podcast).is_podcast == true;
-  });
-  if (config.feed.podcast.is_podcast == true || podcast_channel == config.channels.end()) return;
-  PodcastSettings default_feed = config.feed.podcast;
-  default_feed.is_podcast = true;
-  default_feed.defined_at = podcast_channel->podcast.defined_at;
-  warn(default_feed, "the default feed (/feed.rss), which carries the episodes of [[channel]] " +
-                         in_quotes(podcast_channel->name) + ",");
+  if (feed.is_podcast == true || !podcast_channel) return;
+  if (const std::string keys = missing_keys(feed); !keys.empty())
+    errors.warn(feed.defined_at.line > 0 ? feed.defined_at : podcast_channel->defined_at,
+                "[feed] sets no " + keys + ", and /feed.rss carries the episodes of the podcast channel " +
+                    in_quotes(podcast_channel->name) + std::string(kWhy) + "; set them in [feed]");
 }
 
 }  // namespace tributary::config

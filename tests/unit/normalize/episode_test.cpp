@@ -147,6 +147,11 @@ TEST(PodcastFeeds, CorpusDocuments) {
   ASSERT_EQ(invalid.entries.size(), 1u);
   EXPECT_EQ(invalid.entries[0].duration, std::nullopt);
   EXPECT_TRUE(invalid.entries[0].episode.empty());
+  // JSON Feed 1.1: the attachment's duration_in_seconds is the episode's.
+  const NormalizedFeed json = normalize_file(
+      corpus / "miniflux/internal/reader/json/parser_test/TestParsePodcast_01.json", "http://therecord.co/feed.json");
+  ASSERT_EQ(json.entries.size(), 1u);
+  EXPECT_EQ(json.entries[0].duration, seconds{6629});
 }
 
 }  // namespace
