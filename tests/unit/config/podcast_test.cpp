@@ -11,6 +11,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 std::vector<std::string> messages(const std::vector<ConfigError>& errors) {
   std::vector<std::string> texts;
@@ -62,13 +63,14 @@ TEST(PodcastSettings, BadValuesAreErrorsWhereTheyAreWritten) {
       "[[channel]]\nname = \"pods\"\nsubcategory = \"Books\"\n",
       "test.toml");
   EXPECT_FALSE(loaded.config);
-  EXPECT_THAT(messages(loaded.errors),
-              ElementsAre(::testing::StartsWith("test.toml:2:9: feed.image: \"art.jpg\" is not an http(s) URL"),
-                          "test.toml:3:15: feed.owner_email: \"sam at x\" is not an e-mail address (e.g. "
-                          "\"podcasts@example.org\")",
-                          "test.toml:4:12: feed.language: \"english!\" is not a language tag (e.g. \"en\", \"de-CH\")",
-                          ::testing::StartsWith("test.toml:5:11: feed.podcast"),
-                          "test.toml:8:15: channel.subcategory needs a category it belongs to (category = \"…\")"));
+  EXPECT_THAT(
+      messages(loaded.errors),
+      UnorderedElementsAre(::testing::StartsWith("test.toml:2:9: feed.image: \"art.jpg\" is not an http(s) URL"),
+                           "test.toml:3:15: feed.owner_email: \"sam at x\" is not an e-mail address (e.g. "
+                           "\"podcasts@example.org\")",
+                           "test.toml:4:12: feed.language: \"english!\" is not a language tag (e.g. \"en\", \"de-CH\")",
+                           ::testing::StartsWith("test.toml:5:11: feed.podcast"),
+                           "test.toml:8:15: channel.subcategory needs a category it belongs to (category = \"…\")"));
 }
 
 TEST(PodcastSettings, APodcastMissingWhatAppsRequireIsAWarning) {

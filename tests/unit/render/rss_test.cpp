@@ -329,7 +329,8 @@ TEST(Episodes, AreEntriesWithAudioOrVideoOrPodcastTags) {
 
 TEST(JsonFeedAttachments, TheAudioFileCarriesTheDuration) {
   store::StoredEntry stored = episode_entry();
-  stored.entry.enclosures.insert(stored.entry.enclosures.begin(), {"https://pod.example/notes.pdf", "", 5});
+  stored.entry.enclosures.insert(stored.entry.enclosures.begin(),
+                                 normalize::Enclosure{"https://pod.example/notes.pdf", "", 5});
   const std::vector<store::StoredEntry> entries = {stored};
   const boost::json::value feed = boost::json::parse(render_json_feed(header(), entries));
   const boost::json::array& attachments = feed.at("items").at(0).at("attachments").as_array();
