@@ -69,7 +69,7 @@ TEST(PodcastSettings, BadValuesAreErrorsWhereTheyAreWritten) {
                            "test.toml:3:15: feed.owner_email: \"sam at x\" is not an e-mail address (e.g. "
                            "\"podcasts@example.org\")",
                            "test.toml:4:12: feed.language: \"english!\" is not a language tag (e.g. \"en\", \"de-CH\")",
-                           ::testing::StartsWith("test.toml:5:11: feed.podcast"),
+                           ::testing::StartsWith("test.toml:5:11: wrong type for feed.podcast"),
                            "test.toml:8:15: channel.subcategory needs a category it belongs to (category = \"…\")"));
 }
 
