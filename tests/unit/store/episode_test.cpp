@@ -59,7 +59,7 @@ TEST(Episodes, AnEditOfTheTagsAloneIsAnUpdate) {
 TEST(Episodes, ItemsWithoutTagsStoreAnEmptyObject) {
   Store store(":memory:");
   ingest_fixture(store, "podcast/newsroom.xml");
-  EXPECT_EQ(count(store, "SELECT count(*) FROM items WHERE episode = '{}'"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items WHERE episode = '{}'"), 3);
   for (const StoredEntry& stored : store.query_stories({.limit = 10})) {
     EXPECT_TRUE(stored.entry.episode.empty());
     EXPECT_FALSE(stored.entry.duration);
