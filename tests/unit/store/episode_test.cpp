@@ -1,7 +1,7 @@
 // Podcast episodes in the store (issue 25, schema migration 9): an
 // episode's image, duration and iTunes and Podcasting 2.0 tags, and its
 // podcast's artwork and author, come back as they went in; an edit of the
-// tags alone is an update; a database of schema 6 gains the columns and
+// tags alone is an update; a database of the schema before gains them and
 // keeps its items; an episode stored before then is rewritten, with its
 // tags, the next time its feed is polled.
 #include <gtest/gtest.h>
@@ -66,22 +66,23 @@ TEST(Episodes, ItemsWithoutTagsStoreAnEmptyObject) {
   }
 }
 
-// The migration depends on migrations 1-6 only (7 and 8 are WebSub's).
-TEST(Episodes, ADatabaseOfSchema6GainsTheTagsOnTheNextPoll) {
+// A database of the schema before migration 9 (which is the last one and
+// depends on migrations 1-6 only; 7 and 8 are WebSub's).
+TEST(Episodes, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
   testing::TempDir dir;
-  const std::string path = (dir.path() / "v6.db").string();
+  const std::string path = (dir.path() / "before.db").string();
   {
-    Store store(path);  // today's schema, taken back to what schema 6 held
+    Store store(path);  // today's schema, taken back to what the one before held
     ingest_fixture(store, "podcast/night_shift.xml");
   }
   {
     Database db(path);
-    // Schema 6 hashed an item without its tags: a hash that differs.
+    // The schema before hashed an item without its tags: a hash that differs.
     db.exec("UPDATE items SET content_hash = 'hashed without the tags'");
     db.exec("ALTER TABLE items DROP COLUMN episode");
     db.exec("ALTER TABLE sources DROP COLUMN podcast_image_url");
     db.exec("ALTER TABLE sources DROP COLUMN podcast_author");
-    db.set_user_version(6);
+    db.set_user_version(Store::kSchemaVersion - 1);
   }
   Store store(path);
   EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
