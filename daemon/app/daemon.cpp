@@ -72,7 +72,16 @@ std::string default_base_url(const std::string& address, std::uint16_t port) {
 struct WriterView {
   serve::SiteSettings settings;
   std::uint64_t generation = 0;
+  // What the feed set left out and the log has said: each is said once,
+  // not after every store change. Bounded by the entries there are.
+  std::set<std::string> reported_left_out;
 };
+
+// Logs once each thing a rendered feed set left out (FeedSet::left_out).
+void report_left_out(const serve::FeedSet& feeds, WriterView& view) {
+  for (const std::string& what : feeds.left_out)
+    if (view.reported_left_out.insert(what).second) spdlog::warn("{}", what);
+}
 
 // Everything the signal, reload, watchdog and status coroutines share. All
 // of it is used on the I/O thread, except `feed` (writer thread).
@@ -434,6 +443,7 @@ std::function<void()> feed_renderer(store::Store& writer_store, WriterView& view
       auto rendered = std::make_shared<serve::FeedSet>(
           serve::render_feed_set(writer_store, view.settings, core::now_utc(), ++view.generation));
       asio::post(io, [&hub, rendered] { hub.observe(rendered->documents); });
+      report_left_out(*rendered, view);
       feeds.publish(std::move(rendered));
     } catch (const std::exception& error) {
       spdlog::error("rendering the feed failed: {}", error.what());

@@ -132,8 +132,9 @@ void read_schedule(TableReader& reader, const toml::table&, ReadContext& context
   if (auto delay = reader.duration("host_delay", kDelayRange)) schedule.host_delay = *delay;
 }
 
-void read_feed(TableReader& reader, const toml::table&, ReadContext& context) {
+void read_feed(TableReader& reader, const toml::table& table, ReadContext& context) {
   FeedConfig& feed = context.config.feed;
+  read_podcast_settings(reader, table, context, feed.podcast);
   if (auto title = reader.string("title")) feed.title = *title;
   if (auto subtitle = reader.string("subtitle")) feed.subtitle = *subtitle;
   if (auto id = reader.checked_string("id", [](const std::string& value) -> std::string {
@@ -296,6 +297,7 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
   reject_duplicate_sources(config, errors);
   if (errors.empty()) merge_opml_sources(config, errors);
   if (errors.empty()) resolve_channel_sources(config, errors);
+  if (errors.empty()) warn_incomplete_podcasts(config, errors);
 
   std::vector<ConfigError> warnings = errors.take_warnings();
   if (!errors.empty()) return {std::nullopt, errors.take(), std::move(warnings)};

@@ -97,6 +97,30 @@ enum class DedupMode { off, url, story };
 // item has no author), as a title prefix ("Outlet: Title"), or not at all.
 enum class Attribution { author, title, none };
 
+// The channel-level iTunes tags a podcast app requires of a feed before it
+// lists it (Apple Podcasts' RSS requirements), for the RSS edition of a
+// feed made of podcast sources. Written in [feed] (for /feed.rss, and each
+// channel's default) and in [[channel]] (overriding [feed] key by key).
+// Empty / nullopt: not set.
+struct PodcastSettings {
+  std::optional<bool> is_podcast;   // podcast = true: check that the settings below are complete
+  std::string image;                // image: artwork URL (http(s); JPEG or PNG, square, 1400–3000 px)
+  std::string author;               // author: itunes:author
+  std::string owner_name;           // owner_name: itunes:owner/itunes:name
+  std::string owner_email;          // owner_email: itunes:owner/itunes:email
+  std::string category;             // category: Apple's category ("Technology", "News")
+  std::string subcategory;          // subcategory: within it ("Tech News")
+  std::optional<bool> is_explicit;  // explicit: itunes:explicit
+  std::string language;             // language: the channel's <language> (BCP 47); empty: the entries' own
+  Location defined_at;              // the table it was written in
+};
+
+// `own`, each setting it leaves unset taken from `defaults`.
+PodcastSettings inherit(const PodcastSettings& own, const PodcastSettings& defaults);
+// The keys a podcast feed needs that `settings` leaves unset ("image",
+// "category", "explicit", "author", "owner_email"), in that order.
+std::vector<std::string_view> missing_podcast_settings(const PodcastSettings& settings);
+
 struct FeedConfig {
   std::string title = "Tributary";
   std::string subtitle;
@@ -108,9 +132,10 @@ struct FeedConfig {
   int story_distance = 3;
   Seconds story_window = defaults::kStoryWindow;  // copies published further apart are separate
   Attribution attribution = Attribution::author;
+  PodcastSettings podcast;  // /feed.rss's, and the channels' defaults
 };
 
-// A named merged feed of its own, served at /c/NAME.atom and /c/NAME.json:
+// A named merged feed of its own, served at /c/NAME.atom, /c/NAME.json and /c/NAME.rss:
 // the stories of the listed sources, or of sources with any of the tags,
 // optionally matching a full-text query. Empty lists: every source.
 struct ChannelConfig {
@@ -120,6 +145,7 @@ struct ChannelConfig {
   std::vector<std::string> sources;  // configured source URLs (names are resolved at load)
   std::string query;
   Location defined_at;
+  PodcastSettings podcast;  // as written in the channel; inherit() it from [feed]'s
 };
 
 struct LogConfig {

@@ -60,6 +60,13 @@ void resolve_channel_sources(Config& config, ErrorSink& errors);
 void read_websub(TableReader& reader, const toml::table& table, ReadContext& context);
 void read_push(TableReader& reader, const toml::table& table, ReadContext& context);
 
+// podcast.cpp: the podcast keys of [feed] and [[channel]] (PodcastSettings),
+// and after every table is read, a warning for each podcast feed that lacks
+// a setting podcast apps require.
+void read_podcast_settings(TableReader& reader, const toml::table& table, ReadContext& context,
+                           PodcastSettings& settings);
+void warn_incomplete_podcasts(const Config& config, ErrorSink& errors);
+
 // A path in the config, relative to the config file's directory.
 std::filesystem::path beside_config(const std::string& config_file, const std::string& path);
 

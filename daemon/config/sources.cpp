@@ -169,6 +169,7 @@ void read_channel(TableReader& reader, const toml::table& table, ReadContext& co
   if (auto tags = reader.tags("tags")) channel.tags = std::move(*tags);
   if (auto sources = reader.string_array("sources")) channel.sources = std::move(*sources);
   if (auto query = reader.string("query")) channel.query = *query;
+  read_podcast_settings(reader, table, context, channel.podcast);
   if (channel.name.empty()) return;
   std::vector<ChannelConfig>& channels = context.config.channels;
   for (const ChannelConfig& other : channels) {

@@ -12,6 +12,7 @@
 #include "normalize/dates.hpp"
 #include "normalize/fingerprint.hpp"
 #include "normalize/html.hpp"
+#include "normalize/media_types.hpp"
 
 namespace tributary::normalize {
 namespace {
@@ -183,6 +184,9 @@ std::vector<Enclosure> enclosures_of(const std::vector<parse::Enclosure>& raw_en
     enclosure.url = http_url(nested_base(base, raw.base), raw.url);
     if (enclosure.url.empty() || !seen.insert(enclosure.url).second) continue;
     enclosure.type = media_type(raw.type);
+    // Podcast apps refuse an enclosure without a type (podgrab issue 121):
+    // the file name tells it when the feed did not.
+    if (enclosure.type.empty()) enclosure.type = media_type_of_file(enclosure.url);
     std::int64_t length = 0;
     const std::string_view digits = core::trim(raw.length);
     if (!digits.empty() && std::from_chars(digits.data(), digits.data() + digits.size(), length).ec == std::errc() &&
@@ -191,6 +195,30 @@ std::vector<Enclosure> enclosures_of(const std::vector<parse::Enclosure>& raw_en
     enclosures.push_back(std::move(enclosure));
   }
   return enclosures;
+}
+
+std::vector<Transcript> transcripts_of(const std::vector<parse::Transcript>& raw_transcripts, std::string_view base) {
+  std::vector<Transcript> transcripts;
+  for (const parse::Transcript& raw : raw_transcripts) {
+    Transcript transcript{http_url(nested_base(base, raw.base), raw.url), media_type(raw.type),
+                          language_tag(raw.language), clean_text(raw.rel)};
+    if (transcript.url.empty()) continue;
+    if (transcript.type.empty()) transcript.type = transcript_type_of_file(transcript.url);
+    transcripts.push_back(std::move(transcript));
+  }
+  return transcripts;
+}
+
+EpisodeMeta episode_of(const parse::RawItem& item, std::string_view base, std::string_view feed_explicit_flag) {
+  EpisodeMeta episode;
+  if (is_canonical_duration(item.duration)) episode.duration_text = std::string(core::trim(item.duration));
+  episode.is_explicit = parse_explicit_flag(item.explicit_flag);
+  if (!episode.is_explicit) episode.is_explicit = parse_explicit_flag(feed_explicit_flag);
+  episode.number = parse_episode_number(item.episode);
+  episode.season = parse_episode_number(item.season);
+  episode.type = parse_episode_type(item.episode_type);
+  episode.transcripts = transcripts_of(item.transcripts, base);
+  return episode;
 }
 
 // "episode-42.mp3" of "https://cdn.example/pod/episode-42.mp3?x=1": what a
@@ -216,7 +244,7 @@ IdentityKey identity_key_of(const Entry& entry, std::string_view text) {
 }
 
 Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::string_view feed_base,
-                     const std::vector<parse::Person>& feed_authors, const NormalizeContext& context) {
+                     const parse::FeedInfo& raw_feed, const NormalizeContext& context) {
   Entry entry;
   // Bases are views of the feed's own base wherever an item does not set
   // one: copying it per item and per link was an allocation each.
@@ -242,7 +270,7 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   entry.summary_html = std::move(summary.html);
   if (entry.summary_html == entry.content_html) entry.summary_html.clear();
 
-  entry.authors = authors_of(item.authors.empty() ? feed_authors : item.authors, base);
+  entry.authors = authors_of(item.authors.empty() ? raw_feed.authors : item.authors, base);
   for (const Author& author : entry.authors) {
     if (author.name.empty() && author.email.empty()) continue;
     entry.author_name = author.name;
@@ -259,6 +287,7 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   entry.is_republished = item.source.has_value();
   entry.image_url = http_url(base, item.image);
   entry.duration = parse_duration_text(item.duration);
+  entry.episode = episode_of(item, base, raw_feed.explicit_flag);
 
   const StoryWords words = story_words(entry.title, text);
   entry.fingerprint = words.fingerprint;
@@ -361,27 +390,6 @@ std::optional<std::chrono::seconds> syndication_interval(std::string_view period
   return std::chrono::seconds{std::max<std::int64_t>(1, seconds / times)};
 }
 
-std::optional<std::chrono::seconds> parse_duration_text(std::string_view text) {
-  text = core::trim(text);
-  if (text.empty() || text.size() > 16) return std::nullopt;
-  std::int64_t total = 0;
-  int fields = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const std::size_t colon = std::min(text.find(':', pos), text.size());
-    const std::string_view field = text.substr(pos, colon - pos);
-    std::int64_t value = 0;
-    if (field.empty() ||
-        std::from_chars(field.data(), field.data() + field.size(), value).ptr != field.data() + field.size())
-      return std::nullopt;
-    if (fields > 0 && value >= 60) return std::nullopt;  // "1:75" is no duration
-    total = total * 60 + value;
-    if (++fields > 3) return std::nullopt;
-    pos = colon + 1;
-  }
-  return std::chrono::seconds{total};
-}
-
 namespace {
 
 // The feed's own fields into `feed`; returns the base for the items'
@@ -409,12 +417,15 @@ std::string normalize_meta(const parse::FeedInfo& parsed, const NormalizeContext
     if (std::string url = http_url(feed_base, hub); !url.empty()) feed.hub_urls.push_back(std::move(url));
   if (feed_base.empty()) feed_base = feed.site_url;
   feed.image_url = http_url(feed_base, parsed.image);
+  feed.podcast_image_url = http_url(feed_base, parsed.itunes_image);
+  if (feed.podcast_image_url.empty()) feed.podcast_image_url = feed.image_url;
+  feed.podcast_author = clean_text(parsed.itunes_author);
   return feed_base;
 }
 
 void add_entry(NormalizedFeed& result, const parse::RawItem& item, std::string_view feed_base,
-               const std::vector<parse::Person>& feed_authors, const NormalizeContext& context) {
-  Entry entry = normalize_item(item, result.feed, feed_base, feed_authors, context);
+               const parse::FeedInfo& raw_feed, const NormalizeContext& context) {
+  Entry entry = normalize_item(item, result.feed, feed_base, raw_feed, context);
   // Nothing to show and nothing to follow: an empty item. (Titles were
   // filled in from a link or an enclosure.)
   if (entry.title.empty() && entry.content_html.empty() && entry.summary_html.empty()) return;
@@ -427,7 +438,7 @@ NormalizedFeed normalize_feed(const parse::ParsedFeed& parsed, const NormalizeCo
   NormalizedFeed result;
   const std::string feed_base = normalize_meta(parsed.feed, context, result.feed);
   result.entries.reserve(parsed.items.size());
-  for (const parse::RawItem& item : parsed.items) add_entry(result, item, feed_base, parsed.feed.authors, context);
+  for (const parse::RawItem& item : parsed.items) add_entry(result, item, feed_base, parsed.feed, context);
   return result;
 }
 
@@ -436,7 +447,7 @@ NormalizedFeed normalize_feed(parse::ParsedFeed&& parsed, const NormalizeContext
   const std::string feed_base = normalize_meta(parsed.feed, context, result.feed);
   result.entries.reserve(parsed.items.size());
   for (parse::RawItem& item : parsed.items) {
-    add_entry(result, item, feed_base, parsed.feed.authors, context);
+    add_entry(result, item, feed_base, parsed.feed, context);
     item = parse::RawItem{};  // its memory serves the next items' strings
   }
   return result;

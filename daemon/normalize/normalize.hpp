@@ -71,6 +71,32 @@ class IdentityKey {
   std::size_t value_offset_ = 0;
 };
 
+// podcast:transcript (Podcasting 2.0): a transcript or captions file.
+struct Transcript {
+  std::string url;   // absolute http(s)
+  std::string type;  // a media type ("text/vtt"), inferred from the file name when the feed gave none
+  std::string language;
+  std::string rel;  // "captions", or empty
+  friend bool operator==(const Transcript&, const Transcript&) = default;
+};
+
+// What a podcast app needs of an episode besides its file, image and
+// duration (Entry::image_url, Entry::duration): Apple's iTunes tags and
+// Podcasting 2.0's transcripts. Empty for other items.
+struct EpisodeMeta {
+  // itunes:duration as the feed wrote it, when it is one of the forms the
+  // podcast specifications name ("3723", "62:03", "1:02:03"): written back
+  // as it was; else Entry::duration (seconds) is.
+  std::string duration_text;
+  std::optional<bool> is_explicit;      // itunes:explicit of the episode, else of its podcast
+  std::optional<std::int64_t> number;   // itunes:episode, ≥ 1
+  std::optional<std::int64_t> season;   // itunes:season, ≥ 1
+  std::string type;                     // itunes:episodeType: "full", "trailer", "bonus", or empty
+  std::vector<Transcript> transcripts;  // podcast:transcript
+  bool empty() const { return *this == EpisodeMeta{}; }
+  friend bool operator==(const EpisodeMeta&, const EpisodeMeta&) = default;
+};
+
 struct Entry {
   IdentityKey identity_key;  // unique within its source
   std::string original_id;   // the feed's guid/id as written, if any
@@ -96,6 +122,7 @@ struct Entry {
   bool is_republished = false;                   // carries atom:source: a copy of another feed's entry
   std::string image_url;                         // absolute: media:thumbnail, itunes:image, JSON image
   std::optional<std::chrono::seconds> duration;  // itunes:duration
+  EpisodeMeta episode;                           // the other podcast tags
   friend bool operator==(const Entry&, const Entry&) = default;
 };
 
@@ -109,6 +136,10 @@ struct FeedMeta {
   std::optional<core::Timestamp> updated;
   std::string subtitle;   // plain text
   std::string image_url;  // absolute
+  // A podcast's artwork (itunes:image, else image_url) and author
+  // (itunes:author): what its episodes show in a merged podcast feed.
+  std::string podcast_image_url;
+  std::string podcast_author;
 
   // The feed's own word on polling, for the scheduler; each is absent when
   // the feed does not say (or says something unreadable).
@@ -146,7 +177,22 @@ Author split_author(std::string_view text);
 // the feed says it changes at. nullopt when both are absent or unreadable.
 std::optional<std::chrono::seconds> syndication_interval(std::string_view period, std::optional<int> frequency);
 
-// itunes:duration: "3723", "62:03", "1:02:03" → seconds; nullopt otherwise.
+// itunes:duration → seconds: "3723", "62:03", "1:02:03", each with an
+// optional fraction that is dropped ("3723.5", "1:02:03.250"); white space
+// around is ignored. nullopt for anything else ("1:75", "45 min", "-3",
+// "1:2:3:4", "") and for zero, which feeds write for "unknown".
 std::optional<std::chrono::seconds> parse_duration_text(std::string_view text);
+// Whether `text` (trimmed) is itunes:duration in a form the podcast
+// specifications name and validators accept: whole seconds, or minutes and
+// seconds, or hours, minutes and seconds, each field after the first in two
+// digits below 60 ("3723", "62:03", "1:02:03"; not "1:2", "1:02:03.5").
+bool is_canonical_duration(std::string_view text);
+// itunes:explicit: "true", "yes", "explicit" → true; "false", "no",
+// "clean" → false (case and white space ignored); nullopt otherwise.
+std::optional<bool> parse_explicit_flag(std::string_view text);
+// itunes:episode and itunes:season: a whole number ≥ 1, else nullopt.
+std::optional<std::int64_t> parse_episode_number(std::string_view text);
+// itunes:episodeType: "full", "trailer" or "bonus" (lower-cased); empty otherwise.
+std::string parse_episode_type(std::string_view text);
 
 }  // namespace tributary::normalize

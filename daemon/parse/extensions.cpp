@@ -42,6 +42,12 @@ void read_media_group(FeedWalk& walk, const xmlNode* group, RawItem& item, std::
   }
 }
 
+bool is_itunes(const xmlNode* node, std::string_view name) {
+  if (!is_element(node) || !equals(node->name, name) || !node->ns || !node->ns->href) return false;
+  const std::string_view uri = reinterpret_cast<const char*>(node->ns->href);
+  return uri.size() == ns::kItunes.size() && core::to_lower_ascii(uri) == ns::kItunes;
+}
+
 bool read_syndication(FeedWalk& walk, const xmlNode* node, FeedInfo& info) {
   if (is(node, ns::kSyndication, "updatePeriod")) {
     info.update_period = core::to_lower_ascii(walk.text(node));

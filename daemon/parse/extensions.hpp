@@ -33,6 +33,11 @@ void add_media_content(FeedWalk& walk, const xmlNode* node, RawItem& item);
 // media:group: its content, thumbnail, title and description.
 void read_media_group(FeedWalk& walk, const xmlNode* group, RawItem& item, std::string& alternative_summary);
 
+// ---- Apple's iTunes podcast tags. Their namespace URI is written with
+// capitals by many feeds ("http://www.itunes.com/DTDs/PodCast-1.0.dtd", as
+// Apple's own early examples did); Apple's apps read it either way.
+bool is_itunes(const xmlNode* node, std::string_view name);
+
 // ---- The Syndication module (sy:updatePeriod, sy:updateFrequency,
 // sy:updateBase), in an RSS channel or an Atom feed. False when `node` is
 // none of them.

@@ -91,7 +91,10 @@ RawItem read_item(const json::object& object) {
                           string_field(*attachment, "mime_type"),
                           string_field(*attachment, "size_in_bytes"),
                           {}};
-      if (!enclosure.url.empty()) item.enclosures.push_back(std::move(enclosure));
+      if (enclosure.url.empty()) continue;
+      // The episode's duration: its first file's (JSON Feed 1.1 attachments).
+      if (item.duration.empty()) item.duration = string_field(*attachment, "duration_in_seconds");
+      item.enclosures.push_back(std::move(enclosure));
     }
   }
   return item;

@@ -56,6 +56,18 @@ struct Enclosure {
   friend bool operator==(const Enclosure&, const Enclosure&) = default;
 };
 
+// podcast:transcript (Podcasting 2.0): a transcript or captions file of an
+// episode, attributes as written.
+struct Transcript {
+  std::string url;
+  std::string type;  // "text/vtt", "application/srt", "text/html", …
+  std::string language;
+  std::string rel;  // "captions" when the file is closed captions
+  std::string base;
+
+  friend bool operator==(const Transcript&, const Transcript&) = default;
+};
+
 // atom:source of an entry republished from another feed (RFC 4287 §4.2.11),
 // or RSS <source url="…">.
 struct SourceFeed {
@@ -82,8 +94,14 @@ struct RawItem {
   std::vector<Enclosure> enclosures;  // enclosure, media:content, atom:link rel="enclosure", attachments
   std::string image;                  // media:thumbnail, itunes:image, JSON image (URL as written)
   std::string duration;               // itunes:duration as written ("1:02:03", "3723")
-  std::string base;                   // xml:base in effect for the item, if any
-  std::string lang;                   // xml:lang in effect for the item, if any
+  // The other iTunes podcast tags of an episode, as written.
+  std::string explicit_flag;            // itunes:explicit ("true", "yes", "clean", …)
+  std::string episode;                  // itunes:episode
+  std::string season;                   // itunes:season
+  std::string episode_type;             // itunes:episodeType ("full", "trailer", "bonus")
+  std::vector<Transcript> transcripts;  // podcast:transcript
+  std::string base;                     // xml:base in effect for the item, if any
+  std::string lang;                     // xml:lang in effect for the item, if any
   std::optional<SourceFeed> source;
 
   friend bool operator==(const RawItem&, const RawItem&) = default;
@@ -99,6 +117,11 @@ struct FeedInfo {
   std::string updated;
   std::vector<Person> authors;
   std::string image;  // RSS <image><url>, itunes:image, atom:logo, JSON icon
+  // A podcast's own: its artwork and author, and whether it is explicit
+  // (the default of its episodes), as written.
+  std::string itunes_image;   // itunes:image href
+  std::string itunes_author;  // itunes:author
+  std::string explicit_flag;  // itunes:explicit
   std::string base;
   std::string lang;
 

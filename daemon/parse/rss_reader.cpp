@@ -160,14 +160,19 @@ bool RssReader::read_channel_element(const xmlNode* child, FeedInfo& info, std::
     info.updated = text();
   else if ((is(child, ns::kDc, "date") || is(child, ns::kAtom10, "updated")) && info.updated.empty())
     info.updated = text();
-  else if (is_rss_core(child, "managingEditor") || is(child, ns::kDc, "creator") || is(child, ns::kItunes, "author"))
+  else if (is_rss_core(child, "managingEditor") || is(child, ns::kDc, "creator"))
     add_person(info.authors, text());
-  else if (is_rss_core(child, "webMaster") || is(child, ns::kDc, "publisher"))
+  else if (is_itunes(child, "author")) {
+    if (info.itunes_author.empty()) info.itunes_author = text();
+    add_person(info.authors, text());
+  } else if (is_rss_core(child, "webMaster") || is(child, ns::kDc, "publisher"))
     add_person(fallback_authors, text());
   else if (is_rss_core(child, "image") && info.image.empty())
     info.image = image_url(child);
-  else if (is(child, ns::kItunes, "image") && info.image.empty())
-    info.image = attribute(child, "href");
+  else if (is_itunes(child, "image"))
+    read_itunes_image(child, info);
+  else if (is_itunes(child, "explicit"))
+    info.explicit_flag = text();
   else if (is_rss_core(child, "ttl")) {
     const auto minutes = small_number(text());
     if (minutes && *minutes > 0) info.ttl = std::chrono::minutes{*minutes};
@@ -175,6 +180,14 @@ bool RssReader::read_channel_element(const xmlNode* child, FeedInfo& info, std::
     return false;
   }
   return true;
+}
+
+// itunes:image: the podcast's square artwork, and its image when the
+// channel has no <image> before it.
+void RssReader::read_itunes_image(const xmlNode* node, FeedInfo& info) {
+  std::string href = attribute(node, "href");
+  if (info.itunes_image.empty()) info.itunes_image = href;
+  if (info.image.empty()) info.image = std::move(href);
 }
 
 std::string RssReader::image_url(const xmlNode* image) {
@@ -320,16 +333,27 @@ bool RssReader::read_extension_element(const xmlNode* child, ItemDraft& draft) {
     if (draft.alternative_summary.empty()) draft.alternative_summary = walk_.text(child);
   } else if (is_media(child, "title")) {
     if (item.title.value.empty()) item.title = {walk_.text(child), TextType::text, {}};
-  } else if (is(child, ns::kItunes, "category")) {
+  } else if (is_itunes(child, "category")) {
     add_category(item, attribute(child, "text"));
-  } else if (is(child, ns::kItunes, "author")) {
+  } else if (is_itunes(child, "author")) {
     add_person(item.authors, walk_.text(child));
-  } else if (is(child, ns::kItunes, "summary")) {
+  } else if (is_itunes(child, "summary")) {
     draft.alternative_summary = walk_.text(child);
-  } else if (is(child, ns::kItunes, "image")) {
+  } else if (is_itunes(child, "image")) {
     if (item.image.empty()) item.image = attribute(child, "href");
-  } else if (is(child, ns::kItunes, "duration")) {
+  } else if (is_itunes(child, "duration")) {
     item.duration = walk_.text(child);
+  } else if (is_itunes(child, "explicit")) {
+    item.explicit_flag = walk_.text(child);
+  } else if (is_itunes(child, "episode")) {
+    item.episode = walk_.text(child);
+  } else if (is_itunes(child, "season")) {
+    item.season = walk_.text(child);
+  } else if (is_itunes(child, "episodeType")) {
+    item.episode_type = walk_.text(child);
+  } else if (is(child, ns::kPodcast, "transcript")) {
+    item.transcripts.push_back({attribute(child, "url"), attribute(child, "type"), attribute(child, "language"),
+                                attribute(child, "rel"), walk_.base_of(child)});
   } else if (is(child, ns::kAtom10, "updated")) {
     item.updated = walk_.text(child);
   } else if (is(child, ns::kAtom10, "published")) {

@@ -32,6 +32,7 @@ class RssReader {
   void read_skip_hours(const xmlNode* node, FeedInfo& info);
   void read_skip_days(const xmlNode* node, FeedInfo& info);
   std::string image_url(const xmlNode* image);
+  void read_itunes_image(const xmlNode* node, FeedInfo& info);
   bool is_first_channel(const xmlNode* channel);
 
   void add_item(const xmlNode* node) { walk_.add_item(node, read_item(node)); }

@@ -18,6 +18,8 @@ inline constexpr std::string_view kDcTerms = "http://purl.org/dc/terms/";
 inline constexpr std::string_view kMedia = "http://search.yahoo.com/mrss/";
 inline constexpr std::string_view kMediaAlt = "http://search.yahoo.com/mrss";
 inline constexpr std::string_view kItunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
+// Podcasting 2.0 (podcastindex.org): podcast:transcript.
+inline constexpr std::string_view kPodcast = "https://podcastindex.org/namespace/1.0";
 inline constexpr std::string_view kSyndication = "http://purl.org/rss/1.0/modules/syndication/";
 inline constexpr std::string_view kXhtml = "http://www.w3.org/1999/xhtml";
 inline constexpr std::string_view kXml = "http://www.w3.org/XML/1998/namespace";

@@ -7,6 +7,7 @@
 #include "core/url.hpp"
 #include "core/version.hpp"
 #include "normalize/html.hpp"
+#include "render/feed_links.hpp"
 #include "render/render.hpp"
 #include "render/xml_writer.hpp"
 
@@ -69,14 +70,15 @@ void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry
     xml.empty("link", {{"rel", "related"}, {"type", "text/html"}, {"href", copy.url}, {"title", copy.source_name}});
   for (const normalize::Enclosure& enclosure : entry.enclosures) {
     const std::string length = enclosure.length ? std::to_string(*enclosure.length) : std::string();
-    if (enclosure.type.empty() && length.empty())
+    const std::string type = enclosure_type(enclosure);
+    if (type.empty() && length.empty())
       xml.empty("link", {{"rel", "enclosure"}, {"href", enclosure.url}});
     else if (length.empty())
-      xml.empty("link", {{"rel", "enclosure"}, {"type", enclosure.type}, {"href", enclosure.url}});
-    else if (enclosure.type.empty())
+      xml.empty("link", {{"rel", "enclosure"}, {"type", type}, {"href", enclosure.url}});
+    else if (type.empty())
       xml.empty("link", {{"rel", "enclosure"}, {"length", length}, {"href", enclosure.url}});
     else
-      xml.empty("link", {{"rel", "enclosure"}, {"type", enclosure.type}, {"length", length}, {"href", enclosure.url}});
+      xml.empty("link", {{"rel", "enclosure"}, {"type", type}, {"length", length}, {"href", enclosure.url}});
   }
   if (entry.published) xml.element("published", core::format_rfc3339(*entry.published));
   xml.element("updated", core::format_rfc3339(entry_updated(stored)));
@@ -175,13 +177,8 @@ std::string render_atom(const FeedHeader& header, std::span<const store::StoredE
   }
   xml.element("updated", core::format_rfc3339(updated));
   xml.element("generator", "Tributary", {{"uri", core::kProjectUrl}, {"version", core::kVersion}});
-  xml.empty("link", {{"rel", "self"}, {"type", "application/atom+xml"}, {"href", header.self_url}});
   xml.empty("link", {{"rel", "alternate"}, {"type", "text/html"}, {"href", header.alternate_url}});
-  if (!header.hub_url.empty()) xml.empty("link", {{"rel", "hub"}, {"href", header.hub_url}});
-  if (!header.first_url.empty())
-    xml.empty("link", {{"rel", "first"}, {"type", "application/atom+xml"}, {"href", header.first_url}});
-  if (!header.next_url.empty())
-    xml.empty("link", {{"rel", "next"}, {"type", "application/atom+xml"}, {"href", header.next_url}});
+  write_feed_links(xml, header, "link", "application/atom+xml");
   xml.open("author");
   xml.element("name", header.title);
   xml.close("author");

@@ -58,12 +58,21 @@ json::object item_object(const std::string& id, const store::StoredEntry& stored
   if (!entry.lang.empty()) item["language"] = entry.lang;
   if (!entry.enclosures.empty()) {
     json::array attachments;
+    bool has_duration = false;
     for (const normalize::Enclosure& enclosure : entry.enclosures) {
       json::object attachment;
       attachment["url"] = enclosure.url;
-      // mime_type is required; an enclosure that does not say is bytes.
-      attachment["mime_type"] = enclosure.type.empty() ? "application/octet-stream" : enclosure.type;
+      // mime_type is required; an enclosure that does not say (nor its
+      // file name) is bytes.
+      const std::string type = enclosure_type(enclosure);
+      attachment["mime_type"] = type.empty() ? "application/octet-stream" : type;
       if (enclosure.length) attachment["size_in_bytes"] = *enclosure.length;
+      // itunes:duration is the episode's: its first audio or video file's.
+      const bool is_media = type.starts_with("audio/") || type.starts_with("video/");
+      if (entry.duration && is_media && !has_duration) {
+        attachment["duration_in_seconds"] = entry.duration->count();
+        has_duration = true;
+      }
       attachments.emplace_back(std::move(attachment));
     }
     item["attachments"] = std::move(attachments);

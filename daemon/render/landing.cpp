@@ -89,13 +89,17 @@ std::string render_landing(const LandingPage& page, std::span<const SourceStatus
             escape_html(feed.atom_url) + suffix + "\">\n";
     html += "<link rel=\"alternate\" type=\"application/feed+json\" title=\"" + label + " (JSON Feed)\" href=\"" +
             escape_html(feed.json_url) + suffix + "\">\n";
+    // Podcast apps subscribe only to RSS 2.0.
+    html += "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"" + label + " (RSS)\" href=\"" +
+            escape_html(feed.rss_url) + suffix + "\">\n";
   }
   html += "<style>" + std::string(kStyle) + "</style></head>\n<body>\n<h1>" + title + "</h1>\n";
   if (!page.subtitle.empty()) html += "<p class=\"sub\">" + escape_html(page.subtitle) + "</p>\n";
   html += "<h2>Subscribe</h2>\n<ul class=\"feeds\">\n";
   for (const FeedLink& feed : page.feeds) {
     html += "<li>" + escape_html(feed.label) + ": <a class=\"atom\" href=\"" + escape_html(feed.atom_url) + suffix +
-            "\">Atom</a> · <a class=\"json\" href=\"" + escape_html(feed.json_url) + suffix + "\">JSON Feed</a></li>\n";
+            "\">Atom</a> · <a class=\"json\" href=\"" + escape_html(feed.json_url) + suffix +
+            "\">JSON Feed</a> · <a class=\"rss\" href=\"" + escape_html(feed.rss_url) + suffix + "\">RSS</a></li>\n";
   }
   html += "</ul>\n";
   if (!page.headlines.empty()) {

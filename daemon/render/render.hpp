@@ -1,4 +1,4 @@
-// render: stored entries → feed documents (Atom 1.0, JSON Feed 1.1), the
+// render: stored entries → feed documents (Atom 1.0, RSS 2.0, JSON Feed 1.1), the
 // sources as OPML 2.0 and JSON, the landing page, and the immutable
 // RenderedFeed objects the server hands out. Pure: `now` comes in.
 #pragma once
@@ -28,10 +28,15 @@ struct FeedHeader {
   std::string first_url;
   std::string next_url;
   // The WebSub hub that pushes new versions of this document (W3C WebSub
-  // §4: Atom's link rel="hub", JSON Feed 1.1's `hubs`). Empty: none.
+  // §4: Atom's link rel="hub", the RSS channel's atom:link rel="hub", JSON
+  // Feed 1.1's `hubs`). Empty: none.
   std::string hub_url;
   // How entries name their outlet for readers that ignore atom:source.
   config::Attribution attribution = config::Attribution::author;
+  // The channel-level podcast tags of the RSS edition (config::inherit'ed
+  // from [feed] for a channel); unset ones are left out or derived from
+  // the entries (the explicit flag, the language).
+  config::PodcastSettings podcast;
 };
 
 // When an entry last changed: updated, else published, else first seen.
@@ -54,6 +59,20 @@ std::vector<std::string> display_authors(const store::StoredEntry& stored, confi
 std::string shown_title(const store::StoredEntry& stored, config::Attribution attribution);
 
 std::string render_atom(const FeedHeader& header, std::span<const store::StoredEntry> entries);
+// RSS 2.0 as the RSS Advisory Board's specification describes it, with the
+// content, Dublin Core, Atom (self and paging links), iTunes and Podcasting
+// 2.0 namespaces. An enclosure without a media type that its file name does
+// not tell is left out (podcast apps refuse the whole feed over one); each
+// is described in `left_out`, when given, for the log.
+std::string render_rss(const FeedHeader& header, std::span<const store::StoredEntry> entries,
+                       std::vector<std::string>* left_out = nullptr);
+
+// The enclosure's media type: as stored, else inferred from its file name
+// (normalize::media_type_of_file; rows stored before inference), else empty.
+std::string enclosure_type(const normalize::Enclosure& enclosure);
+// Whether a podcast app would list the entry as an episode: it has an audio
+// or video enclosure, a duration, or iTunes episode tags.
+bool is_episode(const normalize::Entry& entry);
 // JSON Feed 1.1; `_tributary` extension objects carry the source and the
 // other outlets of a story.
 std::string render_json_feed(const FeedHeader& header, std::span<const store::StoredEntry> entries);
@@ -85,6 +104,7 @@ struct FeedLink {
   std::string label;  // the feed's title, a channel's title
   std::string atom_url;
   std::string json_url;
+  std::string rss_url;
 };
 
 // One of the newest stories, as the landing page lists it.

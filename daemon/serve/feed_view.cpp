@@ -21,9 +21,21 @@ std::vector<std::string> intersect(const std::vector<std::string>& configured, c
 
 }  // namespace
 
+std::string_view extension_of(FeedFormat format) {
+  switch (format) {
+    case FeedFormat::atom:
+      return ".atom";
+    case FeedFormat::json:
+      return ".json";
+    case FeedFormat::rss:
+      return ".rss";
+  }
+  return ".atom";
+}
+
 std::string view_path(const FeedView& view) {
-  const std::string extension = view.is_json ? ".json" : ".atom";
-  return view.channel ? "c/" + view.channel->name + extension : "feed" + extension;
+  const std::string_view extension = extension_of(view.format);
+  return (view.channel ? "c/" + view.channel->name : std::string("feed")) + std::string(extension);
 }
 
 std::string join_query(std::initializer_list<std::string_view> parts) {

@@ -18,9 +18,15 @@ namespace tributary::serve {
 struct Channel;
 struct SiteSettings;
 
+// The editions of every feed: one document each, the same entries.
+enum class FeedFormat { atom, json, rss };
+inline constexpr FeedFormat kFeedFormats[] = {FeedFormat::atom, FeedFormat::json, FeedFormat::rss};
+// ".atom", ".json", ".rss": the path's extension.
+std::string_view extension_of(FeedFormat format);
+
 struct FeedView {
   const Channel* channel = nullptr;  // nullptr: the default feed
-  bool is_json = false;
+  FeedFormat format = FeedFormat::atom;
   bool is_plain = true;       // no parameters: the pre-rendered document
   bool is_empty = false;      // filters that cannot match anything
   store::StoryQuery query;    // limit is the page size
@@ -33,7 +39,7 @@ struct FeedView {
 // format are set); empty when they are sound, else the text of the 400.
 std::string read_feed_parameters(const QueryParameters& parameters, const SiteSettings& settings, FeedView& view);
 
-// "feed.atom", "feed.json", "c/NAME.atom", "c/NAME.json": the document's
+// "feed.atom", "feed.json", "feed.rss", "c/NAME.atom", …: the document's
 // path under the base URL.
 std::string view_path(const FeedView& view);
 

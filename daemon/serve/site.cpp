@@ -27,6 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kAtomType = "application/atom+xml; charset=utf-8";
 constexpr std::string_view kJsonFeedType = "application/feed+json; charset=utf-8";
+constexpr std::string_view kRssType = "application/rss+xml; charset=utf-8";
 constexpr int kSparklineDays = 30;
 constexpr std::size_t kViewCacheSize = 128;
 constexpr std::size_t kLandingHeadlines = 10;
@@ -49,6 +50,7 @@ render::FeedHeader view_header(const SiteSettings& settings, const FeedView& vie
   if (view.channel) {
     header.title = view.channel->title;
     header.id = document_url;
+    header.podcast = view.channel->podcast;
   }
   // The self link is where the reader fetched this document from
   // (RFC 4287 §4.2.7.2), parameters as the request wrote them.
@@ -62,11 +64,28 @@ render::FeedHeader view_header(const SiteSettings& settings, const FeedView& vie
   return header;
 }
 
+// The view's document in its edition. `left_out`: what the RSS edition
+// could not carry, for the log.
+std::shared_ptr<const render::RenderedFeed> render_document(const FeedView& view, const render::FeedHeader& header,
+                                                            std::span<const store::StoredEntry> entries,
+                                                            core::Timestamp now, std::vector<std::string>* left_out) {
+  switch (view.format) {
+    case FeedFormat::json:
+      return render::make_rendered(std::string(kJsonFeedType), render::render_json_feed(header, entries), now);
+    case FeedFormat::rss:
+      return render::make_rendered(std::string(kRssType), render::render_rss(header, entries, left_out), now);
+    case FeedFormat::atom:
+      break;
+  }
+  return render::make_rendered(std::string(kAtomType), render::render_atom(header, entries), now);
+}
+
 // Renders one view: `limit + 1` stories are read to know whether there is a
 // next page.
 std::shared_ptr<const render::RenderedFeed> render_view(store::Store& store, const SiteSettings& settings,
                                                         const FeedView& view, core::Timestamp now,
-                                                        const std::string& link_token, const char* kind) {
+                                                        const std::string& link_token, const char* kind,
+                                                        std::vector<std::string>* left_out = nullptr) {
   const Clock::time_point started = Clock::now();
   std::vector<store::StoredEntry> entries;
   if (!view.is_empty) {
@@ -82,9 +101,7 @@ std::shared_ptr<const render::RenderedFeed> render_view(store::Store& store, con
         with_query(document_url, join_query({view.filter_query, view.limit_query,
                                              "before=" + store::to_string(entries.back().cursor), link_token}));
   }
-  auto document =
-      view.is_json ? render::make_rendered(std::string(kJsonFeedType), render::render_json_feed(header, entries), now)
-                   : render::make_rendered(std::string(kAtomType), render::render_atom(header, entries), now);
+  auto document = render_document(view, header, entries, now, left_out);
   core::metrics().observe("tributary_feed_render_seconds", {{"view", kind}},
                           std::chrono::duration<double>(Clock::now() - started).count());
   return document;
@@ -179,6 +196,7 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
   header.subtitle = config.feed.subtitle;
   header.attribution = config.feed.attribution;
   header.hub_url = websub::advertised_hub_url(config.websub, settings.base_url);
+  header.podcast = config.feed.podcast;
   header.tag_authority = core::url_host(settings.base_url);
   // A tag URI's authority is a DNS name or an e-mail address (RFC 4151).
   if (header.tag_authority.empty() || header.tag_authority.find(':') != std::string::npos ||
@@ -186,7 +204,8 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
     header.tag_authority = "localhost";
   settings.entries = config.feed.entries;
   for (const config::ChannelConfig& channel : config.channels)
-    settings.channels.push_back({channel.name, channel.title, channel.tags, channel.sources, channel.query});
+    settings.channels.push_back({channel.name, channel.title, channel.tags, channel.sources, channel.query,
+                                 config::inherit(channel.podcast, config.feed.podcast)});
   for (const config::SourceSpec& source : config.sources) settings.source_names.emplace_back(source.name, source.url);
   settings.token = config.server.token;
   // A reader that polls more often than the fastest source cannot see more.
@@ -206,12 +225,12 @@ FeedSet render_feed_set(store::Store& store, const SiteSettings& settings, core:
   std::vector<const Channel*> views = {nullptr};
   for (const Channel& channel : settings.channels) views.push_back(&channel);
   for (const Channel* channel : views) {
-    for (const bool is_json : {false, true}) {
+    for (const FeedFormat format : kFeedFormats) {
       FeedView view;
       view.channel = channel;
-      view.is_json = is_json;
+      view.format = format;
       read_feed_parameters({}, settings, view);
-      feeds.documents[view_path(view)] = render_view(store, settings, view, now, {}, "cached");
+      feeds.documents[view_path(view)] = render_view(store, settings, view, now, {}, "cached", &feeds.left_out);
     }
   }
   return feeds;
@@ -243,7 +262,7 @@ struct Site::Impl {
     std::string captured;                          // the route pattern's {name}
     std::string label;                             // for the metrics
     std::string link_token;                        // "token=…" for links, when the request came with one
-    bool is_json = false;                          // a feed route's format: JSON Feed, else Atom
+    FeedFormat format = FeedFormat::atom;          // a feed route's edition
   };
   using Handler = asio::awaitable<Response> (*)(std::shared_ptr<Impl>, const Call&);
 
@@ -252,7 +271,7 @@ struct Site::Impl {
     std::string_view pattern;  // routes.hpp: match_path
     Access access;
     Handler handler;
-    bool is_json;  // feed routes: JSON Feed, else Atom
+    FeedFormat format;  // feed routes: the edition
   };
 
   Impl(asio::any_io_executor query_executor_in, std::string database_path_in, SiteSettings settings_in,
@@ -316,7 +335,7 @@ struct Site::Impl {
     if (!feeds) co_return text_response(503, "the feed is not ready yet\n", call.label);
     FeedView view;
     view.channel = channel;
-    view.is_json = call.is_json;
+    view.format = call.format;
     if (std::string problem = read_feed_parameters(call.query, *call.settings, view); !problem.empty())
       co_return text_response(400, problem + "\n", call.label);
     if (view.is_plain) {
@@ -399,12 +418,13 @@ struct Site::Impl {
       page.title = settings->header.title;
       page.subtitle = settings->header.subtitle;
       // Readers name a feed found by autodiscovery after its link's title.
-      page.feeds.push_back({page.title, "feed.atom", "feed.json"});
+      page.feeds.push_back({page.title, "feed.atom", "feed.json", "feed.rss"});
       for (const store::StoredEntry& stored : site.store().newest_entries(kLandingHeadlines))
         page.headlines.push_back(
             {render::display_title(stored.entry), stored.entry.url, stored.source_name, stored.sort_time});
       for (const Channel& channel : settings->channels)
-        page.feeds.push_back({channel.title, "c/" + channel.name + ".atom", "c/" + channel.name + ".json"});
+        page.feeds.push_back({channel.title, "c/" + channel.name + ".atom", "c/" + channel.name + ".json",
+                              "c/" + channel.name + ".rss"});
       page.link_suffix = link_suffix;
       page.now = now;
       for (const schedule::HostLoad& host : host_loads(settings->loads, statuses, now))
@@ -448,17 +468,19 @@ struct Site::Impl {
   // base64url characters, websub/token.hpp), never a source's name, so no
   // callback can be "hub" and no source name can shadow the hub.
   static constexpr Route kRoutes[] = {
-      {"/", Access::token, &landing, false},
-      {"/feed.atom", Access::token, &default_feed, false},
-      {"/feed.json", Access::token, &default_feed, true},
-      {"/c/{name}.atom", Access::token, &channel_feed, false},
-      {"/c/{name}.json", Access::token, &channel_feed, true},
-      {"/sources.json", Access::token, &sources_json, false},
-      {"/sources.opml", Access::token, &sources_opml, false},
-      {"/healthz", Access::open, &health, false},
-      {"/metrics", Access::token, &metrics, false},
-      {"/websub/hub", Access::open, &websub_hub, false},
-      {"/websub/{name}", Access::open, &websub_callback, false},
+      {"/", Access::token, &landing, FeedFormat::atom},
+      {"/feed.atom", Access::token, &default_feed, FeedFormat::atom},
+      {"/feed.json", Access::token, &default_feed, FeedFormat::json},
+      {"/feed.rss", Access::token, &default_feed, FeedFormat::rss},
+      {"/c/{name}.atom", Access::token, &channel_feed, FeedFormat::atom},
+      {"/c/{name}.json", Access::token, &channel_feed, FeedFormat::json},
+      {"/c/{name}.rss", Access::token, &channel_feed, FeedFormat::rss},
+      {"/sources.json", Access::token, &sources_json, FeedFormat::atom},
+      {"/sources.opml", Access::token, &sources_opml, FeedFormat::atom},
+      {"/healthz", Access::open, &health, FeedFormat::atom},
+      {"/metrics", Access::token, &metrics, FeedFormat::atom},
+      {"/websub/hub", Access::open, &websub_hub, FeedFormat::atom},
+      {"/websub/{name}", Access::open, &websub_callback, FeedFormat::atom},
   };
 
   // Whether the request carries the site's token: ?token=… or HTTP Basic
@@ -497,7 +519,7 @@ struct Site::Impl {
     std::string link_token =
         !tokens.empty() && !settings->token.empty() ? "token=" + encode_query_value(settings->token) : std::string();
     const Call call{request, target->query,         std::move(settings), std::move(captured),
-                    label,   std::move(link_token), route->is_json};
+                    label,   std::move(link_token), route->format};
     co_return co_await route->handler(self, call);
   }
 

@@ -35,6 +35,7 @@ struct Channel {
   std::vector<std::string> tags;
   std::vector<std::string> source_urls;
   std::string query;
+  config::PodcastSettings podcast;  // the RSS edition's, inherited from [feed]
 };
 
 struct SiteSettings {
@@ -53,11 +54,14 @@ inline constexpr std::uint32_t kMaxLimit = 500;
 SiteSettings site_settings(const config::Config& config, const std::string& base_url);
 
 // The documents rendered once per store change: "feed.atom", "feed.json",
-// "c/NAME.atom", "c/NAME.json".
+// "feed.rss", "c/NAME.atom", "c/NAME.json", "c/NAME.rss".
 struct FeedSet {
   std::uint64_t generation = 0;
   core::Timestamp changed_at;
   std::map<std::string, std::shared_ptr<const render::RenderedFeed>, std::less<>> documents;
+  // What the documents could not carry (an RSS enclosure without a media
+  // type), for the log; the same text again after each change.
+  std::vector<std::string> left_out;
 };
 
 FeedSet render_feed_set(store::Store& store, const SiteSettings& settings, core::Timestamp now,

@@ -69,7 +69,7 @@ namespace {
 
 // What a reader would see change: when this differs, the item was edited.
 std::string content_hash(const normalize::Entry& entry, const std::string& categories, const std::string& enclosures,
-                         const std::string& authors) {
+                         const std::string& authors, const std::string& episode) {
   std::string material;
   for (const std::string* part : {&entry.title, &entry.url, &entry.author_name, &entry.author_email,
                                   &entry.summary_html, &entry.content_html, &categories, &enclosures}) {
@@ -83,6 +83,9 @@ std::string content_hash(const normalize::Entry& entry, const std::string& categ
   // only count when there are others, so that the hashes stored before
   // every author was kept still match an unchanged single-author item.
   if (entry.authors.size() > 1) material += '\x1f' + authors;
+  // Likewise the podcast tags (kept since schema 9): an episode stored
+  // before them is rewritten once, with them.
+  if (episode != "{}") material += '\x1e' + episode;
   return core::sha256_hex(material).substr(0, 32);
 }
 
@@ -406,14 +409,17 @@ IngestResult SqliteStore::ingest_document(std::int64_t source_id, const normaliz
 void SqliteStore::update_feed_meta(std::int64_t source_id, const normalize::FeedMeta& feed) {
   // Rows are rewritten even when nothing changes: skip the common case.
   db_.cached(
-         "UPDATE sources SET title = ?2, site_url = ?3, feed_id = ?4, feed_updated = coalesce(?5, feed_updated) "
+         "UPDATE sources SET title = ?2, site_url = ?3, feed_id = ?4, feed_updated = coalesce(?5, feed_updated), "
+         "podcast_image_url = ?6, podcast_author = ?7 "
          "WHERE id = ?1 AND (title IS NOT ?2 OR site_url IS NOT ?3 OR feed_id IS NOT ?4 "
-         "OR (?5 IS NOT NULL AND feed_updated IS NOT ?5))")
+         "OR (?5 IS NOT NULL AND feed_updated IS NOT ?5) OR podcast_image_url IS NOT ?6 OR podcast_author IS NOT ?7)")
       .bind(1, source_id)
       .bind(2, feed.title)
       .bind(3, feed.site_url)
       .bind(4, feed.id)
       .bind(5, unix_or_null(feed.updated))
+      .bind(6, feed.podcast_image_url)
+      .bind(7, feed.podcast_author)
       .run();
 }
 
@@ -425,6 +431,7 @@ struct SqliteStore::IncomingItem {
   std::string categories;  // JSON, as the columns hold them
   std::string enclosures;
   std::string authors;
+  std::string episode;
   std::string content_hash;
   std::optional<std::int64_t> updated;
   std::int64_t sort_time = 0;
@@ -436,9 +443,13 @@ struct SqliteStore::IncomingItem {
 // alone; edited: updated in place; new: inserted into a story.
 void SqliteStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry, const normalize::IdentityKey& key,
                               std::int64_t now, std::vector<std::int64_t>& listed_items, IngestResult& result) {
-  IncomingItem item{entry, key, rows::strings_json(entry.categories), rows::enclosures_json(entry.enclosures),
-                    rows::authors_json(entry.authors)};
-  item.content_hash = content_hash(entry, item.categories, item.enclosures, item.authors);
+  IncomingItem item{entry,
+                    key,
+                    rows::strings_json(entry.categories),
+                    rows::enclosures_json(entry.enclosures),
+                    rows::authors_json(entry.authors),
+                    rows::episode_json(entry)};
+  item.content_hash = content_hash(entry, item.categories, item.enclosures, item.authors, item.episode);
   const std::optional<KnownItem> known = find_item(source_id, key);
   if (known) listed_items.push_back(known->id);
   if (known && known->content_hash == item.content_hash) {
@@ -496,7 +507,7 @@ void SqliteStore::update_item(std::int64_t source_id, const KnownItem& known, co
          "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
          "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
          "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
-         "is_republished = ?19, story_url = ?20, authors = ?21 WHERE id = ?1")
+         "is_republished = ?19, story_url = ?20, authors = ?21, episode = ?22 WHERE id = ?1")
       .bind(1, known.id)
       .bind(2, entry.original_id)
       .bind(3, entry.title)
@@ -518,6 +529,7 @@ void SqliteStore::update_item(std::int64_t source_id, const KnownItem& known, co
       .bind(19, std::int64_t{entry.is_republished})
       .bind(20, item.story_url)
       .bind(21, item.authors)
+      .bind(22, item.episode)
       .run();
   queue_for_search(known.id, true);
   note_fingerprint(known.id, known.story_id, source_id, entry, item.sort_time, item.is_matchable);
@@ -539,9 +551,9 @@ std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem
   db_.cached(
          "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
          "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
-         "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors) "
+         "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors, episode) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-         "?23)")
+         "?23, ?24)")
       .bind(1, source_id)
       .bind(2, item.key.text())
       .bind(3, entry.original_id)
@@ -565,6 +577,7 @@ std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem
       .bind(21, std::int64_t{entry.is_republished})
       .bind(22, item.story_url)
       .bind(23, item.authors)
+      .bind(24, item.episode)
       .run();
   const std::int64_t item_id = db_.last_insert_rowid();
   queue_for_search(item_id, false);

@@ -43,7 +43,8 @@ constexpr std::string_view kEntryColumns =
     "sources.url, sources.feed_id, sources.feed_updated, items.first_seen, items.sort_time, items.identity_key, "
     "items.original_id, items.title, items.url, items.canonical_url, items.author_name, items.author_email, "
     "items.summary_html, items.content_html, items.categories, items.enclosures, items.lang, items.published, "
-    "items.updated, items.fingerprint, items.is_republished, stories.primary_item_id, items.authors "
+    "items.updated, items.fingerprint, items.is_republished, stories.primary_item_id, items.authors, items.episode, "
+    "sources.podcast_image_url, sources.podcast_author "
     "FROM items JOIN sources ON sources.id = items.source_id JOIN stories ON stories.id = items.story_id ";
 
 StoredEntry read_entry(Statement& row) {
@@ -77,6 +78,9 @@ StoredEntry read_entry(Statement& row) {
   entry.fingerprint = static_cast<std::uint64_t>(row.int64(25));
   entry.is_republished = row.int64(26) != 0;
   entry.authors = rows::authors_from_json(row.text(28));
+  rows::read_episode_json(row.text(29), entry);
+  stored.source_podcast_image_url = row.text(30);
+  stored.source_podcast_author = row.text(31);
   return stored;
 }
 

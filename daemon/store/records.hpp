@@ -146,6 +146,8 @@ struct StoredEntry {
   std::string source_feed_url;
   std::string source_feed_id;
   std::optional<core::Timestamp> source_updated;
+  std::string source_podcast_image_url;  // the source's podcast artwork, for episodes without their own
+  std::string source_podcast_author;     // its itunes:author
   core::Timestamp first_seen;
   core::Timestamp sort_time;  // published, else updated, else first seen
   normalize::Entry entry;

@@ -29,4 +29,12 @@ std::vector<normalize::Enclosure> enclosures_from_json(const std::string& text);
 std::string authors_json(const std::vector<normalize::Author>& authors);
 std::vector<normalize::Author> authors_from_json(const std::string& text);
 
+// The items.episode column: {"image", "duration", "duration_text",
+// "explicit", "number", "season", "type", "transcripts": [{"url", "type",
+// "language", "rel"}]}, what is absent left out; "{}" for an item that is
+// no episode. Reads Entry::image_url, Entry::duration and Entry::episode,
+// and writes them back.
+std::string episode_json(const normalize::Entry& entry);
+void read_episode_json(const std::string& text, normalize::Entry& entry);
+
 }  // namespace tributary::store::rows

@@ -211,6 +211,17 @@ CREATE TABLE hub_subscriptions (
   UNIQUE (topic, callback)
 );
 )sql",
+    // 9 (issue 25; 7 and 8 are WebSub's): what a podcast app needs, kept
+    // end to end. items.episode holds an episode's image, duration and
+    // iTunes and Podcasting 2.0 tags as JSON (store/rows: episode_json;
+    // '{}' for other items); a source keeps its podcast's artwork and
+    // author, shown on episodes that have none of their own. Depends on
+    // migrations 1-6 only.
+    R"sql(
+ALTER TABLE items ADD COLUMN episode TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE sources ADD COLUMN podcast_image_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN podcast_author TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace tributary::store

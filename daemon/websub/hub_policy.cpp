@@ -76,7 +76,7 @@ std::variant<std::string, HubRefusal> topic_document(std::string_view topic_url,
   const std::string_view document = rest.substr(0, question);
   if (!space.has_document || !space.has_document(document))
     return HubRefusal{404,
-                      "hub.topic is not a feed of this Tributary (feed.atom, feed.json, c/NAME.atom, c/NAME.json)"};
+                      "hub.topic is not a feed of this Tributary (feed.atom, feed.json, feed.rss, c/NAME.atom, c/NAME.json, c/NAME.rss)"};
   const std::string_view query = question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
   if (auto refusal = check_topic_query(query, space)) return *refusal;
   return std::string(document);

@@ -185,8 +185,8 @@ class Output : public ::testing::Test {
 };
 
 TEST_F(Output, EveryDocumentIsWellFormedWithControlCharactersInJsonFeedFields) {
-  for (const char* target :
-       {"/feed.atom", "/feed.atom?limit=500", "/feed.atom?source=Hostile", "/c/wire.atom", "/sources.opml"}) {
+  for (const char* target : {"/feed.atom", "/feed.atom?limit=500", "/feed.atom?source=Hostile", "/c/wire.atom",
+                             "/feed.rss", "/feed.rss?source=Hostile", "/c/wire.rss", "/sources.opml"}) {
     HttpReply reply = get(target);
     ASSERT_EQ(reply.status, 200) << target;
     EXPECT_TRUE(is_well_formed_xml(reply.body)) << target << "\n" << reply.body;
@@ -204,9 +204,10 @@ TEST_F(Output, EveryDocumentIsWellFormedWithControlCharactersInJsonFeedFields) {
 
 TEST_F(Output, CredentialsInASourceUrlAreNeverPublished) {
   const std::string redacted = "http://" + upstream_->host() + ":" + std::to_string(upstream_->port()) + "/private.xml";
-  for (const std::string& target : std::vector<std::string>{
-           "/", "/feed.atom", "/feed.json", "/feed.atom?source=Private", "/feed.json?source=Private&limit=1",
-           "/feed.atom?source=" + redacted, "/sources.json", "/sources.opml", "/metrics"}) {
+  for (const std::string& target :
+       std::vector<std::string>{"/", "/feed.atom", "/feed.json", "/feed.rss", "/feed.atom?source=Private",
+                                "/feed.rss?source=Private", "/feed.json?source=Private&limit=1",
+                                "/feed.atom?source=" + redacted, "/sources.json", "/sources.opml", "/metrics"}) {
     HttpReply reply = get(target);
     EXPECT_EQ(reply.status, 200) << target << "\n" << reply.body;
     EXPECT_EQ(reply.body.find(kPassword), std::string::npos) << target << "\n" << reply.body;

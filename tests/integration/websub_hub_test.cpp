@@ -5,7 +5,8 @@
 // challenge is not subscribed, one that fails is retried and then given
 // up, one that unsubscribes gets nothing more; subscriptions survive a
 // restart; with an external hub the daemon pings it instead, and [[push]]
-// targets get the same signed deliveries. Every wait is bounded.
+// targets get the same signed deliveries; the RSS edition is a topic too.
+// Every wait is bounded.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -126,6 +127,30 @@ TEST_F(WebSubHub, AdvertisesItsHubInTheFeedAndTheLinkHeader) {
   EXPECT_NE(json.body.find("\"hubs\":[{\"type\":\"WebSub\",\"url\":\"http://tributary.example/websub/hub\"}]"),
             std::string::npos)
       << json.body;
+}
+
+// The RSS edition (issue 25) is a topic like the Atom one: it names the
+// hub (an atom:link in its channel, and the Link header), and a subscriber
+// to it gets the new RSS document.
+TEST_F(WebSubHub, TheRssEditionAdvertisesTheHubAndIsDelivered) {
+  start(base_config());
+  const std::string rss_topic = kBaseUrl + "feed.rss";
+  HttpReply edition = daemon_->get("/feed.rss");
+  EXPECT_NE(edition.body.find("<atom:link rel=\"hub\" href=\"http://tributary.example/websub/hub\"/>"),
+            std::string::npos)
+      << edition.body;
+  EXPECT_EQ(edition.headers["link"],
+            "<http://tributary.example/websub/hub>; rel=\"hub\", <" + rss_topic + ">; rel=\"self\"");
+  WebSubSubscriber subscriber("an-rss-secret");
+  ASSERT_EQ(request("subscribe", subscriber, rss_topic).status, 202);
+  ASSERT_TRUE(daemon_->wait_for_log("to feed.rss verified", 15s)) << daemon_->output();
+  publish(2);
+  ASSERT_TRUE(subscriber.wait_for_posts(1, 10s)) << daemon_->output();
+  const ReceivedPost delivery = subscriber.posts()[0];
+  EXPECT_EQ(delivery.content_type, "application/rss+xml; charset=utf-8");
+  EXPECT_NE(delivery.body.find("<title>Story number 2</title>"), std::string::npos) << delivery.body;
+  EXPECT_EQ(delivery.link, "<http://tributary.example/websub/hub>; rel=\"hub\", <" + rss_topic + ">; rel=\"self\"");
+  EXPECT_TRUE(delivery.is_signature_valid) << delivery.signature;
 }
 
 TEST_F(WebSubHub, VerifiesASubscriptionAndDeliversTheNextChangeSigned) {

@@ -126,7 +126,8 @@ TEST(ForbiddenCharacters, NoneLeavesAnXmlFeed) {
   EXPECT_EQ(rss.entries[0].content_html.empty() ? rss.entries[0].summary_html : rss.entries[0].content_html,
             "<p>d</p>");
   EXPECT_EQ(rss.entries[0].author_name, "Jo");
-  EXPECT_EQ(rss.entries[0].enclosures.at(0).type, "");
+  // The type as written is no media type: the file name tells it (issue 25).
+  EXPECT_EQ(rss.entries[0].enclosures.at(0).type, "audio/mpeg");
   EXPECT_EQ(rss.feed.lang, "");
 
   const NormalizedFeed atom = normalize_document(

@@ -191,8 +191,9 @@ TEST(Entries, EnclosuresAndCategoriesAreEachKeptOnce) {
   const NormalizedFeed feed = normalize_text(document);
   ASSERT_EQ(feed.entries.size(), 1u);
   const std::vector<Enclosure> expected = {{"https://people.example/a.mp3", "audio/mpeg", std::nullopt},
-                                           {"https://people.example/b.jpg", "", std::nullopt}};
-  EXPECT_EQ(feed.entries[0].enclosures, expected);  // "image" is a medium, not a media type
+                                           {"https://people.example/b.jpg", "image/jpeg", std::nullopt}};
+  // "image" is a medium, not a media type: the file name tells the type.
+  EXPECT_EQ(feed.entries[0].enclosures, expected);
   EXPECT_EQ(feed.entries[0].categories, (std::vector<std::string>{"c0", "c1", "c2"}));
 }
 

@@ -103,8 +103,13 @@ TEST(FeedView, AChannelsFiltersNarrowTheRequest) {
   EXPECT_EQ(wire.view.query.source_urls, std::vector<std::string>{"https://wire.example/feed"});
   EXPECT_EQ(wire.view.query.text, "election vote");
   FeedView json = wire.view;
-  json.is_json = true;
+  json.format = FeedFormat::json;
   EXPECT_EQ(view_path(json), "c/wire.json");
+  FeedView rss = wire.view;
+  rss.format = FeedFormat::rss;
+  EXPECT_EQ(view_path(rss), "c/wire.rss");
+  rss.channel = nullptr;
+  EXPECT_EQ(view_path(rss), "feed.rss");
 }
 
 TEST(FeedView, QueryHelpers) {

@@ -1,0 +1,101 @@
+// Podcast episodes in the store (issue 25, schema migration 9): an
+// episode's image, duration and iTunes and Podcasting 2.0 tags, and its
+// podcast's artwork and author, come back as they went in; an edit of the
+// tags alone is an update; a database of the schema before gains them and
+// keeps its items; an episode stored before then is rewritten, with its
+// tags, the next time its feed is polled.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "store/schema.hpp"
+#include "store_fixture.hpp"
+
+namespace tributary::store {
+namespace {
+
+using namespace test;
+using std::chrono::seconds;
+
+const StoredEntry& by_title(const std::vector<StoredEntry>& entries, const std::string& title) {
+  const auto found = std::find_if(entries.begin(), entries.end(),
+                                  [&](const StoredEntry& stored) { return stored.entry.title == title; });
+  if (found == entries.end()) throw std::runtime_error("no entry titled " + title);
+  return *found;
+}
+
+TEST(Episodes, EveryPodcastTagComesBackAsItWentIn) {
+  Store store(":memory:");
+  ingest_fixture(store, "podcast/night_shift.xml");
+  const std::vector<StoredEntry> entries = store.query_stories({.limit = 10});
+  ASSERT_EQ(entries.size(), 3u);
+  const StoredEntry& third = by_title(entries, "Episode 3: The Baker at 4 AM");
+  EXPECT_EQ(third.entry.duration, seconds{3723});
+  EXPECT_EQ(third.entry.image_url, "https://nightshift.example/art/ep3.jpg");
+  const normalize::EpisodeMeta expected{
+      "1:02:03", false, 3, 1, "full", {{"https://nightshift.example/ep3.vtt", "text/vtt", "en", ""}}};
+  EXPECT_EQ(third.entry.episode, expected);
+  EXPECT_EQ(third.source_podcast_image_url, "https://nightshift.example/art/show-3000.jpg");
+  EXPECT_EQ(third.source_podcast_author, "Night Shift Radio & Friends");
+  const StoredEntry& second = by_title(entries, "Episode 2: Night Nurses");
+  EXPECT_EQ(second.entry.episode.is_explicit, true);
+  EXPECT_EQ(second.entry.enclosures.at(0).type, "audio/x-m4a");
+}
+
+TEST(Episodes, AnEditOfTheTagsAloneIsAnUpdate) {
+  Store store(":memory:");
+  const auto id = store.ensure_source(spec("https://feeds.example/podcast/night_shift.xml", "Night Shift"));
+  normalize::NormalizedFeed feed = load_feed("podcast/night_shift.xml");
+  store.ingest(id, feed, at("2025-12-17T12:00:00Z"));
+  feed.entries[0].duration = seconds{3724};
+  feed.entries[0].episode.duration_text = "1:02:04";
+  const IngestResult again = store.ingest(id, feed, at("2025-12-17T13:00:00Z"));
+  EXPECT_EQ(again.updated, 1);
+  EXPECT_EQ(again.unchanged, 2);
+  const std::vector<StoredEntry> entries = store.query_stories({.limit = 10});
+  EXPECT_EQ(by_title(entries, "Episode 3: The Baker at 4 AM").entry.duration, seconds{3724});
+}
+
+TEST(Episodes, ItemsWithoutTagsStoreAnEmptyObject) {
+  Store store(":memory:");
+  ingest_fixture(store, "podcast/newsroom.xml");
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items WHERE episode = '{}'"), 3);
+  for (const StoredEntry& stored : store.query_stories({.limit = 10})) {
+    EXPECT_TRUE(stored.entry.episode.empty());
+    EXPECT_FALSE(stored.entry.duration);
+  }
+}
+
+// A database of the schema before migration 9 (which is the last one and
+// depends on migrations 1-6 only; 7 and 8 are WebSub's).
+TEST(Episodes, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "before.db").string();
+  {
+    Store store(path);  // today's schema, taken back to what the one before held
+    ingest_fixture(store, "podcast/night_shift.xml");
+  }
+  {
+    Database db(path);
+    // The schema before hashed an item without its tags: a hash that differs.
+    db.exec("UPDATE items SET content_hash = 'hashed without the tags'");
+    db.exec("ALTER TABLE items DROP COLUMN episode");
+    db.exec("ALTER TABLE sources DROP COLUMN podcast_image_url");
+    db.exec("ALTER TABLE sources DROP COLUMN podcast_author");
+    db.set_user_version(Store::kSchemaVersion - 1);
+  }
+  Store store(path);
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
+  std::vector<StoredEntry> entries = store.query_stories({.limit = 10});
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_TRUE(by_title(entries, "Episode 3: The Baker at 4 AM").entry.episode.empty());
+  const auto id = store.ensure_source(spec("https://feeds.example/podcast/night_shift.xml", "podcast/night_shift.xml"));
+  store.ingest(id, load_feed("podcast/night_shift.xml"), at("2025-12-17T13:00:00Z"));
+  entries = store.query_stories({.limit = 10});
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(by_title(entries, "Episode 3: The Baker at 4 AM").entry.episode.number, 3);
+  EXPECT_EQ(by_title(entries, "Trailer").source_podcast_author, "Night Shift Radio & Friends");
+}
+
+}  // namespace
+}  // namespace tributary::store
