@@ -8,7 +8,8 @@
 // Threads: the I/O loop (this thread), a worker pool for parsing, and one
 // writer thread that owns the store's write connection and renders the feed
 // after each change. The WebSub hub (websub/hub.hpp) runs on the I/O loop
-// and sees each newly rendered set of feeds there.
+// and sees each newly rendered set of feeds there; it and the subscriber
+// are wired in app/websub_wiring.cpp.
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
@@ -29,6 +30,7 @@
 #include "app/commands.hpp"
 #include "app/pid_file.hpp"
 #include "app/systemd.hpp"
+#include "app/websub_wiring.hpp"
 #include "core/core.hpp"
 #include "core/version.hpp"
 #include "fetch/fetch.hpp"
@@ -115,28 +117,6 @@ struct Service {
 std::string base_url_of(const Service& service, const config::Config& config) {
   return config.server.base_url.empty() ? default_base_url(service.listen_address, service.port)
                                         : config.server.base_url;
-}
-
-// WebSub subscriptions: on as [websub] subscribe says, with callbacks
-// under the base URL the feeds use.
-schedule::SubscriberSettings websub_settings(const config::Config& config, const std::string& base_url) {
-  schedule::SubscriberSettings settings;
-  settings.is_enabled = config::is_subscribing(config);
-  settings.callback_base = base_url.ends_with('/') ? base_url : base_url + "/";
-  settings.fetch = config.fetch;
-  return settings;
-}
-
-// A hub's call to /websub/TOKEN, handed to the scheduler's subscriber.
-asio::awaitable<serve::Response> answer_websub(schedule::Scheduler& scheduler, serve::Request request,
-                                               std::string token) {
-  const std::size_t question = request.target.find('?');
-  schedule::CallbackRequest call{
-      std::move(request.method), question == std::string::npos ? std::string() : request.target.substr(question + 1),
-      std::move(request.content_type), std::move(request.hub_signature), std::move(request.body)};
-  auto answering = scheduler.websub_callback(std::move(token), std::move(call));
-  schedule::CallbackAnswer answer = co_await std::move(answering);
-  co_return serve::text_response(answer.status, std::move(answer.body), "/websub/*");
 }
 
 std::string format_clock(core::Timestamp t) {
@@ -239,10 +219,9 @@ asio::awaitable<void> reload(Service& service) {
   // re-renders every feed and channel from the store as it is now.
   auto reconfigured = service.scheduler.reconfigure(next);
   co_await std::move(reconfigured);
-  service.scheduler.configure_websub(websub_settings(next, base_url_of(service, next)));
   serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
   service.site.reconfigure(settings);
-  service.hub.reconfigure(websub::hub_settings(next, settings.base_url), fetch::fetcher_options(next.fetch));
+  reconfigure_websub(service.hub, service.scheduler, next, settings.base_url);
   auto applied =
       asio::co_spawn(service.writer, apply_site_settings(service.writer_view, std::move(settings), service.render_feed),
                      asio::use_awaitable);
@@ -405,10 +384,7 @@ serve::ServerOptions server_options_for(const config::Config& config, const std:
   server_options.idle_timeout = config.server.idle_timeout;
   server_options.header_timeout = config.server.header_timeout;
   server_options.max_connections = config.server.max_connections;
-  // The WebSub endpoints take a POST: a subscription request, or a pushed
-  // document as large as a polled one may be.
-  server_options.post_prefix = "/websub/";
-  server_options.max_post_body = config.fetch.max_body_bytes;
+  allow_websub_posts(server_options, config);
   return server_options;
 }
 
@@ -503,20 +479,14 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
       config.server.base_url.empty() ? default_base_url(server_options.address, port) : config.server.base_url;
   writer_view.settings = serve::site_settings(config, base_url);
   site.reconfigure(writer_view.settings);
-  websub::Hub hub(io.get_executor(), writer.get_executor(), *stores.writer, fetch::fetcher_options(config.fetch),
-                  websub::hub_settings(config, writer_view.settings.base_url));
-  site.set_hub(&hub);
-  hub.start();  // reads the stored subscriptions: before the writer thread runs
-  const std::function<void()> render_feed = feed_renderer(*stores.writer, writer_view, feeds, io.get_executor(), hub);
+  const std::unique_ptr<websub::Hub> hub =
+      start_hub(io.get_executor(), writer.get_executor(), *stores.writer, config, writer_view.settings.base_url);
+  const std::function<void()> render_feed = feed_renderer(*stores.writer, writer_view, feeds, io.get_executor(), *hub);
   render_feed();  // before any other thread runs: the first request finds a feed
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
                                 fetcher, config, {}, render_feed);
-  scheduler.configure_websub(websub_settings(config, base_url));
-  // Before the loop runs: no request has been read yet.
-  site.set_websub_callback([&scheduler](serve::Request request, std::string token) {
-    return answer_websub(scheduler, std::move(request), std::move(token));
-  });
+  serve_websub(site, *hub, scheduler, config, writer_view.settings.base_url);
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
   asio::steady_timer health_timer(io);
@@ -528,7 +498,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
                   .health = health,
                   .scheduler = scheduler,
                   .fetcher = fetcher,
-                  .hub = hub,
+                  .hub = *hub,
                   .reader_store = *stores.reader,
                   .writer_view = writer_view,
                   .render_feed = render_feed,
