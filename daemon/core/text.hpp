@@ -71,4 +71,12 @@ std::string sha256_hex(std::string_view bytes);
 std::uint64_t stable_hash64(std::string_view bytes);
 std::string hex64(std::uint64_t value);
 
+// The value of a hexadecimal digit (either case), or -1.
+int hex_digit_value(char c);
+// `text` with its %XX escapes decoded, and '+' read as a space where
+// `plus_is_space` (x-www-form-urlencoded); nullopt when a '%' is not
+// followed by two hex digits: guessing would read another value than the
+// sender meant (a request target, a WebSub form).
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
 }  // namespace tributary::core

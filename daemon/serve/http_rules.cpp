@@ -153,34 +153,6 @@ bool is_unmodified_since(std::string_view if_modified_since, core::Timestamp las
 
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int high = hex_digit(text[i + 1]);
-      const int low = hex_digit(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out += static_cast<char>(high * 16 + low);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::optional<std::string> base64_decode(std::string_view text) {
   std::string out;
   std::uint32_t bits = 0;
@@ -224,7 +196,7 @@ std::optional<Target> parse_target(std::string_view target) {
   if (end != std::string_view::npos) target = target.substr(0, end);
   const std::size_t question = target.find('?');
   Target parsed;
-  auto path = percent_decode(target.substr(0, question), false);
+  auto path = core::percent_decode(target.substr(0, question), false);
   if (!path) return std::nullopt;
   parsed.path = std::move(*path);
   if (question == std::string_view::npos) return parsed;
@@ -235,8 +207,9 @@ std::optional<Target> parse_target(std::string_view target) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     const std::size_t equals = pair.find('=');
-    auto name = percent_decode(pair.substr(0, equals), true);
-    auto value = percent_decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1), true);
+    auto name = core::percent_decode(pair.substr(0, equals), true);
+    auto value =
+        core::percent_decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1), true);
     if (!name || !value) return std::nullopt;
     parsed.query.emplace_back(std::move(*name), std::move(*value));
   }

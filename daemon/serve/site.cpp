@@ -18,6 +18,7 @@
 #include "serve/http_rules.hpp"
 #include "serve/routes.hpp"
 #include "websub/hub.hpp"
+#include "websub/hub_policy.hpp"
 
 namespace tributary::serve {
 namespace {
@@ -344,8 +345,7 @@ struct Site::Impl {
       Response response = document_response(call.request, document->second, call.label, cache_control(*call.settings));
       // W3C WebSub §4: discovery through the HTTP Link header (RFC 8288).
       if (const std::string& hub = call.settings->header.hub_url; !hub.empty())
-        response.headers.emplace_back(
-            "Link", "<" + hub + ">; rel=\"hub\", <" + call.settings->base_url + view_path(view) + ">; rel=\"self\"");
+        response.headers.emplace_back("Link", websub::discovery_link(hub, call.settings->base_url + view_path(view)));
       co_return response;
     }
     view.request_query = raw_query(call.request.target);

@@ -3,39 +3,10 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
+
 namespace tributary::websub {
 namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes one name or value; nullopt when a `%` is not followed by two hex
-// digits (the WHATWG parser keeps such a `%` literally; a WebSub peer that
-// sends one has a bug, and guessing would sign or verify the wrong thing).
-std::optional<std::string> decode_component(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c != '%') {
-      out.push_back(c);
-    } else {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int high = hex_digit(text[i + 1]);
-      const int low = hex_digit(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    }
-  }
-  return out;
-}
 
 bool is_unescaped(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*' || c == '-' ||
@@ -73,8 +44,11 @@ FormParse parse_form(std::string_view encoded, const FormLimits& limits) {
     const std::string_view raw_name = sequence.substr(0, equals);
     const std::string_view raw_value =
         equals == std::string_view::npos ? std::string_view{} : sequence.substr(equals + 1);
-    auto name = decode_component(raw_name);
-    auto value = decode_component(raw_value);
+    // A `%` not followed by two hex digits is refused (the WHATWG parser
+    // keeps it literally; a WebSub peer that sends one has a bug, and
+    // guessing would sign or verify the wrong thing).
+    auto name = core::percent_decode(raw_name, true);
+    auto value = core::percent_decode(raw_value, true);
     if (!name || !value) {
       return {std::nullopt, "malformed percent-escape in form field \"" + std::string(raw_name.substr(0, 64)) +
                                 "\" (a % must be followed by two hex digits)"};

@@ -76,7 +76,8 @@ std::variant<std::string, HubRefusal> topic_document(std::string_view topic_url,
   const std::string_view document = rest.substr(0, question);
   if (!space.has_document || !space.has_document(document))
     return HubRefusal{404,
-                      "hub.topic is not a feed of this Tributary (feed.atom, feed.json, feed.rss, c/NAME.atom, c/NAME.json, c/NAME.rss)"};
+                      "hub.topic is not a feed of this Tributary (feed.atom, feed.json, feed.rss, c/NAME.atom, "
+                      "c/NAME.json, c/NAME.rss)"};
   const std::string_view query = question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
   if (auto refusal = check_topic_query(query, space)) return *refusal;
   return std::string(document);
@@ -135,16 +136,19 @@ bool is_verified(int status, std::string_view body, std::string_view challenge) 
   return status >= 200 && status < 300 && !challenge.empty() && core::trim(body) == challenge;
 }
 
+std::string discovery_link(std::string_view hub_url, std::string_view topic_url) {
+  std::string link;
+  if (!hub_url.empty()) link = "<" + std::string(hub_url) + ">; rel=\"hub\", ";
+  return link + "<" + std::string(topic_url) + ">; rel=\"self\"";
+}
+
 OutgoingPost content_distribution(std::string_view callback, std::string_view hub_url, std::string_view topic_url,
                                   std::string_view secret, std::string_view content_type, std::string_view document) {
   OutgoingPost post;
   post.url = std::string(callback);
   post.body = std::string(document);
   post.headers.emplace_back("Content-Type", std::string(content_type));
-  std::string link;
-  if (!hub_url.empty()) link = "<" + std::string(hub_url) + ">; rel=\"hub\", ";
-  link += "<" + std::string(topic_url) + ">; rel=\"self\"";
-  post.headers.emplace_back("Link", std::move(link));
+  post.headers.emplace_back("Link", discovery_link(hub_url, topic_url));
   if (!secret.empty()) post.headers.emplace_back("X-Hub-Signature", sign(SignatureMethod::sha256, secret, document));
   return post;
 }

@@ -80,6 +80,11 @@ std::string verification_url(std::string_view callback, HubMode mode, std::strin
 // whitespace forgiven: some frameworks add a newline).
 bool is_verified(int status, std::string_view body, std::string_view challenge);
 
+// The Link header that names a topic's hub and the topic itself (§4
+// discovery, §7 content distribution; RFC 8288): `<HUB>; rel="hub",
+// <TOPIC>; rel="self"`, without the hub when `hub_url` is empty.
+std::string discovery_link(std::string_view hub_url, std::string_view topic_url);
+
 // A POST the hub sends: content distribution (§7) or a publish ping.
 struct OutgoingPost {
   std::string url;

@@ -44,19 +44,12 @@ std::size_t hmac(SignatureMethod method, std::string_view secret, std::string_vi
   return length;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes `hex` into `out`; false when it is not exactly `length` bytes of hex.
 bool decode_hex(std::string_view hex, std::size_t length, Digest& out) {
   if (hex.size() != length * 2) return false;
   for (std::size_t i = 0; i < length; ++i) {
-    const int high = hex_value(hex[2 * i]);
-    const int low = hex_value(hex[2 * i + 1]);
+    const int high = core::hex_digit_value(hex[2 * i]);
+    const int low = core::hex_digit_value(hex[2 * i + 1]);
     if (high < 0 || low < 0) return false;
     out[i] = static_cast<unsigned char>(high * 16 + low);
   }
