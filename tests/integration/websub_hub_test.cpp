@@ -9,8 +9,6 @@
 // Every wait is bounded.
 #include <gtest/gtest.h>
 
-#include <cctype>
-#include <cstdio>
 #include <memory>
 #include <thread>
 
@@ -18,6 +16,7 @@
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
 #include "support/temp_dir.hpp"
+#include "support/websub_peer.hpp"
 #include "support/websub_subscriber.hpp"
 
 namespace tributary::testing {
@@ -39,20 +38,6 @@ std::string rss(int items) {
            "</guid><pubDate>Mon, 30 Nov 2026 0" + std::to_string(i % 10) + ":00:00 GMT</pubDate></item>";
   }
   return xml + "</channel></rss>";
-}
-
-std::string form_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '*') {
-      out.push_back(c);
-    } else {
-      char escaped[4];
-      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
-      out += escaped;
-    }
-  }
-  return out;
 }
 
 class WebSubHub : public ::testing::Test {
@@ -90,9 +75,9 @@ class WebSubHub : public ::testing::Test {
   }
 
   HttpReply request(const std::string& mode, const WebSubSubscriber& subscriber, const std::string& topic = kTopic) {
-    std::string form = "hub.mode=" + mode + "&hub.topic=" + form_escape(topic) +
-                       "&hub.callback=" + form_escape(subscriber.url("/callback?id=7"));
-    if (!subscriber.secret().empty()) form += "&hub.secret=" + form_escape(subscriber.secret());
+    std::string form = "hub.mode=" + mode + "&hub.topic=" + form_encode(topic) +
+                       "&hub.callback=" + form_encode(subscriber.url("/callback?id=7"));
+    if (!subscriber.secret().empty()) form += "&hub.secret=" + form_encode(subscriber.secret());
     if (mode == "subscribe") form += "&hub.lease_seconds=3600";
     return post_to_hub(form);
   }
@@ -282,7 +267,7 @@ TEST_F(WebSubHub, RefusesTopicsThatAreNotItsFeedsAndOtherMethods) {
   EXPECT_NE(other_site.body.find("not a feed of this Tributary"), std::string::npos) << other_site.body;
   const HttpReply filtered = request("subscribe", subscriber, kBaseUrl + "feed.atom?tag=x");
   EXPECT_EQ(filtered.status, 404);
-  EXPECT_EQ(post_to_hub("hub.mode=publish&hub.url=" + form_escape(kTopic)).status, 400);
+  EXPECT_EQ(post_to_hub("hub.mode=publish&hub.url=" + form_encode(kTopic)).status, 400);
   HttpReply get = daemon_->get("/websub/hub");
   EXPECT_EQ(get.status, 405);
   EXPECT_EQ(get.headers["allow"], "POST");

@@ -3,7 +3,6 @@
 // intent and the pushes.
 #include "support/fake_hub.hpp"
 
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -15,13 +14,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
-#include <cctype>
 #include <future>
 #include <map>
 #include <mutex>
 
 #include "support/fake_server.hpp"
 #include "support/wait.hpp"
+#include "support/websub_peer.hpp"
 
 namespace tributary::testing {
 namespace {
@@ -32,59 +31,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr auto kRequestTimeout = std::chrono::seconds(5);
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// x-www-form-urlencoded, the hub's own reading.
-std::string form_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> form_fields(std::string_view text) {
-  std::map<std::string, std::string> fields;
-  while (!text.empty()) {
-    const std::size_t amp = text.find('&');
-    const std::string_view pair = text.substr(0, amp);
-    const std::size_t equals = pair.find('=');
-    fields.emplace(form_decode(pair.substr(0, equals)),
-                   equals == std::string_view::npos ? std::string() : form_decode(pair.substr(equals + 1)));
-    if (amp == std::string_view::npos) break;
-    text.remove_prefix(amp + 1);
-  }
-  return fields;
-}
-
-std::string form_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> random(bytes);
@@ -141,20 +87,6 @@ std::string with_query(const std::string& url, const std::string& query) {
 }
 
 }  // namespace
-
-std::string hub_hmac_sha256(const std::string& secret, const std::string& body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
 
 struct FakeHub::Impl {
   mutable std::mutex mutex;  // guards what follows (test thread vs server thread)
@@ -287,9 +219,9 @@ std::vector<PushReply> FakeHub::publish(const std::string& topic, const std::str
     std::vector<std::pair<std::string, std::string>> headers = {
         {"Content-Type", content_type}, {"Link", "<" + url() + ">; rel=\"hub\", <" + topic + ">; rel=\"self\""}};
     if (signature == PushSignature::valid)
-      headers.emplace_back("X-Hub-Signature", "sha256=" + hub_hmac_sha256(subscription.secret, body));
+      headers.emplace_back("X-Hub-Signature", "sha256=" + hmac_sha256_hex(subscription.secret, body));
     else if (signature == PushSignature::forged)
-      headers.emplace_back("X-Hub-Signature", "sha256=" + hub_hmac_sha256("not the secret", body));
+      headers.emplace_back("X-Hub-Signature", "sha256=" + hmac_sha256_hex("not the secret", body));
     std::future<Reply> sent = asio::co_spawn(
         impl_->server.io(), exchange(subscription.callback, http::verb::post, body, headers), asio::use_future);
     const Reply reply = sent.wait_for(std::chrono::seconds(10)) == std::future_status::ready ? sent.get() : Reply{};

@@ -1,6 +1,6 @@
 // A WebSub hub of the tests' own (W3C WebSub §5, §7, §8), written apart from
-// the daemon's code (its own form parsing and HMAC), so that a mistake in
-// the daemon's is not mirrored here: it takes subscription requests (a form
+// the daemon's code (its form parsing and HMAC are support/websub_peer's),
+// so that a mistake in the daemon's is not mirrored here: it takes subscription requests (a form
 // POST to /hub), answers them (202 by default), verifies the subscriber's
 // intent with a GET to its callback (hub.challenge; the lease it grants),
 // and on publish() pushes a body to every verified callback of a topic,
@@ -75,8 +75,5 @@ class FakeHub {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// HMAC-SHA256 of `body` under `secret`, lower-case hex (the hub's own).
-std::string hub_hmac_sha256(const std::string& secret, const std::string& body);
 
 }  // namespace tributary::testing

@@ -1,18 +1,16 @@
 // WebSubSubscriber: a Beast server on a FakeServer (see websub_subscriber.hpp).
 #include "support/websub_subscriber.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "support/fake_server.hpp"
+#include "support/wait.hpp"
+#include "support/websub_peer.hpp"
 
 namespace tributary::testing {
 namespace {
@@ -23,59 +21,11 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-// A query string's fields, percent-decoded ('+' as a space), written here
-// rather than taken from the daemon so that the peer checks it.
+// The fields of a request target's query.
 std::map<std::string, std::string> query_fields(std::string_view target) {
-  std::map<std::string, std::string> fields;
   const auto question = target.find('?');
-  if (question == std::string_view::npos) return fields;
-  const auto decode = [](std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '+') {
-        out.push_back(' ');
-      } else if (text[i] == '%' && i + 2 < text.size()) {
-        out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-        i += 2;
-      } else {
-        out.push_back(text[i]);
-      }
-    }
-    return out;
-  };
-  std::string_view rest = target.substr(question + 1);
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    const auto equals = pair.find('=');
-    fields[decode(pair.substr(0, equals))] = equals == std::string_view::npos ? "" : decode(pair.substr(equals + 1));
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-  }
-  return fields;
-}
-
-std::string hmac_sha256_hex(const std::string& key, const std::string& body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(body.data()),
-       body.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0F]);
-  }
-  return hex;
-}
-
-template <typename Predicate>
-bool wait_until(Predicate predicate, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return predicate();
+  return question == std::string_view::npos ? std::map<std::string, std::string>{}
+                                            : form_fields(target.substr(question + 1));
 }
 
 }  // namespace
@@ -179,11 +129,11 @@ std::vector<ReceivedPost> WebSubSubscriber::posts() const {
 }
 
 bool WebSubSubscriber::wait_for_verifications(std::size_t count, std::chrono::milliseconds timeout) const {
-  return wait_until([&] { return verifications().size() >= count; }, timeout);
+  return wait_until([&] { return verifications().size() >= count; }, timeout, std::chrono::milliseconds(20));
 }
 
 bool WebSubSubscriber::wait_for_posts(std::size_t count, std::chrono::milliseconds timeout) const {
-  return wait_until([&] { return posts().size() >= count; }, timeout);
+  return wait_until([&] { return posts().size() >= count; }, timeout, std::chrono::milliseconds(20));
 }
 
 }  // namespace tributary::testing
