@@ -125,6 +125,11 @@ int SqliteStore::after_commit(void* context, sqlite3* db, const char* schema, in
   return SQLITE_OK;
 }
 
+// A migration appended without the version (or the reverse), as when
+// branches that each add one are merged, fails the build, not a start-up.
+static_assert(std::size(kMigrations) == Store::kSchemaVersion,
+              "Store::kSchemaVersion must be the number of migrations in store/schema.hpp");
+
 void SqliteStore::migrate() {
   const std::int64_t version = db_.user_version();
   const auto latest = static_cast<std::int64_t>(std::size(kMigrations));
