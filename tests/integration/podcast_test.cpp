@@ -295,13 +295,8 @@ TEST_P(RssView, NewsboatStoresEveryItem) {
   ASSERT_TRUE(std::filesystem::exists("/usr/bin/newsboat")) << "install Debian's newsboat";
   const Fetched fetched = fetch(GetParam().target);
   TempDir home;
-  const auto urls = home.write("urls", fetched.url + "\n");
-  const auto config = home.write("config", "");
-  const auto cache = home.path() / "cache.db";
-  const CommandResult reloaded = run_command(
-      {"/usr/bin/env", "HOME=" + home.path().string(), "no_proxy=127.0.0.1", "NO_PROXY=127.0.0.1", "/usr/bin/newsboat",
-       "-x", "reload", "-u", urls.string(), "-C", config.string(), "-c", cache.string()},
-      60s);
+  const CommandResult reloaded = newsboat_reload(home, fetched.url);
+  const auto cache = newsboat_cache(home);
   ASSERT_EQ(reloaded.exit_code, 0) << reloaded.output;
   EXPECT_EQ(reloaded.output, "") << "newsboat printed something while reloading";
   const CommandResult stored =

@@ -518,13 +518,8 @@ TEST_P(FeedReader, NewsboatStoresEveryEntry) {
   ASSERT_TRUE(is_installed("/usr/bin/newsboat", "newsboat"));
   const std::vector<Entry> entries = entries_of(document().body);
   TempDir home;
-  const auto urls = home.write("urls", document().url + "\n");
-  const auto config = home.write("config", "");
-  const auto cache = home.path() / "cache.db";
-  const CommandResult reloaded = run_command(
-      {"/usr/bin/env", "HOME=" + home.path().string(), "no_proxy=127.0.0.1", "NO_PROXY=127.0.0.1", "/usr/bin/newsboat",
-       "-x", "reload", "-u", urls.string(), "-C", config.string(), "-c", cache.string()},
-      60s);
+  const CommandResult reloaded = newsboat_reload(home, document().url);
+  const auto cache = newsboat_cache(home);
   ASSERT_EQ(reloaded.exit_code, 0) << reloaded.output;
   EXPECT_EQ(reloaded.output, "") << "newsboat printed something while reloading";
   const json::value items = python_reader({"newsboat", cache.string()}, home.path() / "items.json");

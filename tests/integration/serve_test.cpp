@@ -514,12 +514,8 @@ TEST_F(Serve, MetricsInPrometheusFormat) {
 
 TEST_F(Serve, NewsboatStoresEveryEntry) {
   TempDir home;
-  const auto urls = home.write("urls", "http://127.0.0.1:" + std::to_string(port_) + "/feed.atom?limit=100\n");
-  const auto config = home.write("config", "");
-  const auto cache = home.path() / "cache.db";
-  const auto reloaded = run_command({"/usr/bin/env", "HOME=" + home.path().string(), "/usr/bin/newsboat", "-x",
-                                     "reload", "-u", urls.string(), "-C", config.string(), "-c", cache.string()},
-                                    60s);
+  const auto reloaded = newsboat_reload(home, "http://127.0.0.1:" + std::to_string(port_) + "/feed.atom?limit=100");
+  const auto cache = newsboat_cache(home);
   ASSERT_EQ(reloaded.exit_code, 0) << reloaded.output;
   const auto counted = run_command({"/usr/bin/python3", "-c",
                                     "import sqlite3, sys\n"

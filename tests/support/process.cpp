@@ -173,4 +173,15 @@ CommandResult run_command(std::vector<std::string> argv, std::chrono::millisecon
   return result;
 }
 
+std::filesystem::path newsboat_cache(const TempDir& home) { return home.path() / "cache.db"; }
+
+CommandResult newsboat_reload(const TempDir& home, const std::string& url) {
+  const std::filesystem::path urls = home.write("urls", url + "\n");
+  const std::filesystem::path config = home.write("config", "");
+  return run_command(
+      {"/usr/bin/env", "HOME=" + home.path().string(), "no_proxy=127.0.0.1", "NO_PROXY=127.0.0.1", "/usr/bin/newsboat",
+       "-x", "reload", "-u", urls.string(), "-C", config.string(), "-c", newsboat_cache(home).string()},
+      std::chrono::seconds(60));
+}
+
 }  // namespace tributary::testing

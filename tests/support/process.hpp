@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 namespace tributary::testing {
 
 class ChildProcess {
@@ -55,5 +57,11 @@ struct CommandResult {
 };
 CommandResult run_command(std::vector<std::string> argv, std::chrono::milliseconds timeout,
                           const std::string& standard_input = {});
+
+// newsboat, as a reader subscribed to `url` alone, fetches it once
+// (`newsboat -x reload`, an empty config, HOME `home`) into its SQLite
+// cache, newsboat_cache(home), which the caller reads; bounded to 60 s.
+CommandResult newsboat_reload(const TempDir& home, const std::string& url);
+std::filesystem::path newsboat_cache(const TempDir& home);
 
 }  // namespace tributary::testing

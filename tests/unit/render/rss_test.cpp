@@ -16,40 +16,21 @@
 
 #include "core/text.hpp"
 #include "render/render.hpp"
+#include "unit/render/fixtures.hpp"
 
 namespace tributary::render {
 namespace {
 
-core::Timestamp at(std::string_view rfc3339) { return *core::parse_rfc3339(rfc3339); }
+using fixtures::at;
 
-FeedHeader header() {
-  FeedHeader feed;
-  feed.id = "http://127.0.0.1:8080/feed.atom";
-  feed.title = "Merged";
-  feed.self_url = "http://127.0.0.1:8080/feed.rss";
-  feed.alternate_url = "http://127.0.0.1:8080/";
-  feed.tag_authority = "localhost";
-  feed.now = at("2026-11-30T12:00:00Z");
-  return feed;
-}
+FeedHeader header() { return fixtures::header("http://127.0.0.1:8080/feed.rss"); }
 
+// An item with an outlet's title and a link as its id.
 store::StoredEntry news_entry() {
-  store::StoredEntry stored;
-  stored.item_id = 1;
-  stored.story_id = 1;
-  stored.source_config_url = "https://outlet.example/feed";
-  stored.source_name = "Outlet";
+  store::StoredEntry stored = fixtures::outlet_entry();
   stored.source_title = "The Outlet";
-  stored.source_feed_url = "https://outlet.example/feed";
-  stored.first_seen = at("2026-11-30T10:00:00Z");
-  stored.sort_time = stored.first_seen;
-  normalize::Entry& entry = stored.entry;
-  entry.identity_key = normalize::IdentityKey::from_id("https://outlet.example/a");
-  entry.original_id = "https://outlet.example/a";
-  entry.title = "A headline";
-  entry.url = "https://outlet.example/a";
-  entry.content_html = "<p>Text</p>";
-  entry.published = at("2026-11-30T09:00:00Z");
+  stored.entry.identity_key = normalize::IdentityKey::from_id("https://outlet.example/a");
+  stored.entry.original_id = "https://outlet.example/a";
   return stored;
 }
 
