@@ -97,10 +97,22 @@ std::string escape_control_characters(std::string_view text) {
   return out;
 }
 
-std::string in_quotes(std::string_view text) { return "\"" + escape_control_characters(text) + "\""; }
+// These messages are appended piece by piece: "…" + std::string(…)
+// inserts at the front, which g++ 12 at -O3 flags with a false -Wrestrict
+// (GCC bug 105651).
+std::string in_quotes(std::string_view text) {
+  std::string quoted(1, '"');
+  quoted += escape_control_characters(text);
+  quoted += '"';
+  return quoted;
+}
 
 std::string KeyCatalog::header(std::string_view table) const {
-  return arrays_of_tables.contains(table) ? "[[" + std::string(table) + "]]" : "[" + std::string(table) + "]";
+  const bool is_array = arrays_of_tables.contains(table);
+  std::string written(is_array ? "[[" : "[");
+  written += table;
+  written += is_array ? "]]" : "]";
+  return written;
 }
 
 std::optional<std::pair<std::string, std::size_t>> closest_key(std::string_view key,
@@ -276,8 +288,9 @@ std::string TableReader::unknown_key_message(std::string_view key, const toml::n
   const bool is_table = node.is_table() || node.is_array_of_tables();
   if (path_.empty() && is_table) {
     // A table of its own at the top level: a misspelled section.
-    std::string message = "unknown table " + (node.is_table() ? "[" + escape_control_characters(key) + "]"
-                                                              : "[[" + escape_control_characters(key) + "]]");
+    std::string message = node.is_table() ? "unknown table [" : "unknown table [[";
+    message += escape_control_characters(key);
+    message += node.is_table() ? "]" : "]]";
     if (const auto match = closest_key(key, known_)) message += " (did you mean " + catalog.header(match->first) + "?)";
     return message;
   }

@@ -348,7 +348,9 @@ std::string without_edition_path(std::string_view path) {
     out.erase(dot - 4, 4);
   }
   while (out.size() > 1 && out.back() == '/') out.pop_back();
-  if (out.empty()) out = "/";
+  // push_back, not `out = "/"`: g++ 12 at -O3 flags that assignment with a
+  // false -Wrestrict (GCC bug 105651).
+  if (out.empty()) out.push_back('/');
   return out;
 }
 
