@@ -128,27 +128,19 @@ std::string format_clock(core::Timestamp t) {
 std::string status_line(Service& service) {
   const std::size_t configured = service.config.sources.size();
   std::string line = std::to_string(configured) + (configured == 1 ? " source" : " sources");
-  std::vector<store::SourceRecord> records;
+  store::SourcesAtAGlance glance;
   try {
-    records = service.reader_store.sources();
+    glance = service.reader_store.sources_at_a_glance();
   } catch (const std::exception& error) {
     return line + "; store unavailable: " + error.what();
   }
-  std::set<std::string> urls;
-  for (const config::SourceSpec& source : service.config.sources) urls.insert(source.url);
-  std::size_t failing = 0;
-  const store::SourceRecord* last = nullptr;
-  for (const store::SourceRecord& record : records) {
-    if (!urls.contains(record.config_url)) continue;
-    if (record.error_count > 0) ++failing;
-    if (record.last_poll_at && (!last || *record.last_poll_at > *last->last_poll_at)) last = &record;
-  }
-  if (failing > 0) line += ", " + std::to_string(failing) + " failing";
+  if (glance.failing > 0) line += ", " + std::to_string(glance.failing) + " failing";
   line += "; serving http://" + service.listen_address + ":" + std::to_string(service.port) + "/";
-  if (!last) return line + "; no poll yet";
-  line += "; last poll " + format_clock(*last->last_poll_at) + " UTC " + last->name + ": ";
-  if (!last->last_error.empty()) return line + "failed (" + last->last_error + ")";
-  return line + (last->last_status == 304 ? "not modified" : "HTTP " + std::to_string(last->last_status));
+  if (!glance.last_polled) return line + "; no poll yet";
+  const store::SourceRecord& last = *glance.last_polled;
+  line += "; last poll " + format_clock(*last.last_poll_at) + " UTC " + last.name + ": ";
+  if (!last.last_error.empty()) return line + "failed (" + last.last_error + ")";
+  return line + (last.last_status == 304 ? "not modified" : "HTTP " + std::to_string(last.last_status));
 }
 
 // Runs on the writer thread: the feeds' settings changed on reload.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <sstream>
+#include <unordered_map>
 
 #include "config/opml.hpp"
 #include "config/sections.hpp"
@@ -93,13 +94,22 @@ void note_source_name(const std::string& name, const Location& where, ReadContex
 // An OPML source named like an earlier one: kept (feed readers export
 // lists where two feeds share a title), with a warning.
 // Sources named after their host (no name given) do not count.
-void warn_of_shared_name(const SourceSpec& source, Config& config, ErrorSink& errors) {
+// The first named source of each name; OPML sources join it as they come.
+using FirstNamed = std::unordered_map<std::string, Location>;
+
+FirstNamed first_named_sources(const Config& config) {
+  FirstNamed first;
+  for (const SourceSpec& source : config.sources)
+    if (source.is_named) first.emplace(source.name, source.defined_at);
+  return first;
+}
+
+void warn_of_shared_name(const SourceSpec& source, FirstNamed& first_named, ErrorSink& errors) {
   if (!source.is_named) return;
-  const auto first = std::find_if(config.sources.begin(), config.sources.end(),
-                                  [&](const SourceSpec& other) { return other.name == source.name && other.is_named; });
-  if (first == config.sources.end()) return;
+  const auto [first, is_first] = first_named.emplace(source.name, source.defined_at);
+  if (is_first) return;
   errors.warn(source.defined_at, "source name " + in_quotes(source.name) + " is also used at " +
-                                     line_of(first->defined_at) + " (channels that name it get the first one)");
+                                     line_of(first->second) + " (channels that name it get the first one)");
 }
 
 }  // namespace
@@ -183,16 +193,12 @@ void read_channel(TableReader& reader, const toml::table& table, ReadContext& co
   channels.push_back(std::move(channel));
 }
 
+// Hash maps, not scans: an OPML file of 100,000 sources is a real list.
 void reject_duplicate_sources(const Config& config, ErrorSink& errors) {
-  std::vector<std::pair<std::string, const SourceSpec*>> seen;
+  std::unordered_map<std::string, const SourceSpec*> seen;
   for (const SourceSpec& source : config.sources) {
-    const std::string canonical = core::canonical_url(source.url);
-    const auto first =
-        std::find_if(seen.begin(), seen.end(), [&](const auto& entry) { return entry.first == canonical; });
-    if (first == seen.end()) {
-      seen.emplace_back(canonical, &source);
-      continue;
-    }
+    const auto [first, is_first] = seen.emplace(core::canonical_url(source.url), &source);
+    if (is_first) continue;
     errors.add(source.defined_at, "duplicate source URL " + in_quotes(core::redact_url(source.url)) +
                                       " (first defined at line " + std::to_string(first->second->defined_at.line) +
                                       ")");
@@ -202,39 +208,50 @@ void reject_duplicate_sources(const Config& config, ErrorSink& errors) {
 // OPML sources join the TOML ones; a URL listed twice is reported once and
 // the first definition wins (TOML entries come first).
 void merge_opml_sources(Config& config, ErrorSink& errors) {
-  std::vector<std::pair<std::string, Location>> seen;
-  for (const SourceSpec& source : config.sources) seen.emplace_back(core::canonical_url(source.url), source.defined_at);
+  std::unordered_map<std::string, Location> seen;
+  for (const SourceSpec& source : config.sources) seen.emplace(core::canonical_url(source.url), source.defined_at);
+  FirstNamed first_named = first_named_sources(config);
   for (const std::filesystem::path& file : config.opml_files) {
     OpmlLoad loaded = load_opml_file(file);
     for (ConfigError& error : loaded.errors) errors.add(error.where, std::move(error.message));
     for (ConfigError& warning : loaded.warnings) errors.warn(warning.where, std::move(warning.message));
     for (SourceSpec& source : loaded.sources) {
-      const std::string canonical = core::canonical_url(source.url);
-      const auto duplicate =
-          std::find_if(seen.begin(), seen.end(), [&](const auto& entry) { return entry.first == canonical; });
-      if (duplicate != seen.end()) {
+      const auto [duplicate, is_new] = seen.emplace(core::canonical_url(source.url), source.defined_at);
+      if (!is_new) {
         errors.warn(source.defined_at, "source URL " + in_quotes(core::redact_url(source.url)) +
                                            " is already defined at " + line_of(duplicate->second) +
                                            "; that definition is used");
         continue;
       }
-      warn_of_shared_name(source, config, errors);
-      seen.emplace_back(canonical, source.defined_at);
+      warn_of_shared_name(source, first_named, errors);
       config.sources.push_back(std::move(source));
     }
   }
 }
 
-// A channel names its sources by URL or by name; both become the URL.
+// A channel names its sources by URL or by name; both become the URL (the
+// first source in order that has the name, the URL or its canonical form).
 void resolve_channel_sources(Config& config, ErrorSink& errors) {
+  if (config.channels.empty()) return;
+  std::unordered_map<std::string, std::size_t> first_of;  // name, URL or canonical URL -> index
+  for (std::size_t index = 0; index < config.sources.size(); ++index) {
+    const SourceSpec& source = config.sources[index];
+    for (const std::string& handle : {source.name, source.url, core::canonical_url(source.url)})
+      first_of.emplace(handle, index);
+  }
+  const auto find = [&](const std::string& wanted) -> const SourceSpec* {
+    std::optional<std::size_t> first;
+    for (const std::string& handle : {wanted, core::canonical_url(wanted)}) {
+      const auto found = first_of.find(handle);
+      if (found != first_of.end() && (!first || found->second < *first)) first = found->second;
+    }
+    return first ? &config.sources[*first] : nullptr;
+  };
   for (ChannelConfig& channel : config.channels) {
     std::vector<std::string> urls;
     for (const std::string& wanted : channel.sources) {
-      const auto match = std::find_if(config.sources.begin(), config.sources.end(), [&](const SourceSpec& source) {
-        return source.name == wanted || source.url == wanted ||
-               core::canonical_url(source.url) == core::canonical_url(wanted);
-      });
-      if (match == config.sources.end()) {
+      const SourceSpec* match = find(wanted);
+      if (!match) {
         errors.add(channel.defined_at, "channel " + in_quotes(channel.name) + ": no source is named or has the URL " +
                                            in_quotes(core::redact_url(wanted)));
         continue;

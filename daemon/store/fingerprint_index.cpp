@@ -5,6 +5,16 @@
 #include "normalize/fingerprint.hpp"
 
 namespace tributary::store {
+namespace {
+
+// Buckets are sorted by key alone: equal keys keep their insertion order.
+struct ByKey {
+  bool operator()(const auto& posting, std::uint32_t key) const { return posting.key < key; }
+  bool operator()(std::uint32_t key, const auto& posting) const { return key < posting.key; }
+};
+constexpr ByKey by_key;
+
+}  // namespace
 
 void StoryKeyIndex::add(const StoryKeyEntry& entry) {
   // Buckets on first use: a Store that only reads never pays for them.
@@ -21,7 +31,10 @@ void StoryKeyIndex::add(const StoryKeyEntry& entry) {
     slots_.push_back(std::move(value));
   }
   slot_of_item_.emplace(entry.item_id, slot);
-  for (const std::uint32_t key : entry.keys) buckets_[bucket_of(key)].push_back({key, slot});
+  for (const std::uint32_t key : entry.keys) {
+    std::vector<Posting>& bucket = buckets_[bucket_of(key)];
+    bucket.insert(std::upper_bound(bucket.begin(), bucket.end(), key, by_key), {key, slot});
+  }
 }
 
 void StoryKeyIndex::remove(std::int64_t item_id) {
@@ -31,12 +44,10 @@ void StoryKeyIndex::remove(std::int64_t item_id) {
   slot_of_item_.erase(found);
   for (const std::uint32_t key : slots_[slot].keys) {
     std::vector<Posting>& bucket = buckets_[bucket_of(key)];
-    const auto at = std::find_if(bucket.begin(), bucket.end(),
-                                 [&](const Posting& posting) { return posting.slot == slot && posting.key == key; });
-    if (at != bucket.end()) {
-      *at = bucket.back();
-      bucket.pop_back();
-    }
+    const auto [first, last] = std::equal_range(bucket.begin(), bucket.end(), key, by_key);
+    // erase, not swap with the last: the order of a key's postings is age.
+    const auto at = std::find_if(first, last, [&](const Posting& posting) { return posting.slot == slot; });
+    if (at != last) bucket.erase(at);
   }
   slots_[slot].keys.clear();
   free_slots_.push_back(slot);
@@ -65,27 +76,34 @@ std::vector<StoryCandidate> StoryKeyIndex::candidates(const std::vector<std::uin
                                                       std::int64_t to, std::int64_t source_id,
                                                       std::size_t limit) const {
   if (buckets_.empty()) return {};
-  // Shared keys per slot; a text's keys are distinct, so each posting
-  // found is one more shared key.
-  std::unordered_map<std::uint32_t, StoryCandidate> found;
+  // The slots each key finds (a text's keys are distinct, so a slot found
+  // n times shares n keys), counted in slot order: a sorted vector of
+  // plain integers rather than a map (slot << 1 | is_lead), and the slots
+  // themselves read only for the few that share enough keys.
+  std::vector<std::uint64_t> hits;
+  hits.reserve(keys.size() * kNewestPerKey);
   for (const std::uint32_t key : keys) {
-    for (const Posting& posting : buckets_[bucket_of(key)]) {
-      if (posting.key != key) continue;
-      const Slot& slot = slots_[posting.slot];
-      if (slot.seen_at < from || slot.seen_at > to || slot.source_id == source_id) continue;
-      StoryCandidate& candidate = found[posting.slot];
-      candidate.item_id = slot.item_id;
-      candidate.story_id = slot.story_id;
-      candidate.seen_at = slot.seen_at;
-      if (key & normalize::kLeadKeyBit)
-        ++candidate.lead_keys;
-      else
-        ++candidate.full_keys;
-    }
+    const std::vector<Posting>& bucket = buckets_[bucket_of(key)];
+    auto [first, last] = std::equal_range(bucket.begin(), bucket.end(), key, by_key);
+    if (static_cast<std::size_t>(last - first) > kNewestPerKey) first = last - kNewestPerKey;
+    const std::uint64_t is_lead = (key & normalize::kLeadKeyBit) != 0 ? 1 : 0;
+    for (auto posting = first; posting != last; ++posting) hits.push_back(std::uint64_t{posting->slot} << 1 | is_lead);
   }
+  std::sort(hits.begin(), hits.end());
   std::vector<StoryCandidate> result;
-  for (const auto& [slot, candidate] : found)
-    if (normalize::is_story_candidate(candidate.full_keys, candidate.lead_keys)) result.push_back(candidate);
+  for (auto run = hits.begin(); run != hits.end();) {
+    const std::uint64_t slot_index = *run >> 1;
+    const auto run_end = std::find_if(run, hits.end(), [&](std::uint64_t hit) { return hit >> 1 != slot_index; });
+    // Sorted, so the run's full keys (low bit 0) come before its lead keys.
+    const auto full_keys =
+        static_cast<std::size_t>(std::find_if(run, run_end, [](std::uint64_t hit) { return (hit & 1) != 0; }) - run);
+    const auto lead_keys = static_cast<std::size_t>(run_end - run) - full_keys;
+    const Slot& slot = slots_[slot_index];
+    if (normalize::is_story_candidate(full_keys, lead_keys) && slot.seen_at >= from && slot.seen_at <= to &&
+        slot.source_id != source_id)
+      result.push_back({slot.item_id, slot.story_id, slot.seen_at, full_keys, lead_keys});
+    run = run_end;
+  }
   std::sort(result.begin(), result.end(), [](const StoryCandidate& a, const StoryCandidate& b) {
     const std::size_t a_keys = a.full_keys + a.lead_keys;
     const std::size_t b_keys = b.full_keys + b.lead_keys;

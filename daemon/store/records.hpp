@@ -74,6 +74,13 @@ struct SubscriptionRecord {
   std::string last_error;
 };
 
+// The sources still in the configuration: how many fail, and which was
+// polled last.
+struct SourcesAtAGlance {
+  std::int64_t failing = 0;
+  std::optional<SourceRecord> last_polled;
+};
+
 // The source as people see it: its configured name, else the feed's own
 // title once a poll has read it, else the URL's host.
 std::string display_name(const SourceRecord& source);

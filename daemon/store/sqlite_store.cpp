@@ -234,6 +234,19 @@ std::optional<SourceRecord> SqliteStore::source(std::int64_t id) {
   return record;
 }
 
+SourcesAtAGlance SqliteStore::sources_at_a_glance() {
+  SourcesAtAGlance glance;
+  Statement& failing = db_.cached("SELECT count(*) FROM sources WHERE removed_at IS NULL AND error_count > 0");
+  if (failing.step()) glance.failing = failing.int64(0);
+  failing.reset();
+  Statement& last = db_.cached(std::string(kSourceColumns) +
+                               "WHERE removed_at IS NULL AND last_poll_at IS NOT NULL ORDER BY last_poll_at DESC, id "
+                               "LIMIT 1");
+  if (last.step()) glance.last_polled = read_source(last);
+  last.reset();
+  return glance;
+}
+
 void SqliteStore::record_poll(std::int64_t source_id, const PollRecord& poll) {
   noting_writability([&] { update_poll_state(source_id, poll); });
 }

@@ -35,6 +35,7 @@ class SqliteStore {
   void retire_sources_except(const std::vector<std::int64_t>& kept_ids, core::Timestamp now);
   std::vector<SourceRecord> sources();
   std::optional<SourceRecord> source(std::int64_t id);
+  SourcesAtAGlance sources_at_a_glance();
   IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
   void record_poll(std::int64_t source_id, const PollRecord& poll);
   std::vector<SubscriptionRecord> subscriptions();

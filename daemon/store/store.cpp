@@ -34,6 +34,8 @@ std::vector<SourceRecord> Store::sources() { return impl_->sources(); }
 
 std::optional<SourceRecord> Store::source(std::int64_t id) { return impl_->source(id); }
 
+SourcesAtAGlance Store::sources_at_a_glance() { return impl_->sources_at_a_glance(); }
+
 IngestResult Store::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
   return impl_->ingest(source_id, feed, now);
 }

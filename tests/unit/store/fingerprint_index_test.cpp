@@ -72,6 +72,30 @@ TEST(StoryKeyIndex, AddingAnItemAgainReplacesIt) {
   EXPECT_EQ(index.candidates({91, 92, 93}, 0, 2000, 9, 8).size(), 1u);
 }
 
+// A key that more items share than a lookup reads (a common phrase): only
+// its newest postings count, and the copy of a story that shares it is
+// still found by its own keys.
+TEST(StoryKeyIndex, ReadsOnlyTheNewestPostingsOfACommonKey) {
+  StoryKeyIndex index;
+  const std::int64_t crowd = StoryKeyIndex::kNewestPerKey + 40;
+  index.add({1, 10, 100, 1000, {11, 12, 13, 51, 52, 53}});  // the story, its keys 11-13 common
+  for (std::int64_t item = 2; item <= crowd + 1; ++item) index.add({item, item * 10, 300, 1000, {11, 12, 13}});
+
+  const auto common = index.candidates({11, 12, 13}, 0, 2000, 200, 1000);
+  ASSERT_EQ(common.size(), StoryKeyIndex::kNewestPerKey);
+  for (const StoryCandidate& candidate : common) EXPECT_GT(candidate.item_id, crowd + 1 - StoryKeyIndex::kNewestPerKey);
+
+  const auto copy = index.candidates({11, 12, 13, 51, 52, 53}, 0, 2000, 200, 1);
+  ASSERT_EQ(copy.size(), 1u);
+  EXPECT_EQ(copy[0].item_id, 1);
+  EXPECT_EQ(copy[0].full_keys, 3u);  // its common keys are past the newest postings read
+
+  // Removing and re-adding keeps each key's postings in age order.
+  index.remove(crowd + 1);
+  index.add({crowd + 1, 5, 300, 1000, {11, 12, 13}});
+  EXPECT_EQ(index.candidates({11, 12, 13}, 0, 2000, 200, 1000).size(), StoryKeyIndex::kNewestPerKey);
+}
+
 TEST(StoryKeyIndex, AnEmptyIndexFindsNothing) {
   StoryKeyIndex index;
   EXPECT_TRUE(index.candidates(kKeys, 0, 2000, 9, 8).empty());

@@ -306,5 +306,34 @@ TEST(StoreSchema, ReopeningKeepsTheData) {
   EXPECT_EQ(reopened.newest_entries(10).size(), 1u);
 }
 
+// The status line's figures come from the sources still configured.
+TEST(StoreSources, AtAGlanceCountsFailuresAndFindsTheLastPolledOfTheConfigured) {
+  Store store(":memory:");
+  EXPECT_EQ(store.sources_at_a_glance().failing, 0);
+  EXPECT_FALSE(store.sources_at_a_glance().last_polled);
+  const auto ok = store.ensure_source(source_spec("https://ok.example/feed"));
+  const auto failing = store.ensure_source(source_spec("https://failing.example/feed"));
+  const auto removed = store.ensure_source(source_spec("https://removed.example/feed"));
+  PollRecord success;
+  success.polled_at = at("2025-12-17T10:00:00Z");
+  success.is_success = true;
+  success.http_status = 200;
+  store.record_poll(ok, success);
+  PollRecord failure;
+  failure.polled_at = at("2025-12-17T11:00:00Z");
+  failure.http_status = 503;
+  failure.error = "HTTP 503";
+  store.record_poll(failing, failure);
+  failure.polled_at = at("2025-12-17T12:00:00Z");
+  store.record_poll(removed, failure);
+  store.retire_sources_except({ok, failing}, at("2025-12-17T13:00:00Z"));
+
+  const SourcesAtAGlance glance = store.sources_at_a_glance();
+  EXPECT_EQ(glance.failing, 1);
+  ASSERT_TRUE(glance.last_polled);
+  EXPECT_EQ(glance.last_polled->config_url, "https://failing.example/feed");
+  EXPECT_EQ(glance.last_polled->last_error, "HTTP 503");
+}
+
 }  // namespace
 }  // namespace tributary::store
