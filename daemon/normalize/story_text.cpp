@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "normalize/fingerprint.hpp"
 #include "normalize/word_hash.hpp"
@@ -38,7 +39,14 @@ constexpr std::array<std::string_view, 118> kStopWords = {
 bool is_stop_word(std::string_view word) {
   if (word.size() <= 2) return std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (word.size() > 7) return false;
-  return std::find(kStopWords.begin(), kStopWords.end(), word) != kStopWords.end();
+  // Asked for every word of every item: a binary search, not a scan.
+  static const std::vector<std::string_view> sorted = [] {
+    std::vector<std::string_view> words(kStopWords.begin(), kStopWords.end());
+    std::sort(words.begin(), words.end());
+    words.erase(std::unique(words.begin(), words.end()), words.end());
+    return words;
+  }();
+  return std::binary_search(sorted.begin(), sorted.end(), word);
 }
 
 bool has_digit(std::string_view word) {
@@ -163,13 +171,24 @@ StoryMatch match_stories(const StoryText& a, const StoryText& b, std::int64_t se
   return StoryMatch::kNone;
 }
 
+// The keys of story_text's bigrams and lead bigrams, computed in one pass
+// without the rest of its features (every item pays for this at ingest).
 std::vector<std::uint32_t> story_keys(std::string_view text) {
-  const StoryText story = story_text({}, text);
   std::vector<std::uint32_t> full;
   std::vector<std::uint32_t> lead;
-  for (const std::uint64_t pair : story.bigrams) full.push_back(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
-  for (const std::uint64_t pair : story.lead_bigrams)
-    lead.push_back(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
+  std::uint64_t previous = 0;
+  std::size_t content_words = 0;
+  for_each_lower_word(text, [&](std::string_view word) {
+    if (is_stop_word(word)) return;
+    const std::uint64_t hash = hash_word(word);
+    if (content_words > 0) {
+      const std::uint64_t pair = hash_pair(previous, hash);
+      full.push_back(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
+      if (content_words < kLeadWords) lead.push_back(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
+    }
+    previous = hash;
+    ++content_words;
+  });
   for (auto* keys : {&full, &lead}) {
     std::sort(keys->begin(), keys->end());
     keys->erase(std::unique(keys->begin(), keys->end()), keys->end());

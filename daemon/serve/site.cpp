@@ -139,7 +139,8 @@ std::string metrics_text(store::Store& store, core::Timestamp now) {
   std::map<std::string, double> by_state;
   for (const char* state : {"ok", "new", "failing", "backing off", "retry-after", "gone", "removed"})
     by_state[state] = 0;
-  for (const store::SourceRecord& record : store.sources()) by_state[store::source_state(record, now)] += 1;
+  const store::SourceStateCounts counts = store.source_state_counts(now);
+  for (const auto& [state, count] : counts.by_state) by_state[state] += static_cast<double>(count);
   std::vector<std::pair<core::MetricLabels, double>> sources;
   for (const auto& [state, count] : by_state) sources.push_back({{{"state", state}}, count});
   text += core::gauge_lines("tributary_sources", "Sources by state", sources);
@@ -149,10 +150,7 @@ std::string metrics_text(store::Store& store, core::Timestamp now) {
   for (const auto& [topic, count] : by_topic) subscriptions.push_back({{{"topic", topic}}, count});
   text += core::gauge_lines("tributary_websub_hub_subscriptions", "The built-in WebSub hub's subscriptions, by topic",
                             subscriptions);
-  double pushed = 0;
-  for (const store::SourceRecord& record : store.sources())
-    if (!record.removed_at && store::is_pushed(record, now)) pushed += 1;
-  const std::vector<std::pair<core::MetricLabels, double>> pushed_sources = {{{}, pushed}};
+  const std::vector<std::pair<core::MetricLabels, double>> pushed_sources = {{{}, static_cast<double>(counts.pushed)}};
   text += core::gauge_lines("tributary_sources_pushed",
                             "Sources whose updates a verified WebSub subscription pushes (still polled, rarely)",
                             pushed_sources);

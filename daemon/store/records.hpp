@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,6 +77,11 @@ struct SubscriptionRecord {
 
 // The sources still in the configuration: how many fail, and which was
 // polled last.
+struct SourceStateCounts {
+  std::map<std::string, std::int64_t> by_state;  // source_state's words
+  std::int64_t pushed = 0;
+};
+
 struct SourcesAtAGlance {
   std::int64_t failing = 0;
   std::optional<SourceRecord> last_polled;

@@ -94,6 +94,13 @@ constexpr std::string_view kSourceColumns =
     "verified_at AS websub_verified_at, lease_seconds AS websub_lease FROM websub_subscriptions) "
     "ON websub_source = sources.id ";
 
+// What source_state and is_pushed read, and no more.
+constexpr std::string_view kSourceStateColumns =
+    "SELECT sources.removed_at, sources.gone_at, sources.retry_after, sources.error_count, sources.last_poll_at, "
+    "coalesce(websub_subscriptions.state, ''), websub_subscriptions.verified_at, "
+    "coalesce(websub_subscriptions.lease_seconds, 0) FROM sources "
+    "LEFT JOIN websub_subscriptions ON websub_subscriptions.source_id = sources.id";
+
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, StoreOptions options) : db_(path), options_(options) {
@@ -245,6 +252,29 @@ SourcesAtAGlance SqliteStore::sources_at_a_glance() {
   if (last.step()) glance.last_polled = read_source(last);
   last.reset();
   return glance;
+}
+
+// Row by row, through the same rules as each source's state elsewhere: the
+// full records of 100,000 sources were 200 MB of peak memory for /metrics'
+// few numbers.
+SourceStateCounts SqliteStore::source_state_counts(core::Timestamp now) {
+  SourceStateCounts counts;
+  Statement& select = db_.cached(std::string(kSourceStateColumns));
+  SourceRecord source;
+  while (select.step()) {
+    source.removed_at = timestamp_or_null(select.optional_int64(0));
+    source.gone_at = timestamp_or_null(select.optional_int64(1));
+    source.retry_after = timestamp_or_null(select.optional_int64(2));
+    source.error_count = select.int64(3);
+    source.last_poll_at = timestamp_or_null(select.optional_int64(4));
+    source.push_state = select.text(5);
+    source.push_expires_at.reset();
+    if (const auto verified = select.optional_int64(6); verified && source.push_state == "verified")
+      source.push_expires_at = core::from_unix_seconds(*verified + select.int64(7));
+    ++counts.by_state[source_state(source, now)];
+    if (!source.removed_at && is_pushed(source, now)) ++counts.pushed;
+  }
+  return counts;
 }
 
 void SqliteStore::record_poll(std::int64_t source_id, const PollRecord& poll) {

@@ -36,6 +36,7 @@ class SqliteStore {
   std::vector<SourceRecord> sources();
   std::optional<SourceRecord> source(std::int64_t id);
   SourcesAtAGlance sources_at_a_glance();
+  SourceStateCounts source_state_counts(core::Timestamp now);
   IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
   void record_poll(std::int64_t source_id, const PollRecord& poll);
   std::vector<SubscriptionRecord> subscriptions();

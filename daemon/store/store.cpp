@@ -36,6 +36,8 @@ std::optional<SourceRecord> Store::source(std::int64_t id) { return impl_->sourc
 
 SourcesAtAGlance Store::sources_at_a_glance() { return impl_->sources_at_a_glance(); }
 
+SourceStateCounts Store::source_state_counts(core::Timestamp now) { return impl_->source_state_counts(now); }
+
 IngestResult Store::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
   return impl_->ingest(source_id, feed, now);
 }

@@ -71,6 +71,9 @@ class Store {
   // reading every record (the daemon's status line; 100,000 records are
   // a third of a gigabyte's peak for one line).
   SourcesAtAGlance sources_at_a_glance();
+  // Sources by source_state, and how many a WebSub subscription pushes (not
+  // removed), without reading whole records (/metrics).
+  SourceStateCounts source_state_counts(core::Timestamp now);
 
   // One poll's document, in one transaction: items new to the source are
   // inserted and grouped into stories (same story URL, or a copy of the

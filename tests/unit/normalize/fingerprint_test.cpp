@@ -3,11 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
 #include <vector>
 
+#include "normalize/word_hash.hpp"
 #include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::normalize {
@@ -126,6 +128,31 @@ TEST(Fingerprint, ReadsEveryWordWhereverTheTextIsCut) {
   EXPECT_EQ(count_words(long_word + " " + long_word), 2u);
   EXPECT_EQ(count_words("ab cd"), 2u);
   EXPECT_EQ(count_words(std::string(500, ' ')), 0u);
+}
+
+// Stored databases hold these keys (story_fingerprints.story_keys): the
+// one-pass story_keys must give exactly the keys of story_text's bigrams
+// and lead bigrams, the smallest kFullKeys and kLeadKeys of each.
+TEST(StoryKeys, AreTheSmallestKeysOfStoryTextsBigramsAndLeadBigrams) {
+  const std::string long_text =
+      std::string(kBody) + " " + std::string(kBody) + " Minister Ana Brnabic, 2025: 14 of 15.";
+  for (const std::string_view text : {kBody, std::string_view(long_text), std::string_view("one"), std::string_view(""),
+                                      std::string_view("Šta je novo u Beogradu danas?")}) {
+    const StoryText story = story_text({}, text);
+    std::vector<std::uint32_t> full;
+    std::vector<std::uint32_t> lead;
+    for (const std::uint64_t pair : story.bigrams) full.push_back(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
+    for (const std::uint64_t pair : story.lead_bigrams)
+      lead.push_back(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
+    for (auto* keys : {&full, &lead}) {
+      std::sort(keys->begin(), keys->end());
+      keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+    }
+    full.resize(std::min(full.size(), kFullKeys));
+    lead.resize(std::min(lead.size(), kLeadKeys));
+    full.insert(full.end(), lead.begin(), lead.end());
+    EXPECT_EQ(story_keys(text), full) << text;
+  }
 }
 
 }  // namespace

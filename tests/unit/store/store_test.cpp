@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "core/time.hpp"
 #include "normalize/fingerprint.hpp"
 #include "store/schema.hpp"
@@ -333,6 +335,42 @@ TEST(StoreSources, AtAGlanceCountsFailuresAndFindsTheLastPolledOfTheConfigured) 
   ASSERT_TRUE(glance.last_polled);
   EXPECT_EQ(glance.last_polled->config_url, "https://failing.example/feed");
   EXPECT_EQ(glance.last_polled->last_error, "HTTP 503");
+}
+
+// /metrics counts sources by state without reading whole records: the
+// counts are those of source_state over every record.
+TEST(StoreSources, StateCountsAreThoseOfEveryRecordsState) {
+  Store store(":memory:");
+  const auto ok = store.ensure_source(source_spec("https://ok.example/feed"));
+  const auto failing = store.ensure_source(source_spec("https://failing.example/feed"));
+  const auto backing_off = store.ensure_source(source_spec("https://backing-off.example/feed"));
+  const auto fresh = store.ensure_source(source_spec("https://new.example/feed"));
+  store.ensure_source(source_spec("https://removed.example/feed"));
+  PollRecord success;
+  success.polled_at = at("2025-12-17T10:00:00Z");
+  success.is_success = true;
+  success.http_status = 200;
+  store.record_poll(ok, success);
+  PollRecord failure;
+  failure.polled_at = at("2025-12-17T11:00:00Z");
+  failure.http_status = 503;
+  failure.error = "HTTP 503";
+  store.record_poll(failing, failure);
+  store.record_poll(backing_off, failure);
+  store.record_poll(backing_off, failure);
+  store.retire_sources_except({ok, failing, backing_off, fresh}, at("2025-12-17T13:00:00Z"));
+
+  const auto now = at("2025-12-17T14:00:00Z");
+  std::map<std::string, std::int64_t> expected;
+  for (const SourceRecord& record : store.sources()) ++expected[source_state(record, now)];
+  const SourceStateCounts counts = store.source_state_counts(now);
+  EXPECT_EQ(counts.by_state, expected);
+  EXPECT_EQ(counts.by_state.at("ok"), 1);
+  EXPECT_EQ(counts.by_state.at("failing"), 1);
+  EXPECT_EQ(counts.by_state.at("backing off"), 1);
+  EXPECT_EQ(counts.by_state.at("new"), 1);
+  EXPECT_EQ(counts.by_state.at("removed"), 1);
+  EXPECT_EQ(counts.pushed, 0);
 }
 
 }  // namespace
