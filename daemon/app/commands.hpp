@@ -56,4 +56,21 @@ struct FetchOptions {
 };
 int fetch_once(const std::string& config_path, const FetchOptions& options);
 
+// `tributary add URL`: a feed, or a page whose feeds autodiscovery finds,
+// appended to the configuration file as a [[source]] block.
+struct AddOptions {
+  std::string url;
+  std::string name;  // empty: the feed's title
+  std::vector<std::string> tags;
+  std::string interval;  // empty: adaptive
+  int pick = 0;          // 1-based, among several advertised feeds; 0: none picked
+  bool is_all = false;   // every advertised feed
+};
+int add_source(const std::string& config_path, const AddOptions& options);
+// `tributary remove NAME|URL`: that source's [[source]] block taken out.
+int remove_source(const std::string& config_path, const std::string& name_or_url);
+// After `add` or `remove` changed the file: SIGHUP to the daemon running
+// with `config`, or a note that none runs. False when the signal failed.
+bool tell_daemon_to_reload(const config::Config& config, const std::string& config_path);
+
 }  // namespace tributary::app

@@ -2,26 +2,19 @@
 // configuration ([fetch] keys, and the headers and credentials of the source
 // with that URL, if any), then the status, the headers that matter and what
 // the parser makes of the body. For "why does this source fail?".
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <exception>
 #include <filesystem>
 #include <iostream>
 
+#include "app/command_fetch.hpp"
 #include "app/commands.hpp"
+#include "app/discovery_text.hpp"
 #include "core/core.hpp"
 #include "fetch/fetch.hpp"
+#include "parse/discovery.hpp"
 #include "parse/parse.hpp"
 
 namespace tributary::app {
 namespace {
-
-namespace asio = boost::asio;
-
-asio::awaitable<void> fetch_into(fetch::Fetcher* fetcher, fetch::FetchRequest request,
-                                 std::optional<fetch::FetchResult>* out) {
-  *out = co_await fetcher->fetch(std::move(request));
-}
 
 void print_field(std::string_view name, std::string_view value) {
   if (value.empty()) return;
@@ -74,26 +67,6 @@ std::optional<fetch::FetcherOptions> command_fetcher_options(const config::Confi
   return fetcher_options;
 }
 
-// One fetch on an event loop of its own; nullopt (after saying why) when
-// it could not run.
-std::optional<fetch::FetchResult> run_fetch(fetch::FetcherOptions fetcher_options, fetch::FetchRequest request) {
-  asio::io_context io(1);
-  std::optional<fetch::FetchResult> outcome;
-  try {
-    fetch::Fetcher fetcher(io.get_executor(), std::move(fetcher_options));
-    std::exception_ptr failure;
-    asio::co_spawn(io, fetch_into(&fetcher, std::move(request), &outcome),
-                   [&failure](std::exception_ptr error) { failure = error; });
-    io.run();
-    if (failure) std::rethrow_exception(failure);
-  } catch (const std::exception& error) {
-    std::cerr << "tributary fetch: " << error.what() << "\n";
-    return std::nullopt;
-  }
-  if (!outcome) std::cerr << "tributary fetch: the fetch did not complete\n";
-  return outcome;
-}
-
 // What the answer was: redirects, status, timing, connection, validators,
 // caching and rate-limit fields.
 void print_answer(const std::string& url, const fetch::FetchResult& result) {
@@ -135,6 +108,11 @@ int report_body(const fetch::FetchResult& result) {
   print_field("body", std::to_string(result.body.size()) + " bytes, sha256 " + result.body_hash);
   const parse::ParseOutcome parsed =
       parse::parse_feed(result.body, {result.final_url, core::charset_of(result.content_type), {}});
+  if (parse::is_html_page(parsed)) {
+    print_field("feed", advertised_feeds_text(parse::discover_feed_links(result.body, result.final_url,
+                                                                         core::charset_of(result.content_type))));
+    return kExitFailure;
+  }
   if (!parsed.feed) {
     print_field("feed", "unreadable: " + parsed.error);
     return kExitFailure;
@@ -177,7 +155,8 @@ int fetch_once(const std::string& config_path, const FetchOptions& options) {
   fetch::FetchRequest request = fetch::request_for(config.fetch, source);
   request.etag = options.etag;
   request.last_modified = options.last_modified;
-  const std::optional<fetch::FetchResult> result = run_fetch(std::move(*fetcher_options), std::move(request));
+  const std::optional<fetch::FetchResult> result =
+      run_fetch(std::move(*fetcher_options), std::move(request), "tributary fetch");
   if (!result) return kExitFailure;
   print_answer(source.url, *result);
   return report_body(*result);

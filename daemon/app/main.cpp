@@ -63,6 +63,20 @@ int main(int argc, char** argv) {
   bool is_poll_once = false;
   poll->add_flag("--once", is_poll_once, "Poll each source once and exit (required)")->required();
   CLI::App* version = cli.add_subcommand("version", "Print the version");
+  app::AddOptions add_options;
+  CLI::App* add = cli.add_subcommand("add",
+                                     "Add a source by its feed's or its site's URL (feed autodiscovery) to the "
+                                     "configuration file, and reload the running daemon");
+  add->add_option("url", add_options.url, "The feed's or the page's http(s) URL")->required();
+  add->add_option("--name", add_options.name, "The source's name (default: the feed's title)");
+  add->add_option("--tag", add_options.tags, "A tag (repeatable)");
+  add->add_option("--interval", add_options.interval, "A fixed poll interval (\"1h\"; default: adaptive)");
+  CLI::Option* pick = add->add_option("--pick", add_options.pick, "Of several advertised feeds, add the N-th")
+                          ->check(CLI::PositiveNumber);
+  add->add_flag("--all", add_options.is_all, "Add every advertised feed")->excludes(pick);
+  std::string remove_target;
+  CLI::App* remove = cli.add_subcommand("remove", "Remove a source's [[source]] block from the configuration file");
+  remove->add_option("source", remove_target, "The source's name or URL")->required();
 
   try {
     cli.parse(argc, argv);
@@ -84,6 +98,11 @@ int main(int argc, char** argv) {
   }
   if (*reload) return app::reload_daemon(options.config_path);
   if (*status) return app::print_status(options.config_path);
+  if (*add || *remove) {
+    app::setup_logging(options.log_level.empty() ? "warn" : options.log_level);
+    return *add ? app::add_source(options.config_path, add_options)
+                : app::remove_source(options.config_path, remove_target);
+  }
   if (*poll) {
     const auto config = app::load_config_or_report(options.config_path);
     if (!config) return app::kExitBadConfig;

@@ -10,8 +10,10 @@
 #include <system_error>
 
 #include "app/commands.hpp"
+#include "app/discovery_text.hpp"
 #include "core/core.hpp"
 #include "normalize/normalize.hpp"
+#include "parse/discovery.hpp"
 #include "parse/parse.hpp"
 
 namespace tributary::app {
@@ -114,7 +116,11 @@ int parse_document(const std::string& file, const std::string& url, const std::s
   }
   const parse::ParseOutcome parsed = parse::parse_feed(*bytes, {url, core::charset_of(content_type), limits});
   if (!parsed.feed) {
-    std::cerr << "tributary parse: " << name << ": " << parsed.error << "\n";
+    std::cerr << "tributary parse: " << name << ": "
+              << (parse::is_html_page(parsed)
+                      ? advertised_feeds_text(parse::discover_feed_links(*bytes, url, core::charset_of(content_type)))
+                      : parsed.error)
+              << "\n";
     return kExitFailure;
   }
   const normalize::NormalizedFeed normalized = normalize::normalize_feed(*parsed.feed, {url, core::now_utc()});

@@ -15,6 +15,48 @@
 
 namespace tributary::app {
 
+namespace {
+
+// The daemon running with `config`, found through the pid file next to its
+// database, and the pid files looked at (for the message when none is).
+struct RunningDaemon {
+  std::optional<pid_t> pid;
+  std::filesystem::path database;
+  std::vector<std::filesystem::path> pid_files;
+};
+
+RunningDaemon find_running_daemon(const config::Config& config) {
+  std::vector<std::filesystem::path> databases{resolve_database_path(config.storage.database)};
+  // Run by hand, a relative path cannot see the service's $STATE_DIRECTORY:
+  // also look where tributary.service keeps it.
+  const char* state = std::getenv("STATE_DIRECTORY");
+  if (config.storage.database.is_relative() && (state == nullptr || *state == '\0'))
+    databases.push_back(std::filesystem::path("/var/lib/tributary") / config.storage.database);
+  RunningDaemon found;
+  for (const std::filesystem::path& database : databases) {
+    const std::filesystem::path pid_file = pid_file_path(database);
+    if (pid_file.empty()) continue;
+    found.pid_files.push_back(pid_file);
+    if (const auto pid = running_daemon_pid(pid_file)) {
+      found.pid = pid;
+      found.database = database;
+      return found;
+    }
+  }
+  return found;
+}
+
+// SIGHUP to the daemon; false (after saying why) when it cannot be sent.
+bool signal_reload(const RunningDaemon& daemon) {
+  if (kill(*daemon.pid, SIGHUP) != 0) {
+    std::cerr << "cannot signal the tributary daemon (pid " << *daemon.pid << "): " << std::strerror(errno) << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 int reload_daemon(const std::string& config_path) {
   // The daemon would keep its old configuration anyway; saying so here is
   // quicker than the journal.
@@ -23,30 +65,28 @@ int reload_daemon(const std::string& config_path) {
     std::cerr << "not reloading: " << config_path << " is invalid (the daemon keeps its current configuration)\n";
     return kExitBadConfig;
   }
-  std::vector<std::filesystem::path> databases{resolve_database_path(config->storage.database)};
-  // Run by hand, a relative path cannot see the service's $STATE_DIRECTORY:
-  // also look where tributary.service keeps it.
-  const char* state = std::getenv("STATE_DIRECTORY");
-  if (config->storage.database.is_relative() && (state == nullptr || *state == '\0'))
-    databases.push_back(std::filesystem::path("/var/lib/tributary") / config->storage.database);
-
-  for (const std::filesystem::path& database : databases) {
-    const std::filesystem::path pid_file = pid_file_path(database);
-    if (pid_file.empty()) continue;
-    const auto pid = running_daemon_pid(pid_file);
-    if (!pid) continue;
-    if (kill(*pid, SIGHUP) != 0) {
-      std::cerr << "cannot signal the tributary daemon (pid " << *pid << "): " << std::strerror(errno) << "\n";
-      return kExitFailure;
-    }
-    std::cout << "asked the tributary daemon (pid " << *pid << ", database " << database.string()
+  const RunningDaemon daemon = find_running_daemon(*config);
+  if (daemon.pid) {
+    if (!signal_reload(daemon)) return kExitFailure;
+    std::cout << "asked the tributary daemon (pid " << *daemon.pid << ", database " << daemon.database.string()
               << ") to reload its configuration; its log says how it went\n";
     return kExitOk;
   }
   std::cerr << "no tributary daemon is running with " << config_path << ": no locked pid file at";
-  for (const std::filesystem::path& database : databases) std::cerr << " " << pid_file_path(database).string();
+  for (const std::filesystem::path& pid_file : daemon.pid_files) std::cerr << " " << pid_file.string();
   std::cerr << "\n";
   return kExitFailure;
+}
+
+bool tell_daemon_to_reload(const config::Config& config, const std::string& config_path) {
+  const RunningDaemon daemon = find_running_daemon(config);
+  if (!daemon.pid) {
+    std::cout << "no tributary daemon is running with " << config_path << "; the change takes effect when it starts\n";
+    return true;
+  }
+  if (!signal_reload(daemon)) return false;
+  std::cout << "asked the tributary daemon (pid " << *daemon.pid << ") to reload its configuration\n";
+  return true;
 }
 
 }  // namespace tributary::app

@@ -106,7 +106,9 @@ TEST_F(FetchCommandTest, NotAFeedExitsOne) {
   upstream_.serve("/page.html", {200, {{"Content-Type", "text/html"}}, "<html><body>hello</body></html>", "", ""});
   const CommandResult result = fetch({upstream_.url("/page.html")});
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_NE(result.output.find("feed           unreadable: "), std::string::npos) << result.output;
+  // A page: it says what the page advertises (here, nothing).
+  EXPECT_NE(result.output.find("feed           not a feed: an HTML page that advertises no feed"), std::string::npos)
+      << result.output;
 }
 
 TEST_F(FetchCommandTest, InvalidUrlExitsTwo) {
