@@ -95,17 +95,29 @@ std::string toml_basic_string(std::string_view text) {
   return quoted + "\"";
 }
 
+// Appended piece by piece: "literal" + std::string(…) makes g++ 12 -O3 report
+// a false -Wrestrict (GCC bug 105651) and the Release build fails.
 std::string source_block(const NewSource& source, std::string_view newline) {
-  std::string block = "[[source]]" + std::string(newline);
-  block += "name = " + toml_basic_string(source.name) + std::string(newline);
-  block += "url = " + toml_basic_string(source.url) + std::string(newline);
+  std::string block = "[[source]]";
+  const auto line = [&](std::string_view key, const std::string& value) {
+    block += newline;
+    block += key;
+    block += " = ";
+    block += value;
+  };
+  line("name", toml_basic_string(source.name));
+  line("url", toml_basic_string(source.url));
   if (!source.tags.empty()) {
-    block += "tags = [";
-    for (std::size_t i = 0; i < source.tags.size(); ++i)
-      block += (i == 0 ? "" : ", ") + toml_basic_string(source.tags[i]);
-    block += "]" + std::string(newline);
+    std::string tags = "[";
+    for (std::size_t i = 0; i < source.tags.size(); ++i) {
+      if (i > 0) tags += ", ";
+      tags += toml_basic_string(source.tags[i]);
+    }
+    tags += ']';
+    line("tags", tags);
   }
-  if (!source.interval.empty()) block += "interval = " + toml_basic_string(source.interval) + std::string(newline);
+  if (!source.interval.empty()) line("interval", toml_basic_string(source.interval));
+  block += newline;
   return block;
 }
 
