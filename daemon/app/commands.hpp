@@ -41,6 +41,9 @@ int print_version();
 
 // `tributary status`: the sources' state from the store.
 int print_status(const std::string& config_path);
+// `tributary filter test`: what the file's [[filter]] rules would hide of
+// the stored items, per filter, without changing anything.
+int test_filters(const std::string& config_path);
 // `tributary poll --once`.
 int poll_once(const config::Config& config);
 

@@ -28,6 +28,7 @@
 #include <set>
 
 #include "app/commands.hpp"
+#include "app/filtering.hpp"
 #include "app/pid_file.hpp"
 #include "app/systemd.hpp"
 #include "app/websub_wiring.hpp"
@@ -98,6 +99,7 @@ struct Service {
   fetch::Fetcher& fetcher;
   websub::Hub& hub;
   store::Store& reader_store;         // the I/O thread's own read connection
+  store::Store& writer_store;         // writer thread
   WriterView& writer_view;            // writer thread
   std::function<void()> render_feed;  // run on the writer thread
   config::Config config;              // the configuration in effect
@@ -149,6 +151,35 @@ asio::awaitable<void> apply_site_settings(WriterView& view, serve::SiteSettings 
   view.settings = std::move(next);
   render_feed();
   co_return;
+}
+
+// Runs on the writer thread: one batch of judging the stored items again
+// (store::Store::refilter), with the filters of the new configuration set
+// first when `filters` is given.
+asio::awaitable<store::RefilterStep> refilter_batch(store::Store& store, std::optional<store::StoreOptions> filters) {
+  if (filters) store.set_filters(std::move(filters->filters), std::move(filters->filter_signature));
+  co_return store.refilter(store::Store::kRefilterBatch, core::now_utc());
+}
+
+// A reload that changes the filters judges every stored item again, a
+// batch at a time, so that polls keep their turns on the writer; a store
+// that fails keeps its marks (the next reload or start tries again).
+asio::awaitable<void> apply_filters(Service& service, const config::Config& next) {
+  std::optional<store::StoreOptions> options = store::store_options(next);
+  RefilterTotals totals;
+  try {
+    for (;;) {
+      auto batch =
+          asio::co_spawn(service.writer, refilter_batch(service.writer_store, std::move(options)), asio::use_awaitable);
+      const store::RefilterStep step = co_await std::move(batch);
+      options.reset();
+      totals.add(step);
+      if (step.is_done) break;
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("reload: judging the stored items by the filters failed: {}", error.what());
+  }
+  log_refilter(totals);
 }
 
 // Settings a running daemon cannot change: the socket it listens on and
@@ -211,6 +242,7 @@ asio::awaitable<void> reload(Service& service) {
   // re-renders every feed and channel from the store as it is now.
   auto reconfigured = service.scheduler.reconfigure(next);
   co_await std::move(reconfigured);
+  co_await apply_filters(service, next);
   serve::SiteSettings settings = serve::site_settings(next, base_url_of(service, next));
   service.site.reconfigure(settings);
   reconfigure_websub(service.hub, service.scheduler, next, settings.base_url);
@@ -474,7 +506,8 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   const std::unique_ptr<websub::Hub> hub =
       start_hub(io.get_executor(), writer.get_executor(), *stores.writer, config, writer_view.settings.base_url);
   const std::function<void()> render_feed = feed_renderer(*stores.writer, writer_view, feeds, io.get_executor(), *hub);
-  render_feed();  // before any other thread runs: the first request finds a feed
+  log_refilter(refilter_now(*stores.writer));  // filters changed while the daemon was stopped
+  render_feed();                               // before any other thread runs: the first request finds a feed
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
                                 fetcher, config, {}, render_feed);
@@ -492,6 +525,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
                   .fetcher = fetcher,
                   .hub = *hub,
                   .reader_store = *stores.reader,
+                  .writer_store = *stores.writer,
                   .writer_view = writer_view,
                   .render_feed = render_feed,
                   .config = config,

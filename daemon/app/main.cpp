@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
   CLI::App* poll = cli.add_subcommand("poll", "Poll every source once, store what is new, and exit (for cron)");
   bool is_poll_once = false;
   poll->add_flag("--once", is_poll_once, "Poll each source once and exit (required)")->required();
+  CLI::App* filter = cli.add_subcommand("filter", "Work with the [[filter]] rules of the configuration");
+  CLI::App* filter_test = filter->add_subcommand(
+      "test", "Show what the file's filters would hide of the stored items, per filter, without changing anything");
+  filter->require_subcommand(1);
   CLI::App* version = cli.add_subcommand("version", "Print the version");
   app::AddOptions add_options;
   CLI::App* add = cli.add_subcommand("add",
@@ -103,6 +107,7 @@ int main(int argc, char** argv) {
     return *add ? app::add_source(options.config_path, add_options)
                 : app::remove_source(options.config_path, remove_target);
   }
+  if (*filter_test) return app::test_filters(options.config_path);
   if (*poll) {
     const auto config = app::load_config_or_report(options.config_path);
     if (!config) return app::kExitBadConfig;

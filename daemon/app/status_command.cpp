@@ -53,7 +53,7 @@ int print_status(const std::string& config_path) {
   }
   const core::Timestamp now = core::now_utc();
   std::vector<std::vector<std::string>> rows = {
-      {"NAME", "STATE", "DELIVERY", "LAST SUCCESS", "NEXT POLL", "ITEMS", "URL", "LAST ERROR"}};
+      {"NAME", "STATE", "DELIVERY", "LAST SUCCESS", "NEXT POLL", "ITEMS", "HIDDEN", "URL", "LAST ERROR"}};
   for (const store::SourceRecord& source : records) {
     const std::string state = store::source_state(source, now);
     std::string next = relative(source.next_poll_at, now);
@@ -63,7 +63,8 @@ int print_status(const std::string& config_path) {
     if (error.size() > 80) error = error.substr(0, 77) + "...";
     if (source.error_count > 1) error += " (" + std::to_string(source.error_count) + " in a row)";
     rows.push_back({source.name, state, store::delivery(source, now), relative(source.last_success_at, now), next,
-                    std::to_string(source.item_count), core::redact_url(source.url), error});
+                    std::to_string(source.item_count), std::to_string(source.hidden_items),
+                    core::redact_url(source.url), error});
   }
   std::vector<std::size_t> widths(rows.front().size(), 0);
   for (const auto& row : rows)

@@ -195,6 +195,7 @@ constexpr Section kSections[] = {
     {"channel", true, read_channel},
     {"websub", false, read_websub},
     {"push", true, read_push},
+    {"filter", true, read_filter},
 };
 
 // The keys of every table, learnt by running each reader over an empty one.
@@ -297,6 +298,7 @@ ConfigLoad parse_config(std::string_view toml_text, const std::string& file_labe
   reject_duplicate_sources(config, errors);
   if (errors.empty()) merge_opml_sources(config, errors);
   if (errors.empty()) resolve_channel_sources(config, errors);
+  if (errors.empty()) resolve_filter_sources(config, errors);
   if (errors.empty()) warn_incomplete_podcasts(config, errors);
 
   std::vector<ConfigError> warnings = errors.take_warnings();

@@ -189,6 +189,27 @@ struct PushTarget {
   Location defined_at;
 };
 
+// [[filter]]: hides items of some sources from every feed and view (README
+// "Filters"). `block` hides the items whose `field` matches `pattern`;
+// `keep` hides, in the sources it applies to, the items that match no keep
+// filter. Scope: the listed sources and the sources with any of the tags;
+// neither: every source. The pattern is RE2 syntax, checked at load
+// (config/filter_pattern.hpp).
+enum class FilterAction { block, keep };
+enum class FilterField { title, content, author, category, url, any };
+struct FilterSpec {
+  FilterAction action = FilterAction::block;
+  FilterField field = FilterField::title;
+  std::string pattern;
+  std::vector<std::string> sources;  // configured source URLs (names are resolved at load)
+  std::vector<std::string> tags;
+  Location defined_at;
+  // Where each of `sources` is written, for the error of a name no source has.
+  std::vector<Location> source_locations;
+};
+std::string_view to_string(FilterAction action);
+std::string_view to_string(FilterField field);
+
 struct SourceSpec {
   std::string url;        // as configured; the source's identity in the store
   std::string name;       // configured, else the URL's host
@@ -218,6 +239,7 @@ struct Config {
   std::vector<std::filesystem::path> opml_files;  // [sources] opml, resolved
   WebSubConfig websub;
   std::vector<PushTarget> pushes;
+  std::vector<FilterSpec> filters;
 };
 
 struct ConfigError {

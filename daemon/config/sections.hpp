@@ -67,6 +67,11 @@ void read_podcast_settings(TableReader& reader, const toml::table& table, ReadCo
                            PodcastSettings& settings);
 void warn_incomplete_podcasts(const Config& config, ErrorSink& errors);
 
+// filters.cpp: [[filter]], and after every source is read, the names in
+// each filter's `sources` resolved to URLs.
+void read_filter(TableReader& reader, const toml::table& table, ReadContext& context);
+void resolve_filter_sources(Config& config, ErrorSink& errors);
+
 // A path in the config, relative to the config file's directory.
 std::filesystem::path beside_config(const std::string& config_file, const std::string& path);
 

@@ -39,6 +39,7 @@ json::object source_json(const SourceStatus& status, core::Timestamp now) {
   source["last_error"] = record.last_error;
   source["error_count"] = record.error_count;
   source["items"] = record.item_count;
+  source["hidden_items"] = record.hidden_items;  // of `items`, hidden by a [[filter]]
   if (record.poll_interval) source["poll_interval_seconds"] = record.poll_interval->count();
   source["retry_after"] = time_or_null(record.retry_after);
   // WebSub: pushed while a subscription is verified, else polled.

@@ -333,11 +333,12 @@ std::int64_t SqliteStore::count_search_pending() {
 }
 
 // A story's primary is its first publisher: the earliest copy, but never a
-// republished one (atom:source) while an original exists.
+// republished one (atom:source) while an original exists, nor one a
+// [[filter]] hides while another copy is shown.
 void SqliteStore::refresh_story(std::int64_t story_id, std::int64_t now) {
   Statement& primary = db_.cached(
       "SELECT id, sort_time, (SELECT count(*) FROM items WHERE story_id = ?1) FROM items WHERE story_id = ?1 "
-      "ORDER BY is_republished, sort_time, id LIMIT 1");
+      "ORDER BY filtered_by <> '', is_republished, sort_time, id LIMIT 1");
   primary.bind(1, story_id);
   if (!primary.step()) {
     primary.reset();
@@ -389,6 +390,7 @@ IngestResult SqliteStore::ingest_document(std::int64_t source_id, const normaliz
   IngestResult result;
   Transaction transaction(db_);
   sync_fingerprint_index();
+  filter_source_.reset();  // its tags may have changed since the last document
   update_feed_meta(source_id, feed.feed);
   const bool use_guids = identity_mode_for(source_id, feed) == "guid";
   const std::int64_t now_seconds = core::to_unix_seconds(now);
@@ -437,6 +439,7 @@ struct SqliteStore::IncomingItem {
   std::int64_t sort_time = 0;
   std::string story_url;
   bool is_matchable = false;  // level 3 applies (checked once: find and note both ask)
+  std::string filtered_by;    // the label of the [[filter]] that hides it; empty: shown
 };
 
 // Unchanged (or purged by retention while still listed): counted, left
@@ -468,6 +471,7 @@ void SqliteStore::ingest_item(std::int64_t source_id, const normalize::Entry& en
                                    : now;
   if (!entry.canonical_url.empty()) item.story_url = core::story_url_key(entry.canonical_url);
   item.is_matchable = options_.dedup == config::DedupMode::story && is_story_matchable(entry);
+  item.filtered_by = filter_verdict(source_id, entry);
   if (known) {
     update_item(source_id, *known, item, now);
     ++result.updated;
@@ -507,7 +511,7 @@ void SqliteStore::update_item(std::int64_t source_id, const KnownItem& known, co
          "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
          "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
          "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
-         "is_republished = ?19, story_url = ?20, authors = ?21, episode = ?22 WHERE id = ?1")
+         "is_republished = ?19, story_url = ?20, authors = ?21, episode = ?22, filtered_by = ?23 WHERE id = ?1")
       .bind(1, known.id)
       .bind(2, entry.original_id)
       .bind(3, entry.title)
@@ -530,6 +534,7 @@ void SqliteStore::update_item(std::int64_t source_id, const KnownItem& known, co
       .bind(20, item.story_url)
       .bind(21, item.authors)
       .bind(22, item.episode)
+      .bind(23, item.filtered_by)
       .run();
   queue_for_search(known.id, true);
   note_fingerprint(known.id, known.story_id, source_id, entry, item.sort_time, item.is_matchable);
@@ -551,9 +556,10 @@ std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem
   db_.cached(
          "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
          "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
-         "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors, episode) "
+         "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors, episode, "
+         "filtered_by) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-         "?23, ?24)")
+         "?23, ?24, ?25)")
       .bind(1, source_id)
       .bind(2, item.key.text())
       .bind(3, entry.original_id)
@@ -578,6 +584,7 @@ std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem
       .bind(22, item.story_url)
       .bind(23, item.authors)
       .bind(24, item.episode)
+      .bind(25, item.filtered_by)
       .run();
   const std::int64_t item_id = db_.last_insert_rowid();
   queue_for_search(item_id, false);

@@ -89,19 +89,26 @@ StoredEntry read_entry(Statement& row) {
 std::vector<StoredEntry> SqliteStore::query_stories(const StoryQuery& query) {
   // The statement's shape depends on which filters are present; each shape
   // is prepared once and cached.
-  std::string sql = "SELECT id, sort_time FROM stories WHERE 1";
+  // Items a [[filter]] hides count nowhere: a story is listed for its
+  // shown copies only (filtered_by = '').
+  std::string sql =
+      "SELECT id, sort_time FROM stories WHERE EXISTS (SELECT 1 FROM items WHERE items.story_id = stories.id AND "
+      "items.filtered_by = '')";
   if (!query.source_urls.empty())
     sql +=
-        " AND id IN (SELECT story_id FROM items WHERE source_id IN "
+        " AND id IN (SELECT story_id FROM items WHERE filtered_by = '' AND source_id IN "
         "(SELECT id FROM sources WHERE config_url IN (SELECT value FROM json_each(?1))))";
   if (!query.tags.empty())
     sql +=
-        " AND id IN (SELECT story_id FROM items WHERE source_id IN (SELECT sources.id FROM sources, "
+        " AND id IN (SELECT story_id FROM items WHERE filtered_by = '' AND source_id IN (SELECT sources.id FROM "
+        "sources, "
         "json_each(sources.tags) AS tag WHERE tag.value IN (SELECT value FROM json_each(?2))))";
   const std::string text_query = fts_query(query.text);
   const bool has_text = !core::trim(query.text).empty();
   if (has_text)
-    sql += " AND id IN (SELECT story_id FROM items WHERE id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?3))";
+    sql +=
+        " AND id IN (SELECT story_id FROM items WHERE filtered_by = '' AND id IN (SELECT rowid FROM items_fts WHERE "
+        "items_fts MATCH ?3))";
   if (query.before) sql += " AND (sort_time < ?4 OR (sort_time = ?4 AND id < ?5))";
   sql += " ORDER BY sort_time DESC, id DESC LIMIT ?6";
 
@@ -141,7 +148,7 @@ std::vector<StoredEntry> SqliteStore::load_stories(const std::vector<std::int64_
                                                    const std::vector<std::string>& shown_sources) {
   if (story_ids.empty()) return {};
   Statement& select = db_.cached(std::string(kEntryColumns) +
-                                 "WHERE items.story_id IN (SELECT value FROM json_each(?1)) "
+                                 "WHERE items.story_id IN (SELECT value FROM json_each(?1)) AND items.filtered_by = '' "
                                  "ORDER BY items.story_id, items.is_republished, items.sort_time, items.id");
   select.bind(1, rows::integers_json(story_ids));
   // Every copy of each story, the primary first, then in the order a
@@ -201,7 +208,7 @@ std::map<std::int64_t, std::vector<int>> SqliteStore::items_per_day(core::Timest
   while (ids.step()) source_ids.push_back(ids.int64(0));
   Statement& select = db_.cached(
       "SELECT sort_time / 86400, count(*) FROM items WHERE source_id = ?1 AND sort_time >= ?2 AND sort_time < ?3 "
-      "GROUP BY 1");
+      "AND filtered_by = '' GROUP BY 1");
   for (const std::int64_t source_id : source_ids) {
     std::vector<int>& per_day = counts[source_id];
     per_day.assign(static_cast<std::size_t>(days), 0);

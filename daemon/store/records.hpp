@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "filter/filter.hpp"
 #include "normalize/normalize.hpp"
 
 namespace tributary::store {
@@ -39,8 +40,9 @@ struct SourceRecord {
   std::string last_error;
   std::int64_t error_count = 0;
   std::int64_t item_count = 0;
-  std::string identity_mode;    // "guid", or "link" after the feed's guids proved useless
-  std::string identity_reason;  // why identity_mode is not "guid"
+  std::int64_t hidden_items = 0;  // of item_count, hidden by a [[filter]]
+  std::string identity_mode;      // "guid", or "link" after the feed's guids proved useless
+  std::string identity_reason;    // why identity_mode is not "guid"
   // The scheduler's memory of the source (see PollRecord).
   std::optional<Seconds> poll_interval;
   double item_rate = 0;
@@ -175,6 +177,31 @@ struct StoryQuery {
   std::string text;                      // full-text words (all must match)
   std::optional<StoryCursor> before;     // stories strictly older than this
 };
+
+// One batch of Store::refilter.
+struct RefilterStep {
+  std::size_t examined = 0;
+  std::size_t hidden = 0;  // newly hidden
+  std::size_t shown = 0;   // hidden before, shown now
+  bool is_done = false;    // every stored item is judged by the filters set
+};
+
+// A stored item as filters see it (filter::ItemFields), with its source
+// and its mark: the filter label that hides it now, or empty.
+struct FilterableItem {
+  std::int64_t item_id = 0;
+  std::string source_url;  // configured
+  std::string source_name;
+  std::vector<std::string> source_tags;
+  std::string title;
+  std::string content_text;  // content, else summary, without markup
+  std::string url;
+  std::vector<std::string> authors;  // names and e-mail addresses
+  std::vector<std::string> categories;
+  std::string filtered_by;
+};
+filter::ItemFields item_fields(const FilterableItem& item);
+filter::SourceFacts source_facts(const FilterableItem& item);
 
 struct MaintenanceResult {
   int purged_items = 0;

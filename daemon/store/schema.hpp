@@ -222,6 +222,21 @@ ALTER TABLE items ADD COLUMN episode TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE sources ADD COLUMN podcast_image_url TEXT NOT NULL DEFAULT '';
 ALTER TABLE sources ADD COLUMN podcast_author TEXT NOT NULL DEFAULT '';
 )sql",
+    // 10 (issue 20.3): items hidden by a [[filter]] are kept and marked —
+    // filtered_by holds the filter's label (filter::FilterSet::label), ''
+    // when shown — so that a reload can bring them back; retention removes
+    // them as any other item. filter_state holds the signature of the
+    // filters the marks were made with (filter::signature): the daemon
+    // re-evaluates what is stored when it differs. Depends on migration 1
+    // only.
+    R"sql(
+ALTER TABLE items ADD COLUMN filtered_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX items_hidden ON items (source_id) WHERE filtered_by <> '';
+CREATE TABLE filter_state (
+  id        INTEGER PRIMARY KEY CHECK (id = 1),
+  signature TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace tributary::store

@@ -77,6 +77,7 @@ SourceRecord read_source(Statement& row) {
   source.push_state = row.text(33);
   if (const auto verified = row.optional_int64(34); verified && source.push_state == "verified")
     source.push_expires_at = core::from_unix_seconds(*verified + row.int64(35));
+  source.hidden_items = row.int64(36);
   return source;
 }
 
@@ -88,7 +89,8 @@ constexpr std::string_view kSourceColumns =
     "(SELECT count(*) FROM items WHERE items.source_id = sources.id), feed_updated, tags, identity_mode, "
     "identity_reason, removed_at, poll_interval, item_rate, hints, retry_after, gone_at, gone_spec, "
     "redirect_target, redirect_streak, body_hash, last_new_items, is_named, coalesce(websub_hub, ''), "
-    "coalesce(websub_state, ''), websub_verified_at, coalesce(websub_lease, 0) FROM sources "
+    "coalesce(websub_state, ''), websub_verified_at, coalesce(websub_lease, 0), "
+    "(SELECT count(*) FROM items WHERE items.source_id = sources.id AND items.filtered_by <> '') FROM sources "
     // Renamed columns: the sources' own names (last_error, …) stay unambiguous.
     "LEFT JOIN (SELECT source_id AS websub_source, hub AS websub_hub, state AS websub_state, "
     "verified_at AS websub_verified_at, lease_seconds AS websub_lease FROM websub_subscriptions) "

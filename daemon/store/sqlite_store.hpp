@@ -53,6 +53,9 @@ class SqliteStore {
   void save_hub_subscription(const HubSubscription& subscription);
   void remove_hub_subscription(const std::string& topic, const std::string& callback);
   std::vector<HubSubscription> hub_subscriptions();
+  void set_filters(std::shared_ptr<const filter::FilterSet> filters, std::string signature);
+  RefilterStep refilter(std::size_t batch, core::Timestamp now);
+  std::vector<FilterableItem> filterable_items(std::int64_t after_id, std::size_t limit);
 
   Database& database() { return db_; }
 
@@ -79,6 +82,11 @@ class SqliteStore {
   // Returns the new item's id; without `story`, the item starts a story.
   std::int64_t insert_item(std::int64_t source_id, const IncomingItem& item, std::optional<std::int64_t> story,
                            std::int64_t now);
+  // filtering.cpp: the filter label that hides an incoming item of the
+  // source (empty: shown), with the source's URL and tags read once per
+  // document.
+  std::string filter_verdict(std::int64_t source_id, const normalize::Entry& entry);
+  RefilterStep refilter_batch(std::size_t batch, std::int64_t now);
   void record_listing(std::int64_t source_id, const std::vector<std::int64_t>& listed_items);
   void update_poll_state(std::int64_t source_id, const PollRecord& poll);
   MaintenanceResult run_maintenance(core::Timestamp now);
@@ -132,6 +140,15 @@ class SqliteStore {
   // Queued for search by this store since its last indexing (purges may
   // drop some); unknown after a failed write.
   std::optional<std::size_t> search_queued_ = 0;
+  // refilter(): the last item id judged by the filters set (0: start over).
+  std::int64_t refilter_after_ = 0;
+  // The source of the document being ingested, as filters see it.
+  struct FilterSource {
+    std::int64_t id = 0;
+    std::string url;
+    std::vector<std::string> tags;
+  };
+  std::optional<FilterSource> filter_source_;
 };
 
 template <typename Write>

@@ -15,6 +15,8 @@ StoreOptions store_options(const config::Config& config) {
   options.retention_age = config.storage.retention_age;
   options.tombstone_age = config.storage.tombstone_age;
   options.removed_source_grace = config.storage.removed_source_grace;
+  if (!config.filters.empty()) options.filters = std::make_shared<const filter::FilterSet>(config.filters);
+  options.filter_signature = filter::signature(config);
   return options;
 }
 
@@ -73,6 +75,14 @@ bool Store::is_writable() const { return impl_->is_writable(); }
 std::size_t Store::update_search_index() { return impl_->update_search_index(); }
 
 void Store::checkpoint() { impl_->checkpoint(); }
+
+void Store::set_filters(std::shared_ptr<const filter::FilterSet> filters, std::string signature) {
+  impl_->set_filters(std::move(filters), std::move(signature));
+}
+RefilterStep Store::refilter(std::size_t batch, core::Timestamp now) { return impl_->refilter(batch, now); }
+std::vector<FilterableItem> Store::filterable_items(std::int64_t after_id, std::size_t limit) {
+  return impl_->filterable_items(after_id, limit);
+}
 
 void Store::save_hub_subscription(const HubSubscription& subscription) { impl_->save_hub_subscription(subscription); }
 void Store::remove_hub_subscription(const std::string& topic, const std::string& callback) {

@@ -21,6 +21,7 @@
 
 #include "config/config.hpp"
 #include "core/time.hpp"
+#include "filter/filter.hpp"
 #include "normalize/normalize.hpp"
 #include "store/hub_records.hpp"
 #include "store/records.hpp"
@@ -36,6 +37,10 @@ struct StoreOptions {
   Seconds retention_age = config::defaults::kRetentionAge;
   Seconds tombstone_age = config::defaults::kTombstoneAge;
   Seconds removed_source_grace = config::defaults::kRemovedSourceGrace;
+  // [[filter]]: what new and edited items are judged by (null: none), and
+  // filter::signature of the config they come from.
+  std::shared_ptr<const filter::FilterSet> filters;
+  std::string filter_signature;
 };
 StoreOptions store_options(const config::Config& config);
 
@@ -48,7 +53,7 @@ class SqliteStore;
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 9;
+  static constexpr std::int64_t kSchemaVersion = 10;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.
@@ -135,6 +140,21 @@ class Store {
   void save_hub_subscription(const HubSubscription& subscription);
   void remove_hub_subscription(const std::string& topic, const std::string& callback);
   std::vector<HubSubscription> hub_subscriptions();
+
+  // [[filter]] (filter/filter.hpp). Items a filter hides are kept, marked
+  // with its label, and left out of every query for rendering (a story
+  // shows a copy no filter hides; one whose every copy is hidden is left
+  // out). New and edited items are judged on ingest by the filters set
+  // here (or in StoreOptions); what is stored already is judged again by
+  // refilter(), a batch at a time, until it says it is done — then the
+  // store remembers `signature` and the next refilter() with the same one
+  // has nothing to do.
+  void set_filters(std::shared_ptr<const filter::FilterSet> filters, std::string signature);
+  RefilterStep refilter(std::size_t batch, core::Timestamp now);
+  static constexpr std::size_t kRefilterBatch = 2000;
+  // Stored items with what filters look at, by id after `after_id` (for
+  // `tributary filter test`; it reads, never writes).
+  std::vector<FilterableItem> filterable_items(std::int64_t after_id, std::size_t limit);
 
   // Tests and benches that read the database's SQL: store/testing.hpp.
 
