@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/filtering.hpp"
 #include "app/pid_file.hpp"
 #include "fetch/fetch.hpp"
 #include "schedule/schedule.hpp"
@@ -51,6 +52,9 @@ int poll_once(const config::Config& config) {
   try {
     if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
     writer_store = std::make_unique<store::Store>(database.string(), store::store_options(config));
+    // As the daemon does at start: filters changed since the last run judge
+    // what is stored, not only what this poll brings.
+    log_refilter(refilter_now(*writer_store));
   } catch (const std::exception& error) {
     spdlog::critical("{}", error.what());
     return kExitFailure;

@@ -152,6 +152,22 @@ TEST_F(FiltersTest, BlockAtStartThenByReloadOverAStoredItemThenBackWhenRemoved) 
   EXPECT_EQ(daemon.stop(20s), 0) << daemon.output();
 }
 
+// poll --once judges what is stored when the filters changed since the
+// last run, as the daemon does at start (the unchanged items it polls again
+// are not judged at ingest).
+TEST_F(FiltersTest, PollOnceJudgesStoredItemsWhenTheFiltersChanged) {
+  write_config("");
+  const CommandResult first = run_tributary({"poll", "--once"});
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  write_config(block_filter("content", "(?i)\\bjobs\\b"));
+  const CommandResult second = run_tributary({"poll", "--once"});
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_NE(second.output.find("filters: 1 stored item hidden, 0 shown again (3 judged)"), std::string::npos)
+      << second.output;
+  const CommandResult status = run_tributary({"status"});
+  EXPECT_NE(status.output.find("3      1       "), std::string::npos) << status.output;
+}
+
 TEST_F(FiltersTest, AKeepFilterScopedByTagLetsOnlyMatchingItemsOfThoseSourcesPass) {
   upstream_.serve("/b.xml", {.headers = {{"Content-Type", "application/rss+xml"}},
                              .body = rss({"Go release notes", "Weather report"}, "other.example")});
