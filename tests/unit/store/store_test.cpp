@@ -308,6 +308,16 @@ TEST(StoreSchema, ReopeningKeepsTheData) {
   EXPECT_EQ(reopened.newest_entries(10).size(), 1u);
 }
 
+// A poll at `when`: a success (200), else a failure (HTTP 503).
+PollRecord poll_at(const char* when, bool is_success) {
+  PollRecord poll;
+  poll.polled_at = at(when);
+  poll.is_success = is_success;
+  poll.http_status = is_success ? 200 : 503;
+  if (!is_success) poll.error = "HTTP 503";
+  return poll;
+}
+
 // The status line's figures come from the sources still configured.
 TEST(StoreSources, AtAGlanceCountsFailuresAndFindsTheLastPolledOfTheConfigured) {
   Store store(":memory:");
@@ -316,18 +326,9 @@ TEST(StoreSources, AtAGlanceCountsFailuresAndFindsTheLastPolledOfTheConfigured) 
   const auto ok = store.ensure_source(source_spec("https://ok.example/feed"));
   const auto failing = store.ensure_source(source_spec("https://failing.example/feed"));
   const auto removed = store.ensure_source(source_spec("https://removed.example/feed"));
-  PollRecord success;
-  success.polled_at = at("2025-12-17T10:00:00Z");
-  success.is_success = true;
-  success.http_status = 200;
-  store.record_poll(ok, success);
-  PollRecord failure;
-  failure.polled_at = at("2025-12-17T11:00:00Z");
-  failure.http_status = 503;
-  failure.error = "HTTP 503";
-  store.record_poll(failing, failure);
-  failure.polled_at = at("2025-12-17T12:00:00Z");
-  store.record_poll(removed, failure);
+  store.record_poll(ok, poll_at("2025-12-17T10:00:00Z", true));
+  store.record_poll(failing, poll_at("2025-12-17T11:00:00Z", false));
+  store.record_poll(removed, poll_at("2025-12-17T12:00:00Z", false));
   store.retire_sources_except({ok, failing}, at("2025-12-17T13:00:00Z"));
 
   const SourcesAtAGlance glance = store.sources_at_a_glance();
@@ -346,18 +347,10 @@ TEST(StoreSources, StateCountsAreThoseOfEveryRecordsState) {
   const auto backing_off = store.ensure_source(source_spec("https://backing-off.example/feed"));
   const auto fresh = store.ensure_source(source_spec("https://new.example/feed"));
   store.ensure_source(source_spec("https://removed.example/feed"));
-  PollRecord success;
-  success.polled_at = at("2025-12-17T10:00:00Z");
-  success.is_success = true;
-  success.http_status = 200;
-  store.record_poll(ok, success);
-  PollRecord failure;
-  failure.polled_at = at("2025-12-17T11:00:00Z");
-  failure.http_status = 503;
-  failure.error = "HTTP 503";
-  store.record_poll(failing, failure);
-  store.record_poll(backing_off, failure);
-  store.record_poll(backing_off, failure);
+  store.record_poll(ok, poll_at("2025-12-17T10:00:00Z", true));
+  store.record_poll(failing, poll_at("2025-12-17T11:00:00Z", false));
+  store.record_poll(backing_off, poll_at("2025-12-17T11:00:00Z", false));
+  store.record_poll(backing_off, poll_at("2025-12-17T11:30:00Z", false));
   store.retire_sources_except({ok, failing, backing_off, fresh}, at("2025-12-17T13:00:00Z"));
 
   const auto now = at("2025-12-17T14:00:00Z");
