@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
 #include <set>
+#include <span>
 
 #include "core/metrics.hpp"
 #include "core/text.hpp"
@@ -81,30 +83,42 @@ std::shared_ptr<const render::RenderedFeed> render_document(const FeedView& view
   return render::make_rendered(std::string(kAtomType), render::render_atom(header, entries), now);
 }
 
-// Renders one view: `limit + 1` stories are read to know whether there is a
-// next page.
-std::shared_ptr<const render::RenderedFeed> render_view(store::Store& store, const SiteSettings& settings,
-                                                        const FeedView& view, core::Timestamp now,
-                                                        const std::string& link_token, const char* kind,
-                                                        std::vector<std::string>* left_out = nullptr) {
-  const Clock::time_point started = Clock::now();
-  std::vector<store::StoredEntry> entries;
-  if (!view.is_empty) {
-    store::StoryQuery query = view.query;
-    query.limit = view.query.limit + 1;
-    entries = store.query_stories(query);
-  }
+// A view's stories: `limit + 1` are read to know whether there is a next
+// page.
+std::vector<store::StoredEntry> view_entries(store::Store& store, const FeedView& view) {
+  if (view.is_empty) return {};
+  store::StoryQuery query = view.query;
+  query.limit = view.query.limit + 1;
+  return store.query_stories(query);
+}
+
+// One view's document from its stories (view_entries), in the view's format.
+std::shared_ptr<const render::RenderedFeed> render_entries(const SiteSettings& settings, const FeedView& view,
+                                                           std::span<const store::StoredEntry> entries,
+                                                           core::Timestamp now, const std::string& link_token,
+                                                           std::vector<std::string>* left_out) {
   render::FeedHeader header = view_header(settings, view, now, link_token);
   if (entries.size() > view.query.limit) {
-    entries.resize(view.query.limit);
+    entries = entries.first(view.query.limit);
     const std::string document_url = settings.base_url + view_path(view);
     header.next_url =
         with_query(document_url, join_query({view.filter_query, view.limit_query,
                                              "before=" + store::to_string(entries.back().cursor), link_token}));
   }
-  auto document = render_document(view, header, entries, now, left_out);
+  return render_document(view, header, entries, now, left_out);
+}
+
+void observe_render(const char* kind, Clock::time_point started) {
   core::metrics().observe("tributary_feed_render_seconds", {{"view", kind}},
                           std::chrono::duration<double>(Clock::now() - started).count());
+}
+
+std::shared_ptr<const render::RenderedFeed> render_view(store::Store& store, const SiteSettings& settings,
+                                                        const FeedView& view, core::Timestamp now,
+                                                        const std::string& link_token, const char* kind) {
+  const Clock::time_point started = Clock::now();
+  auto document = render_entries(settings, view, view_entries(store, view), now, link_token, nullptr);
+  observe_render(kind, started);
   return document;
 }
 
@@ -223,13 +237,22 @@ FeedSet render_feed_set(store::Store& store, const SiteSettings& settings, core:
   feeds.changed_at = now;
   std::vector<const Channel*> views = {nullptr};
   for (const Channel& channel : settings.channels) views.push_back(&channel);
+  // The editions of a view differ in format only: its stories are read
+  // once for all of them.
   for (const Channel* channel : views) {
+    std::optional<std::vector<store::StoredEntry>> entries;
     for (const FeedFormat format : kFeedFormats) {
+      const Clock::time_point started = Clock::now();
       FeedView view;
       view.channel = channel;
       view.format = format;
       read_feed_parameters({}, settings, view);
-      feeds.documents[view_path(view)] = render_view(store, settings, view, now, {}, "cached", &feeds.left_out);
+      if (!entries) entries = view_entries(store, view);
+      const std::string path = view_path(view);
+      feeds.documents[path] = render_entries(settings, view, *entries, now, {}, &feeds.left_out);
+      if (!settings.header.hub_url.empty())
+        feeds.discovery_links[path] = websub::discovery_link(settings.header.hub_url, settings.base_url + path);
+      observe_render("cached", started);
     }
   }
   return feeds;
@@ -338,12 +361,12 @@ struct Site::Impl {
     if (std::string problem = read_feed_parameters(call.query, *call.settings, view); !problem.empty())
       co_return text_response(400, problem + "\n", call.label);
     if (view.is_plain) {
-      const auto document = feeds->documents.find(view_path(view));
+      const std::string path = view_path(view);
+      const auto document = feeds->documents.find(path);
       if (document == feeds->documents.end()) co_return text_response(503, "the feed is not ready yet\n", call.label);
       Response response = document_response(call.request, document->second, call.label, cache_control(*call.settings));
-      // W3C WebSub §4: discovery through the HTTP Link header (RFC 8288).
-      if (const std::string& hub = call.settings->header.hub_url; !hub.empty())
-        response.headers.emplace_back("Link", websub::discovery_link(hub, call.settings->base_url + view_path(view)));
+      if (const auto link = feeds->discovery_links.find(path); link != feeds->discovery_links.end())
+        response.headers.emplace_back("Link", link->second);
       co_return response;
     }
     view.request_query = raw_query(call.request.target);

@@ -59,6 +59,9 @@ struct FeedSet {
   std::uint64_t generation = 0;
   core::Timestamp changed_at;
   std::map<std::string, std::shared_ptr<const render::RenderedFeed>, std::less<>> documents;
+  // Each document's WebSub discovery Link header (W3C WebSub §4, RFC 8288),
+  // made with it rather than per request; none without a hub.
+  std::map<std::string, std::string, std::less<>> discovery_links;
   // What the documents could not carry (an RSS enclosure without a media
   // type), for the log; the same text again after each change.
   std::vector<std::string> left_out;

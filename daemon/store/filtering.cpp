@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <set>
 
-#include "normalize/html.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -30,11 +29,6 @@ std::vector<std::string> author_texts(const std::vector<normalize::Author>& auth
   return texts;
 }
 
-// What filters read of the text: the content, else the summary, as text.
-std::string content_text(const std::string& content_html, const std::string& summary_html) {
-  return normalize::html_to_text(content_html.empty() ? summary_html : content_html);
-}
-
 constexpr std::string_view kFilterableColumns =
     "SELECT items.id, sources.config_url, "
     "CASE WHEN sources.is_named OR sources.title = '' THEN sources.name ELSE sources.title END, sources.tags, "
@@ -49,7 +43,7 @@ FilterableItem read_filterable(Statement& row) {
   item.source_name = row.text(2);
   item.source_tags = rows::strings_from_json(row.text(3));
   item.title = row.text(4);
-  item.content_text = content_text(row.text(5), row.text(6));
+  item.content_text = rows::item_text(row.text(5), row.text(6));
   item.url = row.text(7);
   item.authors = author_texts(rows::authors_from_json(row.text(8)), row.text(9), row.text(10));
   item.categories = rows::strings_from_json(row.text(11));
@@ -83,7 +77,7 @@ std::string SqliteStore::filter_verdict(std::int64_t source_id, const normalize:
     }
     select.reset();
   }
-  const std::string text = content_text(entry.content_html, entry.summary_html);
+  const std::string text = rows::item_text(entry.content_html, entry.summary_html);
   const std::vector<std::string> authors = author_texts(entry.authors, entry.author_name, entry.author_email);
   const filter::ItemFields fields{entry.title, text, entry.url, authors, entry.categories};
   const auto hidden_by = options_.filters->hidden_by(fields, {filter_source_->url, filter_source_->tags});

@@ -200,16 +200,14 @@ std::vector<std::int64_t> SqliteStore::stories_of_copies(std::int64_t source_id,
       fingerprints_.candidates(entry.story_keys, sort_time - window, sort_time + window, source_id, kMostCandidates);
   std::vector<std::int64_t> stories;
   if (candidates.empty()) return stories;
-  const auto text_of = [](const std::string& content_html, const std::string& summary_html) {
-    return normalize::html_to_text(content_html.empty() ? summary_html : content_html);
-  };
-  const normalize::StoryText text = normalize::story_text(entry.title, text_of(entry.content_html, entry.summary_html));
+  const normalize::StoryText text =
+      normalize::story_text(entry.title, rows::item_text(entry.content_html, entry.summary_html));
   Statement& stored = db_.cached("SELECT title, content_html, summary_html FROM items WHERE id = ?1");
   for (const StoryCandidate& candidate : candidates) {
     if (std::find(stories.begin(), stories.end(), candidate.story_id) != stories.end()) continue;
     stored.bind(1, candidate.item_id);
     std::optional<normalize::StoryText> other;
-    if (stored.step()) other = normalize::story_text(stored.text(0), text_of(stored.text(1), stored.text(2)));
+    if (stored.step()) other = normalize::story_text(stored.text(0), rows::item_text(stored.text(1), stored.text(2)));
     stored.reset();
     if (other && normalize::match_stories(text, *other, sort_time - candidate.seen_at) != normalize::StoryMatch::kNone)
       stories.push_back(candidate.story_id);

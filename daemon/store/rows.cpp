@@ -6,6 +6,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "normalize/html.hpp"
+
 namespace tributary::store::rows {
 
 namespace json = boost::json;
@@ -163,6 +165,10 @@ void read_episode_json(const std::string& text, normalize::Entry& entry) {
   episode.season = integer_member(*object, "season");
   episode.type = string_member(*object, "type");
   episode.transcripts = transcripts_from(object->if_contains("transcripts"));
+}
+
+std::string item_text(const std::string& content_html, const std::string& summary_html) {
+  return normalize::html_to_text(content_html.empty() ? summary_html : content_html);
 }
 
 }  // namespace tributary::store::rows

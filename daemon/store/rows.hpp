@@ -37,4 +37,8 @@ std::vector<normalize::Author> authors_from_json(const std::string& text);
 std::string episode_json(const normalize::Entry& entry);
 void read_episode_json(const std::string& text, normalize::Entry& entry);
 
+// An item's text as story matching and filters read it: the content, else
+// the summary, as plain text.
+std::string item_text(const std::string& content_html, const std::string& summary_html);
+
 }  // namespace tributary::store::rows
