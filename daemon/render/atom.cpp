@@ -91,13 +91,15 @@ void write_entry(XmlWriter& xml, const std::string& id, const store::StoredEntry
   // What is empty is left out: a blank content element says nothing, and
   // validators flag it. An item with no text at all (a title and a link,
   // a podcast episode) gets its title as a plain-text summary, as the JSON
-  // Feed gets it as content_text: readers expect some text to show.
+  // Feed gets it as content_text: readers expect some text to show. With
+  // no link either, the title is its content: an entry without content
+  // must have an alternate link (RFC 4287 §4.1.1).
   const bool has_content = !entry.content_html.empty();
   if (has_content && !entry.summary_html.empty()) xml.element("summary", entry.summary_html, {{"type", "html"}});
   if (has_content || !entry.summary_html.empty())
     xml.element("content", has_content ? entry.content_html : entry.summary_html, {{"type", "html"}});
   else
-    xml.element("summary", display_title(entry), {{"type", "text"}});
+    xml.element(entry.url.empty() ? "content" : "summary", display_title(entry), {{"type", "text"}});
   write_source(xml, stored);
   xml.close("entry");
 }

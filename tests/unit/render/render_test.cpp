@@ -125,6 +125,18 @@ TEST(AtomEntries, AnEntryWithoutTextHasNoContentElementButItsTitleAsSummary) {
   EXPECT_NE(atom.find("<summary type=\"text\">A headline</summary>"), std::string::npos) << atom;
 }
 
+// RFC 4287 §4.1.1: an entry without atom:content must have an alternate
+// link (the W3C validator: "Missing content or alternate link").
+TEST(AtomEntries, AnEntryWithoutTextOrLinkHasItsTitleAsContent) {
+  store::StoredEntry stored = stored_entry();
+  stored.entry.content_html.clear();
+  stored.entry.url.clear();
+  const std::vector<store::StoredEntry> entries = {stored};
+  const std::string atom = render_atom(header(), entries);
+  EXPECT_NE(atom.find("<content type=\"text\">A headline</content>"), std::string::npos) << atom;
+  EXPECT_EQ(atom.find("<summary"), std::string::npos) << atom;
+}
+
 TEST(AtomEntries, TheSourceElementAlwaysHasUpdated) {
   store::StoredEntry stored = stored_entry();
   const std::vector<store::StoredEntry> entries = {stored};
