@@ -46,6 +46,9 @@ int print_status(const std::string& config_path);
 int test_filters(const std::string& config_path);
 // `tributary poll --once`.
 int poll_once(const config::Config& config);
+// `tributary poll NAME|URL`: that source now, by the running daemon or,
+// with none running, by the command itself.
+int poll_source(const config::Config& config, const std::string& config_path, const std::string& name_or_url);
 
 // `tributary fetch URL`: one fetch with the daemon's fetcher and config;
 // prints the status, the headers that matter and a parse summary.

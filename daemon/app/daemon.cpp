@@ -28,7 +28,9 @@
 #include <set>
 
 #include "app/commands.hpp"
+#include "app/control_socket.hpp"
 #include "app/filtering.hpp"
+#include "app/manual_poll.hpp"
 #include "app/pid_file.hpp"
 #include "app/systemd.hpp"
 #include "app/websub_wiring.hpp"
@@ -114,6 +116,7 @@ struct Service {
   asio::steady_timer* watchdog_timer = nullptr;
   asio::steady_timer* status_timer = nullptr;
   asio::steady_timer* health_timer = nullptr;
+  ControlServer* control = nullptr;  // none when its socket could not be made
 };
 
 std::string base_url_of(const Service& service, const config::Config& config) {
@@ -273,6 +276,7 @@ asio::awaitable<void> shut_down(Service& service, std::string reason) {
   spdlog::info("{}: stopping (in-flight polls and requests get up to {} s)", reason, kShutdownDeadline.count());
   const auto deadline = std::chrono::steady_clock::now() + kShutdownDeadline;
   service.server.stop();  // no new connections; idle ones close, busy ones after their response
+  if (service.control) service.control->stop();
   service.stop_signals->cancel();
   service.hangups->cancel();
   if (service.status_timer) service.status_timer->cancel();
@@ -424,6 +428,24 @@ void spawn_service_loops(Service& service) {
   asio::co_spawn(service.io, check_health(service), net::FailDaemon("the health check", fail));
 }
 
+// The control socket next to the pid file, for `tributary poll NAME`. A
+// daemon that cannot make it polls and serves all the same; the command
+// then says it cannot reach the daemon (and polls nothing itself).
+std::unique_ptr<ControlServer> open_control_socket(asio::io_context& io, const std::filesystem::path& database,
+                                                   schedule::Scheduler& scheduler) {
+  const std::filesystem::path path = control_socket_path(database);
+  if (path.empty()) return nullptr;
+  try {
+    return std::make_unique<ControlServer>(io.get_executor(), path,
+                                           [&scheduler](std::string request, ControlReply& reply) {
+                                             return answer_control_request(scheduler, std::move(request), reply);
+                                           });
+  } catch (const std::exception& error) {
+    spdlog::warn("{}; `tributary poll NAME` cannot reach this daemon", error.what());
+    return nullptr;
+  }
+}
+
 // /healthz: both connections' view of the database file; a change of
 // verdict is logged. `stores` and `database` outlive the check.
 serve::HealthCheck health_check(const OpenStores& stores, const std::filesystem::path& database) {
@@ -512,6 +534,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
                                 fetcher, config, {}, render_feed);
   serve_websub(site, *hub, scheduler, config, writer_view.settings.base_url);
+  const std::unique_ptr<ControlServer> control = open_control_socket(io, database, scheduler);
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
   asio::steady_timer health_timer(io);
@@ -537,12 +560,14 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
                   .hangups = &hangups,
                   .watchdog_timer = &watchdog_timer,
                   .status_timer = &status_timer,
-                  .health_timer = &health_timer};
+                  .health_timer = &health_timer,
+                  .control = control.get()};
   running = &service;
   spawn_service_loops(service);
   spdlog::info("listening on http://{}:{}/ — feed at {}", server_options.address, port,
                writer_view.settings.header.self_url);
   scheduler.start(fail);
+  if (control) control->start(fail);
   // The store is open and migrated, the port accepts connections.
   notifier.ready(status_line(service));
 

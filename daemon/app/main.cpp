@@ -59,9 +59,15 @@ int main(int argc, char** argv) {
   CLI::App* status = cli.add_subcommand("status",
                                         "Show each source's state, last success, next poll and items, "
                                         "from the store (no running daemon needed)");
-  CLI::App* poll = cli.add_subcommand("poll", "Poll every source once, store what is new, and exit (for cron)");
+  CLI::App* poll = cli.add_subcommand(
+      "poll",
+      "Poll one source now (the running daemon does, within its host's limits; with none running, this "
+      "command), or with --once every source once, storing what is new (for cron)");
   bool is_poll_once = false;
-  poll->add_flag("--once", is_poll_once, "Poll each source once and exit (required)")->required();
+  std::string poll_target;
+  CLI::Option* poll_once =
+      poll->add_flag("--once", is_poll_once, "Poll each source once and exit (no daemon may be running)");
+  poll->add_option("source", poll_target, "The name or URL of the one source to poll now")->excludes(poll_once);
   CLI::App* filter = cli.add_subcommand("filter", "Work with the [[filter]] rules of the configuration");
   CLI::App* filter_test = filter->add_subcommand(
       "test", "Show what the file's filters would hide of the stored items, per filter, without changing anything");
@@ -111,6 +117,15 @@ int main(int argc, char** argv) {
   if (*poll) {
     const auto config = app::load_config_or_report(options.config_path);
     if (!config) return app::kExitBadConfig;
+    if (!is_poll_once && poll_target.empty()) {
+      std::cerr << "tributary poll: name a source (its name or URL), or give --once to poll them all\n";
+      return app::kExitBadConfig;
+    }
+    if (!is_poll_once) {
+      // The outcome line is the command's output; the log says only what went wrong.
+      app::setup_logging(options.log_level.empty() ? "warn" : options.log_level, "stderr");
+      return app::poll_source(*config, options.config_path, poll_target);
+    }
     app::setup_logging(options.log_level.empty() ? config->log.level : options.log_level, "stderr");
     return app::poll_once(*config);
   }

@@ -12,18 +12,22 @@
 
 #include "app/commands.hpp"
 #include "app/pid_file.hpp"
+#include "app/running_daemon.hpp"
 
 namespace tributary::app {
 
 namespace {
 
-// The daemon running with `config`, found through the pid file next to its
-// database, and the pid files looked at (for the message when none is).
-struct RunningDaemon {
-  std::optional<pid_t> pid;
-  std::filesystem::path database;
-  std::vector<std::filesystem::path> pid_files;
-};
+// SIGHUP to the daemon; false (after saying why) when it cannot be sent.
+bool signal_reload(const RunningDaemon& daemon) {
+  if (kill(*daemon.pid, SIGHUP) != 0) {
+    std::cerr << "cannot signal the tributary daemon (pid " << *daemon.pid << "): " << std::strerror(errno) << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 RunningDaemon find_running_daemon(const config::Config& config) {
   std::vector<std::filesystem::path> databases{resolve_database_path(config.storage.database)};
@@ -45,17 +49,6 @@ RunningDaemon find_running_daemon(const config::Config& config) {
   }
   return found;
 }
-
-// SIGHUP to the daemon; false (after saying why) when it cannot be sent.
-bool signal_reload(const RunningDaemon& daemon) {
-  if (kill(*daemon.pid, SIGHUP) != 0) {
-    std::cerr << "cannot signal the tributary daemon (pid " << *daemon.pid << "): " << std::strerror(errno) << "\n";
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 int reload_daemon(const std::string& config_path) {
   // The daemon would keep its old configuration anyway; saying so here is

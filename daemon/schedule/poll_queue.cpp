@@ -82,6 +82,21 @@ std::optional<std::chrono::steady_clock::duration> PollQueue::next_wake(core::Ti
   return wake;
 }
 
+std::size_t PollQueue::waiting_before(HostId host, core::Timestamp due) const {
+  std::size_t count = 0;
+  for (const auto& [source_due, source] : hosts_[host].sources) {
+    if (source_due >= due) break;
+    ++count;
+  }
+  return count;
+}
+
+std::chrono::steady_clock::duration PollQueue::spacing_left(HostId host, SteadyTime steady_now) const {
+  const Host& found = hosts_[host];
+  if (!found.last_start) return std::chrono::steady_clock::duration::zero();
+  return std::max(*found.last_start + limits_.host_spacing - steady_now, std::chrono::steady_clock::duration::zero());
+}
+
 void PollQueue::unplace(HostId id) {
   Host& host = hosts_[id];
   if (host.place == Place::cooling) cooling_.erase({host.cooling_key, id});

@@ -75,6 +75,12 @@ class PollQueue {
   // in between; nullopt when only those can change anything.
   std::optional<std::chrono::steady_clock::duration> next_wake(core::Timestamp now, SteadyTime steady_now) const;
 
+  // For a poll asked for by hand, what it waits for: the sources of `host`
+  // queued with a due time before `due` (they go first), O(their count);
+  // and how long until host_spacing allows the host's next start.
+  std::size_t waiting_before(HostId host, core::Timestamp due) const;
+  std::chrono::steady_clock::duration spacing_left(HostId host, SteadyTime steady_now) const;
+
  private:
   // Where a host is: nowhere (nothing waits, or per_host polls are in
   // flight), cooling (host_spacing has not passed since its last start), or

@@ -11,28 +11,32 @@
 
 namespace tributary::schedule {
 
-void log_poll(const PollReport& report, int consecutive_errors, std::chrono::seconds next_in) {
-  const core::LogFields fields{{"SOURCE_NAME", report.source_name},
-                               {"SOURCE_URL", report.url},
-                               {"HTTP_STATUS", report.http_status ? std::to_string(report.http_status) : ""}};
-  if (report.is_gone) {
-    spdlog::warn("poll {} ({}): 410 Gone; no longer polled until its configuration changes", report.source_name,
-                 report.url);
-    return;
-  }
+PollLine describe_poll(const PollReport& report, int consecutive_errors, std::chrono::seconds next_in) {
+  if (report.is_gone)
+    return {spdlog::level::warn, fmt::format("poll {} ({}): 410 Gone; no longer polled until its configuration changes",
+                                             report.source_name, report.url)};
   if (report.is_success) {
     // The duration covers parsing too (issue 16.7): a document that is
     // slow to parse shows in the log, not only one slow to download.
-    spdlog::info(
-        "poll {} ({}): {} {} new, {} updated, {} unchanged in {} ms (parse {} ms); next in {}", report.source_name,
-        report.url,
-        report.is_not_modified ? std::string("not modified,") : "HTTP " + std::to_string(report.http_status) + ",",
-        report.ingest.new_items, report.ingest.updated, report.ingest.unchanged,
-        (report.elapsed + report.parse_elapsed).count(), report.parse_elapsed.count(), core::format_duration(next_in));
-  } else {
-    spdlog::warn("poll {} ({}) failed: {} (attempt {}, retry in {})", report.source_name, report.url, report.error,
-                 consecutive_errors, core::format_duration(next_in));
+    return {spdlog::level::info,
+            fmt::format("poll {} ({}): {} {} new, {} updated, {} unchanged in {} ms (parse {} ms); next in {}",
+                        report.source_name, report.url,
+                        report.is_not_modified ? std::string("not modified,")
+                                               : "HTTP " + std::to_string(report.http_status) + ",",
+                        report.ingest.new_items, report.ingest.updated, report.ingest.unchanged,
+                        (report.elapsed + report.parse_elapsed).count(), report.parse_elapsed.count(),
+                        core::format_duration(next_in))};
   }
+  return {spdlog::level::warn,
+          fmt::format("poll {} ({}) failed: {} (attempt {}, retry in {})", report.source_name, report.url, report.error,
+                      consecutive_errors, core::format_duration(next_in))};
+}
+
+void log_poll(const PollLine& line, const PollReport& report) {
+  const core::LogFields fields{{"SOURCE_NAME", report.source_name},
+                               {"SOURCE_URL", report.url},
+                               {"HTTP_STATUS", report.http_status ? std::to_string(report.http_status) : ""}};
+  spdlog::log(line.level, "{}", line.text);
 }
 
 void count_in_metrics(const PollReport& report) {

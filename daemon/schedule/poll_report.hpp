@@ -3,6 +3,8 @@
 // log that says "writes fail" once per interval rather than once per poll.
 #pragma once
 
+#include <spdlog/common.h>
+
 #include <chrono>
 #include <string>
 
@@ -10,8 +12,14 @@
 
 namespace tributary::schedule {
 
-// One line per poll outcome; `next_in`: until the source's next poll.
-void log_poll(const PollReport& report, int consecutive_errors, std::chrono::seconds next_in);
+// One line per poll outcome, and its level; `next_in`: until the source's
+// next poll. Logged, and the answer of `tributary poll NAME`.
+struct PollLine {
+  spdlog::level::level_enum level = spdlog::level::info;
+  std::string text;
+};
+PollLine describe_poll(const PollReport& report, int consecutive_errors, std::chrono::seconds next_in);
+void log_poll(const PollLine& line, const PollReport& report);
 void count_in_metrics(const PollReport& report);
 void add_to_summary(PollSummary& summary, const PollReport& report);
 

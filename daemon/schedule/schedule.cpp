@@ -91,6 +91,20 @@ std::string signature_of(const config::SourceSpec& spec) {
   return core::sha256_hex(signature).substr(0, 16);
 }
 
+// A `tributary poll NAME` waiting for its poll to end.
+struct ManualWaiter {
+  ManualWaiter(asio::any_io_executor io, std::int64_t id) : source_id(id), settled(io) {}
+  std::int64_t source_id;
+  asio::steady_timer settled;  // cancelled when the answer is no longer pending
+  ManualPoll answer;
+};
+
+// "in 2 s", "in 1 min 30 s": what a manual poll waits for, said at once.
+std::string wait_text(std::chrono::steady_clock::duration wait) {
+  const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait);
+  return core::format_duration(std::max(seconds, std::chrono::seconds(1)));
+}
+
 }  // namespace
 
 struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
@@ -166,6 +180,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       queue.erase(id);
       uncount(*state);
       state->is_removed = true;
+      if (!state->is_polling)
+        settle_manual(id, ManualPoll::Verdict::refused,
+                      state->spec.name + " was removed from the configuration by a reload; not polled");
     }
     sources = std::move(adopted);
     std::map<std::int64_t, std::string> names;
@@ -428,11 +445,14 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       state->next_due =
           next_poll_after_failure(policy, core::now_utc(), state->poll.consecutive_errors, self->draw_unit());
     }
+    const PollLine line = describe_poll(report, state->poll.consecutive_errors,
+                                        std::chrono::duration_cast<Seconds>(state->next_due - core::now_utc()));
     if (is_storage_failure)
       spdlog::debug("poll {} ({}): not stored: {}", report.source_name, report.url, report.error);
     else
-      log_poll(report, state->poll.consecutive_errors,
-               std::chrono::duration_cast<Seconds>(state->next_due - core::now_utc()));
+      log_poll(line, report);
+    self->settle_manual(state->id, report.is_success ? ManualPoll::Verdict::succeeded : ManualPoll::Verdict::failed,
+                        line.text);
     add_to_summary(self->summary, report);
     count_in_metrics(report);
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
@@ -450,6 +470,109 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
     self->add_scheduler_cpu(cpu_started);
     if (self->is_stopping && self->queue.in_flight() == 0) self->drained.cancel();
+  }
+
+  // Manual polls (`tributary poll NAME`): the waiters of `source_id` get
+  // their answer.
+  void settle_manual(std::int64_t source_id, ManualPoll::Verdict verdict, const std::string& line) {
+    for (auto& [ticket, waiter] : manual_waiters) {
+      if (waiter->source_id != source_id || waiter->answer.verdict != ManualPoll::Verdict::pending) continue;
+      waiter->answer.verdict = verdict;
+      waiter->answer.line = line;
+      waiter->settled.cancel();
+    }
+  }
+  void settle_every_manual(const std::string& why) {
+    for (auto& [ticket, waiter] : manual_waiters) {
+      if (waiter->answer.verdict != ManualPoll::Verdict::pending) continue;
+      waiter->answer.verdict = ManualPoll::Verdict::refused;
+      waiter->answer.line = why;
+      waiter->settled.cancel();
+    }
+  }
+
+  // The source a manual poll names — by its name, else by its URL (as
+  // configured, or as polled since a permanent redirect) — or the answer
+  // that says none or several do.
+  std::shared_ptr<SourceState> find_named(const std::string& name_or_url, ManualPoll& answer) const {
+    std::vector<std::shared_ptr<SourceState>> named;
+    std::vector<std::shared_ptr<SourceState>> at_url;
+    for (const auto& [id, state] : sources) {
+      if (state->spec.name == name_or_url) named.push_back(state);
+      if (state->spec.url == name_or_url || state->poll.url == name_or_url) at_url.push_back(state);
+    }
+    const std::vector<std::shared_ptr<SourceState>>& found = named.empty() ? at_url : named;
+    if (found.size() == 1) return found.front();
+    answer.verdict = ManualPoll::Verdict::unknown;
+    const std::string quoted = "\"" + core::one_line(name_or_url, 200) + "\"";
+    if (found.empty()) {
+      answer.line = "no source is named " + quoted + " or has that URL";
+      return nullptr;
+    }
+    answer.line = std::to_string(found.size()) + " sources are named " + quoted + "; give the URL of the one to poll:";
+    for (const std::shared_ptr<SourceState>& state : found) answer.line += " " + core::redact_url(state->spec.url);
+    return nullptr;
+  }
+
+  // Why `state` may not be polled now, whoever asks: a 410, or a
+  // Retry-After not yet past. Empty when it may be.
+  static std::string reason_not_to_poll(const SourceState& state, Timestamp now) {
+    const std::string who = state.spec.name + " (" + core::redact_url(state.poll.url) + ")";
+    if (state.poll.gone_at)
+      return who + " answered 410 Gone on " + core::format_rfc3339(*state.poll.gone_at) +
+             "; it is not polled until its [[source]] block changes";
+    if (state.poll.hints.retry_after && *state.poll.hints.retry_after > now)
+      return who + " asked for no requests before " + core::format_rfc3339(*state.poll.hints.retry_after) +
+             " (Retry-After, " +
+             core::format_duration(std::chrono::ceil<Seconds>(*state.poll.hints.retry_after - now)) +
+             " from now); not polled";
+    return {};
+  }
+
+  // What a manual poll of `state` waits for before it starts, said at once.
+  std::vector<std::string> wait_notes(const SourceState& state, Timestamp now, SteadyTime steady_now) const {
+    std::vector<std::string> notes;
+    const std::string& host = state.host;
+    if (state.is_polling) {
+      notes.push_back("a poll of " + state.spec.name + " is in flight; its outcome follows");
+      return notes;
+    }
+    const QueueLimits& limits = queue.limits();
+    if (const std::size_t in_flight = queue.in_flight(state.host_id); in_flight >= limits.per_host)
+      notes.push_back(host + " has " + std::to_string(in_flight) + " polls in flight (per_host = " +
+                      std::to_string(limits.per_host) + "): this one starts when one of them ends");
+    if (const std::size_t before = queue.waiting_before(state.host_id, now); before > 0)
+      notes.push_back(std::to_string(before) + (before == 1 ? " source" : " sources") + " of " + host +
+                      " waited longer and go first, host_delay " + core::format_duration(schedule_config.host_delay) +
+                      " apart");
+    if (const auto spacing = queue.spacing_left(state.host_id, steady_now); spacing.count() > 0)
+      notes.push_back("host_delay " + core::format_duration(schedule_config.host_delay) + ": the next request to " +
+                      host + " may leave in " + wait_text(spacing));
+    if (queue.in_flight() >= limits.max_concurrent)
+      notes.push_back(std::to_string(queue.in_flight()) + " polls are in flight (max_concurrent = " +
+                      std::to_string(limits.max_concurrent) + "): this one starts when one of them ends");
+    return notes;
+  }
+
+  // A manual poll's answer when it is not to be polled; else registers its
+  // waiter (pending) and queues the source due now.
+  ManualPoll queue_manual(const std::shared_ptr<SourceState>& state, Timestamp now, SteadyTime steady_now) {
+    ManualPoll answer;
+    if (const std::string reason = reason_not_to_poll(*state, now); !reason.empty()) {
+      answer.verdict = ManualPoll::Verdict::refused;
+      answer.line = reason;
+      return answer;
+    }
+    answer.notes = wait_notes(*state, now, steady_now);
+    answer.ticket = next_ticket++;
+    manual_waiters.emplace(answer.ticket, std::make_shared<ManualWaiter>(executors.io, state->id));
+    if (!state->is_polling) {
+      state->next_due = now;
+      queue.push(state->id, state->host_id, now);
+    }
+    spdlog::info("poll {} ({}) asked for by hand{}", state->spec.name, core::redact_url(state->poll.url),
+                 answer.notes.empty() ? "" : ": " + answer.notes.front());
+    return answer;
   }
 
   // Something threw past its own error handling (a defect): the daemon is
@@ -594,6 +717,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   bool is_running = false;         // the daemon's loop (not poll --once): stretched hosts are logged
   bool is_starting_polls = false;  // within start_due_polls
   PollSummary summary;
+  // Manual polls waiting for their outcome, by ticket.
+  std::unordered_map<std::uint64_t, std::shared_ptr<ManualWaiter>> manual_waiters;
+  std::uint64_t next_ticket = 1;
   std::chrono::nanoseconds unreported_cpu{0};  // scheduler CPU not yet added to /metrics
   SteadyTime cpu_reported_at{};
   std::mt19937_64 random;
@@ -644,6 +770,65 @@ asio::awaitable<PollSummary> Scheduler::poll_all_once() {
   co_return self->summary;
 }
 
+ManualPoll Scheduler::request_poll(const std::string& name_or_url) {
+  Impl& self = *impl_;
+  ManualPoll answer;
+  if (self.is_stopping) {
+    answer.verdict = ManualPoll::Verdict::refused;
+    answer.line = "the daemon is stopping; nothing was polled";
+    return answer;
+  }
+  const std::shared_ptr<SourceState> state = self.find_named(name_or_url, answer);
+  if (!state) return answer;
+  std::chrono::nanoseconds cpu_started = thread_cpu_now();
+  const Timestamp now = core::now_utc();
+  const SteadyTime steady_now = std::chrono::steady_clock::now();
+  answer = self.queue_manual(state, now, steady_now);
+  if (answer.verdict == ManualPoll::Verdict::pending) {
+    self.start_due_polls(now, steady_now, cpu_started);
+    self.wake_loop_if_sooner(now, steady_now);
+  }
+  self.add_scheduler_cpu(cpu_started);
+  return answer;
+}
+
+asio::awaitable<ManualPoll> Scheduler::outcome(ManualPoll pending, std::chrono::steady_clock::duration limit) {
+  std::shared_ptr<Impl> self = impl_;
+  const auto found = self->manual_waiters.find(pending.ticket);
+  if (found == self->manual_waiters.end()) co_return pending;
+  const std::shared_ptr<ManualWaiter> waiter = found->second;
+  if (waiter->answer.verdict == ManualPoll::Verdict::pending) {
+    waiter->settled.expires_after(limit);
+    co_await waiter->settled.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  self->manual_waiters.erase(pending.ticket);
+  ManualPoll answer = std::move(waiter->answer);
+  answer.notes = std::move(pending.notes);
+  if (answer.verdict == ManualPoll::Verdict::pending) {
+    // The source stays due: it is polled when its host's limits allow.
+    answer.verdict = ManualPoll::Verdict::failed;
+    answer.line = "not polled within " + wait_text(limit) + " (its host's limits, see above); it stays due";
+  }
+  co_return answer;
+}
+
+asio::awaitable<ManualPoll> Scheduler::poll_one_once(std::string name_or_url) {
+  std::shared_ptr<Impl> self = impl_;
+  self->is_once_mode = true;
+  ManualPoll answer;
+  const std::shared_ptr<SourceState> state = self->find_named(name_or_url, answer);
+  for (const auto& [id, other] : self->sources) {
+    self->queue.erase(id);
+    other->is_polled_once = true;
+  }
+  if (!state) co_return answer;
+  answer = self->queue_manual(state, core::now_utc(), std::chrono::steady_clock::now());
+  if (answer.verdict != ManualPoll::Verdict::pending) co_return answer;
+  co_await Impl::run_loop(self);
+  if (self->has_failed) throw std::runtime_error("the poll failed unexpectedly (see the log above)");
+  co_return co_await outcome(std::move(answer), std::chrono::seconds(1));
+}
+
 asio::awaitable<void> Scheduler::reconfigure(config::Config config) {
   std::shared_ptr<Impl> self = impl_;
   auto [ids, records] = co_await asio::co_spawn(self->executors.writer, Impl::register_sources(self, config.sources),
@@ -657,6 +842,9 @@ asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadli
   self->is_stopping = true;
   self->wake.cancel();
   self->subscriber->stop();
+  // Those not in flight will not be polled; those in flight answer when they end.
+  for (const auto& [id, state] : self->sources)
+    if (!state->is_polling) self->settle_manual(id, ManualPoll::Verdict::refused, "the daemon is stopping; not polled");
   // The last poll to end cancels the timer (see poll()); all of this runs
   // on the I/O thread, so none ends between the check and the wait.
   if (self->queue.in_flight() > 0) {
@@ -664,6 +852,7 @@ asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadli
     co_await self->drained.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   if (self->queue.in_flight() > 0) spdlog::warn("stopping with {} polls still in flight", self->queue.in_flight());
+  self->settle_every_manual("the daemon is stopping; not polled");
 }
 
 }  // namespace tributary::schedule

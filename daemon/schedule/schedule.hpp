@@ -17,6 +17,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "fetch/fetch.hpp"
@@ -73,6 +75,23 @@ struct PollSummary {
   std::chrono::nanoseconds scheduler_cpu{0};
 };
 
+// A poll asked for by hand (`tributary poll NAME|URL`), and what came of it.
+struct ManualPoll {
+  enum class Verdict {
+    pending,    // queued; outcome() tells how it ends
+    succeeded,  // polled: the feed, or "not modified"
+    failed,     // polled, and it failed (or it did not end in time)
+    refused,    // not polled: the source asked for none now (Retry-After, 410), or the daemon is stopping
+    unknown,    // no source, or several, by that name or URL
+  };
+  Verdict verdict = Verdict::pending;
+  // Said before the poll starts: what it waits for (the host's per_host and
+  // host_delay limits, sources due before it, a poll already in flight).
+  std::vector<std::string> notes;
+  std::string line;          // the poll's outcome line, as logged; or why it was not polled
+  std::uint64_t ticket = 0;  // of a pending poll, for outcome()
+};
+
 class Scheduler {
  public:
   // `store` must only be used on executors.writer from now on; the
@@ -94,6 +113,18 @@ class Scheduler {
   // per-host limits), then completes: `tributary poll --once`. Throws
   // std::runtime_error if a poll failed past its own error handling.
   boost::asio::awaitable<PollSummary> poll_all_once();
+  // The daemon's answer to `tributary poll NAME|URL`: the source with that
+  // name or URL is due now, and is polled as soon as its host's limits
+  // allow — sources of that host overdue longer go first, and a
+  // Retry-After or a 410 is respected, not bypassed (the answer says so
+  // instead). Call on the I/O executor.
+  ManualPoll request_poll(const std::string& name_or_url);
+  // A pending answer completed: when its poll ends, the source is removed by
+  // a reload, the daemon stops, or `limit` passes (the source stays due).
+  boost::asio::awaitable<ManualPoll> outcome(ManualPoll pending, std::chrono::steady_clock::duration limit);
+  // `tributary poll NAME|URL` with no daemon running: that source alone,
+  // polled once, as request_poll would; then completes.
+  boost::asio::awaitable<ManualPoll> poll_one_once(std::string name_or_url);
   // Applies a new configuration (reload): added sources are scheduled,
   // removed ones are no longer polled (a poll in flight finishes), changed
   // ones take their new name, tags and interval. Call on the I/O executor.

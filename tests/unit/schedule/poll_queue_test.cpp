@@ -122,6 +122,31 @@ TEST(PollQueue, NewLimitsApplyToHostsAlreadyWaiting) {
   EXPECT_EQ(queue.in_flight(host), 2u);
 }
 
+TEST(PollQueue, SaysWhatAPollAskedForNowWaitsFor) {
+  PollQueue queue({.max_concurrent = 16, .per_host = 2, .host_spacing = 2s});
+  const auto host = queue.host_id("example.com");
+  const auto other = queue.host_id("example.org");
+  EXPECT_EQ(queue.spacing_left(host, kSteady), 0s);  // never started: nothing to wait for
+  queue.push(1, host, kNow - 30s);
+  queue.push(2, host, kNow - 10s);
+  queue.push(3, host, kNow + 1h);
+  queue.push(4, other, kNow - 1h);
+  // Sources of the host due before now go first; the other host's do not count.
+  EXPECT_EQ(queue.waiting_before(host, kNow), 2u);
+  EXPECT_EQ(queue.waiting_before(host, kNow - 20s), 1u);
+  EXPECT_EQ(queue.waiting_before(other, kNow), 1u);
+  const auto first = queue.pop(kNow, kSteady);  // the other host's: it waited longest
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->host, other);
+  EXPECT_EQ(queue.spacing_left(host, kSteady), 0s);
+  const auto second = queue.pop(kNow, kSteady);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->source, 1);
+  EXPECT_EQ(queue.spacing_left(host, kSteady + 500ms), 1500ms);
+  EXPECT_EQ(queue.spacing_left(host, kSteady + 3s), 0s);
+  EXPECT_EQ(queue.waiting_before(host, kNow), 1u);
+}
+
 TEST(PollQueue, SameHostNameIsOneHost) {
   PollQueue queue;
   EXPECT_EQ(queue.host_id("example.com"), queue.host_id("example.com"));
