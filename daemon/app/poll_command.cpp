@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <future>
 #include <iostream>
+#include <thread>
 
 #include "app/commands.hpp"
 #include "app/control_socket.hpp"
@@ -107,6 +108,12 @@ int report_manual_poll(schedule::ManualPoll::Verdict verdict, const std::string&
   }
 }
 
+// The file names the source but the daemon does not know it yet: a
+// reload (`tributary add` sends one) may still be under way. Asked again
+// this often, this many times, before the command gives up.
+constexpr auto kReloadRetryPause = std::chrono::milliseconds(500);
+constexpr int kReloadRetries = 20;
+
 // `poll NAME` answered by the running daemon, line by line.
 int poll_through_daemon(const RunningDaemon& daemon, const std::string& name_or_url) {
   std::cout << "asking the tributary daemon (pid " << *daemon.pid << ") to poll " << name_or_url << " now\n"
@@ -124,16 +131,25 @@ int poll_through_daemon(const RunningDaemon& daemon, const std::string& name_or_
     verdict = verdict_of_word(word);
     last_line = verdict ? text : line;
   };
-  const auto answer = ask_daemon(control_socket_path(daemon.database), "poll " + name_or_url, on_line,
-                                 kManualPollLimit + std::chrono::minutes(1));
-  if (!answer) {
-    std::cerr << "nothing was polled (the daemon runs, so this command does not poll on its own)\n";
-    return kExitFailure;
+  for (int attempt = 0;; ++attempt) {
+    verdict.reset();
+    const auto answer = ask_daemon(control_socket_path(daemon.database), "poll " + name_or_url, on_line,
+                                   kManualPollLimit + std::chrono::minutes(1));
+    if (!answer) {
+      std::cerr << "nothing was polled (the daemon runs, so this command does not poll on its own)\n";
+      return kExitFailure;
+    }
+    const bool is_unknown_yet =
+        verdict == schedule::ManualPoll::Verdict::unknown && last_line.starts_with("no source is named");
+    if (!is_unknown_yet || attempt == kReloadRetries) break;
+    std::this_thread::sleep_for(kReloadRetryPause);
   }
   if (!verdict) {
     std::cerr << "the daemon answered: " << last_line << "\n";
     return kExitFailure;
   }
+  if (verdict == schedule::ManualPoll::Verdict::unknown && last_line.starts_with("no source is named"))
+    last_line += " (the daemon's configuration; the file has it: `tributary reload` applies the file)";
   return report_manual_poll(*verdict, last_line);
 }
 

@@ -5,7 +5,8 @@
 // at once on one host still leave host_delay apart, and the command says
 // why it waited; a Retry-After is respected and reported, not bypassed; a
 // name no source has is a usage error; with no daemon the command polls
-// that one source itself, and no other.
+// that one source itself, and no other; one just added is known as soon
+// as the daemon has reloaded.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -120,6 +121,20 @@ TEST_F(PollCommand, TwoAskedForAtOnceOnOneHostStillLeaveHostDelayApartAndTheWait
                          ? gazette_requests.back().received_at - notes_requests.back().received_at
                          : notes_requests.back().received_at - gazette_requests.back().received_at;
   EXPECT_GE(apart, 2s - 100ms);
+}
+
+TEST_F(PollCommand, ASourceJustAddedCanBePolledRightAway) {
+  const auto daemon = start_daemon();
+  upstream_.serve("/fresh.xml", feed(rss("Fresh", {"First light"})));
+  const CommandResult added = tributary({"add", upstream_.url("/fresh.xml"), "--name", "Fresh", "--interval", "1h"});
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  // The daemon may still be reloading: the command asks again until it knows the source.
+  const CommandResult polled = tributary({"poll", "Fresh"});
+  ASSERT_EQ(polled.exit_code, 0) << polled.output << daemon->output();
+  EXPECT_TRUE(contains(polled.output, "poll Fresh (" + upstream_.url("/fresh.xml") + "): ")) << polled.output;
+  const HttpReply served = daemon->wait_until_http(
+      "/feed.atom", [](const HttpReply& reply) { return contains(reply.body, "First light"); }, 10s);
+  EXPECT_TRUE(contains(served.body, "First light")) << served.body;
 }
 
 TEST_F(PollCommand, ARetryAfterIsRespectedAndSaidNotBypassed) {
