@@ -2,6 +2,7 @@
 // coroutine per request on the I/O loop; the client's blocking exchange.
 #include "app/control_socket.hpp"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -39,8 +40,10 @@ constexpr std::size_t kMaxSocketPath = sizeof(sockaddr_un::sun_path) - 1;
 
 void check_socket_path(const std::filesystem::path& path) {
   if (path.string().size() > kMaxSocketPath)
-    throw std::runtime_error("control socket " + path.string() + ": the path is longer than a Unix socket allows (" +
-                             std::to_string(kMaxSocketPath) + " bytes); put the database in a shorter directory");
+    throw std::runtime_error(fmt::format(
+        "control socket {}: the path is longer than a Unix socket allows ({} bytes); put the database in a shorter "
+        "directory",
+        path.string(), kMaxSocketPath));
 }
 
 // Only our own user (or root) may talk to the daemon: the file's mode says
@@ -83,7 +86,8 @@ struct ControlServer::Impl : std::enable_shared_from_this<Impl> {
     struct stat found {};
     if (lstat(path.c_str(), &found) == 0) {
       if (!S_ISSOCK(found.st_mode))
-        throw std::runtime_error("control socket " + path.string() + ": a file that is not a socket is in the way");
+        throw std::runtime_error(
+            fmt::format("control socket {}: a file that is not a socket is in the way", path.string()));
       // Left by a daemon that was killed: we hold the pid file, none runs.
       ::unlink(path.c_str());
     }
@@ -93,7 +97,8 @@ struct ControlServer::Impl : std::enable_shared_from_this<Impl> {
     boost::system::error_code error;
     acceptor.bind(Local::endpoint(path.string()), error);
     ::umask(previous);
-    if (error) throw std::runtime_error("control socket " + path.string() + ": cannot bind: " + error.message());
+    if (error)
+      throw std::runtime_error(fmt::format("control socket {}: cannot bind: {}", path.string(), error.message()));
     is_bound = true;
     acceptor.listen(16);
   }
@@ -131,8 +136,8 @@ struct ControlServer::Impl : std::enable_shared_from_this<Impl> {
     *is_read = true;
     deadline.cancel();
     if (error) {
-      co_await reply.write_line("error no request line within " + std::to_string(kRequestTimeout.count()) +
-                                " s, or a longer one than " + std::to_string(kMaxRequestBytes) + " bytes");
+      co_await reply.write_line(fmt::format("error no request line within {} s, or a longer one than {} bytes",
+                                            kRequestTimeout.count(), kMaxRequestBytes));
       co_return;
     }
     std::string request(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + size - 1);
@@ -198,7 +203,7 @@ std::optional<std::string> ask_daemon(const std::filesystem::path& path, const s
   for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return fail("no answer within " + std::to_string(timeout.count() / 1000) + " s");
+    if (left.count() <= 0) return fail(fmt::format("no answer within {} s", timeout.count() / 1000));
     pollfd waiting{fd, POLLIN, 0};
     const int ready = ::poll(&waiting, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;

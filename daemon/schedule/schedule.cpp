@@ -7,6 +7,7 @@
 // more than host_delay allows (host_demand.hpp).
 #include "schedule/schedule.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <time.h>
 
@@ -182,7 +183,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       state->is_removed = true;
       if (!state->is_polling)
         settle_manual(id, ManualPoll::Verdict::refused,
-                      state->spec.name + " was removed from the configuration by a reload; not polled");
+                      fmt::format("{} was removed from the configuration by a reload; not polled", state->spec.name));
     }
     sources = std::move(adopted);
     std::map<std::int64_t, std::string> names;
@@ -504,28 +505,30 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     const std::vector<std::shared_ptr<SourceState>>& found = named.empty() ? at_url : named;
     if (found.size() == 1) return found.front();
     answer.verdict = ManualPoll::Verdict::unknown;
-    const std::string quoted = "\"" + core::one_line(name_or_url, 200) + "\"";
+    const std::string quoted = fmt::format("\"{}\"", core::one_line(name_or_url, 200));
     if (found.empty()) {
-      answer.line = "no source is named " + quoted + " or has that URL";
+      answer.line = fmt::format("no source is named {} or has that URL", quoted);
       return nullptr;
     }
-    answer.line = std::to_string(found.size()) + " sources are named " + quoted + "; give the URL of the one to poll:";
-    for (const std::shared_ptr<SourceState>& state : found) answer.line += " " + core::redact_url(state->spec.url);
+    answer.line = fmt::format("{} sources are named {}; give the URL of the one to poll:", found.size(), quoted);
+    for (const std::shared_ptr<SourceState>& state : found) {
+      answer.line += ' ';
+      answer.line += core::redact_url(state->spec.url);
+    }
     return nullptr;
   }
 
   // Why `state` may not be polled now, whoever asks: a 410, or a
   // Retry-After not yet past. Empty when it may be.
   static std::string reason_not_to_poll(const SourceState& state, Timestamp now) {
-    const std::string who = state.spec.name + " (" + core::redact_url(state.poll.url) + ")";
     if (state.poll.gone_at)
-      return who + " answered 410 Gone on " + core::format_rfc3339(*state.poll.gone_at) +
-             "; it is not polled until its [[source]] block changes";
+      return fmt::format("{} ({}) answered 410 Gone on {}; it is not polled until its [[source]] block changes",
+                         state.spec.name, core::redact_url(state.poll.url), core::format_rfc3339(*state.poll.gone_at));
     if (state.poll.hints.retry_after && *state.poll.hints.retry_after > now)
-      return who + " asked for no requests before " + core::format_rfc3339(*state.poll.hints.retry_after) +
-             " (Retry-After, " +
-             core::format_duration(std::chrono::ceil<Seconds>(*state.poll.hints.retry_after - now)) +
-             " from now); not polled";
+      return fmt::format("{} ({}) asked for no requests before {} (Retry-After, {} from now); not polled",
+                         state.spec.name, core::redact_url(state.poll.url),
+                         core::format_rfc3339(*state.poll.hints.retry_after),
+                         core::format_duration(std::chrono::ceil<Seconds>(*state.poll.hints.retry_after - now)));
     return {};
   }
 
@@ -534,23 +537,23 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     std::vector<std::string> notes;
     const std::string& host = state.host;
     if (state.is_polling) {
-      notes.push_back("a poll of " + state.spec.name + " is in flight; its outcome follows");
+      notes.push_back(fmt::format("a poll of {} is in flight; its outcome follows", state.spec.name));
       return notes;
     }
     const QueueLimits& limits = queue.limits();
+    const std::string host_delay = core::format_duration(schedule_config.host_delay);
     if (const std::size_t in_flight = queue.in_flight(state.host_id); in_flight >= limits.per_host)
-      notes.push_back(host + " has " + std::to_string(in_flight) + " polls in flight (per_host = " +
-                      std::to_string(limits.per_host) + "): this one starts when one of them ends");
+      notes.push_back(fmt::format("{} has {} polls in flight (per_host = {}): this one starts when one of them ends",
+                                  host, in_flight, limits.per_host));
     if (const std::size_t before = queue.waiting_before(state.host_id, now); before > 0)
-      notes.push_back(std::to_string(before) + (before == 1 ? " source" : " sources") + " of " + host +
-                      " waited longer and go first, host_delay " + core::format_duration(schedule_config.host_delay) +
-                      " apart");
+      notes.push_back(fmt::format("{} {} of {} waited longer and go first, host_delay {} apart", before,
+                                  before == 1 ? "source" : "sources", host, host_delay));
     if (const auto spacing = queue.spacing_left(state.host_id, steady_now); spacing.count() > 0)
-      notes.push_back("host_delay " + core::format_duration(schedule_config.host_delay) + ": the next request to " +
-                      host + " may leave in " + wait_text(spacing));
+      notes.push_back(
+          fmt::format("host_delay {}: the next request to {} may leave in {}", host_delay, host, wait_text(spacing)));
     if (queue.in_flight() >= limits.max_concurrent)
-      notes.push_back(std::to_string(queue.in_flight()) + " polls are in flight (max_concurrent = " +
-                      std::to_string(limits.max_concurrent) + "): this one starts when one of them ends");
+      notes.push_back(fmt::format("{} polls are in flight (max_concurrent = {}): this one starts when one of them ends",
+                                  queue.in_flight(), limits.max_concurrent));
     return notes;
   }
 
@@ -571,7 +574,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       queue.push(state->id, state->host_id, now);
     }
     spdlog::info("poll {} ({}) asked for by hand{}", state->spec.name, core::redact_url(state->poll.url),
-                 answer.notes.empty() ? "" : ": " + answer.notes.front());
+                 answer.notes.empty() ? std::string() : fmt::format(": {}", answer.notes.front()));
     return answer;
   }
 
@@ -807,7 +810,7 @@ asio::awaitable<ManualPoll> Scheduler::outcome(ManualPoll pending, std::chrono::
   if (answer.verdict == ManualPoll::Verdict::pending) {
     // The source stays due: it is polled when its host's limits allow.
     answer.verdict = ManualPoll::Verdict::failed;
-    answer.line = "not polled within " + wait_text(limit) + " (its host's limits, see above); it stays due";
+    answer.line = fmt::format("not polled within {} (its host's limits, see above); it stays due", wait_text(limit));
   }
   co_return answer;
 }
