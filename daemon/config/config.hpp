@@ -259,6 +259,21 @@ struct ConfigLoad {
   std::vector<ConfigError> warnings;
 };
 
+// The operator as the owner of a podcast feed (itunes:owner), for a feed
+// whose own settings name none: [feed]'s owner_email, else that of the first
+// [[channel]] with podcast = true that has one (its own or inherited; the
+// operator's identity is one for all their feeds). The name comes with the
+// e-mail from the same settings. nullopt: none is configured — an owner is
+// never made up.
+struct PodcastOwner {
+  std::string name;  // may be empty
+  std::string email;
+};
+std::optional<PodcastOwner> configured_podcast_owner(const Config& config);
+// `settings` with `owner` (configured_podcast_owner) when it names no
+// owner_email of its own.
+PodcastSettings with_podcast_owner(PodcastSettings settings, const std::optional<PodcastOwner>& owner);
+
 // Whether the daemon subscribes to its sources' hubs: [websub] subscribe,
 // with "auto" on when [server] base_url is set and its host is not
 // loopback ("localhost", 127.0.0.0/8, ::1): a hub elsewhere could not

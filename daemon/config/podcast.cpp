@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "config/sections.hpp"
+#include "core/podcast_categories.hpp"
 #include "core/url.hpp"
 
 namespace tributary::config {
@@ -45,6 +46,32 @@ std::string check_not_blank(const std::string& value) {
   return value.find_first_not_of(" \t") == std::string::npos ? "must not be empty" : "";
 }
 
+// A category or subcategory Apple does not list is refused by podcast
+// directories and is an error to the W3C validator: a warning here (the
+// feed is still served). One Apple lists in another case is written in
+// Apple's spelling.
+void check_apple_category(TableReader& reader, ReadContext& context, PodcastSettings& settings) {
+  if (settings.category.empty()) return;
+  constexpr std::string_view kWhy =
+      ": podcast directories and the W3C Feed Validator take only Apple's categories (README, \"Podcasts\")";
+  const std::string category = core::apple_podcast_category(settings.category);
+  if (category.empty()) {
+    context.errors.warn(context.errors.location(reader.source_of("category")),
+                        reader.qualified("category") + ": " + in_quotes(settings.category) +
+                            " is not one of Apple's podcast categories" + std::string(kWhy));
+    return;
+  }
+  settings.category = category;
+  if (settings.subcategory.empty()) return;
+  const std::string subcategory = core::apple_podcast_subcategory(category, settings.subcategory);
+  if (subcategory.empty())
+    context.errors.warn(context.errors.location(reader.source_of("subcategory")),
+                        reader.qualified("subcategory") + ": " + in_quotes(settings.subcategory) +
+                            " is not one of Apple's subcategories of " + in_quotes(category) + std::string(kWhy));
+  else
+    settings.subcategory = subcategory;
+}
+
 }  // namespace
 
 void read_podcast_settings(TableReader& reader, const toml::table& table, ReadContext& context,
@@ -62,6 +89,7 @@ void read_podcast_settings(TableReader& reader, const toml::table& table, ReadCo
   if (!settings.subcategory.empty() && settings.category.empty() && reader.contains("subcategory"))
     context.errors.add(reader.source_of("subcategory"),
                        reader.qualified("subcategory") + " needs a category it belongs to (category = \"…\")");
+  check_apple_category(reader, context, settings);
 }
 
 PodcastSettings inherit(const PodcastSettings& own, const PodcastSettings& defaults) {
@@ -82,6 +110,25 @@ PodcastSettings inherit(const PodcastSettings& own, const PodcastSettings& defau
   if (!merged.is_explicit) merged.is_explicit = defaults.is_explicit;
   fill(merged.language, defaults.language);
   return merged;
+}
+
+std::optional<PodcastOwner> configured_podcast_owner(const Config& config) {
+  const PodcastSettings& feed = config.feed.podcast;
+  if (!feed.owner_email.empty()) return PodcastOwner{feed.owner_name, feed.owner_email};
+  for (const ChannelConfig& channel : config.channels) {
+    const PodcastSettings settings = inherit(channel.podcast, feed);
+    if (settings.is_podcast == true && !settings.owner_email.empty())
+      return PodcastOwner{settings.owner_name, settings.owner_email};
+  }
+  return std::nullopt;
+}
+
+PodcastSettings with_podcast_owner(PodcastSettings settings, const std::optional<PodcastOwner>& owner) {
+  if (settings.owner_email.empty() && owner) {
+    settings.owner_name = owner->name;
+    settings.owner_email = owner->email;
+  }
+  return settings;
 }
 
 std::vector<std::string_view> missing_podcast_settings(const PodcastSettings& settings) {
@@ -108,14 +155,17 @@ std::string missing_keys(const PodcastSettings& settings) {
 
 void warn_incomplete_podcasts(const Config& config, ErrorSink& errors) {
   constexpr std::string_view kWhy = ": podcast apps and directories refuse a feed without them";
-  const PodcastSettings& feed = config.feed.podcast;
+  // An owner from another of the operator's podcast settings fills in
+  // (configured_podcast_owner), as it does in the served feeds.
+  const std::optional<PodcastOwner> owner = configured_podcast_owner(config);
+  const PodcastSettings feed = with_podcast_owner(config.feed.podcast, owner);
   if (feed.is_podcast == true) {
     if (const std::string keys = missing_keys(feed); !keys.empty())
       errors.warn(feed.defined_at, "[feed] is a podcast (podcast = true) but sets no " + keys + std::string(kWhy));
   }
   const ChannelConfig* podcast_channel = nullptr;
   for (const ChannelConfig& channel : config.channels) {
-    const PodcastSettings settings = inherit(channel.podcast, feed);
+    const PodcastSettings settings = with_podcast_owner(inherit(channel.podcast, config.feed.podcast), owner);
     if (settings.is_podcast != true) continue;
     if (!podcast_channel) podcast_channel = &channel;
     if (const std::string keys = missing_keys(settings); !keys.empty())

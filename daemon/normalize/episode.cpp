@@ -1,6 +1,6 @@
 // The iTunes podcast tags of an episode as values (see normalize.hpp):
 // itunes:duration, itunes:explicit, itunes:episode, itunes:season and
-// itunes:episodeType. Podcast feeds write these by hand as often as by
+// itunes:episodeType; and its podcast's itunes:category. Podcast feeds write these by hand as often as by
 // tool: "1:02:03", "62:03.5", " 3723 ", "Yes", "clean". Pure.
 #include <charconv>
 
@@ -80,6 +80,19 @@ std::optional<std::int64_t> parse_episode_number(std::string_view text) {
 std::string parse_episode_type(std::string_view text) {
   std::string type = core::to_lower_ascii(core::trim(text));
   if (type == "full" || type == "trailer" || type == "bonus") return type;
+  return {};
+}
+
+core::PodcastCategory podcast_category_of(const std::vector<parse::ItunesCategory>& categories) {
+  for (const parse::ItunesCategory& written : categories) {
+    core::PodcastCategory category{core::apple_podcast_category(written.text), {}};
+    if (category.empty()) continue;
+    for (const std::string& subcategory : written.subcategories) {
+      category.subcategory = core::apple_podcast_subcategory(category.category, subcategory);
+      if (!category.subcategory.empty()) break;
+    }
+    return category;
+  }
   return {};
 }
 

@@ -420,6 +420,7 @@ std::string normalize_meta(const parse::FeedInfo& parsed, const NormalizeContext
   feed.podcast_image_url = http_url(feed_base, parsed.itunes_image);
   if (feed.podcast_image_url.empty()) feed.podcast_image_url = feed.image_url;
   feed.podcast_author = clean_text(parsed.itunes_author);
+  feed.podcast_category = podcast_category_of(parsed.itunes_categories);
   return feed_base;
 }
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/podcast_categories.hpp"
 #include "core/time.hpp"
 #include "parse/parse.hpp"
 
@@ -140,6 +141,9 @@ struct FeedMeta {
   // (itunes:author): what its episodes show in a merged podcast feed.
   std::string podcast_image_url;
   std::string podcast_author;
+  // Its category (podcast_category_of): what a merged podcast feed that
+  // sets none of its own derives its itunes:category from.
+  core::PodcastCategory podcast_category;
 
   // The feed's own word on polling, for the scheduler; each is absent when
   // the feed does not say (or says something unreadable).
@@ -194,5 +198,11 @@ std::optional<bool> parse_explicit_flag(std::string_view text);
 std::optional<std::int64_t> parse_episode_number(std::string_view text);
 // itunes:episodeType: "full", "trailer" or "bonus" (lower-cased); empty otherwise.
 std::string parse_episode_type(std::string_view text);
+// A podcast's category from its channel's itunes:category elements: the
+// first that is one of Apple's categories (Apple takes the first as the
+// primary one), with the first of its subcategories that is Apple's, each
+// in Apple's spelling; empty when none is. Other texts ("Tech",
+// "Gadgets", retired ones) are dropped: a feed carrying them is invalid.
+core::PodcastCategory podcast_category_of(const std::vector<parse::ItunesCategory>& categories);
 
 }  // namespace tributary::normalize

@@ -68,6 +68,15 @@ struct Transcript {
   friend bool operator==(const Transcript&, const Transcript&) = default;
 };
 
+// A podcast's itunes:category, as written: its text attribute and those of
+// the itunes:category elements nested in it (its subcategories).
+struct ItunesCategory {
+  std::string text;
+  std::vector<std::string> subcategories;
+
+  friend bool operator==(const ItunesCategory&, const ItunesCategory&) = default;
+};
+
 // atom:source of an entry republished from another feed (RFC 4287 §4.2.11),
 // or RSS <source url="…">.
 struct SourceFeed {
@@ -119,9 +128,10 @@ struct FeedInfo {
   std::string image;  // RSS <image><url>, itunes:image, atom:logo, JSON icon
   // A podcast's own: its artwork and author, and whether it is explicit
   // (the default of its episodes), as written.
-  std::string itunes_image;   // itunes:image href
-  std::string itunes_author;  // itunes:author
-  std::string explicit_flag;  // itunes:explicit
+  std::string itunes_image;                       // itunes:image href
+  std::string itunes_author;                      // itunes:author
+  std::string explicit_flag;                      // itunes:explicit
+  std::vector<ItunesCategory> itunes_categories;  // the channel's itunes:category, in document order
   std::string base;
   std::string lang;
 

@@ -173,6 +173,8 @@ bool RssReader::read_channel_element(const xmlNode* child, FeedInfo& info, std::
     read_itunes_image(child, info);
   else if (is_itunes(child, "explicit"))
     info.explicit_flag = text();
+  else if (is_itunes(child, "category"))
+    info.itunes_categories.push_back(itunes_category(child));
   else if (is_rss_core(child, "ttl")) {
     const auto minutes = small_number(text());
     if (minutes && *minutes > 0) info.ttl = std::chrono::minutes{*minutes};
@@ -188,6 +190,15 @@ void RssReader::read_itunes_image(const xmlNode* node, FeedInfo& info) {
   std::string href = attribute(node, "href");
   if (info.itunes_image.empty()) info.itunes_image = href;
   if (info.image.empty()) info.image = std::move(href);
+}
+
+// itunes:category text="…", with its nested subcategories (Apple: one
+// level deep; deeper ones are not read).
+ItunesCategory RssReader::itunes_category(const xmlNode* node) {
+  ItunesCategory category{attribute(node, "text"), {}};
+  for (const xmlNode* child = node->children; child; child = child->next)
+    if (is_itunes(child, "category")) category.subcategories.push_back(attribute(child, "text"));
+  return category;
 }
 
 std::string RssReader::image_url(const xmlNode* image) {

@@ -33,6 +33,7 @@ class RssReader {
   void read_skip_days(const xmlNode* node, FeedInfo& info);
   std::string image_url(const xmlNode* image);
   void read_itunes_image(const xmlNode* node, FeedInfo& info);
+  static ItunesCategory itunes_category(const xmlNode* node);
   bool is_first_channel(const xmlNode* channel);
 
   void add_item(const xmlNode* node) { walk_.add_item(node, read_item(node)); }

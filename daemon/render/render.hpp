@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/podcast_categories.hpp"
 #include "core/time.hpp"
 #include "schedule/policy.hpp"
 #include "store/records.hpp"
@@ -63,9 +64,19 @@ std::string render_atom(const FeedHeader& header, std::span<const store::StoredE
 // content, Dublin Core, Atom (self and paging links), iTunes and Podcasting
 // 2.0 namespaces. An enclosure without a media type that its file name does
 // not tell is left out (podcast apps refuse the whole feed over one); each
-// is described in `left_out`, when given, for the log.
+// is described in `left_out`, when given, for the log, and so is each
+// channel tag a podcast needs that a document with episodes goes without
+// (the owner's e-mail, a category, the language: none is made up).
 std::string render_rss(const FeedHeader& header, std::span<const store::StoredEntry> entries,
                        std::vector<std::string>* left_out = nullptr);
+
+// The RSS channel's itunes:category: as configured (header.podcast), else
+// the one most of the podcasts whose episodes are in `entries` name, each
+// podcast counted once (its source's category: Apple's, see
+// normalize::podcast_category_of), a tie going to the podcast of the newest
+// episode; its subcategory the one most of those podcasts name. Empty when
+// none names one.
+core::PodcastCategory channel_category(const FeedHeader& header, std::span<const store::StoredEntry> entries);
 
 // The enclosure's media type: as stored, else inferred from its file name
 // (normalize::media_type_of_file; rows stored before inference), else empty.

@@ -6,6 +6,7 @@
 // itunes: tags; the same entries, ids and links as the Atom edition.
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "core/url.hpp"
 #include "core/version.hpp"
@@ -47,18 +48,71 @@ bool is_explicit_channel(const FeedHeader& header, std::span<const store::Stored
                      [](const store::StoredEntry& stored) { return stored.entry.episode.is_explicit == true; });
 }
 
+// The value most of `votes` name (by `key_of`; empty ones do not count),
+// a tie going to the one named by the vote with the newest episode.
+template <typename Vote, typename KeyOf>
+std::string most_named(const std::vector<Vote>& votes, KeyOf key_of) {
+  struct Tally {
+    int count = 0;
+    core::Timestamp newest;
+  };
+  std::map<std::string, Tally> tallies;
+  for (const Vote& vote : votes) {
+    const std::string& key = key_of(vote);
+    if (key.empty()) continue;
+    Tally& tally = tallies[key];
+    tally.newest = tally.count == 0 ? vote.newest : std::max(tally.newest, vote.newest);
+    ++tally.count;
+  }
+  const auto most = std::max_element(tallies.begin(), tallies.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.second.count, a.second.newest) < std::tie(b.second.count, b.second.newest);
+  });
+  return most == tallies.end() ? std::string() : most->first;
+}
+
+}  // namespace
+
+core::PodcastCategory channel_category(const FeedHeader& header, std::span<const store::StoredEntry> entries) {
+  if (!header.podcast.category.empty()) return {header.podcast.category, header.podcast.subcategory};
+  // One vote per podcast (source) with episodes in the document: a show
+  // with many episodes does not outvote the others.
+  struct Vote {
+    core::PodcastCategory category;
+    core::Timestamp newest;  // its newest episode's
+  };
+  std::map<std::string, Vote> by_source;
+  for (const store::StoredEntry& stored : entries) {
+    if (stored.source_podcast_category.empty() || !is_episode(stored.entry)) continue;
+    const auto [vote, is_new] =
+        by_source.try_emplace(stored.source_config_url, Vote{stored.source_podcast_category, stored.sort_time});
+    if (!is_new) vote->second.newest = std::max(vote->second.newest, stored.sort_time);
+  }
+  std::vector<Vote> votes;
+  for (auto& [source, vote] : by_source) votes.push_back(std::move(vote));
+  core::PodcastCategory chosen;
+  chosen.category = most_named(votes, [](const Vote& vote) -> const std::string& { return vote.category.category; });
+  // The subcategory among the podcasts of that category only.
+  static const std::string kNone;
+  chosen.subcategory = most_named(votes, [&](const Vote& vote) -> const std::string& {
+    return vote.category.category == chosen.category ? vote.category.subcategory : kNone;
+  });
+  return chosen;
+}
+
+namespace {
+
 // The itunes: tags of the channel. Written when the feed is a podcast or
 // carries episodes: a reader of one episode's itunes: tags expects the
 // channel's (and the W3C validator asks for them).
 void write_itunes_channel(XmlWriter& xml, const FeedHeader& header, std::span<const store::StoredEntry> entries) {
   const config::PodcastSettings& podcast = header.podcast;
   if (!podcast.image.empty()) xml.empty("itunes:image", {{"href", podcast.image}});
-  if (!podcast.category.empty()) {
-    if (podcast.subcategory.empty()) {
-      xml.empty("itunes:category", {{"text", podcast.category}});
+  if (const core::PodcastCategory category = channel_category(header, entries); !category.empty()) {
+    if (category.subcategory.empty()) {
+      xml.empty("itunes:category", {{"text", category.category}});
     } else {
-      xml.open("itunes:category", {{"text", podcast.category}});
-      xml.empty("itunes:category", {{"text", podcast.subcategory}});
+      xml.open("itunes:category", {{"text", category.category}});
+      xml.empty("itunes:category", {{"text", category.subcategory}});
       xml.close("itunes:category");
     }
   }
@@ -70,6 +124,26 @@ void write_itunes_channel(XmlWriter& xml, const FeedHeader& header, std::span<co
     xml.element("itunes:email", podcast.owner_email);
     xml.close("itunes:owner");
   }
+}
+
+// What a podcast's channel lacks that podcast directories and the W3C
+// validator ask for and that nothing here can tell: for the log, with the
+// setting that supplies it. An owner is never made up.
+void note_missing_podcast_tags(const FeedHeader& header, std::span<const store::StoredEntry> entries,
+                               std::vector<std::string>& left_out) {
+  const std::string feed = "the RSS edition " + header.self_url + " carries podcast episodes but ";
+  if (header.podcast.owner_email.empty())
+    left_out.push_back(feed +
+                       "no owner's e-mail (itunes:owner), which podcast directories and the W3C validator ask for: "
+                       "set owner_email in [feed] or in a [[channel]] with podcast = true");
+  if (channel_category(header, entries).empty())
+    left_out.push_back(feed +
+                       "no itunes:category (none of their podcasts names one of Apple's categories): set category "
+                       "in [feed] or in the [[channel]]");
+  if (channel_language(header, entries).empty())
+    left_out.push_back(feed +
+                       "no language (neither the episodes nor their feeds name one): set language in [feed] or in "
+                       "the [[channel]]");
 }
 
 void write_channel_head(XmlWriter& xml, const FeedHeader& header, std::span<const store::StoredEntry> entries,
@@ -220,6 +294,7 @@ std::string render_rss(const FeedHeader& header, std::span<const store::StoredEn
   const bool has_episodes = std::any_of(entries.begin(), entries.end(),
                                         [](const store::StoredEntry& stored) { return is_episode(stored.entry); });
   write_channel_head(xml, header, entries, has_episodes);
+  if (left_out && has_episodes) note_missing_podcast_tags(header, entries, *left_out);
   const std::vector<std::string> ids = unique_entry_ids(header.tag_authority, entries);
   for (std::size_t i = 0; i < entries.size(); ++i) write_item(xml, ids[i], entries[i], header.attribution, left_out);
   xml.close("channel");

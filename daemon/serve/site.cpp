@@ -209,7 +209,10 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
   header.subtitle = config.feed.subtitle;
   header.attribution = config.feed.attribution;
   header.hub_url = websub::advertised_hub_url(config.websub, settings.base_url);
-  header.podcast = config.feed.podcast;
+  // A feed that names no owner is the operator's all the same: the owner
+  // they named for another feed is its owner (never one made up).
+  const std::optional<config::PodcastOwner> owner = config::configured_podcast_owner(config);
+  header.podcast = config::with_podcast_owner(config.feed.podcast, owner);
   header.tag_authority = core::url_host(settings.base_url);
   // A tag URI's authority is a DNS name or an e-mail address (RFC 4151).
   if (header.tag_authority.empty() || header.tag_authority.find(':') != std::string::npos ||
@@ -217,8 +220,9 @@ SiteSettings site_settings(const config::Config& config, const std::string& base
     header.tag_authority = "localhost";
   settings.entries = config.feed.entries;
   for (const config::ChannelConfig& channel : config.channels)
-    settings.channels.push_back({channel.name, channel.title, channel.tags, channel.sources, channel.query,
-                                 config::inherit(channel.podcast, config.feed.podcast)});
+    settings.channels.push_back(
+        {channel.name, channel.title, channel.tags, channel.sources, channel.query,
+         config::with_podcast_owner(config::inherit(channel.podcast, config.feed.podcast), owner)});
   for (const config::SourceSpec& source : config.sources) settings.source_names.emplace_back(source.name, source.url);
   settings.token = config.server.token;
   // A reader that polls more often than the fastest source cannot see more.

@@ -410,9 +410,10 @@ void SqliteStore::update_feed_meta(std::int64_t source_id, const normalize::Feed
   // Rows are rewritten even when nothing changes: skip the common case.
   db_.cached(
          "UPDATE sources SET title = ?2, site_url = ?3, feed_id = ?4, feed_updated = coalesce(?5, feed_updated), "
-         "podcast_image_url = ?6, podcast_author = ?7 "
+         "podcast_image_url = ?6, podcast_author = ?7, podcast_category = ?8, podcast_subcategory = ?9 "
          "WHERE id = ?1 AND (title IS NOT ?2 OR site_url IS NOT ?3 OR feed_id IS NOT ?4 "
-         "OR (?5 IS NOT NULL AND feed_updated IS NOT ?5) OR podcast_image_url IS NOT ?6 OR podcast_author IS NOT ?7)")
+         "OR (?5 IS NOT NULL AND feed_updated IS NOT ?5) OR podcast_image_url IS NOT ?6 OR podcast_author IS NOT ?7 "
+         "OR podcast_category IS NOT ?8 OR podcast_subcategory IS NOT ?9)")
       .bind(1, source_id)
       .bind(2, feed.title)
       .bind(3, feed.site_url)
@@ -420,6 +421,8 @@ void SqliteStore::update_feed_meta(std::int64_t source_id, const normalize::Feed
       .bind(5, unix_or_null(feed.updated))
       .bind(6, feed.podcast_image_url)
       .bind(7, feed.podcast_author)
+      .bind(8, feed.podcast_category.category)
+      .bind(9, feed.podcast_category.subcategory)
       .run();
 }
 

@@ -44,7 +44,7 @@ constexpr std::string_view kEntryColumns =
     "items.original_id, items.title, items.url, items.canonical_url, items.author_name, items.author_email, "
     "items.summary_html, items.content_html, items.categories, items.enclosures, items.lang, items.published, "
     "items.updated, items.fingerprint, items.is_republished, stories.primary_item_id, items.authors, items.episode, "
-    "sources.podcast_image_url, sources.podcast_author "
+    "sources.podcast_image_url, sources.podcast_author, sources.podcast_category, sources.podcast_subcategory "
     "FROM items JOIN sources ON sources.id = items.source_id JOIN stories ON stories.id = items.story_id ";
 
 StoredEntry read_entry(Statement& row) {
@@ -81,6 +81,7 @@ StoredEntry read_entry(Statement& row) {
   rows::read_episode_json(row.text(29), entry);
   stored.source_podcast_image_url = row.text(30);
   stored.source_podcast_author = row.text(31);
+  stored.source_podcast_category = {row.text(32), row.text(33)};
   return stored;
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/podcast_categories.hpp"
 #include "core/time.hpp"
 #include "filter/filter.hpp"
 #include "normalize/normalize.hpp"
@@ -161,8 +162,9 @@ struct StoredEntry {
   std::string source_feed_url;
   std::string source_feed_id;
   std::optional<core::Timestamp> source_updated;
-  std::string source_podcast_image_url;  // the source's podcast artwork, for episodes without their own
-  std::string source_podcast_author;     // its itunes:author
+  std::string source_podcast_image_url;           // the source's podcast artwork, for episodes without their own
+  std::string source_podcast_author;              // its itunes:author
+  core::PodcastCategory source_podcast_category;  // its itunes:category (Apple's); empty: none
   core::Timestamp first_seen;
   core::Timestamp sort_time;  // published, else updated, else first seen
   normalize::Entry entry;

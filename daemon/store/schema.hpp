@@ -237,6 +237,14 @@ CREATE TABLE filter_state (
   signature TEXT NOT NULL
 );
 )sql",
+    // 11 (issue 25): a source keeps its podcast's category and subcategory
+    // (normalize::podcast_category_of: Apple's, in Apple's spelling; ''
+    // when it names none), from which a merged podcast feed that sets no
+    // category of its own derives one. Depends on migration 1 only.
+    R"sql(
+ALTER TABLE sources ADD COLUMN podcast_category TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN podcast_subcategory TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace tributary::store

@@ -53,7 +53,7 @@ class SqliteStore;
 
 class Store {
  public:
-  static constexpr std::int64_t kSchemaVersion = 10;
+  static constexpr std::int64_t kSchemaVersion = 11;
 
   // Opens the database (":memory:" for tests), creating and migrating it.
   // Throws StoreError when it cannot, e.g. a database from a newer version.

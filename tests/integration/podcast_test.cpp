@@ -6,7 +6,10 @@
 // podcastparser, which reads RSS podcasts only and is as strict as podcast
 // apps: each episode's file (URL, size, type), duration and image, and the
 // channel's image and explicit flag. Caching, paging and filters are the
-// Atom edition's: ETag and 304, gzip, rel="next", ?source=.
+// Atom edition's: ETag and 304, gzip, rel="next", ?source=. At the shipped
+// defaults ([feed] without podcast settings) the channel's category and
+// language come from the podcasts and the owner from a podcast channel;
+// with no owner anywhere, that alone is missing and the log says so.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -161,14 +164,16 @@ struct Fetched {
   std::filesystem::path file;
 };
 
-Fetched fetch(const std::string& target) {
-  const HttpReply reply = PodcastDaemon::daemon().get(target);
+Fetched fetch(const DaemonProcess& daemon, const TempDir& dir, const std::string& target) {
+  const HttpReply reply = daemon.get(target);
   EXPECT_EQ(reply.status, 200) << target << "\n" << reply.body;
   static int count = 0;
-  const auto file = PodcastDaemon::dir().write("served-" + std::to_string(++count) + ".xml", reply.body);
-  return {PodcastDaemon::daemon().base_url() + target.substr(1),
+  const auto file = dir.write("served-" + std::to_string(++count) + ".xml", reply.body);
+  return {daemon.base_url() + target.substr(1),
           reply.headers.count("content-type") ? reply.headers.at("content-type") : "", reply.body, file};
 }
+
+Fetched fetch(const std::string& target) { return fetch(PodcastDaemon::daemon(), PodcastDaemon::dir(), target); }
 
 constexpr const char* kOutput = "{output}";
 
@@ -185,6 +190,34 @@ json::value run_python(const std::vector<std::string>& arguments, const std::str
     return nullptr;
   }
   return json::parse(read_text_file(output));
+}
+
+// The W3C validator's report on a fetched document (w3c_validate.py), null
+// with the failure added to the test; skips the test when the shared
+// directory is absent.
+json::value w3c_report(const Fetched& fetched, const std::string& label) {
+  const std::filesystem::path validator = shared_dir() / "tools/feedvalidator/src";
+  if (!std::filesystem::is_directory(validator / "feedvalidator")) {
+    ADD_FAILURE() << validator << " is missing";
+    return nullptr;
+  }
+  const json::value report =
+      run_python({support_script("w3c_validate.py").string(), "--validator", validator.string(), "--url", fetched.url,
+                  "--content-type", fetched.content_type, "--output", kOutput, fetched.file.string()},
+                 "w3c-" + label + ".json");
+  if (report.is_null()) return report;
+  EXPECT_EQ(text_of(report.at("feed_type")), "RSS");
+  EXPECT_TRUE(report.at("network_attempts").as_array().empty()) << json::serialize(report.at("network_attempts"));
+  return report;
+}
+
+// "WARNING MissingItunesEmail: …" of each event, for a failure message.
+std::string describe_events(const json::value& report) {
+  std::string said;
+  for (const json::value& event : report.at("events").as_array())
+    said += text_of(event.at("level")) + " " + text_of(event.at("class")) + ": " + text_of(event.at("text")) +
+            "\n  line " + json::serialize(event.at("line")) + ": " + text_of(event.at("excerpt")) + "\n";
+  return said;
 }
 
 // A document of the test: the merged feed and the podcast channel.
@@ -210,8 +243,6 @@ INSTANTIATE_TEST_SUITE_P(PodcastTest, RssView,
 
 TEST_P(RssView, W3cValidatorFindsNoErrorAndNoWarning) {
   if (shared_dir().empty()) GTEST_SKIP() << "the shared directory (../shared/tools/feedvalidator) is absent";
-  const std::filesystem::path validator = shared_dir() / "tools/feedvalidator/src";
-  ASSERT_TRUE(std::filesystem::is_directory(validator / "feedvalidator")) << validator << " is missing";
   const Fetched fetched = fetch(GetParam().target);
   EXPECT_EQ(fetched.content_type, kRssType);
   // The document validated advertises the built-in WebSub hub (the default)
@@ -219,17 +250,9 @@ TEST_P(RssView, W3cValidatorFindsNoErrorAndNoWarning) {
   EXPECT_NE(fetched.body.find("<atom:link rel=\"hub\" href=\"" + PodcastDaemon::daemon().base_url() + "websub/hub\"/>"),
             std::string::npos)
       << fetched.body;
-  const json::value report =
-      run_python({support_script("w3c_validate.py").string(), "--validator", validator.string(), "--url", fetched.url,
-                  "--content-type", fetched.content_type, "--output", kOutput, fetched.file.string()},
-                 "w3c-" + GetParam().label + ".json");
+  const json::value report = w3c_report(fetched, GetParam().label);
   ASSERT_FALSE(report.is_null());
-  EXPECT_EQ(text_of(report.at("feed_type")), "RSS");
-  EXPECT_TRUE(report.at("network_attempts").as_array().empty()) << json::serialize(report.at("network_attempts"));
-  for (const json::value& event : report.at("events").as_array())
-    ADD_FAILURE() << text_of(event.at("level")) << " " << text_of(event.at("class")) << ": "
-                  << text_of(event.at("text")) << "\n  line " << json::serialize(event.at("line")) << ": "
-                  << text_of(event.at("excerpt"));
+  EXPECT_TRUE(report.at("events").as_array().empty()) << describe_events(report);
 }
 
 TEST_P(RssView, PodcastparserGetsEveryEpisodeAndTheChannel) {
@@ -380,6 +403,113 @@ TEST(RssAutodiscovery, TheLandingPageListsEveryRssEdition) {
       "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Podcasts (RSS)\" href=\"c/podcasts.rss\">";
   EXPECT_NE(landing.body.find(merged), std::string::npos) << landing.body;
   EXPECT_NE(landing.body.find(channel), std::string::npos) << landing.body;
+}
+
+// ---- At the shipped defaults: [feed] without podcast settings ------------
+
+// A daemon of its own whose [feed] sets no podcast key and whose schedule
+// is the shipped one, polling the same three sources; `channels`: its
+// [[channel]] tables.
+struct DefaultsDaemon {
+  FakeUpstream upstream;
+  TempDir dir;
+  std::unique_ptr<DaemonProcess> daemon;
+};
+
+std::unique_ptr<DefaultsDaemon> start_at_defaults(const std::vector<std::string>& channels) {
+  auto started = std::make_unique<DefaultsDaemon>();
+  DaemonConfig config(started->dir.path() / "db/tributary.db");
+  config.feed("title = \"Everything\"");
+  for (const std::string& channel : channels) config.channel(channel);
+  for (const PodcastSource& source : podcast_sources()) {
+    const std::string path = "/" + source.fixture;
+    started->upstream.serve(path, {200,
+                                   {{"Content-Type", "application/rss+xml"}},
+                                   read_text_file(fixtures_dir() / "podcast" / source.fixture),
+                                   {},
+                                   {}});
+    config.source(started->upstream.url(path), source.name, "tags = " + source.tags);
+  }
+  const auto config_file = started->dir.write("tributary.toml", config.text());
+  started->daemon = std::make_unique<DaemonProcess>(config_file, started->dir.path() / "daemon.log");
+  DaemonProcess& daemon = *started->daemon;
+  EXPECT_TRUE(daemon.wait_until_listening()) << daemon.output();
+  EXPECT_TRUE(daemon.wait_until_sources_polled(podcast_sources().size(), SourcesPolled::successfully, 60s))
+      << daemon.get("/sources.json").body << "\n"
+      << daemon.output();
+  const HttpReply all = daemon.wait_until_http(
+      "/feed.rss", [](const HttpReply& reply) { return PodcastDaemon::count_items(reply.body) == 8; }, 30s);
+  EXPECT_EQ(PodcastDaemon::count_items(all.body), 8u) << all.body;
+  return started;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
+constexpr const char* kLacksOwner = "carries podcast episodes but no owner's e-mail (itunes:owner)";
+
+// The shipped [feed] and a podcast channel that names its owner (the
+// operator): /feed.rss and the channel take the category and language the
+// podcasts name in their own channels, and the channel's owner; the W3C
+// validator finds nothing to warn about in either.
+TEST(RssAtDefaults, WithAPodcastChannelsOwnerEveryDocumentValidatesWithoutWarning) {
+  if (shared_dir().empty()) GTEST_SKIP() << "the shared directory (../shared/tools/feedvalidator) is absent";
+  ASSERT_TRUE(PodcastDaemon::is_up());
+  const auto started =
+      start_at_defaults({"name = \"podcasts\"\ntitle = \"Podcasts\"\ntags = [\"podcast\"]\n"
+                         "podcast = true\nowner_name = \"Ops\"\nowner_email = \"ops@tributary.example\""});
+  const DaemonProcess& daemon = *started->daemon;
+  const std::vector<std::pair<std::string, std::string>> documents = {{"/feed.rss", "defaults-merged"},
+                                                                      {"/c/podcasts.rss", "defaults-channel"}};
+  for (const auto& [target, label] : documents) {
+    SCOPED_TRACE(target);
+    const Fetched fetched = fetch(daemon, started->dir, target);
+    // Night Shift ("Society & Culture", "Documentary") and Field Notes
+    // ("science"/"nature" after a retired category: "Science", "Nature")
+    // tie at one podcast each; Night Shift has the newest episode.
+    EXPECT_NE(fetched.body.find("<itunes:category text=\"Society &amp; Culture\"><itunes:category "
+                                "text=\"Documentary\"/></itunes:category>"),
+              std::string::npos)
+        << fetched.body;
+    EXPECT_NE(fetched.body.find("<itunes:owner><itunes:name>Ops</itunes:name><itunes:email>ops@tributary.example"
+                                "</itunes:email></itunes:owner>"),
+              std::string::npos)
+        << fetched.body;
+    EXPECT_EQ(fetched.body.find("sam@nightshift.example"), std::string::npos) << "a source's owner is not ours";
+    EXPECT_EQ(occurrences(fetched.body, "<language>"), 1u) << fetched.body;
+    const json::value report = w3c_report(fetched, label);
+    ASSERT_FALSE(report.is_null());
+    EXPECT_TRUE(report.at("events").as_array().empty()) << describe_events(report);
+  }
+  EXPECT_EQ(daemon.output().find("carries podcast episodes but"), std::string::npos) << daemon.output();
+}
+
+// No podcast setting anywhere: the category and language still come from
+// the podcasts, but no owner can be found and none is made up. The
+// validator's one warning is the missing owner's e-mail, and the log says
+// once which setting to add.
+TEST(RssAtDefaults, WithoutAnyOwnerTheOwnerIsAllThatIsMissingAndTheLogSaysSoOnce) {
+  if (shared_dir().empty()) GTEST_SKIP() << "the shared directory (../shared/tools/feedvalidator) is absent";
+  ASSERT_TRUE(PodcastDaemon::is_up());
+  const auto started = start_at_defaults({});
+  DaemonProcess& daemon = *started->daemon;
+  const Fetched fetched = fetch(daemon, started->dir, "/feed.rss");
+  EXPECT_EQ(fetched.body.find("itunes:owner"), std::string::npos) << fetched.body;
+  const json::value report = w3c_report(fetched, "no-owner");
+  ASSERT_FALSE(report.is_null());
+  std::vector<std::string> classes;
+  for (const json::value& event : report.at("events").as_array())
+    classes.push_back(text_of(event.at("level")) + " " + text_of(event.at("class")));
+  EXPECT_EQ(classes, std::vector<std::string>{"warning MissingItunesEmail"}) << describe_events(report);
+  ASSERT_TRUE(daemon.wait_for_log(kLacksOwner, 10s)) << daemon.output();
+  const std::string log = daemon.output();
+  EXPECT_EQ(occurrences(log, kLacksOwner), 1u) << log;
+  EXPECT_NE(log.find(daemon.base_url() + "feed.rss " + kLacksOwner), std::string::npos) << log;
+  EXPECT_NE(log.find("set owner_email in [feed] or in a [[channel]] with podcast = true"), std::string::npos) << log;
+  EXPECT_EQ(occurrences(log, "carries podcast episodes but"), 1u) << "the category and language were found:\n" << log;
 }
 
 }  // namespace

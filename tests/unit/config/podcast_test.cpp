@@ -93,5 +93,57 @@ TEST(PodcastSettings, ACompletePodcastHasNoWarning) {
   EXPECT_THAT(messages(loaded.warnings), IsEmpty());
 }
 
+// The operator owns all their feeds: the owner a podcast channel names is
+// the owner of /feed.rss and of every other channel that names none.
+TEST(PodcastSettings, APodcastChannelsOwnerIsTheOperatorsForEveryFeed) {
+  const ConfigLoad loaded = parse_config(
+      "[[channel]]\nname = \"news\"\n\n[[channel]]\nname = \"pods\"\npodcast = true\nowner_name = \"Ops\"\n"
+      "owner_email = \"ops@x.example\"\n",
+      "test.toml");
+  ASSERT_TRUE(loaded.config);
+  const std::optional<PodcastOwner> owner = configured_podcast_owner(*loaded.config);
+  ASSERT_TRUE(owner);
+  EXPECT_EQ(owner->name, "Ops");
+  EXPECT_EQ(owner->email, "ops@x.example");
+  const PodcastSettings news = with_podcast_owner(inherit(loaded.config->channels.at(0).podcast, {}), owner);
+  EXPECT_EQ(news.owner_email, "ops@x.example");
+  // The warnings no longer ask for an owner_email anywhere.
+  EXPECT_THAT(messages(loaded.warnings),
+              ElementsAre("test.toml:4:1: [[channel]] \"pods\" is a podcast (podcast = true) but sets no image, "
+                          "category, explicit, author: podcast apps and directories refuse a feed without them; "
+                          "set them here or in [feed]",
+                          "test.toml:4:1: [feed] sets no image, category, explicit, author, and /feed.rss carries "
+                          "the episodes of the podcast channel \"pods\": podcast apps and directories refuse a feed "
+                          "without them; set them in [feed]"));
+  // [feed]'s own comes first; without any, there is none (none is made up).
+  const ConfigLoad own = parse_config(
+      std::string(kCompleteFeed) + "[[channel]]\nname = \"pods\"\npodcast = true\nowner_email = \"p@x.example\"\n",
+      "test.toml");
+  ASSERT_TRUE(own.config);
+  EXPECT_EQ(configured_podcast_owner(*own.config)->email, "sam@x.example");
+  const ConfigLoad none = parse_config("[[channel]]\nname = \"pods\"\npodcast = true\n", "test.toml");
+  ASSERT_TRUE(none.config);
+  EXPECT_FALSE(configured_podcast_owner(*none.config));
+}
+
+// Directories and the W3C validator take Apple's categories only: another
+// is a warning where it is written; Apple's in another case is respelled.
+TEST(PodcastSettings, ACategoryOutsideApplesListIsAWarning) {
+  const ConfigLoad loaded = parse_config(
+      "[feed]\ncategory = \"Tech\"\n[[channel]]\nname = \"a\"\ncategory = \"technology\"\nsubcategory = \"Gadgets\"\n"
+      "[[channel]]\nname = \"b\"\ncategory = \"society & culture\"\nsubcategory = \"documentary\"\n",
+      "test.toml");
+  ASSERT_TRUE(loaded.config);
+  EXPECT_THAT(messages(loaded.warnings),
+              ElementsAre("test.toml:2:12: feed.category: \"Tech\" is not one of Apple's podcast categories: podcast "
+                          "directories and the W3C Feed Validator take only Apple's categories (README, \"Podcasts\")",
+                          "test.toml:6:15: channel.subcategory: \"Gadgets\" is not one of Apple's subcategories of "
+                          "\"Technology\": podcast directories and the W3C Feed Validator take only Apple's categories "
+                          "(README, \"Podcasts\")"));
+  EXPECT_EQ(loaded.config->channels.at(0).podcast.category, "Technology");
+  EXPECT_EQ(loaded.config->channels.at(1).podcast.category, "Society & Culture");
+  EXPECT_EQ(loaded.config->channels.at(1).podcast.subcategory, "Documentary");
+}
+
 }  // namespace
 }  // namespace tributary::config

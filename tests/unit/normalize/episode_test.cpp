@@ -87,11 +87,28 @@ TEST(MediaTypes, InferredFromTheFileNamesExtension) {
   EXPECT_EQ(transcript_type_of_file("https://x.example/42.srt"), "application/srt");
 }
 
+// Apple's list only, in Apple's spelling: anything else makes the feed
+// invalid to directories and to the W3C validator.
+TEST(PodcastCategories, OnlyApplesAreKept) {
+  using Written = std::vector<parse::ItunesCategory>;
+  EXPECT_EQ(podcast_category_of(Written{{" tv & film ", {"film reviews"}}}),
+            (core::PodcastCategory{"TV & Film", "Film Reviews"}));
+  EXPECT_EQ(podcast_category_of(Written{{"Technology", {"Tech News"}}}), (core::PodcastCategory{"Technology", ""}))
+      << "Tech News is a subcategory of News, not of Technology";
+  EXPECT_EQ(podcast_category_of(Written{{"Religion & Spirituality", {"Religion", "Islam"}}}),
+            (core::PodcastCategory{"Religion & Spirituality", "Islam"}))
+      << "\"Religion\": Apple lists it, the W3C validator does not";
+  EXPECT_EQ(podcast_category_of(Written{{"", {"News"}}, {"Tech", {}}, {"Games & Hobbies", {}}}),
+            core::PodcastCategory{});
+  EXPECT_EQ(podcast_category_of(Written{}), core::PodcastCategory{});
+}
+
 TEST(PodcastFeeds, EveryItunesTagOfEpisodesAndChannel) {
   const NormalizedFeed feed =
       normalize_file(fixtures_dir() / "podcast/night_shift.xml", "https://nightshift.example/feed.xml");
   EXPECT_EQ(feed.feed.podcast_image_url, "https://nightshift.example/art/show-3000.jpg");
   EXPECT_EQ(feed.feed.podcast_author, "Night Shift Radio & Friends");
+  EXPECT_EQ(feed.feed.podcast_category, (core::PodcastCategory{"Society & Culture", "Documentary"}));
   ASSERT_EQ(feed.entries.size(), 3u);
   const Entry& third = feed.entries[0];
   EXPECT_EQ(third.duration, seconds{3723});
@@ -119,6 +136,8 @@ TEST(PodcastFeeds, TheItunesNamespaceWithCapitalsAndDurationsWithFractions) {
       normalize_file(fixtures_dir() / "podcast/field_notes.xml", "https://fieldnotes.example/feed.xml");
   EXPECT_EQ(feed.feed.podcast_image_url, "https://fieldnotes.example/cover.png");
   EXPECT_EQ(feed.feed.podcast_author, "Ada Birch");
+  EXPECT_EQ(feed.feed.podcast_category, (core::PodcastCategory{"Science", "Nature"}))
+      << "the first of Apple's categories, and of its subcategories, in Apple's spelling";
   ASSERT_EQ(feed.entries.size(), 2u);
   EXPECT_EQ(feed.entries[0].duration, seconds{1805});
   EXPECT_EQ(feed.entries[0].episode.duration_text, "") << "\"1805.7\" is written back as whole seconds";
@@ -136,6 +155,12 @@ TEST(PodcastFeeds, CorpusDocuments) {
       corpus / "gofeed/testdata/translator/rss/feed_fallbacks_-_rss_channel_itunes.xml", "https://example.org/feed");
   EXPECT_EQ(capitals.feed.podcast_image_url, "http://example.org/itunes.png");
   EXPECT_EQ(capitals.feed.podcast_author, "Itunes Author");
+  EXPECT_TRUE(capitals.feed.podcast_category.empty()) << "\"Tech\" is none of Apple's categories";
+  // Two categories, each with a subcategory: the first is the podcast's.
+  const NormalizedFeed categories =
+      normalize_file(corpus / "miniflux/internal/reader/rss/parser_test/TestParseFeedWithItunesCategories_01.xml",
+                     "https://example.org/");
+  EXPECT_EQ(categories.feed.podcast_category, (core::PodcastCategory{"Society & Culture", "Documentary"}));
   const NormalizedFeed duration = normalize_file(
       corpus / "miniflux/internal/reader/rss/parser_test/TestParseItunesDuration_01.xml", "https://example.org/");
   ASSERT_EQ(duration.entries.size(), 1u);

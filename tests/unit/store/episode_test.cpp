@@ -1,6 +1,6 @@
-// Podcast episodes in the store (issue 25, schema migration 9): an
+// Podcast episodes in the store (issue 25, schema migrations 9 and 11): an
 // episode's image, duration and iTunes and Podcasting 2.0 tags, and its
-// podcast's artwork and author, come back as they went in; an edit of the
+// podcast's artwork, author and category, come back as they went in; an edit of the
 // tags alone is an update; a database of the schema before gains them and
 // keeps its items; an episode stored before then is rewritten, with its
 // tags, the next time its feed is polled.
@@ -37,6 +37,7 @@ TEST(Episodes, EveryPodcastTagComesBackAsItWentIn) {
   EXPECT_EQ(third.entry.episode, expected);
   EXPECT_EQ(third.source_podcast_image_url, "https://nightshift.example/art/show-3000.jpg");
   EXPECT_EQ(third.source_podcast_author, "Night Shift Radio & Friends");
+  EXPECT_EQ(third.source_podcast_category, (core::PodcastCategory{"Society & Culture", "Documentary"}));
   const StoredEntry& second = by_title(entries, "Episode 2: Night Nurses");
   EXPECT_EQ(second.entry.episode.is_explicit, true);
   EXPECT_EQ(second.entry.enclosures.at(0).type, "audio/x-m4a");
@@ -87,6 +88,9 @@ TEST(Episodes, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
     db.exec("DROP INDEX items_hidden");
     db.exec("ALTER TABLE items DROP COLUMN filtered_by");
     db.exec("DROP TABLE filter_state");
+    // And migration 11's (the podcast's category).
+    db.exec("ALTER TABLE sources DROP COLUMN podcast_category");
+    db.exec("ALTER TABLE sources DROP COLUMN podcast_subcategory");
     db.set_user_version(8);
   }
   Store store(path);
@@ -100,6 +104,35 @@ TEST(Episodes, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
   ASSERT_EQ(entries.size(), 3u);
   EXPECT_EQ(by_title(entries, "Episode 3: The Baker at 4 AM").entry.episode.number, 3);
   EXPECT_EQ(by_title(entries, "Trailer").source_podcast_author, "Night Shift Radio & Friends");
+}
+
+// Migration 11 (the podcast's category, on sources): a database of schema
+// 10 keeps its items and gains its podcasts' categories on the next poll.
+TEST(Episodes, ADatabaseOfSchema10GainsThePodcastsCategoryOnTheNextPoll) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "schema10.db").string();
+  {
+    Store store(path);
+    ingest_fixture(store, "podcast/night_shift.xml");
+  }
+  {
+    Database db(path);
+    db.exec("ALTER TABLE sources DROP COLUMN podcast_category");
+    db.exec("ALTER TABLE sources DROP COLUMN podcast_subcategory");
+    db.set_user_version(10);
+  }
+  Store store(path);
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
+  std::vector<StoredEntry> entries = store.query_stories({.limit = 10});
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_TRUE(entries[0].source_podcast_category.empty());
+  const auto id = store.ensure_source(spec("https://feeds.example/podcast/night_shift.xml", "podcast/night_shift.xml"));
+  const IngestResult again = store.ingest(id, load_feed("podcast/night_shift.xml"), at("2025-12-17T13:00:00Z"));
+  EXPECT_EQ(again.unchanged, 3) << "the items are as they were";
+  entries = store.query_stories({.limit = 10});
+  ASSERT_EQ(entries.size(), 3u);
+  for (const StoredEntry& stored : entries)
+    EXPECT_EQ(stored.source_podcast_category, (core::PodcastCategory{"Society & Culture", "Documentary"}));
 }
 
 }  // namespace
