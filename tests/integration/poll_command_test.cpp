@@ -5,10 +5,16 @@
 // at once on one host still leave host_delay apart, and the command says
 // why it waited; a Retry-After is respected and reported, not bypassed; a
 // name no source has is a usage error; with no daemon the command polls
-// that one source itself, and no other; one just added is known as soon
+// that one source itself, and no other; hostile clients of the control
+// socket get an error and change nothing; one just added is known as soon
 // as the daemon has reloaded.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -33,6 +39,34 @@ std::string rss(const std::string& title, const std::vector<std::string>& items)
 FakeResponse feed(const std::string& body) { return {200, {{"Content-Type", "application/rss+xml"}}, body}; }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// A raw client of the daemon's control socket: sends `request` as is and
+// reads until the daemon closes (at most `timeout`).
+std::string ask_control_socket(const std::filesystem::path& socket_path, const std::string& request,
+                               std::chrono::milliseconds timeout) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  if (fd < 0) return "socket() failed";
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
+    if (!request.empty()) (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char chunk[1024];
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd waiting{fd, POLLIN, 0};
+      if (::poll(&waiting, 1, 100) <= 0) continue;
+      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      if (n <= 0) break;
+      answer.append(chunk, static_cast<std::size_t>(n));
+    }
+  } else {
+    answer = std::string("connect() failed: ") + std::strerror(errno);
+  }
+  ::close(fd);
+  return answer;
+}
 
 class PollCommand : public ::testing::Test {
  protected:
@@ -102,6 +136,26 @@ TEST_F(PollCommand, TheRunningDaemonPollsAPinnedSourceNowAndServesWhatItBrought)
   // The socket goes with the daemon.
   EXPECT_EQ(daemon->stop(), 0);
   EXPECT_FALSE(std::filesystem::exists(socket));
+}
+
+TEST_F(PollCommand, TheControlSocketAnswersHostileClientsAndGoesOn) {
+  const auto daemon = start_daemon();
+  const std::filesystem::path socket = database_.string() + ".sock";
+  // Not a request it knows; an empty name; a line far too long; no line at all (it waits 5 s).
+  EXPECT_TRUE(ask_control_socket(socket, "reload\n", 10s).starts_with("error this daemon answers one request"));
+  EXPECT_TRUE(ask_control_socket(socket, "poll \n", 10s).starts_with("error this daemon answers one request"));
+  EXPECT_TRUE(ask_control_socket(socket, std::string(10000, 'x'), 10s).starts_with("error no request line"));
+  EXPECT_TRUE(ask_control_socket(socket, "poll Gaz", 15s).starts_with("error no request line within 5 s"));
+  EXPECT_TRUE(ask_control_socket(socket, "poll Nobody\r\n", 10s).starts_with("unknown no source is named"));
+  // Control characters in a name are not echoed raw.
+  const std::string echoed = ask_control_socket(socket, "poll \x1b[31mred\n", 10s);
+  EXPECT_TRUE(echoed.starts_with("unknown ")) << echoed;
+  EXPECT_EQ(echoed.find('\x1b'), std::string::npos) << echoed;
+  // None of it stopped the daemon or polled anything.
+  EXPECT_TRUE(daemon->is_running());
+  EXPECT_EQ(upstream_.hits("/gazette.xml"), 1);
+  const CommandResult polled = tributary({"poll", "Gazette"});
+  EXPECT_EQ(polled.exit_code, 0) << polled.output;
 }
 
 TEST_F(PollCommand, TwoAskedForAtOnceOnOneHostStillLeaveHostDelayApartAndTheWaitIsSaid) {
