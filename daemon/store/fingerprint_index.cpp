@@ -1,6 +1,7 @@
 #include "store/fingerprint_index.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "normalize/fingerprint.hpp"
 
@@ -8,11 +9,22 @@ namespace tributary::store {
 namespace {
 
 // Buckets are sorted by key alone: equal keys keep their insertion order.
-struct ByKey {
-  bool operator()(const auto& posting, std::uint32_t key) const { return posting.key < key; }
-  bool operator()(std::uint32_t key, const auto& posting) const { return key < posting.key; }
+struct ByKeyHigh {
+  bool operator()(const auto& posting, std::uint16_t key_high) const { return posting.key_high < key_high; }
+  bool operator()(std::uint16_t key_high, const auto& posting) const { return key_high < posting.key_high; }
 };
-constexpr ByKey by_key;
+constexpr ByKeyHigh by_key_high;
+
+// Removed items whose postings wait for a sweep: at least this many, and
+// an eighth of the live ones, so that sweeping (a pass over every posting)
+// costs a small share per removal and lookups skip few dead postings.
+constexpr std::size_t kSweepAtLeast = 4096;
+constexpr std::size_t kSmallestTable = 1024;
+
+std::size_t table_home(std::int64_t item_id, std::size_t capacity) {
+  const std::uint64_t hash = static_cast<std::uint64_t>(item_id) * 0x9E3779B97F4A7C15ULL;
+  return static_cast<std::size_t>(hash >> (64 - std::countr_zero(capacity)));
+}
 
 }  // namespace
 
@@ -20,56 +32,126 @@ void StoryKeyIndex::add(const StoryKeyEntry& entry) {
   // Buckets on first use: a Store that only reads never pays for them.
   if (buckets_.empty()) buckets_.resize(kBuckets);
   remove(entry.item_id);
-  std::uint32_t slot = 0;
-  Slot value{entry.item_id, entry.story_id, entry.source_id, entry.seen_at, entry.keys};
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-    slots_[slot] = std::move(value);
-  } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.push_back(std::move(value));
-  }
-  slot_of_item_.emplace(entry.item_id, slot);
+  const std::uint32_t slot = new_slot();
+  slot_at(slot) = {entry.item_id, entry.story_id, entry.source_id, entry.seen_at};
+  table_insert(slot);
+  ++live_count_;
+  const Posting posting{0, static_cast<std::uint16_t>(slot & 0xFFFFU), static_cast<std::uint16_t>(slot >> 16)};
   for (const std::uint32_t key : entry.keys) {
     std::vector<Posting>& bucket = buckets_[bucket_of(key)];
-    bucket.insert(std::upper_bound(bucket.begin(), bucket.end(), key, by_key), {key, slot});
+    // Grown by a quarter rather than doubled: slack is memory held for
+    // every one of the 65,536 buckets.
+    if (bucket.size() == bucket.capacity()) bucket.reserve(bucket.size() + bucket.size() / 4 + 4);
+    const std::uint16_t high = key_high(key);
+    Posting keyed = posting;
+    keyed.key_high = high;
+    bucket.insert(std::upper_bound(bucket.begin(), bucket.end(), high, by_key_high), keyed);
   }
 }
 
-void StoryKeyIndex::remove(std::int64_t item_id) {
-  const auto found = slot_of_item_.find(item_id);
-  if (found == slot_of_item_.end()) return;
-  const std::uint32_t slot = found->second;
-  slot_of_item_.erase(found);
-  for (const std::uint32_t key : slots_[slot].keys) {
-    std::vector<Posting>& bucket = buckets_[bucket_of(key)];
-    const auto [first, last] = std::equal_range(bucket.begin(), bucket.end(), key, by_key);
-    // erase, not swap with the last: the order of a key's postings is age.
-    const auto at = std::find_if(first, last, [&](const Posting& posting) { return posting.slot == slot; });
-    if (at != last) bucket.erase(at);
+std::uint32_t StoryKeyIndex::new_slot() {
+  if (!free_slots_.empty()) {
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    return slot;
   }
-  slots_[slot].keys.clear();
-  free_slots_.push_back(slot);
+  const std::uint32_t slot = slot_count_++;
+  if (slot / kSlotsPerChunk == slot_chunks_.size())
+    slot_chunks_.push_back(std::make_unique_for_overwrite<Slot[]>(kSlotsPerChunk));
+  if (slot / 64 == dead_bits_.size()) dead_bits_.push_back(0);
+  return slot;
+}
+
+std::size_t StoryKeyIndex::table_position(std::int64_t item_id) const {
+  const std::size_t mask = slot_table_.size() - 1;
+  std::size_t position = table_home(item_id, slot_table_.size());
+  while (slot_table_[position] != kNoSlot && slot_at(slot_table_[position] - 1).item_id != item_id)
+    position = (position + 1) & mask;
+  return position;
+}
+
+void StoryKeyIndex::table_insert(std::uint32_t slot) {
+  // At most half full: a miss (every new item) probes few entries, each a
+  // read of a slot.
+  if ((live_count_ + 1) * 2 > slot_table_.size()) table_grow();
+  slot_table_[table_position(slot_at(slot).item_id)] = slot + 1;
+}
+
+void StoryKeyIndex::table_grow() {
+  std::vector<std::uint32_t> old = std::move(slot_table_);
+  slot_table_.assign(std::max(kSmallestTable, old.size() * 2), kNoSlot);
+  for (const std::uint32_t entry : old)
+    if (entry != kNoSlot) slot_table_[table_position(slot_at(entry - 1).item_id)] = entry;
+}
+
+// Linear probing's deletion without tombstones: later entries of the same
+// run move back into the hole unless it lies before their home.
+void StoryKeyIndex::table_erase(std::size_t position) {
+  const std::size_t mask = slot_table_.size() - 1;
+  std::size_t hole = position;
+  for (std::size_t next = (hole + 1) & mask; slot_table_[next] != kNoSlot; next = (next + 1) & mask) {
+    const std::size_t home = table_home(slot_at(slot_table_[next] - 1).item_id, slot_table_.size());
+    if (((next - home) & mask) >= ((next - hole) & mask)) {
+      slot_table_[hole] = slot_table_[next];
+      hole = next;
+    }
+  }
+  slot_table_[hole] = kNoSlot;
+}
+
+bool StoryKeyIndex::forget(std::int64_t item_id) {
+  if (slot_table_.empty()) return false;
+  const std::size_t position = table_position(item_id);
+  if (slot_table_[position] == kNoSlot) return false;
+  const std::uint32_t slot = slot_table_[position] - 1;
+  table_erase(position);
+  dead_bits_[slot / 64] |= std::uint64_t{1} << (slot % 64);
+  ++dead_count_;
+  --live_count_;
+  return true;
+}
+
+void StoryKeyIndex::remove(std::int64_t item_id) {
+  if (forget(item_id) && dead_count_ >= std::max(kSweepAtLeast, live_count_ / 8)) sweep();
 }
 
 void StoryKeyIndex::remove_seen_before(std::int64_t cutoff) {
   std::vector<std::int64_t> doomed;
-  for (const auto& [item_id, slot] : slot_of_item_)
-    if (slots_[slot].seen_at < cutoff) doomed.push_back(item_id);
-  for (const std::int64_t item_id : doomed) remove(item_id);
+  for (const std::uint32_t entry : slot_table_)
+    if (entry != kNoSlot && slot_at(entry - 1).seen_at < cutoff) doomed.push_back(slot_at(entry - 1).item_id);
+  for (const std::int64_t item_id : doomed) forget(item_id);
+  if (dead_count_ > 0) sweep();
+}
+
+void StoryKeyIndex::sweep() {
+  for (std::vector<Posting>& bucket : buckets_)
+    std::erase_if(bucket, [&](const Posting& posting) { return is_dead(posting.slot()); });
+  for (std::size_t word = 0; word < dead_bits_.size(); ++word) {
+    for (std::uint64_t bits = dead_bits_[word]; bits != 0; bits &= bits - 1)
+      free_slots_.push_back(static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
+    dead_bits_[word] = 0;
+  }
+  dead_count_ = 0;
 }
 
 void StoryKeyIndex::set_story(std::int64_t item_id, std::int64_t story_id) {
-  const auto found = slot_of_item_.find(item_id);
-  if (found != slot_of_item_.end()) slots_[found->second].story_id = story_id;
+  if (slot_table_.empty()) return;
+  const std::uint32_t entry = slot_table_[table_position(item_id)];
+  if (entry != kNoSlot) slot_at(entry - 1).story_id = story_id;
 }
 
 void StoryKeyIndex::clear() {
-  slots_.clear();
-  free_slots_.clear();
-  slot_of_item_.clear();
-  for (auto& bucket : buckets_) bucket.clear();
+  // Memory back, not just emptied: the Store reloads the index from its
+  // table after another connection wrote.
+  slot_chunks_.clear();
+  slot_chunks_.shrink_to_fit();
+  slot_count_ = 0;
+  free_slots_ = {};
+  dead_bits_ = {};
+  dead_count_ = 0;
+  live_count_ = 0;
+  slot_table_ = {};
+  buckets_ = {};
 }
 
 std::vector<StoryCandidate> StoryKeyIndex::candidates(const std::vector<std::uint32_t>& keys, std::int64_t from,
@@ -84,21 +166,29 @@ std::vector<StoryCandidate> StoryKeyIndex::candidates(const std::vector<std::uin
   hits.reserve(keys.size() * kNewestPerKey);
   for (const std::uint32_t key : keys) {
     const std::vector<Posting>& bucket = buckets_[bucket_of(key)];
-    auto [first, last] = std::equal_range(bucket.begin(), bucket.end(), key, by_key);
-    if (static_cast<std::size_t>(last - first) > kNewestPerKey) first = last - kNewestPerKey;
+    const auto [first, last] = std::equal_range(bucket.begin(), bucket.end(), key_high(key), by_key_high);
     const std::uint64_t is_lead = (key & normalize::kLeadKeyBit) != 0 ? 1 : 0;
-    for (auto posting = first; posting != last; ++posting) hits.push_back(std::uint64_t{posting->slot} << 1 | is_lead);
+    // The newest kNewestPerKey live postings, newest first (the order of
+    // hits does not matter: they are sorted below).
+    std::size_t taken = 0;
+    for (auto posting = last; posting != first && taken < kNewestPerKey;) {
+      --posting;
+      const std::uint32_t slot = posting->slot();
+      if (dead_count_ > 0 && is_dead(slot)) continue;
+      hits.push_back(std::uint64_t{slot} << 1 | is_lead);
+      ++taken;
+    }
   }
   std::sort(hits.begin(), hits.end());
   std::vector<StoryCandidate> result;
   for (auto run = hits.begin(); run != hits.end();) {
-    const std::uint64_t slot_index = *run >> 1;
+    const auto slot_index = static_cast<std::uint32_t>(*run >> 1);
     const auto run_end = std::find_if(run, hits.end(), [&](std::uint64_t hit) { return hit >> 1 != slot_index; });
     // Sorted, so the run's full keys (low bit 0) come before its lead keys.
     const auto full_keys =
         static_cast<std::size_t>(std::find_if(run, run_end, [](std::uint64_t hit) { return (hit & 1) != 0; }) - run);
     const auto lead_keys = static_cast<std::size_t>(run_end - run) - full_keys;
-    const Slot& slot = slots_[slot_index];
+    const Slot& slot = slot_at(slot_index);
     if (normalize::is_story_candidate(full_keys, lead_keys) && slot.seen_at >= from && slot.seen_at <= to &&
         slot.source_id != source_id)
       result.push_back({slot.item_id, slot.story_id, slot.seen_at, full_keys, lead_keys});

@@ -14,15 +14,18 @@
 //
 // In memory because the index is written at random places by nature (a key
 // is a hash): as SQLite rows, random B-tree inserts per item dirtied pages
-// all over the file and were the largest part of ingest's cost.
+// all over the file and were the largest part of ingest's cost. Compact
+// because it is most of a cold cycle's memory (~20 keys per item, 200,000
+// items at 10,000 feeds): 6 bytes per posting and ~40 per item, where a
+// posting of {key, slot}, a vector of keys per item and a node-based map
+// took twice that and more (bench/scale's peak RSS).
 #pragma once
 
-#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace tributary::store {
@@ -56,7 +59,7 @@ class StoryKeyIndex {
   // The item now belongs to another story (two stories were merged).
   void set_story(std::int64_t item_id, std::int64_t story_id);
   void clear();
-  std::size_t size() const { return slot_of_item_.size(); }
+  std::size_t size() const { return live_count_; }
 
   // Items seen within [from, to], of another source than `source_id`, that
   // are candidates for `keys`; the most shared keys first, ties to the
@@ -65,24 +68,56 @@ class StoryKeyIndex {
                                          std::int64_t source_id, std::size_t limit) const;
 
  private:
-  static constexpr std::size_t kBuckets = 1U << 16;
+  static constexpr unsigned kBucketBits = 16;
+  static constexpr std::size_t kBuckets = std::size_t{1} << kBucketBits;
   static std::size_t bucket_of(std::uint32_t key) { return key & (kBuckets - 1); }
+  static std::uint16_t key_high(std::uint32_t key) { return static_cast<std::uint16_t>(key >> kBucketBits); }
+  static constexpr std::size_t kSlotsPerChunk = 4096;
+  static constexpr std::uint32_t kNoSlot = 0;  // in slot_table_, which holds slot + 1
 
+  // A key's bucket bits are its bucket's index, so a posting keeps only the
+  // rest; 6 bytes (a bucket is an array of them, 2-byte aligned), since the
+  // postings are most of the index (~20 per item).
   struct Posting {
-    std::uint32_t key;
-    std::uint32_t slot;
+    std::uint16_t key_high;
+    std::uint16_t slot_low;
+    std::uint16_t slot_high;
+    std::uint32_t slot() const { return std::uint32_t{slot_high} << 16 | slot_low; }
   };
   struct Slot {
     std::int64_t item_id;
     std::int64_t story_id;
     std::int64_t source_id;
     std::int64_t seen_at;
-    std::vector<std::uint32_t> keys;
   };
 
-  std::vector<Slot> slots_;  // freed ones are reused
+  Slot& slot_at(std::uint32_t slot) { return slot_chunks_[slot / kSlotsPerChunk][slot % kSlotsPerChunk]; }
+  const Slot& slot_at(std::uint32_t slot) const { return slot_chunks_[slot / kSlotsPerChunk][slot % kSlotsPerChunk]; }
+  bool is_dead(std::uint32_t slot) const { return (dead_bits_[slot / 64] >> (slot % 64) & 1U) != 0; }
+  std::uint32_t new_slot();
+  // slot_table_: where the item's slot is, or would go.
+  std::size_t table_position(std::int64_t item_id) const;
+  void table_insert(std::uint32_t slot);
+  void table_erase(std::size_t position);
+  void table_grow();
+  // Takes the item out of the table and marks its slot dead; whether it was there.
+  bool forget(std::int64_t item_id);
+  // Drops the postings of removed slots and frees the slots for reuse.
+  void sweep();
+
+  // Slots in fixed chunks: growing never copies them (nor doubles them at
+  // a peak). A removed item's slot is dead until the next sweep (its
+  // postings stay, skipped by lookups, so that a removal needs no list of
+  // the item's keys); then free, and reused.
+  std::vector<std::unique_ptr<Slot[]>> slot_chunks_;
+  std::uint32_t slot_count_ = 0;  // slots ever handed out (live, dead or free)
   std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<std::int64_t, std::uint32_t> slot_of_item_;
+  std::vector<std::uint64_t> dead_bits_;  // a bit per slot
+  std::size_t dead_count_ = 0;
+  std::size_t live_count_ = 0;
+  // Item id to slot: open addressing, linear probing, slot + 1 per entry
+  // (the item id is the slot's), kNoSlot where empty; a power of two long.
+  std::vector<std::uint32_t> slot_table_;
   // Each bucket sorted by key, a key's postings oldest first: made on
   // first use.
   std::vector<std::vector<Posting>> buckets_;
