@@ -19,20 +19,6 @@
 namespace tributary::normalize {
 namespace {
 
-// Each byte as it enters a word's hash (ASCII letters lower-cased), or 0
-// for a byte that separates words.
-constexpr std::array<unsigned char, 256> kWordBytes = [] {
-  std::array<unsigned char, 256> table{};
-  for (int byte = 0; byte < 256; ++byte) {
-    const bool is_word_byte =
-        byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z');
-    if (is_word_byte)
-      table[static_cast<std::size_t>(byte)] =
-          static_cast<unsigned char>(byte >= 'A' && byte <= 'Z' ? byte - 'A' + 'a' : byte);
-  }
-  return table;
-}();
-
 // kWordBytes as a branch-free step reads it: the byte, all ones for a
 // byte of a word (else zero), and the offset basis a separator restarts at.
 struct WordByte {
