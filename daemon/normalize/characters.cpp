@@ -29,18 +29,6 @@ Sequence read_sequence(std::string_view text, std::size_t pos) {
   return {};
 }
 
-// Eight bytes of printable ASCII (0x20–0x7E) at once: most of any text.
-bool is_plain_ascii_word(const char* bytes) {
-  std::uint64_t word = 0;
-  std::memcpy(&word, bytes, 8);
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-  const std::uint64_t below_space = (word - 0x20 * kOnes) & ~word & kHighBits;
-  const std::uint64_t del = word ^ (0x7F * kOnes);
-  const std::uint64_t has_del = (del - kOnes) & ~del & kHighBits;
-  return (word & kHighBits) == 0 && below_space == 0 && has_del == 0;
-}
-
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -112,22 +100,20 @@ bool is_forbidden_character(char32_t c) {
   return c != 0xFFFD && !core::is_publishable(c);
 }
 
-// Runs over every sanitized article and its text: printable ASCII eight
+// Runs over every sanitized article and its text: printable ASCII sixteen
 // bytes at a time, other ASCII and the common sequences without a call,
 // read_sequence for the rest.
 bool is_clean_text(std::string_view text) {
   const auto* const bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();
   std::size_t pos = 0;
-  while (pos < size) {
-    if (pos + 8 <= size && is_plain_ascii_word(text.data() + pos)) {
-      pos += 8;
-      continue;
-    }
+  while (true) {
+    pos = core::printable_ascii_end(text, pos);
+    if (pos == size) return true;
     const unsigned byte = bytes[pos];
     if (byte < 0x80) {
-      // Printable, tab, line feed or carriage return (XML 1.0 §2.2; DEL is a control).
-      if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F) return false;
+      // Tab, line feed or carriage return (XML 1.0 §2.2); not DEL or another control.
+      if (byte != '\t' && byte != '\n' && byte != '\r') return false;
       ++pos;
       continue;
     }
@@ -139,7 +125,6 @@ bool is_clean_text(std::string_view text) {
     if (sequence.length == 0 || is_forbidden_character(sequence.code_point)) return false;
     pos += sequence.length;
   }
-  return true;
 }
 
 std::string without_forbidden_characters(std::string_view text) {

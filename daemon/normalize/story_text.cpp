@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "normalize/fingerprint.hpp"
+#include "normalize/simhash.hpp"
 #include "normalize/word_hash.hpp"
 
 namespace tributary::normalize {
@@ -199,6 +200,39 @@ class SmallestKeys {
   std::size_t count_ = 0;
 };
 
+// story_keys of the words given in order: the keys of story_text's bigrams
+// and lead bigrams without the rest of its features (every item pays for
+// this at ingest), only the smallest kept as they come rather than all of
+// them sorted. story_text is the reference (fingerprint_test holds the two
+// to the same keys).
+class StoryKeyReader {
+ public:
+  void add(std::uint64_t hash, bool is_stop) {
+    if (is_stop) return;
+    if (content_words_ > 0) {
+      const std::uint64_t pair = hash_pair(previous_, hash);
+      full_.offer(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
+      if (content_words_ < kLeadWords) lead_.offer(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
+    }
+    previous_ = hash;
+    ++content_words_;
+  }
+
+  std::vector<std::uint32_t> keys() const {
+    std::vector<std::uint32_t> keys;
+    keys.reserve(full_.keys().size() + lead_.keys().size());
+    keys.insert(keys.end(), full_.keys().begin(), full_.keys().end());
+    keys.insert(keys.end(), lead_.keys().begin(), lead_.keys().end());
+    return keys;
+  }
+
+ private:
+  SmallestKeys<kFullKeys> full_;
+  SmallestKeys<kLeadKeys> lead_;
+  std::uint64_t previous_ = 0;
+  std::size_t content_words_ = 0;
+};
+
 // Thresholds (bench/dedup scores them on the labeled set).
 constexpr double kCopyBigrams = 0.6;        // Jaccard of bigrams for a copy
 constexpr double kTeaserContainment = 0.8;  // of the shorter text's bigrams, for a lead-only copy
@@ -254,31 +288,31 @@ StoryMatch match_stories(const StoryText& a, const StoryText& b, std::int64_t se
   return StoryMatch::kNone;
 }
 
-// The keys of story_text's bigrams and lead bigrams, computed in one pass
-// without the rest of its features (every item pays for this at ingest):
-// words hashed as they are read, never copied, and only the smallest keys
-// kept as they come rather than all of them sorted. story_text is the
-// reference (fingerprint_test holds the two to the same keys).
 std::vector<std::uint32_t> story_keys(std::string_view text) {
-  SmallestKeys<kFullKeys> full;
-  SmallestKeys<kLeadKeys> lead;
-  std::uint64_t previous = 0;
-  std::size_t content_words = 0;
+  StoryKeyReader reader;
+  for_each_hashed_word(text, [&](std::uint64_t hash, bool is_stop) { reader.add(hash, is_stop); });
+  return reader.keys();
+}
+
+// The text's words are read once, in order, for both: story_words' own
+// reading is faster alone, but not than reading the text once instead of
+// twice. The title is read as story_words reads it.
+StoryFeatures story_features(std::string_view title, std::string_view text) {
+  SimHashCounter counter;
+  StoryKeyReader reader;
   for_each_hashed_word(text, [&](std::uint64_t hash, bool is_stop) {
-    if (is_stop) return;
-    if (content_words > 0) {
-      const std::uint64_t pair = hash_pair(previous, hash);
-      full.offer(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
-      if (content_words < kLeadWords) lead.offer(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
-    }
-    previous = hash;
-    ++content_words;
+    counter.add(hash);
+    reader.add(hash, is_stop);
   });
-  std::vector<std::uint32_t> keys;
-  keys.reserve(full.keys().size() + lead.keys().size());
-  keys.insert(keys.end(), full.keys().begin(), full.keys().end());
-  keys.insert(keys.end(), lead.keys().begin(), lead.keys().end());
-  return keys;
+  const std::size_t text_words = counter.words();
+  std::size_t title_words = 0;
+  if (text_words < kMinTextWords) {
+    for_each_hashed_word(title, [&](std::uint64_t hash, bool) { counter.add(hash); });
+    title_words = counter.words() - text_words;
+  } else {
+    title_words = count_words(title);
+  }
+  return {{counter.fingerprint(), text_words + title_words}, reader.keys()};
 }
 
 bool is_story_candidate(std::size_t shared_full_keys, std::size_t shared_lead_keys) {

@@ -202,6 +202,18 @@ TEST(CleanText, EqualsDecodingEveryCharacterOnGeneratedBytes) {
     }
     return true;
   };
+  // XML 1.0 §2.2 Char, what core::is_valid_utf8 accepts.
+  const auto xml_reference = [](std::string_view text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+      char32_t c = 0;
+      const std::size_t length = core::decode_utf8(text, pos, c);
+      const bool is_xml_char = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+                               (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+      if (length == 0 || !is_xml_char) return false;
+      pos += length;
+    }
+    return true;
+  };
   const std::vector<std::string> pieces = {"a",
                                            "plain text ",
                                            "\t",
@@ -252,6 +264,8 @@ TEST(CleanText, EqualsDecodingEveryCharacterOnGeneratedBytes) {
       text += pieces[index];
     }
     ASSERT_EQ(is_clean_text(text), reference(text)) << ::testing::PrintToString(text);
+    // The fast sanitizer's check of its input reads ASCII runs the same way.
+    ASSERT_EQ(core::is_valid_utf8(text), xml_reference(text)) << ::testing::PrintToString(text);
   }
 }
 

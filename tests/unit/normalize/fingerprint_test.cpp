@@ -190,6 +190,32 @@ TEST(StoryKeys, EqualStoryTextsKeysOnGeneratedTexts) {
   }
 }
 
+// normalize reads each text once for its fingerprint, word count and keys.
+TEST(StoryFeatures, EqualStoryWordsAndStoryKeysOnGeneratedTexts) {
+  const std::vector<std::string> words = {"the",     "City", "council", "approved", "Café",   "naïve",
+                                          "Đakovo",  "a1",   "2025",    "x",        "budget", "SAID",
+                                          "Šibenik", "same", "same",    "whether"};
+  const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'"};
+  testing::TestNumbers next(31);
+  for (int round = 0; round < 3000; ++round) {
+    std::string title;
+    std::string text;
+    for (std::size_t i = 0, n = next() % 8; i < n; ++i) title += words[next() % words.size()] + separators[next() % 3];
+    // Around the 30 words below which the title counts, and past the 255
+    // words the SimHash counters hold at once.
+    const std::size_t length = round % 10 == 0 ? next() % 1200 : next() % 60;
+    for (std::size_t i = 0; i < length; ++i)
+      text += words[next() % words.size()] + separators[next() % separators.size()];
+    const StoryFeatures features = story_features(title, text);
+    const StoryWords expected = story_words(title, text);
+    ASSERT_EQ(features.words.fingerprint, expected.fingerprint) << "title: " << title << "\ntext: " << text;
+    ASSERT_EQ(features.words.word_count, expected.word_count) << "title: " << title << "\ntext: " << text;
+    ASSERT_EQ(features.keys, story_keys(text)) << text;
+  }
+}
+
+// Held to story_text's keys (and story_features to story_words and
+// story_keys) on every text of the corpus.
 TEST(StoryKeys, EqualStoryTextsKeysOnTheCorpus) {
   const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
   if (documents.empty()) GTEST_SKIP() << "no shared corpus";
@@ -204,6 +230,11 @@ TEST(StoryKeys, EqualStoryTextsKeysOnTheCorpus) {
         if (text.empty()) continue;
         ++texts;
         ASSERT_EQ(story_keys(text), keys_of_story_text(text)) << document.path.string() << ": " << text;
+        const StoryFeatures features = story_features(item.title.value, text);
+        const StoryWords words = story_words(item.title.value, text);
+        ASSERT_EQ(features.words.fingerprint, words.fingerprint) << text;
+        ASSERT_EQ(features.words.word_count, words.word_count) << text;
+        ASSERT_EQ(features.keys, story_keys(text)) << text;
       }
     }
   }
