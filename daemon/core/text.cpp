@@ -3,8 +3,13 @@
 
 #include <openssl/sha.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -119,20 +124,34 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
+std::size_t printable_ascii_end(std::string_view text, std::size_t pos) {
+  const char* const data = text.data();
+  const std::size_t size = text.size();
+#if defined(__SSE2__)
+  // As signed bytes, controls and non-ASCII bytes are all below 0x20.
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i del = _mm_set1_epi8(0x7F);
+  for (; pos + 16 <= size; pos += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos));
+    const auto stops = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(bytes, space), _mm_cmpeq_epi8(bytes, del))));
+    if (stops != 0) return pos + static_cast<std::size_t>(std::countr_zero(stops));
+  }
+#endif
+  while (pos < size) {
+    const auto byte = static_cast<unsigned char>(data[pos]);
+    if (byte < 0x20 || byte >= 0x7F) break;
+    ++pos;
+  }
+  return pos;
+}
+
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
-    // Printable ASCII, most of any feed, needs no decoding: eight bytes at a
-    // time while none has its high bit set or is below 0x20.
-    while (pos + 8 <= text.size()) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, text.data() + pos, 8);
-      constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-      if ((word & kHighBits) != 0 || ((word - 0x2020202020202020ULL) & ~word & kHighBits) != 0) break;
-      pos += 8;
-    }
+    pos = printable_ascii_end(text, pos);
     if (pos == text.size()) break;
     const auto byte = static_cast<unsigned char>(text[pos]);
-    if (byte >= 0x20 && byte < 0x80) {
+    if (byte == 0x7F) {
       ++pos;
       continue;
     }

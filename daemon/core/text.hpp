@@ -42,6 +42,10 @@ std::string one_line(std::string_view text, std::size_t max_bytes);
 // Decodes the UTF-8 sequence at `pos`: its length, or 0 when it is invalid
 // (overlong, surrogate, truncated, beyond U+10FFFF).
 std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point);
+// The end of the printable ASCII (U+0020–U+007E) from `pos`: the position of
+// the first control, DEL or non-ASCII byte there, or the text's size. Most
+// of any feed is such runs; they are read sixteen bytes at a time.
+std::size_t printable_ascii_end(std::string_view text, std::size_t pos);
 
 // Appends the UTF-8 encoding of a code point (invalid ones become U+FFFD).
 void append_utf8(std::string& out, char32_t code_point);

@@ -29,18 +29,6 @@ Sequence read_sequence(std::string_view text, std::size_t pos) {
   return {};
 }
 
-// Eight bytes of printable ASCII (0x20–0x7E) at once: most of any text.
-bool is_plain_ascii_word(const char* bytes) {
-  std::uint64_t word = 0;
-  std::memcpy(&word, bytes, 8);
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-  const std::uint64_t below_space = (word - 0x20 * kOnes) & ~word & kHighBits;
-  const std::uint64_t del = word ^ (0x7F * kOnes);
-  const std::uint64_t has_del = (del - kOnes) & ~del & kHighBits;
-  return (word & kHighBits) == 0 && below_space == 0 && has_del == 0;
-}
-
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -87,6 +75,23 @@ bool are_parameters(std::string_view text) {
   return true;
 }
 
+// The length of the allowed two- or three-byte character at `at` (most
+// non-ASCII text: accented Latin, Cyrillic, Greek, punctuation, CJK), 0
+// when read_sequence must decide. Two bytes: U+0080–U+07FF, of which
+// U+0080–U+009F (C2 80–9F) are C1 controls. Three bytes: U+0800–U+FFFF but
+// surrogates (U+D800–U+DFFF), noncharacters U+FDD0–U+FDEF and U+FFFE/FFFF.
+std::size_t common_allowed_length(const unsigned char* at, std::size_t left) {
+  const unsigned lead = at[0];
+  if (lead >= 0xC2 && lead <= 0xDF && left >= 2 && (at[1] & 0xC0) == 0x80) return lead == 0xC2 && at[1] < 0xA0 ? 0 : 2;
+  if ((lead & 0xF0) == 0xE0 && left >= 3 && (at[1] & 0xC0) == 0x80 && (at[2] & 0xC0) == 0x80) {
+    const unsigned code_point = ((lead & 0x0Fu) << 12) | ((at[1] & 0x3Fu) << 6) | (at[2] & 0x3Fu);
+    const bool is_allowed = code_point >= 0x800 && (code_point < 0xD800 || code_point > 0xDFFF) &&
+                            (code_point < 0xFDD0 || code_point > 0xFDEF) && code_point < 0xFFFE;
+    return is_allowed ? 3 : 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool is_forbidden_character(char32_t c) {
@@ -95,18 +100,31 @@ bool is_forbidden_character(char32_t c) {
   return c != 0xFFFD && !core::is_publishable(c);
 }
 
+// Runs over every sanitized article and its text: printable ASCII sixteen
+// bytes at a time, other ASCII and the common sequences without a call,
+// read_sequence for the rest.
 bool is_clean_text(std::string_view text) {
+  const auto* const bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    if (pos + 8 <= text.size() && is_plain_ascii_word(text.data() + pos)) {
-      pos += 8;
+  while (true) {
+    pos = core::printable_ascii_end(text, pos);
+    if (pos == size) return true;
+    const unsigned byte = bytes[pos];
+    if (byte < 0x80) {
+      // Tab, line feed or carriage return (XML 1.0 §2.2); not DEL or another control.
+      if (byte != '\t' && byte != '\n' && byte != '\r') return false;
+      ++pos;
+      continue;
+    }
+    if (const std::size_t length = common_allowed_length(bytes + pos, size - pos)) {
+      pos += length;
       continue;
     }
     const Sequence sequence = read_sequence(text, pos);
     if (sequence.length == 0 || is_forbidden_character(sequence.code_point)) return false;
     pos += sequence.length;
   }
-  return true;
 }
 
 std::string without_forbidden_characters(std::string_view text) {

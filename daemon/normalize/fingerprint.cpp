@@ -14,24 +14,11 @@
 #include <bit>
 #include <string_view>
 
+#include "normalize/simhash.hpp"
 #include "normalize/word_hash.hpp"
 
 namespace tributary::normalize {
 namespace {
-
-// Each byte as it enters a word's hash (ASCII letters lower-cased), or 0
-// for a byte that separates words.
-constexpr std::array<unsigned char, 256> kWordBytes = [] {
-  std::array<unsigned char, 256> table{};
-  for (int byte = 0; byte < 256; ++byte) {
-    const bool is_word_byte =
-        byte >= 0x80 || (byte >= '0' && byte <= '9') || (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z');
-    if (is_word_byte)
-      table[static_cast<std::size_t>(byte)] =
-          static_cast<unsigned char>(byte >= 'A' && byte <= 'Z' ? byte - 'A' + 'a' : byte);
-  }
-  return table;
-}();
 
 // kWordBytes as a branch-free step reads it: the byte, all ones for a
 // byte of a word (else zero), and the offset basis a separator restarts at.
@@ -111,8 +98,6 @@ void for_each_word(std::string_view text, OnWord&& on_word) {
   pass_on();
 }
 
-constexpr std::size_t kMinTextWords = 30;
-
 }  // namespace
 
 std::size_t count_words(std::string_view text) {
@@ -123,69 +108,62 @@ std::size_t count_words(std::string_view text) {
 
 int hamming_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
 
+void SimHashCounter::count_batch() {
+  std::array<std::uint64_t, 8> lanes{};
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // Two hashes at a time, each half of a register counting for its own;
+  // the halves' counts are added at the end (still one batch at most).
+  const __m128i low_bits = _mm_set1_epi8(1);
+  __m128i wide[8];
+  for (__m128i& counts : wide) counts = _mm_setzero_si128();
+  for (; i + 2 <= batch_size_; i += 2) {
+    __m128i pair = _mm_loadu_si128(reinterpret_cast<const __m128i*>(batch_.data() + i));
+    for (std::size_t j = 0; j < 8; ++j) {
+      wide[j] = _mm_add_epi8(wide[j], _mm_and_si128(pair, low_bits));
+      pair = _mm_srli_epi64(pair, 1);
+    }
+  }
+  for (std::size_t j = 0; j < 8; ++j) {
+    std::array<std::uint64_t, 2> halves;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(halves.data()), wide[j]);
+    lanes[j] = halves[0] + halves[1];
+  }
+#endif
+  for (; i < batch_size_; ++i)
+    for (std::size_t j = 0; j < 8; ++j) lanes[j] += (batch_[i] >> j) & 0x0101010101010101ULL;
+  for (std::size_t j = 0; j < 8; ++j)
+    for (std::size_t k = 0; k < 8; ++k) ones_[8 * k + j] += static_cast<std::uint32_t>((lanes[j] >> (8 * k)) & 0xFF);
+  batch_size_ = 0;
+}
+
+std::uint64_t SimHashCounter::fingerprint() {
+  if (words_ == 0) return 0;
+  count_batch();
+  std::uint64_t fingerprint = 0;
+  for (std::size_t bit = 0; bit < 64; ++bit)
+    if (2 * static_cast<std::size_t>(ones_[bit]) > words_) fingerprint |= (1ULL << bit);
+  return fingerprint;
+}
+
 StoryWords story_words(std::string_view title, std::string_view text) {
   // The words of the text, each a feature, repeated words weighing more.
   // Single words rather than shingles: syndicated copies differ by a
   // dateline, a changed headline or an appended credit line, which moves
   // few single-word weights but many shingles. The headline is left out
   // when there is enough text, because outlets rewrite headlines.
-  //
-  // SimHash's weight of bit b is (words with b set) - (words without), so
-  // only the count of set bits matters. Mixed hashes are gathered in
-  // batches and counted eight bits at a time: byte k of `lane` counts bit
-  // 8k + j, and a batch is small enough that no byte overflows.
-  std::array<std::uint64_t, 255> batch;
-  std::size_t batch_size = 0;
-  std::array<std::uint32_t, 64> ones{};
-  std::size_t hashed_words = 0;
-  const auto count_batch = [&] {
-    std::array<std::uint64_t, 8> lanes{};
-    std::size_t i = 0;
-#if defined(__SSE2__)
-    // Two hashes at a time, each half of a register counting for its own;
-    // the halves' counts are added at the end (still one batch at most).
-    const __m128i low_bits = _mm_set1_epi8(1);
-    __m128i wide[8];
-    for (__m128i& counts : wide) counts = _mm_setzero_si128();
-    for (; i + 2 <= batch_size; i += 2) {
-      __m128i pair = _mm_loadu_si128(reinterpret_cast<const __m128i*>(batch.data() + i));
-      for (std::size_t j = 0; j < 8; ++j) {
-        wide[j] = _mm_add_epi8(wide[j], _mm_and_si128(pair, low_bits));
-        pair = _mm_srli_epi64(pair, 1);
-      }
-    }
-    for (std::size_t j = 0; j < 8; ++j) {
-      std::array<std::uint64_t, 2> halves;
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(halves.data()), wide[j]);
-      lanes[j] = halves[0] + halves[1];
-    }
-#endif
-    for (; i < batch_size; ++i)
-      for (std::size_t j = 0; j < 8; ++j) lanes[j] += (batch[i] >> j) & 0x0101010101010101ULL;
-    for (std::size_t j = 0; j < 8; ++j)
-      for (std::size_t k = 0; k < 8; ++k) ones[8 * k + j] += static_cast<std::uint32_t>((lanes[j] >> (8 * k)) & 0xFF);
-    batch_size = 0;
-  };
-  const auto add_word = [&](std::uint64_t hash) {
-    batch[batch_size++] = mix(hash);
-    ++hashed_words;
-    if (batch_size == batch.size()) count_batch();
-  };
+  SimHashCounter counter;
+  const auto add_word = [&](std::uint64_t hash) { counter.add(mix(hash)); };
   for_each_word(text, add_word);
-  const std::size_t text_words = hashed_words;
+  const std::size_t text_words = counter.words();
   std::size_t title_words = 0;
   if (text_words < kMinTextWords) {
     for_each_word(title, add_word);
-    title_words = hashed_words - text_words;
+    title_words = counter.words() - text_words;
   } else {
     title_words = count_words(title);
   }
-  StoryWords result{0, text_words + title_words};
-  if (hashed_words == 0) return result;
-  count_batch();
-  for (std::size_t bit = 0; bit < 64; ++bit)
-    if (2 * static_cast<std::size_t>(ones[bit]) > hashed_words) result.fingerprint |= (1ULL << bit);
-  return result;
+  return {counter.fingerprint(), text_words + title_words};
 }
 
 std::uint64_t story_fingerprint(std::string_view title, std::string_view text) {

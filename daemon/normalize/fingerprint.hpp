@@ -72,6 +72,13 @@ inline constexpr std::size_t kFullKeys = 16;
 inline constexpr std::size_t kLeadKeys = 6;
 inline constexpr std::uint32_t kLeadKeyBit = 0x80000000U;
 std::vector<std::uint32_t> story_keys(std::string_view text);
+// story_words(title, text) and story_keys(text) in one reading of the
+// text: what normalize computes for every item.
+struct StoryFeatures {
+  StoryWords words;
+  std::vector<std::uint32_t> keys;
+};
+StoryFeatures story_features(std::string_view title, std::string_view text);
 // Whether two texts sharing these keys are worth comparing.
 bool is_story_candidate(std::size_t shared_full_keys, std::size_t shared_lead_keys);
 

@@ -289,10 +289,10 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   entry.duration = parse_duration_text(item.duration);
   entry.episode = episode_of(item, base, raw_feed.explicit_flag);
 
-  const StoryWords words = story_words(entry.title, text);
-  entry.fingerprint = words.fingerprint;
-  entry.word_count = words.word_count;
-  entry.story_keys = story_keys(text);
+  StoryFeatures story = story_features(entry.title, text);
+  entry.fingerprint = story.words.fingerprint;
+  entry.word_count = story.words.word_count;
+  entry.story_keys = std::move(story.keys);
   entry.identity_key = identity_key_of(entry, text);
   // A link-only item (link blogs do this) still needs a title to show; so
   // does an episode that is only its file.

@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "normalize/fingerprint.hpp"
+#include "normalize/simhash.hpp"
 #include "normalize/word_hash.hpp"
 
 namespace tributary::normalize {
@@ -116,6 +118,121 @@ bool do_numbers_disagree(const StoryText& a, const StoryText& b) {
   return missing >= 2 && 4 * missing > fewer.size();
 }
 
+// A word of three to seven bytes as one number: its bytes in order, the
+// rest zero (no word byte is zero, so two words never pack alike).
+constexpr std::uint64_t pack_word(std::string_view word) {
+  std::uint64_t packed = 0;
+  for (std::size_t i = 0; i < word.size() && i < 8; ++i)
+    packed |= static_cast<std::uint64_t>(static_cast<unsigned char>(word[i])) << (8 * i);
+  return packed;
+}
+
+constexpr std::size_t stop_word_slot(std::uint64_t packed) { return (packed * 0x9E3779B97F4A7C15ULL) >> 56; }
+
+// kStopWords of three to seven bytes (is_stop_word decides the others by
+// length alone), packed, in an open-addressed table: story_keys asks it
+// once per word of every item.
+constexpr std::array<std::uint64_t, 256> kPackedStopWords = [] {
+  std::array<std::uint64_t, 256> table{};
+  for (const std::string_view word : kStopWords) {
+    if (word.size() < 3 || word.size() > 7) continue;
+    const std::uint64_t packed = pack_word(word);
+    std::size_t slot = stop_word_slot(packed);
+    while (table[slot] != 0 && table[slot] != packed) slot = (slot + 1) % table.size();
+    table[slot] = packed;
+  }
+  return table;
+}();
+
+bool is_packed_stop_word(std::uint64_t packed) {
+  for (std::size_t slot = stop_word_slot(packed);; slot = (slot + 1) % kPackedStopWords.size()) {
+    if (kPackedStopWords[slot] == packed) return true;
+    if (kPackedStopWords[slot] == 0) return false;
+  }
+}
+
+// for_each_lower_word, is_stop_word and hash_word in one pass: calls
+// `on_word(hash_word(word), is_stop_word(word))` for each lower-cased word
+// of `text`, without building the words.
+template <typename OnWord>
+void for_each_hashed_word(std::string_view text, OnWord&& on_word) {
+  const auto* at = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = at + text.size();
+  while (true) {
+    while (at != end && kWordBytes[*at] == 0) ++at;
+    if (at == end) return;
+    std::uint64_t hash = kFnvOffset;
+    std::uint64_t packed = 0;
+    std::size_t length = 0;
+    bool has_digit = false;
+    do {
+      const unsigned char byte = kWordBytes[*at++];
+      hash = (hash ^ byte) * kFnvPrime;
+      if (length < 8) packed |= static_cast<std::uint64_t>(byte) << (8 * length);
+      has_digit = has_digit || (byte >= '0' && byte <= '9');
+      ++length;
+    } while (at != end && kWordBytes[*at] != 0);
+    const bool is_stop = length <= 2 ? !has_digit : length <= 7 && is_packed_stop_word(packed);
+    on_word(mix(hash), is_stop);
+  }
+}
+
+// The smallest `Size` distinct values of those offered, in ascending
+// order: what sorting them all, dropping repeats and keeping the first
+// `Size` gives. Most values of a long text are above the largest kept and
+// cost one comparison.
+template <std::size_t Size>
+class SmallestKeys {
+ public:
+  void offer(std::uint32_t key) {
+    if (count_ == Size && key >= keys_[Size - 1]) return;
+    std::uint32_t* const begin = keys_.data();
+    std::uint32_t* const position = std::lower_bound(begin, begin + count_, key);
+    if (position != begin + count_ && *position == key) return;
+    if (count_ < Size) ++count_;
+    std::copy_backward(position, begin + count_ - 1, begin + count_);
+    *position = key;
+  }
+  std::span<const std::uint32_t> keys() const { return std::span(keys_).first(count_); }
+
+ private:
+  std::array<std::uint32_t, Size> keys_{};
+  std::size_t count_ = 0;
+};
+
+// story_keys of the words given in order: the keys of story_text's bigrams
+// and lead bigrams without the rest of its features (every item pays for
+// this at ingest), only the smallest kept as they come rather than all of
+// them sorted. story_text is the reference (fingerprint_test holds the two
+// to the same keys).
+class StoryKeyReader {
+ public:
+  void add(std::uint64_t hash, bool is_stop) {
+    if (is_stop) return;
+    if (content_words_ > 0) {
+      const std::uint64_t pair = hash_pair(previous_, hash);
+      full_.offer(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
+      if (content_words_ < kLeadWords) lead_.offer(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
+    }
+    previous_ = hash;
+    ++content_words_;
+  }
+
+  std::vector<std::uint32_t> keys() const {
+    std::vector<std::uint32_t> keys;
+    keys.reserve(full_.keys().size() + lead_.keys().size());
+    keys.insert(keys.end(), full_.keys().begin(), full_.keys().end());
+    keys.insert(keys.end(), lead_.keys().begin(), lead_.keys().end());
+    return keys;
+  }
+
+ private:
+  SmallestKeys<kFullKeys> full_;
+  SmallestKeys<kLeadKeys> lead_;
+  std::uint64_t previous_ = 0;
+  std::size_t content_words_ = 0;
+};
+
 // Thresholds (bench/dedup scores them on the labeled set).
 constexpr double kCopyBigrams = 0.6;        // Jaccard of bigrams for a copy
 constexpr double kTeaserContainment = 0.8;  // of the shorter text's bigrams, for a lead-only copy
@@ -171,32 +288,31 @@ StoryMatch match_stories(const StoryText& a, const StoryText& b, std::int64_t se
   return StoryMatch::kNone;
 }
 
-// The keys of story_text's bigrams and lead bigrams, computed in one pass
-// without the rest of its features (every item pays for this at ingest).
 std::vector<std::uint32_t> story_keys(std::string_view text) {
-  std::vector<std::uint32_t> full;
-  std::vector<std::uint32_t> lead;
-  std::uint64_t previous = 0;
-  std::size_t content_words = 0;
-  for_each_lower_word(text, [&](std::string_view word) {
-    if (is_stop_word(word)) return;
-    const std::uint64_t hash = hash_word(word);
-    if (content_words > 0) {
-      const std::uint64_t pair = hash_pair(previous, hash);
-      full.push_back(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
-      if (content_words < kLeadWords) lead.push_back(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
-    }
-    previous = hash;
-    ++content_words;
+  StoryKeyReader reader;
+  for_each_hashed_word(text, [&](std::uint64_t hash, bool is_stop) { reader.add(hash, is_stop); });
+  return reader.keys();
+}
+
+// The text's words are read once, in order, for both: story_words' own
+// reading is faster alone, but not than reading the text once instead of
+// twice. The title is read as story_words reads it.
+StoryFeatures story_features(std::string_view title, std::string_view text) {
+  SimHashCounter counter;
+  StoryKeyReader reader;
+  for_each_hashed_word(text, [&](std::uint64_t hash, bool is_stop) {
+    counter.add(hash);
+    reader.add(hash, is_stop);
   });
-  for (auto* keys : {&full, &lead}) {
-    std::sort(keys->begin(), keys->end());
-    keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+  const std::size_t text_words = counter.words();
+  std::size_t title_words = 0;
+  if (text_words < kMinTextWords) {
+    for_each_hashed_word(title, [&](std::uint64_t hash, bool) { counter.add(hash); });
+    title_words = counter.words() - text_words;
+  } else {
+    title_words = count_words(title);
   }
-  full.resize(std::min(full.size(), kFullKeys));
-  lead.resize(std::min(lead.size(), kLeadKeys));
-  full.insert(full.end(), lead.begin(), lead.end());
-  return full;
+  return {{counter.fingerprint(), text_words + title_words}, reader.keys()};
 }
 
 bool is_story_candidate(std::size_t shared_full_keys, std::size_t shared_lead_keys) {

@@ -22,4 +22,6 @@ const HtmlEntity* find_html_entity(std::string_view name) {
   return found != end && found->name == name ? found : nullptr;
 }
 
+std::span<const HtmlEntity> all_html_entities() { return kEntities; }
+
 }  // namespace tributary::parse

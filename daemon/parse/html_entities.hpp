@@ -4,6 +4,7 @@
 // decoder read them from this one table.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 namespace tributary::parse {
@@ -16,5 +17,8 @@ struct HtmlEntity {
 
 // nullptr when `name` is not an HTML named character reference.
 const HtmlEntity* find_html_entity(std::string_view name);
+
+// Every entry, sorted by name.
+std::span<const HtmlEntity> all_html_entities();
 
 }  // namespace tributary::parse

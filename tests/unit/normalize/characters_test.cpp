@@ -7,9 +7,11 @@
 
 #include <functional>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "normalize/normalize.hpp"
 #include "parse/parse.hpp"
+#include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::normalize {
 namespace {
@@ -184,6 +186,87 @@ TEST(CleanText, FindsEveryKindOfForbiddenCharacter) {
                                          "b"),
             "a\uFFFD"
             "b");  // a cut sequence is marked
+}
+
+// is_clean_text reads common sequences its own way; it must say what
+// decoding every character and asking the output's rule says, on byte
+// strings made of every kind of piece (edges of each range, cut and
+// overlong sequences, surrogates) at every alignment.
+TEST(CleanText, EqualsDecodingEveryCharacterOnGeneratedBytes) {
+  const auto reference = [](std::string_view text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+      char32_t c = 0;
+      const std::size_t length = core::decode_utf8(text, pos, c);
+      if (length == 0 || (c != 0xFFFD && !core::is_publishable(c))) return false;
+      pos += length;
+    }
+    return true;
+  };
+  // XML 1.0 §2.2 Char, what core::is_valid_utf8 accepts.
+  const auto xml_reference = [](std::string_view text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+      char32_t c = 0;
+      const std::size_t length = core::decode_utf8(text, pos, c);
+      const bool is_xml_char = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+                               (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+      if (length == 0 || !is_xml_char) return false;
+      pos += length;
+    }
+    return true;
+  };
+  const std::vector<std::string> pieces = {"a",
+                                           "plain text ",
+                                           "\t",
+                                           "\n",
+                                           "\r",
+                                           std::string("\0", 1),
+                                           "\x01",
+                                           "\x1F",
+                                           "\x7E",
+                                           "\x7F",
+                                           "\xC2\x80",
+                                           "\xC2\x9F",
+                                           "\xC2\xA0",
+                                           "\xC3\xA9",
+                                           "\xDF\xBF",
+                                           "\xC0\xAF",
+                                           "\xC1\xBF",
+                                           "\xC3",
+                                           "\xE0\xA0\x80",
+                                           "\xE0\x9F\xBF",
+                                           "\xE2\x80\x94",
+                                           "\xED\x9F\xBF",
+                                           "\xED\xA0\x80",
+                                           "\xED\xBF\xBF",
+                                           "\xEE\x80\x80",
+                                           "\xEF\xB7\x8F",
+                                           "\xEF\xB7\x90",
+                                           "\xEF\xB7\xAF",
+                                           "\xEF\xB7\xB0",
+                                           "\xEF\xBF\xBD",
+                                           "\xEF\xBF\xBE",
+                                           "\xEF\xBF\xBF",
+                                           "\xE2\x80",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xF4\x8F\xBF\xBF",
+                                           "\xF0\x9F\xBF\xBE",
+                                           "\xF4\x90\x80\x80",
+                                           "\x80",
+                                           "\xBF",
+                                           "\xFF",
+                                           "\xF8\x88\x80\x80\x80"};
+  testing::TestNumbers next(7);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    for (std::size_t i = 0, n = next() % 12; i < n; ++i) {
+      // Mostly clean pieces, so that a forbidden one lands at every offset.
+      const std::size_t index = next() % 4 == 0 ? next() % pieces.size() : next() % 2;
+      text += pieces[index];
+    }
+    ASSERT_EQ(is_clean_text(text), reference(text)) << ::testing::PrintToString(text);
+    // The fast sanitizer's check of its input reads ASCII runs the same way.
+    ASSERT_EQ(core::is_valid_utf8(text), xml_reference(text)) << ::testing::PrintToString(text);
+  }
 }
 
 }  // namespace

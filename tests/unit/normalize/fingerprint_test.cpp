@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "normalize/html.hpp"
 #include "normalize/word_hash.hpp"
+#include "parse/parse.hpp"
+#include "support/temp_dir.hpp"
 #include "unit/normalize/generated_inputs.hpp"
 
 namespace tributary::normalize {
@@ -133,26 +136,109 @@ TEST(Fingerprint, ReadsEveryWordWhereverTheTextIsCut) {
 // Stored databases hold these keys (story_fingerprints.story_keys): the
 // one-pass story_keys must give exactly the keys of story_text's bigrams
 // and lead bigrams, the smallest kFullKeys and kLeadKeys of each.
+std::vector<std::uint32_t> keys_of_story_text(std::string_view text) {
+  const StoryText story = story_text({}, text);
+  std::vector<std::uint32_t> full;
+  std::vector<std::uint32_t> lead;
+  for (const std::uint64_t pair : story.bigrams) full.push_back(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
+  for (const std::uint64_t pair : story.lead_bigrams)
+    lead.push_back(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
+  for (auto* keys : {&full, &lead}) {
+    std::sort(keys->begin(), keys->end());
+    keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+  }
+  full.resize(std::min(full.size(), kFullKeys));
+  lead.resize(std::min(lead.size(), kLeadKeys));
+  full.insert(full.end(), lead.begin(), lead.end());
+  return full;
+}
+
 TEST(StoryKeys, AreTheSmallestKeysOfStoryTextsBigramsAndLeadBigrams) {
   const std::string long_text =
       std::string(kBody) + " " + std::string(kBody) + " Minister Ana Brnabic, 2025: 14 of 15.";
   for (const std::string_view text : {kBody, std::string_view(long_text), std::string_view("one"), std::string_view(""),
-                                      std::string_view("Šta je novo u Beogradu danas?")}) {
-    const StoryText story = story_text({}, text);
-    std::vector<std::uint32_t> full;
-    std::vector<std::uint32_t> lead;
-    for (const std::uint64_t pair : story.bigrams) full.push_back(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
-    for (const std::uint64_t pair : story.lead_bigrams)
-      lead.push_back(static_cast<std::uint32_t>(mix(pair ^ 0x1ead)) | kLeadKeyBit);
-    for (auto* keys : {&full, &lead}) {
-      std::sort(keys->begin(), keys->end());
-      keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
-    }
-    full.resize(std::min(full.size(), kFullKeys));
-    lead.resize(std::min(lead.size(), kLeadKeys));
-    full.insert(full.end(), lead.begin(), lead.end());
-    EXPECT_EQ(story_keys(text), full) << text;
+                                      std::string_view("Šta je novo u Beogradu danas?")})
+    EXPECT_EQ(story_keys(text), keys_of_story_text(text)) << text;
+}
+
+// story_keys reads words, stop words and their hashes its own way (packed
+// words, no copies): generated texts of stop words in every case, words
+// that begin like one ("thereby", "wasn"), digits, non-ASCII bytes, repeats
+// and long words must give story_text's keys.
+TEST(StoryKeys, EqualStoryTextsKeysOnGeneratedTexts) {
+  const std::vector<std::string> words = {"the",      "THE",     "The",
+                                          "said",     "SAID",    "whether",
+                                          "Whethers", "thereby", "wasn",
+                                          "a",        "I",       "a1",
+                                          "7",        "42",      "ab",
+                                          "é",        "Café",    "naïve",
+                                          "Đakovo",   "Šibenik", "council",
+                                          "approved", "budget",  "tram",
+                                          "2025",     "x9y",     "onto",
+                                          "ONTO",     "yet",     "year",
+                                          "years",    "day",     "ten",
+                                          "tens",     "between", "betweens",
+                                          "ste",      "\xff",    "longwordlongword"};
+  const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'", "\x01", "-"};
+  testing::TestNumbers next(2026);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const std::size_t length = round % 10 == 0 ? next() % 400 : next() % 80;
+    for (std::size_t i = 0; i < length; ++i)
+      text += words[next() % words.size()] + separators[next() % separators.size()];
+    ASSERT_EQ(story_keys(text), keys_of_story_text(text)) << text;
   }
+}
+
+// normalize reads each text once for its fingerprint, word count and keys.
+TEST(StoryFeatures, EqualStoryWordsAndStoryKeysOnGeneratedTexts) {
+  const std::vector<std::string> words = {"the",     "City", "council", "approved", "Café",   "naïve",
+                                          "Đakovo",  "a1",   "2025",    "x",        "budget", "SAID",
+                                          "Šibenik", "same", "same",    "whether"};
+  const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'"};
+  testing::TestNumbers next(31);
+  for (int round = 0; round < 3000; ++round) {
+    std::string title;
+    std::string text;
+    for (std::size_t i = 0, n = next() % 8; i < n; ++i) title += words[next() % words.size()] + separators[next() % 3];
+    // Around the 30 words below which the title counts, and past the 255
+    // words the SimHash counters hold at once.
+    const std::size_t length = round % 10 == 0 ? next() % 1200 : next() % 60;
+    for (std::size_t i = 0; i < length; ++i)
+      text += words[next() % words.size()] + separators[next() % separators.size()];
+    const StoryFeatures features = story_features(title, text);
+    const StoryWords expected = story_words(title, text);
+    ASSERT_EQ(features.words.fingerprint, expected.fingerprint) << "title: " << title << "\ntext: " << text;
+    ASSERT_EQ(features.words.word_count, expected.word_count) << "title: " << title << "\ntext: " << text;
+    ASSERT_EQ(features.keys, story_keys(text)) << text;
+  }
+}
+
+// Held to story_text's keys (and story_features to story_words and
+// story_keys) on every text of the corpus.
+TEST(StoryKeys, EqualStoryTextsKeysOnTheCorpus) {
+  const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
+  if (documents.empty()) GTEST_SKIP() << "no shared corpus";
+  std::size_t texts = 0;
+  for (const testing::CorpusDocument& document : documents) {
+    const parse::ParseOutcome outcome =
+        parse::parse_feed(testing::read_text_file(document.path), {document.base_url, {}, {}});
+    if (!outcome.feed) continue;
+    for (const parse::RawItem& item : outcome.feed->items) {
+      for (const std::string& text :
+           {html_to_text(item.content.value), html_to_text(item.summary.value), html_to_text(item.title.value)}) {
+        if (text.empty()) continue;
+        ++texts;
+        ASSERT_EQ(story_keys(text), keys_of_story_text(text)) << document.path.string() << ": " << text;
+        const StoryFeatures features = story_features(item.title.value, text);
+        const StoryWords words = story_words(item.title.value, text);
+        ASSERT_EQ(features.words.fingerprint, words.fingerprint) << text;
+        ASSERT_EQ(features.words.word_count, words.word_count) << text;
+        ASSERT_EQ(features.keys, story_keys(text)) << text;
+      }
+    }
+  }
+  EXPECT_GT(texts, 1000u);
 }
 
 }  // namespace
