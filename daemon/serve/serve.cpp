@@ -12,12 +12,14 @@
 // at its shared bytes instead of copying them.
 #include "serve/serve.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
@@ -26,10 +28,10 @@
 
 #include "core/metrics.hpp"
 #include "core/time.hpp"
-#include "core/version.hpp"
 #include "net/spawn.hpp"
 #include "serve/connection_table.hpp"
 #include "serve/http_rules.hpp"
+#include "serve/response_head.hpp"
 
 namespace tributary::serve {
 namespace {
@@ -130,29 +132,19 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         connections(options.max_connections),
         drained(executor) {}
 
-  static asio::awaitable<void> write_response(beast::tcp_stream& stream, const Response& response, unsigned version,
-                                              bool keep_alive, bool is_head, std::chrono::seconds timeout,
-                                              error_code& ec) {
-    http::response<http::span_body<const char>> message{static_cast<http::status>(response.status), version};
-    message.set(http::field::server, "Tributary/" + std::string(core::kVersion));
-    message.set(http::field::date, current_http_date());
-    for (const auto& [name, value] : response.headers) message.set(name, value);
-    const std::string_view body = response.body();
-    const bool has_no_body = response.status == 304 || response.status == 204 || response.status < 200;
-    if (!has_no_body) {
-      message.body() = boost::span<const char>(body.data(), body.size());
-      message.content_length(body.size());
-    }
-    message.keep_alive(keep_alive);
+  // The head is made in `head` (the connection's, reused) and sent with the
+  // body in one gathered write. HEAD: the same head, Content-Length
+  // included, and no body.
+  static asio::awaitable<void> write_response(beast::tcp_stream& stream, std::string& head, const Response& response,
+                                              unsigned version, bool keep_alive, bool is_head,
+                                              std::chrono::seconds timeout, error_code& ec) {
+    head.clear();
+    append_response_head(head, response, version, keep_alive, current_http_date());
+    const std::string_view body =
+        is_head || !status_allows_body(response.status) ? std::string_view() : response.body();
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body.data(), body.size())};
     stream.expires_after(timeout);
-    if (is_head || has_no_body) {
-      // HEAD: the same headers, Content-Length included, and no body.
-      http::response_serializer<http::span_body<const char>> serializer(message);
-      auto [error, written] = co_await http::async_write_header(stream, serializer, kUseTuple);
-      ec = error;
-      co_return;
-    }
-    auto [error, written] = co_await http::async_write(stream, message, kUseTuple);
+    auto [error, written] = co_await asio::async_write(stream, buffers, kUseTuple);
     ec = error;
   }
 
@@ -247,6 +239,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     Impl& self = *connection->impl;
     beast::tcp_stream& stream = connection->stream;
     beast::flat_buffer buffer;
+    std::string head;  // each response's status line and fields
     for (;;) {
       // Wait for the next request's first byte (it may already be buffered:
       // pipelining). Meanwhile the connection may be evicted or stopped.
@@ -275,15 +268,28 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         answer = co_await self.answer(parser, stream, buffer);
       }
       error_code write_error;
-      co_await write_response(stream, answer.response, answer.version, answer.keep_alive, answer.is_head,
+      co_await write_response(stream, head, answer.response, answer.version, answer.keep_alive, answer.is_head,
                               self.options.write_timeout, write_error);
-      core::metrics().add("tributary_http_requests_total",
-                          {{"route", answer.response.route}, {"code", std::to_string(answer.response.status)}});
+      self.count_request(answer.response);
       if (write_error || !answer.keep_alive || self.is_stopping) break;
     }
     error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.socket().close(ignored);
+  }
+
+  // tributary_http_requests_total: each (route, code) cell is found in the
+  // registry once, then counted without its lock or label formatting.
+  void count_request(const Response& response) {
+    for (RequestCounter& known : request_counters)
+      if (known.status == response.status && known.route == response.route) {
+        known.cell->add();
+        return;
+      }
+    core::CounterCell& cell = core::metrics().counter(
+        "tributary_http_requests_total", {{"route", response.route}, {"code", std::to_string(response.status)}});
+    request_counters.push_back({response.route, response.status, &cell});
+    cell.add();
   }
 
   // Closes the connection idle longest, if any, to make room for another.
@@ -342,6 +348,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   tcp::acceptor acceptor;
   // I/O thread only:
   ConnectionTable<Connection> connections;
+  // The (route, code) pairs answered so far: a few dozen at most (routes
+  // are patterns, unknown paths one label), so a list is quick to scan.
+  struct RequestCounter {
+    std::string route;
+    int status = 0;
+    core::CounterCell* cell = nullptr;
+  };
+  std::vector<RequestCounter> request_counters;
   bool is_stopping = false;
   asio::steady_timer drained;  // drain(): cancelled when the last connection closes
   std::function<void()> fail_daemon;
