@@ -87,6 +87,12 @@ class ConnectionTable {
   std::size_t idle_count() const { return idle_.size(); }
   // Idle connections, longest idle first.
   const std::list<Connection*>& idle() const { return idle_; }
+  // Calls fn(connection) for every open connection (the server's deadline
+  // sweeper); fn must not add or remove any.
+  template <typename Fn>
+  void for_each(Fn fn) const {
+    for (const auto& entry : open_) fn(entry.first);
+  }
 
  private:
   std::size_t limit_;

@@ -3,7 +3,10 @@
 // buffer keeps what arrived after the current request). Each connection
 // first waits for a request's first byte (idle timeout), then gives the
 // request a short deadline for its headers (slowloris), then writes the
-// response under its own deadline. Requests the site must not see — framing
+// response under its own deadline. The deadlines are enforced by one
+// sweeper for all connections, not by a timer armed and cancelled around
+// every read and write (that cost as much as the rest of a 304). Requests
+// the site must not see — framing
 // that is not beyond doubt, a method other than GET and HEAD, a body (but a
 // POST's under ServerOptions::post_prefix, read here whole) — are
 // answered here (serve/http_rules.hpp: refuse_request). At max_connections
@@ -20,7 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <stdexcept>
@@ -43,6 +46,13 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+using Clock = std::chrono::steady_clock;
+
+// How often the sweeper looks at the connections' deadlines: each is kept
+// to within this (the shortest, header_timeout, is seconds).
+constexpr std::chrono::milliseconds kSweepInterval{250};
+// Bytes asked of the socket per read (a request header is most often one).
+constexpr std::size_t kReadSize = 8192;
 
 // The Date header, formatted once per second rather than per response.
 const std::string& current_http_date() {
@@ -100,20 +110,33 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   // One open connection. It leaves the table when it ends (also when its
   // coroutine is destroyed unstarted or unfinished: the loop shut down).
   struct Connection {
-    Connection(std::shared_ptr<Impl> impl_in, tcp::socket socket)
-        : impl(std::move(impl_in)), stream(std::move(socket)) {
+    Connection(std::shared_ptr<Impl> impl_in, tcp::socket socket_in)
+        : impl(std::move(impl_in)), socket(std::move(socket_in)) {
       impl->connections.add(this);
     }
     ~Connection() {
       impl->connections.remove(this);
-      if (impl->is_stopping && impl->connections.size() == 0) impl->drained.cancel();
+      if (impl->is_stopping && impl->connections.size() == 0) {
+        impl->drained.cancel();
+        impl->sweeper.cancel();
+      }
     }
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
+    // The step that starts now (a read, a write) must end within `timeout`.
+    void expires_after(Clock::duration timeout) {
+      deadline = Clock::now() + timeout;
+      is_timed_out = false;
+    }
+    // No step in progress (the site is making the answer): no deadline.
+    void expires_never() { deadline = Clock::time_point::max(); }
+
     std::shared_ptr<Impl> impl;
-    beast::tcp_stream stream;
-    bool is_evicted = false;  // closed to make room: stop at once, even if bytes arrived
+    tcp::socket socket;
+    Clock::time_point deadline = Clock::time_point::max();
+    bool is_timed_out = false;  // the sweeper cancelled the step in progress: past its deadline
+    bool is_evicted = false;    // closed to make room: stop at once, even if bytes arrived
   };
 
   // What a request gets, and whether the connection goes on after it.
@@ -130,12 +153,13 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         handler(std::move(handler_in)),
         acceptor(executor),
         connections(options.max_connections),
-        drained(executor) {}
+        drained(executor),
+        sweeper(executor) {}
 
   // The head is made in `head` (the connection's, reused) and sent with the
   // body in one gathered write. HEAD: the same head, Content-Length
   // included, and no body.
-  static asio::awaitable<void> write_response(beast::tcp_stream& stream, std::string& head, const Response& response,
+  static asio::awaitable<void> write_response(Connection& connection, std::string& head, const Response& response,
                                               unsigned version, bool keep_alive, bool is_head,
                                               std::chrono::seconds timeout, error_code& ec) {
     head.clear();
@@ -143,9 +167,39 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     const std::string_view body =
         is_head || !status_allows_body(response.status) ? std::string_view() : response.body();
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body.data(), body.size())};
-    stream.expires_after(timeout);
-    auto [error, written] = co_await asio::async_write(stream, buffers, kUseTuple);
+    connection.expires_after(timeout);
+    auto [error, written] = co_await asio::async_write(connection.socket, buffers, kUseTuple);
     ec = error;
+  }
+
+  // Parses a request header from `buffer`, reading more while the parser
+  // needs it; the outcome as Beast's async_read_header gave it (whose
+  // loop this is, without its timer and the post of a header that was
+  // already buffered): end_of_stream when the peer closed before a byte of
+  // the request, timeout past the deadline.
+  static asio::awaitable<error_code> read_header(Connection& connection, beast::flat_buffer& buffer,
+                                                 http::request_parser<http::empty_body>& parser) {
+    for (;;) {
+      if (buffer.size() > 0) {
+        error_code ec;
+        const std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec != http::error::need_more) {
+          if (ec || parser.is_header_done()) co_return ec;
+          if (used > 0) continue;
+        }
+      }
+      auto [error, received] = co_await connection.socket.async_read_some(buffer.prepare(kReadSize), kUseTuple);
+      if (connection.is_timed_out) co_return beast::error::timeout;
+      buffer.commit(received);
+      if (error == asio::error::eof) {
+        if (!parser.got_some()) co_return http::error::end_of_stream;
+        error_code ec;
+        parser.put_eof(ec);
+        co_return ec ? ec : error_code(http::error::partial_message);
+      }
+      if (error) co_return error;
+    }
   }
 
   // The answer to a header that could not be read; nullopt when the peer
@@ -170,16 +224,17 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   // The body of a POST the server takes (ServerOptions::post_prefix), read
   // whole under the write timeout; the answer when it cannot be.
   asio::awaitable<std::optional<Response>> read_post_body(http::request_parser<http::empty_body>& header_parser,
-                                                          beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                          Connection& connection, beast::flat_buffer& buffer,
                                                           std::string& body) {
     http::request_parser<http::string_body> parser(std::move(header_parser));
     parser.body_limit(options.max_post_body);
-    stream.expires_after(options.write_timeout);
-    auto [error, read] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+    connection.expires_after(options.write_timeout);
+    auto [error, read] = co_await http::async_read(connection.socket, buffer, parser, kUseTuple);
+    connection.expires_never();
     if (error == http::error::body_limit)
       co_return text_response(413, "request body larger than " + std::to_string(options.max_post_body) + " bytes\n",
                               "(invalid)");
-    if (error == beast::error::timeout) co_return text_response(408, "request body took too long\n", "(invalid)");
+    if (connection.is_timed_out) co_return text_response(408, "request body took too long\n", "(invalid)");
     if (error) co_return text_response(400, "malformed request body\n", "(invalid)");
     body = std::move(parser.get().body());
     co_return std::nullopt;
@@ -205,7 +260,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
   // A request whose header was read: refused here (framing, method, body,
   // target length) or answered by the site.
-  asio::awaitable<Answer> answer(http::request_parser<http::empty_body>& parser, beast::tcp_stream& stream,
+  asio::awaitable<Answer> answer(http::request_parser<http::empty_body>& parser, Connection& connection,
                                  beast::flat_buffer& buffer) {
     const auto& request = parser.get();
     Answer answer;
@@ -225,7 +280,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     answer.keep_alive = request.keep_alive() && !is_stopping;
     Request handed = handed_request(request);
     if (request.method() == http::verb::post) {
-      if (std::optional<Response> failed = co_await read_post_body(parser, stream, buffer, handed.body)) {
+      if (std::optional<Response> failed = co_await read_post_body(parser, connection, buffer, handed.body)) {
         answer.response = std::move(*failed);
         answer.keep_alive = false;
         co_return answer;
@@ -237,7 +292,6 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
   static asio::awaitable<void> session(std::unique_ptr<Connection> connection) {
     Impl& self = *connection->impl;
-    beast::tcp_stream& stream = connection->stream;
     beast::flat_buffer buffer;
     std::string head;  // each response's status line and fields
     for (;;) {
@@ -246,36 +300,55 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
       if (buffer.size() == 0) {
         self.connections.mark_idle(connection.get());
         if (self.is_stopping) break;
-        stream.expires_after(self.options.idle_timeout);
-        auto [error, received] = co_await stream.async_read_some(buffer.prepare(4096), kUseTuple);
-        if (error || connection->is_evicted) break;
+        connection->expires_after(self.options.idle_timeout);
+        auto [error, received] = co_await connection->socket.async_read_some(buffer.prepare(kReadSize), kUseTuple);
+        if (error || connection->is_evicted || connection->is_timed_out) break;
         buffer.commit(received);
       }
       self.connections.mark_busy(connection.get());
-      stream.expires_after(self.options.header_timeout);
+      connection->expires_after(self.options.header_timeout);
       http::request_parser<http::empty_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
       // Beast checks a Content-Length against this while it reads the
       // header: its default (1 MiB) would refuse a POST the options allow.
       parser.body_limit(self.options.max_post_body);
-      auto [read_error, read] = co_await http::async_read_header(stream, buffer, parser, kUseTuple);
+      const error_code read_error = co_await read_header(*connection, buffer, parser);
+      connection->expires_never();
       Answer answer;
       if (read_error) {
         std::optional<Response> response = answer_unreadable(read_error, parser);
         if (!response) break;
         answer.response = std::move(*response);
       } else {
-        answer = co_await self.answer(parser, stream, buffer);
+        answer = co_await self.answer(parser, *connection, buffer);
       }
       error_code write_error;
-      co_await write_response(stream, head, answer.response, answer.version, answer.keep_alive, answer.is_head,
+      co_await write_response(*connection, head, answer.response, answer.version, answer.keep_alive, answer.is_head,
                               self.options.write_timeout, write_error);
       self.count_request(answer.response);
       if (write_error || !answer.keep_alive || self.is_stopping) break;
     }
     error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.socket().close(ignored);
+    connection->socket.shutdown(tcp::socket::shutdown_send, ignored);
+    connection->socket.close(ignored);
+  }
+
+  // Cancels the step in progress of every connection past its deadline
+  // (its session sees is_timed_out), until the server has stopped and the
+  // last connection closed.
+  static asio::awaitable<void> sweep_deadlines(std::shared_ptr<Impl> self) {
+    for (;;) {
+      self->sweeper.expires_after(kSweepInterval);
+      co_await self->sweeper.async_wait(kUseTuple);
+      if (self->is_stopping && self->connections.size() == 0) break;
+      const Clock::time_point now = Clock::now();
+      self->connections.for_each([now](Connection* connection) {
+        if (connection->deadline > now || connection->is_timed_out) return;
+        connection->is_timed_out = true;
+        error_code ignored;
+        connection->socket.cancel(ignored);
+      });
+    }
   }
 
   // tributary_http_requests_total: each (route, code) cell is found in the
@@ -307,7 +380,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     // the connection that takes its place (as Beast's own timeouts do, the
     // pending read completes with operation_aborted).
     error_code ignored;
-    evicted->stream.socket().close(ignored);
+    evicted->socket.close(ignored);
   }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
@@ -342,6 +415,15 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // Accepts, and enforces the connections' deadlines; the daemon fails if
+  // either stops for anything but stop().
+  void run() {
+    asio::co_spawn(executor, accept_loop(shared_from_this()),
+                   net::FailDaemon("the HTTP server's accept loop", fail_daemon));
+    asio::co_spawn(executor, sweep_deadlines(shared_from_this()),
+                   net::FailDaemon("the HTTP server's deadline sweeper", fail_daemon));
+  }
+
   asio::any_io_executor executor;
   ServerOptions options;
   Handler handler;
@@ -358,6 +440,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
   std::vector<RequestCounter> request_counters;
   bool is_stopping = false;
   asio::steady_timer drained;  // drain(): cancelled when the last connection closes
+  asio::steady_timer sweeper;  // sweep_deadlines(): cancelled by stop() and the last connection
   std::function<void()> fail_daemon;
 };
 
@@ -384,8 +467,7 @@ void Server::start(std::function<void()> fail_daemon) {
     if (ec)
       throw std::runtime_error("cannot use the listening socket passed as fd " +
                                std::to_string(impl_->options.inherited_listen_fd) + ": " + ec.message());
-    asio::co_spawn(impl_->executor, Impl::accept_loop(impl_),
-                   net::FailDaemon("the HTTP server's accept loop", impl_->fail_daemon));
+    impl_->run();
     return;
   }
   impl_->acceptor.open(endpoint.protocol(), ec);
@@ -394,8 +476,7 @@ void Server::start(std::function<void()> fail_daemon) {
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
-  asio::co_spawn(impl_->executor, Impl::accept_loop(impl_),
-                 net::FailDaemon("the HTTP server's accept loop", impl_->fail_daemon));
+  impl_->run();
 }
 
 void Server::stop() {
@@ -405,7 +486,8 @@ void Server::stop() {
   impl_->acceptor.close(ignored);
   // Connections waiting for a request have nothing in flight: close them.
   // The others close after the response they are on.
-  for (Impl::Connection* connection : impl_->connections.idle()) connection->stream.socket().cancel(ignored);
+  for (Impl::Connection* connection : impl_->connections.idle()) connection->socket.cancel(ignored);
+  impl_->sweeper.cancel();
 }
 
 std::size_t Server::open_connections() const { return impl_->connections.size(); }
