@@ -59,6 +59,7 @@ void append_response_head(std::string& out, const Response& response, unsigned v
   const std::size_t count = response.headers.size();
   if (!is_named_from(response, 0, "Server")) append_field(out, "Server", server_field());
   if (!is_named_from(response, 0, "Date")) append_field(out, "Date", date);
+  out += response.document_fields;
   for (std::size_t index = 0; index < count; ++index) {
     const auto& [name, value] = response.headers[index];
     // The server's own fields come after the site's and win over them.

@@ -4,9 +4,9 @@
 // with the body in one gathered write. The bytes are those Beast's
 // serializer wrote for the same response (tests/unit/serve/
 // response_head_test.cpp holds them to it): Server and Date first, then
-// the site's fields in order (a name given twice: the last value, where the
-// last one stands), Content-Length where the status allows a body (HEAD
-// too, RFC 9110 §9.3.2), and Connection as Beast's keep_alive() set it.
+// the document's fields as they were made, then the site's fields in order (a name given twice: the last value, where
+// the last one stands), Content-Length where the status allows a body (HEAD too, RFC 9110 §9.3.2), and Connection as
+// Beast's keep_alive() set it.
 #pragma once
 
 #include <string>
