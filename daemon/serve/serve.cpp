@@ -285,36 +285,38 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     return handed;
   }
 
-  // A request whose header was read: refused here (framing, method, body,
-  // target length) or answered by the site.
-  asio::awaitable<Answer> answer(http::request_parser<http::empty_body>& parser, Connection& connection,
-                                 beast::flat_buffer& buffer) {
-    const auto& request = parser.get();
-    Answer answer;
+  // What the server answers itself to a request whose header was read
+  // (framing, method, body, target length): true with `answer` made, or
+  // false with its version, HEAD and keep-alive set for the site's.
+  bool refuse(const http::request<http::empty_body>& request, Answer& answer) const {
     answer.version = request.version();
     answer.is_head = request.method() == http::verb::head;
     if (request.target().size() > kMaxRequestLine) {
       answer.response = text_response(414, "request target too long\n", "(invalid)");
-      co_return answer;
+      return true;
     }
     const std::uint64_t max_post_body = takes_post(request.target()) ? options.max_post_body : 0;
     if (const std::optional<Refusal> refusal =
             refuse_request(request.method_string(), framing_of(request), max_post_body)) {
       answer.response = refusal_response(*refusal);
       answer.keep_alive = !refusal->must_close && request.keep_alive() && !is_stopping;
-      co_return answer;
+      return true;
     }
     answer.keep_alive = request.keep_alive() && !is_stopping;
-    Request handed = handed_request(request);
-    if (request.method() == http::verb::post) {
-      if (std::optional<Response> failed = co_await read_post_body(parser, connection, buffer, handed.body)) {
-        answer.response = std::move(*failed);
-        answer.keep_alive = false;
-        co_return answer;
-      }
+    return false;
+  }
+
+  // A POST the site takes: its body read first (a failure ends the
+  // connection: what follows the body cannot be trusted).
+  asio::awaitable<Response> answer_post(http::request_parser<http::empty_body>& parser, Connection& connection,
+                                        beast::flat_buffer& buffer, bool& keep_alive) {
+    Request handed = handed_request(parser.get());
+    if (std::optional<Response> failed = co_await read_post_body(parser, connection, buffer, handed.body)) {
+      keep_alive = false;
+      co_return std::move(*failed);
     }
-    answer.response = co_await handler(std::move(handed));
-    co_return answer;
+    Response response = co_await handler(std::move(handed));
+    co_return response;
   }
 
   static asio::awaitable<void> session(std::unique_ptr<Connection> connection) {
@@ -346,8 +348,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         std::optional<Response> response = answer_unreadable(read_error, parser);
         if (!response) break;
         answer.response = std::move(*response);
-      } else {
-        answer = co_await self.answer(parser, *connection, buffer);
+      } else if (!self.refuse(parser.get(), answer)) {
+        // GET and HEAD go to the site from here, no coroutine frame between.
+        if (parser.get().method() == http::verb::post) {
+          answer.response = co_await self.answer_post(parser, *connection, buffer, answer.keep_alive);
+        } else {
+          Request handed = handed_request(parser.get());
+          answer.response = co_await self.handler(std::move(handed));
+        }
       }
       error_code write_error;
       co_await write_response(*connection, head, answer.response, answer.version, answer.keep_alive, answer.is_head,
