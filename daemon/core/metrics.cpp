@@ -1,5 +1,7 @@
-// The metrics registry: one mutex, because counting is rare next to the
-// work it counts (a poll, a request) and a scrape walks everything.
+// The metrics registry: one mutex over the families and their label sets,
+// because counting into a new label set is rare next to the work it counts
+// and a scrape walks everything; counter values are atomic cells, so that a
+// path which keeps its cell (every HTTP request) counts without the lock.
 #include "core/metrics.hpp"
 
 #include <cmath>
@@ -89,10 +91,14 @@ void Metrics::describe_histogram(std::string_view name, std::string_view help, s
   }
 }
 
-void Metrics::add(std::string_view name, const MetricLabels& labels, double amount) {
+CounterCell& Metrics::counter(std::string_view name, const MetricLabels& labels) {
   const std::string key = format_labels(labels);
   std::lock_guard lock(mutex_);
-  family(name).counters[key] += amount;
+  return family(name).counters[key];
+}
+
+void Metrics::add(std::string_view name, const MetricLabels& labels, double amount) {
+  counter(name, labels).add(amount);
 }
 
 void Metrics::observe(std::string_view name, const MetricLabels& labels, double value) {
@@ -114,7 +120,8 @@ std::string Metrics::render() const {
   for (const auto& [name, described] : families_) {
     if (!described.help.empty()) out += "# HELP " + name + " " + escape_help(described.help) + "\n";
     out += "# TYPE " + name + " " + described.type + "\n";
-    for (const auto& [labels, value] : described.counters) out += name + labels + " " + format_value(value) + "\n";
+    for (const auto& [labels, cell] : described.counters)
+      out += name + labels + " " + format_value(cell.value()) + "\n";
     for (const auto& [labels, histogram] : described.histograms) {
       // Buckets are counted as "value <= bound" already, so each is cumulative.
       for (std::size_t i = 0; i < described.bounds.size() && i < histogram.bucket_counts.size(); ++i)

@@ -4,6 +4,7 @@
 // scrape time by the caller and appended with `gauge_lines`.
 #pragma once
 
+#include <atomic>
 #include <initializer_list>
 #include <map>
 #include <mutex>
@@ -17,6 +18,19 @@ namespace tributary::core {
 
 using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 
+// One labelled counter's value. Counting into it takes no lock: a path
+// that counts per request (the server's) finds its cell once, with
+// Metrics::counter, and adds to it from then on; the labels are formatted
+// only when the cell is made and when /metrics is read.
+class CounterCell {
+ public:
+  void add(double amount = 1) { value_.fetch_add(amount, std::memory_order_relaxed); }
+  double value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
 class Metrics {
  public:
   // Declares a family once (the first declaration wins); counting into an
@@ -25,6 +39,9 @@ class Metrics {
   void describe_histogram(std::string_view name, std::string_view help, std::vector<double> bucket_bounds);
 
   void add(std::string_view name, const MetricLabels& labels = {}, double amount = 1);
+  // The cell of `name` with `labels`, made (at 0) the first time: it lives
+  // as long as the registry, and shows in render() from then on.
+  CounterCell& counter(std::string_view name, const MetricLabels& labels = {});
   void observe(std::string_view name, const MetricLabels& labels, double value);
 
   // Every family in exposition format, sorted by name.
@@ -40,12 +57,14 @@ class Metrics {
     std::string type = "untyped";
     std::string help;
     std::vector<double> bounds;
-    std::map<std::string, double> counters;       // by rendered label set
+    std::map<std::string, CounterCell> counters;  // by rendered label set; nodes never move
     std::map<std::string, Histogram> histograms;  // by rendered label set
   };
   Family& family(std::string_view name);
 
-  mutable std::mutex mutex_;  // guards families_ (pollers, the writer and the server count)
+  // Guards families_ (pollers, the writer and the server count), not the
+  // values inside a CounterCell.
+  mutable std::mutex mutex_;
   std::map<std::string, Family, std::less<>> families_;
 };
 

@@ -148,6 +148,10 @@ struct RenderedFeed {
   std::string gzip_body;
   std::string etag;  // strong, from the bytes
   core::Timestamp last_modified;
+  // "Content-Type: …\r\nETag: …\r\nLast-Modified: …\r\n": the header
+  // fields every answer about this document carries (RFC 9110 §15.4.5: a
+  // 304 too), formatted once rather than per request.
+  std::string http_fields;
 };
 
 std::shared_ptr<const RenderedFeed> make_rendered(std::string content_type, std::string body,

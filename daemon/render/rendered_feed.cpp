@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "core/time.hpp"
 #include "render/render.hpp"
 
 namespace tributary::render {
@@ -40,6 +41,10 @@ std::shared_ptr<const RenderedFeed> make_rendered(std::string content_type, std:
   feed->gzip_body = gzip(body);
   feed->body = std::move(body);
   feed->last_modified = last_modified;
+  std::string& fields = feed->http_fields;
+  fields.append("Content-Type: ").append(feed->content_type).append("\r\n");
+  fields.append("ETag: ").append(feed->etag).append("\r\n");
+  fields.append("Last-Modified: ").append(core::format_http_date(last_modified)).append("\r\n");
   return feed;
 }
 

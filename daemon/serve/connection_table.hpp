@@ -20,7 +20,6 @@
 #include <cstddef>
 #include <iterator>
 #include <list>
-#include <optional>
 #include <unordered_map>
 
 namespace tributary::serve {
@@ -45,27 +44,31 @@ class ConnectionTable {
 
   // A connection that was admitted; idle until its first request starts.
   void add(Connection* connection) {
-    open_.emplace(connection, std::nullopt);
+    busy_.push_front(connection);
+    open_.emplace(connection, Place{busy_.begin(), false});
     mark_idle(connection);
   }
   void remove(Connection* connection) {
     const auto entry = open_.find(connection);
     if (entry == open_.end()) return;  // evicted
-    if (entry->second) idle_.erase(*entry->second);
+    (entry->second.is_idle ? idle_ : busy_).erase(entry->second.node);
     open_.erase(entry);
   }
   // Waiting for a request's first byte: it may be evicted from now on.
+  // (Marking moves the connection's node between the lists: no allocation
+  // per request.)
   void mark_idle(Connection* connection) {
     const auto entry = open_.find(connection);
-    if (entry == open_.end() || entry->second) return;
-    entry->second = idle_.insert(idle_.end(), connection);
+    if (entry == open_.end() || entry->second.is_idle) return;
+    idle_.splice(idle_.end(), busy_, entry->second.node);
+    entry->second.is_idle = true;
   }
   // A request is in progress: it is not evicted.
   void mark_busy(Connection* connection) {
     const auto entry = open_.find(connection);
-    if (entry == open_.end() || !entry->second) return;
-    idle_.erase(*entry->second);
-    entry->second.reset();
+    if (entry == open_.end() || !entry->second.is_idle) return;
+    busy_.splice(busy_.end(), idle_, entry->second.node);
+    entry->second.is_idle = false;
   }
 
   // Removes the connection idle longest from the table and returns it;
@@ -81,18 +84,29 @@ class ConnectionTable {
   bool contains(Connection* connection) const { return open_.contains(connection); }
   bool is_idle(Connection* connection) const {
     const auto entry = open_.find(connection);
-    return entry != open_.end() && entry->second.has_value();
+    return entry != open_.end() && entry->second.is_idle;
   }
   std::size_t size() const { return open_.size(); }
   std::size_t idle_count() const { return idle_.size(); }
   // Idle connections, longest idle first.
   const std::list<Connection*>& idle() const { return idle_; }
+  // Calls fn(connection) for every open connection (the server's deadline
+  // sweeper); fn must not add or remove any.
+  template <typename Fn>
+  void for_each(Fn fn) const {
+    for (const auto& entry : open_) fn(entry.first);
+  }
 
  private:
   std::size_t limit_;
   std::list<Connection*> idle_;  // longest idle first
-  // Every open connection; its place in idle_ while idle.
-  std::unordered_map<Connection*, std::optional<typename std::list<Connection*>::iterator>> open_;
+  std::list<Connection*> busy_;  // in no order
+  // Every open connection: its node, in idle_ or busy_.
+  struct Place {
+    typename std::list<Connection*>::iterator node;
+    bool is_idle = false;
+  };
+  std::unordered_map<Connection*, Place> open_;
 };
 
 }  // namespace tributary::serve

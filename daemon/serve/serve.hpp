@@ -43,6 +43,11 @@ struct Response {
   // Or a view into shared bytes (a rendered feed) kept alive by `keep_alive`.
   std::string_view shared_body;
   std::shared_ptr<const void> keep_alive;
+  // Field lines ("Name: value\r\n") made once with a rendered document
+  // (render::RenderedFeed::http_fields), sent before `headers`; their
+  // bytes are kept alive by `keep_alive` too. No name in them is in
+  // `headers` as well.
+  std::string_view document_fields;
   std::string route = "other";  // the metrics label: "/feed.atom", "/c/*.atom", …
 
   std::string_view body() const { return owned_body.empty() ? shared_body : std::string_view(owned_body); }

@@ -48,6 +48,18 @@ const std::string kHostile = std::string(
                              "\x0b\x1f\x7f" + "\xc2\x85\xc2\x9f" + "\xef\xbf\xbe\xef\xbf\xbf\xef\xb7\x90" + "\xff\xfe" +
                              "\xed\xa0\x80" + "\xef\xbf\xbd" + "d";
 
+TEST(RenderedFeed, HttpFieldsCarryTheTypeTheValidatorsAndNothingElse) {
+  const core::Timestamp changed = core::make_timestamp(1994, 11, 6, 8, 49, 37).value();
+  const auto feed = make_rendered("application/atom+xml; charset=utf-8", "<feed/>", changed);
+  ASSERT_EQ(feed->etag.size(), 34u);
+  EXPECT_EQ(feed->http_fields,
+            "Content-Type: application/atom+xml; charset=utf-8\r\n"
+            "ETag: " +
+                feed->etag +
+                "\r\n"
+                "Last-Modified: Sun, 06 Nov 1994 08:49:37 GMT\r\n");
+}
+
 TEST(PublishableOutput, HostileCharactersInEveryFieldLeaveTheAtomFeedWellFormed) {
   store::StoredEntry stored = stored_entry();
   normalize::Entry& entry = stored.entry;

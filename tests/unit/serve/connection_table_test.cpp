@@ -88,5 +88,16 @@ TEST(ConnectionTable, ListsIdleConnectionsLongestIdleFirst) {
   EXPECT_EQ(table.pop_longest_idle(), nullptr);
 }
 
+TEST(ConnectionTable, ForEachVisitsEveryOpenConnectionIdleOrBusy) {
+  ConnectionTable<FakeConnection> table(3);
+  FakeConnection a{1}, b{2}, c{3};
+  for (FakeConnection* connection : {&a, &b, &c}) table.add(connection);
+  table.mark_busy(&b);
+  table.remove(&c);
+  int visited = 0;
+  table.for_each([&visited](FakeConnection* connection) { visited += connection->number; });
+  EXPECT_EQ(visited, 1 + 2) << "the deadline sweeper must see busy connections too, and no closed one";
+}
+
 }  // namespace
 }  // namespace tributary::serve
