@@ -363,8 +363,8 @@ int main(int argc, char** argv) {
               static_cast<double>(plain_pages_written) / static_cast<double>(documents));
   std::printf("\nnewest_entries(100) at %lld items, %d runs: median %.2f ms, p99 %.2f ms\n",
               static_cast<long long>(base + totals.new_items), queries, median, p99);
-  std::printf("\ntarget: ingest >= 30%% of the plain insert rate: %s (%s)\n", percent(ratio).c_str(),
-              ratio >= 0.30 ? "met" : "MISSED");
+  std::printf("\ntarget: ingest >= 50%% of the plain insert rate (issue 22): %s (%s)\n", percent(ratio).c_str(),
+              ratio >= 0.50 ? "met" : "MISSED");
   std::printf("target: newest-100 query < 5 ms: p99 %.2f ms, median %.2f ms (%s)\n", p99, median,
               p99 < 5.0 ? "met" : (median < 5.0 ? "met at the median, MISSED at p99" : "MISSED"));
   return 0;
