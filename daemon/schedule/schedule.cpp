@@ -756,16 +756,16 @@ asio::awaitable<PollSummary> Scheduler::poll_all_once() {
   self->is_once_mode = true;
   const Timestamp now = core::now_utc();
   for (const auto& [id, state] : self->sources) {
-    if (state->poll.hints.retry_after && *state->poll.hints.retry_after > now) {
-      // The source said not before then; once means once, not now anyway.
-      spdlog::info("skipping {}: it asked for no requests before {} (Retry-After)", state->spec.name,
-                   core::format_rfc3339(*state->poll.hints.retry_after));
+    // A source that said not before then (Retry-After), or 410: once means
+    // once, not now anyway — the same rule as a poll asked for by hand.
+    if (const std::string reason = Impl::reason_not_to_poll(*state, now); !reason.empty()) {
+      if (!state->poll.gone_at) spdlog::info("skipping {}", reason);
       state->is_polled_once = true;
       self->queue.erase(id);
       continue;
     }
     state->next_due = now;  // due now, but within the limits
-    if (!state->poll.gone_at) self->queue.push(id, state->host_id, now);
+    self->queue.push(id, state->host_id, now);
   }
   co_await Impl::run_loop(self);
   if (self->has_failed)

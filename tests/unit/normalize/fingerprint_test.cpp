@@ -95,19 +95,28 @@ TEST(Fingerprint, KnownValuesStayTheSame) {
   EXPECT_EQ(reference_fingerprint("Highway to open", kBody), 0x913bca0e8a6a1475ULL);
 }
 
+// A title of up to 7 of `words` and a text of them, joined by separators:
+// every tenth round up to 1,200 words (past the 255 words the SimHash byte
+// counters hold at once), else up to 59 (around the 30 words below which
+// the title counts).
+std::pair<std::string, std::string> generated_title_and_text(const std::vector<std::string>& words,
+                                                             testing::TestNumbers& next, int round) {
+  static const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'"};
+  std::string title;
+  std::string text;
+  for (std::size_t i = 0, n = next() % 8; i < n; ++i) title += words[next() % words.size()] + separators[next() % 3];
+  const std::size_t length = round % 10 == 0 ? next() % 1200 : next() % 60;
+  for (std::size_t i = 0; i < length; ++i)
+    text += words[next() % words.size()] + separators[next() % separators.size()];
+  return {std::move(title), std::move(text)};
+}
+
 TEST(Fingerprint, EqualsThePlainSimHashOnManyInputs) {
   const std::vector<std::string> words = {"the",  "City", "council", "approved", "Café",    "naïve", "Đakovo", "a1",
                                           "2025", "x",    "budget",  "tram",     "Šibenik", "same",  "same",   "same"};
-  const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'"};
   testing::TestNumbers next(99);
   for (int round = 0; round < 3000; ++round) {
-    std::string title;
-    std::string text;
-    for (std::size_t i = 0, n = next() % 8; i < n; ++i) title += words[next() % words.size()] + separators[next() % 3];
-    // Up to 1,200 words: past the 255 words the byte counters hold at once.
-    const std::size_t length = round % 10 == 0 ? next() % 1200 : next() % 60;
-    for (std::size_t i = 0; i < length; ++i)
-      text += words[next() % words.size()] + separators[next() % separators.size()];
+    const auto [title, text] = generated_title_and_text(words, next, round);
     const StoryWords result = story_words(title, text);
     ASSERT_EQ(result.fingerprint, reference_fingerprint(title, text)) << "title: " << title << "\ntext: " << text;
     ASSERT_EQ(result.word_count, count_words(title) + count_words(text));
@@ -195,17 +204,9 @@ TEST(StoryFeatures, EqualStoryWordsAndStoryKeysOnGeneratedTexts) {
   const std::vector<std::string> words = {"the",     "City", "council", "approved", "Café",   "naïve",
                                           "Đakovo",  "a1",   "2025",    "x",        "budget", "SAID",
                                           "Šibenik", "same", "same",    "whether"};
-  const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'"};
   testing::TestNumbers next(31);
   for (int round = 0; round < 3000; ++round) {
-    std::string title;
-    std::string text;
-    for (std::size_t i = 0, n = next() % 8; i < n; ++i) title += words[next() % words.size()] + separators[next() % 3];
-    // Around the 30 words below which the title counts, and past the 255
-    // words the SimHash counters hold at once.
-    const std::size_t length = round % 10 == 0 ? next() % 1200 : next() % 60;
-    for (std::size_t i = 0; i < length; ++i)
-      text += words[next() % words.size()] + separators[next() % separators.size()];
+    const auto [title, text] = generated_title_and_text(words, next, round);
     const StoryFeatures features = story_features(title, text);
     const StoryWords expected = story_words(title, text);
     ASSERT_EQ(features.words.fingerprint, expected.fingerprint) << "title: " << title << "\ntext: " << text;
