@@ -40,6 +40,7 @@
 #include "net/spawn.hpp"
 #include "render/render.hpp"
 #include "schedule/schedule.hpp"
+#include "serve/connection_table.hpp"
 #include "serve/health.hpp"
 #include "serve/serve.hpp"
 #include "serve/site.hpp"
@@ -362,21 +363,35 @@ void log_health_change(const std::filesystem::path& database, const std::string&
 
 // Every connection (readers, sources) is a file descriptor, and the soft
 // limit is often 1024 (systemd's default) while the hard one is far higher:
-// a server takes what it may, as nginx and others do.
-void raise_open_file_limit(std::size_t wanted) {
+// a server takes what it may, as nginx and others do. Returns the soft limit
+// it ends with (nullopt when it cannot be read).
+std::optional<std::size_t> raise_open_file_limit(std::size_t wanted) {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return std::nullopt;
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted) return wanted;
   const rlim_t before = limit.rlim_cur;
   limit.rlim_cur =
       limit.rlim_max == RLIM_INFINITY ? static_cast<rlim_t>(wanted) : std::min<rlim_t>(limit.rlim_max, wanted);
-  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  if (limit.rlim_cur < wanted)
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return static_cast<std::size_t>(before);
+  if (limit.rlim_cur >= wanted) spdlog::debug("raised the open file limit from {} to {}", before, limit.rlim_cur);
+  return static_cast<std::size_t>(limit.rlim_cur);
+}
+
+// max_connections, or fewer when the open-file limit is too low for it and
+// the fetcher's connections (said once, at start).
+std::uint32_t reader_connections_allowed(const config::Config& config) {
+  const std::size_t wanted = std::size_t{config.server.max_connections} + config.fetch.max_connections +
+                             4 * serve::kDescriptorsBesideConnections;
+  const auto open_file_limit = raise_open_file_limit(wanted);
+  if (!open_file_limit) return config.server.max_connections;
+  const std::size_t allowed = serve::connections_within_descriptor_limit(
+      *open_file_limit, config.server.max_connections, config.fetch.max_connections);
+  if (*open_file_limit < wanted)
     spdlog::warn(
-        "open files are limited to {} (hard limit); server.max_connections and the fetcher's connections "
-        "want about {}",
-        limit.rlim_cur, wanted);
-  else
-    spdlog::debug("raised the open file limit from {} to {}", before, limit.rlim_cur);
+        "open files are limited to {} (hard limit); server.max_connections and the fetcher's connections want "
+        "about {}: at most {} HTTP connections at once (server.max_connections = {})",
+        *open_file_limit, wanted, allowed, config.server.max_connections);
+  return static_cast<std::uint32_t>(allowed);
 }
 
 void create_database_directory(const std::filesystem::path& database) {
@@ -404,14 +419,15 @@ OpenStores open_stores(const config::Config& config, const std::filesystem::path
   return stores;
 }
 
-serve::ServerOptions server_options_for(const config::Config& config, const std::optional<InheritedSocket>& inherited) {
+serve::ServerOptions server_options_for(const config::Config& config, const std::optional<InheritedSocket>& inherited,
+                                        std::uint32_t max_connections) {
   serve::ServerOptions server_options;
   server_options.address = inherited ? inherited->address : config.server.listen_address;
   server_options.port = inherited ? inherited->port : config.server.port;
   server_options.inherited_listen_fd = inherited ? inherited->fd : -1;
   server_options.idle_timeout = config.server.idle_timeout;
   server_options.header_timeout = config.server.header_timeout;
-  server_options.max_connections = config.server.max_connections;
+  server_options.max_connections = max_connections;
   allow_websub_posts(server_options, config);
   return server_options;
 }
@@ -487,7 +503,8 @@ void close_stores(OpenStores& stores) {
 // From the listening socket to the loop's end. Throws what makes start-up
 // fail (the caller logs it); a part that fails later stops the loop with
 // Service::exit_status set.
-int serve_until_stopped(const config::Config& config, const GlobalOptions& options, ServiceNotifier& notifier) {
+int serve_until_stopped(const config::Config& config, const GlobalOptions& options, ServiceNotifier& notifier,
+                        std::uint32_t reader_connections) {
   asio::io_context io(1);
   // Registered first: a SIGHUP or SIGTERM during start-up waits for the loop
   // instead of killing the process.
@@ -505,7 +522,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   asio::thread_pool writer(1);  // the store's writes and the feed's rendering
   asio::thread_pool reader(1);  // the site's store queries (serve/site.hpp)
   fetch::Fetcher fetcher(io.get_executor(), fetch::fetcher_options(config.fetch));
-  const serve::ServerOptions server_options = server_options_for(config, inherited);
+  const serve::ServerOptions server_options = server_options_for(config, inherited, reader_connections);
   // The base URL may depend on the port the server binds: settings follow.
   serve::HealthCheck health = health_check(stores, database);
   serve::Site site(reader.get_executor(), database.string(), serve::SiteSettings{}, feeds,
@@ -583,12 +600,11 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
 }  // namespace
 
 int run_daemon(const config::Config& config, const GlobalOptions& options) {
-  // Connections both ways, the database and its journal, and some slack.
-  raise_open_file_limit(config.server.max_connections + config.fetch.max_connections + 256);
+  const std::uint32_t reader_connections = reader_connections_allowed(config);
   ServiceNotifier notifier;
   notifier.status("Starting");
   try {
-    return serve_until_stopped(config, options, notifier);
+    return serve_until_stopped(config, options, notifier, reader_connections);
   } catch (const std::exception& error) {
     spdlog::critical("{}", error.what());
     return kExitFailure;

@@ -24,6 +24,22 @@
 
 namespace tributary::serve {
 
+// How many reader connections the server may hold when the process may
+// open only `open_file_limit` descriptors: `configured` (max_connections)
+// unless that would leave too few for the rest of the daemon — the
+// fetcher's `fetch_connections`, the database, the log, the listening and
+// control sockets. Readers that took every descriptor would fail polls and
+// database writes, not only new readers (HAProxy derives its maxconn from
+// the limit the same way). Readers keep at least a quarter of the limit.
+constexpr std::size_t kDescriptorsBesideConnections = 64;
+constexpr std::size_t connections_within_descriptor_limit(std::size_t open_file_limit, std::size_t configured,
+                                                          std::size_t fetch_connections) {
+  const std::size_t reserved = fetch_connections + kDescriptorsBesideConnections;
+  const std::size_t floor = open_file_limit / 4 > 0 ? open_file_limit / 4 : 1;
+  const std::size_t room = open_file_limit > reserved + floor ? open_file_limit - reserved : floor;
+  return configured < room ? configured : room;
+}
+
 template <typename Connection>
 class ConnectionTable {
  public:

@@ -99,5 +99,23 @@ TEST(ConnectionTable, ForEachVisitsEveryOpenConnectionIdleOrBusy) {
   EXPECT_EQ(visited, 1 + 2) << "the deadline sweeper must see busy connections too, and no closed one";
 }
 
+// ---- how many connections fit in the open-file limit ----
+
+TEST(ConnectionsWithinDescriptorLimit, AnAmpleLimitKeepsTheConfiguredNumber) {
+  EXPECT_EQ(connections_within_descriptor_limit(1048576, 2048, 64), 2048u);
+  EXPECT_EQ(connections_within_descriptor_limit(2048 + 64 + kDescriptorsBesideConnections, 2048, 64), 2048u);
+}
+
+TEST(ConnectionsWithinDescriptorLimit, ATightLimitLeavesRoomForPollsAndTheDatabase) {
+  // systemd's default soft limit when the hard one cannot be raised.
+  EXPECT_EQ(connections_within_descriptor_limit(1024, 2048, 64), 1024u - 64 - kDescriptorsBesideConnections);
+}
+
+TEST(ConnectionsWithinDescriptorLimit, ReadersKeepAQuarterOfATinyLimit) {
+  EXPECT_EQ(connections_within_descriptor_limit(128, 2048, 64), 32u);
+  EXPECT_EQ(connections_within_descriptor_limit(128, 10, 64), 10u);
+  EXPECT_EQ(connections_within_descriptor_limit(2, 2048, 64), 1u);
+}
+
 }  // namespace
 }  // namespace tributary::serve
