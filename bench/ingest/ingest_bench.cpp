@@ -85,6 +85,7 @@ normalize::Entry make_entry(std::int64_t item, std::int64_t source, std::int64_t
   entry.canonical_url = same_url_as >= 0 ? base_url(same_url_as) : entry.url;
   entry.author_name = "Reporter " + std::to_string(item % 97);
   entry.summary_html = "<p>" + words(static_cast<std::uint64_t>(item) * 31 + 7, 40) + "</p>";
+  entry.text = store::rows::item_text(entry.content_html, entry.summary_html);  // as normalize writes it
   entry.categories = {"World", kWords[static_cast<std::size_t>(item) % kWords.size()]};
   const std::int64_t story = near_fingerprint_of >= 0 ? near_fingerprint_of : item;
   const std::int64_t published = kNow - static_cast<std::int64_t>(mix(static_cast<std::uint64_t>(story)) % kSpread);

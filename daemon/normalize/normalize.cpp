@@ -263,9 +263,8 @@ Entry normalize_item(const parse::RawItem& item, const FeedMeta& feed, std::stri
   SanitizedHtml summary = html_of(item.summary, base);
   // The text of the content, else of the summary: the sanitizer wrote it
   // on the way when it could.
-  const std::string text = !content.html.empty()   ? take_text(content)
-                           : !summary.html.empty() ? take_text(summary)
-                                                   : std::string();
+  entry.text = !content.html.empty() ? take_text(content) : !summary.html.empty() ? take_text(summary) : std::string();
+  const std::string& text = entry.text;
   entry.content_html = std::move(content.html);
   entry.summary_html = std::move(summary.html);
   if (entry.summary_html == entry.content_html) entry.summary_html.clear();

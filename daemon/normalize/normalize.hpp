@@ -112,6 +112,10 @@ struct Entry {
   std::vector<Author> authors;
   std::string summary_html;  // sanitized
   std::string content_html;  // sanitized
+  // html_to_text(content_html), else of summary_html: what full-text search
+  // indexes and story matching compares. Written here, on a parse worker,
+  // so that the store's one writer thread does not read the HTML again.
+  std::string text;
   std::vector<std::string> categories;
   std::vector<Enclosure> enclosures;
   std::optional<core::Timestamp> published;

@@ -21,6 +21,13 @@ namespace {
 
 using rows::unix_or_null;
 
+// The entry's plain text as normalize wrote it; read from its HTML only for
+// an entry made some other way (tests) that carries HTML without it.
+std::string text_of(const normalize::Entry& entry) {
+  if (!entry.text.empty() || (entry.content_html.empty() && entry.summary_html.empty())) return entry.text;
+  return rows::item_text(entry.content_html, entry.summary_html);
+}
+
 // Titles that many unrelated items share. Items titled like this are too
 // generic to be matched by fingerprint; they still merge by URL.
 constexpr std::array<std::string_view, 24> kGenericTitles = {"live updates",
@@ -200,8 +207,7 @@ std::vector<std::int64_t> SqliteStore::stories_of_copies(std::int64_t source_id,
       fingerprints_.candidates(entry.story_keys, sort_time - window, sort_time + window, source_id, kMostCandidates);
   std::vector<std::int64_t> stories;
   if (candidates.empty()) return stories;
-  const normalize::StoryText text =
-      normalize::story_text(entry.title, rows::item_text(entry.content_html, entry.summary_html));
+  const normalize::StoryText text = normalize::story_text(entry.title, text_of(entry));
   Statement& stored = db_.cached("SELECT title, content_html, summary_html FROM items WHERE id = ?1");
   for (const StoryCandidate& candidate : candidates) {
     if (std::find(stories.begin(), stories.end(), candidate.story_id) != stories.end()) continue;
@@ -284,28 +290,43 @@ void SqliteStore::sync_fingerprint_index() {
 // of each poll's written pages; one segment for a few hundred items costs
 // a fraction per item. `was_indexed`: the item may have an entry already
 // (an edit), which must go before the new text is indexed.
-void SqliteStore::queue_for_search(std::int64_t item_id, bool was_indexed) {
+void SqliteStore::queue_for_search(std::int64_t item_id, bool was_indexed, const std::string& title, std::string text) {
   db_.cached("INSERT INTO search_pending (item_id, was_indexed) VALUES (?1, ?2) ON CONFLICT (item_id) DO NOTHING")
       .bind(1, item_id)
       .bind(2, std::int64_t{was_indexed})
       .run();
-  if (search_queued_) *search_queued_ += static_cast<std::size_t>(db_.changes());
+  const bool is_queued_now = db_.changes() > 0;
+  if (search_queued_ && is_queued_now) ++*search_queued_;
+  // Queued before and edited since: the newest text, the first was_indexed.
+  if (const auto queued = queued_texts_.find(item_id); queued != queued_texts_.end()) {
+    queued->second.title = title;
+    queued->second.text = std::move(text);
+  } else if (is_queued_now) {
+    queued_texts_.emplace(item_id, QueuedText{was_indexed, title, std::move(text)});
+  }
 }
 
 void SqliteStore::index_queued_search() {
+  const auto index = [this](std::int64_t item_id, bool was_indexed, const std::string& title, const std::string& text) {
+    if (was_indexed) db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, item_id).run();
+    db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
+        .bind(1, item_id)
+        .bind(2, title)
+        .bind(3, text)
+        .run();
+  };
+  for (const auto& [item_id, queued] : queued_texts_) {
+    index(item_id, queued.was_indexed, queued.title, queued.text);
+    db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, item_id).run();
+  }
+  queued_texts_.clear();
+  // What this store did not queue itself, or no longer holds the text of.
   Statement& pending = db_.cached(
       "SELECT search_pending.item_id, search_pending.was_indexed, items.title, "
       "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
       "FROM search_pending JOIN items ON items.id = search_pending.item_id");
-  while (pending.step()) {
-    const std::int64_t item_id = pending.int64(0);
-    if (pending.int64(1) != 0) db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, item_id).run();
-    db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
-        .bind(1, item_id)
-        .bind(2, pending.text(2))
-        .bind(3, normalize::html_to_text(pending.text(3)))
-        .run();
-  }
+  while (pending.step())
+    index(pending.int64(0), pending.int64(1) != 0, pending.text(2), normalize::html_to_text(pending.text(3)));
   pending.reset();
   db_.exec("DELETE FROM search_pending");
   search_queued_ = 0;
@@ -537,7 +558,7 @@ void SqliteStore::update_item(std::int64_t source_id, const KnownItem& known, co
       .bind(22, item.episode)
       .bind(23, item.filtered_by)
       .run();
-  queue_for_search(known.id, true);
+  queue_for_search(known.id, true, entry.title, text_of(entry));
   note_fingerprint(known.id, known.story_id, source_id, entry, item.sort_time, item.is_matchable);
   refresh_story(known.story_id, now);
 }
@@ -588,7 +609,7 @@ std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem
       .bind(25, item.filtered_by)
       .run();
   const std::int64_t item_id = db_.last_insert_rowid();
-  queue_for_search(item_id, false);
+  queue_for_search(item_id, false, entry.title, text_of(entry));
   note_fingerprint(item_id, *story, source_id, entry, item.sort_time, item.is_matchable);
   if (is_merged)
     refresh_story(*story, now);

@@ -32,6 +32,7 @@ void SqliteStore::purge_items(const std::vector<std::int64_t>& item_ids, std::in
     fingerprints_.remove(id);
     db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, id).run();
     db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, id).run();
+    queued_texts_.erase(id);
     db_.cached("DELETE FROM items WHERE id = ?1").bind(1, id).run();
   }
   for (const std::int64_t story : stories) refresh_story(story, now);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
+#include "normalize/html.hpp"
 #include "parse/parse.hpp"
 #include "support/temp_dir.hpp"
 
@@ -77,6 +78,26 @@ TEST(NormalizeFeed, ConsumingTheParsedFeedGivesTheSameEntries) {
     ++compared;
   }
   EXPECT_GT(compared, 500u);
+}
+
+// An entry's text is what the store would read from its HTML (search and
+// story matching take it as is, on every real document).
+TEST(NormalizeFeed, AnEntrysTextIsTheTextOfItsStoredHtml) {
+  const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
+  if (documents.empty()) GTEST_SKIP() << "no shared corpus";
+  std::size_t with_text = 0;
+  for (const auto& [path, base_url] : documents) {
+    SCOPED_TRACE(path.string());
+    parse::ParseOutcome outcome = parse::parse_feed(testing::read_text_file(path), {base_url, {}, {}});
+    if (!outcome.feed) continue;
+    const NormalizedFeed feed = normalize_feed(*outcome.feed, {base_url, *core::parse_rfc3339("2025-12-18T00:00:00Z")});
+    for (const Entry& entry : feed.entries) {
+      EXPECT_EQ(entry.text, html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html))
+          << entry.original_id;
+      with_text += !entry.text.empty();
+    }
+  }
+  EXPECT_GT(with_text, 400u);
 }
 
 NormalizedFeed normalize_text(const std::string& document) {

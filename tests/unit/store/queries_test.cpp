@@ -94,6 +94,28 @@ TEST(SearchIndex, AnEditedItemIsFoundByItsNewWordsOnly) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 2);
 }
 
+// The store keeps what it queued in memory (no read-back): an item edited
+// again before its indexing is indexed with its last text, once.
+TEST(SearchIndex, AnItemEditedTwiceBeforeItsIndexingIsFoundByItsLastWords) {
+  Store store(":memory:");
+  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  normalize::NormalizedFeed feed = load_feed("dedup/boilerplate.xml");
+  store.ingest(portal, feed, at("2025-12-17T12:00:00Z"));
+  for (const char* word : {"albatross", "ocelot"}) {
+    for (normalize::Entry& entry : feed.entries)
+      if (entry.title.find("coach") != std::string::npos) {
+        entry.summary_html = std::string("<p>The club thanks the ") + word + ".</p>";
+        entry.text = std::string("The club thanks the ") + word + ".";
+      }
+    EXPECT_EQ(store.ingest(portal, feed, at("2025-12-17T12:30:00Z")).updated, 1) << word;
+  }
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 0);
+  EXPECT_EQ(store.query_stories({.limit = 10, .text = "ocelot"}).size(), 1u);
+  EXPECT_TRUE(store.query_stories({.limit = 10, .text = "albatross"}).empty());
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 0);
+}
+
 TEST(SearchIndex, MaintenanceIndexesWhatAnotherConnectionLeftQueued) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "queued.db").string();
