@@ -25,6 +25,7 @@
 #include "core/url.hpp"
 #include "net/spawn.hpp"
 #include "normalize/normalize.hpp"
+#include "schedule/change_pacer.hpp"
 #include "schedule/host_demand.hpp"
 #include "schedule/outcome.hpp"
 #include "schedule/pipeline.hpp"
@@ -51,6 +52,9 @@ constexpr auto kLongestSleep = std::chrono::seconds(60);
 constexpr auto kHostDelayMargin = std::chrono::milliseconds(50);
 // The scheduler's CPU time goes to /metrics about this often.
 constexpr auto kCpuReportPeriod = std::chrono::seconds(1);
+// How stale readers' feeds may get while ingests keep queueing (a cold
+// start of many sources): the site is rendered at most this often then.
+constexpr auto kChangePublishInterval = std::chrono::seconds(1);
 
 // CPU time of the calling thread: what the scheduler's bookkeeping costs,
 // whatever else the machine does.
@@ -375,7 +379,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // Runs on the writer: retention and housekeeping.
   static asio::awaitable<store::MaintenanceResult> maintain(std::shared_ptr<Impl> self) {
     const store::MaintenanceResult result = self->store.maintain(core::now_utc());
-    if (result.purged_items > 0 && self->on_store_changed) self->on_store_changed();
+    self->publish_changes(result.purged_items > 0);
     co_return result;
   }
 
@@ -399,7 +403,13 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   static asio::awaitable<store::IngestResult> ingest(std::shared_ptr<Impl> self, std::int64_t source_id,
                                                      normalize::NormalizedFeed feed, Timestamp now) {
     self->queued_ingests.fetch_sub(1);
-    const store::IngestResult result = self->store.ingest(source_id, feed, now);
+    store::IngestResult result;
+    try {
+      result = self->store.ingest(source_id, feed, now);
+    } catch (...) {
+      self->publish_changes(false);  // what earlier ingests held back
+      throw;
+    }
     // Full-text indexing waits for a lull (or a batch): one index segment
     // for a burst of polls. Done before readers are told, so that a search
     // sees what the feed shows. When it cannot be written, the items are
@@ -413,8 +423,16 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
     // Also when only the search index moved (earlier polls' items): views
     // filtered by `q=` are cached per store change.
-    if ((result.changed() || indexed > 0) && self->on_store_changed) self->on_store_changed();
+    self->publish_changes(result.changed() || indexed > 0);
     co_return result;
+  }
+
+  // Writer thread: tells readers (re-renders the site) now or once the
+  // burst of ingests allows (change_pacer.hpp).
+  void publish_changes(bool is_changed) {
+    if (change_pacer.should_publish(is_changed, queued_ingests.load() > 0, ChangePacer::Clock::now()) &&
+        on_store_changed)
+      on_store_changed();
   }
 
   // `started_on`: the host whose slot the poll holds (a confirmed redirect
@@ -715,6 +733,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   bool has_failed = false;  // poll --once: something threw (see fail())
   // Ingests handed to the writer and not yet started there (both threads).
   std::atomic<int> queued_ingests{0};
+  ChangePacer change_pacer{kChangePublishInterval};  // writer thread only
   bool is_stopping = false;
   bool is_once_mode = false;
   bool is_running = false;         // the daemon's loop (not poll --once): stretched hosts are logged
