@@ -158,41 +158,53 @@ std::vector<StoryCandidate> StoryKeyIndex::candidates(const std::vector<std::uin
                                                       std::int64_t to, std::int64_t source_id,
                                                       std::size_t limit) const {
   if (buckets_.empty()) return {};
-  // The slots each key finds (a text's keys are distinct, so a slot found
-  // n times shares n keys), counted in slot order: a sorted vector of
-  // plain integers rather than a map (slot << 1 | is_lead), and the slots
-  // themselves read only for the few that share enough keys.
-  std::vector<std::uint64_t> hits;
-  hits.reserve(keys.size() * kNewestPerKey);
+  // Each key's bucket is a cache miss, and so is the search in it: asked
+  // for all keys before any is read, the misses overlap instead of coming
+  // one after another (a lookup was a sixth of a cold cycle, most of it
+  // waiting for memory).
+  for (const std::uint32_t key : keys) __builtin_prefetch(&buckets_[bucket_of(key)]);
+  for (const std::uint32_t key : keys) {
+    const std::vector<Posting>& bucket = buckets_[bucket_of(key)];
+    if (!bucket.empty()) __builtin_prefetch(bucket.data() + bucket.size() / 2);
+  }
+  // At most kNewestPerKey hits per key; the table at most half full.
+  const std::size_t wanted = std::bit_ceil(std::max<std::size_t>(64, 2 * keys.size() * kNewestPerKey));
+  if (shared_keys_.size() < wanted || ++lookup_generation_ == 0) {
+    shared_keys_.assign(std::max(wanted, shared_keys_.size()), SharedKeys{0, 0, 0, 0});
+    lookup_generation_ = 1;
+  }
+  const std::uint32_t generation = lookup_generation_;
+  const std::size_t mask = shared_keys_.size() - 1;
+  shared_cells_.clear();
+  // A text's keys are distinct, so a slot found n times shares n keys.
   for (const std::uint32_t key : keys) {
     const std::vector<Posting>& bucket = buckets_[bucket_of(key)];
     const auto [first, last] = std::equal_range(bucket.begin(), bucket.end(), key_high(key), by_key_high);
-    const std::uint64_t is_lead = (key & normalize::kLeadKeyBit) != 0 ? 1 : 0;
-    // The newest kNewestPerKey live postings, newest first (the order of
-    // hits does not matter: they are sorted below).
+    const bool is_lead = (key & normalize::kLeadKeyBit) != 0;
+    // The newest kNewestPerKey live postings, newest first.
     std::size_t taken = 0;
     for (auto posting = last; posting != first && taken < kNewestPerKey;) {
       --posting;
       const std::uint32_t slot = posting->slot();
       if (dead_count_ > 0 && is_dead(slot)) continue;
-      hits.push_back(std::uint64_t{slot} << 1 | is_lead);
       ++taken;
+      std::size_t cell = (slot * 0x9E3779B1U) & mask;
+      while (shared_keys_[cell].generation == generation && shared_keys_[cell].slot != slot) cell = (cell + 1) & mask;
+      SharedKeys& shared = shared_keys_[cell];
+      if (shared.generation != generation) {
+        shared = {slot, generation, 0, 0};
+        shared_cells_.push_back(static_cast<std::uint32_t>(cell));
+      }
+      ++(is_lead ? shared.lead_keys : shared.full_keys);
     }
   }
-  std::sort(hits.begin(), hits.end());
   std::vector<StoryCandidate> result;
-  for (auto run = hits.begin(); run != hits.end();) {
-    const auto slot_index = static_cast<std::uint32_t>(*run >> 1);
-    const auto run_end = std::find_if(run, hits.end(), [&](std::uint64_t hit) { return hit >> 1 != slot_index; });
-    // Sorted, so the run's full keys (low bit 0) come before its lead keys.
-    const auto full_keys =
-        static_cast<std::size_t>(std::find_if(run, run_end, [](std::uint64_t hit) { return (hit & 1) != 0; }) - run);
-    const auto lead_keys = static_cast<std::size_t>(run_end - run) - full_keys;
-    const Slot& slot = slot_at(slot_index);
-    if (normalize::is_story_candidate(full_keys, lead_keys) && slot.seen_at >= from && slot.seen_at <= to &&
-        slot.source_id != source_id)
-      result.push_back({slot.item_id, slot.story_id, slot.seen_at, full_keys, lead_keys});
-    run = run_end;
+  for (const std::uint32_t cell : shared_cells_) {
+    const SharedKeys& shared = shared_keys_[cell];
+    if (!normalize::is_story_candidate(shared.full_keys, shared.lead_keys)) continue;
+    const Slot& slot = slot_at(shared.slot);
+    if (slot.seen_at >= from && slot.seen_at <= to && slot.source_id != source_id)
+      result.push_back({slot.item_id, slot.story_id, slot.seen_at, shared.full_keys, shared.lead_keys});
   }
   std::sort(result.begin(), result.end(), [](const StoryCandidate& a, const StoryCandidate& b) {
     const std::size_t a_keys = a.full_keys + a.lead_keys;
