@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "core/time.hpp"
 #include "normalize/html.hpp"
 #include "parse/parse.hpp"
@@ -61,42 +63,46 @@ TEST(NormalizeAtom, ResolvesXmlBaseAndSanitizesXhtml) {
   EXPECT_FALSE(second.published);
 }
 
-// The consuming normalize_feed (the scheduler's) frees each item as it
-// goes; what it returns must not differ from the copying one.
-TEST(NormalizeFeed, ConsumingTheParsedFeedGivesTheSameEntries) {
-  const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
-  if (documents.empty()) GTEST_SKIP() << "no shared corpus";
-  std::size_t compared = 0;
-  for (const auto& [path, base_url] : documents) {
+// Calls `check` with every corpus document that parses, as parsed, and its
+// normalize context; how many there were.
+std::size_t for_each_corpus_feed(
+    const std::function<void(parse::ParsedFeed& parsed, const NormalizeContext& context)>& check) {
+  std::size_t parsed_documents = 0;
+  for (const auto& [path, base_url] : testing::corpus_documents()) {
     SCOPED_TRACE(path.string());
     parse::ParseOutcome outcome = parse::parse_feed(testing::read_text_file(path), {base_url, {}, {}});
     if (!outcome.feed) continue;
-    const NormalizeContext context{base_url, *core::parse_rfc3339("2025-12-18T00:00:00Z")};
-    const NormalizedFeed copied = normalize_feed(*outcome.feed, context);
-    const NormalizedFeed consumed = normalize_feed(std::move(*outcome.feed), context);
-    EXPECT_TRUE(copied == consumed);
-    ++compared;
+    check(*outcome.feed, {base_url, *core::parse_rfc3339("2025-12-18T00:00:00Z")});
+    ++parsed_documents;
   }
+  return parsed_documents;
+}
+
+// The consuming normalize_feed (the scheduler's) frees each item as it
+// goes; what it returns must not differ from the copying one.
+TEST(NormalizeFeed, ConsumingTheParsedFeedGivesTheSameEntries) {
+  if (testing::corpus_documents().empty()) GTEST_SKIP() << "no shared corpus";
+  const std::size_t compared = for_each_corpus_feed([](parse::ParsedFeed& parsed, const NormalizeContext& context) {
+    const NormalizedFeed copied = normalize_feed(parsed, context);
+    const NormalizedFeed consumed = normalize_feed(std::move(parsed), context);
+    EXPECT_TRUE(copied == consumed);
+  });
   EXPECT_GT(compared, 500u);
 }
 
 // An entry's text is what the store would read from its HTML (search and
 // story matching take it as is, on every real document).
 TEST(NormalizeFeed, AnEntrysTextIsTheTextOfItsStoredHtml) {
-  const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
-  if (documents.empty()) GTEST_SKIP() << "no shared corpus";
+  if (testing::corpus_documents().empty()) GTEST_SKIP() << "no shared corpus";
   std::size_t with_text = 0;
-  for (const auto& [path, base_url] : documents) {
-    SCOPED_TRACE(path.string());
-    parse::ParseOutcome outcome = parse::parse_feed(testing::read_text_file(path), {base_url, {}, {}});
-    if (!outcome.feed) continue;
-    const NormalizedFeed feed = normalize_feed(*outcome.feed, {base_url, *core::parse_rfc3339("2025-12-18T00:00:00Z")});
+  for_each_corpus_feed([&with_text](parse::ParsedFeed& parsed, const NormalizeContext& context) {
+    const NormalizedFeed feed = normalize_feed(parsed, context);
     for (const Entry& entry : feed.entries) {
       EXPECT_EQ(entry.text, html_to_text(entry.content_html.empty() ? entry.summary_html : entry.content_html))
           << entry.original_id;
       with_text += !entry.text.empty();
     }
-  }
+  });
   EXPECT_GT(with_text, 400u);
 }
 
