@@ -277,8 +277,8 @@ int main(int argc, char** argv) {
 
     const bool is_profiled = std::getenv("INGEST_PROFILE") != nullptr;
     if (is_profiled)
-      sqlite3_trace_v2(store::database_of(db).handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
-    store_pages_written = pages_written(store::database_of(db).handle());
+      sqlite3_trace_v2(store::sqlite_database_of(db).handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
+    store_pages_written = pages_written(store::sqlite_database_of(db).handle());
     start = Clock::now();
     for (const auto& [source, feed] : docs) {
       const store::IngestResult result =
@@ -289,9 +289,9 @@ int main(int argc, char** argv) {
     }
     db.update_search_index();  // what the last documents queued: part of the ingest's cost
     store_seconds = seconds_since(start);
-    store_pages_written = pages_written(store::database_of(db).handle()) - store_pages_written;
+    store_pages_written = pages_written(store::sqlite_database_of(db).handle()) - store_pages_written;
     if (is_profiled) {
-      sqlite3_trace_v2(store::database_of(db).handle(), 0, nullptr, nullptr);
+      sqlite3_trace_v2(store::sqlite_database_of(db).handle(), 0, nullptr, nullptr);
       print_profile(store_seconds);
     }
 

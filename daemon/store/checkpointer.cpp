@@ -54,7 +54,7 @@ int Checkpointer::completed() const {
 }
 
 void Checkpointer::run() {
-  std::unique_ptr<Database> db;  // its own connection, opened on first use
+  std::unique_ptr<SqliteDatabase> db;  // its own connection, opened on first use
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [&] { return is_stopping_ || is_due(); });
@@ -65,7 +65,7 @@ void Checkpointer::run() {
     bool is_done = false;
     try {
       if (!db) {
-        db = std::make_unique<Database>(path_);
+        db = std::make_unique<SqliteDatabase>(path_);
         // A new connection is in WAL mode only once it has read the
         // database; until then a checkpoint does nothing.
         db->exec("PRAGMA journal_mode = WAL");

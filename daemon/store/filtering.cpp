@@ -7,7 +7,7 @@
 #include <set>
 
 #include "store/rows.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace tributary::store {
 namespace {
@@ -31,7 +31,7 @@ std::vector<std::string> author_texts(const std::vector<normalize::Author>& auth
 
 constexpr std::string_view kFilterableColumns =
     "SELECT items.id, sources.config_url, "
-    "CASE WHEN sources.is_named OR sources.title = '' THEN sources.name ELSE sources.title END, sources.tags, "
+    "CASE WHEN sources.is_named <> 0 OR sources.title = '' THEN sources.name ELSE sources.title END, sources.tags, "
     "items.title, items.content_html, items.summary_html, items.url, items.authors, items.author_name, "
     "items.author_email, items.categories, items.filtered_by, items.story_id "
     "FROM items JOIN sources ON sources.id = items.source_id WHERE items.id > ?1 ORDER BY items.id LIMIT ?2";
@@ -59,13 +59,13 @@ filter::ItemFields item_fields(const FilterableItem& item) {
 
 filter::SourceFacts source_facts(const FilterableItem& item) { return {item.source_url, item.source_tags}; }
 
-void SqliteStore::set_filters(std::shared_ptr<const filter::FilterSet> filters, std::string signature) {
+void SqlStore::set_filters(std::shared_ptr<const filter::FilterSet> filters, std::string signature) {
   options_.filters = std::move(filters);
   options_.filter_signature = std::move(signature);
   refilter_after_ = 0;
 }
 
-std::string SqliteStore::filter_verdict(std::int64_t source_id, const normalize::Entry& entry) {
+std::string SqlStore::filter_verdict(std::int64_t source_id, const normalize::Entry& entry) {
   if (!options_.filters || options_.filters->empty()) return {};
   if (!filter_source_ || filter_source_->id != source_id) {
     Statement& select = db_.cached("SELECT config_url, tags FROM sources WHERE id = ?1");
@@ -84,7 +84,7 @@ std::string SqliteStore::filter_verdict(std::int64_t source_id, const normalize:
   return hidden_by ? options_.filters->label(*hidden_by) : std::string();
 }
 
-std::vector<FilterableItem> SqliteStore::filterable_items(std::int64_t after_id, std::size_t limit) {
+std::vector<FilterableItem> SqlStore::filterable_items(std::int64_t after_id, std::size_t limit) {
   Statement& select = db_.cached(std::string(kFilterableColumns));
   select.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
   std::vector<FilterableItem> items;
@@ -93,7 +93,7 @@ std::vector<FilterableItem> SqliteStore::filterable_items(std::int64_t after_id,
   return items;
 }
 
-RefilterStep SqliteStore::refilter(std::size_t batch, core::Timestamp now) {
+RefilterStep SqlStore::refilter(std::size_t batch, core::Timestamp now) {
   return noting_writability(
       [&] { return refilter_batch(std::max<std::size_t>(batch, 1), core::to_unix_seconds(now)); });
 }
@@ -101,7 +101,7 @@ RefilterStep SqliteStore::refilter(std::size_t batch, core::Timestamp now) {
 // One transaction per batch: the writer serves polls between batches, and
 // a crash loses one batch's work at most (the signature is written with
 // the last one, so the next start judges everything again).
-RefilterStep SqliteStore::refilter_batch(std::size_t batch, std::int64_t now) {
+RefilterStep SqlStore::refilter_batch(std::size_t batch, std::int64_t now) {
   RefilterStep step;
   Statement& state = db_.cached("SELECT signature FROM filter_state WHERE id = 1");
   const std::string stored = state.step() ? state.text(0) : std::string();

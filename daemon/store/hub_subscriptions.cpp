@@ -1,11 +1,11 @@
-// The built-in WebSub hub's subscriptions in SQLite (table hub_subscriptions,
+// The built-in WebSub hub's subscriptions in the store (table hub_subscriptions,
 // migration 8): saved when verified, renewed in place, removed on
 // unsubscribe or expiry.
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace tributary::store {
 
-void SqliteStore::save_hub_subscription(const HubSubscription& subscription) {
+void SqlStore::save_hub_subscription(const HubSubscription& subscription) {
   noting_writability([&] {
     db_.cached(
            "INSERT INTO hub_subscriptions (topic, topic_url, callback, secret, lease_seconds, expires_at, verified_at) "
@@ -23,7 +23,7 @@ void SqliteStore::save_hub_subscription(const HubSubscription& subscription) {
   });
 }
 
-void SqliteStore::remove_hub_subscription(const std::string& topic, const std::string& callback) {
+void SqlStore::remove_hub_subscription(const std::string& topic, const std::string& callback) {
   noting_writability([&] {
     db_.cached("DELETE FROM hub_subscriptions WHERE topic = ?1 AND callback = ?2")
         .bind(1, topic)
@@ -32,7 +32,7 @@ void SqliteStore::remove_hub_subscription(const std::string& topic, const std::s
   });
 }
 
-std::vector<HubSubscription> SqliteStore::hub_subscriptions() {
+std::vector<HubSubscription> SqlStore::hub_subscriptions() {
   Statement& select = db_.cached(
       "SELECT topic, topic_url, callback, secret, lease_seconds, expires_at, verified_at FROM hub_subscriptions "
       "ORDER BY id");

@@ -14,7 +14,7 @@
 #include "normalize/fingerprint.hpp"
 #include "normalize/html.hpp"
 #include "store/rows.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace tributary::store {
 namespace {
@@ -107,7 +107,7 @@ normalize::IdentityKey link_identity(const normalize::Entry& entry) {
 
 }  // namespace
 
-std::string SqliteStore::identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
+std::string SqlStore::identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
   Statement& select = db_.cached("SELECT identity_mode FROM sources WHERE id = ?1");
   select.bind(1, source_id);
   const std::string mode = select.step() ? select.text(0) : std::string("guid");
@@ -122,16 +122,21 @@ std::string SqliteStore::identity_mode_for(std::int64_t source_id, const normali
       .run();
   // Re-key what is stored, so the next documents find their items again
   // (the text IdentityKey::from_url makes).
+  // One item per link (two guids of one link: the first stored is the one
+  // the link finds), and not where an item has that key already.
   db_.cached(
-         "UPDATE OR IGNORE items SET identity_key = ?2 || canonical_url "
-         "WHERE source_id = ?1 AND canonical_url <> '' AND identity_key NOT LIKE ?2 || '%'")
+         "UPDATE items SET identity_key = ?2 || canonical_url "
+         "WHERE source_id = ?1 AND canonical_url <> '' AND identity_key NOT LIKE ?2 || '%' "
+         "AND id = (SELECT min(id) FROM items AS same WHERE same.source_id = ?1 "
+         "AND same.canonical_url = items.canonical_url) AND NOT EXISTS "
+         "(SELECT 1 FROM items AS keyed WHERE keyed.source_id = ?1 AND keyed.identity_key = ?2 || items.canonical_url)")
       .bind(1, source_id)
       .bind(2, normalize::IdentityKey::prefix(normalize::IdentityKey::Kind::kUrl))
       .run();
   return "link";
 }
 
-std::string SqliteStore::guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
+std::string SqlStore::guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
   std::set<std::string_view> guids;
   for (const normalize::Entry& entry : feed.entries) {
     if (!entry.original_id.empty() && !guids.insert(entry.original_id).second)
@@ -169,9 +174,9 @@ std::string SqliteStore::guid_problem(std::int64_t source_id, const normalize::N
   return {};
 }
 
-std::optional<std::int64_t> SqliteStore::find_story(std::int64_t source_id, const normalize::Entry& entry,
-                                                    const std::string& story_url, std::int64_t sort_time,
-                                                    bool is_matchable) {
+std::optional<std::int64_t> SqlStore::find_story(std::int64_t source_id, const normalize::Entry& entry,
+                                                 const std::string& story_url, std::int64_t sort_time,
+                                                 bool is_matchable) {
   if (options_.dedup == config::DedupMode::off) return std::nullopt;
   std::vector<std::int64_t> stories;
   // Level 2: the same story URL (canonical, and AMP or mobile editions
@@ -196,8 +201,8 @@ std::optional<std::int64_t> SqliteStore::find_story(std::int64_t source_id, cons
 
 // The stories of stored items that the entry's text is a copy of
 // (normalize::match_stories), among the candidates its story keys find.
-std::vector<std::int64_t> SqliteStore::stories_of_copies(std::int64_t source_id, const normalize::Entry& entry,
-                                                         std::int64_t sort_time) {
+std::vector<std::int64_t> SqlStore::stories_of_copies(std::int64_t source_id, const normalize::Entry& entry,
+                                                      std::int64_t sort_time) {
   // Candidates share several keys; unrelated items rarely one. Eight is
   // far more than the copies of one story that a window holds in practice
   // and bounds what one item costs.
@@ -222,7 +227,7 @@ std::vector<std::int64_t> SqliteStore::stories_of_copies(std::int64_t source_id,
 }
 
 // One story of several: the oldest keeps its id, the others' items join it.
-std::int64_t SqliteStore::merge_stories(std::vector<std::int64_t> story_ids) {
+std::int64_t SqlStore::merge_stories(std::vector<std::int64_t> story_ids) {
   std::sort(story_ids.begin(), story_ids.end());
   story_ids.erase(std::unique(story_ids.begin(), story_ids.end()), story_ids.end());
   const std::int64_t kept = story_ids.front();
@@ -244,8 +249,8 @@ std::int64_t SqliteStore::merge_stories(std::vector<std::int64_t> story_ids) {
 
 // Keeps the item findable by its story keys (level 3) when it is eligible,
 // and not when an edit made it ineligible.
-void SqliteStore::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
-                                   const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable) {
+void SqlStore::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
+                                const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable) {
   if (options_.dedup != config::DedupMode::story) return;
   if (!is_matchable) {
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, item_id).run();
@@ -269,12 +274,10 @@ void SqliteStore::note_fingerprint(std::int64_t item_id, std::int64_t story_id, 
   fingerprints_.add({item_id, story_id, source_id, sort_time, entry.story_keys});
 }
 
-void SqliteStore::sync_fingerprint_index() {
+void SqlStore::sync_fingerprint_index() {
   if (options_.dedup != config::DedupMode::story) return;
-  Statement& version = db_.cached("PRAGMA data_version");
-  const std::int64_t data_version = version.step() ? version.int64(0) : -1;
-  version.reset();
-  if (is_fingerprint_index_current_ && data_version == data_version_) return;
+  const bool is_stale = engine_->others_wrote();  // asked every time: it also marks this turn
+  if (is_fingerprint_index_current_ && !is_stale) return;
   fingerprints_.clear();
   Statement& select = db_.cached("SELECT item_id, story_id, source_id, seen_at, story_keys FROM story_fingerprints");
   while (select.step())
@@ -282,7 +285,6 @@ void SqliteStore::sync_fingerprint_index() {
         {select.int64(0), select.int64(1), select.int64(2), select.int64(3), decode_story_keys(select.text(4))});
   select.reset();
   is_fingerprint_index_current_ = true;
-  data_version_ = data_version;
 }
 
 // Full-text indexing is batched: FTS5 writes a new segment (and merges
@@ -290,7 +292,7 @@ void SqliteStore::sync_fingerprint_index() {
 // of each poll's written pages; one segment for a few hundred items costs
 // a fraction per item. `was_indexed`: the item may have an entry already
 // (an edit), which must go before the new text is indexed.
-void SqliteStore::queue_for_search(std::int64_t item_id, bool was_indexed, const std::string& title, std::string text) {
+void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const std::string& title, std::string text) {
   db_.cached("INSERT INTO search_pending (item_id, was_indexed) VALUES (?1, ?2) ON CONFLICT (item_id) DO NOTHING")
       .bind(1, item_id)
       .bind(2, std::int64_t{was_indexed})
@@ -306,17 +308,9 @@ void SqliteStore::queue_for_search(std::int64_t item_id, bool was_indexed, const
   }
 }
 
-void SqliteStore::index_queued_search() {
-  const auto index = [this](std::int64_t item_id, bool was_indexed, const std::string& title, const std::string& text) {
-    if (was_indexed) db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, item_id).run();
-    db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
-        .bind(1, item_id)
-        .bind(2, title)
-        .bind(3, text)
-        .run();
-  };
+void SqlStore::index_queued_search() {
   for (const auto& [item_id, queued] : queued_texts_) {
-    index(item_id, queued.was_indexed, queued.title, queued.text);
+    engine_->index_for_search(item_id, queued.was_indexed, queued.title, queued.text);
     db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, item_id).run();
   }
   queued_texts_.clear();
@@ -326,13 +320,14 @@ void SqliteStore::index_queued_search() {
       "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
       "FROM search_pending JOIN items ON items.id = search_pending.item_id");
   while (pending.step())
-    index(pending.int64(0), pending.int64(1) != 0, pending.text(2), normalize::html_to_text(pending.text(3)));
+    engine_->index_for_search(pending.int64(0), pending.int64(1) != 0, pending.text(2),
+                              normalize::html_to_text(pending.text(3)));
   pending.reset();
   db_.exec("DELETE FROM search_pending");
   search_queued_ = 0;
 }
 
-std::size_t SqliteStore::update_search_index() {
+std::size_t SqlStore::update_search_index() {
   if (search_queued_ == std::size_t{0}) return 0;  // a crash's leftovers wait for maintain()
   return noting_writability([&] {
     Transaction transaction(db_);
@@ -344,7 +339,7 @@ std::size_t SqliteStore::update_search_index() {
   });
 }
 
-std::int64_t SqliteStore::count_search_pending() {
+std::int64_t SqlStore::count_search_pending() {
   Statement& count = db_.cached("SELECT count(*) FROM search_pending");
   const std::int64_t queued = count.step() ? count.int64(0) : 0;
   count.reset();
@@ -354,7 +349,7 @@ std::int64_t SqliteStore::count_search_pending() {
 // A story's primary is its first publisher: the earliest copy, but never a
 // republished one (atom:source) while an original exists, nor one a
 // [[filter]] hides while another copy is shown.
-void SqliteStore::refresh_story(std::int64_t story_id, std::int64_t now) {
+void SqlStore::refresh_story(std::int64_t story_id, std::int64_t now) {
   Statement& primary = db_.cached(
       "SELECT id, sort_time, (SELECT count(*) FROM items WHERE story_id = ?1) FROM items WHERE story_id = ?1 "
       "ORDER BY filtered_by <> '', is_republished, sort_time, id LIMIT 1");
@@ -369,7 +364,8 @@ void SqliteStore::refresh_story(std::int64_t story_id, std::int64_t now) {
   const std::int64_t count = primary.int64(2);
   primary.reset();
   db_.cached(
-         "UPDATE stories SET primary_item_id = ?2, sort_time = ?3, item_count = ?4, updated = max(updated, ?5) "
+         "UPDATE stories SET primary_item_id = ?2, sort_time = ?3, item_count = ?4, "
+         "updated = CASE WHEN updated > ?5 THEN updated ELSE ?5 END "
          "WHERE id = ?1")
       .bind(1, story_id)
       .bind(2, item_id)
@@ -379,7 +375,7 @@ void SqliteStore::refresh_story(std::int64_t story_id, std::int64_t now) {
       .run();
 }
 
-IngestResult SqliteStore::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
+IngestResult SqlStore::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
   return noting_writability([&] { return ingest_document(source_id, feed, now); });
 }
 
@@ -404,8 +400,8 @@ KeyedEntries keyed_entries(const normalize::NormalizedFeed& feed, bool use_guids
 
 // One transaction: the feed's own metadata, each item (new, edited or
 // unchanged), then what the document lists and the source's retention.
-IngestResult SqliteStore::ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed,
-                                          core::Timestamp now) {
+IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                                       core::Timestamp now) {
   IngestResult result;
   Transaction transaction(db_);
   sync_fingerprint_index();
@@ -427,14 +423,14 @@ IngestResult SqliteStore::ingest_document(std::int64_t source_id, const normaliz
   return result;
 }
 
-void SqliteStore::update_feed_meta(std::int64_t source_id, const normalize::FeedMeta& feed) {
+void SqlStore::update_feed_meta(std::int64_t source_id, const normalize::FeedMeta& feed) {
   // Rows are rewritten even when nothing changes: skip the common case.
   db_.cached(
          "UPDATE sources SET title = ?2, site_url = ?3, feed_id = ?4, feed_updated = coalesce(?5, feed_updated), "
          "podcast_image_url = ?6, podcast_author = ?7, podcast_category = ?8, podcast_subcategory = ?9 "
-         "WHERE id = ?1 AND (title IS NOT ?2 OR site_url IS NOT ?3 OR feed_id IS NOT ?4 "
-         "OR (?5 IS NOT NULL AND feed_updated IS NOT ?5) OR podcast_image_url IS NOT ?6 OR podcast_author IS NOT ?7 "
-         "OR podcast_category IS NOT ?8 OR podcast_subcategory IS NOT ?9)")
+         "WHERE id = ?1 AND (title <> ?2 OR site_url <> ?3 OR feed_id <> ?4 "
+         "OR (?5 IS NOT NULL AND feed_updated IS DISTINCT FROM ?5) OR podcast_image_url <> ?6 "
+         "OR podcast_author <> ?7 OR podcast_category <> ?8 OR podcast_subcategory <> ?9)")
       .bind(1, source_id)
       .bind(2, feed.title)
       .bind(3, feed.site_url)
@@ -449,7 +445,7 @@ void SqliteStore::update_feed_meta(std::int64_t source_id, const normalize::Feed
 
 // An item of the document as it will be stored: its columns, and (once it
 // proves new or edited) where it sorts and which stories it may join.
-struct SqliteStore::IncomingItem {
+struct SqlStore::IncomingItem {
   const normalize::Entry& entry;
   const normalize::IdentityKey& key;
   std::string categories;  // JSON, as the columns hold them
@@ -466,8 +462,8 @@ struct SqliteStore::IncomingItem {
 
 // Unchanged (or purged by retention while still listed): counted, left
 // alone; edited: updated in place; new: inserted into a story.
-void SqliteStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry, const normalize::IdentityKey& key,
-                              std::int64_t now, std::vector<std::int64_t>& listed_items, IngestResult& result) {
+void SqlStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry, const normalize::IdentityKey& key,
+                           std::int64_t now, std::vector<std::int64_t>& listed_items, IngestResult& result) {
   IncomingItem item{entry,
                     key,
                     rows::strings_json(entry.categories),
@@ -506,8 +502,7 @@ void SqliteStore::ingest_item(std::int64_t source_id, const normalize::Entry& en
   if (story) ++result.merged;
 }
 
-std::optional<SqliteStore::KnownItem> SqliteStore::find_item(std::int64_t source_id,
-                                                             const normalize::IdentityKey& key) {
+std::optional<SqlStore::KnownItem> SqlStore::find_item(std::int64_t source_id, const normalize::IdentityKey& key) {
   Statement& lookup =
       db_.cached("SELECT id, content_hash, story_id FROM items WHERE source_id = ?1 AND identity_key = ?2");
   lookup.bind(1, source_id).bind(2, key.text());
@@ -517,7 +512,7 @@ std::optional<SqliteStore::KnownItem> SqliteStore::find_item(std::int64_t source
   return known;
 }
 
-bool SqliteStore::is_tombstoned(std::int64_t source_id, const normalize::IdentityKey& key) {
+bool SqlStore::is_tombstoned(std::int64_t source_id, const normalize::IdentityKey& key) {
   Statement& tombstone = db_.cached("SELECT 1 FROM tombstones WHERE source_id = ?1 AND identity_key = ?2");
   tombstone.bind(1, source_id).bind(2, key.text());
   const bool is_purged = tombstone.step();
@@ -525,8 +520,7 @@ bool SqliteStore::is_tombstoned(std::int64_t source_id, const normalize::Identit
   return is_purged;
 }
 
-void SqliteStore::update_item(std::int64_t source_id, const KnownItem& known, const IncomingItem& item,
-                              std::int64_t now) {
+void SqlStore::update_item(std::int64_t source_id, const KnownItem& known, const IncomingItem& item, std::int64_t now) {
   const normalize::Entry& entry = item.entry;
   db_.cached(
          "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "
@@ -563,26 +557,27 @@ void SqliteStore::update_item(std::int64_t source_id, const KnownItem& known, co
   refresh_story(known.story_id, now);
 }
 
-std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem& item,
-                                      std::optional<std::int64_t> story, std::int64_t now) {
+std::int64_t SqlStore::insert_item(std::int64_t source_id, const IncomingItem& item, std::optional<std::int64_t> story,
+                                   std::int64_t now) {
   const normalize::Entry& entry = item.entry;
   const bool is_merged = story.has_value();
   if (!story) {
     // Completed with its primary once the item has an id.
-    db_.cached("INSERT INTO stories (primary_item_id, sort_time, updated, item_count) VALUES (0, ?1, ?2, 1)")
-        .bind(1, item.sort_time)
-        .bind(2, now)
-        .run();
-    story = db_.last_insert_rowid();
+    Statement& insert = db_.cached(
+        "INSERT INTO stories (primary_item_id, sort_time, updated, item_count) VALUES (0, ?1, ?2, 1) RETURNING id");
+    insert.bind(1, item.sort_time).bind(2, now);
+    if (!insert.step()) throw StoreError("a new story has no id");
+    story = insert.int64(0);
+    insert.reset();
   }
-  db_.cached(
-         "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
-         "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
-         "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors, episode, "
-         "filtered_by) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-         "?23, ?24, ?25)")
-      .bind(1, source_id)
+  Statement& insert = db_.cached(
+      "INSERT INTO items (source_id, identity_key, original_id, title, url, canonical_url, author_name, "
+      "author_email, summary_html, content_html, categories, enclosures, lang, published, updated, "
+      "first_seen, sort_time, fingerprint, content_hash, story_id, is_republished, story_url, authors, episode, "
+      "filtered_by) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+      "?23, ?24, ?25) RETURNING id");
+  insert.bind(1, source_id)
       .bind(2, item.key.text())
       .bind(3, entry.original_id)
       .bind(4, entry.title)
@@ -606,9 +601,10 @@ std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem
       .bind(22, item.story_url)
       .bind(23, item.authors)
       .bind(24, item.episode)
-      .bind(25, item.filtered_by)
-      .run();
-  const std::int64_t item_id = db_.last_insert_rowid();
+      .bind(25, item.filtered_by);
+  if (!insert.step()) throw StoreError("a new item has no id");
+  const std::int64_t item_id = insert.int64(0);
+  insert.reset();
   queue_for_search(item_id, false, entry.title, text_of(entry));
   note_fingerprint(item_id, *story, source_id, entry, item.sort_time, item.is_matchable);
   if (is_merged)
@@ -620,7 +616,7 @@ std::int64_t SqliteStore::insert_item(std::int64_t source_id, const IncomingItem
 
 // What the document lists now is protected from retention; what it no
 // longer lists is not.
-void SqliteStore::record_listing(std::int64_t source_id, const std::vector<std::int64_t>& listed_items) {
+void SqlStore::record_listing(std::int64_t source_id, const std::vector<std::int64_t>& listed_items) {
   db_.cached(
          "INSERT INTO source_listings (source_id, item_ids) VALUES (?1, ?2) "
          "ON CONFLICT (source_id) DO UPDATE SET item_ids = excluded.item_ids")

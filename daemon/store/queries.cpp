@@ -7,38 +7,16 @@
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "store/rows.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace tributary::store {
 namespace {
 
 using rows::timestamp_or_null;
 
-// Words of a reader's query as FTS5 phrases ("…" "…"), so that operators and
-// quotes in the input are text, not syntax.
-std::string fts_query(std::string_view text) {
-  std::string query;
-  std::string word;
-  const auto flush = [&] {
-    if (word.empty()) return;
-    if (!query.empty()) query += ' ';
-    query += '"' + word + '"';
-    word.clear();
-  };
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || byte >= 0x80)
-      word += c;
-    else
-      flush();
-  }
-  flush();
-  return query;
-}
-
 constexpr std::string_view kEntryColumns =
     "SELECT items.id, items.story_id, sources.config_url, "
-    "CASE WHEN sources.is_named OR sources.title = '' THEN sources.name ELSE sources.title END, "
+    "CASE WHEN sources.is_named <> 0 OR sources.title = '' THEN sources.name ELSE sources.title END, "
     "sources.title, sources.site_url, "
     "sources.url, sources.feed_id, sources.feed_updated, items.first_seen, items.sort_time, items.identity_key, "
     "items.original_id, items.title, items.url, items.canonical_url, items.author_name, items.author_email, "
@@ -87,7 +65,7 @@ StoredEntry read_entry(Statement& row) {
 
 }  // namespace
 
-std::vector<StoredEntry> SqliteStore::query_stories(const StoryQuery& query) {
+std::vector<StoredEntry> SqlStore::query_stories(const StoryQuery& query) {
   // The statement's shape depends on which filters are present; each shape
   // is prepared once and cached.
   // Items a [[filter]] hides count nowhere: a story is listed for its
@@ -98,18 +76,18 @@ std::vector<StoredEntry> SqliteStore::query_stories(const StoryQuery& query) {
   if (!query.source_urls.empty())
     sql +=
         " AND id IN (SELECT story_id FROM items WHERE filtered_by = '' AND source_id IN "
-        "(SELECT id FROM sources WHERE config_url IN (SELECT value FROM json_each(?1))))";
+        "(SELECT id FROM sources WHERE config_url IN (" +
+        db_.json_strings("?1") + ")))";
   if (!query.tags.empty())
     sql +=
         " AND id IN (SELECT story_id FROM items WHERE filtered_by = '' AND source_id IN (SELECT sources.id FROM "
-        "sources, "
-        "json_each(sources.tags) AS tag WHERE tag.value IN (SELECT value FROM json_each(?2))))";
-  const std::string text_query = fts_query(query.text);
+        "sources WHERE EXISTS (" +
+        db_.json_strings("sources.tags") + " WHERE value IN (" + db_.json_strings("?2") + "))))";
+  const std::string text_query = engine_->search_terms(query.text);
   const bool has_text = !core::trim(query.text).empty();
   if (has_text)
-    sql +=
-        " AND id IN (SELECT story_id FROM items WHERE filtered_by = '' AND id IN (SELECT rowid FROM items_fts WHERE "
-        "items_fts MATCH ?3))";
+    sql += " AND id IN (SELECT story_id FROM items WHERE filtered_by = '' AND id IN (" +
+           engine_->search_condition("?3") + "))";
   if (query.before) sql += " AND (sort_time < ?4 OR (sort_time = ?4 AND id < ?5))";
   sql += " ORDER BY sort_time DESC, id DESC LIMIT ?6";
 
@@ -145,11 +123,11 @@ std::vector<StoredEntry> SqliteStore::query_stories(const StoryQuery& query) {
   return entries;
 }
 
-std::vector<StoredEntry> SqliteStore::load_stories(const std::vector<std::int64_t>& story_ids,
-                                                   const std::vector<std::string>& shown_sources) {
+std::vector<StoredEntry> SqlStore::load_stories(const std::vector<std::int64_t>& story_ids,
+                                                const std::vector<std::string>& shown_sources) {
   if (story_ids.empty()) return {};
-  Statement& select = db_.cached(std::string(kEntryColumns) +
-                                 "WHERE items.story_id IN (SELECT value FROM json_each(?1)) AND items.filtered_by = '' "
+  Statement& select = db_.cached(std::string(kEntryColumns) + "WHERE items.story_id IN (" + db_.json_integers("?1") +
+                                 ") AND items.filtered_by = '' "
                                  "ORDER BY items.story_id, items.is_republished, items.sort_time, items.id");
   select.bind(1, rows::integers_json(story_ids));
   // Every copy of each story, the primary first, then in the order a
@@ -198,7 +176,7 @@ std::vector<StoredEntry> SqliteStore::load_stories(const std::vector<std::int64_
   return result;
 }
 
-std::map<std::int64_t, std::vector<int>> SqliteStore::items_per_day(core::Timestamp now, int days) {
+std::map<std::int64_t, std::vector<int>> SqlStore::items_per_day(core::Timestamp now, int days) {
   constexpr std::int64_t kDay = 86400;
   const std::int64_t today = core::to_unix_seconds(now) / kDay;
   const std::int64_t first_day = today - days + 1;
@@ -223,7 +201,7 @@ std::map<std::int64_t, std::vector<int>> SqliteStore::items_per_day(core::Timest
   return counts;
 }
 
-std::int64_t SqliteStore::story_count() {
+std::int64_t SqlStore::story_count() {
   Statement& select = db_.cached("SELECT count(*) FROM stories");
   select.step();
   const std::int64_t count = select.int64(0);

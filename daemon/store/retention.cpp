@@ -4,11 +4,11 @@
 #include <set>
 
 #include "store/rows.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace tributary::store {
 
-void SqliteStore::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now) {
+void SqlStore::purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now) {
   std::set<std::int64_t> stories;
   for (const std::int64_t id : item_ids) {
     Statement& select = db_.cached("SELECT source_id, identity_key, story_id FROM items WHERE id = ?1");
@@ -30,7 +30,7 @@ void SqliteStore::purge_items(const std::vector<std::int64_t>& item_ids, std::in
         .run();
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, id).run();
     fingerprints_.remove(id);
-    db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, id).run();
+    engine_->drop_from_search(id);
     db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, id).run();
     queued_texts_.erase(id);
     db_.cached("DELETE FROM items WHERE id = ?1").bind(1, id).run();
@@ -38,14 +38,14 @@ void SqliteStore::purge_items(const std::vector<std::int64_t>& item_ids, std::in
   for (const std::int64_t story : stories) refresh_story(story, now);
 }
 
-void SqliteStore::apply_source_retention(std::int64_t source_id, std::int64_t now,
-                                         const std::vector<std::int64_t>& listed_items) {
+void SqlStore::apply_source_retention(std::int64_t source_id, std::int64_t now,
+                                      const std::vector<std::int64_t>& listed_items) {
   // Two range scans of items_by_source that end at once when nothing is
   // due (this runs after every poll); what the document lists is kept.
   Statement& select = db_.cached(
       "SELECT id FROM items WHERE source_id = ?1 AND sort_time < ?2 UNION "
       "SELECT id FROM (SELECT id FROM items WHERE source_id = ?1 ORDER BY sort_time DESC, id DESC "
-      "LIMIT -1 OFFSET ?3)");
+      "LIMIT 9223372036854775807 OFFSET ?3) AS beyond");
   select.bind(1, source_id).bind(2, now - options_.retention_age.count());
   select.bind(3, static_cast<std::int64_t>(options_.retention_items));
   const std::set<std::int64_t> listed(listed_items.begin(), listed_items.end());
@@ -56,11 +56,11 @@ void SqliteStore::apply_source_retention(std::int64_t source_id, std::int64_t no
   purge_items(doomed, now);
 }
 
-MaintenanceResult SqliteStore::maintain(core::Timestamp now_time) {
+MaintenanceResult SqlStore::maintain(core::Timestamp now_time) {
   return noting_writability([&] { return run_maintenance(now_time); });
 }
 
-MaintenanceResult SqliteStore::run_maintenance(core::Timestamp now_time) {
+MaintenanceResult SqlStore::run_maintenance(core::Timestamp now_time) {
   MaintenanceResult result;
   const std::int64_t now = core::to_unix_seconds(now_time);
   {
@@ -76,9 +76,8 @@ MaintenanceResult SqliteStore::run_maintenance(core::Timestamp now_time) {
     std::vector<std::int64_t> doomed;
     Statement& old = db_.cached(
         "SELECT items.id FROM sources CROSS JOIN items "
-        "WHERE items.source_id = sources.id AND items.sort_time < ?1 AND items.id NOT IN "
-        "(SELECT value FROM json_each("
-        "(SELECT item_ids FROM source_listings WHERE source_listings.source_id = sources.id)))");
+        "WHERE items.source_id = sources.id AND items.sort_time < ?1 AND items.id NOT IN (" +
+        db_.json_integers("(SELECT item_ids FROM source_listings WHERE source_listings.source_id = sources.id)") + ")");
     old.bind(1, now - options_.retention_age.count());
     while (old.step()) doomed.push_back(old.int64(0));
     old.reset();
@@ -108,7 +107,7 @@ MaintenanceResult SqliteStore::run_maintenance(core::Timestamp now_time) {
     if (count_search_pending() > 0) index_queued_search();  // e.g. left by a crash
     transaction.commit();
   }
-  db_.exec("PRAGMA incremental_vacuum");
+  engine_->give_back_space();
   return result;
 }
 

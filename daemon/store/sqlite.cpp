@@ -1,4 +1,4 @@
-// SQLite RAII wrapper.
+// The SQL layer over SQLite.
 #include "store/sqlite.hpp"
 
 #include <sqlite3.h>
@@ -14,34 +14,30 @@ namespace {
 
 }  // namespace
 
-Statement::~Statement() { sqlite3_finalize(statement_); }
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(statement_); }
 
-Statement& Statement::bind(int index, std::int64_t value) {
+Statement& SqliteStatement::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(statement_, index, value) != SQLITE_OK) fail(db_, "bind");
   return *this;
 }
 
-Statement& Statement::bind(int index, double value) {
+Statement& SqliteStatement::bind(int index, double value) {
   if (sqlite3_bind_double(statement_, index, value) != SQLITE_OK) fail(db_, "bind");
   return *this;
 }
 
-Statement& Statement::bind(int index, std::string_view value) {
+Statement& SqliteStatement::bind(int index, std::string_view value) {
   if (sqlite3_bind_text64(statement_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK)
     fail(db_, "bind");
   return *this;
 }
 
-Statement& Statement::bind(int index, std::optional<std::int64_t> value) {
-  return value ? bind(index, *value) : bind_null(index);
-}
-
-Statement& Statement::bind_null(int index) {
+Statement& SqliteStatement::bind_null(int index) {
   if (sqlite3_bind_null(statement_, index) != SQLITE_OK) fail(db_, "bind");
   return *this;
 }
 
-bool Statement::step() {
+bool SqliteStatement::step() {
   const int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -50,35 +46,25 @@ bool Statement::step() {
   fail(db_, "executing \"" + sql.substr(0, 80) + "\"");
 }
 
-void Statement::run() {
-  while (step()) {
-  }
-}
-
-void Statement::reset() {
+void SqliteStatement::reset() {
   sqlite3_reset(statement_);
   sqlite3_clear_bindings(statement_);
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(statement_, column); }
+std::int64_t SqliteStatement::int64(int column) const { return sqlite3_column_int64(statement_, column); }
 
-std::optional<std::int64_t> Statement::optional_int64(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return int64(column);
-}
+double SqliteStatement::real(int column) const { return sqlite3_column_double(statement_, column); }
 
-double Statement::real(int column) const { return sqlite3_column_double(statement_, column); }
-
-std::string Statement::text(int column) const {
+std::string SqliteStatement::text(int column) const {
   const auto* text = sqlite3_column_text(statement_, column);
   if (!text) return {};
   return std::string(reinterpret_cast<const char*>(text),
                      static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
 }
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+bool SqliteStatement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
 
-Database::Database(const std::string& path) {
+SqliteDatabase::SqliteDatabase(const std::string& path) {
   // Once, before SQLite initializes itself: no global memory statistics.
   // Keeping them takes a process-wide mutex on every SQLite allocation, and
   // nothing here reads them.
@@ -97,12 +83,12 @@ Database::Database(const std::string& path) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
-Database::~Database() {
+SqliteDatabase::~SqliteDatabase() {
   statements_.clear();  // statements first: close fails while any is open
   sqlite3_close(db_);
 }
 
-void Database::exec(std::string_view sql) {
+void SqliteDatabase::exec(std::string_view sql) {
   const std::string text(sql);
   char* error = nullptr;
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
@@ -112,24 +98,22 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-Statement& Database::cached(std::string_view sql) {
+Statement& SqliteDatabase::cached(std::string_view sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
                            nullptr) != SQLITE_OK)
       fail(db_, "preparing \"" + std::string(sql.substr(0, 80)) + "\"");
-    found = statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, statement)).first;
+    found = statements_.emplace(std::string(sql), std::make_unique<SqliteStatement>(db_, statement)).first;
   }
   found->second->reset();
   return *found->second;
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int SqliteDatabase::changes() const { return sqlite3_changes(db_); }
 
-int Database::changes() const { return sqlite3_changes(db_); }
-
-std::int64_t Database::user_version() {
+std::int64_t SqliteDatabase::user_version() {
   Statement& statement = cached("PRAGMA user_version");
   statement.step();
   const std::int64_t version = statement.int64(0);
@@ -137,24 +121,23 @@ std::int64_t Database::user_version() {
   return version;
 }
 
-void Database::set_user_version(std::int64_t version) {
+void SqliteDatabase::set_user_version(std::int64_t version) {
   exec("PRAGMA user_version = " + std::to_string(version));  // a pragma takes no parameters
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+void SqliteDatabase::begin() { exec("BEGIN IMMEDIATE"); }
 
-Transaction::~Transaction() {
-  if (!is_open_) return;
-  try {
-    db_.exec("ROLLBACK");
-  } catch (const StoreError&) {
-    // The connection already rolled back (e.g. after SQLITE_FULL).
-  }
+void SqliteDatabase::commit() { exec("COMMIT"); }
+
+void SqliteDatabase::rollback() noexcept {
+  // After some errors (SQLITE_FULL) SQLite has rolled back already.
+  if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
-void Transaction::commit() {
-  db_.exec("COMMIT");
-  is_open_ = false;
+std::string SqliteDatabase::json_strings(std::string_view json) const {
+  return "SELECT value FROM json_each(" + std::string(json) + ")";
 }
+
+std::string SqliteDatabase::json_integers(std::string_view json) const { return json_strings(json); }
 
 }  // namespace tributary::store

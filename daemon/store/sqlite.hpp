@@ -1,90 +1,73 @@
-// A thin RAII layer over the SQLite C API: a connection, prepared statements
-// cached per connection, transactions. Every value is bound, never formatted
-// into SQL. Failures throw StoreError with SQLite's message and the SQL.
+// The SQL layer (store/database.hpp) over the SQLite C API: a thin RAII
+// wrapper. Failures throw StoreError with SQLite's message and the SQL.
 // Internal to the store; tests and benches reach it through store/testing.hpp.
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "store/store_error.hpp"
+#include "store/database.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace tributary::store {
 
-class Statement {
+class SqliteStatement final : public Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement();
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+  ~SqliteStatement() override;
 
-  // Binds by 1-based index. Empty optionals bind NULL.
-  Statement& bind(int index, std::int64_t value);
-  Statement& bind(int index, double value);
-  Statement& bind(int index, std::string_view value);
-  Statement& bind(int index, std::optional<std::int64_t> value);
-  Statement& bind_null(int index);
-
-  // Advances; true while a row is available.
-  bool step();
-  // Runs to completion (for statements without rows).
-  void run();
-  // Clears bindings and rewinds, ready for reuse.
-  void reset();
-
-  std::int64_t int64(int column) const;
-  std::optional<std::int64_t> optional_int64(int column) const;
-  double real(int column) const;
-  std::string text(int column) const;
-  bool is_null(int column) const;
+  using Statement::bind;
+  Statement& bind(int index, std::int64_t value) override;
+  Statement& bind(int index, double value) override;
+  Statement& bind(int index, std::string_view value) override;
+  Statement& bind_null(int index) override;
+  bool step() override;
+  void reset() override;
+  std::int64_t int64(int column) const override;
+  double real(int column) const override;
+  std::string text(int column) const override;
+  bool is_null(int column) const override;
 
  private:
   sqlite3* db_;
   sqlite3_stmt* statement_;
 };
 
-class Database {
+class SqliteDatabase final : public Database {
  public:
   // Opens (creating if needed) a database file, or ":memory:".
-  explicit Database(const std::string& path);
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
-  ~Database();
+  explicit SqliteDatabase(const std::string& path);
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+  ~SqliteDatabase() override;
 
-  void exec(std::string_view sql);
-  // A statement prepared once per connection and reset before each use.
-  Statement& cached(std::string_view sql);
-  std::int64_t last_insert_rowid() const;
-  int changes() const;
+  Engine engine() const override { return Engine::sqlite; }
+  void exec(std::string_view sql) override;
+  Statement& cached(std::string_view sql) override;
+  int changes() const override;
+  // BEGIN IMMEDIATE: the write lock now, not at the first write (a
+  // transaction that read first could not upgrade while another writes).
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+  std::string json_strings(std::string_view json) const override;
+  std::string json_integers(std::string_view json) const override;
+
   std::int64_t user_version();
   void set_user_version(std::int64_t version);
   sqlite3* handle() const { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
-  std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
-};
-
-// BEGIN IMMEDIATE … COMMIT; rolls back when destroyed uncommitted.
-class Transaction {
- public:
-  explicit Transaction(Database& db);
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  ~Transaction();
-  void commit();
-
- private:
-  Database& db_;
-  bool is_open_ = true;
+  std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> statements_;
 };
 
 }  // namespace tributary::store

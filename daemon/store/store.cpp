@@ -1,9 +1,13 @@
-// Store, the front door: each call goes to the SQLite store behind it
-// (store/sqlite_store.hpp); what does not depend on how data is kept (the
-// options a config makes, the newest entries as a query) is here.
+// Store, the front door: each call goes to the SQL store behind it
+// (store/sql_store.hpp) on the engine the location names; what does not
+// depend on how data is kept (the options a config makes, the newest
+// entries as a query) is here.
 #include "store/store.hpp"
 
-#include "store/sqlite_store.hpp"
+#include "store/postgresql.hpp"
+#include "store/postgresql_engine.hpp"
+#include "store/sql_store.hpp"
+#include "store/sqlite_engine.hpp"
 
 namespace tributary::store {
 
@@ -20,7 +24,27 @@ StoreOptions store_options(const config::Config& config) {
   return options;
 }
 
-Store::Store(const std::string& path, StoreOptions options) : impl_(std::make_unique<SqliteStore>(path, options)) {}
+StoreLocation StoreLocation::sqlite(std::string path) { return {false, std::move(path), {}}; }
+
+StoreLocation StoreLocation::postgresql(std::string url, std::string password) {
+  return {true, std::move(url), std::move(password)};
+}
+
+std::string StoreLocation::shown() const { return is_postgresql ? redacted_url(path_or_url) : path_or_url; }
+
+namespace {
+
+std::unique_ptr<StoreEngine> engine_at(const StoreLocation& location) {
+  if (location.is_postgresql) return std::make_unique<PostgresEngine>(location.path_or_url, location.password);
+  return std::make_unique<SqliteEngine>(location.path_or_url);
+}
+
+}  // namespace
+
+Store::Store(const StoreLocation& location, StoreOptions options)
+    : impl_(std::make_unique<SqlStore>(engine_at(location), std::move(options))) {}
+
+Store::Store(const std::string& path, StoreOptions options) : Store(StoreLocation::sqlite(path), std::move(options)) {}
 
 Store::~Store() = default;
 

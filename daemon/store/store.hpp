@@ -1,12 +1,13 @@
-// store: everything Tributary keeps, in one SQLite database — sources with
-// their poll state, items deduplicated at three levels into stories, and
-// what retention has purged. Reached only through this interface: value
-// types in and out (store/records.hpp), no database handle; how the data
-// is kept (store/sqlite_store.hpp) stays behind it.
+// store: everything Tributary keeps, in one database — an SQLite file, or a
+// PostgreSQL database — sources with their poll state, items deduplicated
+// at three levels into stories, and what retention has purged. Reached
+// only through this interface: value types in and out
+// (store/records.hpp), no database handle; how the data is kept
+// (store/sql_store.hpp, store/engine.hpp) stays behind it.
 //
 // Threading: a Store is one connection; use it from one thread at a time
-// (the daemon's writer thread owns one; readers open their own — WAL lets
-// them read while the writer writes).
+// (the daemon's writer thread owns one; readers open their own — SQLite's
+// WAL, and PostgreSQL, let them read while the writer writes).
 // Errors: expected outcomes are return values; a failing database (disk
 // full, corrupt file, newer schema) throws StoreError.
 #pragma once
@@ -49,14 +50,31 @@ StoreOptions store_options(const config::Config& config);
 // told from another by its text merges by URL only.
 bool is_story_matchable(const normalize::Entry& entry);
 
-class SqliteStore;
+// Where a store keeps its data.
+struct StoreLocation {
+  static StoreLocation sqlite(std::string path);  // a file, or ":memory:"
+  // A libpq connection URI; `password`, when not empty, instead of one in it.
+  static StoreLocation postgresql(std::string url, std::string password = {});
+
+  bool is_postgresql = false;
+  std::string path_or_url;
+  std::string password;
+
+  // For logs and messages: the path, or the URL without its password.
+  std::string shown() const;
+};
+
+class SqlStore;
 
 class Store {
  public:
+  // SQLite's schema version (PostgreSQL's schema counts its own).
   static constexpr std::int64_t kSchemaVersion = 11;
 
-  // Opens the database (":memory:" for tests), creating and migrating it.
-  // Throws StoreError when it cannot, e.g. a database from a newer version.
+  // Opens the database, creating and migrating it. Throws StoreError when
+  // it cannot, e.g. a database from a newer version, or no server.
+  explicit Store(const StoreLocation& location, StoreOptions options = {});
+  // An SQLite file (":memory:" for tests).
   explicit Store(const std::string& path, StoreOptions options = {});
   ~Store();
   Store(const Store&) = delete;
@@ -160,7 +178,7 @@ class Store {
 
  private:
   friend class StoreTesting;
-  std::unique_ptr<SqliteStore> impl_;
+  std::unique_ptr<SqlStore> impl_;
 };
 
 }  // namespace tributary::store

@@ -2,7 +2,7 @@
 // source, written whole.
 #include "core/text.hpp"
 #include "store/rows.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace tributary::store {
 namespace {
@@ -30,7 +30,7 @@ SubscriptionRecord read_subscription(Statement& row) {
 
 }  // namespace
 
-std::vector<SubscriptionRecord> SqliteStore::subscriptions() {
+std::vector<SubscriptionRecord> SqlStore::subscriptions() {
   Statement& select = db_.cached(
       "SELECT source_id, hub, topic, token, secret, state, lease_seconds, requested_at, verified_at, last_push_at, "
       "last_error FROM websub_subscriptions ORDER BY source_id");
@@ -39,11 +39,15 @@ std::vector<SubscriptionRecord> SqliteStore::subscriptions() {
   return subscriptions;
 }
 
-void SqliteStore::save_subscription(const SubscriptionRecord& subscription) {
+void SqlStore::save_subscription(const SubscriptionRecord& subscription) {
   noting_writability([&] {
     db_.cached(
-           "INSERT OR REPLACE INTO websub_subscriptions (source_id, hub, topic, token, secret, state, lease_seconds, "
-           "requested_at, verified_at, last_push_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+           "INSERT INTO websub_subscriptions (source_id, hub, topic, token, secret, state, lease_seconds, "
+           "requested_at, verified_at, last_push_at, last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+           "ON CONFLICT (source_id) DO UPDATE SET hub = excluded.hub, topic = excluded.topic, token = excluded.token, "
+           "secret = excluded.secret, state = excluded.state, lease_seconds = excluded.lease_seconds, "
+           "requested_at = excluded.requested_at, verified_at = excluded.verified_at, "
+           "last_push_at = excluded.last_push_at, last_error = excluded.last_error")
         .bind(1, subscription.source_id)
         .bind(2, subscription.hub)
         .bind(3, subscription.topic)
@@ -59,7 +63,7 @@ void SqliteStore::save_subscription(const SubscriptionRecord& subscription) {
   });
 }
 
-void SqliteStore::delete_subscription(std::int64_t source_id) {
+void SqlStore::delete_subscription(std::int64_t source_id) {
   noting_writability(
       [&] { db_.cached("DELETE FROM websub_subscriptions WHERE source_id = ?1").bind(1, source_id).run(); });
 }

@@ -4,8 +4,9 @@
 // daemon's modules never include this: they see store/store.hpp alone.
 #pragma once
 
+#include "store/sql_store.hpp"
 #include "store/sqlite.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sqlite_engine.hpp"
 #include "store/store.hpp"
 
 namespace tributary::store {
@@ -14,10 +15,19 @@ namespace tributary::store {
 class StoreTesting {
  public:
   static Database& database_of(Store& store) { return store.impl_->database(); }
+  static StoreEngine& engine_of(Store& store) { return store.impl_->engine(); }
 };
 
 // The store's connection: statements run on it see (and change) what the
 // store sees.
 inline Database& database_of(Store& store) { return StoreTesting::database_of(store); }
+
+// The SQLite connection of a store on SQLite (throws for another engine):
+// for checks of what only SQLite has (its handle, user_version).
+inline SqliteDatabase& sqlite_database_of(Store& store) {
+  auto* sqlite = dynamic_cast<SqliteEngine*>(&StoreTesting::engine_of(store));
+  if (!sqlite) throw StoreError("not an SQLite store");
+  return sqlite->sqlite();
+}
 
 }  // namespace tributary::store

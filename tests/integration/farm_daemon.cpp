@@ -14,7 +14,7 @@ namespace {
 // The test's own connection; a reader beside the daemon's (WAL).
 struct StoreReader {
   explicit StoreReader(const std::filesystem::path& path) : db(path.string()) { db.exec("PRAGMA busy_timeout = 5000"); }
-  store::Database db;
+  store::SqliteDatabase db;
 };
 
 }  // namespace

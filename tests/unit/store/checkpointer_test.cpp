@@ -34,7 +34,7 @@ using test::single_integer;
 TEST(Checkpointer, CopiesFramesOnItsThreadAndTheWalStartsOver) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "checkpointed.db").string();
-  Database db(path);
+  SqliteDatabase db(path);
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)");

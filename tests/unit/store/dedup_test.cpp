@@ -181,7 +181,7 @@ TEST(DedupAtScale, IngestFindsItemsThroughIndexesNotScans) {
   ingest_fixture(store, "dedup/wire_b.xml");
   ingest_fixture(store, "dedup/wire_a.xml");                             // joins by fingerprint (level 3)
   ingest_fixture(store, "dedup/utm_a.xml", at("2025-12-17T12:15:00Z"));  // re-poll: unchanged
-  sqlite3* db = database_of(store).handle();
+  sqlite3* db = sqlite_database_of(store).handle();
   int item_statements = 0;
   for (sqlite3_stmt* statement = sqlite3_next_stmt(db, nullptr); statement != nullptr;
        statement = sqlite3_next_stmt(db, statement)) {

@@ -77,7 +77,7 @@ TEST(Episodes, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
     ingest_fixture(store, "podcast/night_shift.xml");
   }
   {
-    Database db(path);
+    SqliteDatabase db(path);
     // The schema before hashed an item without its tags: a hash that differs.
     db.exec("UPDATE items SET content_hash = 'hashed without the tags'");
     db.exec("ALTER TABLE items DROP COLUMN episode");
@@ -116,7 +116,7 @@ TEST(Episodes, ADatabaseOfSchema10GainsThePodcastsCategoryOnTheNextPoll) {
     ingest_fixture(store, "podcast/night_shift.xml");
   }
   {
-    Database db(path);
+    SqliteDatabase db(path);
     db.exec("ALTER TABLE sources DROP COLUMN podcast_category");
     db.exec("ALTER TABLE sources DROP COLUMN podcast_subcategory");
     db.set_user_version(10);

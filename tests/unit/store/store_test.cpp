@@ -186,7 +186,7 @@ TEST(StoreSchema, RefusesADatabaseFromANewerVersion) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "future.db").string();
   {
-    Database db(path);
+    SqliteDatabase db(path);
     db.set_user_version(Store::kSchemaVersion + 7);
   }
   try {
@@ -203,7 +203,7 @@ TEST(StoreSchema, MigratesADatabaseOfTheFoundationVersion) {
   const std::string path = (dir.path() / "v1.db").string();
   {
     // The schema as version 1 shipped it, with one source and one item.
-    Database db(path);
+    SqliteDatabase db(path);
     db.exec(kMigrations[0]);
     db.exec(
         "INSERT INTO sources (id, config_url, url, name) VALUES (1, 'https://n.example/feed', "
@@ -237,7 +237,7 @@ TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
   const std::uint64_t fingerprint = 0x0F0F0F0F12345678ULL;
   const std::int64_t published = core::to_unix_seconds(at("2025-12-17T09:00:00Z"));
   {
-    Database db(path);
+    SqliteDatabase db(path);
     for (int version = 0; version < 3; ++version) db.exec(kMigrations[version]);
     db.exec(
         "INSERT INTO sources (id, config_url, url, name) VALUES (1, 'https://a.example/feed', "

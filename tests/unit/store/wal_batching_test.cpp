@@ -49,7 +49,7 @@ class PlainConnection {
 std::string summary(PlainConnection& db) {
   return db.text("SELECT count(*) || ' ' || total(length(payload)) || ' ' || total(id * length(payload)) FROM t");
 }
-std::string summary(Database& db) {
+std::string summary(SqliteDatabase& db) {
   Statement& select =
       db.cached("SELECT count(*) || ' ' || total(length(payload)) || ' ' || total(id * length(payload)) FROM t");
   select.step();
@@ -76,7 +76,7 @@ class WalBatchingTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::filesystem::path path_ = dir_.path() / "batched.db";
-  Database db_{path_.string()};
+  SqliteDatabase db_{path_.string()};
 };
 
 TEST_F(WalBatchingTest, WhatACommitWroteIsInTheFileWhenCommitReturns) {

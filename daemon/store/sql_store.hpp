@@ -1,10 +1,13 @@
-// The store kept in SQLite: what stands behind store::Store (store.hpp),
-// which forwards each call here. Internal to the store: included by
+// The store kept in SQL: what stands behind store::Store (store.hpp), which
+// forwards each call here. Written once for both engines — SQLite and
+// PostgreSQL (store/engine.hpp) — in SQL that both understand; what
+// differs is asked of the engine. Internal to the store: included by
 // store/*.cpp only (and store/testing.hpp), so that no other module sees a
-// database handle and another backend can stand behind Store later.
+// database handle.
 //
-// Its files: sqlite_store.cpp (opening, migrating, sources and their poll
-// state, health), ingest.cpp, queries.cpp, retention.cpp, subscriptions.cpp.
+// Its files: sql_store.cpp (opening, sources and their poll state),
+// ingest.cpp, queries.cpp, retention.cpp, filtering.cpp, subscriptions.cpp,
+// hub_subscriptions.cpp.
 #pragma once
 
 #include <atomic>
@@ -16,19 +19,20 @@
 #include <type_traits>
 #include <vector>
 
-#include "store/checkpointer.hpp"
+#include "store/database.hpp"
+#include "store/engine.hpp"
 #include "store/fingerprint_index.hpp"
-#include "store/sqlite.hpp"
 #include "store/store.hpp"
 
 namespace tributary::store {
 
-class SqliteStore {
+class SqlStore {
  public:
   // The methods of Store, documented there.
-  SqliteStore(const std::string& path, StoreOptions options);
-  SqliteStore(const SqliteStore&) = delete;
-  SqliteStore& operator=(const SqliteStore&) = delete;
+  // Opens the engine's schema (creating or migrating it).
+  SqlStore(std::unique_ptr<StoreEngine> engine, StoreOptions options);
+  SqlStore(const SqlStore&) = delete;
+  SqlStore& operator=(const SqlStore&) = delete;
 
   std::int64_t schema_version();
   std::int64_t ensure_source(const config::SourceSpec& spec);
@@ -58,6 +62,7 @@ class SqliteStore {
   std::vector<FilterableItem> filterable_items(std::int64_t after_id, std::size_t limit);
 
   Database& database() { return db_; }
+  StoreEngine& engine() { return *engine_; }
 
  private:
   // One item of a document on its way in (ingest.cpp).
@@ -90,9 +95,6 @@ class SqliteStore {
   void record_listing(std::int64_t source_id, const std::vector<std::int64_t>& listed_items);
   void update_poll_state(std::int64_t source_id, const PollRecord& poll);
   MaintenanceResult run_maintenance(core::Timestamp now);
-  void migrate();
-  void rebuild_search_text();
-  void fill_story_matching();
   std::string identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed);
   // Why the feed's guids cannot identify its items, or empty when they can.
   std::string guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed);
@@ -121,23 +123,15 @@ class SqliteStore {
   // write transaction that uses it.
   void sync_fingerprint_index();
 
-  // SQLite's WAL hook: after each commit of this connection.
-  static int after_commit(void* context, sqlite3* db, const char* schema, int wal_frames);
-  static constexpr int kBackgroundCheckpointFrames = 5000;
-  static constexpr int kWalRestartFrames = 20000;
-
-  Database db_;
-  // File databases: checkpoints on a thread of their own. Declared after
-  // db_, so it stops before the connection closes.
-  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<StoreEngine> engine_;
+  Database& db_;  // the engine's
   StoreOptions options_;
   std::atomic<bool> is_writable_{true};
   // Loaded on the first ingest; reloaded from story_fingerprints after a
   // failed write (its additions may have been rolled back) or when another
-  // connection has written (PRAGMA data_version moved).
+  // connection has written (StoreEngine::others_wrote).
   StoryKeyIndex fingerprints_;
   bool is_fingerprint_index_current_ = false;
-  std::int64_t data_version_ = -1;
   // Queued for search by this store since its last indexing (purges may
   // drop some); unknown after a failed write.
   std::optional<std::size_t> search_queued_ = 0;
@@ -163,7 +157,7 @@ class SqliteStore {
 };
 
 template <typename Write>
-auto SqliteStore::noting_writability(Write&& write) -> decltype(write()) {
+auto SqlStore::noting_writability(Write&& write) -> decltype(write()) {
   try {
     if constexpr (std::is_void_v<decltype(write())>) {
       write();

@@ -1,0 +1,51 @@
+// What differs between the store's two engines, behind one interface: the
+// SQL store (store/sql_store.hpp) does everything else in SQL that both
+// understand. An engine owns its connection and knows its schema and its
+// migrations, how to tell that another connection wrote, how full-text
+// search is kept, and what a healthy database looks like.
+// Internal to the store.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "store/database.hpp"
+
+namespace tributary::store {
+
+class StoreEngine {
+ public:
+  virtual ~StoreEngine() = default;
+
+  virtual Database& database() = 0;
+  // Opens and creates or migrates the schema (throws StoreError for a
+  // database of a newer version); call once, before anything else.
+  virtual void open_schema() = 0;
+  virtual std::int64_t schema_version() = 0;
+
+  // Inside a write transaction: whether another connection wrote since
+  // this one last asked (the first time: true). What this store holds in
+  // memory of the database (the story-key index) is stale then.
+  virtual bool others_wrote() = 0;
+
+  // Full-text search. `was_indexed`: the item may have an entry already
+  // (an edit), which goes first.
+  virtual void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title,
+                                std::string_view text) = 0;
+  virtual void drop_from_search(std::int64_t item_id) = 0;
+  // A reader's words as the parameter of search_condition(); empty when
+  // nothing in them can match (only punctuation).
+  virtual std::string search_terms(std::string_view words) const = 0;
+  // SQL: the ids of the items whose text matches the terms in `parameter`.
+  virtual std::string search_condition(std::string_view parameter) const = 0;
+
+  // Store::health_problem, for this engine.
+  virtual std::string health_problem() = 0;
+  // Store::checkpoint: a self-contained database at a clean shutdown.
+  virtual void checkpoint() = 0;
+  // After housekeeping: give freed space back to the file system.
+  virtual void give_back_space() = 0;
+};
+
+}  // namespace tributary::store

@@ -1,0 +1,290 @@
+// The SQL layer over libpq.
+#include "store/postgresql.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+
+namespace tributary::store {
+namespace {
+
+std::string head_of(std::string_view sql) { return std::string(sql.substr(0, 80)); }
+
+std::string server_message(pg_conn* connection, pg_result* result) {
+  std::string message = result ? PQresultErrorMessage(result) : "";
+  if (message.empty() && connection) message = PQerrorMessage(connection);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message.empty() ? "no answer from the server" : message;
+}
+
+// Notices (e.g. "extension already exists") are not errors: not printed.
+void ignore_notice(void*, const pg_result*) {}
+
+}  // namespace
+
+NumberedSql number_parameters(std::string_view sql) {
+  NumberedSql numbered;
+  numbered.sql.reserve(sql.size() + 8);
+  char quote = 0;  // inside '…' or "…"
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (quote) {
+      numbered.sql += c;
+      if (c == quote) quote = 0;  // a doubled quote reopens at once: same text
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      numbered.sql += c;
+      continue;
+    }
+    if (c != '?') {
+      numbered.sql += c;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9') ++end;
+    int number = numbered.parameter_count + 1;  // a bare ?: the next after the largest so far (as SQLite)
+    if (end > i + 1) std::from_chars(sql.data() + i + 1, sql.data() + end, number);
+    numbered.parameter_count = std::max(numbered.parameter_count, number);
+    numbered.sql += '$' + std::to_string(number);
+    i = end - 1;
+  }
+  return numbered;
+}
+
+std::string redacted_url(std::string_view url) {
+  std::string shown(url);
+  // user:PASSWORD@ in the authority
+  const std::size_t scheme = shown.find("://");
+  if (scheme != std::string::npos) {
+    const std::size_t authority = scheme + 3;
+    const std::size_t authority_end = std::min(shown.find_first_of("/?", authority), shown.size());
+    const std::size_t at = shown.rfind('@', authority_end);
+    if (at != std::string::npos && at >= authority) {
+      const std::size_t colon = shown.find(':', authority);
+      if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // password=… among the parameters
+  for (std::size_t at = shown.find("password="); at != std::string::npos; at = shown.find("password=", at + 1)) {
+    if (at > 0 && shown[at - 1] != '?' && shown[at - 1] != '&') continue;
+    const std::size_t value = at + 9;
+    const std::size_t value_end = std::min(shown.find('&', value), shown.size());
+    shown.replace(value, value_end - value, "***");
+  }
+  return shown;
+}
+
+PostgresStatement::PostgresStatement(PostgresDatabase& db, std::string name, std::string sql, int parameter_count)
+    : db_(db), name_(std::move(name)), sql_(std::move(sql)), parameters_(static_cast<std::size_t>(parameter_count)) {}
+
+PostgresStatement::~PostgresStatement() { PQclear(result_); }
+
+std::optional<std::string>& PostgresStatement::parameter(int index) {
+  if (index < 1 || static_cast<std::size_t>(index) > parameters_.size())
+    throw StoreError("bind: no parameter " + std::to_string(index) + " in \"" + head_of(sql_) + "\"");
+  return parameters_[static_cast<std::size_t>(index - 1)];
+}
+
+Statement& PostgresStatement::bind(int index, std::int64_t value) {
+  parameter(index) = std::to_string(value);
+  return *this;
+}
+
+Statement& PostgresStatement::bind(int index, double value) {
+  char digits[32];
+  const auto written = std::to_chars(digits, digits + sizeof digits, value);  // shortest exact form
+  parameter(index) = std::string(digits, written.ptr);
+  return *this;
+}
+
+Statement& PostgresStatement::bind(int index, std::string_view value) {
+  // Text values go as C strings, and PostgreSQL's text cannot hold NUL:
+  // what normalize stores never has one, so one here is cut, not sent.
+  parameter(index) = std::string(value.substr(0, value.find('\0')));
+  return *this;
+}
+
+Statement& PostgresStatement::bind_null(int index) {
+  parameter(index).reset();
+  return *this;
+}
+
+void PostgresStatement::execute() {
+  pg_conn* connection = db_.connection();
+  if (prepared_in_session_ != db_.session_) {
+    pg_result* prepared = PQprepare(connection, name_.c_str(), sql_.c_str(), 0, nullptr);
+    db_.check(prepared, PGRES_COMMAND_OK, "preparing", sql_);
+    PQclear(prepared);
+    prepared_in_session_ = db_.session_;
+  }
+  std::vector<const char*> values;
+  values.reserve(parameters_.size());
+  for (const auto& value : parameters_) values.push_back(value ? value->c_str() : nullptr);
+  pg_result* result =
+      PQexecPrepared(connection, name_.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
+  const ExecStatusType status = PQresultStatus(result);
+  db_.check(result, status == PGRES_TUPLES_OK ? PGRES_TUPLES_OK : PGRES_COMMAND_OK, "executing", sql_);
+  result_ = result;
+  row_count_ = PQntuples(result);
+  const char* changed = PQcmdTuples(result);
+  db_.changes_ = changed && *changed ? std::atoi(changed) : 0;
+}
+
+bool PostgresStatement::step() {
+  if (!result_) execute();
+  if (row_ + 1 >= row_count_) {
+    row_ = row_count_;
+    return false;
+  }
+  ++row_;
+  return true;
+}
+
+void PostgresStatement::reset() {
+  PQclear(result_);
+  result_ = nullptr;
+  row_count_ = 0;
+  row_ = -1;
+  std::fill(parameters_.begin(), parameters_.end(), std::nullopt);
+}
+
+std::int64_t PostgresStatement::int64(int column) const {
+  if (is_null(column)) return 0;  // as SQLite reads NULL
+  const char* value = PQgetvalue(result_, row_, column);
+  const char* end = value + PQgetlength(result_, row_, column);
+  if (value[0] == 't' && end == value + 1) return 1;  // a boolean
+  if (value[0] == 'f' && end == value + 1) return 0;
+  std::int64_t number = 0;
+  const auto [stop, error] = std::from_chars(value, end, number);
+  // numeric results of sum() and count arithmetic may carry a fraction
+  if (error != std::errc{} || (stop != end && *stop != '.'))
+    throw StoreError("column " + std::to_string(column) + " is not an integer (\"" + std::string(value, end) +
+                     "\") in \"" + head_of(sql_) + "\"");
+  return number;
+}
+
+double PostgresStatement::real(int column) const {
+  if (is_null(column)) return 0;
+  return std::strtod(PQgetvalue(result_, row_, column), nullptr);
+}
+
+std::string PostgresStatement::text(int column) const {
+  if (is_null(column)) return {};
+  return std::string(PQgetvalue(result_, row_, column), static_cast<std::size_t>(PQgetlength(result_, row_, column)));
+}
+
+bool PostgresStatement::is_null(int column) const {
+  if (!result_ || row_ < 0 || row_ >= row_count_ || column < 0 || column >= PQnfields(result_))
+    throw StoreError("no column " + std::to_string(column) + " in this row of \"" + head_of(sql_) + "\"");
+  return PQgetisnull(result_, row_, column) != 0;
+}
+
+PostgresDatabase::PostgresDatabase(std::string url, std::string password)
+    : url_(std::move(url)), password_(std::move(password)) {
+  connect();
+}
+
+PostgresDatabase::~PostgresDatabase() {
+  statements_.clear();
+  PQfinish(connection_);
+}
+
+void PostgresDatabase::connect() {
+  PQfinish(connection_);
+  connection_ = nullptr;
+  // The URI is expanded (expand_dbname); a password given apart overrides
+  // one in it, and the application name shows in pg_stat_activity.
+  const char* keywords[] = {"dbname", "application_name", "connect_timeout", "password", nullptr};
+  const char* values[] = {url_.c_str(), "tributary", "10", password_.empty() ? nullptr : password_.c_str(), nullptr};
+  if (password_.empty()) keywords[3] = nullptr;
+  connection_ = PQconnectdbParams(keywords, values, 1);
+  if (!connection_ || PQstatus(connection_) != CONNECTION_OK) {
+    std::string message = connection_ ? PQerrorMessage(connection_) : "out of memory";
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    PQfinish(connection_);
+    connection_ = nullptr;
+    throw StoreError("cannot connect to PostgreSQL at " + redacted_url(url_) + ": " + message);
+  }
+  PQsetNoticeReceiver(connection_, &ignore_notice, nullptr);
+  ++session_;
+  // Every timestamp is an integer of Unix seconds and every text UTF-8,
+  // whatever the server's defaults.
+  exec("SET client_encoding = 'UTF8'; SET client_min_messages = warning");
+}
+
+pg_conn* PostgresDatabase::connection() {
+  if (connection_ && PQstatus(connection_) == CONNECTION_OK) return connection_;
+  if (is_in_transaction_)
+    throw StoreError("the connection to PostgreSQL at " + redacted_url(url_) + " broke during a transaction");
+  connect();
+  return connection_;
+}
+
+void PostgresDatabase::check(pg_result* result, int expected, std::string_view doing, std::string_view sql) {
+  if (result && PQresultStatus(result) == expected) return;
+  const std::string message = server_message(connection_, result);
+  PQclear(result);
+  throw StoreError(std::string(doing) + " \"" + head_of(sql) + "\": " + message);
+}
+
+void PostgresDatabase::exec(std::string_view sql) {
+  pg_conn* live = connection();
+  pg_result* result = PQexec(live, std::string(sql).c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  check(result, status == PGRES_TUPLES_OK ? PGRES_TUPLES_OK : PGRES_COMMAND_OK, "executing", sql);
+  const char* changed = PQcmdTuples(result);
+  changes_ = changed && *changed ? std::atoi(changed) : 0;
+  PQclear(result);
+}
+
+Statement& PostgresDatabase::cached(std::string_view sql) {
+  auto found = statements_.find(sql);
+  if (found == statements_.end()) {
+    NumberedSql numbered = number_parameters(sql);
+    auto statement = std::make_unique<PostgresStatement>(*this, "s" + std::to_string(statements_.size() + 1),
+                                                         std::move(numbered.sql), numbered.parameter_count);
+    found = statements_.emplace(std::string(sql), std::move(statement)).first;
+  }
+  found->second->reset();
+  return *found->second;
+}
+
+void PostgresDatabase::begin() {
+  exec("BEGIN");
+  is_in_transaction_ = true;
+}
+
+void PostgresDatabase::commit() {
+  exec("COMMIT");
+  is_in_transaction_ = false;
+}
+
+void PostgresDatabase::rollback() noexcept {
+  is_in_transaction_ = false;
+  if (!connection_ || PQstatus(connection_) != CONNECTION_OK) return;  // the server dropped it with the connection
+  PQclear(PQexec(connection_, "ROLLBACK"));
+}
+
+std::string PostgresDatabase::json_strings(std::string_view json) const {
+  return "SELECT value FROM json_array_elements_text(CAST(" + std::string(json) + " AS json)) AS value";
+}
+
+std::string PostgresDatabase::json_integers(std::string_view json) const {
+  return "SELECT CAST(value AS BIGINT) AS value FROM json_array_elements_text(CAST(" + std::string(json) +
+         " AS json)) AS value";
+}
+
+std::string PostgresDatabase::connection_problem() {
+  try {
+    exec("SELECT 1");
+    return {};
+  } catch (const StoreError& error) {
+    return error.what();
+  }
+}
+
+}  // namespace tributary::store

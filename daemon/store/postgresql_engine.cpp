@@ -1,0 +1,134 @@
+// The PostgreSQL engine: schema, write turns, text search, health.
+#include "store/postgresql_engine.hpp"
+
+#include <cctype>
+#include <iterator>
+
+#include "core/text.hpp"
+#include "store/postgresql_schema.hpp"
+
+namespace tributary::store {
+namespace {
+
+// Taken while a daemon creates or migrates the schema, so that daemons
+// starting together on an empty database do it once (any constant; it
+// spells "trib").
+constexpr std::int64_t kSchemaLock = 0x74726962;
+
+// A tsvector holds at most 1 MB; the text of an item is indexed up to this
+// much (the start of an article is what a search needs).
+constexpr std::size_t kMostIndexedBytes = 256 * 1024;
+
+std::string_view utf8_prefix(std::string_view text, std::size_t most) {
+  if (text.size() <= most) return text;
+  std::size_t end = most;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not inside a character
+  return text.substr(0, end);
+}
+
+}  // namespace
+
+PostgresEngine::PostgresEngine(std::string url, std::string password) : db_(std::move(url), std::move(password)) {}
+
+void PostgresEngine::open_schema() {
+  Transaction transaction(db_);
+  Statement& lock = db_.cached("SELECT pg_advisory_xact_lock(?1)");
+  lock.bind(1, kSchemaLock).run();
+  db_.exec(
+      "CREATE TABLE IF NOT EXISTS tributary_schema (id BIGINT PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)");
+  const std::int64_t version = schema_version();
+  const auto latest = static_cast<std::int64_t>(std::size(kPostgresMigrations));
+  if (version > latest)
+    throw StoreError("the database has schema version " + std::to_string(version) +
+                     ", newer than this tributary understands (" + std::to_string(latest) +
+                     "): upgrade tributary or point [storage] url at another database");
+  for (std::int64_t next = version + 1; next <= latest; ++next) {
+    try {
+      db_.exec(kPostgresMigrations[next - 1]);
+    } catch (const StoreError& error) {
+      throw StoreError("cannot create the schema (migration " + std::to_string(next) + "): " + error.what() +
+                       " — the database's owner needs the CREATE privilege, and the unaccent extension "
+                       "(PostgreSQL's contrib, in Debian's postgresql package) must be installed");
+    }
+    db_.cached(
+           "INSERT INTO tributary_schema (id, version) VALUES (1, ?1) "
+           "ON CONFLICT (id) DO UPDATE SET version = excluded.version")
+        .bind(1, next)
+        .run();
+  }
+  transaction.commit();
+}
+
+static_assert(std::size(kPostgresMigrations) == PostgresEngine::kSchemaVersion,
+              "PostgresEngine::kSchemaVersion must be the number of migrations in store/postgresql_schema.hpp");
+
+std::int64_t PostgresEngine::schema_version() {
+  Statement& select = db_.cached("SELECT version FROM tributary_schema WHERE id = 1");
+  const std::int64_t version = select.step() ? select.int64(0) : 0;
+  select.reset();
+  return version;
+}
+
+// The turn row is locked until this transaction ends: writers of the index
+// take turns, and a turn that is not the one after ours shows that
+// another connection wrote between.
+bool PostgresEngine::others_wrote() {
+  Statement& take = db_.cached("UPDATE write_turns SET turn = turn + 1 WHERE id = 1 RETURNING turn");
+  const std::int64_t turn = take.step() ? take.int64(0) : -1;
+  take.reset();
+  const bool moved = last_turn_ < 0 || turn != last_turn_ + 1;
+  last_turn_ = turn;
+  return moved;
+}
+
+void PostgresEngine::index_for_search(std::int64_t item_id, bool, std::string_view title, std::string_view text) {
+  db_.cached(
+         "UPDATE items SET search = to_tsvector('simple', unaccent(CAST(?2 AS text)) || ' ' || "
+         "unaccent(CAST(?3 AS text))) WHERE id = ?1")
+      .bind(1, item_id)
+      .bind(2, utf8_prefix(title, kMostIndexedBytes))
+      .bind(3, utf8_prefix(text, kMostIndexedBytes))
+      .run();
+}
+
+void PostgresEngine::drop_from_search(std::int64_t) {
+  // The index entry is the item's own column: it goes with the row.
+}
+
+std::string PostgresEngine::search_terms(std::string_view words) const {
+  // The words alone (letters, digits, anything not ASCII), as FTS5 reads
+  // them on SQLite; plainto_tsquery makes them terms that must all match.
+  std::string terms;
+  bool is_in_word = false;
+  for (const char c : words) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool is_word_byte = std::isalnum(byte) || byte >= 0x80;
+    if (is_word_byte && !is_in_word && !terms.empty()) terms += ' ';
+    if (is_word_byte) terms += c;
+    is_in_word = is_word_byte;
+  }
+  return terms;
+}
+
+std::string PostgresEngine::search_condition(std::string_view parameter) const {
+  return "SELECT id FROM items WHERE search @@ plainto_tsquery('simple', unaccent(CAST(" + std::string(parameter) +
+         " AS text)))";
+}
+
+std::string PostgresEngine::health_problem() {
+  if (std::string problem = db_.connection_problem(); !problem.empty())
+    return "the PostgreSQL server does not answer: " + problem;
+  try {
+    if (const std::int64_t version = schema_version(); version != kSchemaVersion)
+      return "the database reads schema version " + std::to_string(version) + ", not " + std::to_string(kSchemaVersion);
+    Statement& probe = db_.cached("SELECT count(*) FROM sources");
+    const bool has_row = probe.step();
+    probe.reset();
+    if (!has_row) return "the database does not answer";
+  } catch (const StoreError& error) {
+    return std::string("the database cannot be read: ") + error.what();
+  }
+  return {};
+}
+
+}  // namespace tributary::store

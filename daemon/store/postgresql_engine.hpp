@@ -1,0 +1,40 @@
+// The store's PostgreSQL engine: a database on a server, possibly shared
+// by several daemons; its schema as forward-only migrations
+// (store/postgresql_schema.hpp) numbered in the table tributary_schema;
+// full-text search as a tsvector column ('simple' configuration over
+// unaccent(), so that diacritics fold as SQLite's FTS5 folds them).
+// Internal to the store.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "store/engine.hpp"
+#include "store/postgresql.hpp"
+
+namespace tributary::store {
+
+class PostgresEngine final : public StoreEngine {
+ public:
+  static constexpr std::int64_t kSchemaVersion = 1;
+
+  PostgresEngine(std::string url, std::string password);
+
+  Database& database() override { return db_; }
+  void open_schema() override;
+  std::int64_t schema_version() override;
+  bool others_wrote() override;
+  void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) override;
+  void drop_from_search(std::int64_t item_id) override;
+  std::string search_terms(std::string_view words) const override;
+  std::string search_condition(std::string_view parameter) const override;
+  std::string health_problem() override;
+  void checkpoint() override {}       // the server's own business
+  void give_back_space() override {}  // autovacuum's
+
+ private:
+  PostgresDatabase db_;
+  std::int64_t last_turn_ = -1;  // write_turns.turn of this connection's last write turn
+};
+
+}  // namespace tributary::store

@@ -1,0 +1,225 @@
+// The SQLite engine: opening, migrating, FTS5, health.
+#include "store/sqlite_engine.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cstring>
+
+#include "core/url.hpp"
+#include "normalize/fingerprint.hpp"
+#include "normalize/html.hpp"
+#include "store/fingerprint_index.hpp"
+#include "store/schema.hpp"
+#include "store/store.hpp"
+
+namespace tributary::store {
+namespace {
+
+// The first bytes of the database file as they are on disk now, read
+// through the connection's own file handle (SQLite's public VFS methods):
+// opening and closing another descriptor on the file would drop this
+// process's POSIX locks on it (sqlite.org/howtocorrupt.html §2.2). Cached
+// pages and the WAL would hide a file overwritten with garbage.
+std::string file_header_problem(sqlite3* db) {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods)
+    return {};                                         // not open yet: nothing to compare
+  static constexpr char kMagic[] = "SQLite format 3";  // and its NUL: 16 bytes (sqlite.org/fileformat.html §1.3)
+  char header[sizeof kMagic] = {};
+  const int read = file->pMethods->xRead(file, header, sizeof header, 0);
+  if (read == SQLITE_IOERR_SHORT_READ) return "the database file was truncated (restore it from a backup)";
+  if (read != SQLITE_OK) return "the database file cannot be read (I/O error " + std::to_string(read) + ")";
+  if (std::memcmp(header, kMagic, sizeof kMagic) != 0)
+    return "the database file is no longer an SQLite database (overwritten? restore it from a backup)";
+  return {};
+}
+
+// Words of a reader's query as FTS5 phrases ("…" "…"), so that operators and
+// quotes in the input are text, not syntax.
+std::string fts_query(std::string_view text) {
+  std::string query;
+  std::string word;
+  const auto flush = [&] {
+    if (word.empty()) return;
+    if (!query.empty()) query += ' ';
+    query += '"' + word + '"';
+    word.clear();
+  };
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || byte >= 0x80)
+      word += c;
+    else
+      flush();
+  }
+  flush();
+  return query;
+}
+
+}  // namespace
+
+// A migration appended without the version (or the reverse), as when
+// branches that each add one are merged, fails the build, not a start-up.
+static_assert(std::size(kMigrations) == Store::kSchemaVersion,
+              "Store::kSchemaVersion must be the number of migrations in store/schema.hpp");
+
+SqliteEngine::SqliteEngine(const std::string& path) : db_(path) {
+  db_.exec("PRAGMA busy_timeout = 5000");
+  db_.exec("PRAGMA foreign_keys = ON");
+  if (path != ":memory:") {
+    db_.exec("PRAGMA journal_mode = WAL");
+    // With WAL, NORMAL can lose the last transactions on power loss, never
+    // consistency; a killed process loses nothing it committed.
+    db_.exec("PRAGMA synchronous = NORMAL");
+    // Checkpoints every ~20 MB on another thread (with this connection
+    // finishing the job every ~80 MB, so that the WAL starts over) keep
+    // them off the writer (bench/scale, bench/ingest: the writer's own
+    // checkpoints, SQLite's default every 1,000 WAL pages, were a fifth of
+    // an ingest at 1M items). Durability is unchanged: a commit is in the
+    // WAL either way. The page cache is 4 MB: ingest touches index pages
+    // all over the file, so a bigger cache holds few of the next
+    // document's pages anyway — bench/ingest at 1M items ran as fast with
+    // 4 MB as with 32 MB (0.92 s and 0.94 s for 20,000 items), while a
+    // cold cycle of 10,000 feeds filled all 32 MB (peak RSS 129 MB, 98 MB
+    // with 4 MB; issue 22).
+    db_.exec("PRAGMA cache_size = -4096");
+    checkpointer_ = std::make_unique<Checkpointer>(path, kBackgroundCheckpointFrames, kWalRestartFrames);
+    sqlite3_wal_hook(db_.handle(), &SqliteEngine::after_commit, this);  // instead of SQLite's automatic checkpoint
+  }
+}
+
+int SqliteEngine::after_commit(void* context, sqlite3* db, const char* schema, int wal_frames) {
+  static_cast<SqliteEngine*>(context)->checkpointer_->after_commit(db, schema, wal_frames);
+  return SQLITE_OK;
+}
+
+void SqliteEngine::open_schema() {
+  const std::int64_t version = db_.user_version();
+  const auto latest = static_cast<std::int64_t>(std::size(kMigrations));
+  if (version > latest) {
+    throw StoreError("the database has schema version " + std::to_string(version) +
+                     ", newer than this tributary understands (" + std::to_string(latest) +
+                     "): upgrade tributary or point [storage] database at another file");
+  }
+  if (version == 0) {
+    // Only possible before the first table exists: lets retention give
+    // pages back to the file system (PRAGMA incremental_vacuum).
+    db_.exec("PRAGMA auto_vacuum = INCREMENTAL");
+  }
+  for (std::int64_t next = version + 1; next <= latest; ++next) {
+    Transaction transaction(db_);
+    db_.exec(kMigrations[next - 1]);
+    db_.set_user_version(next);
+    if (next == 2 && version >= 1) rebuild_search_text();
+    if (next == 6 && version >= 1) fill_story_matching();
+    transaction.commit();
+  }
+}
+
+// Migration 2 indexes titles in SQL; the text of older items needs the HTML
+// stripped, which only code can do.
+void SqliteEngine::rebuild_search_text() {
+  std::vector<std::pair<std::int64_t, std::string>> bodies;
+  Statement& select =
+      db_.cached("SELECT id, CASE WHEN content_html <> '' THEN content_html ELSE summary_html END FROM items");
+  while (select.step()) bodies.emplace_back(select.int64(0), normalize::html_to_text(select.text(1)));
+  select.reset();
+  for (const auto& [id, body] : bodies) {
+    db_.cached("UPDATE items_fts SET body = ?2 WHERE rowid = ?1").bind(1, id).bind(2, body).run();
+  }
+}
+
+// Migration 6 for stored rows: each item's story URL key, and the source
+// and story keys of each item in the candidate index.
+void SqliteEngine::fill_story_matching() {
+  Statement& items = db_.cached("SELECT id, canonical_url FROM items WHERE canonical_url <> ''");
+  while (items.step())
+    db_.cached("UPDATE items SET story_url = ?2 WHERE id = ?1")
+        .bind(1, items.int64(0))
+        .bind(2, core::story_url_key(items.text(1)))
+        .run();
+  items.reset();
+  Statement& indexed = db_.cached(
+      "SELECT story_fingerprints.item_id, items.source_id, "
+      "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
+      "FROM story_fingerprints JOIN items ON items.id = story_fingerprints.item_id");
+  while (indexed.step())
+    db_.cached("UPDATE story_fingerprints SET source_id = ?2, story_keys = ?3 WHERE item_id = ?1")
+        .bind(1, indexed.int64(0))
+        .bind(2, indexed.int64(1))
+        .bind(3, encode_story_keys(normalize::story_keys(normalize::html_to_text(indexed.text(2)))))
+        .run();
+  indexed.reset();
+}
+
+// PRAGMA data_version moves when another connection commits, not when
+// this one does.
+bool SqliteEngine::others_wrote() {
+  Statement& version = db_.cached("PRAGMA data_version");
+  const std::int64_t data_version = version.step() ? version.int64(0) : -1;
+  version.reset();
+  const bool moved = data_version != data_version_ || data_version < 0;
+  data_version_ = data_version;
+  return moved;
+}
+
+void SqliteEngine::index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title,
+                                    std::string_view text) {
+  if (was_indexed) drop_from_search(item_id);
+  db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
+      .bind(1, item_id)
+      .bind(2, title)
+      .bind(3, text)
+      .run();
+}
+
+void SqliteEngine::drop_from_search(std::int64_t item_id) {
+  db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, item_id).run();
+}
+
+std::string SqliteEngine::search_terms(std::string_view words) const { return fts_query(words); }
+
+std::string SqliteEngine::search_condition(std::string_view parameter) const {
+  return "SELECT rowid FROM items_fts WHERE items_fts MATCH " + std::string(parameter);
+}
+
+void SqliteEngine::checkpoint() { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+void SqliteEngine::give_back_space() { db_.exec("PRAGMA incremental_vacuum"); }
+
+std::string SqliteEngine::health_problem() {
+  sqlite3* db = db_.handle();
+  const char* path = sqlite3_db_filename(db, "main");  // empty for :memory:
+  if (path && *path) {
+    // The path must still name the file this connection has open: a file
+    // deleted or replaced under a running daemon takes everything written
+    // since with it at the next start. (SQLite's own check: same inode.)
+    struct stat at_path {};
+    if (::stat(path, &at_path) != 0)
+      return "the database file was deleted or moved away while open (what is written from now on is lost at the next "
+             "start: put the file back, or restart tributary)";
+    int has_moved = 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &has_moved) == SQLITE_OK && has_moved)
+      return "the database file was replaced by another file while open (restart tributary to use the new one; what is "
+             "written until then is lost)";
+    if (std::string problem = file_header_problem(db); !problem.empty()) return problem;
+  }
+  try {
+    // Drop cached pages so that the count below reads the file (or the WAL),
+    // not what the cache remembers of it.
+    sqlite3_db_release_memory(db);
+    if (const std::int64_t version = db_.user_version(); version != Store::kSchemaVersion)
+      return "the database reads schema version " + std::to_string(version) + ", not " +
+             std::to_string(Store::kSchemaVersion);
+    Statement& probe = db_.cached("SELECT count(*) FROM sources");
+    const bool has_row = probe.step();
+    probe.reset();
+    if (!has_row) return "the database does not answer";
+  } catch (const StoreError& error) {
+    return std::string("the database cannot be read: ") + error.what();
+  }
+  return {};
+}
+
+}  // namespace tributary::store

@@ -1,0 +1,49 @@
+// The store's SQLite engine: one database file (or ":memory:") in WAL mode,
+// checkpointed on a thread of its own, its schema as forward-only
+// migrations (store/schema.hpp) numbered by PRAGMA user_version, and FTS5
+// for full-text search.
+// Internal to the store.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/checkpointer.hpp"
+#include "store/engine.hpp"
+#include "store/sqlite.hpp"
+
+namespace tributary::store {
+
+class SqliteEngine final : public StoreEngine {
+ public:
+  explicit SqliteEngine(const std::string& path);
+
+  Database& database() override { return db_; }
+  SqliteDatabase& sqlite() { return db_; }
+  void open_schema() override;
+  std::int64_t schema_version() override { return db_.user_version(); }
+  bool others_wrote() override;
+  void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) override;
+  void drop_from_search(std::int64_t item_id) override;
+  std::string search_terms(std::string_view words) const override;
+  std::string search_condition(std::string_view parameter) const override;
+  std::string health_problem() override;
+  void checkpoint() override;
+  void give_back_space() override;
+
+ private:
+  void rebuild_search_text();
+  void fill_story_matching();
+  // SQLite's WAL hook: after each commit of this connection.
+  static int after_commit(void* context, sqlite3* db, const char* schema, int wal_frames);
+  static constexpr int kBackgroundCheckpointFrames = 5000;
+  static constexpr int kWalRestartFrames = 20000;
+
+  SqliteDatabase db_;
+  // File databases: checkpoints on a thread of its own. Declared after
+  // db_, so it stops before the connection closes.
+  std::unique_ptr<Checkpointer> checkpointer_;
+  std::int64_t data_version_ = -1;  // PRAGMA data_version when others_wrote() last asked
+};
+
+}  // namespace tributary::store
