@@ -7,6 +7,7 @@
 
 #include "support/temp_dir.hpp"
 #include "unit/store/dedup_labeled_set.hpp"
+#include "unit/store/store_fixture.hpp"
 
 namespace tributary::store {
 namespace {
@@ -19,9 +20,10 @@ std::string report(const labeled::Score& score) {
   return text;
 }
 
-void expect_every_group_and_no_false_merge(const std::vector<std::string>& order) {
+STORE_TESTS_ON_BOTH_ENGINES(DedupLabeledSetIngest);
+
+void expect_every_group_and_no_false_merge(Store store, const std::vector<std::string>& order) {
   const auto items = labeled_set();
-  Store store(":memory:");
   const auto stories = labeled::stories_after_ingest(store, items, order);
   const labeled::Score score = labeled::score(items, stories, [](int) { return true; });
   EXPECT_EQ(score.false_pairs, 0u) << report(score);
@@ -36,22 +38,22 @@ TEST(DedupLabeledSet, HasTheIssuesSizes) {
   EXPECT_GE(score.apart_pairs, score.groups);
 }
 
-TEST(DedupLabeledSet, EveryGroupMergesAndNoPairDoesInFeedOrder) {
-  expect_every_group_and_no_false_merge(labeled::feeds_of(labeled_set()));
+TEST_P(DedupLabeledSetIngest, EveryGroupMergesAndNoPairDoesInFeedOrder) {
+  expect_every_group_and_no_false_merge(open_store(), labeled::feeds_of(labeled_set()));
 }
 
-TEST(DedupLabeledSet, EveryGroupMergesAndNoPairDoesInReverseOrder) {
+TEST_P(DedupLabeledSetIngest, EveryGroupMergesAndNoPairDoesInReverseOrder) {
   auto order = labeled::feeds_of(labeled_set());
   std::reverse(order.begin(), order.end());
-  expect_every_group_and_no_false_merge(order);
+  expect_every_group_and_no_false_merge(open_store(), order);
 }
 
-TEST(DedupLabeledSet, EveryGroupMergesAndNoPairDoesInShuffledOrders) {
+TEST_P(DedupLabeledSetIngest, EveryGroupMergesAndNoPairDoesInShuffledOrders) {
   for (const unsigned seed : {1U, 2U, 3U}) {
     auto order = labeled::feeds_of(labeled_set());
     std::shuffle(order.begin(), order.end(), std::mt19937(seed));
     SCOPED_TRACE("seed " + std::to_string(seed));
-    expect_every_group_and_no_false_merge(order);
+    expect_every_group_and_no_false_merge(open_store(), order);
   }
 }
 

@@ -12,8 +12,10 @@ namespace {
 
 using namespace test;
 
-TEST(Dedup, RepollOfTheSameFeedChangesNothing) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(Dedup);
+
+TEST_P(Dedup, RepollOfTheSameFeedChangesNothing) {
+  Store store = open_store();
   EXPECT_EQ(ingest_fixture(store, "dedup/boilerplate.xml").new_items, 2);
   const IngestResult again = ingest_fixture(store, "dedup/boilerplate.xml", at("2025-12-17T12:15:00Z"));
   EXPECT_EQ(again.new_items, 0);
@@ -22,8 +24,8 @@ TEST(Dedup, RepollOfTheSameFeedChangesNothing) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 2);
 }
 
-TEST(Dedup, SameArticleWithDifferentTrackingParametersIsOneStory) {
-  Store store(":memory:");
+TEST_P(Dedup, SameArticleWithDifferentTrackingParametersIsOneStory) {
+  Store store = open_store();
   EXPECT_EQ(ingest_fixture(store, "dedup/utm_a.xml").merged, 0);
   EXPECT_EQ(ingest_fixture(store, "dedup/utm_b.xml").merged, 1);
   EXPECT_EQ(ingest_fixture(store, "dedup/utm_c.xml").merged, 1);
@@ -37,8 +39,8 @@ TEST(Dedup, SameArticleWithDifferentTrackingParametersIsOneStory) {
   EXPECT_TRUE(entries[0].copies.empty());
 }
 
-TEST(Dedup, WireStoryUnderThreeUrlsIsOneStory) {
-  Store store(":memory:");
+TEST_P(Dedup, WireStoryUnderThreeUrlsIsOneStory) {
+  Store store = open_store();
   ingest_fixture(store, "dedup/wire_b.xml");
   EXPECT_EQ(ingest_fixture(store, "dedup/wire_a.xml").merged, 1);
   EXPECT_EQ(ingest_fixture(store, "dedup/wire_c.xml").merged, 1);
@@ -54,14 +56,14 @@ TEST(Dedup, WireStoryUnderThreeUrlsIsOneStory) {
   EXPECT_EQ(entries[0].copies[1].source_name, "dedup/wire_c.xml");
 }
 
-TEST(Dedup, DifferentStoriesSharingBoilerplateStayApart) {
-  Store store(":memory:");
+TEST_P(Dedup, DifferentStoriesSharingBoilerplateStayApart) {
+  Store store = open_store();
   EXPECT_EQ(ingest_fixture(store, "dedup/boilerplate.xml").merged, 0);
   EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
 }
 
-TEST(Dedup, GuidCollisionsAcrossSourcesAreSeparateItems) {
-  Store store(":memory:");
+TEST_P(Dedup, GuidCollisionsAcrossSourcesAreSeparateItems) {
+  Store store = open_store();
   ingest_fixture(store, "dedup/numbered_a.xml");
   const IngestResult second = ingest_fixture(store, "dedup/numbered_b.xml");
   EXPECT_EQ(second.new_items, 2);
@@ -70,8 +72,8 @@ TEST(Dedup, GuidCollisionsAcrossSourcesAreSeparateItems) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 4);
 }
 
-TEST(Dedup, FeedWhoseGuidsChangeOnEveryPollAddsNothingAfterTheFirstPoll) {
-  Store store(":memory:");
+TEST_P(Dedup, FeedWhoseGuidsChangeOnEveryPollAddsNothingAfterTheFirstPoll) {
+  Store store = open_store();
   const auto id = store.ensure_source(spec("https://churn.example/feed", "Churn"));
   EXPECT_EQ(store.ingest(id, load_feed("dedup/churn_poll1.xml"), at("2025-12-17T12:00:00Z")).new_items, 4);
   const IngestResult second = store.ingest(id, load_feed("dedup/churn_poll2.xml"), at("2025-12-17T12:15:00Z"));
@@ -86,8 +88,8 @@ TEST(Dedup, FeedWhoseGuidsChangeOnEveryPollAddsNothingAfterTheFirstPoll) {
   EXPECT_EQ(store.ingest(id, load_feed("dedup/churn_poll1.xml"), at("2025-12-17T12:30:00Z")).new_items, 0);
 }
 
-TEST(Dedup, FeedThatGivesEveryItemTheSameGuidKeepsAllItems) {
-  Store store(":memory:");
+TEST_P(Dedup, FeedThatGivesEveryItemTheSameGuidKeepsAllItems) {
+  Store store = open_store();
   const IngestResult result = ingest_fixture(store, "dedup/same_guid.xml");
   EXPECT_EQ(result.new_items, 3);
   EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 3);
@@ -97,8 +99,8 @@ TEST(Dedup, FeedThatGivesEveryItemTheSameGuidKeepsAllItems) {
   EXPECT_NE(sources[0].identity_reason.find("same guid"), std::string::npos);
 }
 
-TEST(Dedup, RepublisherNeverBecomesPrimaryOverTheOriginal) {
-  Store store(":memory:");
+TEST_P(Dedup, RepublisherNeverBecomesPrimaryOverTheOriginal) {
+  Store store = open_store();
   ingest_fixture(store, "dedup/republisher.xml");  // dated 06:00, carries atom:source
   ingest_fixture(store, "dedup/wire_a.xml");       // the original, 08:15
   const auto entries = store.newest_entries(10);
@@ -108,17 +110,19 @@ TEST(Dedup, RepublisherNeverBecomesPrimaryOverTheOriginal) {
   EXPECT_EQ(entries[0].copies[0].url, "https://aggregator.example/r/sava-bridge");
 }
 
-TEST(Dedup, GenericTitlesNeverMergeByFingerprint) {
-  Store store(":memory:");
+TEST_P(Dedup, GenericTitlesNeverMergeByFingerprint) {
+  Store store = open_store();
   ingest_fixture(store, "dedup/generic_a.xml");
   EXPECT_EQ(ingest_fixture(store, "dedup/generic_b.xml").merged, 0);
   EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
 }
 
-TEST(DedupModes, UrlModeDoesNotMergeByFingerprint) {
+STORE_TESTS_ON_BOTH_ENGINES(DedupModes);
+
+TEST_P(DedupModes, UrlModeDoesNotMergeByFingerprint) {
   StoreOptions options;
   options.dedup = config::DedupMode::url;
-  Store store(":memory:", options);
+  Store store = open_store(options);
   ingest_fixture(store, "dedup/wire_a.xml");
   ingest_fixture(store, "dedup/wire_b.xml");
   EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
@@ -126,26 +130,26 @@ TEST(DedupModes, UrlModeDoesNotMergeByFingerprint) {
   EXPECT_EQ(ingest_fixture(store, "dedup/utm_b.xml").merged, 1);
 }
 
-TEST(DedupModes, OffKeepsEveryItemItsOwnStory) {
+TEST_P(DedupModes, OffKeepsEveryItemItsOwnStory) {
   StoreOptions options;
   options.dedup = config::DedupMode::off;
-  Store store(":memory:", options);
+  Store store = open_store(options);
   ingest_fixture(store, "dedup/utm_a.xml");
   ingest_fixture(store, "dedup/utm_b.xml");
   EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
 }
 
-TEST(DedupModes, StoriesOutsideTheTimeWindowStayApart) {
+TEST_P(DedupModes, StoriesOutsideTheTimeWindowStayApart) {
   StoreOptions options;
   options.story_window = std::chrono::hours(1);  // wire_a 08:15, wire_c 10:15
-  Store store(":memory:", options);
+  Store store = open_store(options);
   ingest_fixture(store, "dedup/wire_a.xml");
   EXPECT_EQ(ingest_fixture(store, "dedup/wire_c.xml").merged, 0);
 }
 
 // Level 3 runs on an in-memory index (store/fingerprint_index); it must
 // only ever hold what the database holds.
-TEST(DedupIndex, ForgetsWhatAFailedIngestRolledBack) {
+TEST(DedupIndexOnSqlite, ForgetsWhatAFailedIngestRolledBack) {
   Store store(":memory:");
   // The listing is written last, after the item was indexed: failing there
   // rolls back an ingest that had already reached the index.
@@ -159,9 +163,10 @@ TEST(DedupIndex, ForgetsWhatAFailedIngestRolledBack) {
   EXPECT_EQ(ingest_fixture(store, "dedup/wire_b.xml").merged, 1);
 }
 
-TEST(DedupIndex, SeesWhatAnotherConnectionWrote) {
-  testing::TempDir dir;
-  const std::string path = (dir.path() / "shared.db").string();
+STORE_TESTS_ON_BOTH_ENGINES(DedupIndex);
+
+TEST_P(DedupIndex, SeesWhatAnotherConnectionWrote) {
+  const StoreLocation path = new_location();
   Store daemon(path);
   Store other(path);                                // e.g. `tributary poll --once` next to a running daemon
   ingest_fixture(daemon, "dedup/boilerplate.xml");  // the daemon's index is loaded now

@@ -24,8 +24,10 @@ const StoredEntry& by_title(const std::vector<StoredEntry>& entries, const std::
   return *found;
 }
 
-TEST(Episodes, EveryPodcastTagComesBackAsItWentIn) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(Episodes);
+
+TEST_P(Episodes, EveryPodcastTagComesBackAsItWentIn) {
+  Store store = open_store();
   ingest_fixture(store, "podcast/night_shift.xml");
   const std::vector<StoredEntry> entries = store.query_stories({.limit = 10});
   ASSERT_EQ(entries.size(), 3u);
@@ -43,8 +45,8 @@ TEST(Episodes, EveryPodcastTagComesBackAsItWentIn) {
   EXPECT_EQ(second.entry.enclosures.at(0).type, "audio/x-m4a");
 }
 
-TEST(Episodes, AnEditOfTheTagsAloneIsAnUpdate) {
-  Store store(":memory:");
+TEST_P(Episodes, AnEditOfTheTagsAloneIsAnUpdate) {
+  Store store = open_store();
   const auto id = store.ensure_source(spec("https://feeds.example/podcast/night_shift.xml", "Night Shift"));
   normalize::NormalizedFeed feed = load_feed("podcast/night_shift.xml");
   store.ingest(id, feed, at("2025-12-17T12:00:00Z"));
@@ -57,8 +59,8 @@ TEST(Episodes, AnEditOfTheTagsAloneIsAnUpdate) {
   EXPECT_EQ(by_title(entries, "Episode 3: The Baker at 4 AM").entry.duration, seconds{3724});
 }
 
-TEST(Episodes, ItemsWithoutTagsStoreAnEmptyObject) {
-  Store store(":memory:");
+TEST_P(Episodes, ItemsWithoutTagsStoreAnEmptyObject) {
+  Store store = open_store();
   ingest_fixture(store, "podcast/newsroom.xml");
   EXPECT_EQ(count(store, "SELECT count(*) FROM items WHERE episode = '{}'"), 3);
   for (const StoredEntry& stored : store.query_stories({.limit = 10})) {
@@ -69,7 +71,7 @@ TEST(Episodes, ItemsWithoutTagsStoreAnEmptyObject) {
 
 // A database of the schema before migration 9 (which is the last one and
 // depends on migrations 1-6 only; 7 and 8 are WebSub's).
-TEST(Episodes, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
+TEST(EpisodesOnSqlite, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "before.db").string();
   {
@@ -108,7 +110,7 @@ TEST(Episodes, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
 
 // Migration 11 (the podcast's category, on sources): a database of schema
 // 10 keeps its items and gains its podcasts' categories on the next poll.
-TEST(Episodes, ADatabaseOfSchema10GainsThePodcastsCategoryOnTheNextPoll) {
+TEST(EpisodesOnSqlite, ADatabaseOfSchema10GainsThePodcastsCategoryOnTheNextPoll) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "schema10.db").string();
   {

@@ -43,7 +43,7 @@ void refilter_all(Store& store) {
 constexpr const char* kNumberedA = "https://numbered-a.example/feed";
 constexpr const char* kNumberedB = "https://numbered-b.example/feed";
 
-class FilteredStore : public ::testing::Test {
+class FilteredStore : public EngineTest {
  protected:
   void ingest_numbered(Store& store) {
     const auto a = store.ensure_source(spec(kNumberedA, "A", {"politics"}));
@@ -53,8 +53,10 @@ class FilteredStore : public ::testing::Test {
   }
 };
 
-TEST_F(FilteredStore, AnItemBlockedAtIngestIsKeptMarkedAndListedNowhere) {
-  Store store(":memory:", with_filters({block("(?i)budget")}, "s1"));
+INSTANTIATE_TEST_SUITE_P(Engines, FilteredStore, ::testing::Values(Engine::sqlite, Engine::postgresql), engine_name);
+
+TEST_P(FilteredStore, AnItemBlockedAtIngestIsKeptMarkedAndListedNowhere) {
+  Store store = open_store(with_filters({block("(?i)budget")}, "s1"));
   ingest_numbered(store);
   EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 4);
   EXPECT_EQ(count(store, "SELECT count(*) FROM items WHERE filtered_by = 'block title \"(?i)budget\"'"), 1);
@@ -73,8 +75,8 @@ TEST_F(FilteredStore, AnItemBlockedAtIngestIsKeptMarkedAndListedNowhere) {
   EXPECT_EQ(sources[1].hidden_items, 0);
 }
 
-TEST_F(FilteredStore, PagingSkipsHiddenStoriesWithoutGaps) {
-  Store store(":memory:", with_filters({block("Snow|Theatre")}, "s1"));
+TEST_P(FilteredStore, PagingSkipsHiddenStoriesWithoutGaps) {
+  Store store = open_store(with_filters({block("Snow|Theatre")}, "s1"));
   ingest_numbered(store);
   std::vector<std::string> paged;
   std::optional<StoryCursor> cursor;
@@ -88,9 +90,11 @@ TEST_F(FilteredStore, PagingSkipsHiddenStoriesWithoutGaps) {
   EXPECT_EQ(paged.size(), 2u);
 }
 
-TEST(FilteredStories, AStoryWhosePrimaryIsHiddenShowsAnotherCopy) {
+STORE_TESTS_ON_BOTH_ENGINES(FilteredStories);
+
+TEST_P(FilteredStories, AStoryWhosePrimaryIsHiddenShowsAnotherCopy) {
   // utm_a (08:00) is the story's first publisher, utm_b (09:00) a copy.
-  Store store(":memory:", with_filters({block(".", {"https://feeds.example/dedup/utm_a.xml"})}, "s1"));
+  Store store = open_store(with_filters({block(".", {"https://feeds.example/dedup/utm_a.xml"})}, "s1"));
   ingest_fixture(store, "dedup/utm_a.xml");
   ingest_fixture(store, "dedup/utm_b.xml");
   const std::vector<StoredEntry> entries = store.newest_entries(10);
@@ -99,16 +103,16 @@ TEST(FilteredStories, AStoryWhosePrimaryIsHiddenShowsAnotherCopy) {
   EXPECT_TRUE(entries[0].copies.empty()) << "the hidden copy is not linked either";
 }
 
-TEST(FilteredStories, AStoryWhoseEveryCopyIsHiddenDisappears) {
-  Store store(":memory:", with_filters({block("Sava")}, "s1"));
+TEST_P(FilteredStories, AStoryWhoseEveryCopyIsHiddenDisappears) {
+  Store store = open_store(with_filters({block("Sava")}, "s1"));
   ingest_fixture(store, "dedup/utm_a.xml");
   ingest_fixture(store, "dedup/utm_b.xml");
   EXPECT_TRUE(store.newest_entries(10).empty());
   EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 2);
 }
 
-TEST_F(FilteredStore, RefilterHidesStoredItemsAndBringsThemBack) {
-  Store store(":memory:");
+TEST_P(FilteredStore, RefilterHidesStoredItemsAndBringsThemBack) {
+  Store store = open_store();
   ingest_numbered(store);
   ASSERT_EQ(titles(store).size(), 4u);
   store.set_filters(std::make_shared<const filter::FilterSet>(std::vector{block("Airport|Theatre")}), "s1");
@@ -131,9 +135,8 @@ TEST_F(FilteredStore, RefilterHidesStoredItemsAndBringsThemBack) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM items WHERE filtered_by <> ''"), 0);
 }
 
-TEST_F(FilteredStore, ANewStoreWithFiltersJudgesWhatAnotherConfigurationStored) {
-  const testing::TempDir dir;
-  const std::string path = (dir.path() / "db.sqlite").string();
+TEST_P(FilteredStore, ANewStoreWithFiltersJudgesWhatAnotherConfigurationStored) {
+  const StoreLocation path = new_location();
   {
     Store store(path);
     ingest_numbered(store);
@@ -147,8 +150,8 @@ TEST_F(FilteredStore, ANewStoreWithFiltersJudgesWhatAnotherConfigurationStored) 
   EXPECT_EQ(again.refilter(Store::kRefilterBatch, at("2025-12-18T00:00:00Z")).examined, 0u);
 }
 
-TEST_F(FilteredStore, FilterableItemsCarryWhatFiltersRead) {
-  Store store(":memory:", with_filters({block("Snow")}, "s1"));
+TEST_P(FilteredStore, FilterableItemsCarryWhatFiltersRead) {
+  Store store = open_store(with_filters({block("Snow")}, "s1"));
   ingest_numbered(store);
   const std::vector<FilterableItem> items = store.filterable_items(0, 10);
   ASSERT_EQ(items.size(), 4u);

@@ -21,8 +21,10 @@ HubSubscription subscription(std::string topic, std::string callback, std::int64
   return s;
 }
 
-TEST(HubSubscriptions, AreKeptPerTopicAndCallbackAndRenewedInPlace) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(HubSubscriptions);
+
+TEST_P(HubSubscriptions, AreKeptPerTopicAndCallbackAndRenewedInPlace) {
+  Store store = open_store();
   store.save_hub_subscription(subscription("feed.atom", "http://a.example/cb", 3600, 1'800'003'600));
   store.save_hub_subscription(subscription("feed.json", "http://a.example/cb", 3600, 1'800'003'600));
   HubSubscription renewed = subscription("feed.atom", "http://a.example/cb", 7200, 1'800'009'000);
@@ -37,8 +39,8 @@ TEST(HubSubscriptions, AreKeptPerTopicAndCallbackAndRenewedInPlace) {
   EXPECT_EQ(all[1].topic, "feed.json");
 }
 
-TEST(HubSubscriptions, RemovesOneAndKeepsTheOthers) {
-  Store store(":memory:");
+TEST_P(HubSubscriptions, RemovesOneAndKeepsTheOthers) {
+  Store store = open_store();
   store.save_hub_subscription(subscription("feed.atom", "http://a.example/cb", 3600, 1'800'003'600));
   store.save_hub_subscription(subscription("feed.atom", "http://b.example/cb", 3600, 1'800'003'600));
   store.remove_hub_subscription("feed.atom", "http://a.example/cb");
@@ -48,9 +50,8 @@ TEST(HubSubscriptions, RemovesOneAndKeepsTheOthers) {
   EXPECT_EQ(all[0].callback, "http://b.example/cb");
 }
 
-TEST(HubSubscriptions, SurviveReopeningTheDatabase) {
-  testing::TempDir dir;
-  const std::string path = (dir.path() / "t.db").string();
+TEST_P(HubSubscriptions, SurviveReopeningTheDatabase) {
+  const StoreLocation path = new_location();
   Store(path).save_hub_subscription(subscription("c/news.atom", "http://a.example/cb?x=1", 60, 1'800'000'060));
   Store reopened(path);
   const std::vector<HubSubscription> all = reopened.hub_subscriptions();

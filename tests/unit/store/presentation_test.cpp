@@ -53,8 +53,10 @@ std::vector<std::string> titles(const std::vector<StoredEntry>& entries) {
   return out;
 }
 
-TEST(StoryOrder, UndatedItemsKeepTheDocumentsOrder) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(StoryOrder);
+
+TEST_P(StoryOrder, UndatedItemsKeepTheDocumentsOrder) {
+  Store store = open_store();
   const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
   store.ingest(id,
                feed_of({item("1", "https://a.example/1", std::nullopt), item("2", "https://a.example/2", std::nullopt),
@@ -63,8 +65,8 @@ TEST(StoryOrder, UndatedItemsKeepTheDocumentsOrder) {
   EXPECT_EQ(titles(store.newest_entries(10)), (std::vector<std::string>{"Item 1", "Item 2", "Item 3"}));
 }
 
-TEST(StoryOrder, ItemsSharingOneDateKeepTheDocumentsOrder) {
-  Store store(":memory:");
+TEST_P(StoryOrder, ItemsSharingOneDateKeepTheDocumentsOrder) {
+  Store store = open_store();
   const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
   const auto noon = at("2026-11-30T12:00:00Z");
   store.ingest(
@@ -77,8 +79,8 @@ TEST(StoryOrder, ItemsSharingOneDateKeepTheDocumentsOrder) {
             (std::vector<std::string>{"Item new", "Item x", "Item y", "Item z", "Item old"}));
 }
 
-TEST(StoryOrder, ANewUndatedItemOnTheNextPollComesFirst) {
-  Store store(":memory:");
+TEST_P(StoryOrder, ANewUndatedItemOnTheNextPollComesFirst) {
+  Store store = open_store();
   const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
   store.ingest(
       id, feed_of({item("1", "https://a.example/1", std::nullopt), item("2", "https://a.example/2", std::nullopt)}),
@@ -90,8 +92,8 @@ TEST(StoryOrder, ANewUndatedItemOnTheNextPollComesFirst) {
   EXPECT_EQ(titles(store.newest_entries(10)), (std::vector<std::string>{"Item 0", "Item 1", "Item 2"}));
 }
 
-TEST(StoryOrder, AnItemListedTwiceInOneDocumentIsStoredOnce) {
-  Store store(":memory:");
+TEST_P(StoryOrder, AnItemListedTwiceInOneDocumentIsStoredOnce) {
+  Store store = open_store();
   const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
   normalize::Entry first = item("1", "https://a.example/1", std::nullopt);
   normalize::Entry again = first;
@@ -102,8 +104,10 @@ TEST(StoryOrder, AnItemListedTwiceInOneDocumentIsStoredOnce) {
   EXPECT_EQ(titles(store.newest_entries(10)), (std::vector<std::string>{"Item 1", "Item 2"}));
 }
 
-TEST(RelatedLinks, NeverTheEntrysOwnPageNorOnePageTwice) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(RelatedLinks);
+
+TEST_P(RelatedLinks, NeverTheEntrysOwnPageNorOnePageTwice) {
+  Store store = open_store();
   // One blog subscribed as Atom and as RSS, an aggregator linking the post
   // with tracking parameters and another its AMP edition: all one page.
   const auto atom = store.ensure_source(spec("https://blog.example/atom.xml", "Blog (Atom)"));
@@ -123,8 +127,8 @@ TEST(RelatedLinks, NeverTheEntrysOwnPageNorOnePageTwice) {
   EXPECT_TRUE(entries[0].copies.empty()) << entries[0].copies[0].url;
 }
 
-TEST(RelatedLinks, CarryTheCopysCanonicalUrl) {
-  Store store(":memory:");
+TEST_P(RelatedLinks, CarryTheCopysCanonicalUrl) {
+  Store store = open_store();
   const auto when = at("2026-11-30T09:00:00Z");
   store.ingest(store.ensure_source(spec("https://first.example/feed", "First")),
                feed_of({story_item("1", "https://first.example/story", when)}), when);
@@ -139,8 +143,10 @@ TEST(RelatedLinks, CarryTheCopysCanonicalUrl) {
   EXPECT_EQ(entries[0].copies[0].source_name, "Second");
 }
 
-TEST(SourceViews, AViewOfOneSourceShowsThatSourcesCopy) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(SourceViews);
+
+TEST_P(SourceViews, AViewOfOneSourceShowsThatSourcesCopy) {
+  Store store = open_store();
   const auto first = store.ensure_source(spec("https://first.example/feed", "First"));
   const auto second = store.ensure_source(spec("https://second.example/feed", "Second"));
   normalize::Entry original = story_item("1", "https://first.example/story", at("2026-11-30T08:00:00Z"));
@@ -164,8 +170,10 @@ TEST(SourceViews, AViewOfOneSourceShowsThatSourcesCopy) {
   EXPECT_EQ(merged[0].entry.title, "First's headline on the new bridge");  // the first publisher, in the merged feed
 }
 
-TEST(SourceNames, AnUnnamedSourceIsShownByItsFeedsTitleOnceKnown) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(SourceNames);
+
+TEST_P(SourceNames, AnUnnamedSourceIsShownByItsFeedsTitleOnceKnown) {
+  Store store = open_store();
   config::SourceSpec unnamed;
   unnamed.url = "https://host.example/feed";
   unnamed.name = "host.example";  // what config gives a source without a name
@@ -186,8 +194,10 @@ TEST(SourceNames, AnUnnamedSourceIsShownByItsFeedsTitleOnceKnown) {
   EXPECT_EQ(store.newest_entries(1).at(0).source_name, "My name for it");
 }
 
-TEST(PollRecords, APeersBytesAreStoredAsOneCleanLine) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(PollRecords);
+
+TEST_P(PollRecords, APeersBytesAreStoredAsOneCleanLine) {
+  Store store = open_store();
   const auto id = store.ensure_source(spec("https://a.example/feed", "A"));
   PollRecord poll;
   poll.polled_at = at("2026-11-30T08:00:00Z");

@@ -1,6 +1,7 @@
 // Queries: by source, by tag, by full text, and paging without gaps.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 
 #include "store_fixture.hpp"
@@ -10,39 +11,44 @@ namespace {
 
 using namespace test;
 
-class StoryQueries : public ::testing::Test {
+class StoryQueries : public EngineTest {
  protected:
   void SetUp() override {
-    const auto a = store_.ensure_source(spec("https://numbered-a.example/feed", "A", {"politics", "weather"}));
-    const auto b = store_.ensure_source(spec("https://numbered-b.example/feed", "B", {"culture"}));
-    const auto portal = store_.ensure_source(spec("https://portal.example/feed", "Portal", {"city"}));
-    store_.ingest(a, load_feed("dedup/numbered_a.xml"), at("2025-12-17T12:00:00Z"));
-    store_.ingest(b, load_feed("dedup/numbered_b.xml"), at("2025-12-17T12:00:00Z"));
-    store_.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+    EngineTest::SetUp();
+    if (IsSkipped()) return;
+    store_.emplace(open_store());
+    const auto a = store_->ensure_source(spec("https://numbered-a.example/feed", "A", {"politics", "weather"}));
+    const auto b = store_->ensure_source(spec("https://numbered-b.example/feed", "B", {"culture"}));
+    const auto portal = store_->ensure_source(spec("https://portal.example/feed", "Portal", {"city"}));
+    store_->ingest(a, load_feed("dedup/numbered_a.xml"), at("2025-12-17T12:00:00Z"));
+    store_->ingest(b, load_feed("dedup/numbered_b.xml"), at("2025-12-17T12:00:00Z"));
+    store_->ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
   }
 
   std::vector<std::string> titles(const StoryQuery& query) {
     std::vector<std::string> result;
-    for (const StoredEntry& entry : store_.query_stories(query)) result.push_back(entry.entry.title);
+    for (const StoredEntry& entry : store_->query_stories(query)) result.push_back(entry.entry.title);
     return result;
   }
 
-  Store store_{":memory:"};
+  std::optional<Store> store_;
 };
 
-TEST_F(StoryQueries, NewestFirstAcrossSources) {
+INSTANTIATE_TEST_SUITE_P(Engines, StoryQueries, ::testing::Values(Engine::sqlite, Engine::postgresql), engine_name);
+
+TEST_P(StoryQueries, NewestFirstAcrossSources) {
   EXPECT_EQ(titles({.limit = 3}), (std::vector<std::string>{"Football club signs a new head coach",
                                                             "Water supply interrupted in the old town",
                                                             // 12:00 both; the later story id first
                                                             "Airport adds winter routes"}));
 }
 
-TEST_F(StoryQueries, BySource) {
+TEST_P(StoryQueries, BySource) {
   EXPECT_EQ(titles({.limit = 10, .source_urls = {"https://numbered-b.example/feed"}}),
             (std::vector<std::string>{"Airport adds winter routes", "Theatre festival opens"}));
 }
 
-TEST_F(StoryQueries, ByTag) {
+TEST_P(StoryQueries, ByTag) {
   EXPECT_EQ(titles({.limit = 10, .tags = {"culture", "city"}}).size(), 4u);
   EXPECT_EQ(titles({.limit = 10, .tags = {"weather"}}),
             (std::vector<std::string>{"Snow closes mountain roads", "Parliament adopts the budget"}));
@@ -131,7 +137,7 @@ TEST(SearchIndex, MaintenanceIndexesWhatAnotherConnectionLeftQueued) {
   EXPECT_EQ(store.query_stories({.limit = 10, .text = "coach"}).size(), 1u);
 }
 
-TEST_F(StoryQueries, ByFullText) {
+TEST_P(StoryQueries, ByFullText) {
   EXPECT_EQ(titles({.limit = 10, .text = "coach"}), (std::vector<std::string>{"Football club signs a new head coach"}));
   // Words in the body count too, all of them must match, case-insensitively.
   EXPECT_EQ(titles({.limit = 10, .text = "CORRODED main"}),
@@ -141,7 +147,7 @@ TEST_F(StoryQueries, ByFullText) {
   EXPECT_TRUE(titles({.limit = 10, .text = "\"NEAR(\" OR *"}).empty());
 }
 
-TEST_F(StoryQueries, PagingWalksEverythingWithoutGapsOrRepeats) {
+TEST_P(StoryQueries, PagingWalksEverythingWithoutGapsOrRepeats) {
   std::set<std::int64_t> seen;
   std::optional<StoryCursor> cursor;
   int pages = 0;

@@ -17,16 +17,18 @@ normalize::NormalizedFeed first_items(std::size_t count_to_keep) {
   return feed;
 }
 
-TEST(Retention, KeepsEverythingTheDocumentStillListsEvenBeyondTheCount) {
+STORE_TESTS_ON_BOTH_ENGINES(Retention);
+
+TEST_P(Retention, KeepsEverythingTheDocumentStillListsEvenBeyondTheCount) {
   StoreOptions options;
   options.retention_items = 2;
-  Store store(":memory:", options);
+  Store store = open_store(options);
   const auto id = store.ensure_source(spec("https://churn.example/feed"));
   store.ingest(id, first_items(4), at("2025-12-17T14:00:00Z"));
   EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 4);
 }
 
-TEST(Retention, DropsUnlistedItemsBeyondTheNewestN) {
+TEST(RetentionOnSqlite, DropsUnlistedItemsBeyondTheNewestN) {
   StoreOptions options;
   options.retention_items = 2;
   Store store(":memory:", options);
@@ -40,10 +42,10 @@ TEST(Retention, DropsUnlistedItemsBeyondTheNewestN) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 2);
 }
 
-TEST(Retention, PurgedItemThatTheFeedListsAgainIsNotNewAgain) {
+TEST_P(Retention, PurgedItemThatTheFeedListsAgainIsNotNewAgain) {
   StoreOptions options;
   options.retention_items = 2;
-  Store store(":memory:", options);
+  Store store = open_store(options);
   const auto id = store.ensure_source(spec("https://churn.example/feed"));
   store.ingest(id, first_items(4), at("2025-12-17T14:00:00Z"));
   store.ingest(id, first_items(2), at("2025-12-17T15:00:00Z"));
@@ -52,10 +54,10 @@ TEST(Retention, PurgedItemThatTheFeedListsAgainIsNotNewAgain) {
   EXPECT_EQ(again.unchanged, 4);
 }
 
-TEST(Retention, MaintenancePurgesUnlistedItemsOlderThanTheMaximumAge) {
+TEST_P(Retention, MaintenancePurgesUnlistedItemsOlderThanTheMaximumAge) {
   StoreOptions options;
   options.retention_age = std::chrono::days(30);
-  Store store(":memory:", options);
+  Store store = open_store(options);
   const auto id = store.ensure_source(spec("https://churn.example/feed"));
   store.ingest(id, first_items(4), at("2025-12-17T14:00:00Z"));
   store.ingest(id, first_items(1), at("2025-12-17T15:00:00Z"));  // three drop off the feed
@@ -64,11 +66,11 @@ TEST(Retention, MaintenancePurgesUnlistedItemsOlderThanTheMaximumAge) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 1);  // still listed: kept although old
 }
 
-TEST(Retention, TombstonesExpire) {
+TEST_P(Retention, TombstonesExpire) {
   StoreOptions options;
   options.retention_items = 1;
   options.tombstone_age = std::chrono::days(10);
-  Store store(":memory:", options);
+  Store store = open_store(options);
   const auto id = store.ensure_source(spec("https://churn.example/feed"));
   store.ingest(id, first_items(2), at("2025-12-17T14:00:00Z"));
   store.ingest(id, first_items(1), at("2025-12-17T15:00:00Z"));
@@ -77,8 +79,8 @@ TEST(Retention, TombstonesExpire) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM tombstones"), 0);
 }
 
-TEST(Retention, SourceRemovedFromTheConfigGoesAfterTheGracePeriod) {
-  Store store(":memory:");
+TEST_P(Retention, SourceRemovedFromTheConfigGoesAfterTheGracePeriod) {
+  Store store = open_store();
   const auto kept = store.ensure_source(spec("https://kept.example/feed"));
   const auto dropped = store.ensure_source(spec("https://dropped.example/feed"));
   store.ingest(dropped, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
@@ -92,8 +94,8 @@ TEST(Retention, SourceRemovedFromTheConfigGoesAfterTheGracePeriod) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM sources"), 1);
 }
 
-TEST(Retention, SourceThatComesBackIsNoLongerRemoved) {
-  Store store(":memory:");
+TEST_P(Retention, SourceThatComesBackIsNoLongerRemoved) {
+  Store store = open_store();
   const auto id = store.ensure_source(spec("https://back.example/feed"));
   store.retire_sources_except({}, at("2025-12-18T00:00:00Z"));
   EXPECT_TRUE(store.source(id)->removed_at);
@@ -101,10 +103,10 @@ TEST(Retention, SourceThatComesBackIsNoLongerRemoved) {
   EXPECT_FALSE(store.source(id)->removed_at);
 }
 
-TEST(Retention, PurgingAStoryPrimaryPromotesTheNextCopy) {
+TEST_P(Retention, PurgingAStoryPrimaryPromotesTheNextCopy) {
   StoreOptions options;
   options.retention_age = std::chrono::days(30);
-  Store store(":memory:", options);
+  Store store = open_store(options);
   const auto a = store.ensure_source(spec("https://news-a.example/feed", "A"));
   const auto b = store.ensure_source(spec("https://news-b.example/feed", "B"));
   store.ingest(a, load_feed("dedup/wire_a.xml"), at("2025-12-17T12:00:00Z"));

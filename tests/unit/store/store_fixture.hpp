@@ -1,15 +1,19 @@
 // Shared helpers for store tests: real feed documents through the real
-// parser and normalizer into a store.
+// parser and normalizer into a store, on either engine.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/time.hpp"
 #include "normalize/normalize.hpp"
 #include "parse/parse.hpp"
 #include "store/store.hpp"
 #include "store/testing.hpp"
+#include "support/postgres_cluster.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tributary::store::test {
@@ -57,4 +61,52 @@ inline std::int64_t count(Store& store, const std::string& sql) {
   return value;
 }
 
+// A suite whose tests run on both engines: SQLite (a database in memory,
+// or a file for what must be reopened) and PostgreSQL (a fresh database of
+// the tests' throwaway cluster per store; skipped, saying why, where the
+// cluster cannot start). Declare one with STORE_TESTS_ON_BOTH_ENGINES and
+// write its tests with TEST_P.
+class EngineTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Engine::postgresql && !testing::PostgresCluster::shared())
+      GTEST_SKIP() << testing::PostgresCluster::shared_skip_reason();
+  }
+  void TearDown() override {
+    if (testing::PostgresCluster* cluster = testing::PostgresCluster::shared(); cluster && !databases_.empty())
+      for (const std::string& name : databases_) cluster->drop_database(name);
+  }
+
+  // An empty store of its own.
+  Store open_store(StoreOptions options = {}) {
+    if (GetParam() == Engine::sqlite) return Store(":memory:", std::move(options));
+    return Store(new_location(), std::move(options));
+  }
+  // A new place for a store that is opened more than once (every call: another).
+  StoreLocation new_location() {
+    if (GetParam() == Engine::sqlite)
+      return StoreLocation::sqlite((directory_.path() / ("store" + std::to_string(++files_) + ".db")).string());
+    testing::PostgresCluster& cluster = *testing::PostgresCluster::shared();
+    databases_.push_back(cluster.unique_database_name("store"));
+    return StoreLocation::postgresql(cluster.create_database(databases_.back()));
+  }
+
+ private:
+  testing::TempDir directory_;
+  int files_ = 0;
+  std::vector<std::string> databases_;
+};
+
+inline std::string engine_name(const ::testing::TestParamInfo<Engine>& info) {
+  return info.param == Engine::sqlite ? "sqlite" : "postgresql";
+}
+
 }  // namespace tributary::store::test
+
+// The fixture `suite` of EngineTest, instantiated for both engines.
+#define STORE_TESTS_ON_BOTH_ENGINES(suite)                                                               \
+  class suite : public ::tributary::store::test::EngineTest {};                                          \
+  INSTANTIATE_TEST_SUITE_P(Engines, suite,                                                               \
+                           ::testing::Values(::tributary::store::Engine::sqlite,                         \
+                                             ::tributary::store::Engine::postgresql),                    \
+                           ::tributary::store::test::engine_name)

@@ -62,7 +62,7 @@ std::vector<normalize::Entry> many_entries(int first, int count) {
   return entries;
 }
 
-TEST(StoreWrites, AFailedWriteMakesTheStoreUnwritableUntilOneSucceeds) {
+TEST(StoreWritesOnSqlite, AFailedWriteMakesTheStoreUnwritableUntilOneSucceeds) {
   Store store(":memory:");
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
   store.ingest(source, feed_of(many_entries(1, 3)), at("2025-12-17T11:00:00Z"));
@@ -78,8 +78,10 @@ TEST(StoreWrites, AFailedWriteMakesTheStoreUnwritableUntilOneSucceeds) {
   EXPECT_TRUE(store.is_writable());
 }
 
-TEST(StoreWrites, AFailedPollRecordCountsToo) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(StoreWrites);
+
+TEST_P(StoreWrites, AFailedPollRecordCountsToo) {
+  Store store = open_store();
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
   fill_up(store);
   PollRecord poll;
@@ -89,8 +91,10 @@ TEST(StoreWrites, AFailedPollRecordCountsToo) {
   EXPECT_FALSE(store.is_writable());
 }
 
-TEST(StoreIngest, FirstPollAddsEveryItem) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(StoreIngest);
+
+TEST_P(StoreIngest, FirstPollAddsEveryItem) {
+  Store store = open_store();
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
   const auto result = store.ingest(
       source, feed_of({entry("1", "One", "2025-12-17T09:00:00Z"), entry("2", "Two", "2025-12-17T10:00:00Z")}),
@@ -100,8 +104,8 @@ TEST(StoreIngest, FirstPollAddsEveryItem) {
   EXPECT_EQ(store.newest_entries(10).size(), 2u);
 }
 
-TEST(StoreIngest, ReingestingTheSameItemsAddsNothing) {
-  Store store(":memory:");
+TEST_P(StoreIngest, ReingestingTheSameItemsAddsNothing) {
+  Store store = open_store();
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
   const auto feed = feed_of({entry("1", "One", "2025-12-17T09:00:00Z"), entry("2", "Two", "2025-12-17T10:00:00Z")});
   store.ingest(source, feed, at("2025-12-17T11:00:00Z"));
@@ -112,8 +116,8 @@ TEST(StoreIngest, ReingestingTheSameItemsAddsNothing) {
   EXPECT_EQ(store.newest_entries(10).size(), 2u);
 }
 
-TEST(StoreIngest, AnEditedTitleUpdatesTheItemInPlace) {
-  Store store(":memory:");
+TEST_P(StoreIngest, AnEditedTitleUpdatesTheItemInPlace) {
+  Store store = open_store();
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
   store.ingest(source, feed_of({entry("1", "Orginal title", "2025-12-17T09:00:00Z")}), at("2025-12-17T11:00:00Z"));
   const auto edited =
@@ -128,8 +132,8 @@ TEST(StoreIngest, AnEditedTitleUpdatesTheItemInPlace) {
   EXPECT_EQ(core::format_rfc3339(*entries[0].entry.updated), "2025-12-17T12:00:00Z");
 }
 
-TEST(StoreIngest, SameIdInTwoSourcesIsTwoItems) {
-  Store store(":memory:");
+TEST_P(StoreIngest, SameIdInTwoSourcesIsTwoItems) {
+  Store store = open_store();
   const auto a = store.ensure_source(source_spec("https://a.example/feed"));
   const auto b = store.ensure_source(source_spec("https://b.example/feed"));
   store.ingest(a, feed_of({entry("1", "A one", "2025-12-17T09:00:00Z")}), at("2025-12-17T11:00:00Z"));
@@ -143,8 +147,10 @@ TEST(StoreIngest, SameIdInTwoSourcesIsTwoItems) {
   EXPECT_TRUE(entries[0].copies.empty());
 }
 
-TEST(StoreQueries, NewestEntriesComeNewestFirstWithTheirSource) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(StoreQueries);
+
+TEST_P(StoreQueries, NewestEntriesComeNewestFirstWithTheirSource) {
+  Store store = open_store();
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
   store.ingest(source,
                feed_of({entry("old", "Old", "2025-12-01T09:00:00Z"), entry("new", "New", "2025-12-17T09:00:00Z"),
@@ -158,8 +164,10 @@ TEST(StoreQueries, NewestEntriesComeNewestFirstWithTheirSource) {
   EXPECT_EQ(entries[0].source_title, "News");
 }
 
-TEST(StorePolls, RecordsFailuresAndResetsOnSuccess) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(StorePolls);
+
+TEST_P(StorePolls, RecordsFailuresAndResetsOnSuccess) {
+  Store store = open_store();
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
   store.record_poll(source, {at("2025-12-17T11:00:00Z"), false, 503, "http: HTTP 503", {}, {}, {}});
   store.record_poll(source, {at("2025-12-17T11:05:00Z"), false, 0, "timeout: timed out", {}, {}, {}});
@@ -177,12 +185,14 @@ TEST(StorePolls, RecordsFailuresAndResetsOnSuccess) {
   ASSERT_TRUE(record->last_success_at);
 }
 
-TEST(StoreSchema, NewDatabaseIsAtTheLatestVersion) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(StoreSchema);
+
+TEST_P(StoreSchema, NewDatabaseIsAtTheLatestVersion) {
+  Store store = open_store();
   EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
 }
 
-TEST(StoreSchema, RefusesADatabaseFromANewerVersion) {
+TEST(StoreSchemaOnSqlite, RefusesADatabaseFromANewerVersion) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "future.db").string();
   {
@@ -198,7 +208,7 @@ TEST(StoreSchema, RefusesADatabaseFromANewerVersion) {
   }
 }
 
-TEST(StoreSchema, MigratesADatabaseOfTheFoundationVersion) {
+TEST(StoreSchemaOnSqlite, MigratesADatabaseOfTheFoundationVersion) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "v1.db").string();
   {
@@ -227,7 +237,7 @@ TEST(StoreSchema, MigratesADatabaseOfTheFoundationVersion) {
 // item; version 6 finds copies by story keys and story URLs made from the
 // stored text and links. What was listed stays protected, what was indexed
 // stays findable, by its text and by an AMP edition of its link.
-TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
+TEST(StoreSchemaOnSqlite, MigratesListingsAndFingerprintsOfVersion3) {
   const std::string text =
       "The new bridge over the Sava river opened to traffic on Wednesday morning, three years after "
       "construction began and two months ahead of the revised schedule. The city transport authority "
@@ -296,9 +306,10 @@ TEST(StoreSchema, MigratesListingsAndFingerprintsOfVersion3) {
   kept.reset();
 }
 
-TEST(StoreSchema, ReopeningKeepsTheData) {
-  testing::TempDir dir;
-  const std::string path = (dir.path() / "t.db").string();
+STORE_TESTS_ON_BOTH_ENGINES(StoreReopening);
+
+TEST_P(StoreReopening, KeepsTheData) {
+  const StoreLocation path = new_location();
   {
     Store store(path);
     const auto source = store.ensure_source(source_spec("https://n.example/feed"));
@@ -318,9 +329,11 @@ PollRecord poll_at(const char* when, bool is_success) {
   return poll;
 }
 
+STORE_TESTS_ON_BOTH_ENGINES(StoreSources);
+
 // The status line's figures come from the sources still configured.
-TEST(StoreSources, AtAGlanceCountsFailuresAndFindsTheLastPolledOfTheConfigured) {
-  Store store(":memory:");
+TEST_P(StoreSources, AtAGlanceCountsFailuresAndFindsTheLastPolledOfTheConfigured) {
+  Store store = open_store();
   EXPECT_EQ(store.sources_at_a_glance().failing, 0);
   EXPECT_FALSE(store.sources_at_a_glance().last_polled);
   const auto ok = store.ensure_source(source_spec("https://ok.example/feed"));
@@ -340,8 +353,8 @@ TEST(StoreSources, AtAGlanceCountsFailuresAndFindsTheLastPolledOfTheConfigured) 
 
 // /metrics counts sources by state without reading whole records: the
 // counts are those of source_state over every record.
-TEST(StoreSources, StateCountsAreThoseOfEveryRecordsState) {
-  Store store(":memory:");
+TEST_P(StoreSources, StateCountsAreThoseOfEveryRecordsState) {
+  Store store = open_store();
   const auto ok = store.ensure_source(source_spec("https://ok.example/feed"));
   const auto failing = store.ensure_source(source_spec("https://failing.example/feed"));
   const auto backing_off = store.ensure_source(source_spec("https://backing-off.example/feed"));

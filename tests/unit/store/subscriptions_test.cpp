@@ -27,8 +27,10 @@ SubscriptionRecord verified(std::int64_t source_id) {
   return record;
 }
 
-TEST(Subscriptions, AreKeptWholeAndReplacedPerSource) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(Subscriptions);
+
+TEST_P(Subscriptions, AreKeptWholeAndReplacedPerSource) {
+  Store store = open_store();
   const std::int64_t source = store.ensure_source(spec("https://news.example/feed"));
   store.save_subscription(verified(source));
   SubscriptionRecord renewed = verified(source);
@@ -46,8 +48,8 @@ TEST(Subscriptions, AreKeptWholeAndReplacedPerSource) {
   EXPECT_TRUE(store.subscriptions().empty());
 }
 
-TEST(Subscriptions, TheSourceRecordSaysPushedUntilTheLeaseEnds) {
-  Store store(":memory:");
+TEST_P(Subscriptions, TheSourceRecordSaysPushedUntilTheLeaseEnds) {
+  Store store = open_store();
   const std::int64_t source = store.ensure_source(spec("https://news.example/feed"));
   EXPECT_EQ(delivery(*store.source(source), at("2026-12-01T10:30:00Z")), "polled");
   store.save_subscription(verified(source));
@@ -65,8 +67,8 @@ TEST(Subscriptions, TheSourceRecordSaysPushedUntilTheLeaseEnds) {
   EXPECT_EQ(delivery(*store.source(source), at("2026-12-01T10:30:00Z")), "polled (hub hub.example: subscribing)");
 }
 
-TEST(Subscriptions, AreSavedOnlyForKnownSources) {
-  Store store(":memory:");
+TEST_P(Subscriptions, AreSavedOnlyForKnownSources) {
+  Store store = open_store();
   EXPECT_THROW(store.save_subscription(verified(42)), StoreError);  // REFERENCES sources(id)
 }
 
