@@ -429,7 +429,7 @@ void SqlStore::update_feed_meta(std::int64_t source_id, const normalize::FeedMet
          "UPDATE sources SET title = ?2, site_url = ?3, feed_id = ?4, feed_updated = coalesce(?5, feed_updated), "
          "podcast_image_url = ?6, podcast_author = ?7, podcast_category = ?8, podcast_subcategory = ?9 "
          "WHERE id = ?1 AND (title <> ?2 OR site_url <> ?3 OR feed_id <> ?4 "
-         "OR (?5 IS NOT NULL AND feed_updated IS DISTINCT FROM ?5) OR podcast_image_url <> ?6 "
+         "OR (CAST(?5 AS BIGINT) IS NOT NULL AND feed_updated IS DISTINCT FROM ?5) OR podcast_image_url <> ?6 "
          "OR podcast_author <> ?7 OR podcast_category <> ?8 OR podcast_subcategory <> ?9)")
       .bind(1, source_id)
       .bind(2, feed.title)
@@ -526,7 +526,8 @@ void SqlStore::update_item(std::int64_t source_id, const KnownItem& known, const
          "UPDATE items SET original_id = ?2, title = ?3, url = ?4, canonical_url = ?5, author_name = ?6, "
          "author_email = ?7, summary_html = ?8, content_html = ?9, categories = ?10, enclosures = ?11, "
          "lang = ?12, published = ?13, updated = ?14, fingerprint = ?15, content_hash = ?16, "
-         "sort_time = CASE WHEN ?13 IS NULL AND ?17 IS NULL THEN sort_time ELSE ?18 END, "
+         "sort_time = CASE WHEN CAST(?13 AS BIGINT) IS NULL AND CAST(?17 AS BIGINT) IS NULL THEN sort_time ELSE ?18 "
+         "END, "
          "is_republished = ?19, story_url = ?20, authors = ?21, episode = ?22, filtered_by = ?23 WHERE id = ?1")
       .bind(1, known.id)
       .bind(2, entry.original_id)

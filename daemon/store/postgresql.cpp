@@ -27,6 +27,7 @@ void ignore_notice(void*, const pg_result*) {}
 NumberedSql number_parameters(std::string_view sql) {
   NumberedSql numbered;
   numbered.sql.reserve(sql.size() + 8);
+  std::vector<bool> is_used;
   char quote = 0;  // inside '…' or "…"
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
@@ -50,8 +51,14 @@ NumberedSql number_parameters(std::string_view sql) {
     if (end > i + 1) std::from_chars(sql.data() + i + 1, sql.data() + end, number);
     numbered.parameter_count = std::max(numbered.parameter_count, number);
     numbered.sql += '$' + std::to_string(number);
+    if (number >= 1) {
+      if (is_used.size() < static_cast<std::size_t>(number)) is_used.resize(static_cast<std::size_t>(number));
+      is_used[static_cast<std::size_t>(number - 1)] = true;
+    }
     i = end - 1;
   }
+  for (std::size_t index = 0; index < is_used.size(); ++index)
+    if (!is_used[index]) numbered.unused.push_back(static_cast<int>(index + 1));
   return numbered;
 }
 
@@ -78,8 +85,15 @@ std::string redacted_url(std::string_view url) {
   return shown;
 }
 
-PostgresStatement::PostgresStatement(PostgresDatabase& db, std::string name, std::string sql, int parameter_count)
-    : db_(db), name_(std::move(name)), sql_(std::move(sql)), parameters_(static_cast<std::size_t>(parameter_count)) {}
+PostgresStatement::PostgresStatement(PostgresDatabase& db, std::string name, NumberedSql sql)
+    : db_(db),
+      name_(std::move(name)),
+      sql_(std::move(sql.sql)),
+      parameter_types_(static_cast<std::size_t>(sql.parameter_count), 0),
+      parameters_(static_cast<std::size_t>(sql.parameter_count)) {
+  constexpr unsigned kTextType = 25;  // pg_type.oid of text
+  for (const int unused : sql.unused) parameter_types_[static_cast<std::size_t>(unused - 1)] = kTextType;
+}
 
 PostgresStatement::~PostgresStatement() { PQclear(result_); }
 
@@ -116,7 +130,8 @@ Statement& PostgresStatement::bind_null(int index) {
 void PostgresStatement::execute() {
   pg_conn* connection = db_.connection();
   if (prepared_in_session_ != db_.session_) {
-    pg_result* prepared = PQprepare(connection, name_.c_str(), sql_.c_str(), 0, nullptr);
+    pg_result* prepared = PQprepare(connection, name_.c_str(), sql_.c_str(), static_cast<int>(parameter_types_.size()),
+                                    parameter_types_.data());
     db_.check(prepared, PGRES_COMMAND_OK, "preparing", sql_);
     PQclear(prepared);
     prepared_in_session_ = db_.session_;
@@ -244,9 +259,8 @@ void PostgresDatabase::exec(std::string_view sql) {
 Statement& PostgresDatabase::cached(std::string_view sql) {
   auto found = statements_.find(sql);
   if (found == statements_.end()) {
-    NumberedSql numbered = number_parameters(sql);
     auto statement = std::make_unique<PostgresStatement>(*this, "s" + std::to_string(statements_.size() + 1),
-                                                         std::move(numbered.sql), numbered.parameter_count);
+                                                         number_parameters(sql));
     found = statements_.emplace(std::string(sql), std::move(statement)).first;
   }
   found->second->reset();

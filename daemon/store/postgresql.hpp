@@ -26,9 +26,20 @@ namespace tributary::store {
 
 class PostgresDatabase;
 
+// `sql` with SQLite's `?N` and `?` parameters written as PostgreSQL's `$N`
+// (outside quoted text and identifiers), and how many parameters it takes.
+struct NumberedSql {
+  std::string sql;
+  int parameter_count = 0;
+  // Numbers below parameter_count that the SQL does not use (a query whose
+  // shape leaves a filter out): PostgreSQL cannot infer their types.
+  std::vector<int> unused;
+};
+NumberedSql number_parameters(std::string_view sql);
+
 class PostgresStatement final : public Statement {
  public:
-  PostgresStatement(PostgresDatabase& db, std::string name, std::string sql, int parameter_count);
+  PostgresStatement(PostgresDatabase& db, std::string name, NumberedSql sql);
   PostgresStatement(const PostgresStatement&) = delete;
   PostgresStatement& operator=(const PostgresStatement&) = delete;
   ~PostgresStatement() override;
@@ -52,7 +63,8 @@ class PostgresStatement final : public Statement {
 
   PostgresDatabase& db_;
   std::string name_;
-  std::string sql_;  // as sent: $N parameters
+  std::string sql_;                        // as sent: $N parameters
+  std::vector<unsigned> parameter_types_;  // PostgreSQL's type OIDs: 0 (inferred), or text for an unused one
   std::vector<std::optional<std::string>> parameters_;
   std::uint64_t prepared_in_session_ = 0;  // 0: not prepared yet
   pg_result* result_ = nullptr;
@@ -100,14 +112,6 @@ class PostgresDatabase final : public Database {
   bool is_in_transaction_ = false;
   std::map<std::string, std::unique_ptr<PostgresStatement>, std::less<>> statements_;
 };
-
-// `sql` with SQLite's `?N` and `?` parameters written as PostgreSQL's `$N`
-// (outside quoted text and identifiers), and how many parameters it takes.
-struct NumberedSql {
-  std::string sql;
-  int parameter_count = 0;
-};
-NumberedSql number_parameters(std::string_view sql);
 
 // The URI for messages and logs: the password (user:PASSWORD@ or
 // password=…) replaced by ***.

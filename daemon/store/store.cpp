@@ -47,6 +47,8 @@ Store::Store(const StoreLocation& location, StoreOptions options)
 Store::Store(const std::string& path, StoreOptions options) : Store(StoreLocation::sqlite(path), std::move(options)) {}
 
 Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
 
 std::int64_t Store::schema_version() { return impl_->schema_version(); }
 

@@ -79,6 +79,8 @@ class Store {
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
 
   std::int64_t schema_version();
 

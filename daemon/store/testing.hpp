@@ -4,6 +4,7 @@
 // daemon's modules never include this: they see store/store.hpp alone.
 #pragma once
 
+#include "store/postgresql_engine.hpp"
 #include "store/sql_store.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_engine.hpp"

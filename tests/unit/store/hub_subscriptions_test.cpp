@@ -5,6 +5,7 @@
 
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
+#include "unit/store/store_fixture.hpp"
 
 namespace tributary::store {
 namespace {

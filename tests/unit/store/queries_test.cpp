@@ -152,7 +152,7 @@ TEST_P(StoryQueries, PagingWalksEverythingWithoutGapsOrRepeats) {
   std::optional<StoryCursor> cursor;
   int pages = 0;
   for (; pages < 10; ++pages) {
-    const auto page = store_.query_stories({.limit = 2, .before = cursor});
+    const auto page = store_->query_stories({.limit = 2, .before = cursor});
     if (page.empty()) break;
     for (const StoredEntry& entry : page) EXPECT_TRUE(seen.insert(entry.story_id).second) << "repeated story";
     cursor = StoryCursor{page.back().sort_time, page.back().story_id};

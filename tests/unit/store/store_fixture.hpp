@@ -104,9 +104,8 @@ inline std::string engine_name(const ::testing::TestParamInfo<Engine>& info) {
 }  // namespace tributary::store::test
 
 // The fixture `suite` of EngineTest, instantiated for both engines.
-#define STORE_TESTS_ON_BOTH_ENGINES(suite)                                                               \
-  class suite : public ::tributary::store::test::EngineTest {};                                          \
-  INSTANTIATE_TEST_SUITE_P(Engines, suite,                                                               \
-                           ::testing::Values(::tributary::store::Engine::sqlite,                         \
-                                             ::tributary::store::Engine::postgresql),                    \
-                           ::tributary::store::test::engine_name)
+#define STORE_TESTS_ON_BOTH_ENGINES(suite)                                                                           \
+  class suite : public ::tributary::store::test::EngineTest {};                                                      \
+  INSTANTIATE_TEST_SUITE_P(                                                                                          \
+      Engines, suite, ::testing::Values(::tributary::store::Engine::sqlite, ::tributary::store::Engine::postgresql), \
+      ::tributary::store::test::engine_name)

@@ -10,6 +10,7 @@
 #include "store/schema.hpp"
 #include "store/testing.hpp"
 #include "support/temp_dir.hpp"
+#include "unit/store/store_fixture.hpp"
 
 namespace tributary::store {
 namespace {
@@ -45,13 +46,25 @@ config::SourceSpec source_spec(std::string url) {
   return spec;
 }
 
-// A full disk, as SQLite sees it: no page beyond max_page_count.
-void fill_up(Store& store) {
-  Statement& pages = database_of(store).cached("PRAGMA page_count");
+// Writes that fail, as a full disk makes them: for SQLite no page beyond
+// max_page_count, for PostgreSQL read-only transactions; and back.
+void make_writes_fail(Store& store) {
+  Database& db = database_of(store);
+  if (db.engine() == Engine::postgresql) {
+    db.exec("SET default_transaction_read_only = on");
+    return;
+  }
+  Statement& pages = db.cached("PRAGMA page_count");
   ASSERT_TRUE(pages.step());
   const std::int64_t used = pages.int64(0);
   pages.reset();
-  database_of(store).exec("PRAGMA max_page_count = " + std::to_string(used));
+  db.exec("PRAGMA max_page_count = " + std::to_string(used));
+}
+
+void let_writes_through(Store& store) {
+  Database& db = database_of(store);
+  db.exec(db.engine() == Engine::postgresql ? "SET default_transaction_read_only = off"
+                                            : "PRAGMA max_page_count = 1000000");
 }
 
 std::vector<normalize::Entry> many_entries(int first, int count) {
@@ -62,28 +75,28 @@ std::vector<normalize::Entry> many_entries(int first, int count) {
   return entries;
 }
 
-TEST(StoreWritesOnSqlite, AFailedWriteMakesTheStoreUnwritableUntilOneSucceeds) {
-  Store store(":memory:");
+STORE_TESTS_ON_BOTH_ENGINES(StoreWrites);
+
+TEST_P(StoreWrites, AFailedWriteMakesTheStoreUnwritableUntilOneSucceeds) {
+  Store store = open_store();
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
   store.ingest(source, feed_of(many_entries(1, 3)), at("2025-12-17T11:00:00Z"));
   EXPECT_TRUE(store.is_writable());
-  fill_up(store);
+  make_writes_fail(store);
   EXPECT_THROW(store.ingest(source, feed_of(many_entries(100, 200)), at("2025-12-17T11:15:00Z")), StoreError);
   EXPECT_FALSE(store.is_writable());
   EXPECT_EQ(store.newest_entries(1000).size(), 3u);  // the failed document left nothing half-written
 
-  database_of(store).exec("PRAGMA max_page_count = 1000000");  // space returns
+  let_writes_through(store);  // space returns
   const auto result = store.ingest(source, feed_of(many_entries(100, 200)), at("2025-12-17T11:30:00Z"));
   EXPECT_EQ(result.new_items, 200);
   EXPECT_TRUE(store.is_writable());
 }
 
-STORE_TESTS_ON_BOTH_ENGINES(StoreWrites);
-
 TEST_P(StoreWrites, AFailedPollRecordCountsToo) {
   Store store = open_store();
   const auto source = store.ensure_source(source_spec("https://n.example/feed"));
-  fill_up(store);
+  make_writes_fail(store);
   PollRecord poll;
   poll.polled_at = at("2025-12-17T11:00:00Z");
   poll.hints = "{\"x\":\"" + std::string(100000, 'x') + "\"}";  // needs pages the file may not have
@@ -189,7 +202,8 @@ STORE_TESTS_ON_BOTH_ENGINES(StoreSchema);
 
 TEST_P(StoreSchema, NewDatabaseIsAtTheLatestVersion) {
   Store store = open_store();
-  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
+  EXPECT_EQ(store.schema_version(),
+            GetParam() == Engine::sqlite ? Store::kSchemaVersion : PostgresEngine::kSchemaVersion);
 }
 
 TEST(StoreSchemaOnSqlite, RefusesADatabaseFromANewerVersion) {
