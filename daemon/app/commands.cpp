@@ -36,6 +36,16 @@ std::string interval_text(const config::SourceSpec& source, const config::Schedu
   return "adaptive, from " + core::format_duration(schedule.interval);
 }
 
+// "sqlite, var/tributary.db" or "postgresql, postgresql://tributary:***@db/news"
+// (never the password).
+std::string storage_text(const config::StorageConfig& storage) {
+  std::string text(config::to_string(storage.backend));
+  if (storage.backend == config::StorageBackend::sqlite) return text + ", " + storage.database.string();
+  text += ", " + config::redacted_storage_url(storage.url);
+  if (!storage.password_file.empty()) text += ", password from " + storage.password_file.string();
+  return text;
+}
+
 }  // namespace
 
 int check_config(const std::string& config_path) {
@@ -59,6 +69,7 @@ int check_config(const std::string& config_path) {
     line += "  (" + source.defined_at.file + ":" + std::to_string(source.defined_at.line) + ")";
     std::cout << line << "\n";
   }
+  std::cout << "storage: " << storage_text(config->storage) << "\n";
   return kExitOk;
 }
 

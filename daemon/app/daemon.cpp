@@ -196,7 +196,16 @@ void keep_restart_only_settings(const config::Config& running, config::Config& n
   };
   note("server.listen", running.server.listen_address, next.server.listen_address);
   note("server.port", std::to_string(running.server.port), std::to_string(next.server.port));
+  note("storage.backend", std::string(config::to_string(running.storage.backend)),
+       std::string(config::to_string(next.storage.backend)));
   note("storage.database", running.storage.database.string(), next.storage.database.string());
+  // Shown redacted; a change of the password alone is still reported.
+  const std::string running_url = config::redacted_storage_url(running.storage.url);
+  const std::string next_url = config::redacted_storage_url(next.storage.url);
+  if (running_url == next_url && running.storage.url != next.storage.url)
+    spdlog::warn("reload: the password in storage.url changed; that takes effect when tributary restarts");
+  note("storage.url", running_url, next_url);
+  note("storage.password_file", running.storage.password_file.string(), next.storage.password_file.string());
   note("log.target", running.log.target, next.log.target);
   note("server.max_connections", std::to_string(running.server.max_connections),
        std::to_string(next.server.max_connections));

@@ -1,7 +1,7 @@
 // TOML → Config: the table of top-level tables and their readers for the
-// service settings ([server], [storage], [fetch], [schedule], [feed],
-// [log]); sources.cpp reads the sources and channels, websub.cpp [websub]
-// and [[push]]. Each reader asks a
+// service settings ([server], [fetch], [schedule], [feed], [log]);
+// storage.cpp reads [storage], sources.cpp the sources and channels,
+// websub.cpp [websub] and [[push]]. Each reader asks a
 // TableReader for its keys, so the keys it asks for are the valid ones.
 #include "config/config.hpp"
 
@@ -55,16 +55,6 @@ void read_server(TableReader& reader, const toml::table&, ReadContext& context) 
     server.max_connections = static_cast<std::uint32_t>(*count);
   if (auto timeout = reader.duration("idle_timeout", kTimeoutRange)) server.idle_timeout = *timeout;
   if (auto timeout = reader.duration("header_timeout", kTimeoutRange)) server.header_timeout = *timeout;
-}
-
-void read_storage(TableReader& reader, const toml::table&, ReadContext& context) {
-  StorageConfig& storage = context.config.storage;
-  if (auto database = reader.string("database")) storage.database = *database;
-  if (auto items = reader.integer("retention_items", 1, 10'000'000))
-    storage.retention_items = static_cast<std::uint32_t>(*items);
-  if (auto age = reader.duration("retention_age", kAgeRange)) storage.retention_age = *age;
-  if (auto age = reader.duration("tombstone_age", kAgeRange)) storage.tombstone_age = *age;
-  if (auto grace = reader.duration("removed_source_grace", kAgeRange)) storage.removed_source_grace = *grace;
 }
 
 void read_fetch(TableReader& reader, const toml::table&, ReadContext& context) {

@@ -3,7 +3,7 @@
 // all of them rather than stopping at the first, so one run shows them all.
 // Every value is range-checked; no string of a valid Config holds a control
 // character (they reach feeds, logs and terminals), and no message shows the
-// credentials of a source URL.
+// credentials of a source URL or of the storage URL.
 #pragma once
 
 #include <chrono>
@@ -41,10 +41,29 @@ struct ServerConfig {
   Seconds header_timeout = defaults::kHeaderTimeout;  // from a request's first byte to its last header (slowloris)
 };
 
+// Where the store keeps its data: one SQLite file, or a PostgreSQL
+// database that several daemons can share (issue 21).
+enum class StorageBackend { sqlite, postgresql };
+std::string_view to_string(StorageBackend backend);  // "sqlite", "postgresql"
+
 struct StorageConfig {
-  // Relative paths are resolved against $STATE_DIRECTORY when systemd sets
-  // it, else against the working directory.
+  StorageBackend backend = StorageBackend::sqlite;
+  // StorageBackend::sqlite. Relative paths are resolved against
+  // $STATE_DIRECTORY when systemd sets it, else against the working
+  // directory. PostgreSQL stores nothing here, but app/ keeps the pid file
+  // and the control socket next to this path whatever the backend, so it
+  // keeps its default then.
   std::filesystem::path database = "var/tributary.db";
+  // StorageBackend::postgresql: a libpq connection URI ("postgresql://" or
+  // "postgres://"; a Unix socket as ?host=/run/postgresql or a
+  // percent-encoded host). It may hold a password (user:password@, or
+  // password=): show it only as redacted_storage_url(url).
+  std::string url;
+  // StorageBackend::postgresql, optional: a file holding the password,
+  // resolved beside the config file. Checked readable (at most 64 KiB) at
+  // load, but read by the backend when it connects: the password is never
+  // part of the Config. Exclusive with a password in `url`.
+  std::filesystem::path password_file;
   std::uint32_t retention_items = defaults::kRetentionItems;     // per source, newest kept
   Seconds retention_age = defaults::kRetentionAge;               // older items go (unless still listed)
   Seconds tombstone_age = defaults::kTombstoneAge;               // how long a purged item stays known
@@ -241,6 +260,13 @@ struct Config {
   std::vector<PushTarget> pushes;
   std::vector<FilterSpec> filters;
 };
+
+// A storage URL for messages and logs: the password of its userinfo and
+// the values of password= and sslpassword= parameters become "***"
+// ("postgresql://tributary:***@db.example/news"); the rest, user name and
+// host included, stays. When unsure where a password ends it hides more;
+// text that is not a URI at all is hidden whole.
+std::string redacted_storage_url(std::string_view url);
 
 struct ConfigError {
   Location where;

@@ -1,7 +1,7 @@
 // The config module's room for its tables: one reader per top-level table
 // ([server], [[source]], …), the ranges of their values, and the limits of
-// the files a config names. config.cpp holds the service tables, sources.cpp
-// the sources and channels.
+// the files a config names. config.cpp holds the service tables, storage.cpp
+// [storage], sources.cpp the sources and channels.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +46,9 @@ struct Section {
   bool is_array_of_tables;  // [[source]]: one table per entry
   SectionReadFn read;
 };
+
+// storage.cpp: [storage].
+void read_storage(TableReader& reader, const toml::table& table, ReadContext& context);
 
 // sources.cpp: [sources], [[source]], [[channel]] and what follows them.
 void read_sources_table(TableReader& reader, const toml::table& table, ReadContext& context);
