@@ -32,6 +32,7 @@
 #include "app/filtering.hpp"
 #include "app/manual_poll.hpp"
 #include "app/pid_file.hpp"
+#include "app/store_location.hpp"
 #include "app/systemd.hpp"
 #include "app/websub_wiring.hpp"
 #include "core/core.hpp"
@@ -363,11 +364,11 @@ std::string store_health_problem(store::Store& reader_store, const store::Store&
   return problem;
 }
 
-void log_health_change(const std::filesystem::path& database, const std::string& problem, const std::string& previous) {
+void log_health_change(const store::StoreLocation& database, const std::string& problem, const std::string& previous) {
   if (problem.empty())
-    spdlog::info("healthz: healthy again (was: {}); database {}", previous, database.string());
+    spdlog::info("healthz: healthy again (was: {}); database {}", previous, database.shown());
   else
-    spdlog::error("healthz: unhealthy, /healthz answers 503: {}; database {}", problem, database.string());
+    spdlog::error("healthz: unhealthy, /healthz answers 503: {}; database {}", problem, database.shown());
 }
 
 // Every connection (readers, sources) is a file descriptor, and the soft
@@ -419,12 +420,14 @@ struct OpenStores {
 };
 
 // The pid file first: a second daemon must not migrate the database under
-// the first one.
-OpenStores open_stores(const config::Config& config, const std::filesystem::path& database) {
+// the first one. It lives next to [storage] database, the daemon's state
+// directory, with either engine.
+OpenStores open_stores(const config::Config& config, const std::filesystem::path& state_file,
+                       const store::StoreLocation& database) {
   OpenStores stores;
-  if (const auto path = pid_file_path(database); !path.empty()) stores.pid_file = std::make_unique<PidFile>(path);
-  stores.writer = std::make_unique<store::Store>(database.string(), store::store_options(config));
-  stores.reader = std::make_unique<store::Store>(database.string());
+  if (const auto path = pid_file_path(state_file); !path.empty()) stores.pid_file = std::make_unique<PidFile>(path);
+  stores.writer = std::make_unique<store::Store>(database, store::store_options(config));
+  stores.reader = std::make_unique<store::Store>(database);
   return stores;
 }
 
@@ -471,9 +474,9 @@ std::unique_ptr<ControlServer> open_control_socket(asio::io_context& io, const s
   }
 }
 
-// /healthz: both connections' view of the database file; a change of
-// verdict is logged. `stores` and `database` outlive the check.
-serve::HealthCheck health_check(const OpenStores& stores, const std::filesystem::path& database) {
+// /healthz: both connections' view of the database; a change of verdict
+// is logged. `stores` and `database` outlive the check.
+serve::HealthCheck health_check(const OpenStores& stores, const store::StoreLocation& database) {
   return serve::HealthCheck([&stores] { return store_health_problem(*stores.reader, *stores.writer); },
                             [&database](const std::string& problem, const std::string& previous) {
                               log_health_change(database, problem, previous);
@@ -520,11 +523,13 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   asio::signal_set hangups(io, SIGHUP);
   const std::optional<InheritedSocket> inherited = listen_socket_from_systemd();
-  const std::filesystem::path database = resolve_database_path(config.storage.database);
-  create_database_directory(database);
-  OpenStores stores = open_stores(config, database);
+  // Also where the pid file and the control socket are, with either engine.
+  const std::filesystem::path state_file = resolve_database_path(config.storage.database);
+  create_database_directory(state_file);
+  const store::StoreLocation database = configured_store(config);
+  OpenStores stores = open_stores(config, state_file, database);
   spdlog::info("tributary {} starting: {} sources, database {}", core::kVersion, config.sources.size(),
-               database.string());
+               database.shown());
 
   serve::FeedSetSlot feeds;
   asio::thread_pool worker(2);  // parse and normalize
@@ -534,7 +539,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   const serve::ServerOptions server_options = server_options_for(config, inherited, reader_connections);
   // The base URL may depend on the port the server binds: settings follow.
   serve::HealthCheck health = health_check(stores, database);
-  serve::Site site(reader.get_executor(), database.string(), serve::SiteSettings{}, feeds,
+  serve::Site site(reader.get_executor(), database, serve::SiteSettings{}, feeds,
                    [&health] { return health.problem(serve::HealthCheck::Clock::now()); });
   serve::Server server(io.get_executor(), server_options,
                        [&site](serve::Request request) { return site.handle(std::move(request)); });
@@ -560,7 +565,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
                                 fetcher, config, {}, render_feed);
   serve_websub(site, *hub, scheduler, config, writer_view.settings.base_url);
-  const std::unique_ptr<ControlServer> control = open_control_socket(io, database, scheduler);
+  const std::unique_ptr<ControlServer> control = open_control_socket(io, state_file, scheduler);
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
   asio::steady_timer health_timer(io);

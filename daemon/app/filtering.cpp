@@ -8,6 +8,7 @@
 
 #include "app/commands.hpp"
 #include "app/pid_file.hpp"
+#include "app/store_location.hpp"
 #include "core/core.hpp"
 #include "filter/filter.hpp"
 
@@ -74,7 +75,8 @@ int test_filters(const std::string& config_path) {
   const auto config = load_config_or_report(config_path);
   if (!config) return kExitBadConfig;
   const std::filesystem::path database = resolve_database_path(config->storage.database);
-  if (!std::filesystem::exists(database)) {
+  const bool is_sqlite = config->storage.backend == config::StorageBackend::sqlite;
+  if (is_sqlite && !std::filesystem::exists(database)) {
     std::cerr << "tributary filter test: no database at " << database.string()
               << " (has tributary run yet? filters are tested on stored items)\n";
     return kExitFailure;
@@ -82,7 +84,7 @@ int test_filters(const std::string& config_path) {
   const filter::FilterSet filters(config->filters);
   filter::Preview preview(filters.size());
   try {
-    store::Store db(database.string());
+    store::Store db(configured_store(*config));
     for (std::int64_t after = 0;;) {
       const std::vector<store::FilterableItem> items = db.filterable_items(after, store::Store::kRefilterBatch);
       for (const store::FilterableItem& item : items)

@@ -30,6 +30,7 @@
 #include "app/manual_poll.hpp"
 #include "app/pid_file.hpp"
 #include "app/running_daemon.hpp"
+#include "app/store_location.hpp"
 #include "fetch/fetch.hpp"
 #include "schedule/schedule.hpp"
 #include "store/store.hpp"
@@ -76,7 +77,7 @@ std::unique_ptr<LocalPolling> start_local_polling(const config::Config& config, 
   auto polling = std::make_unique<LocalPolling>();
   try {
     if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
-    polling->store = std::make_unique<store::Store>(database.string(), store::store_options(config));
+    polling->store = std::make_unique<store::Store>(configured_store(config), store::store_options(config));
     // As the daemon does at start: filters changed since the last run judge
     // what is stored, not only what this poll brings.
     log_refilter(refilter_now(*polling->store));

@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/pid_file.hpp"
+#include "app/store_location.hpp"
 #include "core/core.hpp"
 #include "schedule/load.hpp"
 #include "store/store.hpp"
@@ -39,13 +40,14 @@ int print_status(const std::string& config_path) {
   const auto config = load_config_or_report(config_path);
   if (!config) return kExitBadConfig;
   const std::filesystem::path database = resolve_database_path(config->storage.database);
-  if (!std::filesystem::exists(database)) {
+  const bool is_sqlite = config->storage.backend == config::StorageBackend::sqlite;
+  if (is_sqlite && !std::filesystem::exists(database)) {
     std::cerr << "tributary status: no database at " << database.string() << " (has tributary run yet?)\n";
     return kExitFailure;
   }
   std::vector<store::SourceRecord> records;
   try {
-    store::Store db(database.string());
+    store::Store db(configured_store(*config));
     records = db.sources();
   } catch (const std::exception& error) {
     std::cerr << "tributary status: " << error.what() << "\n";

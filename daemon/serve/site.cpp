@@ -301,17 +301,17 @@ struct Site::Impl {
     FeedFormat format;  // feed routes: the edition
   };
 
-  Impl(asio::any_io_executor query_executor_in, std::string database_path_in, SiteSettings settings_in,
+  Impl(asio::any_io_executor query_executor_in, store::StoreLocation database_in, SiteSettings settings_in,
        const FeedSetSlot& feeds_in, std::function<std::string()> health_problem_in)
       : query_executor(std::move(query_executor_in)),
-        database_path(std::move(database_path_in)),
+        database(std::move(database_in)),
         settings(std::make_shared<const SiteSettings>(std::move(settings_in))),
         feeds(feeds_in),
         health_problem(std::move(health_problem_in)) {}
 
   // Reader thread only.
   store::Store& store() {
-    if (!reader) reader = std::make_unique<store::Store>(database_path);
+    if (!reader) reader = std::make_unique<store::Store>(database);
     return *reader;
   }
 
@@ -551,7 +551,7 @@ struct Site::Impl {
   }
 
   asio::any_io_executor query_executor;
-  std::string database_path;
+  store::StoreLocation database;
   std::shared_ptr<const SiteSettings> settings;  // I/O thread; each request takes a snapshot
   const FeedSetSlot& feeds;
   std::function<std::string()> health_problem;  // I/O thread
@@ -563,9 +563,9 @@ struct Site::Impl {
   std::uint64_t view_cache_generation = 0;
 };
 
-Site::Site(asio::any_io_executor query_executor, std::string database_path, SiteSettings settings,
+Site::Site(asio::any_io_executor query_executor, store::StoreLocation database, SiteSettings settings,
            const FeedSetSlot& feeds, std::function<std::string()> health_problem)
-    : impl_(std::make_shared<Impl>(std::move(query_executor), std::move(database_path), std::move(settings), feeds,
+    : impl_(std::make_shared<Impl>(std::move(query_executor), std::move(database), std::move(settings), feeds,
                                    std::move(health_problem))) {
   core::Metrics& metrics = core::metrics();
   metrics.describe_counter("tributary_polls_total", "Polls by outcome: ok, not_modified, error, gone");

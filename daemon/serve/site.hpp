@@ -83,11 +83,11 @@ class FeedSetSlot {
 
 class Site {
  public:
-  // The site opens its own read connection to `database_path`, used only
+  // The site opens its own read connection to `database`, used only
   // on `query_executor` (give it one thread). `health_problem` decides
   // /healthz on the I/O thread: empty when healthy, else why not (said to
   // anyone who asks, without a token: no paths, nothing private).
-  Site(boost::asio::any_io_executor query_executor, std::string database_path, SiteSettings settings,
+  Site(boost::asio::any_io_executor query_executor, store::StoreLocation database, SiteSettings settings,
        const FeedSetSlot& feeds, std::function<std::string()> health_problem);
   ~Site();
   Site(const Site&) = delete;

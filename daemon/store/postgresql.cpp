@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "config/config.hpp"
+
 namespace tributary::store {
 namespace {
 
@@ -60,29 +62,6 @@ NumberedSql number_parameters(std::string_view sql) {
   for (std::size_t index = 0; index < is_used.size(); ++index)
     if (!is_used[index]) numbered.unused.push_back(static_cast<int>(index + 1));
   return numbered;
-}
-
-std::string redacted_url(std::string_view url) {
-  std::string shown(url);
-  // user:PASSWORD@ in the authority
-  const std::size_t scheme = shown.find("://");
-  if (scheme != std::string::npos) {
-    const std::size_t authority = scheme + 3;
-    const std::size_t authority_end = std::min(shown.find_first_of("/?", authority), shown.size());
-    const std::size_t at = shown.rfind('@', authority_end);
-    if (at != std::string::npos && at >= authority) {
-      const std::size_t colon = shown.find(':', authority);
-      if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  // password=… among the parameters
-  for (std::size_t at = shown.find("password="); at != std::string::npos; at = shown.find("password=", at + 1)) {
-    if (at > 0 && shown[at - 1] != '?' && shown[at - 1] != '&') continue;
-    const std::size_t value = at + 9;
-    const std::size_t value_end = std::min(shown.find('&', value), shown.size());
-    shown.replace(value, value_end - value, "***");
-  }
-  return shown;
 }
 
 PostgresStatement::PostgresStatement(PostgresDatabase& db, std::string name, NumberedSql sql)
@@ -222,7 +201,7 @@ void PostgresDatabase::connect() {
     while (!message.empty() && message.back() == '\n') message.pop_back();
     PQfinish(connection_);
     connection_ = nullptr;
-    throw StoreError("cannot connect to PostgreSQL at " + redacted_url(url_) + ": " + message);
+    throw StoreError("cannot connect to PostgreSQL at " + config::redacted_storage_url(url_) + ": " + message);
   }
   PQsetNoticeReceiver(connection_, &ignore_notice, nullptr);
   ++session_;
@@ -234,7 +213,8 @@ void PostgresDatabase::connect() {
 pg_conn* PostgresDatabase::connection() {
   if (connection_ && PQstatus(connection_) == CONNECTION_OK) return connection_;
   if (is_in_transaction_)
-    throw StoreError("the connection to PostgreSQL at " + redacted_url(url_) + " broke during a transaction");
+    throw StoreError("the connection to PostgreSQL at " + config::redacted_storage_url(url_) +
+                     " broke during a transaction");
   connect();
   return connection_;
 }

@@ -113,8 +113,4 @@ class PostgresDatabase final : public Database {
   std::map<std::string, std::unique_ptr<PostgresStatement>, std::less<>> statements_;
 };
 
-// The URI for messages and logs: the password (user:PASSWORD@ or
-// password=…) replaced by ***.
-std::string redacted_url(std::string_view url);
-
 }  // namespace tributary::store

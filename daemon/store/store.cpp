@@ -30,7 +30,9 @@ StoreLocation StoreLocation::postgresql(std::string url, std::string password) {
   return {true, std::move(url), std::move(password)};
 }
 
-std::string StoreLocation::shown() const { return is_postgresql ? redacted_url(path_or_url) : path_or_url; }
+std::string StoreLocation::shown() const {
+  return is_postgresql ? config::redacted_storage_url(path_or_url) : path_or_url;
+}
 
 namespace {
 

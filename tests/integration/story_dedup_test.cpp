@@ -17,6 +17,7 @@
 #include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
+#include "support/postgres_cluster.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 #include "unit/store/dedup_labeled_set.hpp"
@@ -32,21 +33,35 @@ using StoryLabel = std::pair<int, std::string>;
 
 StoryLabel label_of(const Item& item) { return {item.case_number, item.story}; }
 
-class StoryDedup : public ::testing::Test {
- protected:
+// The daemon keeps its store in SQLite, or (kOnPostgresql) in a database of
+// the tests' throwaway PostgreSQL cluster: the same stories either way.
+template <bool kOnPostgresql>
+class StoryDedupOn : public ::testing::Test {
+ public:
   static void SetUpTestSuite() {
+    DaemonOptions options;
+    std::string postgresql_url;
+    if constexpr (kOnPostgresql) {
+      PostgresCluster* cluster = PostgresCluster::shared();
+      if (!cluster) GTEST_SKIP() << PostgresCluster::shared_skip_reason();
+      postgresql_url = cluster->create_database(cluster->unique_database_name("story_dedup"));
+    }
     items_ = store::labeled::read_set(fixtures_dir() / "dedup" / "labeled");
     upstream_ = std::make_unique<FakeUpstream>();
     dir_ = std::make_unique<TempDir>();
     // Only the schedule is made quick; dedup runs with the shipped settings.
     DaemonConfig config(dir_->path() / "tributary.db");
+    if (!postgresql_url.empty()) {
+      config.postgresql(postgresql_url);
+      options.environment.push_back("STATE_DIRECTORY=" + dir_->path().string());  // its pid file
+    }
     config.schedule("interval = \"1h\"\nhost_delay = \"0s\"\nper_host = 8").feed("dedup = \"story\"\nentries = 500");
     for (const auto& [feed, document] : store::labeled::documents(items_)) {
       upstream_->serve("/" + feed + ".atom", {200, {{"Content-Type", "application/atom+xml"}}, document, {}, {}});
       config.source(upstream_->url("/" + feed + ".atom"), feed);
     }
-    daemon_ =
-        std::make_unique<DaemonProcess>(dir_->write("tributary.toml", config.text()), dir_->path() / "daemon.log");
+    daemon_ = std::make_unique<DaemonProcess>(dir_->write("tributary.toml", config.text()), dir_->path() / "daemon.log",
+                                              std::move(options));
     ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
     const std::size_t outlets = store::labeled::feeds_of(items_).size();
     ASSERT_TRUE(daemon_->wait_until_sources_polled(outlets, SourcesPolled::successfully, 90s))
@@ -91,13 +106,20 @@ class StoryDedup : public ::testing::Test {
   static inline std::vector<Entry> entries_;
 };
 
-TEST_F(StoryDedup, EveryGroupIsOneEntryCoveringAllItsCopies) {
+using StoryDedup = StoryDedupOn<false>;
+using StoryDedupOnPostgresql = StoryDedupOn<true>;
+
+template <bool kOnPostgresql>
+void expect_every_group_is_one_entry_covering_all_its_copies() {
+  using Suite = StoryDedupOn<kOnPostgresql>;
+  const std::vector<Item>& items_ = Suite::items_;
+  const std::vector<Entry>& entries_ = Suite::entries_;
   std::map<StoryLabel, std::vector<std::size_t>> stories;
   for (std::size_t i = 0; i < items_.size(); ++i) stories[label_of(items_[i])].push_back(i);
   EXPECT_EQ(entries_.size(), stories.size()) << "one entry per labeled story";
   std::map<StoryLabel, int> entries_per_story;
   for (const Entry& entry : entries_) {
-    const std::set<std::size_t> covered = covered_by(entry);
+    const std::set<std::size_t> covered = Suite::covered_by(entry);
     ASSERT_FALSE(covered.empty()) << entry.link;
     std::set<StoryLabel> labels;
     for (const std::size_t i : covered) labels.insert(label_of(items_[i]));
@@ -112,14 +134,32 @@ TEST_F(StoryDedup, EveryGroupIsOneEntryCoveringAllItsCopies) {
     EXPECT_EQ(count, 1) << "case " << label.first << " story " << label.second << " shown " << count << " times";
 }
 
-TEST_F(StoryDedup, RelatedLinksAreCanonicalAndNeverTheEntrysOwnPage) {
-  ASSERT_FALSE(entries_.empty());
-  for (const Entry& entry : entries_) {
+template <bool kOnPostgresql>
+void expect_related_links_canonical_and_never_the_entrys_own_page() {
+  const std::vector<Entry>& entries = StoryDedupOn<kOnPostgresql>::entries_;
+  ASSERT_FALSE(entries.empty());
+  for (const Entry& entry : entries) {
     for (const std::string& related : entry.related) {
       EXPECT_EQ(related, core::canonical_url(related)) << "in " << entry.link;
       EXPECT_NE(core::story_url_key(related), core::story_url_key(entry.link)) << "in " << entry.link;
     }
   }
+}
+
+TEST_F(StoryDedup, EveryGroupIsOneEntryCoveringAllItsCopies) {
+  expect_every_group_is_one_entry_covering_all_its_copies<false>();
+}
+
+TEST_F(StoryDedup, RelatedLinksAreCanonicalAndNeverTheEntrysOwnPage) {
+  expect_related_links_canonical_and_never_the_entrys_own_page<false>();
+}
+
+TEST_F(StoryDedupOnPostgresql, EveryGroupIsOneEntryCoveringAllItsCopies) {
+  expect_every_group_is_one_entry_covering_all_its_copies<true>();
+}
+
+TEST_F(StoryDedupOnPostgresql, RelatedLinksAreCanonicalAndNeverTheEntrysOwnPage) {
+  expect_related_links_canonical_and_never_the_entrys_own_page<true>();
 }
 
 }  // namespace

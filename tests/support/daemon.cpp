@@ -104,6 +104,11 @@ DaemonConfig& DaemonConfig::source(const std::string& url, const std::string& na
 
 DaemonConfig& DaemonConfig::raw(const std::string& toml) { return append(raw_, toml); }
 
+DaemonConfig& DaemonConfig::postgresql(const std::string& url) {
+  postgresql_url_ = url;
+  return *this;
+}
+
 DaemonConfig& DaemonConfig::append(std::string& section, const std::string& lines) {
   section += as_lines(lines);
   return *this;
@@ -111,8 +116,11 @@ DaemonConfig& DaemonConfig::append(std::string& section, const std::string& line
 
 std::string DaemonConfig::text() const {
   return "[server]\nlisten = " + toml_string(listen_) + "\nport = " + std::to_string(port_) + "\n" + server_ +
-         "[storage]\ndatabase = " + toml_string(database_.string()) + "\n" + section("fetch", fetch_) +
-         section("schedule", schedule_) + section("feed", feed_) + section("log", log_) + raw_ + tables_;
+         "[storage]\n" +
+         (postgresql_url_.empty() ? "database = " + toml_string(database_.string())
+                                  : "backend = \"postgresql\"\nurl = " + toml_string(postgresql_url_)) +
+         "\n" + section("fetch", fetch_) + section("schedule", schedule_) + section("feed", feed_) +
+         section("log", log_) + raw_ + tables_;
 }
 
 DaemonProcess::DaemonProcess(const std::filesystem::path& config_file, const std::filesystem::path& log_file,

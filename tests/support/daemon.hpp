@@ -33,6 +33,10 @@ class DaemonConfig {
  public:
   explicit DaemonConfig(std::filesystem::path database);
 
+  // [storage] on PostgreSQL: the database at `url` instead of the SQLite
+  // file (which the daemon's pid file is still named after: give each
+  // daemon its own STATE_DIRECTORY).
+  DaemonConfig& postgresql(const std::string& url);
   DaemonConfig& listen(const std::string& address);  // "::1", …
   DaemonConfig& port(std::uint16_t port);
   DaemonConfig& server(const std::string& lines);  // further [server] lines ("token = …")
@@ -55,6 +59,7 @@ class DaemonConfig {
   DaemonConfig& append(std::string& section, const std::string& lines);
 
   std::filesystem::path database_;
+  std::string postgresql_url_;
   std::string listen_ = "127.0.0.1";
   std::uint16_t port_ = 0;
   std::string server_, fetch_, schedule_, feed_, log_, raw_, tables_;
