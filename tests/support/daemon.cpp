@@ -104,6 +104,8 @@ DaemonConfig& DaemonConfig::source(const std::string& url, const std::string& na
 
 DaemonConfig& DaemonConfig::raw(const std::string& toml) { return append(raw_, toml); }
 
+DaemonConfig& DaemonConfig::storage(const std::string& lines) { return append(storage_, lines); }
+
 DaemonConfig& DaemonConfig::postgresql(const std::string& url) {
   postgresql_url_ = url;
   return *this;
@@ -119,7 +121,7 @@ std::string DaemonConfig::text() const {
          "[storage]\n" +
          (postgresql_url_.empty() ? "database = " + toml_string(database_.string())
                                   : "backend = \"postgresql\"\nurl = " + toml_string(postgresql_url_)) +
-         "\n" + section("fetch", fetch_) + section("schedule", schedule_) + section("feed", feed_) +
+         "\n" + storage_ + section("fetch", fetch_) + section("schedule", schedule_) + section("feed", feed_) +
          section("log", log_) + raw_ + tables_;
 }
 

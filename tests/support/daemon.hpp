@@ -37,6 +37,7 @@ class DaemonConfig {
   // file (which the daemon's pid file is still named after: give each
   // daemon its own STATE_DIRECTORY).
   DaemonConfig& postgresql(const std::string& url);
+  DaemonConfig& storage(const std::string& lines);   // further [storage] lines
   DaemonConfig& listen(const std::string& address);  // "::1", …
   DaemonConfig& port(std::uint16_t port);
   DaemonConfig& server(const std::string& lines);  // further [server] lines ("token = …")
@@ -62,7 +63,7 @@ class DaemonConfig {
   std::string postgresql_url_;
   std::string listen_ = "127.0.0.1";
   std::uint16_t port_ = 0;
-  std::string server_, fetch_, schedule_, feed_, log_, raw_, tables_;
+  std::string server_, storage_, fetch_, schedule_, feed_, log_, raw_, tables_;
 };
 
 // `text` as a TOML basic string, quotes included.

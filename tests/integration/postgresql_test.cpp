@@ -1,0 +1,128 @@
+// The daemon on PostgreSQL ([storage] backend = "postgresql", issue 21),
+// against a database of the tests' throwaway cluster: it serves the merged
+// feed from there and keeps it across a restart, `status` reads the same
+// database, /healthz reports a database that went away, the password never
+// shows, and a server it cannot reach stops the start with a clear error.
+#include <gtest/gtest.h>
+
+#include "support/atom_reader.hpp"
+#include "support/daemon.hpp"
+#include "support/fake_upstream.hpp"
+#include "support/postgres_cluster.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tributary::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Trust authentication takes any password: this one must appear nowhere.
+constexpr const char* kPassword = "pw-that-must-not-show";
+
+class OnPostgresql : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cluster_ = PostgresCluster::shared();
+    if (!cluster_) GTEST_SKIP() << PostgresCluster::shared_skip_reason();
+    database_name_ = cluster_->unique_database_name("daemon");
+    url_ = cluster_->create_database(database_name_);
+    upstream_.serve("/sarajevo.xml", {200,
+                                      {{"Content-Type", "application/rss+xml; charset=utf-8"}},
+                                      read_text_file(fixtures_dir() / "feeds/small_rss20.xml"),
+                                      {},
+                                      {}});
+    upstream_.serve("/beograd.xml", {200,
+                                     {{"Content-Type", "application/atom+xml"}},
+                                     read_text_file(fixtures_dir() / "feeds/small_atom10.xml"),
+                                     {},
+                                     {}});
+  }
+
+  std::filesystem::path write_config(const std::string& url) {
+    DaemonConfig config(dir_.path() / "tributary.db");
+    config.postgresql(url)
+        .storage("password_file = " + toml_string(dir_.write("pgpass", std::string(kPassword) + "\n").string()))
+        .schedule("interval = \"1h\"")
+        .source(upstream_.url("/sarajevo.xml"), "Sarajevo Daily")
+        .source(upstream_.url("/beograd.xml"), "Beograd Wire");
+    return dir_.write("tributary.toml", config.text());
+  }
+
+  std::unique_ptr<DaemonProcess> start(const std::string& log_name) {
+    DaemonOptions options;
+    options.environment.push_back("STATE_DIRECTORY=" + dir_.path().string());  // its pid file
+    return std::make_unique<DaemonProcess>(write_config(url_), dir_.path() / log_name, std::move(options));
+  }
+
+  // The entry ids of the merged feed once it shows both sources' 4 items.
+  static std::vector<std::string> entry_ids(const DaemonProcess& daemon) {
+    const auto shows_both = [](const HttpReply& reply) {
+      return reply.status == 200 && entries_of(reply.body).size() >= 4;
+    };
+    const HttpReply reply = daemon.wait_until_http("/feed.atom", shows_both, 30s);
+    std::vector<std::string> ids;
+    if (shows_both(reply))
+      for (const Entry& entry : entries_of(reply.body)) ids.push_back(entry.id);
+    return ids;
+  }
+
+  PostgresCluster* cluster_ = nullptr;
+  std::string database_name_;
+  std::string url_;
+  FakeUpstream upstream_;
+  TempDir dir_;
+};
+
+TEST_F(OnPostgresql, ServesTheMergedFeedAndKeepsItAcrossARestart) {
+  std::vector<std::string> before;
+  {
+    const auto daemon = start("first.log");
+    ASSERT_TRUE(daemon->wait_until_listening()) << daemon->output();
+    before = entry_ids(*daemon);
+    ASSERT_EQ(before.size(), 4u) << daemon->output();
+    EXPECT_EQ(daemon->get("/healthz").status, 200) << daemon->get("/healthz").body;
+    EXPECT_EQ(daemon->stop(), 0) << daemon->output();
+    EXPECT_NE(daemon->output().find("database postgresql://tributary@"), std::string::npos) << daemon->output();
+    EXPECT_EQ(daemon->output().find(kPassword), std::string::npos) << daemon->output();
+  }
+  // The sources are not due (1h): what the feed shows comes from the database.
+  const auto daemon = start("second.log");
+  ASSERT_TRUE(daemon->wait_until_listening()) << daemon->output();
+  EXPECT_EQ(entry_ids(*daemon), before);
+  daemon->stop();
+
+  const CommandResult status =
+      run_command({tributary_binary().string(), "--config", (dir_.path() / "tributary.toml").string(), "status"}, 30s);
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_NE(status.output.find("Sarajevo Daily"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("Beograd Wire"), std::string::npos) << status.output;
+}
+
+TEST_F(OnPostgresql, HealthzSaysWhenTheDatabaseGoesAway) {
+  const auto daemon = start("daemon.log");
+  ASSERT_TRUE(daemon->wait_until_listening()) << daemon->output();
+  ASSERT_EQ(entry_ids(*daemon).size(), 4u) << daemon->output();
+  cluster_->drop_database(database_name_);  // ends the daemon's sessions too
+  const HttpReply health = daemon->wait_for_status("/healthz", 503, 20s);
+  EXPECT_EQ(health.status, 503) << health.body;
+  EXPECT_NE(health.body.find("PostgreSQL"), std::string::npos) << health.body;
+  EXPECT_EQ(health.body.find(kPassword), std::string::npos) << health.body;
+  EXPECT_EQ(daemon->get("/feed.atom").status, 200) << "the feed stays as it was";
+  cluster_->create_database(database_name_);  // an empty one: the daemon refuses nothing, but reconnects
+}
+
+TEST_F(OnPostgresql, AServerItCannotReachStopsTheStartSayingWhere) {
+  DaemonOptions options;
+  options.environment.push_back("STATE_DIRECTORY=" + dir_.path().string());
+  const std::string unreachable = "postgresql://tributary@/nowhere?host=" + (dir_.path() / "no-server").string();
+  DaemonProcess daemon(write_config(unreachable), dir_.path() / "daemon.log", std::move(options));
+  const std::optional<int> status = daemon.wait(30s);
+  ASSERT_TRUE(status.has_value()) << "still running\n" << daemon.output();
+  EXPECT_NE(*status, 0);
+  EXPECT_NE(daemon.output().find("cannot connect to PostgreSQL at postgresql://tributary@/nowhere"), std::string::npos)
+      << daemon.output();
+  EXPECT_EQ(daemon.output().find(kPassword), std::string::npos) << daemon.output();
+}
+
+}  // namespace
+}  // namespace tributary::testing
