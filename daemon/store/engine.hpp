@@ -23,6 +23,8 @@ class StoreEngine {
   // database of a newer version); call once, before anything else.
   virtual void open_schema() = 0;
   virtual std::int64_t schema_version() = 0;
+  // The version open_schema() brings a database to.
+  virtual std::int64_t latest_schema_version() const = 0;
 
   // Inside a write transaction: whether another connection wrote since
   // this one last asked (the first time: true). What this store holds in
@@ -40,7 +42,9 @@ class StoreEngine {
   // SQL: the ids of the items whose text matches the terms in `parameter`.
   virtual std::string search_condition(std::string_view parameter) const = 0;
 
-  // Store::health_problem, for this engine.
+  // What only this engine can tell is wrong (the file, the server), in a
+  // few words for /healthz, before the store reads the schema back; empty
+  // when nothing is.
   virtual std::string health_problem() = 0;
   // Store::checkpoint: a self-contained database at a clean shutdown.
   virtual void checkpoint() = 0;

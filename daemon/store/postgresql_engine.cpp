@@ -118,16 +118,6 @@ std::string PostgresEngine::search_condition(std::string_view parameter) const {
 std::string PostgresEngine::health_problem() {
   if (std::string problem = db_.connection_problem(); !problem.empty())
     return "the PostgreSQL server does not answer: " + problem;
-  try {
-    if (const std::int64_t version = schema_version(); version != kSchemaVersion)
-      return "the database reads schema version " + std::to_string(version) + ", not " + std::to_string(kSchemaVersion);
-    Statement& probe = db_.cached("SELECT count(*) FROM sources");
-    const bool has_row = probe.step();
-    probe.reset();
-    if (!has_row) return "the database does not answer";
-  } catch (const StoreError& error) {
-    return std::string("the database cannot be read: ") + error.what();
-  }
   return {};
 }
 

@@ -23,6 +23,7 @@ class PostgresEngine final : public StoreEngine {
   Database& database() override { return db_; }
   void open_schema() override;
   std::int64_t schema_version() override;
+  std::int64_t latest_schema_version() const override { return kSchemaVersion; }
   bool others_wrote() override;
   void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) override;
   void drop_from_search(std::int64_t item_id) override;

@@ -206,6 +206,20 @@ void SqlStore::update_poll_state(std::int64_t source_id, const PollRecord& poll)
 
 void SqlStore::checkpoint() { engine_->checkpoint(); }
 
-std::string SqlStore::health_problem() { return engine_->health_problem(); }
+std::string SqlStore::health_problem() {
+  if (std::string problem = engine_->health_problem(); !problem.empty()) return problem;
+  try {
+    const std::int64_t latest = engine_->latest_schema_version();
+    if (const std::int64_t version = engine_->schema_version(); version != latest)
+      return "the database reads schema version " + std::to_string(version) + ", not " + std::to_string(latest);
+    Statement& probe = db_.cached("SELECT count(*) FROM sources");
+    const bool has_row = probe.step();
+    probe.reset();
+    if (!has_row) return "the database does not answer";
+  } catch (const StoreError& error) {
+    return std::string("the database cannot be read: ") + error.what();
+  }
+  return {};
+}
 
 }  // namespace tributary::store
