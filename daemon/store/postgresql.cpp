@@ -190,11 +190,15 @@ PostgresDatabase::~PostgresDatabase() {
 void PostgresDatabase::connect() {
   PQfinish(connection_);
   connection_ = nullptr;
-  // The URI is expanded (expand_dbname); a password given apart overrides
-  // one in it, and the application name shows in pg_stat_activity.
-  const char* keywords[] = {"dbname", "application_name", "connect_timeout", "password", nullptr};
-  const char* values[] = {url_.c_str(), "tributary", "10", password_.empty() ? nullptr : password_.c_str(), nullptr};
-  if (password_.empty()) keywords[3] = nullptr;
+  // Defaults first, so that the URI (expanded in place of dbname) can set
+  // its own: the name in pg_stat_activity; no start-up waits longer than 5 s
+  // (a health check waits for it); a TCP peer that stops answering is given
+  // up after 30 s instead of the kernel's minutes. Then the password given
+  // apart, which overrides one in the URI.
+  const char* keywords[] = {
+      "application_name", "connect_timeout", "tcp_user_timeout", "keepalives_idle", "dbname", "password", nullptr};
+  const char* values[] = {"tributary", "5", "30000", "30", url_.c_str(), password_.c_str(), nullptr};
+  if (password_.empty()) keywords[5] = nullptr;
   connection_ = PQconnectdbParams(keywords, values, 1);
   if (!connection_ || PQstatus(connection_) != CONNECTION_OK) {
     std::string message = connection_ ? PQerrorMessage(connection_) : "out of memory";
