@@ -46,6 +46,9 @@ int print_status(const std::string& config_path);
 int test_filters(const std::string& config_path);
 // `tributary poll --once`.
 int poll_once(const config::Config& config);
+// `tributary migrate --to TARGET`: the configured store copied into an
+// empty PostgreSQL database (a URI) or SQLite file.
+int migrate_store(const config::Config& config, const std::string& target);
 // `tributary poll NAME|URL`: that source now, by the running daemon or,
 // with none running, by the command itself.
 int poll_source(const config::Config& config, const std::string& config_path, const std::string& name_or_url);

@@ -207,6 +207,15 @@ void keep_restart_only_settings(const config::Config& running, config::Config& n
     spdlog::warn("reload: the password in storage.url changed; that takes effect when tributary restarts");
   note("storage.url", running_url, next_url);
   note("storage.password_file", running.storage.password_file.string(), next.storage.password_file.string());
+  // The store was opened with these (store_options) and keeps them.
+  note("storage.retention_items", std::to_string(running.storage.retention_items),
+       std::to_string(next.storage.retention_items));
+  note("storage.retention_age", core::format_duration(running.storage.retention_age),
+       core::format_duration(next.storage.retention_age));
+  note("storage.tombstone_age", core::format_duration(running.storage.tombstone_age),
+       core::format_duration(next.storage.tombstone_age));
+  note("storage.removed_source_grace", core::format_duration(running.storage.removed_source_grace),
+       core::format_duration(next.storage.removed_source_grace));
   note("log.target", running.log.target, next.log.target);
   note("server.max_connections", std::to_string(running.server.max_connections),
        std::to_string(next.server.max_connections));

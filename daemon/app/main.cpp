@@ -72,6 +72,11 @@ int main(int argc, char** argv) {
   CLI::App* filter_test = filter->add_subcommand(
       "test", "Show what the file's filters would hide of the stored items, per filter, without changing anything");
   filter->require_subcommand(1);
+  CLI::App* migrate = cli.add_subcommand(
+      "migrate",
+      "Copy the configured store into an empty database: PostgreSQL (--to postgresql://…) or SQLite (--to FILE)");
+  std::string migrate_target;
+  migrate->add_option("--to", migrate_target, "The target: a libpq URI, or an SQLite file path")->required();
   CLI::App* version = cli.add_subcommand("version", "Print the version");
   app::AddOptions add_options;
   CLI::App* add = cli.add_subcommand("add",
@@ -114,6 +119,12 @@ int main(int argc, char** argv) {
                 : app::remove_source(options.config_path, remove_target);
   }
   if (*filter_test) return app::test_filters(options.config_path);
+  if (*migrate) {
+    const auto config = app::load_config_or_report(options.config_path);
+    if (!config) return app::kExitBadConfig;
+    app::setup_logging(options.log_level.empty() ? "warn" : options.log_level, "stderr");
+    return app::migrate_store(*config, migrate_target);
+  }
   if (*poll) {
     const auto config = app::load_config_or_report(options.config_path);
     if (!config) return app::kExitBadConfig;

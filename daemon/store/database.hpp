@@ -51,6 +51,9 @@ class Statement {
   virtual double real(int column) const = 0;
   virtual std::string text(int column) const = 0;
   virtual bool is_null(int column) const = 0;
+  // The result's columns (after the first step()).
+  virtual int column_count() const = 0;
+  virtual std::string column_name(int column) const = 0;
 };
 
 class Database {

@@ -50,6 +50,9 @@ class StoreEngine {
   virtual void checkpoint() = 0;
   // After housekeeping: give freed space back to the file system.
   virtual void give_back_space() = 0;
+  // After rows were copied in with their ids (copy_store): new rows take
+  // ids after them.
+  virtual void continue_ids_after_copy() = 0;
 };
 
 }  // namespace tributary::store

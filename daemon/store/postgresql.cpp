@@ -177,6 +177,13 @@ bool PostgresStatement::is_null(int column) const {
   return PQgetisnull(result_, row_, column) != 0;
 }
 
+int PostgresStatement::column_count() const { return result_ ? PQnfields(result_) : 0; }
+
+std::string PostgresStatement::column_name(int column) const {
+  const char* name = result_ ? PQfname(result_, column) : nullptr;
+  return name ? name : "";
+}
+
 PostgresDatabase::PostgresDatabase(std::string url, std::string password)
     : url_(std::move(url)), password_(std::move(password)) {
   connect();

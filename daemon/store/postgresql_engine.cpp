@@ -91,6 +91,13 @@ void PostgresEngine::index_for_search(std::int64_t item_id, bool, std::string_vi
       .run();
 }
 
+// The BIGSERIAL columns' sequences, past the ids copied in.
+void PostgresEngine::continue_ids_after_copy() {
+  for (const char* table : {"sources", "items", "stories", "hub_subscriptions"})
+    db_.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
+             "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + table);
+}
+
 void PostgresEngine::drop_from_search(std::int64_t) {
   // The index entry is the item's own column: it goes with the row.
 }

@@ -32,6 +32,7 @@ class PostgresEngine final : public StoreEngine {
   std::string health_problem() override;
   void checkpoint() override {}       // the server's own business
   void give_back_space() override {}  // autovacuum's
+  void continue_ids_after_copy() override;
 
  private:
   PostgresDatabase db_;

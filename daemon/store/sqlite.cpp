@@ -64,6 +64,13 @@ std::string SqliteStatement::text(int column) const {
 
 bool SqliteStatement::is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
 
+int SqliteStatement::column_count() const { return sqlite3_column_count(statement_); }
+
+std::string SqliteStatement::column_name(int column) const {
+  const char* name = sqlite3_column_name(statement_, column);
+  return name ? name : "";
+}
+
 SqliteDatabase::SqliteDatabase(const std::string& path) {
   // Once, before SQLite initializes itself: no global memory statistics.
   // Keeping them takes a process-wide mutex on every SQLite allocation, and

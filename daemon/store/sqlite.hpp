@@ -35,6 +35,8 @@ class SqliteStatement final : public Statement {
   double real(int column) const override;
   std::string text(int column) const override;
   bool is_null(int column) const override;
+  int column_count() const override;
+  std::string column_name(int column) const override;
 
  private:
   sqlite3* db_;

@@ -31,6 +31,7 @@ class SqliteEngine final : public StoreEngine {
   std::string health_problem() override;
   void checkpoint() override;
   void give_back_space() override;
+  void continue_ids_after_copy() override {}  // INTEGER PRIMARY KEY takes the largest id + 1 anyway
 
  private:
   void rebuild_search_text();

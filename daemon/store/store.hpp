@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -65,6 +66,23 @@ struct StoreLocation {
 };
 
 class SqlStore;
+class Store;
+
+// What copy_store copied: rows per table, in the order copied.
+struct CopyResult {
+  std::vector<std::pair<std::string, std::int64_t>> rows;
+};
+// Called after each table: its name, rows copied, rows in all.
+using CopyProgress = std::function<void(const std::string& table, std::int64_t copied)>;
+
+// Copies everything `from` holds — sources and their poll state, items,
+// stories, tombstones, listings, story keys, WebSub and hub subscriptions,
+// the filter state — into `to`, which must be empty (no source), in one
+// transaction on `to`: it ends with every row or none. Either engine to
+// either; ids are kept, the search index is built anew. Counts are
+// compared at the end. Throws StoreError saying what went wrong (`to`
+// not empty, a count that differs, a failed write).
+CopyResult copy_store(Store& from, Store& to, const CopyProgress& progress = {});
 
 class Store {
  public:
@@ -180,6 +198,7 @@ class Store {
 
  private:
   friend class StoreTesting;
+  friend CopyResult copy_store(Store& from, Store& to, const CopyProgress& progress);
   std::unique_ptr<SqlStore> impl_;
 };
 
