@@ -30,6 +30,7 @@
 #include "app/commands.hpp"
 #include "app/control_socket.hpp"
 #include "app/filtering.hpp"
+#include "app/fleet_listener.hpp"
 #include "app/manual_poll.hpp"
 #include "app/pid_file.hpp"
 #include "app/store_location.hpp"
@@ -573,6 +574,12 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
 
   schedule::Scheduler scheduler({io.get_executor(), worker.get_executor(), writer.get_executor()}, *stores.writer,
                                 fetcher, config, {}, render_feed);
+  site.set_health_details([&scheduler] { return scheduler.fleet_report(); });
+  // Several daemons on one PostgreSQL database: another one's ingest
+  // changes what this one serves.
+  std::jthread fleet_listener;
+  if (database.is_postgresql)
+    fleet_listener = listen_for_fleet_changes(database, scheduler.fleet_daemon(), writer.get_executor(), render_feed);
   serve_websub(site, *hub, scheduler, config, writer_view.settings.base_url);
   const std::unique_ptr<ControlServer> control = open_control_socket(io, state_file, scheduler);
   asio::steady_timer watchdog_timer(io);
@@ -612,6 +619,10 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   notifier.ready(status_line(service));
 
   io.run();
+  if (fleet_listener.joinable()) {
+    fleet_listener.request_stop();
+    fleet_listener.join();
+  }
   worker.join();
   writer.join();
   reader.join();

@@ -54,10 +54,35 @@ std::optional<PollQueue::Start> PollQueue::pop(core::Timestamp now, SteadyTime s
   queued_.erase(source);
   ++host.in_flight;
   ++in_flight_;
+  const std::optional<SteadyTime> previous_start = host.last_start;
   host.last_start = steady_now;
   host.is_cool = limits_.host_spacing <= std::chrono::steady_clock::duration::zero();
   place(id);
-  return Start{source, id};
+  return Start{source, id, steady_now, previous_start};
+}
+
+void PollQueue::abandon(const Start& start) {
+  Host& host = hosts_[start.host];
+  unplace(start.host);
+  if (host.in_flight > 0) --host.in_flight;
+  if (in_flight_ > 0) --in_flight_;
+  if (host.last_start == start.started_at) {
+    host.last_start = start.previous_start;
+    // A spacing already past is seen as such by the next pop (cool_down).
+    host.is_cool = !host.last_start || limits_.host_spacing <= std::chrono::steady_clock::duration::zero();
+  }
+  place(start.host);
+}
+
+void PollQueue::hold(HostId id, SteadyTime until) {
+  if (limits_.host_spacing <= std::chrono::steady_clock::duration::zero()) return;
+  Host& host = hosts_[id];
+  const SteadyTime start = until - limits_.host_spacing;
+  if (host.last_start && *host.last_start >= start) return;
+  unplace(id);
+  host.last_start = start;
+  host.is_cool = false;
+  place(id);
 }
 
 void PollQueue::finish(HostId host) {

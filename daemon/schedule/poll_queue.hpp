@@ -41,6 +41,8 @@ class PollQueue {
   struct Start {
     SourceId source = 0;
     HostId host = 0;
+    SteadyTime started_at{};
+    std::optional<SteadyTime> previous_start;  // the host's start before this one (for abandon)
   };
 
   explicit PollQueue(QueueLimits limits = {});
@@ -68,6 +70,13 @@ class PollQueue {
   std::optional<Start> pop(core::Timestamp now, SteadyTime steady_now);
   // A started poll ended: its slots are free again.
   void finish(HostId host);
+  // A started poll was not made after all (another daemon of a fleet had
+  // it): its slots are free again, and its host's spacing counts from the
+  // start before it, when no other start came since.
+  void abandon(const Start& start);
+  // The host takes no start before `until` (a fleet's other daemons sent
+  // it a request lately); nothing when the host has no spacing.
+  void hold(HostId host, SteadyTime until);
   std::size_t in_flight() const { return in_flight_; }
   std::size_t in_flight(HostId host) const { return hosts_[host].in_flight; }
 

@@ -26,6 +26,7 @@
 #include "net/spawn.hpp"
 #include "normalize/normalize.hpp"
 #include "schedule/change_pacer.hpp"
+#include "schedule/fleet.hpp"
 #include "schedule/host_demand.hpp"
 #include "schedule/outcome.hpp"
 #include "schedule/pipeline.hpp"
@@ -81,20 +82,12 @@ struct SourceState {
   bool is_polling = false;
   bool is_polled_once = false;  // poll --once: done
   bool is_removed = false;      // dropped by a reload (its poll may still be in flight)
+  bool is_forced = false;       // polled when its host allows, due or not (by hand, poll --once)
   // Where the source counts in its host's demand, and at what interval
   // (set while it counts): what HostDemand::remove must be given.
   std::optional<HostId> counted_host;
   Seconds counted_interval{0};
 };
-
-std::string signature_of(const config::SourceSpec& spec) {
-  std::string signature =
-      spec.url + '\n' + spec.name + '\n' + (spec.interval ? std::to_string(spec.interval->count()) : "");
-  for (const std::string& tag : spec.tags) signature += '\n' + tag;
-  for (const auto& [name, value] : spec.headers) signature += '\n' + name + ':' + value;
-  signature += '\n' + spec.username;
-  return core::sha256_hex(signature).substr(0, 16);
-}
 
 // A `tributary poll NAME` waiting for its poll to end.
 struct ManualWaiter {
@@ -123,13 +116,16 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         wake(executors.io),
         drained(executors.io),
         random(std::random_device{}()),
-        storage(options_in.storage_log_interval) {
+        storage(options_in.storage_log_interval),
+        is_fleet(store_in.is_shared()),
+        beat_timer(executors.io) {
     core::metrics().describe_counter(
         "tributary_scheduler_cpu_seconds_total",
         "CPU time of the scheduler's own bookkeeping: choosing polls to start, requeueing sources after a poll");
     std::vector<std::int64_t> ids;
     for (const config::SourceSpec& spec : config.sources) ids.push_back(store.ensure_source(spec));
     store.retire_sources_except(ids, core::now_utc());
+    loaded_configuration(config);
     // A push goes the way of a polled document (ingest_push).
     Subscriber::Ingest ingest_pushed = [this](std::int64_t id, std::string body, std::string content_type) {
       return ingest_push(shared_from_this(), id, std::move(body), std::move(content_type));
@@ -143,6 +139,12 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     return std::uniform_int_distribution<std::int64_t>(0, std::max<std::int64_t>(0, bound - 1))(random);
   }
   double draw_unit() { return std::uniform_real_distribution<double>(0.0, 1.0)(random); }
+
+  // Fleet: the configuration this daemon loaded, and when (its beats say so).
+  void loaded_configuration(const config::Config& config) {
+    config_signature = configuration_signature(config.sources);
+    config_loaded = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  }
 
   // Replaces the source list with `config`'s, keeping the state of sources
   // that stay. `ids` are the store ids of config.sources, in order.
@@ -160,7 +162,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     std::size_t overdue = 0;
     for (std::size_t i = 0; i < config.sources.size(); ++i) {
       const config::SourceSpec& spec = config.sources[i];
-      const std::string signature = signature_of(spec);
+      const std::string signature = source_signature(spec);
       std::shared_ptr<SourceState> state;
       if (const auto existing = sources.find(ids[i]); existing != sources.end()) state = existing->second;
       if (!state) {
@@ -342,7 +344,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       // co_spawn runs the poll at once, up to its first wait (building the
       // request, connecting): the poll's work, not the scheduler's.
       add_scheduler_cpu(cpu_started);
-      asio::co_spawn(executors.io, poll(shared_from_this(), found->second, start->host),
+      asio::co_spawn(executors.io, poll(shared_from_this(), found->second, *start),
                      net::FailDaemon("a poll", [self = shared_from_this()] { self->fail(); }));
       cpu_started = thread_cpu_now();
     }
@@ -430,14 +432,22 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // Writer thread: tells readers (re-renders the site) now or once the
   // burst of ingests allows (change_pacer.hpp).
   void publish_changes(bool is_changed) {
-    if (change_pacer.should_publish(is_changed, queued_ingests.load() > 0, ChangePacer::Clock::now()) &&
-        on_store_changed)
-      on_store_changed();
+    if (!change_pacer.should_publish(is_changed, queued_ingests.load() > 0, ChangePacer::Clock::now())) return;
+    if (on_store_changed) on_store_changed();
+    if (!is_fleet) return;
+    try {
+      store.announce_change(daemon_name);  // the fleet's other daemons render anew
+    } catch (const store::StoreError& error) {
+      spdlog::debug("fleet: could not tell the other daemons of a change: {}", error.what());
+    }
   }
 
   // `started_on`: the host whose slot the poll holds (a confirmed redirect
   // may move the source to another one meanwhile).
-  static asio::awaitable<void> poll(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state, HostId started_on) {
+  static asio::awaitable<void> poll(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
+                                    PollQueue::Start start) {
+    if (self->is_fleet && !co_await claim(self, state, start)) co_return;
+    const HostId started_on = start.host;
     PollReport report;
     report.source_name = state->spec.name;
     report.url = core::redact_url(state->poll.url);
@@ -464,6 +474,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       state->next_due =
           next_poll_after_failure(policy, core::now_utc(), state->poll.consecutive_errors, self->draw_unit());
     }
+    if (self->is_fleet) co_await release(self, state->id);
     const PollLine line = describe_poll(report, state->poll.consecutive_errors,
                                         std::chrono::duration_cast<Seconds>(state->next_due - core::now_utc()));
     if (is_storage_failure)
@@ -476,19 +487,150 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     count_in_metrics(report);
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
     state->is_polling = false;
+    state->is_forced = false;
     self->queue.finish(started_on);
     if (self->is_once_mode)
       state->is_polled_once = true;
     else if (!state->is_removed && !state->poll.gone_at)
       self->queue.push(state->id, state->host_id, state->next_due);
-    if (!self->is_stopping) {
+    self->after_poll_slot_freed(cpu_started);
+  }
+
+  // A poll's slot is free again: the polls it held back may start.
+  void after_poll_slot_freed(std::chrono::nanoseconds cpu_started) {
+    if (!is_stopping) {
       const Timestamp now = core::now_utc();
       const SteadyTime steady_now = std::chrono::steady_clock::now();
-      self->start_due_polls(now, steady_now, cpu_started);
-      self->wake_loop_if_sooner(now, steady_now);
+      start_due_polls(now, steady_now, cpu_started);
+      wake_loop_if_sooner(now, steady_now);
     }
-    self->add_scheduler_cpu(cpu_started);
-    if (self->is_stopping && self->queue.in_flight() == 0) self->drained.cancel();
+    add_scheduler_cpu(cpu_started);
+    if (is_stopping && queue.in_flight() == 0) drained.cancel();
+  }
+
+  // Fleet: the poll is this daemon's once claimed in the database. Else the
+  // source is given back to the queue — due when the claim says, its
+  // host's spacing as before the start (no request left) or held while the
+  // fleet's last request to the host is too recent — and false.
+  static asio::awaitable<bool> claim(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
+                                     PollQueue::Start start) {
+    store::PollClaimRequest request;
+    request.source_id = state->id;
+    request.daemon = self->daemon_name;
+    request.host = state->host;
+    request.now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    request.lease = kPollLease;
+    request.host_spacing = std::chrono::duration_cast<std::chrono::milliseconds>(self->queue.limits().host_spacing);
+    request.is_forced = state->is_forced || self->is_once_mode;
+    store::PollClaim claim;
+    bool is_store_down = false;
+    try {
+      claim = co_await asio::co_spawn(self->executors.writer, claim_on_writer(self, request), asio::use_awaitable);
+      self->storage.succeeded();
+    } catch (const store::StoreError& error) {
+      // No claim, no poll: polling anyway could poll twice, and what it
+      // found could not be stored. The source waits, without a backoff.
+      self->storage.failed(error.what());
+      is_store_down = true;
+      claim.verdict = store::PollClaim::Verdict::leased;
+      claim.holder = "nobody (the database is unreachable)";
+      claim.retry_at = request.now + kLeasedRecheck;
+    }
+    if (claim.verdict == store::PollClaim::Verdict::claimed) {
+      if (claim.source) self->adopt_stored(*state, *claim.source);
+      co_return true;
+    }
+    if (claim.source) self->adopt_stored(*state, *claim.source);
+    ClaimRetry retry = retry_after_claim(claim, state->next_due, request.now);
+    if (is_store_down) retry.why = "the database is unreachable; it is polled once a claim can be made";
+    spdlog::debug("fleet: {} not polled by this daemon now: {}", state->spec.name, retry.why);
+    std::chrono::nanoseconds cpu_started = thread_cpu_now();
+    state->is_polling = false;
+    self->queue.abandon(start);
+    if (retry.host_hold) self->queue.hold(start.host, std::chrono::steady_clock::now() + *retry.host_hold);
+    state->next_due = retry.due;
+    const bool is_settled = retry.is_settled && (state->is_forced || self->is_once_mode);
+    if (is_settled) {
+      state->is_forced = false;
+      self->settle_manual(state->id, ManualPoll::Verdict::refused,
+                          fmt::format("{} ({}) was not polled by this daemon: {}", state->spec.name,
+                                      core::redact_url(state->poll.url), retry.why));
+    }
+    if (self->is_once_mode && is_settled)
+      state->is_polled_once = true;
+    else if (!state->is_removed && !state->poll.gone_at)
+      self->queue.push(state->id, state->host_id, state->next_due);
+    self->after_poll_slot_freed(cpu_started);
+    co_return false;
+  }
+
+  static asio::awaitable<store::PollClaim> claim_on_writer(std::shared_ptr<Impl> self,
+                                                           store::PollClaimRequest request) {
+    co_return self->store.claim_poll(request);
+  }
+
+  // Fleet: the poll is recorded; its lease is given up (else it lapses).
+  static asio::awaitable<void> release(std::shared_ptr<Impl> self, std::int64_t source_id) {
+    try {
+      co_await asio::co_spawn(self->executors.writer, release_on_writer(self, source_id), asio::use_awaitable);
+    } catch (const store::StoreError& error) {
+      spdlog::debug("fleet: could not give up the lease of a poll (it lapses by itself): {}", error.what());
+    }
+  }
+
+  // Coroutines with their parameters in their frames (a lambda's captures
+  // would not outlive the co_spawn call).
+  static asio::awaitable<void> release_on_writer(std::shared_ptr<Impl> self, std::int64_t source_id) {
+    self->store.release_poll(source_id, self->daemon_name);
+    co_return;
+  }
+  static asio::awaitable<store::FleetView> beat_on_writer(std::shared_ptr<Impl> self, store::FleetBeat beat) {
+    co_return self->store.fleet_beat(beat);
+  }
+
+  // Fleet: what the database holds of the source, which another daemon's
+  // polls may have changed since this one last polled it.
+  void adopt_stored(SourceState& state, const store::SourceRecord& record) {
+    const std::string url_before = state.poll.url;
+    state.poll = resume_poll_state(state.spec.url, &record, state.signature);
+    if (state.poll.interval.count() == 0) state.poll.interval = state.spec.interval.value_or(schedule_config.interval);
+    if (state.spec.interval) state.poll.interval = *state.spec.interval;
+    if (state.poll.url != url_before) {
+      state.host = core::url_host(state.poll.url);
+      state.host_id = queue.host_id(state.host);
+    }
+    update_demand(state);
+  }
+
+  // Fleet: every kFleetBeat, the leases of polls in flight are renewed and
+  // the fleet's members read; a difference of configuration is logged when
+  // it starts and when it ends. A reload beats at once.
+  static asio::awaitable<void> fleet_loop(std::shared_ptr<Impl> self) {
+    while (!self->is_stopping) {
+      store::FleetBeat beat{self->daemon_name, self->config_signature, self->config_loaded,
+                            std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()),
+                            kPollLease};
+      try {
+        const store::FleetView view =
+            co_await asio::co_spawn(self->executors.writer, beat_on_writer(self, beat), asio::use_awaitable);
+        self->note_fleet(fleet_standing(view, self->daemon_name, self->config_signature));
+      } catch (const store::StoreError& error) {
+        spdlog::debug("fleet: the beat failed (leases lapse unless the next one works): {}", error.what());
+      }
+      self->beat_timer.expires_after(kFleetBeat);
+      co_await self->beat_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+
+  void note_fleet(FleetStanding standing) {
+    if (standing.members != fleet.members) spdlog::info("fleet: {}", standing.members);
+    if (standing.difference != fleet.difference) {
+      if (!standing.difference.empty())
+        spdlog::warn("fleet: {}", standing.difference);
+      else
+        spdlog::info("fleet: this daemon's sources are the fleet's again");
+    }
+    fleet = std::move(standing);
   }
 
   // Manual polls (`tributary poll NAME`): the waiters of `source_id` get
@@ -589,6 +731,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     manual_waiters.emplace(answer.ticket, std::make_shared<ManualWaiter>(executors.io, state->id));
     if (!state->is_polling) {
       state->next_due = now;
+      state->is_forced = true;
       queue.push(state->id, state->host_id, now);
     }
     spdlog::info("poll {} ({}) asked for by hand{}", state->spec.name, core::redact_url(state->poll.url),
@@ -746,6 +889,13 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   SteadyTime cpu_reported_at{};
   std::mt19937_64 random;
   StorageTrouble storage;  // while writes to the store fail
+  // Fleet (fleet.hpp): several daemons on one database claim each poll.
+  const bool is_fleet;
+  const std::string daemon_name = fleet_daemon_name();
+  std::string config_signature;           // of the configuration loaded last
+  store::WallMilliseconds config_loaded;  // when
+  FleetStanding fleet;                    // as the last beat told
+  asio::steady_timer beat_timer;
 };
 
 Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& fetcher, const config::Config& config,
@@ -761,7 +911,19 @@ void Scheduler::start(std::function<void()> fail_daemon) {
   asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_),
                  net::FailDaemon("the scheduler's housekeeping", impl_->fail_daemon));
   impl_->subscriber->start(impl_->fail_daemon);
+  if (impl_->is_fleet)
+    asio::co_spawn(impl_->executors.io, Impl::fleet_loop(impl_),
+                   net::FailDaemon("the fleet's beat", impl_->fail_daemon));
 }
+
+std::vector<std::string> Scheduler::fleet_report() const {
+  std::vector<std::string> lines;
+  if (!impl_->fleet.members.empty()) lines.push_back("fleet: " + impl_->fleet.members);
+  if (!impl_->fleet.difference.empty()) lines.push_back("fleet: " + impl_->fleet.difference);
+  return lines;
+}
+
+const std::string& Scheduler::fleet_daemon() const { return impl_->daemon_name; }
 
 void Scheduler::configure_websub(SubscriberSettings settings) { impl_->subscriber->configure(std::move(settings)); }
 
@@ -856,13 +1018,16 @@ asio::awaitable<void> Scheduler::reconfigure(config::Config config) {
   auto [ids, records] = co_await asio::co_spawn(self->executors.writer, Impl::register_sources(self, config.sources),
                                                 asio::use_awaitable);
   self->adopt_sources(config, ids, records, core::now_utc());
+  self->loaded_configuration(config);
   self->wake.cancel();
+  self->beat_timer.cancel();  // the fleet hears of it now
 }
 
 asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadline) {
   std::shared_ptr<Impl> self = impl_;
   self->is_stopping = true;
   self->wake.cancel();
+  self->beat_timer.cancel();
   self->subscriber->stop();
   // Those not in flight will not be polled; those in flight answer when they end.
   for (const auto& [id, state] : self->sources)

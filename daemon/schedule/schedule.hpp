@@ -135,6 +135,12 @@ class Scheduler {
   void configure_websub(SubscriberSettings settings);
   // A hub's call to /websub/TOKEN; on the I/O executor.
   boost::asio::awaitable<CallbackAnswer> websub_callback(std::string token, CallbackRequest request);
+  // Several daemons on one PostgreSQL database (fleet.hpp): who is in the
+  // fleet, and whether this daemon's sources differ from the fleet's, as
+  // lines for /healthz (none on SQLite); on the I/O executor.
+  std::vector<std::string> fleet_report() const;
+  // This daemon's name in the fleet ("HOST:PID").
+  const std::string& fleet_daemon() const;
   // Starts no new polls, and completes when the ones in flight have
   // finished or `deadline` has passed.
   boost::asio::awaitable<void> stop(std::chrono::steady_clock::duration deadline);

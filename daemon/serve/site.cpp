@@ -338,8 +338,10 @@ struct Site::Impl {
 
   static asio::awaitable<Response> health(std::shared_ptr<Impl> self, const Call& call) {
     const std::string problem = self->health_problem ? self->health_problem() : "no health check is wired";
-    co_return problem.empty() ? text_response(200, "ok\n", call.label)
-                              : text_response(503, "unhealthy: " + problem + "\n", call.label);
+    std::string body = problem.empty() ? "ok\n" : "unhealthy: " + problem + "\n";
+    if (self->health_details)
+      for (const std::string& line : self->health_details()) body += line + '\n';
+    co_return text_response(problem.empty() ? 200 : 503, body, call.label);
   }
 
   // Not a coroutine of its own: feed()'s, handed on (a frame less per request).
@@ -554,9 +556,10 @@ struct Site::Impl {
   store::StoreLocation database;
   std::shared_ptr<const SiteSettings> settings;  // I/O thread; each request takes a snapshot
   const FeedSetSlot& feeds;
-  std::function<std::string()> health_problem;  // I/O thread
-  websub::Hub* hub = nullptr;                   // I/O thread
-  Site::WebSubCallback websub;                  // I/O thread; set before the server starts
+  std::function<std::string()> health_problem;               // I/O thread
+  std::function<std::vector<std::string>()> health_details;  // I/O thread
+  websub::Hub* hub = nullptr;                                // I/O thread
+  Site::WebSubCallback websub;                               // I/O thread; set before the server starts
   // Reader thread only:
   std::unique_ptr<store::Store> reader;
   std::map<std::string, std::shared_ptr<const render::RenderedFeed>> view_cache;
@@ -586,6 +589,10 @@ void Site::reconfigure(SiteSettings settings) {
 }
 
 void Site::set_hub(websub::Hub* hub) { impl_->hub = hub; }
+
+void Site::set_health_details(std::function<std::vector<std::string>()> details) {
+  impl_->health_details = std::move(details);
+}
 
 asio::awaitable<Response> Site::handle(Request request) { return Impl::handle(impl_, std::move(request)); }
 

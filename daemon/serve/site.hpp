@@ -102,6 +102,9 @@ class Site {
   // 404. Set once, before the event loop runs.
   using WebSubCallback = std::function<boost::asio::awaitable<Response>(Request, std::string)>;
   void set_websub_callback(WebSubCallback callback);
+  // Lines /healthz adds below its verdict (200 or 503 alike), e.g. who
+  // shares the database; on the I/O thread. Set before the loop runs.
+  void set_health_details(std::function<std::vector<std::string>()> details);
   // A reload's settings; for requests that start after the call.
   void reconfigure(SiteSettings settings);
   // The built-in WebSub hub that answers POST /websub/hub (I/O thread;

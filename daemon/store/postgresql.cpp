@@ -2,8 +2,10 @@
 #include "store/postgresql.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 
@@ -290,6 +292,27 @@ std::string PostgresDatabase::connection_problem() {
   } catch (const StoreError& error) {
     return error.what();
   }
+}
+
+std::vector<std::string> PostgresDatabase::wait_for_notifications(std::chrono::milliseconds most) {
+  if (!connection_ || PQstatus(connection_) != CONNECTION_OK)
+    throw StoreError("the connection to PostgreSQL at " + config::redacted_storage_url(url_) + " is not up");
+  const auto take_all = [this] {
+    std::vector<std::string> payloads;
+    while (PGnotify* notice = PQnotifies(connection_)) {
+      payloads.emplace_back(notice->extra ? notice->extra : "");
+      PQfreemem(notice);
+    }
+    return payloads;
+  };
+  if (std::vector<std::string> waiting = take_all(); !waiting.empty()) return waiting;
+  pollfd socket{PQsocket(connection_), POLLIN, 0};
+  const int ready = ::poll(&socket, 1, static_cast<int>(most.count()));
+  if (ready < 0 && errno != EINTR) throw StoreError("waiting for PostgreSQL notifications failed");
+  if (ready > 0 && PQconsumeInput(connection_) == 0)
+    throw StoreError("the connection to PostgreSQL at " + config::redacted_storage_url(url_) +
+                     " broke: " + server_message(connection_, nullptr));
+  return take_all();
 }
 
 }  // namespace tributary::store

@@ -9,6 +9,7 @@
 // Internal to the store; tests and benches reach it through store/testing.hpp.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -95,6 +96,12 @@ class PostgresDatabase final : public Database {
 
   // Empty while the connection is up, else why not (for /healthz).
   std::string connection_problem();
+
+  // After a LISTEN on this connection: the payloads of the notifications
+  // that arrive within `most` (all that are there once one has come).
+  // Throws StoreError when the connection breaks — the LISTEN is gone
+  // with it, so there is no reconnecting here.
+  std::vector<std::string> wait_for_notifications(std::chrono::milliseconds most);
 
  private:
   friend class PostgresStatement;

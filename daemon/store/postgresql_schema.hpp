@@ -155,6 +155,28 @@ CREATE TABLE write_turns (
 );
 INSERT INTO write_turns (id, turn) VALUES (1, 0);
 )sql",
+    // 2: several daemons on one database (store/fleet_records.hpp). A
+    // poll's lease; the earliest time the fleet may send the next request
+    // to a host (milliseconds, so that host_delay holds across daemons);
+    // the daemons that beat lately, with the configuration each loaded.
+    R"sql(
+CREATE TABLE poll_leases (
+  source_id  BIGINT PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+  holder     TEXT COLLATE "C" NOT NULL,
+  expires_ms BIGINT NOT NULL
+);
+CREATE INDEX poll_leases_by_holder ON poll_leases (holder);
+CREATE TABLE fleet_hosts (
+  host            TEXT COLLATE "C" PRIMARY KEY,
+  next_request_ms BIGINT NOT NULL
+);
+CREATE TABLE fleet_daemons (
+  daemon           TEXT COLLATE "C" PRIMARY KEY,
+  seen_at          BIGINT NOT NULL,
+  config_signature TEXT NOT NULL,
+  config_loaded_ms BIGINT NOT NULL
+);
+)sql",
 };
 
 }  // namespace tributary::store

@@ -7,7 +7,7 @@
 //
 // Its files: sql_store.cpp (opening, sources and their poll state),
 // ingest.cpp, queries.cpp, retention.cpp, filtering.cpp, subscriptions.cpp,
-// hub_subscriptions.cpp.
+// hub_subscriptions.cpp, fleet.cpp.
 #pragma once
 
 #include <atomic>
@@ -43,6 +43,12 @@ class SqlStore {
   SourceStateCounts source_state_counts(core::Timestamp now);
   IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
   void record_poll(std::int64_t source_id, const PollRecord& poll);
+  // fleet.cpp (PostgreSQL only)
+  bool is_shared() const { return engine_->database().engine() == Engine::postgresql; }
+  PollClaim claim_poll(const PollClaimRequest& request);
+  void release_poll(std::int64_t source_id, const std::string& daemon);
+  FleetView fleet_beat(const FleetBeat& beat);
+  void announce_change(const std::string& daemon);
   std::vector<SubscriptionRecord> subscriptions();
   void save_subscription(const SubscriptionRecord& subscription);
   void delete_subscription(std::int64_t source_id);

@@ -74,6 +74,16 @@ IngestResult Store::ingest(std::int64_t source_id, const normalize::NormalizedFe
 
 void Store::record_poll(std::int64_t source_id, const PollRecord& poll) { impl_->record_poll(source_id, poll); }
 
+bool Store::is_shared() const { return impl_->is_shared(); }
+
+PollClaim Store::claim_poll(const PollClaimRequest& request) { return impl_->claim_poll(request); }
+
+void Store::release_poll(std::int64_t source_id, const std::string& daemon) { impl_->release_poll(source_id, daemon); }
+
+FleetView Store::fleet_beat(const FleetBeat& beat) { return impl_->fleet_beat(beat); }
+
+void Store::announce_change(const std::string& daemon) { impl_->announce_change(daemon); }
+
 std::vector<SubscriptionRecord> Store::subscriptions() { return impl_->subscriptions(); }
 
 void Store::save_subscription(const SubscriptionRecord& subscription) { impl_->save_subscription(subscription); }

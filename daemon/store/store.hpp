@@ -25,6 +25,7 @@
 #include "core/time.hpp"
 #include "filter/filter.hpp"
 #include "normalize/normalize.hpp"
+#include "store/fleet_records.hpp"
 #include "store/hub_records.hpp"
 #include "store/records.hpp"
 #include "store/store_error.hpp"
@@ -193,6 +194,25 @@ class Store {
   // Stored items with what filters look at, by id after `after_id` (for
   // `tributary filter test`; it reads, never writes).
   std::vector<FilterableItem> filterable_items(std::int64_t after_id, std::size_t limit);
+
+  // Several daemons on one database (store/fleet_records.hpp). Only a
+  // PostgreSQL store can be shared; on SQLite one daemon holds the file
+  // (its pid file says so) and the calls below throw StoreError.
+  bool is_shared() const;
+  // Claims the source's next poll for request.daemon, with the source's row
+  // locked (FOR UPDATE SKIP LOCKED): a lease that expires unless renewed,
+  // and, with a host spacing, the host's next request time. Not claimed
+  // when it is not due (and not forced), another daemon holds it, the host
+  // had a request too lately, or the source was removed.
+  PollClaim claim_poll(const PollClaimRequest& request);
+  // The poll is recorded (record_poll): the lease is given up.
+  void release_poll(std::int64_t source_id, const std::string& daemon);
+  // Renews the daemon's leases, notes that it is alive and which
+  // configuration it loaded, and tells who else is.
+  FleetView fleet_beat(const FleetBeat& beat);
+  // Tells the other daemons' change listeners (store/change_listener.hpp)
+  // that what the feeds show has changed.
+  void announce_change(const std::string& daemon);
 
   // Tests and benches that read the database's SQL: store/testing.hpp.
 

@@ -254,5 +254,44 @@ TEST(PollQueueSimulation, ThreeHundredSourcesAtFiveMinutesAreStretchedAlikeAndNo
   EXPECT_LT(simulation.longest_wait_past_due, 10min);
 }
 
+// A fleet's other daemon had the poll: the start is given back as if it
+// had not been made, so the host's next source need not wait host_delay.
+TEST(PollQueue, AnAbandonedStartLeavesTheHostsSpacingAsItWas) {
+  PollQueue queue({.max_concurrent = 4, .per_host = 2, .host_spacing = 2s});
+  const auto host = queue.host_id("example.com");
+  queue.push(1, host, kNow - 10s);
+  queue.push(2, host, kNow - 5s);
+  const auto first = queue.pop(kNow, kSteady);
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(queue.pop(kNow, kSteady + 1s)) << "spacing";
+  queue.abandon(*first);
+  EXPECT_EQ(queue.in_flight(), 0u);
+  const auto second = queue.pop(kNow, kSteady + 1s);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->source, 2);
+  // A start that is not the host's last leaves the later one's spacing.
+  queue.push(1, host, kNow - 10s);
+  const auto third = queue.pop(kNow, kSteady + 3100ms);  // the second still in flight (per_host 2)
+  ASSERT_TRUE(third);
+  queue.push(4, host, kNow - 1s);
+  queue.abandon(*second);
+  EXPECT_FALSE(queue.pop(kNow, kSteady + 3200ms)) << "the third's spacing holds";
+  EXPECT_TRUE(queue.pop(kNow, kSteady + 5200ms));
+}
+
+// Another daemon of the fleet sent the host a request: none from this one
+// before the fleet's spacing has passed, whatever the local spacing says.
+TEST(PollQueue, AHeldHostStartsNothingBeforeTheHoldEnds) {
+  PollQueue queue({.max_concurrent = 4, .per_host = 2, .host_spacing = 2s});
+  const auto host = queue.host_id("example.com");
+  queue.push(1, host, kNow - 10s);
+  queue.hold(host, kSteady + 1500ms);
+  EXPECT_FALSE(queue.pop(kNow, kSteady + 1s));
+  const auto wake = queue.next_wake(kNow, kSteady + 1s);
+  ASSERT_TRUE(wake);
+  EXPECT_EQ(*wake, 500ms);
+  EXPECT_TRUE(queue.pop(kNow, kSteady + 1500ms));
+}
+
 }  // namespace
 }  // namespace tributary::schedule

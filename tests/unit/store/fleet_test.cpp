@@ -1,0 +1,169 @@
+// Several daemons on one PostgreSQL database (store/fleet_records.hpp): a
+// poll is claimed once across the fleet, a lease lapses unless renewed,
+// requests to a host are spaced across daemons, the daemons' beats tell
+// who loaded which configuration last, and a change announced by one is
+// heard by the others. An SQLite store is never shared.
+#include <gtest/gtest.h>
+
+#include "store/change_listener.hpp"
+#include "store_fixture.hpp"
+
+namespace tributary::store {
+namespace {
+
+using namespace std::chrono_literals;
+using test::at;
+using test::spec;
+using Verdict = PollClaim::Verdict;
+
+WallMilliseconds ms_at(std::string_view rfc3339) { return WallMilliseconds(test::at(rfc3339)); }
+
+class FleetStore : public test::EngineTest {
+ protected:
+  // Two daemons' connections to one new database, with one source.
+  void SetUp() override {
+    test::EngineTest::SetUp();
+    if (IsSkipped()) return;
+    location_ = new_location();
+    first_ = std::make_unique<Store>(location_);
+    second_ = std::make_unique<Store>(location_);
+    source_ = first_->ensure_source(spec("https://wire.example/feed", "Wire"));
+  }
+
+  PollClaimRequest request(const std::string& daemon, WallMilliseconds now) const {
+    PollClaimRequest claim;
+    claim.source_id = source_;
+    claim.daemon = daemon;
+    claim.host = "wire.example";
+    claim.now = now;
+    return claim;
+  }
+
+  // The poll made and recorded: due again at `next`.
+  void record(Store& store, const std::string& daemon, WallMilliseconds polled, core::Timestamp next) {
+    PollRecord poll;
+    poll.polled_at = std::chrono::floor<std::chrono::seconds>(polled);
+    poll.http_status = 200;
+    poll.is_success = true;
+    poll.next_poll_at = next;
+    store.record_poll(source_, poll);
+    store.release_poll(source_, daemon);
+  }
+
+  StoreLocation location_;
+  std::unique_ptr<Store> first_;
+  std::unique_ptr<Store> second_;
+  std::int64_t source_ = 0;
+};
+
+INSTANTIATE_TEST_SUITE_P(Engines, FleetStore, ::testing::Values(Engine::postgresql), test::engine_name);
+
+TEST_P(FleetStore, ADuePollIsClaimedByOneDaemonOnly) {
+  const WallMilliseconds now = ms_at("2026-12-04T10:00:00Z");
+  const PollClaim first = first_->claim_poll(request("a:1", now));
+  ASSERT_EQ(first.verdict, Verdict::claimed);
+  ASSERT_TRUE(first.source.has_value());
+  EXPECT_EQ(first.source->name, "Wire");
+
+  const PollClaim second = second_->claim_poll(request("b:2", now + 100ms));
+  EXPECT_EQ(second.verdict, Verdict::leased);
+  EXPECT_EQ(second.holder, "a:1");
+  EXPECT_EQ(second.retry_at, now + 15s) << "the lease's end";
+  EXPECT_EQ(second_->claim_poll(request("b:2", now + 200ms)).verdict, Verdict::leased) << "forced or not";
+}
+
+TEST_P(FleetStore, APollRecordedByOneIsNotDueForTheOtherWhichLearnsTheNextTime) {
+  const WallMilliseconds now = ms_at("2026-12-04T10:00:00Z");
+  ASSERT_EQ(first_->claim_poll(request("a:1", now)).verdict, Verdict::claimed);
+  record(*first_, "a:1", now + 1s, at("2026-12-04T10:10:00Z"));
+
+  const PollClaim late = second_->claim_poll(request("b:2", now + 2s));
+  EXPECT_EQ(late.verdict, Verdict::not_due);
+  ASSERT_TRUE(late.source && late.source->next_poll_at);
+  EXPECT_EQ(*late.source->next_poll_at, at("2026-12-04T10:10:00Z"));
+
+  PollClaimRequest forced = request("b:2", now + 3s);
+  forced.is_forced = true;  // by hand: due or not
+  EXPECT_EQ(second_->claim_poll(forced).verdict, Verdict::claimed);
+  PollClaimRequest also_forced = request("a:1", now + 4s);
+  also_forced.is_forced = true;
+  EXPECT_EQ(first_->claim_poll(also_forced).verdict, Verdict::leased) << "the forced poll's lease holds";
+}
+
+TEST_P(FleetStore, ALeaseNotRenewedLapsesAndARenewedOneHolds) {
+  const WallMilliseconds now = ms_at("2026-12-04T10:00:00Z");
+  ASSERT_EQ(first_->claim_poll(request("a:1", now)).verdict, Verdict::claimed);
+  // a:1 beats: its lease runs 15 s from the beat.
+  first_->fleet_beat({"a:1", "sig", now, now + 10s, 15s});
+  EXPECT_EQ(second_->claim_poll(request("b:2", now + 20s)).verdict, Verdict::leased);
+  // a:1 died after that beat: 15 s later the poll is b:2's.
+  const PollClaim taken = second_->claim_poll(request("b:2", now + 26s));
+  EXPECT_EQ(taken.verdict, Verdict::claimed);
+  EXPECT_EQ(first_->claim_poll(request("a:1", now + 27s)).verdict, Verdict::leased);
+}
+
+TEST_P(FleetStore, RequestsToOneHostAreSpacedAcrossDaemons) {
+  const std::int64_t other = first_->ensure_source(spec("https://wire.example/other", "Other"));
+  const WallMilliseconds now = ms_at("2026-12-04T10:00:00Z");
+  PollClaimRequest one = request("a:1", now);
+  one.host_spacing = 2050ms;
+  ASSERT_EQ(first_->claim_poll(one).verdict, Verdict::claimed);
+  PollClaimRequest two = request("b:2", now + 500ms);
+  two.source_id = other;
+  two.host_spacing = 2050ms;
+  const PollClaim busy = second_->claim_poll(two);
+  EXPECT_EQ(busy.verdict, Verdict::host_busy);
+  EXPECT_EQ(busy.retry_at, now + 2050ms);
+  two.now = now + 2050ms;
+  EXPECT_EQ(second_->claim_poll(two).verdict, Verdict::claimed);
+  PollClaimRequest elsewhere = two;
+  elsewhere.source_id = first_->ensure_source(spec("https://other.example/feed", "Elsewhere"));
+  elsewhere.host = "other.example";
+  EXPECT_EQ(second_->claim_poll(elsewhere).verdict, Verdict::claimed) << "another host has its own spacing";
+}
+
+TEST_P(FleetStore, ASourceRemovedByAnotherConfigurationIsNotClaimed) {
+  first_->retire_sources_except({}, at("2026-12-04T09:00:00Z"));
+  EXPECT_EQ(second_->claim_poll(request("b:2", ms_at("2026-12-04T10:00:00Z"))).verdict, Verdict::retired);
+}
+
+TEST_P(FleetStore, BeatsListTheLiveDaemonsTheLastToLoadFirst) {
+  const WallMilliseconds now = ms_at("2026-12-04T10:00:00Z");
+  first_->fleet_beat({"a:1", "old", now - 60s, now, 15s});
+  const FleetView view = second_->fleet_beat({"b:2", "new", now - 5s, now + 1s, 15s});
+  ASSERT_EQ(view.members.size(), 2u);
+  EXPECT_EQ(view.members[0].daemon, "b:2");
+  EXPECT_EQ(view.members[0].config_signature, "new");
+  EXPECT_EQ(view.members[1].daemon, "a:1");
+  // a:1 stops beating: after 30 s it is no longer counted.
+  const FleetView later = second_->fleet_beat({"b:2", "new", now - 5s, now + 45s, 15s});
+  ASSERT_EQ(later.members.size(), 1u);
+  EXPECT_EQ(later.members[0].daemon, "b:2");
+}
+
+TEST_P(FleetStore, AnotherDaemonsAnnouncedChangeIsHeardAndOnesOwnIsNot) {
+  ChangeListener listener(location_, "b:2");
+  EXPECT_FALSE(listener.wait_for_change(50ms));
+  second_->announce_change("b:2");
+  EXPECT_FALSE(listener.wait_for_change(500ms)) << "its own";
+  first_->announce_change("a:1");
+  bool heard = false;
+  for (int attempt = 0; attempt < 20 && !heard; ++attempt) heard = listener.wait_for_change(250ms);
+  EXPECT_TRUE(heard);
+}
+
+TEST(FleetStoreOnSqlite, IsNeverSharedAndSaysSoWhenAskedToClaim) {
+  Store store(":memory:");
+  EXPECT_FALSE(store.is_shared());
+  PollClaimRequest request;
+  request.source_id = store.ensure_source(spec("https://wire.example/feed"));
+  try {
+    store.claim_poll(request);
+    FAIL() << "claimed on SQLite";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("only a PostgreSQL store is shared"), std::string::npos) << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace tributary::store
