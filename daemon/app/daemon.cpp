@@ -435,7 +435,22 @@ struct OpenStores {
 OpenStores open_stores(const config::Config& config, const std::filesystem::path& state_file,
                        const store::StoreLocation& database) {
   OpenStores stores;
-  if (const auto path = pid_file_path(state_file); !path.empty()) stores.pid_file = std::make_unique<PidFile>(path);
+  if (const auto path = pid_file_path(state_file); !path.empty()) {
+    try {
+      stores.pid_file = std::make_unique<PidFile>(path);
+    } catch (const std::runtime_error&) {
+      // Several daemons may share a PostgreSQL database, also from one
+      // machine and one state directory: the first keeps the pid file and
+      // the control socket, the others run without.
+      const std::optional<pid_t> other = database.is_postgresql ? running_daemon_pid(path) : std::nullopt;
+      if (!other) throw;
+      spdlog::warn(
+          "the daemon with pid {} keeps the pid file {} and its control socket; this one shares the PostgreSQL "
+          "database with it and runs without them (`tributary reload`, `status` and `poll NAME` reach that one; "
+          "give each daemon its own [storage] database path or STATE_DIRECTORY to reach both)",
+          *other, path.string());
+    }
+  }
   stores.writer = std::make_unique<store::Store>(database, store::store_options(config));
   stores.reader = std::make_unique<store::Store>(database);
   return stores;
@@ -581,7 +596,8 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   if (database.is_postgresql)
     fleet_listener = listen_for_fleet_changes(database, scheduler.fleet_daemon(), writer.get_executor(), render_feed);
   serve_websub(site, *hub, scheduler, config, writer_view.settings.base_url);
-  const std::unique_ptr<ControlServer> control = open_control_socket(io, state_file, scheduler);
+  const std::unique_ptr<ControlServer> control =
+      stores.pid_file ? open_control_socket(io, state_file, scheduler) : nullptr;
   asio::steady_timer watchdog_timer(io);
   asio::steady_timer status_timer(io);
   asio::steady_timer health_timer(io);

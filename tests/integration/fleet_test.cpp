@@ -3,8 +3,9 @@
 // once across the fleet, both take part, requests to the one host stay
 // host_delay apart across both — and serve the same entries with the same
 // ids, each story of the outlets once; /healthz says who shares the
-// database; when one is killed, the other polls every source within 20 s;
-// a daemon whose sources differ from the fleet's says so.
+// database; when one is killed, the other polls every source within 20 s
+// (also when both run from one configuration file on one machine); a
+// daemon whose sources differ from the fleet's says so.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -73,8 +74,8 @@ class Fleet : public ::testing::Test {
     if (extra_source) config.source(upstream_.url(pinned_path(1)) + "?extra", "Extra");
     DaemonOptions options;
     options.environment.push_back("STATE_DIRECTORY=" + state.string());
-    auto daemon = std::make_unique<DaemonProcess>(dir_.write(name + ".toml", config.text()), state / "daemon.log",
-                                                  std::move(options));
+    const std::filesystem::path log = dir_.path() / ("daemon-" + std::to_string(++started_) + ".log");
+    auto daemon = std::make_unique<DaemonProcess>(dir_.write(name + ".toml", config.text()), log, std::move(options));
     EXPECT_TRUE(daemon->wait_until_listening()) << daemon->output();
     return daemon;
   }
@@ -114,6 +115,7 @@ class Fleet : public ::testing::Test {
   TempDir dir_;
   std::vector<std::string> outlets_;
   std::set<std::pair<int, std::string>> stories_;
+  int started_ = 0;  // daemons, for their log files
 };
 
 TEST_F(Fleet, TwoDaemonsPollEachSourceOnceAndServeTheSameStories) {
@@ -167,10 +169,15 @@ TEST_F(Fleet, TwoDaemonsPollEachSourceOnceAndServeTheSameStories) {
   EXPECT_EQ(entry_ids(*first), entry_ids(*second));
 }
 
+// Both from one configuration file and one state directory on one machine:
+// the first keeps the pid file and the control socket, the second runs
+// without them, saying so.
 TEST_F(Fleet, WhenOneDaemonIsKilledTheOtherPollsEverySourceWithin20Seconds) {
-  const auto first = start("a");
-  const auto second = start("b");
+  const auto first = start("shared");
+  const auto second = start("shared");
   ASSERT_FALSE(HasFailure());
+  EXPECT_TRUE(second->wait_for_log("shares the PostgreSQL database with it and runs without them", 5s))
+      << second->output();
   for (int n = 1; n <= kPinnedSources; ++n)
     ASSERT_TRUE(upstream_.wait_for_hits(pinned_path(n), 2, 60s)) << "Pinned " << n << "\n" << first->output();
   first->signal(SIGKILL);
