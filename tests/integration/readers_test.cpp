@@ -10,6 +10,9 @@
 // Parser, and three readers — newsboat, sfeed and rss2email (its mail goes
 // to a stub sendmail). Every XML and JSON document served must be
 // well-formed. A failure names each kind of problem once, with examples.
+// CTest runs it twice: with the store in SQLite, and (the environment says
+// TRIBUTARY_TEST_STORE=postgresql) in a database of the tests' throwaway
+// PostgreSQL cluster, so that the judges read what either engine serves.
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -29,6 +32,7 @@
 #include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
+#include "support/postgres_cluster.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
@@ -257,10 +261,24 @@ class ReadersDaemon : public ::testing::Environment {
  public:
   void SetUp() override {
     if (shared_dir().empty()) return;  // the tests skip, as every test that needs ../shared does
+    const char* store = std::getenv("TRIBUTARY_TEST_STORE");
+    const bool on_postgresql = store && std::string(store) == "postgresql";
+    PostgresCluster* cluster = on_postgresql ? PostgresCluster::shared() : nullptr;
+    if (on_postgresql && !cluster) {
+      skip_reason_ = PostgresCluster::shared_skip_reason();
+      return;
+    }
     upstream_ = std::make_unique<FakeUpstream>();
     dir_ = std::make_unique<TempDir>();
-    const auto config = dir_->write("tributary.toml", daemon_config(dir_->path() / "db/tributary.db").text());
-    daemon_ = std::make_unique<DaemonProcess>(config, dir_->path() / "daemon.log");
+    DaemonConfig config = daemon_config(dir_->path() / "db/tributary.db");
+    DaemonOptions options;
+    if (cluster) {
+      config.postgresql(cluster->create_database(cluster->unique_database_name("readers")));
+      std::filesystem::create_directories(dir_->path() / "db");
+      options.environment.push_back("STATE_DIRECTORY=" + (dir_->path() / "db").string());  // its pid file
+    }
+    daemon_ = std::make_unique<DaemonProcess>(dir_->write("tributary.toml", config.text()), dir_->path() / "daemon.log",
+                                              std::move(options));
     ASSERT_TRUE(daemon_->wait_until_listening()) << daemon_->output();
     // Every configured source (the failing one too) has a last poll.
     ASSERT_TRUE(daemon_->wait_until_sources_polled(corpus_sources().size() + 1, SourcesPolled::at_all, 60s))
@@ -279,6 +297,8 @@ class ReadersDaemon : public ::testing::Environment {
   }
 
   static bool is_up() { return is_up_; }
+  // Why the tests skip although ../shared is there (no PostgreSQL server).
+  static const std::string& skip_reason() { return skip_reason_; }
   static const Fetched& fetched(const std::string& target) { return fetched_.at(target); }
   static std::string base_url() { return daemon_->base_url(); }
   static const std::filesystem::path& work_dir() { return dir_->path(); }
@@ -343,6 +363,7 @@ class ReadersDaemon : public ::testing::Environment {
   static inline std::unique_ptr<DaemonProcess> daemon_;
   static inline std::map<std::string, Fetched> fetched_;
   static inline bool is_up_ = false;
+  static inline std::string skip_reason_;
 };
 
 [[maybe_unused]] ::testing::Environment* const kDaemon = ::testing::AddGlobalTestEnvironment(new ReadersDaemon);
@@ -351,6 +372,7 @@ std::string view_label(const ::testing::TestParamInfo<View>& view) { return view
 
 void skip_without_shared_dir() {
   if (shared_dir().empty()) GTEST_SKIP() << "the shared directory (../shared: corpus, schema, validator) is absent";
+  if (!ReadersDaemon::skip_reason().empty()) GTEST_SKIP() << ReadersDaemon::skip_reason();
 }
 
 // ---- each Atom view, judged by the validators and Universal Feed Parser ----
