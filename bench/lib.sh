@@ -47,11 +47,15 @@ bench_free_port() {
 # in the script's own shell: bench_temp_dir runs in a $(...) subshell, which
 # could not record what it made.)
 bench_pids=()
+bench_postgres_pid=""
 bench_temp_root=$(mktemp -d "${TMPDIR:-/tmp}/tributary-bench.XXXXXX")
 # nginx's workers run as nobody and must read what is served from here.
 chmod 755 "$bench_temp_root"
 bench_cleanup() {
   local pid
+  # Immediate shutdown: a SIGTERM would wait for every client to leave and
+  # then checkpoint a cluster that is about to be deleted.
+  [ -n "$bench_postgres_pid" ] && { kill -QUIT "$bench_postgres_pid" 2>/dev/null || true; }
   for pid in "${bench_pids[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
@@ -84,9 +88,13 @@ bench_wait_port() {
 # Static files get ETag and Last-Modified from nginx itself; a FILE.gz next
 # to FILE is sent to gzip clients as is (gzip_static). LISTEN "all" listens
 # on every address, so that each 127.x.y.z stands for a host of its own
-# (bench/scale); only loopback clients are answered either way.
+# (bench/scale); only loopback clients are answered either way. SERVER, when
+# given, is more directives for the server block (limit_rate, etag off, an
+# access_log: the log format "bench" is one line per request, "$msec
+# $request_time $status $body_bytes_sent $host $request_uri
+# $http_user_agent", from which a request's start is $msec - $request_time).
 bench_start_nginx() {
-  local root_dir=$1 prefix=$2 port=$3 workers=${4:-1} listen=${5:-loopback}
+  local root_dir=$1 prefix=$2 port=$3 workers=${4:-1} listen=${5:-loopback} server=${6:-}
   local address="127.0.0.1:$port"
   [ "$listen" = all ] && address=$port
   mkdir -p "$prefix/logs" "$prefix/tmp"
@@ -99,6 +107,7 @@ error_log $prefix/logs/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
+  log_format bench '\$msec \$request_time \$status \$body_bytes_sent \$host \$request_uri \$http_user_agent';
   client_body_temp_path $prefix/tmp/body;
   proxy_temp_path $prefix/tmp/proxy;
   fastcgi_temp_path $prefix/tmp/fastcgi;
@@ -114,12 +123,68 @@ http {
     root $root_dir;
     gzip_static on;
     etag on;
+$server
   }
 }
 EOF
   nginx -p "$prefix" -e "$prefix/logs/error.log" -c "$prefix/nginx.conf" &
   bench_pids+=($!)
   bench_wait_port "$port"
+}
+
+# Starts a throwaway PostgreSQL cluster in WORKDIR/postgres (Debian's newest
+# server in /usr/lib/postgresql/*/bin), as our child: its data directory and
+# Unix socket are there, it listens on no TCP address, the superuser
+# "postgres" connects without a password (trust), and nothing is synced to
+# disk (fsync off: the cluster does not outlive the run). The server refuses
+# to run as root: as root, it runs as Debian's `postgres` system user, which
+# owns WORKDIR/postgres (WORKDIR must be reachable by it, as bench_temp_dir's
+# are). Sets bench_postgres_dir (the socket directory) and bench_postgres_bin;
+# bench_postgres_database makes databases in it. bench_cleanup stops it.
+bench_start_postgres() {
+  local dir=$1/postgres as_server=() attempt
+  bench_postgres_bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  if [ -z "$bench_postgres_bin" ] || [ ! -x "$bench_postgres_bin/postgres" ]; then
+    echo "error: no PostgreSQL server in /usr/lib/postgresql/*/bin (Debian's postgresql package)" >&2
+    return 1
+  fi
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$dir"
+    as_server=(--reuid=postgres --regid=postgres --init-groups)
+  fi
+  if ! setpriv "${as_server[@]}" "$bench_postgres_bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 \
+    --locale=C --no-sync >"$dir/initdb.log" 2>&1; then
+    tail -n 20 "$dir/initdb.log" >&2
+    echo "error: initdb of the benchmark's PostgreSQL cluster failed (above)" >&2
+    return 1
+  fi
+  # setpriv execs the server in place (runuser would stay in between), so
+  # that $! is the server's pid, and the server dies with this script even
+  # when nothing runs bench_cleanup (SIGKILL).
+  setpriv "${as_server[@]}" --pdeathsig=KILL "$bench_postgres_bin/postgres" -D "$dir/data" \
+    -c listen_addresses= -c unix_socket_directories="$dir" -c fsync=off -c synchronous_commit=off \
+    -c full_page_writes=off -c max_connections=200 >"$dir/postgres.log" 2>&1 &
+  bench_postgres_pid=$!
+  bench_pids+=("$bench_postgres_pid")
+  bench_postgres_dir=$dir
+  for attempt in $(seq 1 600); do
+    if "$bench_postgres_bin/pg_isready" -q -h "$dir" -U postgres -d postgres; then return 0; fi
+    if ! kill -0 "$bench_postgres_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  tail -n 20 "$dir/postgres.log" >&2
+  echo "error: the benchmark's PostgreSQL server did not start (above; $dir/postgres.log)" >&2
+  return 1
+}
+
+# Creates database NAME in bench_start_postgres's cluster and prints its
+# libpq URI (the socket directory as the host parameter: bench_temp_dir's
+# paths need no percent-encoding).
+bench_postgres_database() {
+  "$bench_postgres_bin/createdb" -h "$bench_postgres_dir" -U postgres "$1" || return 1
+  echo "postgresql://postgres@/$1?host=$bench_postgres_dir"
 }
 
 # Runs a command under /usr/bin/time -v; leaves its report in FILE.
