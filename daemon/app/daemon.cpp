@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <set>
 
+#include "app/background_probe.hpp"
 #include "app/commands.hpp"
 #include "app/control_socket.hpp"
 #include "app/filtering.hpp"
@@ -63,6 +64,9 @@ constexpr auto kStatusPeriod = std::chrono::seconds(5);
 // How often the daemon checks its own health when nobody asks /healthz, so
 // that a damaged or vanished database is in the log either way.
 constexpr auto kHealthPeriod = std::chrono::seconds(30);
+// A PostgreSQL health probe that has not ended after this long is the
+// verdict itself: the server does not answer.
+constexpr auto kSlowHealthProbe = std::chrono::seconds(5);
 
 std::string default_base_url(const std::string& address, std::uint16_t port) {
   std::string host = address;
@@ -502,10 +506,19 @@ std::unique_ptr<ControlServer> open_control_socket(asio::io_context& io, const s
 // /healthz: both connections' view of the database; a change of verdict
 // is logged. `stores` and `database` outlive the check.
 serve::HealthCheck health_check(const OpenStores& stores, const store::StoreLocation& database) {
-  return serve::HealthCheck([&stores] { return store_health_problem(*stores.reader, *stores.writer); },
-                            [&database](const std::string& problem, const std::string& previous) {
-                              log_health_change(database, problem, previous);
-                            });
+  const auto report = [&database](const std::string& problem, const std::string& previous) {
+    log_health_change(database, problem, previous);
+  };
+  if (!database.is_postgresql)  // a file: a stat and 100 bytes, at once
+    return serve::HealthCheck([&stores] { return store_health_problem(*stores.reader, *stores.writer); }, report);
+  // A server may not answer for a while: asked off the I/O thread, on a
+  // connection of the probe's own.
+  auto probe = std::make_shared<BackgroundProbe>(
+      [&stores, health_store = std::make_shared<store::Store>(database)] {
+        return store_health_problem(*health_store, *stores.writer);
+      },
+      "the PostgreSQL server", kSlowHealthProbe);
+  return serve::HealthCheck([probe] { return probe->ask(); }, report);
 }
 
 // Renders the feed set and publishes it; runs on the writer thread, which

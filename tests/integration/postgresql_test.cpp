@@ -5,6 +5,8 @@
 // shows, and a server it cannot reach stops the start with a clear error.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "support/atom_reader.hpp"
 #include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
@@ -109,6 +111,34 @@ TEST_F(OnPostgresql, HealthzSaysWhenTheDatabaseGoesAway) {
   EXPECT_EQ(health.body.find(kPassword), std::string::npos) << health.body;
   EXPECT_EQ(daemon->get("/feed.atom").status, 200) << "the feed stays as it was";
   cluster_->create_database(database_name_);  // an empty one: the daemon refuses nothing, but reconnects
+}
+
+// A server that stops answering (its machine hangs) holds every query on
+// it: the feed is served from memory meanwhile, at once, and /healthz
+// answers at once too — 503 once the probe has waited 5 s.
+TEST_F(OnPostgresql, AServerThatStopsAnsweringHoldsNeitherTheFeedNorHealthz) {
+  const auto daemon = start("daemon.log");
+  ASSERT_TRUE(daemon->wait_until_listening()) << daemon->output();
+  ASSERT_EQ(entry_ids(*daemon).size(), 4u) << daemon->output();
+  cluster_->freeze();
+  struct Thaw {
+    PostgresCluster* cluster;
+    ~Thaw() { cluster->thaw(); }
+  } thaw{cluster_};
+  HttpReply health;
+  for (int request = 0; request < 12; ++request) {
+    const auto asked = std::chrono::steady_clock::now();
+    health = daemon->get("/healthz");
+    const HttpReply feed = daemon->get("/feed.atom");
+    EXPECT_LT(std::chrono::steady_clock::now() - asked, 2s) << "request " << request << " waited for the server";
+    EXPECT_EQ(feed.status, 200);
+    if (health.status == 503) break;
+    std::this_thread::sleep_for(1s);
+  }
+  EXPECT_EQ(health.status, 503) << health.body;
+  EXPECT_NE(health.body.find("the PostgreSQL server has not answered for"), std::string::npos) << health.body;
+  cluster_->thaw();
+  EXPECT_EQ(daemon->wait_for_status("/healthz", 200, 30s).status, 200) << daemon->output();
 }
 
 TEST_F(OnPostgresql, AServerItCannotReachStopsTheStartSayingWhere) {

@@ -16,8 +16,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "support/wait.hpp"
@@ -198,6 +202,33 @@ void PostgresCluster::stop() {
   if (!server_) return;
   server_->signal(SIGQUIT);
   server_->wait(kStopTimeout);
+}
+
+void PostgresCluster::freeze() { signal_server_and_backends(SIGSTOP); }
+
+void PostgresCluster::thaw() { signal_server_and_backends(SIGCONT); }
+
+// The backends are the server's children: found by their parent in /proc.
+void PostgresCluster::signal_server_and_backends(int signal_number) {
+  if (!server_) return;
+  const pid_t server = server_->pid();
+  std::vector<pid_t> targets = {server};
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // "PID (COMMAND) STATE PPID …": the command may hold spaces and parentheses.
+    const std::size_t after_command = line.rfind(')');
+    if (after_command == std::string::npos) continue;
+    std::istringstream rest(line.substr(after_command + 1));
+    std::string state;
+    pid_t parent = 0;
+    rest >> state >> parent;
+    if (parent == server) targets.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  for (const pid_t target : targets) kill(target, signal_number);
 }
 
 namespace {

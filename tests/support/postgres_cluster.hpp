@@ -57,9 +57,17 @@ class PostgresCluster {
   std::string connection_uri(std::string_view database) const;
   const std::filesystem::path& socket_directory() const { return directory_.path(); }
 
+  // Freezes the server (SIGSTOP to it and its backends): it stops
+  // answering without closing a connection, as a server whose machine
+  // hangs does; thaw() lets it go on. For a cluster of one test's own
+  // process only (shared() is per test process).
+  void freeze();
+  void thaw();
+
  private:
   void wait_until_ready();
   void stop();
+  void signal_server_and_backends(int signal_number);
 
   TempDir directory_;  // data/, the socket, postgres.log; outlives server_
   std::optional<ChildProcess> server_;
