@@ -26,6 +26,7 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <variant>
 
 #include "app/background_probe.hpp"
 #include "app/commands.hpp"
@@ -136,16 +137,25 @@ std::string format_clock(core::Timestamp t) {
   return text.size() >= 19 ? text.substr(11, 8) : text;
 }
 
+// The sources at a glance, or why the store could not tell.
+using Glance = std::variant<store::SourcesAtAGlance, std::string>;
+
+Glance glance_of(store::Store& store) {
+  try {
+    return store.sources_at_a_glance();
+  } catch (const std::exception& error) {
+    return std::string(error.what());
+  }
+}
+
+asio::awaitable<Glance> glance_on_writer(store::Store& writer_store) { co_return glance_of(writer_store); }
+
 // "5 sources, 1 failing; last poll 10:42:07 UTC Balkan Insight: HTTP 200"
-std::string status_line(Service& service) {
+std::string status_line(const Service& service, const Glance& read) {
   const std::size_t configured = service.config.sources.size();
   std::string line = std::to_string(configured) + (configured == 1 ? " source" : " sources");
-  store::SourcesAtAGlance glance;
-  try {
-    glance = service.reader_store.sources_at_a_glance();
-  } catch (const std::exception& error) {
-    return line + "; store unavailable: " + error.what();
-  }
+  if (const std::string* error = std::get_if<std::string>(&read)) return line + "; store unavailable: " + *error;
+  const store::SourcesAtAGlance& glance = std::get<store::SourcesAtAGlance>(read);
   if (glance.failing > 0) line += ", " + std::to_string(glance.failing) + " failing";
   line += "; serving http://" + service.listen_address + ":" + std::to_string(service.port) + "/";
   if (!glance.last_polled) return line + "; no poll yet";
@@ -153,6 +163,15 @@ std::string status_line(Service& service) {
   line += "; last poll " + format_clock(*last.last_poll_at) + " UTC " + last.name + ": ";
   if (!last.last_error.empty()) return line + "failed (" + last.last_error + ")";
   return line + (last.last_status == 304 ? "not modified" : "HTTP " + std::to_string(last.last_status));
+}
+
+// The status line, its glance read on the writer thread: a database that
+// does not answer (a PostgreSQL server that hangs) holds that thread, not
+// the I/O thread that serves every reader.
+asio::awaitable<std::string> current_status_line(Service& service) {
+  const Glance glance =
+      co_await asio::co_spawn(service.writer, glance_on_writer(service.writer_store), asio::use_awaitable);
+  co_return status_line(service, glance);
 }
 
 // Runs on the writer thread: the feeds' settings changed on reload.
@@ -245,7 +264,7 @@ asio::awaitable<void> reload(Service& service) {
     for (const config::ConfigError& error : loaded.errors) spdlog::error("{}", config::to_string(error));
     spdlog::error("reload failed: {} has {} error{}; keeping the configuration in effect", service.config_path,
                   loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
-    service.notifier.ready(status_line(service));
+    service.notifier.ready(co_await current_status_line(service));
     co_return;
   }
   log_config_warnings(loaded.warnings);
@@ -256,7 +275,7 @@ asio::awaitable<void> reload(Service& service) {
     service.fetcher.reconfigure(fetch::fetcher_options(next.fetch));
   } catch (const std::exception& error) {
     spdlog::error("reload failed: {}; keeping the configuration in effect", error.what());
-    service.notifier.ready(status_line(service));
+    service.notifier.ready(co_await current_status_line(service));
     co_return;
   }
   keep_restart_only_settings(service.config, next);
@@ -281,7 +300,7 @@ asio::awaitable<void> reload(Service& service) {
   service.config = std::move(next);
   spdlog::info("reloaded {}: {} source{}", service.config_path, service.config.sources.size(),
                service.config.sources.size() == 1 ? "" : "s");
-  service.notifier.ready(status_line(service));
+  service.notifier.ready(co_await current_status_line(service));
 }
 
 asio::awaitable<void> reload_on_hangup(Service& service) {
@@ -356,7 +375,7 @@ asio::awaitable<void> refresh_status(Service& service) {
     service.status_timer->expires_after(kStatusPeriod);
     auto [error] = co_await service.status_timer->async_wait(kUseTuple);
     if (error || service.is_stopping) co_return;
-    service.notifier.status(status_line(service));
+    service.notifier.status(co_await current_status_line(service));
   }
 }
 
@@ -645,7 +664,7 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   scheduler.start(fail);
   if (control) control->start(fail);
   // The store is open and migrated, the port accepts connections.
-  notifier.ready(status_line(service));
+  notifier.ready(status_line(service, glance_of(*stores.reader)));  // before the loop: the database just answered
 
   io.run();
   if (fleet_listener.joinable()) {
