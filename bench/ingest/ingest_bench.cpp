@@ -16,8 +16,10 @@
 // item of another source (level 2), one in ten is a 2-bit variant of a base
 // item's fingerprint inside the story window (level 3).
 //
-// Usage: ingest_bench DIR [BASE (1000000)] [MEASURED (20000)] [BATCH (20)] [QUERIES (200)]
-// DIR receives store.db and plain.db; the run script deletes it.
+// Usage: ingest_bench DIR [BASE (1000000)] [MEASURED (20000)] [BATCH (20)] [QUERIES (200)] [POSTGRESQL_URL]
+// DIR receives store.db and plain.db; the run script deletes it. With a
+// PostgreSQL URL (an empty database), the store's run is made there too,
+// and printed next to SQLite's against the same plain-insert reference.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -27,6 +29,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -208,6 +211,83 @@ void print_row(const std::string& name, std::size_t items, double seconds, doubl
               reference_seconds > 0 ? percent(reference_seconds / seconds).c_str() : "—");
 }
 
+// One store's run: the base through Store::ingest (500-item documents),
+// then the measured documents and the search index they queued, timed;
+// then the newest-100 query. Pages written (SQLite only) are counted over
+// the measured part; INGEST_PROFILE prints SQLite's statements by time.
+struct StoreRun {
+  double base_seconds = 0;
+  double seconds = 0;
+  store::IngestResult totals;
+  std::vector<double> query_ms;  // sorted; empty when a query went wrong
+  std::int64_t pages_written = 0;
+};
+
+StoreRun run_store(const store::StoreLocation& location, std::int64_t sources,
+                   const std::vector<std::pair<std::int64_t, normalize::NormalizedFeed>>& docs, int queries) {
+  StoreRun run;
+  store::Store db(location);
+  const bool is_sqlite = !location.is_postgresql;
+  std::vector<std::int64_t> source_ids;
+  for (std::int64_t s = 0; s < sources; ++s) {
+    tributary::config::SourceSpec spec;
+    spec.url = "https://outlet.example/feed/" + std::to_string(s);
+    spec.name = "Outlet " + std::to_string(s);
+    source_ids.push_back(db.ensure_source(spec));
+  }
+  auto start = Clock::now();
+  for (std::int64_t s = 0; s < sources; ++s) {
+    normalize::NormalizedFeed feed;
+    feed.feed.title = "Outlet " + std::to_string(s);
+    for (std::int64_t k = 0; k < kItemsPerSource; ++k) feed.entries.push_back(make_entry(s * kItemsPerSource + k, s));
+    db.ingest(source_ids[static_cast<std::size_t>(s)], feed, core::from_unix_seconds(kNow));
+    if ((s + 1) % (std::max<std::int64_t>(1, sources / 10)) == 0)
+      std::fprintf(stderr, "store base: %lld of %lld items (%.0f s)\n",
+                   static_cast<long long>((s + 1) * kItemsPerSource), static_cast<long long>(sources * kItemsPerSource),
+                   seconds_since(start));
+  }
+  run.base_seconds = seconds_since(start);
+
+  const bool is_profiled = is_sqlite && std::getenv("INGEST_PROFILE") != nullptr;
+  if (is_profiled)
+    sqlite3_trace_v2(store::sqlite_database_of(db).handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
+  if (is_sqlite) run.pages_written = pages_written(store::sqlite_database_of(db).handle());
+  start = Clock::now();
+  for (const auto& [source, feed] : docs) {
+    const store::IngestResult result =
+        db.ingest(source_ids[static_cast<std::size_t>(source)], feed, core::from_unix_seconds(kNow + 60));
+    run.totals.new_items += result.new_items;
+    run.totals.merged += result.merged;
+    run.totals.unchanged += result.unchanged;
+  }
+  db.update_search_index();  // what the last documents queued: part of the ingest's cost
+  run.seconds = seconds_since(start);
+  if (is_sqlite) run.pages_written = pages_written(store::sqlite_database_of(db).handle()) - run.pages_written;
+  if (is_profiled) {
+    sqlite3_trace_v2(store::sqlite_database_of(db).handle(), 0, nullptr, nullptr);
+    print_profile(run.seconds);
+  }
+
+  for (int i = 0; i < 5; ++i) db.newest_entries(100);  // warm the page cache
+  for (int i = 0; i < queries; ++i) {
+    const auto query_start = Clock::now();
+    const auto entries = db.newest_entries(100);
+    run.query_ms.push_back(seconds_since(query_start) * 1000.0);
+    if (entries.size() != 100) {
+      std::cerr << "newest_entries(100) returned " << entries.size() << " entries\n";
+      run.query_ms.clear();
+      return run;
+    }
+  }
+  std::sort(run.query_ms.begin(), run.query_ms.end());
+  return run;
+}
+
+double median_of(const std::vector<double>& sorted) { return sorted[sorted.size() / 2]; }
+double p99_of(const std::vector<double>& sorted) {
+  return sorted[std::min(sorted.size() - 1, sorted.size() * 99 / 100)];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -220,6 +300,7 @@ int main(int argc, char** argv) {
   const std::int64_t measured = argc > 3 ? std::max(100LL, std::atoll(argv[3])) : 20'000;
   const std::int64_t batch = argc > 4 ? std::max(1LL, std::atoll(argv[4])) : 20;
   const int queries = argc > 5 ? std::max(10, std::atoi(argv[5])) : 200;
+  const std::string postgresql_url = argc > 6 ? argv[6] : "";
   const std::int64_t sources = base / kItemsPerSource;
   const std::int64_t documents = (measured + batch - 1) / batch;
   std::filesystem::create_directories(dir);
@@ -246,66 +327,19 @@ int main(int argc, char** argv) {
     docs.emplace_back(source, std::move(feed));
   }
 
-  // 1. The store: base through Store::ingest, then the measured documents.
-  std::int64_t store_pages_written = 0;
-  std::int64_t plain_pages_written = 0;
-  double store_base_seconds = 0;
-  double store_seconds = 0;
-  store::IngestResult totals;
-  std::vector<double> query_ms;
-  {
-    store::Store db((dir / "store.db").string());
-    std::vector<std::int64_t> source_ids;
-    for (std::int64_t s = 0; s < sources; ++s) {
-      tributary::config::SourceSpec spec;
-      spec.url = "https://outlet.example/feed/" + std::to_string(s);
-      spec.name = "Outlet " + std::to_string(s);
-      source_ids.push_back(db.ensure_source(spec));
-    }
-    auto start = Clock::now();
-    for (std::int64_t s = 0; s < sources; ++s) {
-      normalize::NormalizedFeed feed;
-      feed.feed.title = "Outlet " + std::to_string(s);
-      for (std::int64_t k = 0; k < kItemsPerSource; ++k) feed.entries.push_back(make_entry(s * kItemsPerSource + k, s));
-      db.ingest(source_ids[static_cast<std::size_t>(s)], feed, core::from_unix_seconds(kNow));
-      if ((s + 1) % (std::max<std::int64_t>(1, sources / 10)) == 0)
-        std::fprintf(stderr, "store base: %lld of %lld items (%.0f s)\n",
-                     static_cast<long long>((s + 1) * kItemsPerSource), static_cast<long long>(base),
-                     seconds_since(start));
-    }
-    store_base_seconds = seconds_since(start);
-
-    const bool is_profiled = std::getenv("INGEST_PROFILE") != nullptr;
-    if (is_profiled)
-      sqlite3_trace_v2(store::sqlite_database_of(db).handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
-    store_pages_written = pages_written(store::sqlite_database_of(db).handle());
-    start = Clock::now();
-    for (const auto& [source, feed] : docs) {
-      const store::IngestResult result =
-          db.ingest(source_ids[static_cast<std::size_t>(source)], feed, core::from_unix_seconds(kNow + 60));
-      totals.new_items += result.new_items;
-      totals.merged += result.merged;
-      totals.unchanged += result.unchanged;
-    }
-    db.update_search_index();  // what the last documents queued: part of the ingest's cost
-    store_seconds = seconds_since(start);
-    store_pages_written = pages_written(store::sqlite_database_of(db).handle()) - store_pages_written;
-    if (is_profiled) {
-      sqlite3_trace_v2(store::sqlite_database_of(db).handle(), 0, nullptr, nullptr);
-      print_profile(store_seconds);
-    }
-
-    for (int i = 0; i < 5; ++i) db.newest_entries(100);  // warm the page cache
-    for (int i = 0; i < queries; ++i) {
-      const auto query_start = Clock::now();
-      const auto entries = db.newest_entries(100);
-      query_ms.push_back(seconds_since(query_start) * 1000.0);
-      if (entries.size() != 100) {
-        std::cerr << "newest_entries(100) returned " << entries.size() << " entries\n";
-        return 1;
-      }
-    }
+  // 1. The store: base through Store::ingest, then the measured documents;
+  // on SQLite, and on PostgreSQL when a database is given.
+  const StoreRun on_sqlite = run_store(store::StoreLocation::sqlite((dir / "store.db").string()), sources, docs, queries);
+  std::optional<StoreRun> on_postgresql;
+  if (!postgresql_url.empty()) {
+    std::fprintf(stderr, "the same on PostgreSQL\n");
+    on_postgresql = run_store(store::StoreLocation::postgresql(postgresql_url), sources, docs, queries);
   }
+  if (on_sqlite.query_ms.empty() || (on_postgresql && on_postgresql->query_ms.empty())) return 1;
+  const double store_seconds = on_sqlite.seconds;
+  const std::vector<double>& query_ms = on_sqlite.query_ms;
+  const store::IngestResult& totals = on_sqlite.totals;
+  std::int64_t plain_pages_written = 0;
 
   // 2. The reference: the same schema (created by Store, then closed), the
   // same rows through one prepared INSERT.
@@ -340,9 +374,8 @@ int main(int argc, char** argv) {
     sqlite3_close(db);
   }
 
-  std::sort(query_ms.begin(), query_ms.end());
-  const double median = query_ms[query_ms.size() / 2];
-  const double p99 = query_ms[std::min(query_ms.size() - 1, query_ms.size() * 99 / 100)];
+  const double median = median_of(query_ms);
+  const double p99 = p99_of(query_ms);
   const double ratio = plain_seconds / store_seconds;
 
   std::printf("ingest benchmark: %lld measured items in documents of %lld (%d new, %d merged into base stories), "
@@ -357,13 +390,25 @@ int main(int argc, char** argv) {
   print_row("Store::ingest, dedup = story", static_cast<std::size_t>(measured), store_seconds, plain_seconds);
   print_row("base build: plain insert, 500 rows per transaction", static_cast<std::size_t>(base),
             plain_base_seconds, plain_base_seconds);
-  print_row("base build: Store::ingest, 500-item documents", static_cast<std::size_t>(base), store_base_seconds,
+  print_row("base build: Store::ingest, 500-item documents", static_cast<std::size_t>(base), on_sqlite.base_seconds,
             plain_base_seconds);
+  if (on_postgresql) {
+    print_row("Store::ingest on PostgreSQL, dedup = story", static_cast<std::size_t>(measured),
+              on_postgresql->seconds, plain_seconds);
+    print_row("base build: Store::ingest on PostgreSQL", static_cast<std::size_t>(base), on_postgresql->base_seconds,
+              plain_base_seconds);
+  }
   std::printf("\npages written per document of %lld items: Store::ingest %.1f, plain insert %.1f\n",
-              static_cast<long long>(batch), static_cast<double>(store_pages_written) / static_cast<double>(documents),
+              static_cast<long long>(batch),
+              static_cast<double>(on_sqlite.pages_written) / static_cast<double>(documents),
               static_cast<double>(plain_pages_written) / static_cast<double>(documents));
   std::printf("\nnewest_entries(100) at %lld items, %d runs: median %.2f ms, p99 %.2f ms\n",
               static_cast<long long>(base + totals.new_items), queries, median, p99);
+  if (on_postgresql)
+    std::printf("newest_entries(100) on PostgreSQL: median %.2f ms, p99 %.2f ms (PostgreSQL ingest: %s of SQLite's "
+                "rate)\n",
+                median_of(on_postgresql->query_ms), p99_of(on_postgresql->query_ms),
+                percent(on_sqlite.seconds / on_postgresql->seconds).c_str());
   std::printf("\ntarget: ingest >= 50%% of the plain insert rate (issue 22): %s (%s)\n", percent(ratio).c_str(),
               ratio >= 0.50 ? "met" : "MISSED");
   std::printf("target: newest-100 query < 5 ms: p99 %.2f ms, median %.2f ms (%s)\n", p99, median,
