@@ -271,10 +271,14 @@ asio::awaitable<void> reload(Service& service) {
   config::Config next = std::move(*loaded.config);
   // First what can still fail (a CA file that does not load): then nothing
   // has changed yet.
+  bool is_fetcher_reconfigured = true;
   try {
     service.fetcher.reconfigure(fetch::fetcher_options(next.fetch));
   } catch (const std::exception& error) {
     spdlog::error("reload failed: {}; keeping the configuration in effect", error.what());
+    is_fetcher_reconfigured = false;
+  }
+  if (!is_fetcher_reconfigured) {
     service.notifier.ready(co_await current_status_line(service));
     co_return;
   }

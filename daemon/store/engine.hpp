@@ -26,10 +26,16 @@ class StoreEngine {
   // The version open_schema() brings a database to.
   virtual std::int64_t latest_schema_version() const = 0;
 
-  // Inside a write transaction: whether another connection wrote since
-  // this one last asked (the first time: true). What this store holds in
-  // memory of the database (the story-key index) is stale then.
-  virtual bool others_wrote() = 0;
+  // Inside a write transaction: what another connection wrote to the
+  // story-key index since this one last asked (the first time: anything).
+  // What this store holds of it in memory is stale then: wholly, or only
+  // by the rows of items newer than any it holds.
+  enum class OthersWrote { nothing, only_new_items, anything };
+  virtual OthersWrote others_wrote() = 0;
+  // This transaction changes story-key rows other than by adding new
+  // items' (an edit, a merge, a purge): the others' next look is
+  // `anything`. Call after others_wrote(), in the same transaction.
+  virtual void note_reshaped() = 0;
 
   // Full-text search. `was_indexed`: the item may have an entry already
   // (an edit), which goes first.

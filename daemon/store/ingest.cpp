@@ -238,6 +238,7 @@ std::int64_t SqlStore::merge_stories(std::vector<std::int64_t> story_ids) {
     while (items.step()) item_ids.push_back(items.int64(0));
     items.reset();
     for (const std::int64_t item_id : item_ids) {
+      note_index_reshaped();
       db_.cached("UPDATE story_fingerprints SET story_id = ?2 WHERE item_id = ?1").bind(1, item_id).bind(2, kept).run();
       fingerprints_.set_story(item_id, kept);
     }
@@ -250,8 +251,12 @@ std::int64_t SqlStore::merge_stories(std::vector<std::int64_t> story_ids) {
 // Keeps the item findable by its story keys (level 3) when it is eligible,
 // and not when an edit made it ineligible.
 void SqlStore::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
-                                const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable) {
+                                const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable,
+                                bool is_new_item) {
   if (options_.dedup != config::DedupMode::story) return;
+  // A new item's keys are all another daemon needs to load; an edited
+  // one's replace what it holds.
+  if (!is_new_item || !is_matchable) note_index_reshaped();
   if (!is_matchable) {
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, item_id).run();
     fingerprints_.remove(item_id);
@@ -271,20 +276,39 @@ void SqlStore::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std
       .bind(5, source_id)
       .bind(6, encode_story_keys(entry.story_keys))
       .run();
-  fingerprints_.add({item_id, story_id, source_id, sort_time, entry.story_keys});
+  index_fingerprint({item_id, story_id, source_id, sort_time, entry.story_keys});
 }
 
 void SqlStore::sync_fingerprint_index() {
   if (options_.dedup != config::DedupMode::story) return;
-  const bool is_stale = engine_->others_wrote();  // asked every time: it also marks this turn
-  if (is_fingerprint_index_current_ && !is_stale) return;
-  fingerprints_.clear();
-  Statement& select = db_.cached("SELECT item_id, story_id, source_id, seen_at, story_keys FROM story_fingerprints");
+  // Asked every time: it also marks this turn.
+  const StoreEngine::OthersWrote others = engine_->others_wrote();
+  is_reshape_noted_ = false;
+  if (is_fingerprint_index_current_ && others == StoreEngine::OthersWrote::nothing) return;
+  const bool only_newer = is_fingerprint_index_current_ && others == StoreEngine::OthersWrote::only_new_items;
+  if (!only_newer) {
+    fingerprints_.clear();
+    newest_indexed_item_ = 0;
+  }
+  Statement& select =
+      db_.cached("SELECT item_id, story_id, source_id, seen_at, story_keys FROM story_fingerprints WHERE item_id > ?1");
+  select.bind(1, newest_indexed_item_);
   while (select.step())
-    fingerprints_.add(
+    index_fingerprint(
         {select.int64(0), select.int64(1), select.int64(2), select.int64(3), decode_story_keys(select.text(4))});
   select.reset();
   is_fingerprint_index_current_ = true;
+}
+
+void SqlStore::index_fingerprint(StoryKeyEntry entry) {
+  newest_indexed_item_ = std::max(newest_indexed_item_, entry.item_id);
+  fingerprints_.add(std::move(entry));
+}
+
+void SqlStore::note_index_reshaped() {
+  if (options_.dedup != config::DedupMode::story || is_reshape_noted_) return;
+  engine_->note_reshaped();
+  is_reshape_noted_ = true;
 }
 
 // Full-text indexing is batched: FTS5 writes a new segment (and merges
@@ -554,7 +578,7 @@ void SqlStore::update_item(std::int64_t source_id, const KnownItem& known, const
       .bind(23, item.filtered_by)
       .run();
   queue_for_search(known.id, true, entry.title, text_of(entry));
-  note_fingerprint(known.id, known.story_id, source_id, entry, item.sort_time, item.is_matchable);
+  note_fingerprint(known.id, known.story_id, source_id, entry, item.sort_time, item.is_matchable, false);
   refresh_story(known.story_id, now);
 }
 
@@ -607,7 +631,7 @@ std::int64_t SqlStore::insert_item(std::int64_t source_id, const IncomingItem& i
   const std::int64_t item_id = insert.int64(0);
   insert.reset();
   queue_for_search(item_id, false, entry.title, text_of(entry));
-  note_fingerprint(item_id, *story, source_id, entry, item.sort_time, item.is_matchable);
+  note_fingerprint(item_id, *story, source_id, entry, item.sort_time, item.is_matchable, true);
   if (is_merged)
     refresh_story(*story, now);
   else

@@ -72,13 +72,30 @@ std::int64_t PostgresEngine::schema_version() {
 // The turn row is locked until this transaction ends: writers of the index
 // take turns, and a turn that is not the one after ours shows that
 // another connection wrote between.
-bool PostgresEngine::others_wrote() {
-  Statement& take = db_.cached("UPDATE write_turns SET turn = turn + 1 WHERE id = 1 RETURNING turn");
-  const std::int64_t turn = take.step() ? take.int64(0) : -1;
+// Several daemons ingest in turns: between two of this connection's, the
+// others mostly add new items' rows, which are the rows of ids above any
+// this one holds (ids are taken in turn order). Anything else they did
+// moved `reshapes`.
+StoreEngine::OthersWrote PostgresEngine::others_wrote() {
+  Statement& take = db_.cached("UPDATE write_turns SET turn = turn + 1 WHERE id = 1 RETURNING turn, reshapes");
+  const bool has_row = take.step();
+  const std::int64_t turn = has_row ? take.int64(0) : -1;
+  const std::int64_t reshapes = has_row ? take.int64(1) : -1;
   take.reset();
-  const bool moved = last_turn_ < 0 || turn != last_turn_ + 1;
+  OthersWrote wrote = OthersWrote::nothing;
+  if (last_turn_ < 0 || turn < 0 || reshapes != last_reshapes_)
+    wrote = OthersWrote::anything;
+  else if (turn != last_turn_ + 1)
+    wrote = OthersWrote::only_new_items;
   last_turn_ = turn;
-  return moved;
+  last_reshapes_ = reshapes;
+  return wrote;
+}
+
+void PostgresEngine::note_reshaped() {
+  Statement& bump = db_.cached("UPDATE write_turns SET reshapes = reshapes + 1 WHERE id = 1 RETURNING reshapes");
+  if (bump.step()) last_reshapes_ = bump.int64(0);
+  bump.reset();
 }
 
 void PostgresEngine::index_for_search(std::int64_t item_id, bool, std::string_view title, std::string_view text) {

@@ -16,7 +16,7 @@ namespace tributary::store {
 
 class PostgresEngine final : public StoreEngine {
  public:
-  static constexpr std::int64_t kSchemaVersion = 2;
+  static constexpr std::int64_t kSchemaVersion = 3;
 
   PostgresEngine(std::string url, std::string password);
 
@@ -24,7 +24,8 @@ class PostgresEngine final : public StoreEngine {
   void open_schema() override;
   std::int64_t schema_version() override;
   std::int64_t latest_schema_version() const override { return kSchemaVersion; }
-  bool others_wrote() override;
+  OthersWrote others_wrote() override;
+  void note_reshaped() override;
   void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) override;
   void drop_from_search(std::int64_t item_id) override;
   std::string search_terms(std::string_view words) const override;
@@ -36,7 +37,8 @@ class PostgresEngine final : public StoreEngine {
 
  private:
   PostgresDatabase db_;
-  std::int64_t last_turn_ = -1;  // write_turns.turn of this connection's last write turn
+  std::int64_t last_turn_ = -1;      // write_turns.turn of this connection's last write turn
+  std::int64_t last_reshapes_ = -1;  // write_turns.reshapes as this connection last saw it
 };
 
 }  // namespace tributary::store

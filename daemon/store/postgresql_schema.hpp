@@ -177,6 +177,12 @@ CREATE TABLE fleet_daemons (
   config_loaded_ms BIGINT NOT NULL
 );
 )sql",
+    // 3: write turns tell new items' story keys from other changes to
+    // them, so that a daemon loads only the rows new to it after another
+    // daemon's ingest (engine.hpp: others_wrote).
+    R"sql(
+ALTER TABLE write_turns ADD COLUMN reshapes BIGINT NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace tributary::store

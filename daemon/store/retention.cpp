@@ -28,6 +28,7 @@ void SqlStore::purge_items(const std::vector<std::int64_t>& item_ids, std::int64
         .bind(2, key)
         .bind(3, now)
         .run();
+    note_index_reshaped();
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, id).run();
     fingerprints_.remove(id);
     engine_->drop_from_search(id);
@@ -72,6 +73,8 @@ MaintenanceResult SqlStore::run_maintenance(core::Timestamp now_time) {
     const std::int64_t fingerprint_cutoff = now - 2 * options_.story_window.count();
     db_.cached("DELETE FROM story_fingerprints WHERE seen_at < ?1").bind(1, fingerprint_cutoff).run();
     sync_fingerprint_index();
+    // Not a reshape for the other daemons: keys this old are outside every
+    // window looked up, and each daemon's own housekeeping drops them.
     fingerprints_.remove_seen_before(fingerprint_cutoff);  // when it was loaded before
     std::vector<std::int64_t> doomed;
     Statement& old = db_.cached(

@@ -115,8 +115,9 @@ class SqlStore {
   void refresh_story(std::int64_t story_id, std::int64_t now);
   void purge_items(const std::vector<std::int64_t>& item_ids, std::int64_t now);
   void apply_source_retention(std::int64_t source_id, std::int64_t now, const std::vector<std::int64_t>& listed_items);
+  // `is_new_item`: inserted in this transaction (else an edit).
   void note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
-                        const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable);
+                        const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable, bool is_new_item);
   // `text`: the item's plain text, as the index takes it.
   void queue_for_search(std::int64_t item_id, bool was_indexed, const std::string& title, std::string text);
   void index_queued_search();
@@ -128,6 +129,9 @@ class SqlStore {
   // Loads the fingerprint index when it is not current; call first in each
   // write transaction that uses it.
   void sync_fingerprint_index();
+  // Story-key rows change other than by a new item's (StoreEngine::note_reshaped).
+  void note_index_reshaped();
+  void index_fingerprint(StoryKeyEntry entry);
 
   std::unique_ptr<StoreEngine> engine_;
   Database& db_;  // the engine's
@@ -138,6 +142,12 @@ class SqlStore {
   // connection has written (StoreEngine::others_wrote).
   StoryKeyIndex fingerprints_;
   bool is_fingerprint_index_current_ = false;
+  // The newest item whose story keys the index holds: after another
+  // connection added only new items' keys, the rows past it are loaded.
+  std::int64_t newest_indexed_item_ = 0;
+  // This transaction told the engine it changes story-key rows
+  // (note_index_reshaped); reset at each sync.
+  bool is_reshape_noted_ = false;
   // Queued for search by this store since its last indexing (purges may
   // drop some); unknown after a failed write.
   std::optional<std::size_t> search_queued_ = 0;

@@ -157,13 +157,13 @@ void SqliteEngine::fill_story_matching() {
 
 // PRAGMA data_version moves when another connection commits, not when
 // this one does.
-bool SqliteEngine::others_wrote() {
+StoreEngine::OthersWrote SqliteEngine::others_wrote() {
   Statement& version = db_.cached("PRAGMA data_version");
   const std::int64_t data_version = version.step() ? version.int64(0) : -1;
   version.reset();
   const bool moved = data_version != data_version_ || data_version < 0;
   data_version_ = data_version;
-  return moved;
+  return moved ? OthersWrote::anything : OthersWrote::nothing;
 }
 
 void SqliteEngine::index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title,

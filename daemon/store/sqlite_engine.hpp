@@ -23,7 +23,8 @@ class SqliteEngine final : public StoreEngine {
   void open_schema() override;
   std::int64_t schema_version() override { return db_.user_version(); }
   std::int64_t latest_schema_version() const override;
-  bool others_wrote() override;
+  OthersWrote others_wrote() override;
+  void note_reshaped() override {}  // data_version cannot tell what changed
   void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) override;
   void drop_from_search(std::int64_t item_id) override;
   std::string search_terms(std::string_view words) const override;

@@ -28,10 +28,11 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// Two sources polled every 6 s with four outlets on one host fit the
-// shipped host_delay (2 s) without stretching.
+// Two sources polled every 10 s with four outlets on one host fit the
+// shipped host_delay (2 s) without stretching; a wait for the host adds up
+// to 2 s to a gap, with one daemon as with two.
 constexpr int kPinnedSources = 2;
-constexpr auto kPinnedInterval = 6s;
+constexpr std::chrono::milliseconds kPinnedInterval = 10s;
 constexpr std::size_t kOutlets = 4;
 
 const std::string kEmptyChannel =
@@ -72,7 +73,7 @@ class Fleet : public ::testing::Test {
     config.postgresql(url_).feed("dedup = \"story\"");
     for (int n = 1; n <= kPinnedSources; ++n)
       config.source(upstream_.url(pinned_path(n)), "Pinned " + std::to_string(n),
-                    "interval = \"" + std::to_string(kPinnedInterval.count()) + "s\"");
+                    "interval = \"" + std::to_string(kPinnedInterval.count() / 1000) + "s\"");
     for (const std::string& feed : outlets_) config.source(upstream_.url("/" + feed + ".atom"), feed);
     if (extra_source) config.source(upstream_.url(pinned_path(1)) + "?extra", "Extra");
     DaemonOptions options;
@@ -132,13 +133,13 @@ TEST_F(Fleet, TwoDaemonsPollEachSourceOnceAndServeTheSameStories) {
   EXPECT_EQ(entry_ids(*second), ids) << "the same entries, the same ids, on both\n" << second->output();
 
   // Polling goes on for a while; then, per source, the gaps between polls
-  // are what one daemon's interval makes (6 s, jittered by 10 %; a wait
+  // are what one daemon's interval makes (10 s, jittered by 10 %; a wait
   // for the host only lengthens one): none polled twice (a gap far below
   // the interval), none left out (the mean gap within 0.7-1.3 times it).
-  std::this_thread::sleep_until(started + 36s);
+  std::this_thread::sleep_until(started + 46s);
   for (int n = 1; n <= kPinnedSources; ++n) {
     const std::vector<Clock::time_point> hits = hits_of(n);
-    ASSERT_GE(hits.size(), 4u) << "Pinned " << n;
+    ASSERT_GE(hits.size(), 3u) << "Pinned " << n;
     for (std::size_t i = 1; i < hits.size(); ++i)
       EXPECT_GE(hits[i] - hits[i - 1], kPinnedInterval * 7 / 10)
           << "Pinned " << n << " polled twice: poll " << i << " and " << i + 1;

@@ -174,6 +174,24 @@ TEST_P(DedupIndex, SeesWhatAnotherConnectionWrote) {
   EXPECT_EQ(ingest_fixture(daemon, "dedup/wire_a.xml").merged, 1);
 }
 
+// Several daemons on one PostgreSQL database load only the newer items'
+// story keys after another's ingest, and everything again after another
+// purged, merged or edited: either way a copy must not join a story that
+// another connection purged (candidates are also checked in the database).
+TEST_P(DedupIndex, ForgetsWhatAnotherConnectionPurged) {
+  const StoreLocation path = new_location();
+  Store daemon(path);
+  Store other(path);
+  ingest_fixture(daemon, "dedup/wire_a.xml");  // indexed by the daemon
+  other.retire_sources_except({}, at("2025-12-17T12:00:00Z"));
+  other.maintain(at("2026-12-17T12:00:00Z"));  // past the grace: its items go
+  ASSERT_EQ(count(other, "SELECT count(*) FROM items"), 0);
+  IngestResult copy;
+  ASSERT_NO_THROW(copy = ingest_fixture(daemon, "dedup/wire_b.xml"));
+  EXPECT_EQ(copy.merged, 0) << "nothing left to join";
+  EXPECT_EQ(count(daemon, "SELECT count(*) FROM stories"), 1);
+}
+
 // Ingest stays fast at a million items only if every statement it runs on
 // `items` finds rows through an index (a full scan per new item made ingest
 // slow down with the size of the store; see bench/ingest). The query plan
