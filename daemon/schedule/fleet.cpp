@@ -33,7 +33,8 @@ std::string configuration_signature(const std::vector<config::SourceSpec>& sourc
   return core::sha256_hex(joined).substr(0, 16);
 }
 
-ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp current_due, store::WallMilliseconds now) {
+ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp current_due, store::WallMilliseconds now,
+                             double random) {
   const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
   ClaimRetry retry{current_due, std::nullopt, false, {}};
   switch (claim.verdict) {
@@ -52,7 +53,8 @@ ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp curr
       break;
     }
     case store::PollClaim::Verdict::host_busy:
-      retry.host_hold = std::max(claim.retry_at - now, std::chrono::milliseconds(0));
+      retry.host_hold = std::max(claim.retry_at - now, std::chrono::milliseconds(0)) +
+                        std::chrono::milliseconds(static_cast<std::int64_t>(random * kHostHoldJitter.count()));
       retry.why = "another daemon of the fleet sent its host a request lately (host_delay)";
       break;
     case store::PollClaim::Verdict::retired:

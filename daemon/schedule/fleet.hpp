@@ -52,7 +52,13 @@ struct ClaimRetry {
   bool is_settled = false;  // a poll asked for by hand gets its answer now (the poll is another daemon's)
   std::string why;
 };
-ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp current_due, store::WallMilliseconds now);
+// `random`: a uniform draw from [0, 1). A busy host is held a little
+// longer than the fleet's next request time, by a share of kHostHoldJitter:
+// the daemons then meet the host free in a random order, not always the
+// one whose own spacing ends first (which took every request).
+inline constexpr std::chrono::milliseconds kHostHoldJitter{250};
+ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp current_due, store::WallMilliseconds now,
+                             double random);
 
 // What this daemon says of the fleet (/healthz, the log): who is in it,
 // and, when its configuration is not the one the sources follow, that it

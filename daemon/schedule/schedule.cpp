@@ -541,7 +541,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       co_return true;
     }
     if (claim.source) self->adopt_stored(*state, *claim.source);
-    ClaimRetry retry = retry_after_claim(claim, state->next_due, request.now);
+    ClaimRetry retry = retry_after_claim(claim, state->next_due, request.now, self->draw_unit());
     if (is_store_down) retry.why = "the database is unreachable; it is polled once a claim can be made";
     spdlog::debug("fleet: {} not polled by this daemon now: {}", state->spec.name, retry.why);
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
@@ -564,8 +564,12 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     co_return false;
   }
 
+  // The time is taken again here: the claim may have waited for the
+  // writer's other work, and the fleet's host spacing counts from when the
+  // request may leave (a claim made earlier would let the next one too soon).
   static asio::awaitable<store::PollClaim> claim_on_writer(std::shared_ptr<Impl> self,
                                                            store::PollClaimRequest request) {
+    request.now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
     co_return self->store.claim_poll(request);
   }
 
@@ -845,6 +849,11 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     const std::optional<Timestamp> next = schedule_next(state->poll, update.wait, self->wait_interval(*state),
                                                         self->schedule_config.max_interval, now, self->draw_unit());
     state->next_due = next.value_or(kNever);
+    // Fleet: the other daemons learn this due time from the database and
+    // wake for it as this one does, each at its own fraction of that second
+    // (due times are whole seconds) — so that the same daemon would win
+    // every race, half the time this one looks a second later.
+    if (self->is_fleet && next && self->draw_unit() < 0.5) state->next_due += std::chrono::seconds(1);
     report.is_success = update.record.is_success;
     report.is_gone = outcome.kind == PollOutcome::Kind::gone;
     report.error = outcome.error;

@@ -117,17 +117,17 @@ FleetView SqlStore::fleet_beat(const FleetBeat& beat) {
         .bind(2, millis(beat.now + beat.lease))
         .run();
     db_.cached(
-           "INSERT INTO fleet_daemons (daemon, seen_at, config_signature, config_loaded_ms) VALUES (?1, ?2, ?3, ?4) "
-           "ON CONFLICT (daemon) DO UPDATE SET seen_at = excluded.seen_at, "
+           "INSERT INTO fleet_daemons (daemon, seen_ms, config_signature, config_loaded_ms) VALUES (?1, ?2, ?3, ?4) "
+           "ON CONFLICT (daemon) DO UPDATE SET seen_ms = excluded.seen_ms, "
            "config_signature = excluded.config_signature, config_loaded_ms = excluded.config_loaded_ms")
         .bind(1, beat.daemon)
         .bind(2, millis(beat.now))
         .bind(3, beat.config_signature)
         .bind(4, millis(beat.config_loaded))
         .run();
-    db_.cached("DELETE FROM fleet_daemons WHERE seen_at < ?1").bind(1, millis(beat.now) - kForgetMemberMs).run();
+    db_.cached("DELETE FROM fleet_daemons WHERE seen_ms < ?1").bind(1, millis(beat.now) - kForgetMemberMs).run();
     Statement& members = db_.cached(
-        "SELECT daemon, config_signature, config_loaded_ms FROM fleet_daemons WHERE seen_at >= ?1 "
+        "SELECT daemon, config_signature, config_loaded_ms FROM fleet_daemons WHERE seen_ms >= ?1 "
         "ORDER BY config_loaded_ms DESC, daemon");
     members.bind(1, millis(beat.now) - kMemberSilenceMs);
     while (members.step()) view.members.push_back({members.text(0), members.text(1), at_millis(members.int64(2))});

@@ -172,7 +172,7 @@ CREATE TABLE fleet_hosts (
 );
 CREATE TABLE fleet_daemons (
   daemon           TEXT COLLATE "C" PRIMARY KEY,
-  seen_at          BIGINT NOT NULL,
+  seen_ms          BIGINT NOT NULL,
   config_signature TEXT NOT NULL,
   config_loaded_ms BIGINT NOT NULL
 );

@@ -105,11 +105,11 @@ class Fleet : public ::testing::Test {
     return times;
   }
 
-  static int polls_logged(const DaemonProcess& daemon, int n) {
-    const std::string needle = "poll Pinned " + std::to_string(n) + " (";
+  // The polls a daemon logged, of any source.
+  static int polls_logged(const DaemonProcess& daemon) {
     const std::string output = daemon.output();
     int count = 0;
-    for (std::size_t at = output.find(needle); at != std::string::npos; at = output.find(needle, at + 1)) ++count;
+    for (std::size_t at = output.find(" poll "); at != std::string::npos; at = output.find(" poll ", at + 1)) ++count;
     return count;
   }
 
@@ -147,15 +147,10 @@ TEST_F(Fleet, TwoDaemonsPollEachSourceOnceAndServeTheSameStories) {
     EXPECT_GE(mean_gap, kPinnedInterval * 7 / 10) << "Pinned " << n;
     EXPECT_LE(mean_gap, kPinnedInterval * 13 / 10) << "Pinned " << n;
   }
-  // Both take part.
-  int first_polls = 0;
-  int second_polls = 0;
-  for (int n = 1; n <= kPinnedSources; ++n) {
-    first_polls += polls_logged(*first, n);
-    second_polls += polls_logged(*second, n);
-  }
-  EXPECT_GT(first_polls, 0) << first->output();
-  EXPECT_GT(second_polls, 0) << second->output();
+  // Both take part: each daemon made polls (which daemon wins the race for
+  // a due source is a matter of milliseconds; over a run both do).
+  EXPECT_GT(polls_logged(*first), 0) << first->output();
+  EXPECT_GT(polls_logged(*second), 0) << second->output();
   // host_delay (2 s) holds across both: every request to the one host.
   std::vector<Clock::time_point> all;
   std::vector<std::string> paths;
