@@ -3,6 +3,7 @@
 // streamed through the decoder under the caps, and what each I/O error
 // means (its class and the words a user reads). All of it under the
 // fetch's deadline, which the connection's tcp_stream enforces.
+#include <algorithm>
 #include <array>
 
 #include "core/text.hpp"
@@ -72,6 +73,19 @@ asio::awaitable<bool> send_and_read_headers(Stream& stream, Connection& connecti
   }
 }
 
+// A validator goes back to the server byte for byte and into the store,
+// whose text is UTF-8 (PostgreSQL's cannot hold anything else): one that is
+// not UTF-8 free of controls — obs-text of another charset, a stray byte —
+// is not kept, as if the server had sent none. Conditional requests are
+// then not made; the body's hash still tells an unchanged document.
+std::string kept_validator(std::string_view value) {
+  const bool has_control = std::any_of(value.begin(), value.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+  });
+  return has_control || !core::is_valid_utf8(value) ? std::string() : std::string(value);
+}
+
 void copy_headers(const http::response_header<>& header, HopResponse& response) {
   response.status = static_cast<int>(header.result_int());
   // The peer's words go to logs, status and /sources.json: one clean line.
@@ -79,8 +93,8 @@ void copy_headers(const http::response_header<>& header, HopResponse& response) 
   response.location = std::string(header[http::field::location]);
   response.content_type = std::string(header[http::field::content_type]);
   response.content_encoding = std::string(header[http::field::content_encoding]);
-  response.etag = std::string(header[http::field::etag]);
-  response.last_modified = std::string(header[http::field::last_modified]);
+  response.etag = kept_validator(header[http::field::etag]);
+  response.last_modified = kept_validator(header[http::field::last_modified]);
   response.cache_control = std::string(header[http::field::cache_control]);
   response.expires = std::string(header[http::field::expires]);
   response.retry_after = std::string(header[http::field::retry_after]);

@@ -178,8 +178,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       state->signature = signature;
       state->host = core::url_host(state->poll.url);
       state->host_id = queue.host_id(state->host);
-      if (state->poll.interval.count() == 0) state->poll.interval = spec.interval.value_or(config.schedule.interval);
-      if (spec.interval) state->poll.interval = *spec.interval;
+      apply_configured_interval(*state);
       adopted.emplace(ids[i], std::move(state));
     }
     for (auto& [id, state] : sources) {
@@ -210,6 +209,13 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
     if (is_running)
       for (HostId host = 0; host < queue.host_count(); ++host) report_stretch(host);
+  }
+
+  // A source's interval as configured: a pinned interval wins over what
+  // polls taught; one never set starts at [schedule] interval.
+  void apply_configured_interval(SourceState& state) const {
+    if (state.spec.interval) state.poll.interval = *state.spec.interval;
+    if (state.poll.interval.count() == 0) state.poll.interval = schedule_config.interval;
   }
 
   // A source the scheduler has not seen since it started: its state as the
@@ -597,8 +603,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   void adopt_stored(SourceState& state, const store::SourceRecord& record) {
     const std::string url_before = state.poll.url;
     state.poll = resume_poll_state(state.spec.url, &record, state.signature);
-    if (state.poll.interval.count() == 0) state.poll.interval = state.spec.interval.value_or(schedule_config.interval);
-    if (state.spec.interval) state.poll.interval = *state.spec.interval;
+    apply_configured_interval(state);
     if (state.poll.url != url_before) {
       state.host = core::url_host(state.poll.url);
       state.host_id = queue.host_id(state.host);

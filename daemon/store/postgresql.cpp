@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "config/config.hpp"
+#include "core/text.hpp"
 
 namespace tributary::store {
 namespace {
@@ -99,7 +100,12 @@ Statement& PostgresStatement::bind(int index, double value) {
 Statement& PostgresStatement::bind(int index, std::string_view value) {
   // Text values go as C strings, and PostgreSQL's text cannot hold NUL:
   // what normalize stores never has one, so one here is cut, not sent.
-  parameter(index) = std::string(value.substr(0, value.find('\0')));
+  // Nor bytes that are not UTF-8 (SQLite keeps any): what comes from
+  // peers is made UTF-8 before it gets here (normalize, the fetcher's
+  // validators); anything that slipped through is repaired (U+FFFD), not
+  // left to fail the whole write with it.
+  const std::string_view text = value.substr(0, value.find('\0'));
+  parameter(index) = core::sanitize_utf8(text);
   return *this;
 }
 

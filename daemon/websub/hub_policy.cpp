@@ -107,6 +107,10 @@ std::variant<HubRequest, HubRefusal> read_hub_request(std::string_view content_t
   }
   if (const std::string* secret = form.find("hub.secret")) {
     if (secret->size() > kMaxSecretBytes) return HubRefusal{400, "hub.secret must be less than 200 bytes"};
+    // Kept as text by the store (PostgreSQL's text: UTF-8 without NUL):
+    // another secret than the subscriber's would sign every push wrongly.
+    if (!core::is_valid_utf8(*secret) || secret->find('\0') != std::string::npos)
+      return HubRefusal{400, "hub.secret must be UTF-8 text without NUL"};
     request.secret = *secret;
   }
   return request;

@@ -172,6 +172,22 @@ TEST_F(FetcherTest, EtagGives304) {
   EXPECT_EQ(sent.count("if-modified-since"), 0u);         // each validator on its own
 }
 
+// Validators go back byte for byte and into the store, whose text is
+// UTF-8: ones in another charset (obs-text) or with a control are dropped.
+TEST_F(FetcherTest, KeepsNoValidatorThatIsNotUtf8) {
+  const std::string head = "Content-Type: application/rss+xml\r\nETag: \"caf\xe9\"\r\nLast-Modified: Wed, \xff\r\n";
+  upstream_.serve("/latin1.xml",
+                  {.raw_response = "HTTP/1.1 200 OK\r\n" + head + "Content-Length: " + std::to_string(kFeed.size()) +
+                                   "\r\nConnection: close\r\n\r\n" + kFeed});
+  const FetchResult result = run(request_to(upstream_.url("/latin1.xml")));
+  ASSERT_TRUE(result.is_success()) << result.message;
+  EXPECT_EQ(result.body, kFeed);
+  EXPECT_EQ(result.etag, "");
+  EXPECT_EQ(result.last_modified, "");
+  upstream_.serve("/utf8.xml", {200, kRss, kFeed, "\"caf\xc3\xa9\"", ""});
+  EXPECT_EQ(run(request_to(upstream_.url("/utf8.xml"))).etag, "\"caf\xc3\xa9\"");
+}
+
 TEST_F(FetcherTest, LastModifiedGives304) {
   upstream_.serve("/feed.xml", {200, kRss, kFeed, "", "Wed, 17 Dec 2025 09:30:00 GMT"});
   FetchRequest request = request_to(upstream_.url("/feed.xml"));

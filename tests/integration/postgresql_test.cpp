@@ -47,6 +47,7 @@ class OnPostgresql : public ::testing::Test {
         .schedule("interval = \"1h\"")
         .source(upstream_.url("/sarajevo.xml"), "Sarajevo Daily")
         .source(upstream_.url("/beograd.xml"), "Beograd Wire");
+    for (const auto& [path, name] : extra_sources_) config.source(upstream_.url(path), name);
     return dir_.write("tributary.toml", config.text());
   }
 
@@ -69,6 +70,7 @@ class OnPostgresql : public ::testing::Test {
   }
 
   PostgresCluster* cluster_ = nullptr;
+  std::vector<std::pair<std::string, std::string>> extra_sources_;  // (path, name) after the two above
   std::string database_name_;
   std::string url_;
   FakeUpstream upstream_;
@@ -139,6 +141,70 @@ TEST_F(OnPostgresql, AServerThatStopsAnsweringHoldsNeitherTheFeedNorHealthz) {
   EXPECT_NE(health.body.find("the PostgreSQL server has not answered for"), std::string::npos) << health.body;
   cluster_->thaw();
   EXPECT_EQ(daemon->wait_for_status("/healthz", 200, 30s).status, 200) << daemon->output();
+}
+
+// A raw HTTP/1.1 answer with `head`'s header lines and `body`.
+std::string raw_answer(const std::string& status_line, const std::string& head, const std::string& body) {
+  return "HTTP/1.1 " + status_line + "\r\n" + head + "Content-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n\r\n" + body;
+}
+
+std::string one_item_rss(const std::string& title) {
+  return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + title +
+         "</title><link>http://peer.example/</link><description>d</description><item><title>" + title +
+         " item</title><link>http://peer.example/" + title + "</link><guid>" + title +
+         "-1</guid></item></channel></rss>";
+}
+
+// PostgreSQL's text holds valid UTF-8 only, where SQLite takes any bytes:
+// what a peer sends that is not UTF-8 (validators, a redirect's target, a
+// reason phrase, a body that is no feed) must fail no write, and lose no
+// poll, on PostgreSQL either.
+TEST_F(OnPostgresql, BytesFromPeersThatAreNotUtf8FailNoWrite) {
+  upstream_.serve("/validators.xml",
+                  {.raw_response = raw_answer("200 OK",
+                                              "Content-Type: application/rss+xml\r\nETag: \"caf\xe9\xff\"\r\n"
+                                              "Last-Modified: Thu, 01 Jan 2026 00:00:00 \xe9\xff\r\n",
+                                              one_item_rss("Validators"))});
+  upstream_.serve("/moved.xml",
+                  {.raw_response = raw_answer("301 Moved Permanently", "Location: /caf\xe9-\xff.xml\r\n", "")});
+  upstream_.serve("/reason.xml", {.raw_response = raw_answer("503 Unavailable \xe9\xff", "Content-Type: text/plain\r\n",
+                                                             "down \xe9\xff for now")});
+  upstream_.serve("/broken.json", {200,
+                                   {{"Content-Type", "application/feed+json"}},
+                                   "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"caf\xe9\xff\"",
+                                   {},
+                                   {}});
+  upstream_.serve("/latin1.xml",
+                  {200, {{"Content-Type", "application/rss+xml"}}, one_item_rss("Caf\xe9 Latin"), {}, {}});
+  extra_sources_ = {{"/validators.xml", "Validators"},
+                    {"/moved.xml", "Moved"},
+                    {"/reason.xml", "Reason"},
+                    {"/broken.json", "Broken"},
+                    {"/latin1.xml", "Latin"}};
+  const auto daemon = start("daemon.log");
+  ASSERT_TRUE(daemon->wait_until_listening()) << daemon->output();
+  const auto shows_all = [](const HttpReply& reply) {
+    return reply.status == 200 && entries_of(reply.body).size() >= 6;
+  };
+  const HttpReply feed = daemon->wait_until_http("/feed.atom", shows_all, 30s);
+  ASSERT_TRUE(shows_all(feed)) << feed.body << daemon->output();
+  std::vector<std::string> titles;
+  for (const Entry& entry : entries_of(feed.body)) titles.push_back(entry.title);
+  EXPECT_NE(std::find(titles.begin(), titles.end(), "Validators item"), titles.end());
+  EXPECT_NE(std::find(titles.begin(), titles.end(), "Caf\u00e9 Latin item"), titles.end());
+  // Every source's poll was recorded: each shows its outcome, none is
+  // still waiting for its first.
+  const auto all_polled = [](const HttpReply& reply) {
+    return reply.status == 200 && reply.body.find("\"last_poll\":null") == std::string::npos;
+  };
+  const HttpReply sources = daemon->wait_until_http("/sources.json", all_polled, 30s);
+  EXPECT_TRUE(all_polled(sources)) << sources.body;
+  EXPECT_NE(sources.body.find("503"), std::string::npos) << sources.body;
+  EXPECT_EQ(daemon->stop(), 0) << daemon->output();
+  const std::string log = daemon->output();
+  EXPECT_EQ(log.find("invalid byte sequence"), std::string::npos) << log;
+  EXPECT_EQ(log.find("writing to the database"), std::string::npos) << log;
 }
 
 TEST_F(OnPostgresql, AServerItCannotReachStopsTheStartSayingWhere) {

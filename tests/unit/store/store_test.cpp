@@ -198,6 +198,22 @@ TEST_P(StorePolls, RecordsFailuresAndResetsOnSuccess) {
   ASSERT_TRUE(record->last_success_at);
 }
 
+// SQLite keeps any bytes; PostgreSQL's text only UTF-8. Whatever slips
+// through from a peer must not fail the write it is part of.
+TEST_P(StorePolls, TextThatIsNotUtf8FailsNoWrite) {
+  Store store = open_store();
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  ASSERT_NO_THROW(store.record_poll(
+      source, {at("2025-12-17T11:20:00Z"), true, 200, {}, "\"caf\xe9\xff\"", "Wed, 17 Dec 2025 11:00:00 \xe9", {}}));
+  const auto record = store.source(source);
+  ASSERT_TRUE(record);
+  ASSERT_TRUE(record->last_poll_at);
+  EXPECT_EQ(record->last_status, 200);
+  if (GetParam() == Engine::postgresql) {
+    EXPECT_EQ(record->etag, "\"caf\uFFFD\uFFFD\"");
+  }
+}
+
 STORE_TESTS_ON_BOTH_ENGINES(StoreSchema);
 
 TEST_P(StoreSchema, NewDatabaseIsAtTheLatestVersion) {

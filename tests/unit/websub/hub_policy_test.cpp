@@ -72,6 +72,10 @@ TEST(HubRequest, RefusesWhatIsNotASubscriptionRequest) {
   EXPECT_EQ(refused("hub.mode=subscribe" + topic + "&hub.secret=" + std::string(200, 'x')).status, 400);
   EXPECT_EQ(refused("hub.mode=subscribe" + topic + "&hub.secret=%ZZ").status, 400);
   EXPECT_TRUE(accepted("hub.mode=subscribe" + topic + "&hub.secret=" + std::string(199, 'x')).secret.size() == 199);
+  // The store keeps the secret as text (PostgreSQL's: UTF-8, no NUL).
+  EXPECT_EQ(refused("hub.mode=subscribe" + topic + "&hub.secret=caf%E9").status, 400);
+  EXPECT_EQ(refused("hub.mode=subscribe" + topic + "&hub.secret=a%00b").status, 400);
+  EXPECT_EQ(accepted("hub.mode=subscribe" + topic + "&hub.secret=caf%C3%A9").secret, "caf\xc3\xa9");
 }
 
 TEST(HubRequest, RefusesCallbacksThatAreNotHttpUrls) {
