@@ -15,6 +15,7 @@
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
@@ -384,6 +385,17 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // poll --once: the loop until every source was polled (or refused). In
+  // a fleet it beats meanwhile as a daemon does: a poll that outlasts
+  // kPollLease would otherwise lose its lease, and another daemon poll
+  // the source again while this one still does.
+  static asio::awaitable<void> run_once(std::shared_ptr<Impl> self) {
+    if (self->is_fleet) asio::co_spawn(self->executors.io, fleet_loop(self), asio::detached);
+    co_await run_loop(self);
+    self->is_beat_over = true;
+    self->beat_timer.cancel();
+  }
+
   // Runs on the writer: retention and housekeeping.
   static asio::awaitable<store::MaintenanceResult> maintain(std::shared_ptr<Impl> self) {
     const store::MaintenanceResult result = self->store.maintain(core::now_utc());
@@ -615,7 +627,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // the fleet's members read; a difference of configuration is logged when
   // it starts and when it ends. A reload beats at once.
   static asio::awaitable<void> fleet_loop(std::shared_ptr<Impl> self) {
-    while (!self->is_stopping) {
+    while (!self->is_stopping && !self->is_beat_over) {
       store::FleetBeat beat{self->daemon_name, self->config_signature, self->config_loaded,
                             std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()),
                             kPollLease};
@@ -626,6 +638,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       } catch (const store::StoreError& error) {
         spdlog::debug("fleet: the beat failed (leases lapse unless the next one works): {}", error.what());
       }
+      if (self->is_stopping || self->is_beat_over) break;  // told while the beat was on the writer
       self->beat_timer.expires_after(kFleetBeat);
       co_await self->beat_timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
@@ -910,6 +923,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   store::WallMilliseconds config_loaded;  // when
   FleetStanding fleet;                    // as the last beat told
   asio::steady_timer beat_timer;
+  bool is_beat_over = false;  // poll --once has polled all it was to
 };
 
 Scheduler::Scheduler(Executors executors, store::Store& store, fetch::Fetcher& fetcher, const config::Config& config,
@@ -962,7 +976,7 @@ asio::awaitable<PollSummary> Scheduler::poll_all_once() {
     state->next_due = now;  // due now, but within the limits
     self->queue.push(id, state->host_id, now);
   }
-  co_await Impl::run_loop(self);
+  co_await Impl::run_once(self);
   if (self->has_failed)
     throw std::runtime_error("a poll failed unexpectedly (see the log above); not every source was polled");
   co_return self->summary;
@@ -1022,7 +1036,7 @@ asio::awaitable<ManualPoll> Scheduler::poll_one_once(std::string name_or_url) {
   if (!state) co_return answer;
   answer = self->queue_manual(state, core::now_utc(), std::chrono::steady_clock::now());
   if (answer.verdict != ManualPoll::Verdict::pending) co_return answer;
-  co_await Impl::run_loop(self);
+  co_await Impl::run_once(self);
   if (self->has_failed) throw std::runtime_error("the poll failed unexpectedly (see the log above)");
   co_return co_await outcome(std::move(answer), std::chrono::seconds(1));
 }

@@ -214,5 +214,36 @@ TEST_F(Fleet, ADaemonWhoseSourcesDifferFromTheFleetsSaysSo) {
   EXPECT_EQ(second->get("/healthz").body.find("differ"), std::string::npos) << second->get("/healthz").body;
 }
 
+// `poll --once` claims each poll as a daemon does, and renews its leases
+// as a daemon does: a poll that outlasts the 15 s lease (a slow server)
+// stays its own, and the running daemon does not poll that source too.
+TEST_F(Fleet, PollOnceKeepsItsLeaseThroughALongPoll) {
+  FakeResponse slow{200, {{"Content-Type", "application/rss+xml"}}, kEmptyChannel, {}, {}};
+  slow.header_delay = 20s;  // within the shipped fetch timeout (30 s), beyond the lease (15 s)
+  upstream_.serve("/slow.xml", slow);
+  const auto config_in = [&](const std::string& name) {
+    const std::filesystem::path state = dir_.path() / name;
+    std::filesystem::create_directories(state);
+    DaemonConfig config(state / "tributary.db");
+    config.postgresql(url_).source(upstream_.url("/slow.xml"), "Slow", "interval = \"1h\"");
+    return std::make_pair(dir_.write(name + ".toml", config.text()), state);
+  };
+  const auto [once_config, once_state] = config_in("once");
+  ChildProcess once({tributary_binary().string(), "--config", once_config.string(), "poll", "--once"},
+                    dir_.path() / "once.log", {"STATE_DIRECTORY=" + once_state.string()});
+  ASSERT_TRUE(upstream_.wait_for_hits("/slow.xml", 1, 15s)) << once.output();
+  const auto [daemon_config, daemon_state] = config_in("daemon");
+  DaemonOptions options;
+  options.environment.push_back("STATE_DIRECTORY=" + daemon_state.string());
+  DaemonProcess daemon(daemon_config, dir_.path() / "daemon.log", std::move(options));
+  ASSERT_TRUE(daemon.wait_until_listening()) << daemon.output();
+  const std::optional<int> exit_code = once.wait(40s);
+  ASSERT_TRUE(exit_code.has_value()) << once.output();
+  EXPECT_EQ(*exit_code, 0) << once.output();
+  std::this_thread::sleep_for(3s);  // the daemon's next look at the source: not due any more
+  EXPECT_EQ(upstream_.hits("/slow.xml"), 1) << "polled again while poll --once held it\n"
+                                            << once.output() << daemon.output();
+}
+
 }  // namespace
 }  // namespace tributary::testing
