@@ -409,7 +409,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       try {
         const store::MaintenanceResult result =
             co_await asio::co_spawn(self->executors.writer, maintain(self), asio::use_awaitable);
-        if (result.purged_items + result.removed_sources + result.expired_tombstones > 0)
+        if (result.is_skipped)
+          spdlog::debug("retention: another daemon of the fleet is at it; next round");
+        else if (result.purged_items + result.removed_sources + result.expired_tombstones > 0)
           spdlog::info("retention: purged {} items, {} removed sources, {} expired tombstones", result.purged_items,
                        result.removed_sources, result.expired_tombstones);
       } catch (const std::exception& error) {

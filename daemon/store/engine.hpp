@@ -54,6 +54,11 @@ class StoreEngine {
   virtual std::string health_problem() = 0;
   // Store::checkpoint: a self-contained database at a clean shutdown.
   virtual void checkpoint() = 0;
+  // Inside the housekeeping's transaction: whether this connection does
+  // the database's housekeeping (retention, purges) now. Always on SQLite
+  // (one daemon per file); on PostgreSQL one daemon of a fleet at a time,
+  // the others skip the round (the purges of two would collide).
+  virtual bool take_housekeeping_turn() = 0;
   // After housekeeping: give freed space back to the file system.
   virtual void give_back_space() = 0;
   // After rows were copied in with their ids (copy_store): new rows take

@@ -98,6 +98,17 @@ void PostgresEngine::note_reshaped() {
   bump.reset();
 }
 
+// A lock of the transaction, not of a row: released at its commit or
+// rollback, also when the daemon dies. The key is "tributar" in ASCII.
+bool PostgresEngine::take_housekeeping_turn() {
+  constexpr std::int64_t kHousekeepingLock = 0x7472696275746172;
+  Statement& lock = db_.cached("SELECT CASE WHEN pg_try_advisory_xact_lock(?1) THEN 1 ELSE 0 END");
+  lock.bind(1, kHousekeepingLock);
+  const bool is_taken = lock.step() && lock.int64(0) == 1;
+  lock.reset();
+  return is_taken;
+}
+
 void PostgresEngine::index_for_search(std::int64_t item_id, bool, std::string_view title, std::string_view text) {
   db_.cached(
          "UPDATE items SET search = to_tsvector('simple', unaccent(CAST(?2 AS text)) || ' ' || "

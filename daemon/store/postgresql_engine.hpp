@@ -31,7 +31,8 @@ class PostgresEngine final : public StoreEngine {
   std::string search_terms(std::string_view words) const override;
   std::string search_condition(std::string_view parameter) const override;
   std::string health_problem() override;
-  void checkpoint() override {}       // the server's own business
+  void checkpoint() override {}  // the server's own business
+  bool take_housekeeping_turn() override;
   void give_back_space() override {}  // autovacuum's
   void continue_ids_after_copy() override;
 

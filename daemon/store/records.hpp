@@ -209,6 +209,7 @@ struct MaintenanceResult {
   int purged_items = 0;
   int removed_sources = 0;
   int expired_tombstones = 0;
+  bool is_skipped = false;  // another daemon of the fleet was at it: nothing done but in memory
 };
 
 }  // namespace tributary::store

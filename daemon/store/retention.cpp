@@ -66,16 +66,24 @@ MaintenanceResult SqlStore::run_maintenance(core::Timestamp now_time) {
   const std::int64_t now = core::to_unix_seconds(now_time);
   {
     Transaction transaction(db_);
+    // In a fleet, another daemon may be at it this moment: this one only
+    // trims what it holds in memory, and does the rest at its next round.
+    const bool is_my_turn = engine_->take_housekeeping_turn();
     // Fingerprints only matter within the story window of new items. Gone
     // before the index is loaded: a daemon starting on a store of old items
     // must not hold them all in memory first (bench/scale: 400 MB of 2
     // million year-old fingerprints at 100,000 sources).
     const std::int64_t fingerprint_cutoff = now - 2 * options_.story_window.count();
-    db_.cached("DELETE FROM story_fingerprints WHERE seen_at < ?1").bind(1, fingerprint_cutoff).run();
+    if (is_my_turn) db_.cached("DELETE FROM story_fingerprints WHERE seen_at < ?1").bind(1, fingerprint_cutoff).run();
     sync_fingerprint_index();
     // Not a reshape for the other daemons: keys this old are outside every
     // window looked up, and each daemon's own housekeeping drops them.
     fingerprints_.remove_seen_before(fingerprint_cutoff);  // when it was loaded before
+    if (!is_my_turn) {
+      transaction.commit();
+      result.is_skipped = true;
+      return result;
+    }
     std::vector<std::int64_t> doomed;
     Statement& old = db_.cached(
         "SELECT items.id FROM sources CROSS JOIN items "

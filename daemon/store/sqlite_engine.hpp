@@ -31,6 +31,7 @@ class SqliteEngine final : public StoreEngine {
   std::string search_condition(std::string_view parameter) const override;
   std::string health_problem() override;
   void checkpoint() override;
+  bool take_housekeeping_turn() override { return true; }
   void give_back_space() override;
   void continue_ids_after_copy() override {}  // INTEGER PRIMARY KEY takes the largest id + 1 anyway
 

@@ -90,6 +90,29 @@ TEST_P(FleetStore, APollRecordedByOneIsNotDueForTheOtherWhichLearnsTheNextTime) 
   EXPECT_EQ(first_->claim_poll(also_forced).verdict, Verdict::leased) << "the forced poll's lease holds";
 }
 
+// Housekeeping is one daemon's at a time: the purges of two would collide
+// (row locks, deadlocks); the other skips the round.
+TEST_P(FleetStore, HousekeepingIsOneDaemonsAtATime) {
+  first_->retire_sources_except({}, at("2025-12-18T00:00:00Z"));
+  Database& holder = database_of(*first_);
+  const auto housekeeping_lock = [&](const char* function) {
+    Statement& statement =
+        holder.cached(std::string("SELECT CASE WHEN ") + function + "(8390884927342928242) THEN 1 ELSE 0 END");
+    statement.step();
+    statement.reset();
+  };
+  housekeeping_lock("pg_try_advisory_lock");  // first_ is at it (the key: "tributar")
+  const MaintenanceResult skipped = second_->maintain(at("2025-12-26T00:00:00Z"));
+  EXPECT_TRUE(skipped.is_skipped);
+  EXPECT_EQ(skipped.removed_sources, 0);
+  EXPECT_EQ(test::count(*second_, "SELECT count(*) FROM sources"), 1);
+  housekeeping_lock("pg_advisory_unlock");
+  const MaintenanceResult done = second_->maintain(at("2025-12-26T00:00:00Z"));
+  EXPECT_FALSE(done.is_skipped);
+  EXPECT_EQ(done.removed_sources, 1);
+  EXPECT_EQ(test::count(*second_, "SELECT count(*) FROM sources"), 0);
+}
+
 TEST_P(FleetStore, ALeaseNotRenewedLapsesAndARenewedOneHolds) {
   const WallMilliseconds now = ms_at("2026-12-04T10:00:00Z");
   ASSERT_EQ(first_->claim_poll(request("a:1", now)).verdict, Verdict::claimed);
