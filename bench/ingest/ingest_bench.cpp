@@ -219,9 +219,27 @@ struct StoreRun {
   double base_seconds = 0;
   double seconds = 0;
   store::IngestResult totals;
-  std::vector<double> query_ms;  // sorted; empty when a query went wrong
+  std::vector<double> query_ms;           // sorted; empty when a query went wrong
+  std::vector<double> analyzed_query_ms;  // PostgreSQL: the same after ANALYZE
   std::int64_t pages_written = 0;
 };
+
+// The newest-100 query's times in ms, sorted; empty when it went wrong.
+std::vector<double> time_newest(store::Store& db, int queries) {
+  std::vector<double> times;
+  for (int i = 0; i < 5; ++i) db.newest_entries(100);  // warm the page cache
+  for (int i = 0; i < queries; ++i) {
+    const auto query_start = Clock::now();
+    const auto entries = db.newest_entries(100);
+    times.push_back(seconds_since(query_start) * 1000.0);
+    if (entries.size() != 100) {
+      std::cerr << "newest_entries(100) returned " << entries.size() << " entries\n";
+      return {};
+    }
+  }
+  std::sort(times.begin(), times.end());
+  return times;
+}
 
 StoreRun run_store(const store::StoreLocation& location, std::int64_t sources,
                    const std::vector<std::pair<std::int64_t, normalize::NormalizedFeed>>& docs, int queries) {
@@ -268,18 +286,14 @@ StoreRun run_store(const store::StoreLocation& location, std::int64_t sources,
     print_profile(run.seconds);
   }
 
-  for (int i = 0; i < 5; ++i) db.newest_entries(100);  // warm the page cache
-  for (int i = 0; i < queries; ++i) {
-    const auto query_start = Clock::now();
-    const auto entries = db.newest_entries(100);
-    run.query_ms.push_back(seconds_since(query_start) * 1000.0);
-    if (entries.size() != 100) {
-      std::cerr << "newest_entries(100) returned " << entries.size() << " entries\n";
-      run.query_ms.clear();
-      return run;
-    }
+  run.query_ms = time_newest(db, queries);
+  // PostgreSQL plans by its statistics, which a database filled a moment
+  // ago does not have yet (autovacuum gathers them within about a minute):
+  // the queries as a daemon runs them then, once analyzed.
+  if (!is_sqlite && !run.query_ms.empty()) {
+    store::database_of(db).exec("ANALYZE");
+    run.analyzed_query_ms = time_newest(db, queries);
   }
-  std::sort(run.query_ms.begin(), run.query_ms.end());
   return run;
 }
 
@@ -404,10 +418,11 @@ int main(int argc, char** argv) {
               static_cast<double>(plain_pages_written) / static_cast<double>(documents));
   std::printf("\nnewest_entries(100) at %lld items, %d runs: median %.2f ms, p99 %.2f ms\n",
               static_cast<long long>(base + totals.new_items), queries, median, p99);
-  if (on_postgresql)
-    std::printf("newest_entries(100) on PostgreSQL: median %.2f ms, p99 %.2f ms (PostgreSQL ingest: %s of SQLite's "
-                "rate)\n",
+  if (on_postgresql && !on_postgresql->analyzed_query_ms.empty())
+    std::printf("newest_entries(100) on PostgreSQL: median %.2f ms, p99 %.2f ms at once; median %.2f ms, p99 %.2f ms "
+                "once analyzed, as autovacuum does within a minute (PostgreSQL ingest: %s of SQLite's rate)\n",
                 median_of(on_postgresql->query_ms), p99_of(on_postgresql->query_ms),
+                median_of(on_postgresql->analyzed_query_ms), p99_of(on_postgresql->analyzed_query_ms),
                 percent(on_sqlite.seconds / on_postgresql->seconds).c_str());
   std::printf("\ntarget: ingest >= 50%% of the plain insert rate (issue 22): %s (%s)\n", percent(ratio).c_str(),
               ratio >= 0.50 ? "met" : "MISSED");

@@ -124,6 +124,10 @@ void PostgresEngine::continue_ids_after_copy() {
   for (const char* table : {"sources", "items", "stories", "hub_subscriptions"})
     db_.exec(std::string("SELECT setval(pg_get_serial_sequence('") + table +
              "', 'id'), coalesce(max(id), 0) + 1, false) FROM " + table);
+  // The planner's statistics of what was just copied in: without them the
+  // feed's queries scan every item (bench/ingest: 40 ms instead of under
+  // 1 ms at 22,000 items) until autovacuum gathers them, a minute or so on.
+  db_.exec("ANALYZE");
 }
 
 void PostgresEngine::drop_from_search(std::int64_t) {
