@@ -8,6 +8,7 @@
 #include "app/pid_file.hpp"
 #include "app/store_location.hpp"
 #include "core/core.hpp"
+#include "schedule/fleet.hpp"
 #include "schedule/load.hpp"
 #include "store/store.hpp"
 
@@ -34,6 +35,23 @@ void print_stretched_hosts(const std::vector<schedule::HostLoad>& hosts) {
   }
 }
 
+// PostgreSQL: the daemons that share the database now, and whether the
+// fleet polls this configuration's sources (the one loaded last wrote the
+// sources table).
+void print_fleet(const store::FleetView& view, const config::Config& config) {
+  if (view.members.empty()) {
+    std::cout << "\nFleet: no daemon runs on this database now (none has beaten within 30 s)\n";
+    return;
+  }
+  const schedule::FleetStanding standing = schedule::fleet_standing(view, "", {});
+  std::cout << "\nFleet: " << standing.members << "\n";
+  const store::FleetMember& latest = view.members.front();
+  if (latest.config_signature != schedule::configuration_signature(config.sources))
+    std::cout << "The fleet polls the sources " << latest.daemon << " loaded at "
+              << core::format_rfc3339(std::chrono::floor<std::chrono::seconds>(latest.config_loaded))
+              << "; this configuration's differ (give every daemon the same configuration and reload)\n";
+}
+
 }  // namespace
 
 int print_status(const std::string& config_path) {
@@ -46,9 +64,12 @@ int print_status(const std::string& config_path) {
     return kExitFailure;
   }
   std::vector<store::SourceRecord> records;
+  std::optional<store::FleetView> fleet;
   try {
     store::Store db(configured_store(*config));
     records = db.sources();
+    if (db.is_shared())
+      fleet = db.fleet_view(std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
   } catch (const std::exception& error) {
     std::cerr << "tributary status: " << error.what() << "\n";
     return kExitFailure;
@@ -82,6 +103,7 @@ int print_status(const std::string& config_path) {
     std::cout << line << "\n";
   }
   print_stretched_hosts(schedule::host_loads(schedule::load_settings(*config), records, now));
+  if (fleet) print_fleet(*fleet, *config);
   return kExitOk;
 }
 

@@ -394,6 +394,22 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     co_await run_loop(self);
     self->is_beat_over = true;
     self->beat_timer.cancel();
+    if (self->is_fleet) co_await leave_fleet(self);
+  }
+
+  // A daemon (or poll --once) that ends cleanly leaves the fleet at once:
+  // the others' /healthz and `tributary status` stop counting it, and no
+  // lease of it waits to lapse.
+  static asio::awaitable<void> leave_fleet(std::shared_ptr<Impl> self) {
+    try {
+      co_await asio::co_spawn(self->executors.writer, leave_on_writer(self), asio::use_awaitable);
+    } catch (const store::StoreError& error) {
+      spdlog::debug("fleet: leaving failed (the others stop counting this daemon within 30 s): {}", error.what());
+    }
+  }
+  static asio::awaitable<void> leave_on_writer(std::shared_ptr<Impl> self) {
+    self->store.leave_fleet(self->daemon_name);
+    co_return;
   }
 
   // Runs on the writer: retention and housekeeping.
@@ -1070,6 +1086,7 @@ asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadli
   }
   if (self->queue.in_flight() > 0) spdlog::warn("stopping with {} polls still in flight", self->queue.in_flight());
   self->settle_every_manual("the daemon is stopping; not polled");
+  if (self->is_fleet) co_await Impl::leave_fleet(self);
 }
 
 }  // namespace tributary::schedule

@@ -126,14 +126,35 @@ FleetView SqlStore::fleet_beat(const FleetBeat& beat) {
         .bind(4, millis(beat.config_loaded))
         .run();
     db_.cached("DELETE FROM fleet_daemons WHERE seen_ms < ?1").bind(1, millis(beat.now) - kForgetMemberMs).run();
-    Statement& members = db_.cached(
-        "SELECT daemon, config_signature, config_loaded_ms FROM fleet_daemons WHERE seen_ms >= ?1 "
-        "ORDER BY config_loaded_ms DESC, daemon");
-    members.bind(1, millis(beat.now) - kMemberSilenceMs);
-    while (members.step()) view.members.push_back({members.text(0), members.text(1), at_millis(members.int64(2))});
-    members.reset();
+    view = members_at(beat.now);
     transaction.commit();
     return view;
+  });
+}
+
+FleetView SqlStore::members_at(WallMilliseconds now) {
+  FleetView view;
+  Statement& members = db_.cached(
+      "SELECT daemon, config_signature, config_loaded_ms FROM fleet_daemons WHERE seen_ms >= ?1 "
+      "ORDER BY config_loaded_ms DESC, daemon");
+  members.bind(1, millis(now) - kMemberSilenceMs);
+  while (members.step()) view.members.push_back({members.text(0), members.text(1), at_millis(members.int64(2))});
+  members.reset();
+  return view;
+}
+
+FleetView SqlStore::fleet_view(WallMilliseconds now) {
+  require_shared(is_shared(), "reading the fleet");
+  return members_at(now);
+}
+
+void SqlStore::leave_fleet(const std::string& daemon) {
+  require_shared(is_shared(), "leaving the fleet");
+  noting_writability([&] {
+    Transaction transaction(db_);
+    db_.cached("DELETE FROM poll_leases WHERE holder = ?1").bind(1, daemon).run();
+    db_.cached("DELETE FROM fleet_daemons WHERE daemon = ?1").bind(1, daemon).run();
+    transaction.commit();
   });
 }
 

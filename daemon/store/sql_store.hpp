@@ -48,6 +48,8 @@ class SqlStore {
   PollClaim claim_poll(const PollClaimRequest& request);
   void release_poll(std::int64_t source_id, const std::string& daemon);
   FleetView fleet_beat(const FleetBeat& beat);
+  FleetView fleet_view(WallMilliseconds now);
+  void leave_fleet(const std::string& daemon);
   void announce_change(const std::string& daemon);
   std::vector<SubscriptionRecord> subscriptions();
   void save_subscription(const SubscriptionRecord& subscription);
@@ -80,6 +82,8 @@ class SqlStore {
     std::int64_t story_id = 0;
   };
 
+  // The fleet's members seen within the silence allowed (fleet.cpp).
+  FleetView members_at(WallMilliseconds now);
   // Runs one of the writes above and notes whether it went through.
   template <typename Write>
   auto noting_writability(Write&& write) -> decltype(write());

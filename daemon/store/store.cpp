@@ -82,6 +82,10 @@ void Store::release_poll(std::int64_t source_id, const std::string& daemon) { im
 
 FleetView Store::fleet_beat(const FleetBeat& beat) { return impl_->fleet_beat(beat); }
 
+FleetView Store::fleet_view(WallMilliseconds now) { return impl_->fleet_view(now); }
+
+void Store::leave_fleet(const std::string& daemon) { impl_->leave_fleet(daemon); }
+
 void Store::announce_change(const std::string& daemon) { impl_->announce_change(daemon); }
 
 std::vector<SubscriptionRecord> Store::subscriptions() { return impl_->subscriptions(); }

@@ -210,6 +210,12 @@ class Store {
   // Renews the daemon's leases, notes that it is alive and which
   // configuration it loaded, and tells who else is.
   FleetView fleet_beat(const FleetBeat& beat);
+  // Who is in the fleet at `now` (beaten within the last 30 s), newest
+  // configuration first, without being one (`tributary status`).
+  FleetView fleet_view(WallMilliseconds now);
+  // A daemon that stops cleanly leaves the fleet: its leases and its
+  // member row go at once instead of lapsing.
+  void leave_fleet(const std::string& daemon);
   // Tells the other daemons' change listeners (store/change_listener.hpp)
   // that what the feeds show has changed.
   void announce_change(const std::string& daemon);

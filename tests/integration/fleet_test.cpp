@@ -214,6 +214,25 @@ TEST_F(Fleet, ADaemonWhoseSourcesDifferFromTheFleetsSaysSo) {
   EXPECT_EQ(second->get("/healthz").body.find("differ"), std::string::npos) << second->get("/healthz").body;
 }
 
+// `tributary status` names the fleet's daemons; one that stops cleanly
+// leaves at once (its row and leases go), instead of being counted for
+// another 30 s.
+TEST_F(Fleet, StatusNamesTheDaemonsAndOneThatStopsLeavesAtOnce) {
+  const auto first = start("a");
+  const auto second = start("b");
+  ASSERT_FALSE(HasFailure());
+  const auto status = [&] {
+    return run_command({tributary_binary().string(), "--config", (dir_.path() / "a.toml").string(), "status"}, 30s);
+  };
+  const std::string both = "Fleet: 2 daemons share this database";
+  ASSERT_TRUE(wait_until([&] { return status().output.find(both) != std::string::npos; }, 20s)) << status().output;
+  EXPECT_EQ(second->stop(), 0) << second->output();
+  const CommandResult after = status();
+  EXPECT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_NE(after.output.find("Fleet: 1 daemon shares this database"), std::string::npos) << after.output;
+  EXPECT_EQ(after.output.find("this configuration's differ"), std::string::npos) << after.output;
+}
+
 // `poll --once` claims each poll as a daemon does, and renews its leases
 // as a daemon does: a poll that outlasts the 15 s lease (a slow server)
 // stays its own, and the running daemon does not poll that source too.
