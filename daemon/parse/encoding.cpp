@@ -45,8 +45,27 @@ std::string normalize_label(std::string_view label) {
   return name;
 }
 
+// Encoding labels are printable ASCII (IANA's charset names are). One with
+// other bytes names no encoding; it is kept with those bytes as \xHH, so
+// that the messages and log lines that quote it stay UTF-8 text.
+std::string ascii_label(std::string_view name) {
+  std::string shown;
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f) {
+      shown.push_back(c);
+    } else {
+      constexpr std::string_view kHex = "0123456789ABCDEF";
+      shown += "\\x";
+      shown.push_back(kHex[byte >> 4]);
+      shown.push_back(kHex[byte & 0xF]);
+    }
+  }
+  return shown;
+}
+
 Choice choice_for(std::string_view label) {
-  const std::string name = normalize_label(label);
+  const std::string name = ascii_label(normalize_label(label));
   for (std::string_view utf8 : {"utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8"})
     if (name == utf8) return {Family::utf8, "utf-8"};
   for (std::string_view latin :

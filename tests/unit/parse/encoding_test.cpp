@@ -64,6 +64,18 @@ TEST(Encoding, ReadsADeclaredLegacyCharsetThroughIconv) {
   EXPECT_EQ(first_title(outcome), "Привет, мир");
 }
 
+// A label with bytes that are not ASCII names no encoding; the message
+// that quotes it (logged, printed by `tributary parse`) stays UTF-8.
+TEST(Encoding, ALabelThatIsNotAsciiIsQuotedAsAscii) {
+  const std::string feed =
+      "<?xml version=\"1.0\" encoding=\"caf\xe9\x01\"?><rss version=\"2.0\"><channel><title>t</title></channel></rss>";
+  const DecodedDocument declared = decode_document(feed, "");
+  EXPECT_EQ(declared.repair, "unknown encoding \"caf\\xE9\\x01\", read as UTF-8");
+  const DecodedDocument from_http = decode_document("<rss/>", "latin\xff");
+  EXPECT_EQ(from_http.repair, "unknown encoding \"latin\\xFF\", read as UTF-8");
+  EXPECT_EQ(from_http.encoding, "utf-8");
+}
+
 TEST(Encoding, HttpCharsetDecidesWhenTheDocumentDoesNotSay) {
   const ParseOutcome outcome = parse_file("undeclared_cp1251.xml", "windows-1251");
   ASSERT_TRUE(outcome.feed) << outcome.error;
