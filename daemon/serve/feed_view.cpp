@@ -38,6 +38,9 @@ std::string view_path(const FeedView& view) {
   return (view.channel ? "c/" + view.channel->name : std::string("feed")) + std::string(extension);
 }
 
+// At most this much of a reader's parameter is quoted in an error.
+constexpr std::size_t kQuotedBytes = 200;
+
 std::string join_query(std::initializer_list<std::string_view> parts) {
   std::string out;
   for (std::string_view part : parts) {
@@ -73,9 +76,11 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
     }
     const auto named =
         std::count_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == wanted; });
-    if (named == 0) return "unknown source \"" + wanted + "\" (give its name or its URL)";
+    // The reader's words come back in the answer: one clean line of them.
+    if (named == 0) return "unknown source \"" + core::one_line(wanted, kQuotedBytes) + "\" (give its name or its URL)";
     if (named > 1)
-      return std::to_string(named) + " sources are named \"" + wanted + "\" (give the URL of the one you mean)";
+      return std::to_string(named) + " sources are named \"" + core::one_line(wanted, kQuotedBytes) +
+             "\" (give the URL of the one you mean)";
     source_urls.push_back(
         std::find_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == wanted; })->second);
   }
@@ -95,7 +100,8 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
   const std::vector<std::string> befores = query_values(parameters, "before");
   if (!befores.empty()) {
     view.query.before = store::parse_cursor(befores.back());
-    if (!view.query.before) return "before must be a cursor from a next link, not \"" + befores.back() + "\"";
+    if (!view.query.before)
+      return "before must be a cursor from a next link, not \"" + core::one_line(befores.back(), kQuotedBytes) + "\"";
   }
   view.is_plain = sources.empty() && tags.empty() && texts.empty() && limits.empty() && befores.empty();
 

@@ -304,6 +304,22 @@ TEST_F(Serve, BadParametersAre400) {
   EXPECT_EQ(get("/feed.atom?q=%zz").status, 400);
 }
 
+// A 404 quotes the path it did not find as one clean line: a decoded path
+// may hold control characters and bytes that are not UTF-8.
+TEST_F(Serve, NotFoundAnswersQuoteThePathAsCleanText) {
+  for (const std::string target : {"/%FF%01x%0Ay", "/c/%FF%01.atom"}) {
+    const HttpReply reply = get(target);
+    EXPECT_EQ(reply.status, 404) << target;
+    ASSERT_FALSE(reply.body.empty()) << target;
+    const bool is_clean = std::all_of(reply.body.begin(), reply.body.end() - 1, [](char c) {
+      const auto byte = static_cast<unsigned char>(c);
+      return byte >= 0x20 && byte < 0x7f;
+    });
+    EXPECT_TRUE(is_clean) << target << ": " << reply.body;
+    EXPECT_TRUE(reply.body.ends_with("\n")) << reply.body;
+  }
+}
+
 TEST_F(Serve, NotModifiedOnEitherValidator) {
   for (const std::string target : {"/feed.atom", "/feed.json", "/c/news.atom", "/feed.atom?tag=news&limit=3"}) {
     HttpReply first = get(target);

@@ -65,6 +65,13 @@ TEST(FeedView, UnknownOrAmbiguousSourcesAreRefused) {
   EXPECT_EQ(read("/feed.atom?source=https%3A%2F%2Fb.example%2Ffeed").problem, "");
 }
 
+// What a reader sent comes back in the answer as one clean line: no
+// control characters, no bytes that are not UTF-8.
+TEST(FeedView, RefusalsQuoteTheReadersWordsAsCleanText) {
+  EXPECT_EQ(read("/feed.atom?source=%FF%01No%0Abody").problem, "unknown source \"No body\" (give its name or its URL)");
+  EXPECT_EQ(read("/feed.atom?before=%FE%1Bx").problem, "before must be a cursor from a next link, not \"x\"");
+}
+
 TEST(FeedView, LimitIsBoundedAndBadLimitsRefused) {
   EXPECT_EQ(read("/feed.atom?limit=10").view.query.limit, 10u);
   EXPECT_EQ(read("/feed.atom?limit=10").view.limit_query, "limit=10");
