@@ -237,8 +237,8 @@ std::int64_t SqlStore::merge_stories(std::vector<std::int64_t> story_ids) {
     std::vector<std::int64_t> item_ids;
     while (items.step()) item_ids.push_back(items.int64(0));
     items.reset();
+    if (!item_ids.empty()) note_index_reshaped();
     for (const std::int64_t item_id : item_ids) {
-      note_index_reshaped();
       db_.cached("UPDATE story_fingerprints SET story_id = ?2 WHERE item_id = ?1").bind(1, item_id).bind(2, kept).run();
       fingerprints_.set_story(item_id, kept);
     }
@@ -255,8 +255,10 @@ void SqlStore::note_fingerprint(std::int64_t item_id, std::int64_t story_id, std
                                 bool is_new_item) {
   if (options_.dedup != config::DedupMode::story) return;
   // A new item's keys are all another daemon needs to load; an edited
-  // one's replace what it holds.
-  if (!is_new_item || !is_matchable) note_index_reshaped();
+  // one's replace or remove what it holds. A new item that cannot match
+  // has no row: nothing to remove, nothing for the others to reload.
+  if (!is_matchable && is_new_item) return;
+  if (!is_new_item) note_index_reshaped();
   if (!is_matchable) {
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, item_id).run();
     fingerprints_.remove(item_id);
