@@ -82,7 +82,7 @@ class WalBatchingTest : public ::testing::Test {
 TEST_F(WalBatchingTest, WhatACommitWroteIsInTheFileWhenCommitReturns) {
   PlainConnection reader(path_);
   // Transactions of every shape the WAL code has: one frame; tens of
-  // frames; more than the 4 MB kept in memory and than one write of the
+  // frames; more than the 1 MB kept in memory and than one write of the
   // unix VFS; spilled from a small page cache mid-transaction, with
   // spilled pages changed again (rewritten in place, checksums redone);
   // rolled back after a spill.
