@@ -77,6 +77,9 @@ std::string hex64(std::uint64_t value);
 
 // The value of a hexadecimal digit (either case), or -1.
 int hex_digit_value(char c);
+// Appends the byte as two upper-case hex digits (what %XX and \xHH escapes
+// write).
+void append_hex_byte(std::string& out, unsigned char byte);
 // `text` with its %XX escapes decoded, and '+' read as a space where
 // `plus_is_space` (x-www-form-urlencoded); nullopt when a '%' is not
 // followed by two hex digits: guessing would read another value than the

@@ -55,10 +55,8 @@ std::string ascii_label(std::string_view name) {
     if (byte >= 0x20 && byte < 0x7f) {
       shown.push_back(c);
     } else {
-      constexpr std::string_view kHex = "0123456789ABCDEF";
       shown += "\\x";
-      shown.push_back(kHex[byte >> 4]);
-      shown.push_back(kHex[byte & 0xF]);
+      core::append_hex_byte(shown, byte);
     }
   }
   return shown;

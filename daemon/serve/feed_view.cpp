@@ -5,6 +5,7 @@
 
 #include "core/text.hpp"
 #include "core/url.hpp"
+#include "serve/http_rules.hpp"
 #include "serve/site.hpp"
 
 namespace tributary::serve {
@@ -37,9 +38,6 @@ std::string view_path(const FeedView& view) {
   const std::string_view extension = extension_of(view.format);
   return (view.channel ? "c/" + view.channel->name : std::string("feed")) + std::string(extension);
 }
-
-// At most this much of a reader's parameter is quoted in an error.
-constexpr std::size_t kQuotedBytes = 200;
 
 std::string join_query(std::initializer_list<std::string_view> parts) {
   std::string out;
@@ -76,10 +74,9 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
     }
     const auto named =
         std::count_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == wanted; });
-    // The reader's words come back in the answer: one clean line of them.
-    if (named == 0) return "unknown source \"" + core::one_line(wanted, kQuotedBytes) + "\" (give its name or its URL)";
+    if (named == 0) return "unknown source \"" + quoted_request_text(wanted) + "\" (give its name or its URL)";
     if (named > 1)
-      return std::to_string(named) + " sources are named \"" + core::one_line(wanted, kQuotedBytes) +
+      return std::to_string(named) + " sources are named \"" + quoted_request_text(wanted) +
              "\" (give the URL of the one you mean)";
     source_urls.push_back(
         std::find_if(names.begin(), names.end(), [&](const auto& entry) { return entry.first == wanted; })->second);
@@ -101,7 +98,7 @@ std::string read_feed_parameters(const QueryParameters& parameters, const SiteSe
   if (!befores.empty()) {
     view.query.before = store::parse_cursor(befores.back());
     if (!view.query.before)
-      return "before must be a cursor from a next link, not \"" + core::one_line(befores.back(), kQuotedBytes) + "\"";
+      return "before must be a cursor from a next link, not \"" + quoted_request_text(befores.back()) + "\"";
   }
   view.is_plain = sources.empty() && tags.empty() && texts.empty() && limits.empty() && befores.empty();
 

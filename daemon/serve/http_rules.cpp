@@ -223,8 +223,12 @@ std::vector<std::string> query_values(const QueryParameters& query, std::string_
   return values;
 }
 
+std::string quoted_request_text(std::string_view text) {
+  constexpr std::size_t kQuotedBytes = 200;
+  return core::one_line(text, kQuotedBytes);
+}
+
 std::string encode_query_value(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (char c : value) {
     const auto byte = static_cast<unsigned char>(c);
@@ -233,8 +237,7 @@ std::string encode_query_value(std::string_view value) {
       out += c;
     } else {
       out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0x0F];
+      core::append_hex_byte(out, byte);
     }
   }
   return out;

@@ -85,6 +85,9 @@ std::optional<std::uint64_t> parse_whole_number(std::string_view text);
 
 // Percent-encodes a query value (RFC 3986 unreserved characters stay).
 std::string encode_query_value(std::string_view value);
+// What a request sent (a path, a query value), as an error answer quotes
+// it: one clean line of at most 200 bytes (decoded, it may hold anything).
+std::string quoted_request_text(std::string_view text);
 
 // The password of an "Authorization: Basic …" header; nullopt otherwise.
 std::optional<std::string> basic_auth_password(std::string_view authorization);

@@ -32,8 +32,6 @@ constexpr std::string_view kAtomType = "application/atom+xml; charset=utf-8";
 constexpr std::string_view kJsonFeedType = "application/feed+json; charset=utf-8";
 constexpr std::string_view kRssType = "application/rss+xml; charset=utf-8";
 constexpr int kSparklineDays = 30;
-// At most this much of a request's path is quoted in a 404.
-constexpr std::size_t kQuotedPathBytes = 200;
 constexpr std::size_t kViewCacheSize = 128;
 constexpr std::size_t kLandingHeadlines = 10;
 // A store query of the site's (a filtered view, a status page) that takes
@@ -356,8 +354,7 @@ struct Site::Impl {
     const auto channel = std::find_if(channels.begin(), channels.end(),
                                       [&](const Channel& candidate) { return candidate.name == call.captured; });
     if (channel == channels.end())
-      co_return text_response(404, "no channel named \"" + core::one_line(call.captured, kQuotedPathBytes) + "\"\n",
-                              call.label);
+      co_return text_response(404, "no channel named \"" + quoted_request_text(call.captured) + "\"\n", call.label);
     co_return co_await feed(self, call, &*channel);
   }
 
@@ -546,9 +543,7 @@ struct Site::Impl {
       response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Tributary\", charset=\"UTF-8\"");
       co_return response;
     }
-    // The path comes back as one clean line (decoded, it may hold anything).
-    if (!route)
-      co_return text_response(404, "not found: " + core::one_line(target->path, kQuotedPathBytes) + "\n", label);
+    if (!route) co_return text_response(404, "not found: " + quoted_request_text(target->path) + "\n", label);
     // Links in the documents made for this request carry the token the way it came.
     std::string link_token =
         !tokens.empty() && !settings->token.empty() ? "token=" + encode_query_value(settings->token) : std::string();

@@ -59,7 +59,6 @@ FormParse parse_form(std::string_view encoded, const FormLimits& limits) {
 }
 
 std::string form_escape(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
@@ -70,8 +69,7 @@ std::string form_escape(std::string_view text) {
       out.push_back('+');
     } else {
       out.push_back('%');
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0x0F]);
+      core::append_hex_byte(out, byte);
     }
   }
   return out;
