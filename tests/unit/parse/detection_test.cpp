@@ -232,6 +232,19 @@ TEST(DoubleEncoding, RepairsTheEllipsisAndQuotes) {
   EXPECT_EQ(undo_double_encoding("Caf\xC3\x83\xC2\xA9"), "Caf\xC3\xA9");
 }
 
+// ASCII is passed over many bytes at a time: what lies between the runs
+// (lines, tabs, a DEL, stretches longer than one step) must not change the
+// verdict on them.
+TEST(DoubleEncoding, JudgesRunsApartAcrossLongAsciiStretches) {
+  const std::string ascii = std::string(37, 'a') + "\n\t" + std::string(20, 'b') + "\x7F\r\n";
+  const std::string doubled = "\xC3\xA2\xE2\x82\xAC\xC2\xA6";  // "…" read as windows-1252 and encoded again
+  EXPECT_EQ(undo_double_encoding(ascii + doubled + ascii + doubled + ascii),
+            ascii + "\u2026" + ascii + "\u2026" + ascii);
+  EXPECT_EQ(undo_double_encoding(ascii + ascii + ascii), std::nullopt);
+  // One real "é" far down a long double-encoded document: not all of it.
+  EXPECT_EQ(undo_double_encoding(ascii + doubled + ascii + ascii + "caf\xC3\xA9" + ascii), std::nullopt);
+}
+
 TEST(DoubleEncoding, LeavesLegitimateTextAlone) {
   for (const std::string_view text :
        {"Santé et bien-être à Lyon", "Größe über Straße", "Příliš žluťoučký kůň úpěl ďábelské ódy", "SÃO PAULO",
