@@ -40,7 +40,8 @@ void print_stretched_hosts(const std::vector<schedule::HostLoad>& hosts) {
 // sources table).
 void print_fleet(const store::FleetView& view, const config::Config& config) {
   if (view.members.empty()) {
-    std::cout << "\nFleet: no daemon runs on this database now (none has beaten within 30 s)\n";
+    std::cout << "\nFleet: no daemon runs on this database now (none has beaten within "
+              << store::kFleetMemberSilence.count() << " s)\n";
     return;
   }
   const schedule::FleetStanding standing = schedule::fleet_standing(view, "", {});

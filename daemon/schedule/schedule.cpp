@@ -404,7 +404,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     try {
       co_await asio::co_spawn(self->executors.writer, leave_on_writer(self), asio::use_awaitable);
     } catch (const store::StoreError& error) {
-      spdlog::debug("fleet: leaving failed (the others stop counting this daemon within 30 s): {}", error.what());
+      spdlog::debug("fleet: leaving failed (the others stop counting this daemon within {} s): {}",
+                    store::kFleetMemberSilence.count(), error.what());
     }
   }
   static asio::awaitable<void> leave_on_writer(std::shared_ptr<Impl> self) {

@@ -9,9 +9,8 @@
 namespace tributary::store {
 namespace {
 
-// A daemon that has not beaten for this long is no longer counted, and
-// its row goes after a day.
-constexpr std::int64_t kMemberSilenceMs = 30'000;
+// A daemon's row goes a day after its last beat (it stops counting after
+// kFleetMemberSilence).
 constexpr std::int64_t kForgetMemberMs = 24 * 3600 * 1000;
 
 std::int64_t millis(WallMilliseconds time) { return time.time_since_epoch().count(); }
@@ -137,7 +136,7 @@ FleetView SqlStore::members_at(WallMilliseconds now) {
   Statement& members = db_.cached(
       "SELECT daemon, config_signature, config_loaded_ms FROM fleet_daemons WHERE seen_ms >= ?1 "
       "ORDER BY config_loaded_ms DESC, daemon");
-  members.bind(1, millis(now) - kMemberSilenceMs);
+  members.bind(1, millis(now - kFleetMemberSilence));
   while (members.step()) view.members.push_back({members.text(0), members.text(1), at_millis(members.int64(2))});
   members.reset();
   return view;

@@ -27,6 +27,11 @@ using WallMilliseconds = std::chrono::sys_time<std::chrono::milliseconds>;
 // show has changed (Store::announce_change, store/change_listener.hpp).
 inline constexpr std::string_view kChangeChannel = "tributary_changes";
 
+// A daemon that has not beaten for this long is no longer one of the fleet
+// (FleetView::members): it died, or left without saying so. Said in
+// messages (`tributary status`) as it is here.
+inline constexpr std::chrono::seconds kFleetMemberSilence{30};
+
 struct PollClaimRequest {
   std::int64_t source_id = 0;
   std::string daemon;  // who claims: FleetBeat::daemon

@@ -210,7 +210,7 @@ class Store {
   // Renews the daemon's leases, notes that it is alive and which
   // configuration it loaded, and tells who else is.
   FleetView fleet_beat(const FleetBeat& beat);
-  // Who is in the fleet at `now` (beaten within the last 30 s), newest
+  // Who is in the fleet at `now` (beaten within kFleetMemberSilence), newest
   // configuration first, without being one (`tributary status`).
   FleetView fleet_view(WallMilliseconds now);
   // A daemon that stops cleanly leaves the fleet: its leases and its
