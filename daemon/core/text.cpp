@@ -124,37 +124,54 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-std::size_t printable_ascii_end(std::string_view text, std::size_t pos) {
+namespace {
+
+// The end of an ASCII run from `pos`, sixteen bytes at a time (SSE2 is part
+// of every x86-64). Both kinds stop at non-ASCII bytes and at the C0
+// controls; `kPassesXmlSpaceAndDel` lets tab, LF, CR and DEL through (what
+// XML 1.0 allows of ASCII), otherwise they stop the run too.
+template <bool kPassesXmlSpaceAndDel>
+std::size_t ascii_run_end(std::string_view text, std::size_t pos) {
   const char* const data = text.data();
   const std::size_t size = text.size();
 #if defined(__SSE2__)
   // As signed bytes, controls and non-ASCII bytes are all below 0x20.
   const __m128i space = _mm_set1_epi8(0x20);
-  const __m128i del = _mm_set1_epi8(0x7F);
   for (; pos + 16 <= size; pos += 16) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos));
-    const auto stops = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(bytes, space), _mm_cmpeq_epi8(bytes, del))));
+    auto stops = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(bytes, space)));
+    if constexpr (kPassesXmlSpaceAndDel) {
+      if (stops == 0) continue;
+      const __m128i allowed = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))),
+          _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')));
+      stops &= ~static_cast<unsigned>(_mm_movemask_epi8(allowed));
+    } else {
+      stops |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7F))));
+    }
     if (stops != 0) return pos + static_cast<std::size_t>(std::countr_zero(stops));
   }
 #endif
-  while (pos < size) {
+  for (; pos < size; ++pos) {
     const auto byte = static_cast<unsigned char>(data[pos]);
-    if (byte < 0x20 || byte >= 0x7F) break;
-    ++pos;
+    const bool is_passed = kPassesXmlSpaceAndDel
+                               ? byte < 0x80 && (byte >= 0x20 || byte == '\t' || byte == '\n' || byte == '\r')
+                               : byte >= 0x20 && byte < 0x7F;
+    if (!is_passed) break;
   }
   return pos;
 }
 
+}  // namespace
+
+std::size_t printable_ascii_end(std::string_view text, std::size_t pos) { return ascii_run_end<false>(text, pos); }
+
+std::size_t xml_ascii_end(std::string_view text, std::size_t pos) { return ascii_run_end<true>(text, pos); }
+
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
-    pos = printable_ascii_end(text, pos);
+    pos = xml_ascii_end(text, pos);
     if (pos == text.size()) break;
-    const auto byte = static_cast<unsigned char>(text[pos]);
-    if (byte == 0x7F) {
-      ++pos;
-      continue;
-    }
     char32_t c = 0;
     const std::size_t length = decode_utf8(text, pos, c);
     if (length == 0 || !is_xml_char(c)) return false;

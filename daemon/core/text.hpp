@@ -46,6 +46,10 @@ std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_p
 // the first control, DEL or non-ASCII byte there, or the text's size. Most
 // of any feed is such runs; they are read sixteen bytes at a time.
 std::size_t printable_ascii_end(std::string_view text, std::size_t pos);
+// The same with tab, LF, CR and DEL let through: the end of the ASCII that
+// XML 1.0 allows, at the first other control or non-ASCII byte. What a
+// pass over a whole document skips (its lines do not stop it).
+std::size_t xml_ascii_end(std::string_view text, std::size_t pos);
 
 // Appends the UTF-8 encoding of a code point (invalid ones become U+FFFD).
 void append_utf8(std::string& out, char32_t code_point);

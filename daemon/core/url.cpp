@@ -31,7 +31,6 @@ constexpr std::array<bool, 256> kStrayBytes = [] {
 // Percent-encodes bytes that RFC 3986 never allows in a URL but that real
 // feeds put there anyway: spaces, quotes, angle brackets, non-ASCII.
 std::string encode_stray_bytes(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   // Most URLs have none: copied whole.
   const auto first_stray =
       std::find_if(text.begin(), text.end(), [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
@@ -42,8 +41,7 @@ std::string encode_stray_bytes(std::string_view text) {
     const auto byte = static_cast<unsigned char>(c);
     if (kStrayBytes[byte]) {
       out.push_back('%');
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0x0F]);
+      append_hex_byte(out, byte);
     } else {
       out.push_back(c);
     }

@@ -102,7 +102,7 @@ std::optional<std::string> undo_double_encoding(std::string_view text) {
       // ASCII is most of a feed, and all of many: passed over 16 bytes at
       // a time (a character at a time, this was a tenth of parsing such a
       // feed; bench/scale's cold cycle).
-      pos = std::max(pos + 1, core::printable_ascii_end(text, pos));
+      pos = std::max(pos + 1, core::xml_ascii_end(text, pos));
       continue;
     }
     const Sequence sequence = read_sequence(text, pos);

@@ -9,12 +9,7 @@
 
 #include <iconv.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <array>
-#include <bit>
 #include <cerrno>
 #include <memory>
 #include <optional>
@@ -116,34 +111,6 @@ void append_checked(std::string& out, char32_t c, Repairs& repairs) {
   core::append_utf8(out, c);
 }
 
-// The length of the run from `pos` of printable ASCII, tab, LF and CR: most
-// of any feed. SSE2 (part of every x86-64) looks at 16 bytes at a time.
-std::size_t plain_ascii_run(std::string_view bytes, std::size_t pos) {
-  const std::size_t size = bytes.size();
-#if defined(__SSE2__)
-  const __m128i space = _mm_set1_epi8(0x20);
-  const __m128i tab = _mm_set1_epi8('\t');
-  const __m128i line_feed = _mm_set1_epi8('\n');
-  const __m128i carriage_return = _mm_set1_epi8('\r');
-  for (; pos + 16 <= size; pos += 16) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + pos));
-    // A signed comparison: bytes >= 0x80 are negative, so one test finds
-    // them together with the C0 controls.
-    const int below_space = _mm_movemask_epi8(_mm_cmplt_epi8(chunk, space));
-    if (below_space == 0) continue;
-    const __m128i allowed = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, tab), _mm_cmpeq_epi8(chunk, line_feed)),
-                                         _mm_cmpeq_epi8(chunk, carriage_return));
-    const unsigned stop = static_cast<unsigned>(below_space & ~_mm_movemask_epi8(allowed));
-    if (stop != 0) return pos + static_cast<std::size_t>(std::countr_zero(stop));
-  }
-#endif
-  for (; pos < size; ++pos) {
-    const auto byte = static_cast<unsigned char>(bytes[pos]);
-    if (byte >= 0x80 || (byte < 0x20 && byte != '\n' && byte != '\t' && byte != '\r')) break;
-  }
-  return pos;
-}
-
 struct Utf8Sequence {
   char32_t code_point = 0;
   std::size_t length = 0;  // 0: not a valid sequence (cut short, overlong, a surrogate, past U+10FFFF)
@@ -160,7 +127,7 @@ Utf8Sequence read_sequence(std::string_view bytes, std::size_t pos) {
 // already are valid UTF-8 of characters XML allows.
 std::size_t first_repair(std::string_view bytes) {
   std::size_t pos = 0;
-  while ((pos = plain_ascii_run(bytes, pos)) < bytes.size()) {
+  while ((pos = core::xml_ascii_end(bytes, pos)) < bytes.size()) {
     if (static_cast<unsigned char>(bytes[pos]) < 0x80) return pos;  // a forbidden C0 control
     const Utf8Sequence sequence = read_sequence(bytes, pos);
     if (sequence.length == 0 || !is_xml_char(sequence.code_point)) return pos;
@@ -176,7 +143,7 @@ void decode_utf8(std::string_view bytes, std::string& out, Repairs& repairs) {
   std::size_t pos = 0;
   const std::size_t size = bytes.size();
   while (pos < size) {
-    const std::size_t run = plain_ascii_run(bytes, pos);
+    const std::size_t run = core::xml_ascii_end(bytes, pos);
     out.append(bytes.data() + pos, run - pos);
     pos = run;
     if (pos >= size) break;
@@ -365,7 +332,7 @@ struct Utf8Census {
 Utf8Census census_of(std::string_view bytes) {
   Utf8Census census;
   std::size_t pos = 0;
-  while ((pos = plain_ascii_run(bytes, pos)) < bytes.size()) {
+  while ((pos = core::xml_ascii_end(bytes, pos)) < bytes.size()) {
     if (static_cast<unsigned char>(bytes[pos]) < 0x80) {
       ++pos;  // a control character: neither
       continue;
