@@ -39,14 +39,37 @@ void StoryKeyIndex::add(const StoryKeyEntry& entry) {
   const Posting posting{0, static_cast<std::uint16_t>(slot & 0xFFFFU), static_cast<std::uint16_t>(slot >> 16)};
   for (const std::uint32_t key : entry.keys) {
     std::vector<Posting>& bucket = buckets_[bucket_of(key)];
-    // Grown by a quarter rather than doubled: slack is memory held for
-    // every one of the 65,536 buckets.
-    if (bucket.size() == bucket.capacity()) bucket.reserve(bucket.size() + bucket.size() / 4 + 4);
     const std::uint16_t high = key_high(key);
     Posting keyed = posting;
     keyed.key_high = high;
-    bucket.insert(std::upper_bound(bucket.begin(), bucket.end(), high, by_key_high), keyed);
+    const auto [first, last] = std::equal_range(bucket.begin(), bucket.end(), high, by_key_high);
+    if (static_cast<std::size_t>(last - first) >= kKeptPerKey) {
+      // A full key: its removed items' postings go first, else its oldest.
+      // Only the key's own postings move, not the bucket's tail.
+      const auto live_end =
+          dead_count_ == 0 ? last
+                           : std::remove_if(first, last, [&](const Posting& kept) { return is_dead(kept.slot()); });
+      if (live_end == last) {
+        std::move(first + 1, last, first);
+        *(last - 1) = keyed;
+      } else {
+        *live_end = keyed;
+        bucket.erase(live_end + 1, last);
+      }
+      continue;
+    }
+    const std::ptrdiff_t at = last - bucket.begin();
+    // Grown by a quarter rather than doubled: slack is memory held for
+    // every one of the 65,536 buckets.
+    if (bucket.size() == bucket.capacity()) bucket.reserve(bucket.size() + bucket.size() / 4 + 4);
+    bucket.insert(bucket.begin() + at, keyed);
   }
+}
+
+std::size_t StoryKeyIndex::posting_count() const {
+  std::size_t count = 0;
+  for (const std::vector<Posting>& bucket : buckets_) count += bucket.size();
+  return count;
 }
 
 std::uint32_t StoryKeyIndex::new_slot() {

@@ -5,12 +5,15 @@
 // new text to be worth comparing (normalize::is_story_candidate) — a few
 // buckets searched, never every stored item. A key that many items share
 // is a common phrase (a site's boilerplate, a stock expression) rather than
-// one story's: only its newest kNewestPerKey postings are read. Copies of
-// one story arrive close together and one copy suffices to join its story,
-// so recall keeps; the cost of a lookup stays bounded however lopsided the
-// text (before the cap, a store of 200,000 items of a small vocabulary
-// read thousands of postings per key and imported ten times slower). The table story_fingerprints is
-// its durable copy; the Store loads it from there and keeps both in step.
+// one story's: only its newest kNewestPerKey postings are read, and only
+// twice that many are kept. Copies of one story arrive close together and
+// one copy suffices to join its story, so recall keeps; the cost of a
+// lookup, and the memory and insert cost of a key, stay bounded however
+// lopsided the text (before the read cap, a store of 200,000 items of a
+// small vocabulary read thousands of postings per key and imported ten
+// times slower; before the keep cap, it held them all). The table
+// story_fingerprints is its durable copy, every key of every item; the
+// Store loads it from there and keeps both in step.
 //
 // In memory because the index is written at random places by nature (a key
 // is a hash): as SQLite rows, random B-tree inserts per item dirtied pages
@@ -51,6 +54,11 @@ class StoryKeyIndex {
  public:
   // The postings of one key read at most by a lookup (see above).
   static constexpr std::size_t kNewestPerKey = 32;
+  // The postings of one key kept: older ones are never read, so they are
+  // dropped as new ones come (a removed item's first). Twice what a lookup
+  // reads, so that items removed among the newest (edited, expired) leave
+  // it its full count.
+  static constexpr std::size_t kKeptPerKey = 2 * kNewestPerKey;
 
   // An item already present is replaced.
   void add(const StoryKeyEntry& entry);
@@ -60,6 +68,8 @@ class StoryKeyIndex {
   void set_story(std::int64_t item_id, std::int64_t story_id);
   void clear();
   std::size_t size() const { return live_count_; }
+  // Postings held, live or not yet swept (for tests and measurements).
+  std::size_t posting_count() const;
 
   // Items seen within [from, to], of another source than `source_id`, that
   // are candidates for `keys`; the most shared keys first, ties to the

@@ -96,6 +96,43 @@ TEST(StoryKeyIndex, ReadsOnlyTheNewestPostingsOfACommonKey) {
   EXPECT_EQ(index.candidates({11, 12, 13}, 0, 2000, 200, 1000).size(), StoryKeyIndex::kNewestPerKey);
 }
 
+// Postings a lookup never reads are not kept: a common key holds twice
+// what a lookup reads, and items removed among its newest leave a lookup
+// its full count.
+TEST(StoryKeyIndex, KeepsTwiceTheReadPostingsOfACommonKey) {
+  StoryKeyIndex index;
+  const std::vector<std::uint32_t> common_keys = {11, 12, 13};
+  const std::int64_t crowd = 500;
+  for (std::int64_t item = 1; item <= crowd; ++item) {
+    const auto own_key = static_cast<std::uint32_t>(1000 + item);
+    index.add({item, item, item, 1000, {11, 12, 13, own_key}});
+  }
+  EXPECT_EQ(index.size(), static_cast<std::size_t>(crowd));
+  EXPECT_EQ(index.posting_count(), 3 * StoryKeyIndex::kKeptPerKey + crowd);
+  // Every item is still found by its own key with the common ones it was
+  // added with, as long as they are kept.
+  EXPECT_EQ(index.candidates({11, 12, 13, 1000 + crowd}, 0, 2000, 0, 1).at(0).item_id, crowd);
+
+  // The newest half of the kept postings removed: a lookup still reads a
+  // full count, all of them from the older half.
+  const auto removed = static_cast<std::int64_t>(StoryKeyIndex::kKeptPerKey - StoryKeyIndex::kNewestPerKey);
+  for (std::int64_t item = crowd; item > crowd - removed; --item) index.remove(item);
+  const auto found = index.candidates(common_keys, 0, 2000, 0, 1000);
+  ASSERT_EQ(found.size(), StoryKeyIndex::kNewestPerKey);
+  for (const StoryCandidate& candidate : found) {
+    EXPECT_LE(candidate.item_id, crowd - removed);
+    EXPECT_GT(candidate.item_id, crowd - static_cast<std::int64_t>(StoryKeyIndex::kKeptPerKey));
+  }
+
+  // The next item on a full key takes a removed item's place, not a live
+  // one's: the key keeps all its live postings and drops the dead.
+  index.add({crowd + 1, crowd + 1, crowd + 1, 1000, common_keys});
+  const auto after = index.candidates(common_keys, 0, 2000, 0, 1000);
+  ASSERT_EQ(after.size(), StoryKeyIndex::kNewestPerKey);
+  EXPECT_EQ(after.back().item_id, crowd + 1);  // ties rank the oldest first
+  EXPECT_EQ(index.posting_count(), 3 * (StoryKeyIndex::kKeptPerKey - static_cast<std::size_t>(removed) + 1) + crowd);
+}
+
 TEST(StoryKeyIndex, AnEmptyIndexFindsNothing) {
   StoryKeyIndex index;
   EXPECT_TRUE(index.candidates(kKeys, 0, 2000, 9, 8).empty());
