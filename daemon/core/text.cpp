@@ -22,13 +22,13 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool is_xml_char(char32_t c) {
-  if (c < 0x20) return c == 0x09 || c == 0x0A || c == 0x0D;
-  if (c >= 0xD800 && c <= 0xDFFF) return false;
-  return c != 0xFFFE && c != 0xFFFF && c <= 0x10FFFF;
-}
-
 }  // namespace
+
+bool is_xml_char(char32_t code_point) {
+  if (code_point < 0x20) return code_point == 0x09 || code_point == 0x0A || code_point == 0x0D;
+  if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;
+  return code_point != 0xFFFE && code_point != 0xFFFF && code_point <= 0x10FFFF;
+}
 
 std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
@@ -349,6 +349,26 @@ void append_hex_byte(std::string& out, unsigned char byte) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out.push_back(kHex[byte >> 4]);
   out.push_back(kHex[byte & 0x0F]);
+}
+
+std::string percent_encode(std::string_view text, const ByteSet& kept, SpaceAs space) {
+  const auto first_encoded =
+      std::find_if(text.begin(), text.end(), [&](char c) { return !kept[static_cast<unsigned char>(c)]; });
+  std::string out(text.begin(), first_encoded);
+  if (first_encoded == text.end()) return out;
+  out.reserve(text.size() + 16);
+  for (const char c : text.substr(out.size())) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (kept[byte]) {
+      out.push_back(c);
+    } else if (c == ' ' && space == SpaceAs::plus) {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      append_hex_byte(out, byte);
+    }
+  }
+  return out;
 }
 
 int hex_digit_value(char c) {

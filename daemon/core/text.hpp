@@ -2,6 +2,7 @@
 // sizes, hashes. Everything here is pure and allocation-light.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,9 @@ std::string publishable_text(std::string_view text);
 // breaks included) collapsed, at most `max_bytes` (cut between characters,
 // with "…").
 std::string one_line(std::string_view text, std::size_t max_bytes);
+// A character XML 1.0 allows (§2.2): tab, LF, CR, U+0020–U+D7FF,
+// U+E000–U+FFFD, U+10000–U+10FFFF.
+bool is_xml_char(char32_t code_point);
 // Decodes the UTF-8 sequence at `pos`: its length, or 0 when it is invalid
 // (overlong, surrogate, truncated, beyond U+10FFFF).
 std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& code_point);
@@ -84,6 +88,21 @@ int hex_digit_value(char c);
 // Appends the byte as two upper-case hex digits (what %XX and \xHH escapes
 // write).
 void append_hex_byte(std::string& out, unsigned char byte);
+// The bytes a percent-encoding leaves as they are: a set by byte value.
+using ByteSet = std::array<bool, 256>;
+// The set of the bytes `is_kept` accepts, made once (at compile time where
+// it is constexpr).
+constexpr ByteSet byte_set(bool (*is_kept)(unsigned char byte)) {
+  ByteSet set{};
+  for (int byte = 0; byte < 256; ++byte)
+    set[static_cast<std::size_t>(byte)] = is_kept(static_cast<unsigned char>(byte));
+  return set;
+}
+enum class SpaceAs { percent, plus };
+// `text` with every byte not in `kept` written as %XX (upper-case hex), a
+// space as '+' where `space` says so (x-www-form-urlencoded). A text that
+// needs nothing encoded is copied whole.
+std::string percent_encode(std::string_view text, const ByteSet& kept, SpaceAs space = SpaceAs::percent);
 // `text` with its %XX escapes decoded, and '+' read as a space where
 // `plus_is_space` (x-www-form-urlencoded); nullopt when a '%' is not
 // followed by two hex digits: guessing would read another value than the

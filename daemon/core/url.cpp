@@ -21,33 +21,11 @@ constexpr bool is_stray_byte(unsigned char byte) {
          byte == '`' || byte == '{' || byte == '|' || byte == '}';
 }
 
-constexpr std::array<bool, 256> kStrayBytes = [] {
-  std::array<bool, 256> table{};
-  for (int byte = 0; byte < 256; ++byte)
-    table[static_cast<std::size_t>(byte)] = is_stray_byte(static_cast<unsigned char>(byte));
-  return table;
-}();
+constexpr ByteSet kUrlBytes = byte_set([](unsigned char byte) { return !is_stray_byte(byte); });
 
 // Percent-encodes bytes that RFC 3986 never allows in a URL but that real
 // feeds put there anyway: spaces, quotes, angle brackets, non-ASCII.
-std::string encode_stray_bytes(std::string_view text) {
-  // Most URLs have none: copied whole.
-  const auto first_stray =
-      std::find_if(text.begin(), text.end(), [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
-  std::string out(text.begin(), first_stray);
-  if (first_stray == text.end()) return out;
-  out.reserve(text.size() + 16);
-  for (const char c : text.substr(out.size())) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (kStrayBytes[byte]) {
-      out.push_back('%');
-      append_hex_byte(out, byte);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string encode_stray_bytes(std::string_view text) { return percent_encode(text, kUrlBytes); }
 
 bool is_tracking_parameter(std::string_view key) {
   static constexpr std::array<std::string_view, 12> kExact = {"fbclid", "gclid",   "dclid",       "msclkid",
@@ -176,7 +154,7 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view r
   // rather than copied first (this runs for every link of every article).
   const std::string_view trimmed = trim(reference);
   const bool has_stray_byte =
-      std::any_of(trimmed.begin(), trimmed.end(), [](char c) { return kStrayBytes[static_cast<unsigned char>(c)]; });
+      std::any_of(trimmed.begin(), trimmed.end(), [](char c) { return !kUrlBytes[static_cast<unsigned char>(c)]; });
   std::string encoded_copy = has_stray_byte ? encode_stray_bytes(trimmed) : std::string();
   const std::string_view encoded = has_stray_byte ? std::string_view(encoded_copy) : trimmed;
   // An absolute plain URL is its own resolution.

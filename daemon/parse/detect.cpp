@@ -50,24 +50,12 @@ std::optional<unsigned char> windows1252_byte(char32_t c) {
   return std::nullopt;
 }
 
-// The code point of the valid UTF-8 sequence at `pos` and its length; length
-// 0 when the bytes there are no valid sequence.
-struct Sequence {
-  char32_t code_point = 0;
-  std::size_t length = 0;
-};
-
-Sequence read_sequence(std::string_view bytes, std::size_t pos) {
-  Sequence sequence;
-  sequence.length = core::decode_utf8(bytes, pos, sequence.code_point);
-  return sequence;
-}
-
 bool is_valid_utf8_run(std::string_view run) {
   for (std::size_t pos = 0; pos < run.size();) {
-    const Sequence sequence = read_sequence(run, pos);
-    if (sequence.length == 0) return false;
-    pos += sequence.length;
+    char32_t code_point = 0;
+    const std::size_t length = core::decode_utf8(run, pos, code_point);
+    if (length == 0) return false;
+    pos += length;
   }
   return true;
 }
@@ -105,10 +93,11 @@ std::optional<std::string> undo_double_encoding(std::string_view text) {
       pos = std::max(pos + 1, core::xml_ascii_end(text, pos));
       continue;
     }
-    const Sequence sequence = read_sequence(text, pos);
-    if (sequence.length == 0) return std::nullopt;  // not UTF-8 to begin with
-    pos += sequence.length;
-    const std::optional<unsigned char> byte = windows1252_byte(sequence.code_point);
+    char32_t code_point = 0;
+    const std::size_t length = core::decode_utf8(text, pos, code_point);
+    if (length == 0) return std::nullopt;  // not UTF-8 to begin with
+    pos += length;
+    const std::optional<unsigned char> byte = windows1252_byte(code_point);
     if (!byte) return std::nullopt;  // a character windows-1252 does not have: real text
     run.push_back(static_cast<char>(*byte));
     has_run = true;
@@ -117,10 +106,11 @@ std::optional<std::string> undo_double_encoding(std::string_view text) {
   std::string bytes;
   bytes.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
-    const Sequence sequence = read_sequence(text, pos);
-    bytes.push_back(static_cast<char>(sequence.code_point < 0x80 ? static_cast<unsigned char>(sequence.code_point)
-                                                                 : *windows1252_byte(sequence.code_point)));
-    pos += sequence.length;
+    char32_t code_point = 0;
+    const std::size_t length = core::decode_utf8(text, pos, code_point);
+    bytes.push_back(
+        static_cast<char>(code_point < 0x80 ? static_cast<unsigned char>(code_point) : *windows1252_byte(code_point)));
+    pos += length;
   }
   return bytes;
 }

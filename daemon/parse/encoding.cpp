@@ -92,14 +92,8 @@ struct Repairs {
   std::size_t controls = 0;
 };
 
-bool is_xml_char(char32_t c) {
-  if (c < 0x20) return c == 0x09 || c == 0x0A || c == 0x0D;
-  if (c >= 0xD800 && c <= 0xDFFF) return false;
-  return c != 0xFFFE && c != 0xFFFF && c <= 0x10FFFF;
-}
-
 void append_checked(std::string& out, char32_t c, Repairs& repairs) {
-  if (!is_xml_char(c)) {
+  if (!core::is_xml_char(c)) {
     if (c >= 0xD800 && c <= 0xDFFF) {
       ++repairs.invalid;
       core::append_utf8(out, 0xFFFD);
@@ -111,27 +105,16 @@ void append_checked(std::string& out, char32_t c, Repairs& repairs) {
   core::append_utf8(out, c);
 }
 
-struct Utf8Sequence {
-  char32_t code_point = 0;
-  std::size_t length = 0;  // 0: not a valid sequence (cut short, overlong, a surrogate, past U+10FFFF)
-};
-
-// The sequence whose lead byte (>= 0x80) is at `pos`.
-Utf8Sequence read_sequence(std::string_view bytes, std::size_t pos) {
-  Utf8Sequence sequence;
-  sequence.length = core::decode_utf8(bytes, pos, sequence.code_point);
-  return sequence;
-}
-
 // Where decode_utf8 would first change the bytes: their size when they
 // already are valid UTF-8 of characters XML allows.
 std::size_t first_repair(std::string_view bytes) {
   std::size_t pos = 0;
   while ((pos = core::xml_ascii_end(bytes, pos)) < bytes.size()) {
     if (static_cast<unsigned char>(bytes[pos]) < 0x80) return pos;  // a forbidden C0 control
-    const Utf8Sequence sequence = read_sequence(bytes, pos);
-    if (sequence.length == 0 || !is_xml_char(sequence.code_point)) return pos;
-    pos += sequence.length;
+    char32_t code_point = 0;
+    const std::size_t length = core::decode_utf8(bytes, pos, code_point);
+    if (length == 0 || !core::is_xml_char(code_point)) return pos;
+    pos += length;
   }
   return pos;
 }
@@ -152,18 +135,19 @@ void decode_utf8(std::string_view bytes, std::string& out, Repairs& repairs) {
       ++pos;
       continue;
     }
-    const Utf8Sequence sequence = read_sequence(bytes, pos);
-    if (sequence.length == 0) {
+    char32_t code_point = 0;
+    const std::size_t length = core::decode_utf8(bytes, pos, code_point);
+    if (length == 0) {
       ++repairs.invalid;
       core::append_utf8(out, 0xFFFD);
       ++pos;
       continue;
     }
-    if (is_xml_char(sequence.code_point))
-      out.append(bytes.substr(pos, sequence.length));
+    if (core::is_xml_char(code_point))
+      out.append(bytes.substr(pos, length));
     else
       ++repairs.controls;
-    pos += sequence.length;
+    pos += length;
   }
 }
 
@@ -337,13 +321,14 @@ Utf8Census census_of(std::string_view bytes) {
       ++pos;  // a control character: neither
       continue;
     }
-    const Utf8Sequence sequence = read_sequence(bytes, pos);
-    if (sequence.length == 0) {
+    char32_t code_point = 0;
+    const std::size_t length = core::decode_utf8(bytes, pos, code_point);
+    if (length == 0) {
       ++census.invalid;
       ++pos;
     } else {
       ++census.valid_multibyte;
-      pos += sequence.length;
+      pos += length;
     }
   }
   return census;

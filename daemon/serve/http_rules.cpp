@@ -3,7 +3,6 @@
 #include "serve/http_rules.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
@@ -229,18 +228,11 @@ std::string quoted_request_text(std::string_view text) {
 }
 
 std::string encode_query_value(std::string_view value) {
-  std::string out;
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool is_unreserved = std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~';
-    if (is_unreserved && byte < 0x80) {
-      out += c;
-    } else {
-      out += '%';
-      core::append_hex_byte(out, byte);
-    }
-  }
-  return out;
+  static constexpr core::ByteSet kUnreserved = core::byte_set([](unsigned char byte) {
+    return (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') ||
+           byte == '-' || byte == '.' || byte == '_' || byte == '~';
+  });
+  return core::percent_encode(value, kUnreserved);
 }
 
 std::optional<std::string> basic_auth_password(std::string_view authorization) {

@@ -8,7 +8,7 @@
 namespace tributary::websub {
 namespace {
 
-bool is_unescaped(unsigned char c) {
+constexpr bool is_unescaped(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '*' || c == '-' ||
          c == '.' || c == '_';
 }
@@ -59,20 +59,8 @@ FormParse parse_form(std::string_view encoded, const FormLimits& limits) {
 }
 
 std::string form_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (is_unescaped(byte)) {
-      out.push_back(c);
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      core::append_hex_byte(out, byte);
-    }
-  }
-  return out;
+  static constexpr core::ByteSet kUnescaped = core::byte_set(is_unescaped);
+  return core::percent_encode(text, kUnescaped, core::SpaceAs::plus);
 }
 
 std::string encode_form(const std::vector<FormField>& fields) {
