@@ -65,6 +65,12 @@ class Database {
   virtual void exec(std::string_view sql) = 0;
   // A statement prepared once per connection and reset before each use.
   virtual Statement& cached(std::string_view sql) = 0;
+  // An INSERT of one row into a table keyed by an integer `id`: `sql` has
+  // no RETURNING clause (the engine adds what it needs), and is cached like
+  // cached()'s. Run it with insert_row().
+  virtual Statement& cached_insert(std::string_view sql) = 0;
+  // Runs a statement of cached_insert() and gives the inserted row's id.
+  virtual std::int64_t insert_row(Statement& insert) = 0;
   // Rows changed by the last statement run.
   virtual int changes() const = 0;
   // A write transaction (SQLite takes the write lock at begin()).

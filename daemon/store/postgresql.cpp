@@ -266,6 +266,15 @@ Statement& PostgresDatabase::cached(std::string_view sql) {
   return *found->second;
 }
 
+Statement& PostgresDatabase::cached_insert(std::string_view sql) { return cached(std::string(sql) + " RETURNING id"); }
+
+std::int64_t PostgresDatabase::insert_row(Statement& insert) {
+  if (!insert.step()) throw StoreError("an insert returned no id");
+  const std::int64_t id = insert.int64(0);
+  insert.reset();
+  return id;
+}
+
 void PostgresDatabase::begin() {
   exec("BEGIN");
   is_in_transaction_ = true;

@@ -87,6 +87,8 @@ class PostgresDatabase final : public Database {
   Engine engine() const override { return Engine::postgresql; }
   void exec(std::string_view sql) override;
   Statement& cached(std::string_view sql) override;
+  Statement& cached_insert(std::string_view sql) override;  // with RETURNING id
+  std::int64_t insert_row(Statement& insert) override;
   int changes() const override { return changes_; }
   void begin() override;
   void commit() override;

@@ -118,6 +118,15 @@ Statement& SqliteDatabase::cached(std::string_view sql) {
   return *found->second;
 }
 
+std::int64_t SqliteDatabase::insert_row(Statement& insert) {
+  insert.run();
+  // The connection's last insert, not a trigger's: triggers' inserts do not
+  // outlive them here.
+  const std::int64_t id = sqlite3_last_insert_rowid(db_);
+  insert.reset();
+  return id;
+}
+
 int SqliteDatabase::changes() const { return sqlite3_changes(db_); }
 
 std::int64_t SqliteDatabase::user_version() {

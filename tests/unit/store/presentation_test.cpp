@@ -143,6 +143,37 @@ TEST_P(RelatedLinks, CarryTheCopysCanonicalUrl) {
   EXPECT_EQ(entries[0].copies[0].source_name, "Second");
 }
 
+STORE_TESTS_ON_BOTH_ENGINES(StoryUrls);
+
+// Dedup level 2: an item whose story URL stored items already carry joins
+// the story of the first of them from another source, else its own
+// source's first; here two stories share one URL (as after a merge was
+// undone by hand) so that the choice shows.
+TEST_P(StoryUrls, AnItemJoinsAnotherSourcesStoryFirst) {
+  Store store = open_store();
+  const auto a = store.ensure_source(spec("https://a.example/feed", "A"));
+  const auto b = store.ensure_source(spec("https://b.example/feed", "B"));
+  const auto c = store.ensure_source(spec("https://c.example/feed", "C"));
+  const std::string url = "https://news.example/2026/12/05/bridge";
+  store.ingest(a, feed_of({item("a1", url, at("2026-12-05T08:00:00Z"))}), at("2026-12-05T09:00:00Z"));
+  store.ingest(b, feed_of({item("b1", "https://b.example/bridge", at("2026-12-05T08:05:00Z"))}),
+               at("2026-12-05T09:00:00Z"));
+  Database& db = database_of(store);
+  db.exec(
+      "UPDATE items SET story_url = (SELECT story_url FROM items WHERE original_id = 'a1') "
+      "WHERE original_id = 'b1'");
+  const auto story_of = [&](const std::string& key) {
+    return count(store, "SELECT story_id FROM items WHERE original_id = '" + key + "'");
+  };
+  ASSERT_NE(story_of("a1"), story_of("b1"));
+
+  store.ingest(a, feed_of({item("a1", url, at("2026-12-05T08:00:00Z")), item("a2", url, at("2026-12-05T08:10:00Z"))}),
+               at("2026-12-05T09:10:00Z"));
+  EXPECT_EQ(story_of("a2"), story_of("b1"));  // B's, though A's own item came first
+  store.ingest(c, feed_of({item("c1", url, at("2026-12-05T08:20:00Z"))}), at("2026-12-05T09:20:00Z"));
+  EXPECT_EQ(story_of("c1"), story_of("a1"));  // the first by id, all being others'
+}
+
 STORE_TESTS_ON_BOTH_ENGINES(SourceViews);
 
 TEST_P(SourceViews, AViewOfOneSourceShowsThatSourcesCopy) {
