@@ -42,10 +42,14 @@ void StoryKeyIndex::add(const StoryKeyEntry& entry) {
     const std::uint16_t high = key_high(key);
     Posting keyed = posting;
     keyed.key_high = high;
-    const auto [first, last] = std::equal_range(bucket.begin(), bucket.end(), high, by_key_high);
-    if (static_cast<std::size_t>(last - first) >= kKeptPerKey) {
+    const auto last = std::upper_bound(bucket.begin(), bucket.end(), high, by_key_high);
+    // A key never holds more than kKeptPerKey postings: it is full exactly
+    // when the posting that many places back is still its own.
+    const auto capacity = static_cast<std::ptrdiff_t>(kKeptPerKey);
+    if (last - bucket.begin() >= capacity && (last - capacity)->key_high == high) {
       // A full key: its removed items' postings go first, else its oldest.
       // Only the key's own postings move, not the bucket's tail.
+      const auto first = last - capacity;
       const auto live_end =
           dead_count_ == 0 ? last
                            : std::remove_if(first, last, [&](const Posting& kept) { return is_dead(kept.slot()); });
