@@ -51,6 +51,9 @@ struct StoryText {
 };
 inline constexpr std::size_t kLeadWords = 32;
 StoryText story_text(std::string_view title, std::string_view text);
+// The same, reading the text one lower-cased word at a time: the
+// reference that story_text (which reads packed words) is tested against.
+StoryText story_text_word_by_word(std::string_view title, std::string_view text);
 
 // Why two texts are one story, or kNone.
 enum class StoryMatch {

@@ -143,10 +143,11 @@ TEST(Fingerprint, ReadsEveryWordWhereverTheTextIsCut) {
 }
 
 // Stored databases hold these keys (story_fingerprints.story_keys): the
-// one-pass story_keys must give exactly the keys of story_text's bigrams
-// and lead bigrams, the smallest kFullKeys and kLeadKeys of each.
+// one-pass story_keys must give exactly the keys of the bigrams and lead
+// bigrams of the reference reading, the smallest kFullKeys and kLeadKeys
+// of each.
 std::vector<std::uint32_t> keys_of_story_text(std::string_view text) {
-  const StoryText story = story_text({}, text);
+  const StoryText story = story_text_word_by_word({}, text);
   std::vector<std::uint32_t> full;
   std::vector<std::uint32_t> lead;
   for (const std::uint64_t pair : story.bigrams) full.push_back(static_cast<std::uint32_t>(pair) & ~kLeadKeyBit);
@@ -160,6 +161,38 @@ std::vector<std::uint32_t> keys_of_story_text(std::string_view text) {
   lead.resize(std::min(lead.size(), kLeadKeys));
   full.insert(full.end(), lead.begin(), lead.end());
   return full;
+}
+
+void expect_same_story_text(std::string_view title, std::string_view text) {
+  const StoryText fast = story_text(title, text);
+  const StoryText reference = story_text_word_by_word(title, text);
+  ASSERT_EQ(fast.bigrams, reference.bigrams) << "title: " << title << "\ntext: " << text;
+  ASSERT_EQ(fast.words, reference.words) << "title: " << title << "\ntext: " << text;
+  ASSERT_EQ(fast.lead_bigrams, reference.lead_bigrams) << "title: " << title << "\ntext: " << text;
+  ASSERT_EQ(fast.numbers, reference.numbers) << "title: " << title << "\ntext: " << text;
+  ASSERT_EQ(fast.title_words, reference.title_words) << "title: " << title << "\ntext: " << text;
+}
+
+// story_text reads packed words, the reference one word at a time: stop
+// words in every case, words that begin like one, digits (numbers), non-
+// ASCII bytes, long words, in the text and in the title.
+TEST(StoryText, EqualsTheWordByWordReadingOnGeneratedTexts) {
+  const std::vector<std::string> words = {
+      "the", "THE",      "said", "whether",  "Whethers",         "thereby",    "wasn",   "a",    "I",   "a1",   "7",
+      "42",  "ab",       "é",    "Café",     "Đakovo",           "council",    "budget", "2025", "x9y", "ONTO", "years",
+      "ten", "betweens", "\xff", "\x80\x80", "longwordlongword", "12345678901"};
+  const std::vector<std::string> separators = {" ", "  ", ", ", ".\n", "—", "&", "\t", "'", "\x01", "-"};
+  testing::TestNumbers next(1914);
+  for (int round = 0; round < 3000; ++round) {
+    std::string title;
+    std::string text;
+    for (std::size_t i = 0, length = next() % 8; i < length; ++i)
+      title += words[next() % words.size()] + separators[next() % separators.size()];
+    for (std::size_t i = 0, length = round % 10 == 0 ? next() % 400 : next() % 80; i < length; ++i)
+      text += words[next() % words.size()] + separators[next() % separators.size()];
+    expect_same_story_text(title, text);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
 }
 
 TEST(StoryKeys, AreTheSmallestKeysOfStoryTextsBigramsAndLeadBigrams) {
@@ -215,8 +248,9 @@ TEST(StoryFeatures, EqualStoryWordsAndStoryKeysOnGeneratedTexts) {
   }
 }
 
-// Held to story_text's keys (and story_features to story_words and
-// story_keys) on every text of the corpus.
+// Held to the reference reading's keys (and story_text to that reading,
+// story_features to story_words and story_keys) on every text of the
+// corpus.
 TEST(StoryKeys, EqualStoryTextsKeysOnTheCorpus) {
   const std::vector<testing::CorpusDocument> documents = testing::corpus_documents();
   if (documents.empty()) GTEST_SKIP() << "no shared corpus";
@@ -231,6 +265,8 @@ TEST(StoryKeys, EqualStoryTextsKeysOnTheCorpus) {
         if (text.empty()) continue;
         ++texts;
         ASSERT_EQ(story_keys(text), keys_of_story_text(text)) << document.path.string() << ": " << text;
+        expect_same_story_text(html_to_text(item.title.value), text);
+        if (::testing::Test::HasFatalFailure()) return;
         const StoryFeatures features = story_features(item.title.value, text);
         const StoryWords words = story_words(item.title.value, text);
         ASSERT_EQ(features.words.fingerprint, words.fingerprint) << text;
