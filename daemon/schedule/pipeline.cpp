@@ -34,7 +34,7 @@ boost::asio::awaitable<Digest> digest(std::string body, std::string url, std::st
   }
   result.format = parse::to_string(parsed.feed->format);
   if (parsed.feed->is_recovered) result.recovery_reason = parsed.feed->recovery_reason;
-  result.feed = normalize::normalize_feed(std::move(*parsed.feed), {url, now});
+  result.document = store::prepare_document(normalize::normalize_feed(std::move(*parsed.feed), {url, now}));
   co_return result;
 }
 

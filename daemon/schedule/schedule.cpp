@@ -272,13 +272,13 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
         self->executors.worker,
         digest(std::move(body), state->poll.url, core::charset_of(content_type), self->options.parse_limits, now),
         asio::use_awaitable);
-    if (!digested.feed) {
+    if (!digested.document) {
       spdlog::warn("websub: {}: a push could not be read: {}", state->spec.name, digested.error);
       co_return std::nullopt;
     }
     self->queued_ingests.fetch_add(1);
     const store::IngestResult result = co_await asio::co_spawn(
-        self->executors.writer, ingest(self, source_id, std::move(*digested.feed), now), asio::use_awaitable);
+        self->executors.writer, ingest(self, source_id, std::move(*digested.document), now), asio::use_awaitable);
     co_return result.new_items;
   }
 
@@ -440,11 +440,11 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   static asio::awaitable<store::IngestResult> ingest(std::shared_ptr<Impl> self, std::int64_t source_id,
-                                                     normalize::NormalizedFeed feed, Timestamp now) {
+                                                     store::PreparedDocument document, Timestamp now) {
     self->queued_ingests.fetch_sub(1);
     store::IngestResult result;
     try {
-      result = self->store.ingest(source_id, feed, now);
+      result = self->store.ingest(source_id, document, now);
     } catch (...) {
       self->publish_changes(false);  // what earlier ingests held back
       throw;
@@ -832,10 +832,10 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
 
   // Parses and normalizes a fetched body on the worker pool. A document
   // that cannot be read turns the outcome into a failure.
-  static asio::awaitable<std::optional<normalize::NormalizedFeed>> read_body(std::shared_ptr<Impl> self,
-                                                                             const SourceState& state,
-                                                                             fetch::FetchResult& fetched, Timestamp now,
-                                                                             PollOutcome& outcome, PollReport& report) {
+  static asio::awaitable<std::optional<store::PreparedDocument>> read_body(std::shared_ptr<Impl> self,
+                                                                           const SourceState& state,
+                                                                           fetch::FetchResult& fetched, Timestamp now,
+                                                                           PollOutcome& outcome, PollReport& report) {
     const auto digest_start = std::chrono::steady_clock::now();
     Digest digested =
         co_await asio::co_spawn(self->executors.worker,
@@ -844,7 +844,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
                                 asio::use_awaitable);
     report.parse_elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - digest_start);
-    if (!digested.feed) {
+    if (!digested.document) {
       outcome.kind = PollOutcome::Kind::failure;
       outcome.error = "parse: " + digested.error;
       co_return std::nullopt;
@@ -852,9 +852,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     if (!digested.recovery_reason.empty())
       spdlog::debug("source {}: recovered a broken {} document: {}", state.spec.name, digested.format,
                     digested.recovery_reason);
-    const normalize::FeedMeta& info = digested.feed->feed;
+    const normalize::FeedMeta& info = digested.document->feed.feed;
     outcome.feed_hints = PollOutcome::FeedHints{info.ttl, info.update_interval, info.skip_hours, info.skip_days};
-    co_return std::move(digested.feed);
+    co_return std::move(digested.document);
   }
 
   // One poll's I/O — fetch, parse, ingest, record — around the pure state
@@ -867,14 +867,15 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     report.is_not_modified = fetched.is_not_modified();
     const Timestamp now = core::now_utc();
     PollOutcome outcome = outcome_of(fetched);
-    std::optional<normalize::NormalizedFeed> feed;
-    if (fetched.is_success()) feed = co_await read_body(self, *state, fetched, now, outcome, report);
-    if (feed) self->subscriber->discovered(state->id, discover_hub(fetched.link, fetched.final_url, feed->feed));
+    std::optional<store::PreparedDocument> document;
+    if (fetched.is_success()) document = co_await read_body(self, *state, fetched, now, outcome, report);
+    if (document)
+      self->subscriber->discovered(state->id, discover_hub(fetched.link, fetched.final_url, document->feed.feed));
     if (fetched.is_not_modified()) self->subscriber->polled_unchanged(state->id);
-    if (feed) {
+    if (document) {
       self->queued_ingests.fetch_add(1);
-      report.ingest = co_await asio::co_spawn(self->executors.writer, ingest(self, state->id, std::move(*feed), now),
-                                              asio::use_awaitable);
+      report.ingest = co_await asio::co_spawn(self->executors.writer,
+                                              ingest(self, state->id, std::move(*document), now), asio::use_awaitable);
       outcome.new_items = report.ingest.new_items;
     }
 

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <stdexcept>
+#include <string>
 
 #include "core/text.hpp"
 #include "core/url.hpp"
@@ -106,6 +108,26 @@ normalize::IdentityKey link_identity(const normalize::Entry& entry) {
 }
 
 }  // namespace
+
+std::vector<PreparedEntry> prepare_entries(const normalize::NormalizedFeed& feed) {
+  std::vector<PreparedEntry> prepared;
+  prepared.reserve(feed.entries.size());
+  for (const normalize::Entry& entry : feed.entries) {
+    PreparedEntry columns{rows::strings_json(entry.categories), rows::enclosures_json(entry.enclosures),
+                          rows::authors_json(entry.authors), rows::episode_json(entry)};
+    columns.content_hash =
+        content_hash(entry, columns.categories, columns.enclosures, columns.authors, columns.episode);
+    if (!entry.canonical_url.empty()) columns.story_url = core::story_url_key(entry.canonical_url);
+    columns.is_story_matchable = is_story_matchable(entry);
+    prepared.push_back(std::move(columns));
+  }
+  return prepared;
+}
+
+PreparedDocument prepare_document(normalize::NormalizedFeed feed) {
+  std::vector<PreparedEntry> entries = prepare_entries(feed);
+  return {std::move(feed), std::move(entries)};
+}
 
 std::string SqlStore::identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
   Statement& select = db_.cached("SELECT identity_mode FROM sources WHERE id = ?1");
@@ -412,8 +434,13 @@ void SqlStore::refresh_story(std::int64_t story_id, std::int64_t now) {
       .run();
 }
 
-IngestResult SqlStore::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
-  return noting_writability([&] { return ingest_document(source_id, feed, now); });
+IngestResult SqlStore::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                              const std::vector<PreparedEntry>& prepared, core::Timestamp now) {
+  // A caller's mistake, not the store's: refused before anything is written.
+  if (prepared.size() != feed.entries.size())
+    throw std::invalid_argument("ingest: " + std::to_string(prepared.size()) + " prepared entries for a document of " +
+                                std::to_string(feed.entries.size()));
+  return noting_writability([&] { return ingest_document(source_id, feed, prepared, now); });
 }
 
 namespace {
@@ -438,7 +465,7 @@ KeyedEntries keyed_entries(const normalize::NormalizedFeed& feed, bool use_guids
 // One transaction: the feed's own metadata, each item (new, edited or
 // unchanged), then what the document lists and the source's retention.
 IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed,
-                                       core::Timestamp now) {
+                                       const std::vector<PreparedEntry>& prepared, core::Timestamp now) {
   IngestResult result;
   Transaction transaction(db_);
   sync_fingerprint_index();
@@ -451,8 +478,10 @@ IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::
   // stories that tie on date (undated items all take the poll's time) the
   // later id sorts first, so the document's order survives.
   const KeyedEntries keyed = keyed_entries(feed, use_guids);
-  for (auto item = keyed.rbegin(); item != keyed.rend(); ++item)
-    ingest_item(source_id, *item->first, item->second, now_seconds, listed_items, result);
+  for (auto item = keyed.rbegin(); item != keyed.rend(); ++item) {
+    const auto position = static_cast<std::size_t>(item->first - feed.entries.data());
+    ingest_item(source_id, *item->first, prepared[position], item->second, now_seconds, listed_items, result);
+  }
   record_listing(source_id, listed_items);
   apply_source_retention(source_id, now_seconds, listed_items);
   if (search_queued_.value_or(Store::kSearchBatch) >= Store::kSearchBatch) index_queued_search();
@@ -484,33 +513,23 @@ void SqlStore::update_feed_meta(std::int64_t source_id, const normalize::FeedMet
 // proves new or edited) where it sorts and which stories it may join.
 struct SqlStore::IncomingItem {
   const normalize::Entry& entry;
+  const PreparedEntry& columns;
   const normalize::IdentityKey& key;
-  std::string categories;  // JSON, as the columns hold them
-  std::string enclosures;
-  std::string authors;
-  std::string episode;
-  std::string content_hash;
   std::optional<std::int64_t> updated;
   std::int64_t sort_time = 0;
-  std::string story_url;
   bool is_matchable = false;  // level 3 applies (checked once: find and note both ask)
   std::string filtered_by;    // the label of the [[filter]] that hides it; empty: shown
 };
 
 // Unchanged (or purged by retention while still listed): counted, left
 // alone; edited: updated in place; new: inserted into a story.
-void SqlStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry, const normalize::IdentityKey& key,
-                           std::int64_t now, std::vector<std::int64_t>& listed_items, IngestResult& result) {
-  IncomingItem item{entry,
-                    key,
-                    rows::strings_json(entry.categories),
-                    rows::enclosures_json(entry.enclosures),
-                    rows::authors_json(entry.authors),
-                    rows::episode_json(entry)};
-  item.content_hash = content_hash(entry, item.categories, item.enclosures, item.authors, item.episode);
+void SqlStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry, const PreparedEntry& prepared,
+                           const normalize::IdentityKey& key, std::int64_t now, std::vector<std::int64_t>& listed_items,
+                           IngestResult& result) {
+  IncomingItem item{entry, prepared, key};
   const std::optional<KnownItem> known = find_item(source_id, key);
   if (known) listed_items.push_back(known->id);
-  if (known && known->content_hash == item.content_hash) {
+  if (known && known->content_hash == prepared.content_hash) {
     ++result.unchanged;
     return;
   }
@@ -524,8 +543,7 @@ void SqlStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry
   item.sort_time = entry.published ? core::to_unix_seconds(*entry.published)
                    : entry.updated ? core::to_unix_seconds(*entry.updated)
                                    : now;
-  if (!entry.canonical_url.empty()) item.story_url = core::story_url_key(entry.canonical_url);
-  item.is_matchable = options_.dedup == config::DedupMode::story && is_story_matchable(entry);
+  item.is_matchable = options_.dedup == config::DedupMode::story && prepared.is_story_matchable;
   item.filtered_by = filter_verdict(source_id, entry);
   if (known) {
     update_item(source_id, *known, item, now);
@@ -533,7 +551,7 @@ void SqlStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry
     return;
   }
   const std::optional<std::int64_t> story =
-      find_story(source_id, entry, item.story_url, item.sort_time, item.is_matchable);
+      find_story(source_id, entry, prepared.story_url, item.sort_time, item.is_matchable);
   listed_items.push_back(insert_item(source_id, item, story, now));
   ++result.new_items;
   if (story) ++result.merged;
@@ -575,19 +593,19 @@ void SqlStore::update_item(std::int64_t source_id, const KnownItem& known, const
       .bind(7, entry.author_email)
       .bind(8, entry.summary_html)
       .bind(9, entry.content_html)
-      .bind(10, item.categories)
-      .bind(11, item.enclosures)
+      .bind(10, item.columns.categories)
+      .bind(11, item.columns.enclosures)
       .bind(12, entry.lang)
       .bind(13, unix_or_null(entry.published))
       .bind(14, item.updated)
       .bind(15, static_cast<std::int64_t>(entry.fingerprint))
-      .bind(16, item.content_hash)
+      .bind(16, item.columns.content_hash)
       .bind(17, unix_or_null(entry.updated))
       .bind(18, item.sort_time)
       .bind(19, std::int64_t{entry.is_republished})
-      .bind(20, item.story_url)
-      .bind(21, item.authors)
-      .bind(22, item.episode)
+      .bind(20, item.columns.story_url)
+      .bind(21, item.columns.authors)
+      .bind(22, item.columns.episode)
       .bind(23, item.filtered_by)
       .run();
   queue_for_search(known.id, true, entry.title, text_of(entry));
@@ -622,20 +640,20 @@ std::int64_t SqlStore::insert_item(std::int64_t source_id, const IncomingItem& i
       .bind(8, entry.author_email)
       .bind(9, entry.summary_html)
       .bind(10, entry.content_html)
-      .bind(11, item.categories)
-      .bind(12, item.enclosures)
+      .bind(11, item.columns.categories)
+      .bind(12, item.columns.enclosures)
       .bind(13, entry.lang)
       .bind(14, unix_or_null(entry.published))
       .bind(15, item.updated)
       .bind(16, now)
       .bind(17, item.sort_time)
       .bind(18, static_cast<std::int64_t>(entry.fingerprint))
-      .bind(19, item.content_hash)
+      .bind(19, item.columns.content_hash)
       .bind(20, *story)
       .bind(21, std::int64_t{entry.is_republished})
-      .bind(22, item.story_url)
-      .bind(23, item.authors)
-      .bind(24, item.episode)
+      .bind(22, item.columns.story_url)
+      .bind(23, item.columns.authors)
+      .bind(24, item.columns.episode)
       .bind(25, item.filtered_by);
   const std::int64_t item_id = db_.insert_row(insert);
   queue_for_search(item_id, false, entry.title, text_of(entry));

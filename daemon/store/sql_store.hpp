@@ -41,7 +41,8 @@ class SqlStore {
   std::optional<SourceRecord> source(std::int64_t id);
   SourcesAtAGlance sources_at_a_glance();
   SourceStateCounts source_state_counts(core::Timestamp now);
-  IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
+  IngestResult ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                      const std::vector<PreparedEntry>& prepared, core::Timestamp now);
   void record_poll(std::int64_t source_id, const PollRecord& poll);
   // fleet.cpp (PostgreSQL only)
   bool is_shared() const { return engine_->database().engine() == Engine::postgresql; }
@@ -87,10 +88,12 @@ class SqlStore {
   // Runs one of the writes above and notes whether it went through.
   template <typename Write>
   auto noting_writability(Write&& write) -> decltype(write());
-  IngestResult ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now);
+  IngestResult ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                               const std::vector<PreparedEntry>& prepared, core::Timestamp now);
   void update_feed_meta(std::int64_t source_id, const normalize::FeedMeta& feed);
-  void ingest_item(std::int64_t source_id, const normalize::Entry& entry, const normalize::IdentityKey& key,
-                   std::int64_t now, std::vector<std::int64_t>& listed_items, IngestResult& result);
+  void ingest_item(std::int64_t source_id, const normalize::Entry& entry, const PreparedEntry& prepared,
+                   const normalize::IdentityKey& key, std::int64_t now, std::vector<std::int64_t>& listed_items,
+                   IngestResult& result);
   std::optional<KnownItem> find_item(std::int64_t source_id, const normalize::IdentityKey& key);
   bool is_tombstoned(std::int64_t source_id, const normalize::IdentityKey& key);
   void update_item(std::int64_t source_id, const KnownItem& known, const IncomingItem& item, std::int64_t now);

@@ -68,8 +68,12 @@ SourcesAtAGlance Store::sources_at_a_glance() { return impl_->sources_at_a_glanc
 
 SourceStateCounts Store::source_state_counts(core::Timestamp now) { return impl_->source_state_counts(now); }
 
+IngestResult Store::ingest(std::int64_t source_id, const PreparedDocument& document, core::Timestamp now) {
+  return impl_->ingest(source_id, document.feed, document.entries, now);
+}
+
 IngestResult Store::ingest(std::int64_t source_id, const normalize::NormalizedFeed& feed, core::Timestamp now) {
-  return impl_->ingest(source_id, feed, now);
+  return impl_->ingest(source_id, feed, prepare_entries(feed), now);
 }
 
 void Store::record_poll(std::int64_t source_id, const PollRecord& poll) { impl_->record_poll(source_id, poll); }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "core/time.hpp"
 #include "normalize/fingerprint.hpp"
@@ -158,6 +159,56 @@ TEST_P(StoreIngest, SameIdInTwoSourcesIsTwoItems) {
   const auto entries = store.newest_entries(10);
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_TRUE(entries[0].copies.empty());
+}
+
+// The scheduler prepares documents on its workers (store::prepare_document)
+// and the writer stores them: the columns so prepared are the ones the
+// store works out for a document it is given unprepared — a podcast feed
+// with categories, enclosures, authors and episode tags, each item
+// unchanged when the other way brings it again.
+TEST_P(StoreIngest, APreparedDocumentIsStoredAsTheSameDocumentUnprepared) {
+  for (const std::string name : {"podcast/newsroom.xml", "feeds/rss20_extensions.xml", "feeds/small_atom10.xml"}) {
+    Store store = open_store();
+    const auto prepared_first = store.ensure_source(source_spec("https://a.example/" + name));
+    const auto unprepared_first = store.ensure_source(source_spec("https://b.example/" + name));
+    const normalize::NormalizedFeed feed = test::load_feed(name);
+    ASSERT_FALSE(feed.entries.empty()) << name;
+    const PreparedDocument document = prepare_document(feed);
+    ASSERT_EQ(document.entries.size(), feed.entries.size()) << name;
+
+    const auto stored = store.ingest(prepared_first, document, at("2025-12-17T11:00:00Z"));
+    EXPECT_EQ(stored.new_items, static_cast<int>(feed.entries.size())) << name;
+    const auto again = store.ingest(prepared_first, feed, at("2025-12-17T11:15:00Z"));
+    EXPECT_EQ(again.unchanged, stored.new_items) << name;
+    EXPECT_EQ(again.updated, 0) << name;
+
+    store.ingest(unprepared_first, feed, at("2025-12-17T11:00:00Z"));
+    const auto then_prepared = store.ingest(unprepared_first, document, at("2025-12-17T11:15:00Z"));
+    EXPECT_EQ(then_prepared.unchanged, stored.new_items) << name;
+    EXPECT_EQ(then_prepared.updated, 0) << name;
+    // The same rows either way, source aside.
+    EXPECT_EQ(test::count(store,
+                          "SELECT count(*) FROM items a JOIN items b ON a.identity_key = b.identity_key "
+                          "AND a.source_id <> b.source_id AND a.categories = b.categories "
+                          "AND a.enclosures = b.enclosures AND a.authors = b.authors AND a.episode = b.episode "
+                          "AND a.content_hash = b.content_hash AND a.story_url = b.story_url"),
+              2 * stored.new_items)
+        << name;
+  }
+}
+
+// Prepared entries are the document's, one each, in order: another
+// count is the caller's mistake, refused before anything is written, and
+// no sign that the disk failed.
+TEST_P(StoreIngest, PreparedEntriesOfAnotherDocumentAreRefused) {
+  Store store = open_store();
+  const auto source = store.ensure_source(source_spec("https://n.example/feed"));
+  PreparedDocument document =
+      prepare_document(feed_of({entry("1", "One", "2025-12-17T09:00:00Z"), entry("2", "Two", "2025-12-17T10:00:00Z")}));
+  document.entries.pop_back();
+  EXPECT_THROW(store.ingest(source, document, at("2025-12-17T11:00:00Z")), std::invalid_argument);
+  EXPECT_TRUE(store.newest_entries(10).empty());
+  EXPECT_TRUE(store.is_writable());
 }
 
 STORE_TESTS_ON_BOTH_ENGINES(StoreQueries);
