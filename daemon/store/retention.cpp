@@ -1,6 +1,7 @@
 // Retention: per-source limits by count and age (never an item the source's
 // latest document still lists), tombstones so purged items never return as
 // new, sources removed from the config, and giving pages back.
+#include <algorithm>
 #include <set>
 
 #include "store/rows.hpp"
@@ -43,8 +44,10 @@ void SqlStore::apply_source_retention(std::int64_t source_id, std::int64_t now,
                                       const std::vector<std::int64_t>& listed_items) {
   // Two range scans of items_by_source that end at once when nothing is
   // due (this runs after every poll); what the document lists is kept.
+  // UNION ALL, made distinct here: UNION kept its rows distinct in a
+  // temporary B-tree, opened and closed at every poll.
   Statement& select = db_.cached(
-      "SELECT id FROM items WHERE source_id = ?1 AND sort_time < ?2 UNION "
+      "SELECT id FROM items WHERE source_id = ?1 AND sort_time < ?2 UNION ALL "
       "SELECT id FROM (SELECT id FROM items WHERE source_id = ?1 ORDER BY sort_time DESC, id DESC "
       "LIMIT 9223372036854775807 OFFSET ?3) AS beyond");
   select.bind(1, source_id).bind(2, now - options_.retention_age.count());
@@ -54,6 +57,8 @@ void SqlStore::apply_source_retention(std::int64_t source_id, std::int64_t now,
   while (select.step())
     if (const std::int64_t id = select.int64(0); !listed.contains(id)) doomed.push_back(id);
   select.reset();
+  std::sort(doomed.begin(), doomed.end());
+  doomed.erase(std::unique(doomed.begin(), doomed.end()), doomed.end());
   purge_items(doomed, now);
 }
 

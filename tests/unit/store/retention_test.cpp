@@ -42,6 +42,26 @@ TEST(RetentionOnSqlite, DropsUnlistedItemsBeyondTheNewestN) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM items_fts"), 2);
 }
 
+// The per-poll retention finds items by age and by count in one statement
+// (UNION ALL): an item both too old and beyond the count is found twice and
+// goes as one, with one tombstone.
+TEST_P(Retention, AnItemBothTooOldAndBeyondTheCountGoesWithOneTombstone) {
+  StoreOptions options;
+  options.retention_items = 2;
+  options.retention_age = std::chrono::hours(2);
+  Store store = open_store(options);
+  const auto id = store.ensure_source(spec("https://churn.example/feed"));
+  store.ingest(id, first_items(4), at("2025-12-17T13:30:00Z"));
+  // At 15:00 the items of 10:00 and 11:00 are unlisted, older than two
+  // hours and beyond the newest two: each for both reasons.
+  store.ingest(id, first_items(2), at("2025-12-17T15:00:00Z"));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM items"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM tombstones"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM stories"), 2);
+  EXPECT_EQ(store.source(id)->item_count, 2);
+  EXPECT_TRUE(store.is_writable());
+}
+
 TEST_P(Retention, PurgedItemThatTheFeedListsAgainIsNotNewAgain) {
   StoreOptions options;
   options.retention_items = 2;
