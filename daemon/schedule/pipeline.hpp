@@ -1,7 +1,8 @@
 // The steps a document takes on its way in that hold no scheduler state:
-// what a fetch's answer means for its source (before the body is read), and
-// parse + normalize + the store's preparation (run on the worker pool). A polled document and a
-// pushed one (WebSub, subscriber.hpp) take the same steps.
+// what a fetch's answer means for its source (before the body is read),
+// and parse + normalize + the store's preparation (run on the worker
+// pool). A polled document and a pushed one (WebSub, subscriber.hpp) take
+// the same steps.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -29,8 +30,8 @@ struct Digest {
   std::string format;
 };
 
-// Parses, normalizes and prepares `body` (fetched from, or pushed for, `url`); a
-// coroutine so that it can be co_spawned on the worker pool.
+// Parses, normalizes and prepares `body` (fetched from, or pushed for,
+// `url`); a coroutine so that it can be co_spawned on the worker pool.
 boost::asio::awaitable<Digest> digest(std::string body, std::string url, std::string charset, parse::ParseLimits limits,
                                       core::Timestamp now);
 

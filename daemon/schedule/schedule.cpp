@@ -830,8 +830,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
             options.redirect_confirmations, state.signature};
   }
 
-  // Parses and normalizes a fetched body on the worker pool. A document
-  // that cannot be read turns the outcome into a failure.
+  // Parses, normalizes and prepares a fetched body for the store on the
+  // worker pool. A document that cannot be read turns the outcome into a
+  // failure.
   static asio::awaitable<std::optional<store::PreparedDocument>> read_body(std::shared_ptr<Impl> self,
                                                                            const SourceState& state,
                                                                            fetch::FetchResult& fetched, Timestamp now,
