@@ -129,13 +129,14 @@ PreparedDocument prepare_document(normalize::NormalizedFeed feed) {
   return {std::move(feed), std::move(entries)};
 }
 
-std::string SqlStore::identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
+std::string SqlStore::identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                                        const std::vector<PreparedEntry>& prepared, GuidLookups& lookups) {
   Statement& select = db_.cached("SELECT identity_mode FROM sources WHERE id = ?1");
   select.bind(1, source_id);
   const std::string mode = select.step() ? select.text(0) : std::string("guid");
   select.reset();
   if (mode != "guid") return mode;
-  const std::string reason = guid_problem(source_id, feed);
+  const std::string reason = guid_problem(source_id, feed, prepared, lookups);
   if (reason.empty()) return mode;
 
   db_.cached("UPDATE sources SET identity_mode = 'link', identity_reason = ?2 WHERE id = ?1")
@@ -158,7 +159,8 @@ std::string SqlStore::identity_mode_for(std::int64_t source_id, const normalize:
   return "link";
 }
 
-std::string SqlStore::guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed) {
+std::string SqlStore::guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                                   const std::vector<PreparedEntry>& prepared, GuidLookups& lookups) {
   std::set<std::string_view> guids;
   for (const normalize::Entry& entry : feed.entries) {
     if (!entry.original_id.empty() && !guids.insert(entry.original_id).second)
@@ -171,20 +173,22 @@ std::string SqlStore::guid_problem(std::int64_t source_id, const normalize::Norm
   const auto with_guid = std::count_if(feed.entries.begin(), feed.entries.end(), has_guid_and_link);
   std::ptrdiff_t new_guid_known_link = 0;
   std::ptrdiff_t new_guid_new_link = 0;
-  for (const normalize::Entry& entry : feed.entries) {
+  for (std::size_t position = 0; position < feed.entries.size(); ++position) {
+    const normalize::Entry& entry = feed.entries[position];
     if (!has_guid_and_link(entry)) continue;
     // Once half are new items, churn cannot be the verdict: stop looking
     // (a poll with many new items is common, and this costs a lookup each).
     if (new_guid_new_link * 2 >= with_guid) break;
-    Statement& by_key = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 AND identity_key = ?2");
-    by_key.bind(1, source_id).bind(2, entry.identity_key.text());
-    const bool is_known_guid = by_key.step();
-    by_key.reset();
+    // The lookup ingest_item makes too (kept for it, as the mode stays
+    // guid unless the verdict is churn).
+    std::optional<KnownItem> known = find_item(source_id, entry.identity_key);
+    const bool is_known_guid = known.has_value();
+    lookups.note(position, std::move(known));
     if (is_known_guid) continue;
     // By URL first (a handful of rows), not by source (all of its items):
     // `+source_id` keeps the planner off items_by_source.
     Statement& by_url = db_.cached("SELECT 1 FROM items WHERE story_url = ?2 AND story_url <> '' AND +source_id = ?1");
-    by_url.bind(1, source_id).bind(2, core::story_url_key(entry.canonical_url));
+    by_url.bind(1, source_id).bind(2, prepared[position].story_url);
     if (by_url.step())
       ++new_guid_known_link;
     else
@@ -471,7 +475,8 @@ IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::
   sync_fingerprint_index();
   filter_source_.reset();  // its tags may have changed since the last document
   update_feed_meta(source_id, feed.feed);
-  const bool use_guids = identity_mode_for(source_id, feed) == "guid";
+  GuidLookups guid_lookups(feed.entries.size());
+  const bool use_guids = identity_mode_for(source_id, feed, prepared, guid_lookups) == "guid";
   const std::int64_t now_seconds = core::to_unix_seconds(now);
   std::vector<std::int64_t> listed_items;
   // Stored last listed first: a feed lists its newest first, and among
@@ -480,7 +485,11 @@ IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::
   const KeyedEntries keyed = keyed_entries(feed, use_guids);
   for (auto item = keyed.rbegin(); item != keyed.rend(); ++item) {
     const auto position = static_cast<std::size_t>(item->first - feed.entries.data());
-    ingest_item(source_id, *item->first, prepared[position], item->second, now_seconds, listed_items, result);
+    // In guid mode an item's key is its entry's identity_key, the one
+    // guid_problem looked up.
+    const std::optional<KnownItem>* looked_up = use_guids ? guid_lookups.find(position) : nullptr;
+    ingest_item(source_id, *item->first, prepared[position], item->second, looked_up, now_seconds, listed_items,
+                result);
   }
   record_listing(source_id, listed_items);
   apply_source_retention(source_id, now_seconds, listed_items);
@@ -524,10 +533,10 @@ struct SqlStore::IncomingItem {
 // Unchanged (or purged by retention while still listed): counted, left
 // alone; edited: updated in place; new: inserted into a story.
 void SqlStore::ingest_item(std::int64_t source_id, const normalize::Entry& entry, const PreparedEntry& prepared,
-                           const normalize::IdentityKey& key, std::int64_t now, std::vector<std::int64_t>& listed_items,
-                           IngestResult& result) {
+                           const normalize::IdentityKey& key, const std::optional<KnownItem>* looked_up,
+                           std::int64_t now, std::vector<std::int64_t>& listed_items, IngestResult& result) {
   IncomingItem item{entry, prepared, key};
-  const std::optional<KnownItem> known = find_item(source_id, key);
+  const std::optional<KnownItem> known = looked_up ? *looked_up : find_item(source_id, key);
   if (known) listed_items.push_back(known->id);
   if (known && known->content_hash == prepared.content_hash) {
     ++result.unchanged;

@@ -82,6 +82,24 @@ class SqlStore {
     std::string content_hash;
     std::int64_t story_id = 0;
   };
+  // find_item by each entry's guid key (its identity_key), per position in
+  // the document, each asked of the database at most once per document:
+  // guid_problem looks at some, ingest_item (in guid mode) at all of them.
+  class GuidLookups {
+   public:
+    explicit GuidLookups(std::size_t entries) : known_(entries), is_looked_up_(entries, false) {}
+    const std::optional<KnownItem>* find(std::size_t position) const {
+      return is_looked_up_[position] ? &known_[position] : nullptr;
+    }
+    void note(std::size_t position, std::optional<KnownItem> known) {
+      known_[position] = std::move(known);
+      is_looked_up_[position] = true;
+    }
+
+   private:
+    std::vector<std::optional<KnownItem>> known_;
+    std::vector<bool> is_looked_up_;
+  };
 
   // The fleet's members seen within the silence allowed (fleet.cpp).
   FleetView members_at(WallMilliseconds now);
@@ -91,9 +109,11 @@ class SqlStore {
   IngestResult ingest_document(std::int64_t source_id, const normalize::NormalizedFeed& feed,
                                const std::vector<PreparedEntry>& prepared, core::Timestamp now);
   void update_feed_meta(std::int64_t source_id, const normalize::FeedMeta& feed);
+  // `looked_up`: what find_item said for `key` earlier in this document,
+  // or null.
   void ingest_item(std::int64_t source_id, const normalize::Entry& entry, const PreparedEntry& prepared,
-                   const normalize::IdentityKey& key, std::int64_t now, std::vector<std::int64_t>& listed_items,
-                   IngestResult& result);
+                   const normalize::IdentityKey& key, const std::optional<KnownItem>* looked_up, std::int64_t now,
+                   std::vector<std::int64_t>& listed_items, IngestResult& result);
   std::optional<KnownItem> find_item(std::int64_t source_id, const normalize::IdentityKey& key);
   bool is_tombstoned(std::int64_t source_id, const normalize::IdentityKey& key);
   void update_item(std::int64_t source_id, const KnownItem& known, const IncomingItem& item, std::int64_t now);
@@ -108,9 +128,11 @@ class SqlStore {
   void record_listing(std::int64_t source_id, const std::vector<std::int64_t>& listed_items);
   void update_poll_state(std::int64_t source_id, const PollRecord& poll);
   MaintenanceResult run_maintenance(core::Timestamp now);
-  std::string identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed);
+  std::string identity_mode_for(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                                const std::vector<PreparedEntry>& prepared, GuidLookups& lookups);
   // Why the feed's guids cannot identify its items, or empty when they can.
-  std::string guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed);
+  std::string guid_problem(std::int64_t source_id, const normalize::NormalizedFeed& feed,
+                           const std::vector<PreparedEntry>& prepared, GuidLookups& lookups);
   // The story a new item joins, if any; several stories that the item
   // shows to be one are merged first (a teaser and an edited copy that
   // arrived before the original they both match).
