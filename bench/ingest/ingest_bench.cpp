@@ -31,11 +31,15 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/text.hpp"
@@ -206,6 +210,69 @@ std::int64_t pages_written(sqlite3* db) {
   return current;
 }
 
+// With INGEST_PAGES set: which table or index each page written during the
+// measured ingest belongs to. The store's WAL hook (which starts its
+// checkpoints) is taken off the connection and the WAL emptied before the
+// measured phase, so that every frame it writes stays in the WAL; the
+// frames' page numbers are then read from the file and named through
+// SQLite's dbstat table. The measured time is then not comparable (no
+// checkpoints). Emptied means a TRUNCATE checkpoint that was not busy: one
+// that ran into a checkpoint of the store's thread left frames of the base
+// build, which would be counted as the measured phase's. Whether it could
+// be emptied.
+bool hold_wal_for_page_count(store::Store& db) {
+  sqlite3* handle = store::sqlite_database_of(db).handle();
+  sqlite3_wal_hook(handle, nullptr, nullptr);  // no checkpoint starts from here on
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    sqlite3_stmt* checkpoint = nullptr;
+    check(sqlite3_prepare_v2(handle, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &checkpoint, nullptr), handle,
+          "checkpoint");
+    const bool is_empty = sqlite3_step(checkpoint) == SQLITE_ROW && sqlite3_column_int(checkpoint, 0) == 0 &&
+                          sqlite3_column_int(checkpoint, 1) == 0;
+    sqlite3_finalize(checkpoint);
+    if (is_empty) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::cerr << "INGEST_PAGES: the WAL could not be emptied before the measured phase; pages not counted\n";
+  return false;
+}
+
+std::uint32_t big_endian_u32(const unsigned char* bytes) {
+  return std::uint32_t{bytes[0]} << 24 | std::uint32_t{bytes[1]} << 16 | std::uint32_t{bytes[2]} << 8 | bytes[3];
+}
+
+// (table or index, frames), most first.
+std::vector<std::pair<std::string, std::int64_t>> pages_by_btree(store::Store& db) {
+  sqlite3* handle = store::sqlite_database_of(db).handle();
+  const std::string wal_path = std::string(sqlite3_db_filename(handle, "main")) + "-wal";
+  std::ifstream file(wal_path, std::ios::binary);
+  const std::string wal((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const auto* bytes = reinterpret_cast<const unsigned char*>(wal.data());
+  constexpr std::size_t kWalHeader = 32;
+  constexpr std::size_t kFrameHeader = 24;
+  if (wal.size() < kWalHeader) return {};
+  const std::uint32_t page_size = big_endian_u32(bytes + 8);
+  std::map<std::uint32_t, std::int64_t> frames_per_page;
+  for (std::size_t at = kWalHeader; at + kFrameHeader + page_size <= wal.size(); at += kFrameHeader + page_size) {
+    // A frame of this WAL's generation carries its header's salts.
+    if (std::memcmp(bytes + at + 8, bytes + 16, 8) != 0) break;
+    ++frames_per_page[big_endian_u32(bytes + at)];
+  }
+  std::map<std::string, std::int64_t> frames_per_btree;
+  store::Statement& pages = store::database_of(db).cached("SELECT name, pageno FROM dbstat");
+  while (pages.step()) {
+    const auto found = frames_per_page.find(static_cast<std::uint32_t>(pages.int64(1)));
+    if (found == frames_per_page.end()) continue;
+    frames_per_btree[pages.text(0)] += found->second;
+    frames_per_page.erase(found);
+  }
+  pages.reset();
+  for (const auto& [page, frames] : frames_per_page) frames_per_btree["(free list, pointer maps)"] += frames;
+  std::vector<std::pair<std::string, std::int64_t>> sorted(frames_per_btree.begin(), frames_per_btree.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return sorted;
+}
+
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::string percent(double ratio) { return std::to_string(static_cast<int>(ratio * 100.0 + 0.5)) + "%"; }
@@ -219,13 +286,15 @@ void print_row(const std::string& name, std::size_t items, double seconds, doubl
 // One store's run: the base through Store::ingest (500-item documents),
 // then the measured documents and the search index they queued, timed;
 // then the newest-100 query. Pages written (SQLite only) are counted over
-// the measured part; INGEST_PROFILE prints SQLite's statements by time.
+// the measured part; INGEST_PROFILE prints SQLite's statements by time,
+// INGEST_PAGES the pages by table or index.
 struct StoreRun {
   double base_seconds = 0;
   double seconds = 0;
   store::IngestResult totals;
   std::vector<double> query_ms;  // sorted; empty when a query went wrong
   std::int64_t pages_written = 0;
+  std::vector<std::pair<std::string, std::int64_t>> pages_by_btree;  // INGEST_PAGES only
 };
 
 // The newest-100 query's times in ms, sorted; empty when it went wrong.
@@ -279,6 +348,7 @@ StoreRun run_store(const store::StoreLocation& location, std::int64_t sources,
   if (is_profiled)
     sqlite3_trace_v2(store::sqlite_database_of(db).handle(), SQLITE_TRACE_PROFILE, profile_statement, nullptr);
   if (is_sqlite) run.pages_written = pages_written(store::sqlite_database_of(db).handle());
+  const bool is_page_counted = is_sqlite && std::getenv("INGEST_PAGES") != nullptr && hold_wal_for_page_count(db);
   start = Clock::now();
   for (const auto& [source, document] : docs) {
     const store::IngestResult result =
@@ -290,6 +360,7 @@ StoreRun run_store(const store::StoreLocation& location, std::int64_t sources,
   db.update_search_index();  // what the last documents queued: part of the ingest's cost
   run.seconds = seconds_since(start);
   if (is_sqlite) run.pages_written = pages_written(store::sqlite_database_of(db).handle()) - run.pages_written;
+  if (is_page_counted) run.pages_by_btree = pages_by_btree(db);
   if (is_profiled) {
     sqlite3_trace_v2(store::sqlite_database_of(db).handle(), 0, nullptr, nullptr);
     print_profile(run.seconds);
@@ -419,6 +490,13 @@ int main(int argc, char** argv) {
               static_cast<long long>(batch),
               static_cast<double>(on_sqlite.pages_written) / static_cast<double>(documents),
               static_cast<double>(plain_pages_written) / static_cast<double>(documents));
+  if (!on_sqlite.pages_by_btree.empty()) {
+    std::printf("\nINGEST_PAGES: the store's pages per document by table or index (its checkpoints were held during "
+                "the measured phase: its time above is not comparable)\n\n| %-40s | %8s |\n|%s|%s|\n",
+                "table or index", "pages", std::string(42, '-').c_str(), std::string(10, '-').c_str());
+    for (const auto& [btree, frames] : on_sqlite.pages_by_btree)
+      std::printf("| %-40s | %8.2f |\n", btree.c_str(), static_cast<double>(frames) / static_cast<double>(documents));
+  }
   std::printf("\nnewest_entries(100) at %lld items, %d runs: median %.2f ms, p99 %.2f ms\n",
               static_cast<long long>(base + totals.new_items), queries, median, p99);
   if (on_postgresql && !on_postgresql->query_ms.empty())
@@ -426,8 +504,11 @@ int main(int argc, char** argv) {
                 "%.2f ms, p99 %.2f ms (PostgreSQL ingest: %s of SQLite's rate)\n",
                 median_of(on_postgresql->query_ms), p99_of(on_postgresql->query_ms),
                 percent(on_sqlite.seconds / on_postgresql->seconds).c_str());
-  std::printf("\ntarget: ingest >= 50%% of the plain insert rate (issue 22): %s (%s)\n", percent(ratio).c_str(),
-              ratio >= 0.50 ? "met" : "MISSED");
+  if (on_sqlite.pages_by_btree.empty())
+    std::printf("\ntarget: ingest >= 50%% of the plain insert rate (issue 22): %s (%s)\n", percent(ratio).c_str(),
+                ratio >= 0.50 ? "met" : "MISSED");
+  else
+    std::printf("\ntarget: ingest >= 50%% of the plain insert rate (issue 22): not measured (INGEST_PAGES run)\n");
   std::printf("target: newest-100 query < 5 ms: p99 %.2f ms, median %.2f ms (%s)\n", p99, median,
               p99 < 5.0 ? "met" : (median < 5.0 ? "met at the median, MISSED at p99" : "MISSED"));
   return 0;
