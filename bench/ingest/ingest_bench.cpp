@@ -35,7 +35,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -245,18 +244,20 @@ std::uint32_t big_endian_u32(const unsigned char* bytes) {
 std::vector<std::pair<std::string, std::int64_t>> pages_by_btree(store::Store& db) {
   sqlite3* handle = store::sqlite_database_of(db).handle();
   const std::string wal_path = std::string(sqlite3_db_filename(handle, "main")) + "-wal";
-  std::ifstream file(wal_path, std::ios::binary);
-  const std::string wal((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  const auto* bytes = reinterpret_cast<const unsigned char*>(wal.data());
-  constexpr std::size_t kWalHeader = 32;
-  constexpr std::size_t kFrameHeader = 24;
-  if (wal.size() < kWalHeader) return {};
-  const std::uint32_t page_size = big_endian_u32(bytes + 8);
+  // Only the headers are read: the WAL holds a few hundred MB of pages.
+  std::ifstream file(wal_path, std::ios::binary | std::ios::ate);
+  const auto wal_size = static_cast<std::uint64_t>(file.tellg());
+  unsigned char wal_header[32];
+  if (!file.seekg(0).read(reinterpret_cast<char*>(wal_header), sizeof wal_header)) return {};
+  unsigned char frame_header[24];
+  const std::uint64_t frame_size = sizeof frame_header + big_endian_u32(wal_header + 8);  // + the page
   std::map<std::uint32_t, std::int64_t> frames_per_page;
-  for (std::size_t at = kWalHeader; at + kFrameHeader + page_size <= wal.size(); at += kFrameHeader + page_size) {
+  for (std::uint64_t at = sizeof wal_header; at + frame_size <= wal_size; at += frame_size) {
+    if (!file.seekg(static_cast<std::streamoff>(at)).read(reinterpret_cast<char*>(frame_header), sizeof frame_header))
+      break;
     // A frame of this WAL's generation carries its header's salts.
-    if (std::memcmp(bytes + at + 8, bytes + 16, 8) != 0) break;
-    ++frames_per_page[big_endian_u32(bytes + at)];
+    if (std::memcmp(frame_header + 8, wal_header + 16, 8) != 0) break;
+    ++frames_per_page[big_endian_u32(frame_header)];
   }
   std::map<std::string, std::int64_t> frames_per_btree;
   store::Statement& pages = store::database_of(db).cached("SELECT name, pageno FROM dbstat");
