@@ -6,7 +6,10 @@
 // Internal to the store.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -38,10 +41,31 @@ class StoreEngine {
   virtual void note_reshaped() = 0;
 
   // Full-text search. `was_indexed`: the item may have an entry already
-  // (an edit), which goes first.
+  // (an edit), which goes first. An engine that indexes in the background
+  // queues the item instead (its text is read back when it is indexed).
   virtual void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title,
                                 std::string_view text) = 0;
   virtual void drop_from_search(std::int64_t item_id) = 0;
+  // Whether this engine indexes on a thread of its own (SQLite files:
+  // store/search_indexer.hpp) from the search_pending queue: then the store
+  // only queues (queue_for_search, in its transaction), starts indexing
+  // after its commits, and waits for it where a search must see its writes.
+  virtual bool indexes_in_background() const = 0;
+  // Queues the item to be indexed as it is when the indexer reads it (gone:
+  // out of the index). Only when indexes_in_background().
+  virtual void queue_for_search(std::int64_t item_id) = 0;
+  // After a commit that queued `queued` items: indexing starts once a
+  // batch's worth waits, or now with `is_urgent`. Never waits. Returns the
+  // pass asked for (on_search_indexed reports it), or 0.
+  virtual std::uint64_t start_search_indexing(std::size_t queued, bool is_urgent) = 0;
+  // Called (on another thread) after each of the indexer's passes, with
+  // the last pass asked for that it covered; null: nothing is called.
+  virtual void on_search_indexed(std::function<void(std::uint64_t)> on_indexed) = 0;
+  // Inside a write transaction: takes what the indexer did off the queue.
+  virtual void dequeue_indexed() = 0;
+  // Waits until what was queued and committed before the call is indexed,
+  // at most `limit`: false when it is not (still indexing, or failing).
+  virtual bool wait_for_search_index(std::chrono::milliseconds limit) = 0;
   // A reader's words as the parameter of search_condition(); empty when
   // nothing in them can match (only punctuation).
   virtual std::string search_terms(std::string_view words) const = 0;

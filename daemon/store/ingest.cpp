@@ -354,8 +354,16 @@ void SqlStore::note_index_reshaped() {
 // older ones) on every transaction that touches it, which made it a third
 // of each poll's written pages; one segment for a few hundred items costs
 // a fraction per item. `was_indexed`: the item may have an entry already
-// (an edit), which must go before the new text is indexed.
-void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const std::string& title, std::string text) {
+// (an edit), which must go before the new text is indexed. An engine that
+// indexes in the background only needs the item's id: the indexer reads
+// its text back.
+void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const normalize::Entry& entry) {
+  if (engine_->indexes_in_background()) {
+    engine_->queue_for_search(item_id);
+    if (search_queued_) ++*search_queued_;
+    ++queued_since_commit_;
+    return;
+  }
   db_.cached("INSERT INTO search_pending (item_id, was_indexed) VALUES (?1, ?2) ON CONFLICT (item_id) DO NOTHING")
       .bind(1, item_id)
       .bind(2, std::int64_t{was_indexed})
@@ -364,10 +372,10 @@ void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const st
   if (search_queued_ && is_queued_now) ++*search_queued_;
   // Queued before and edited since: the newest text, the first was_indexed.
   if (const auto queued = queued_texts_.find(item_id); queued != queued_texts_.end()) {
-    queued->second.title = title;
-    queued->second.text = std::move(text);
+    queued->second.title = entry.title;
+    queued->second.text = text_of(entry);
   } else if (is_queued_now) {
-    queued_texts_.emplace(item_id, QueuedText{was_indexed, title, std::move(text)});
+    queued_texts_.emplace(item_id, QueuedText{was_indexed, entry.title, text_of(entry)});
   }
 }
 
@@ -392,6 +400,23 @@ void SqlStore::index_queued_search() {
 
 std::size_t SqlStore::update_search_index() {
   if (search_queued_ == std::size_t{0}) return 0;  // a crash's leftovers wait for maintain()
+  if (engine_->indexes_in_background()) {
+    // Not indexed within the limit (a rebuild under way, a failing disk):
+    // the queue keeps it, and the indexer goes on; this store stops
+    // waiting for it, so that its next search is not held up again.
+    const std::size_t queued = search_queued_.value_or(0);
+    const bool is_indexed = engine_->wait_for_search_index(kSearchWait);
+    search_queued_ = 0;
+    if (!is_indexed) return 0;
+    // What it did leaves the queue now: the queue then holds only what is
+    // still to do.
+    noting_writability([&] {
+      Transaction transaction(db_);
+      engine_->dequeue_indexed();
+      transaction.commit();
+    });
+    return queued;
+  }
   return noting_writability([&] {
     Transaction transaction(db_);
     const auto queued = static_cast<std::size_t>(count_search_pending());
@@ -400,6 +425,13 @@ std::size_t SqlStore::update_search_index() {
     search_queued_ = 0;
     return queued;
   });
+}
+
+LullIndexing SqlStore::update_search_index_at_lull() {
+  if (!engine_->indexes_in_background()) return {.indexed = update_search_index()};
+  // Still counted as queued: a search through this store waits for it.
+  if (search_queued_ == std::size_t{0}) return {};
+  return {.pass = engine_->start_search_indexing(0, true)};
 }
 
 std::int64_t SqlStore::count_search_pending() {
@@ -472,6 +504,8 @@ IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::
                                        const std::vector<PreparedEntry>& prepared, core::Timestamp now) {
   IngestResult result;
   Transaction transaction(db_);
+  queued_since_commit_ = 0;
+  engine_->dequeue_indexed();
   sync_fingerprint_index();
   filter_source_.reset();  // its tags may have changed since the last document
   update_feed_meta(source_id, feed.feed);
@@ -493,8 +527,10 @@ IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::
   }
   record_listing(source_id, listed_items);
   apply_source_retention(source_id, now_seconds, listed_items);
-  if (search_queued_.value_or(Store::kSearchBatch) >= Store::kSearchBatch) index_queued_search();
+  const bool is_indexed_here = !engine_->indexes_in_background();
+  if (is_indexed_here && search_queued_.value_or(Store::kSearchBatch) >= Store::kSearchBatch) index_queued_search();
   transaction.commit();
+  if (!is_indexed_here) engine_->start_search_indexing(queued_since_commit_, false);
   return result;
 }
 
@@ -617,7 +653,7 @@ void SqlStore::update_item(std::int64_t source_id, const KnownItem& known, const
       .bind(22, item.columns.episode)
       .bind(23, item.filtered_by)
       .run();
-  queue_for_search(known.id, true, entry.title, text_of(entry));
+  queue_for_search(known.id, true, entry);
   note_fingerprint(known.id, known.story_id, source_id, entry, item.sort_time, item.is_matchable, false);
   refresh_story(known.story_id, now);
 }
@@ -665,7 +701,7 @@ std::int64_t SqlStore::insert_item(std::int64_t source_id, const IncomingItem& i
       .bind(24, item.columns.episode)
       .bind(25, item.filtered_by);
   const std::int64_t item_id = db_.insert_row(insert);
-  queue_for_search(item_id, false, entry.title, text_of(entry));
+  queue_for_search(item_id, false, entry);
   note_fingerprint(item_id, *story, source_id, entry, item.sort_time, item.is_matchable, true);
   if (is_merged)
     refresh_story(*story, now);

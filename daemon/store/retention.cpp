@@ -32,9 +32,16 @@ void SqlStore::purge_items(const std::vector<std::int64_t>& item_ids, std::int64
     note_index_reshaped();
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, id).run();
     fingerprints_.remove(id);
-    engine_->drop_from_search(id);
-    db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, id).run();
-    queued_texts_.erase(id);
+    if (engine_->indexes_in_background()) {
+      // The indexer finds the item gone and drops its entry.
+      engine_->queue_for_search(id);
+      if (search_queued_) ++*search_queued_;
+      ++queued_since_commit_;
+    } else {
+      engine_->drop_from_search(id);
+      db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, id).run();
+      queued_texts_.erase(id);
+    }
     db_.cached("DELETE FROM items WHERE id = ?1").bind(1, id).run();
   }
   for (const std::int64_t story : stories) refresh_story(story, now);
@@ -120,8 +127,16 @@ MaintenanceResult SqlStore::run_maintenance(core::Timestamp now_time) {
 
     db_.cached("DELETE FROM tombstones WHERE purged_at < ?1").bind(1, now - options_.tombstone_age.count()).run();
     result.expired_tombstones = db_.changes();
-    if (count_search_pending() > 0) index_queued_search();  // e.g. left by a crash
+    // What is queued now: this round's purges, and what a crash or another
+    // connection left.
+    engine_->dequeue_indexed();
+    const bool has_search_backlog = count_search_pending() > 0;
+    if (has_search_backlog && !engine_->indexes_in_background()) index_queued_search();
     transaction.commit();
+    if (has_search_backlog && engine_->indexes_in_background()) {
+      search_queued_.reset();  // this store's next search waits for it
+      engine_->start_search_indexing(0, true);
+    }
   }
   engine_->give_back_space();
   return result;

@@ -245,6 +245,21 @@ CREATE TABLE filter_state (
 ALTER TABLE sources ADD COLUMN podcast_category TEXT NOT NULL DEFAULT '';
 ALTER TABLE sources ADD COLUMN podcast_subcategory TEXT NOT NULL DEFAULT '';
 )sql",
+
+    // 12 (issue 22): the full-text index moves to a file of its own,
+    // written by a thread of its own (store/search_indexer.hpp), so that
+    // the writer does not do it. The store keeps the queue: each queueing
+    // raises an item's version, and the indexer deletes only the versions
+    // it did. The token names this store to its index's file: an index
+    // that carries another (or none) is rebuilt, every item queued. The
+    // old index goes; the new one is built from the items at the first
+    // start.
+    R"sql(
+DROP TABLE IF EXISTS items_fts;
+ALTER TABLE search_pending ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE search_identity (token TEXT NOT NULL);
+INSERT INTO search_identity (token) VALUES (lower(hex(randomblob(16))));
+)sql",
 };
 
 }  // namespace tributary::store

@@ -204,7 +204,19 @@ void SqlStore::update_poll_state(std::int64_t source_id, const PollRecord& poll)
       .run();
 }
 
-void SqlStore::checkpoint() { engine_->checkpoint(); }
+void SqlStore::checkpoint() {
+  if (engine_->indexes_in_background()) {
+    engine_->wait_for_search_index(Store::kShutdownSearchWait);
+    // What it did leaves the queue now, not at the next start.
+    noting_writability([&] {
+      Transaction transaction(db_);
+      engine_->dequeue_indexed();
+      transaction.commit();
+    });
+    search_queued_ = 0;
+  }
+  engine_->checkpoint();
+}
 
 std::string SqlStore::health_problem() {
   if (std::string problem = engine_->health_problem(); !problem.empty()) return problem;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -62,6 +63,10 @@ class SqlStore {
   std::string health_problem();
   bool is_writable() const { return is_writable_.load(std::memory_order_relaxed); }
   std::size_t update_search_index();
+  LullIndexing update_search_index_at_lull();
+  void on_search_indexed(std::function<void(std::uint64_t)> on_indexed) {
+    engine_->on_search_indexed(std::move(on_indexed));
+  }
   void checkpoint();
   void save_hub_subscription(const HubSubscription& subscription);
   void remove_hub_subscription(const std::string& topic, const std::string& callback);
@@ -147,8 +152,7 @@ class SqlStore {
   // `is_new_item`: inserted in this transaction (else an edit).
   void note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
                         const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable, bool is_new_item);
-  // `text`: the item's plain text, as the index takes it.
-  void queue_for_search(std::int64_t item_id, bool was_indexed, const std::string& title, std::string text);
+  void queue_for_search(std::int64_t item_id, bool was_indexed, const normalize::Entry& entry);
   void index_queued_search();
   std::int64_t count_search_pending();
   // The stories' entries, each with the other outlets' copies; with
@@ -180,6 +184,13 @@ class SqlStore {
   // Queued for search by this store since its last indexing (purges may
   // drop some); unknown after a failed write.
   std::optional<std::size_t> search_queued_ = 0;
+  // Background indexing: queued in the current write transaction, told to
+  // the indexer after its commit.
+  std::size_t queued_since_commit_ = 0;
+  // How long update_search_index() waits for the background indexer to
+  // catch up (a few hundred items take tens of milliseconds; the writer at
+  // a lull does not wait: update_search_index_at_lull).
+  static constexpr std::chrono::milliseconds kSearchWait{10000};
   // The texts of the items this store queued, so that indexing them does
   // not read every row back (bench/ingest: a tenth of the ingest's time).
   // Only what is in search_pending: a failed write clears it, and the rows

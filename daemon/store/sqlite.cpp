@@ -77,11 +77,15 @@ SqliteDatabase::SqliteDatabase(const std::string& path) {
   // nothing here reads them.
   static const bool is_configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
   (void)is_configured;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  // URIs: the search index's file is attached read-only (a URI's
+  // mode=ro). A path is still a path: one that would read as a URI (only a
+  // relative one can start with "file:") is opened as "./file:…".
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+  const std::string name = path.starts_with("file:") ? "./" + path : path;
   // A file database hands each commit's WAL frames to the OS in a few writes
   // (store/wal_batching.hpp).
   const char* vfs = path == ":memory:" ? nullptr : wal_batching_vfs();
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, vfs) != SQLITE_OK) {
+  if (sqlite3_open_v2(name.c_str(), &db_, flags, vfs) != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;

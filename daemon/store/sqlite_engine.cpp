@@ -86,7 +86,19 @@ SqliteEngine::SqliteEngine(const std::string& path) : db_(path) {
     db_.exec("PRAGMA cache_size = -4096");
     checkpointer_ = std::make_unique<Checkpointer>(path, kBackgroundCheckpointFrames, kWalRestartFrames);
     sqlite3_wal_hook(db_.handle(), &SqliteEngine::after_commit, this);  // instead of SQLite's automatic checkpoint
+    search_path_ = path + "-search";
+    indexer_ = SearchIndexer::of(path, search_path_);
+  } else {
+    // Nothing else can open this database: the store's own connection
+    // indexes, into a database as private as it.
+    db_.exec("ATTACH ':memory:' AS search");
   }
+}
+
+// What the callback reaches may go with the store; the indexer, shared
+// with the process's other connections, may stay.
+SqliteEngine::~SqliteEngine() {
+  if (has_set_on_indexed_) indexer_->set_on_indexed(nullptr);
 }
 
 std::int64_t SqliteEngine::latest_schema_version() const { return Store::kSchemaVersion; }
@@ -116,6 +128,12 @@ void SqliteEngine::open_schema() {
     if (next == 2 && version >= 1) rebuild_search_text();
     if (next == 6 && version >= 1) fill_story_matching();
     transaction.commit();
+  }
+  if (indexer_) {
+    prepare_search_file(db_, search_path_);
+    db_.cached("ATTACH ?1 AS search").bind(1, read_only_uri(search_path_)).run();
+  } else {
+    db_.exec(std::string("CREATE VIRTUAL TABLE IF NOT EXISTS search.items_fts USING fts5") + kSearchColumns);
   }
 }
 
@@ -168,8 +186,9 @@ StoreEngine::OthersWrote SqliteEngine::others_wrote() {
 
 void SqliteEngine::index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title,
                                     std::string_view text) {
+  if (indexer_) return queue_for_search(item_id);
   if (was_indexed) drop_from_search(item_id);
-  db_.cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
+  db_.cached("INSERT INTO search.items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")
       .bind(1, item_id)
       .bind(2, title)
       .bind(3, text)
@@ -177,16 +196,54 @@ void SqliteEngine::index_for_search(std::int64_t item_id, bool was_indexed, std:
 }
 
 void SqliteEngine::drop_from_search(std::int64_t item_id) {
-  db_.cached("DELETE FROM items_fts WHERE rowid = ?1").bind(1, item_id).run();
+  if (indexer_) return queue_for_search(item_id);
+  db_.cached("DELETE FROM search.items_fts WHERE rowid = ?1").bind(1, item_id).run();
+}
+
+// Each queueing raises the version: the indexer deletes only the version
+// it did (store/search_indexer.hpp).
+void SqliteEngine::queue_for_search(std::int64_t item_id) {
+  db_.cached(
+         "INSERT INTO search_pending (item_id, was_indexed, version) VALUES (?1, 1, 1) "
+         "ON CONFLICT (item_id) DO UPDATE SET version = version + 1")
+      .bind(1, item_id)
+      .run();
+}
+
+std::uint64_t SqliteEngine::start_search_indexing(std::size_t queued, bool is_urgent) {
+  return indexer_ ? indexer_->start(queued, is_urgent) : 0;
+}
+
+// A transaction that fails puts nothing back: its rows stay queued, and
+// the indexer does them again.
+void SqliteEngine::dequeue_indexed() {
+  if (!indexer_) return;
+  for (const auto& [item_id, version] : indexer_->take_indexed())
+    db_.cached("DELETE FROM search_pending WHERE item_id = ?1 AND version = ?2")
+        .bind(1, item_id)
+        .bind(2, version)
+        .run();
+}
+
+void SqliteEngine::on_search_indexed(std::function<void(std::uint64_t)> on_indexed) {
+  if (!indexer_) return;
+  has_set_on_indexed_ = static_cast<bool>(on_indexed);
+  indexer_->set_on_indexed(std::move(on_indexed));
+}
+
+bool SqliteEngine::wait_for_search_index(std::chrono::milliseconds limit) {
+  return !indexer_ || indexer_->wait_until_indexed(limit);
 }
 
 std::string SqliteEngine::search_terms(std::string_view words) const { return fts_query(words); }
 
 std::string SqliteEngine::search_condition(std::string_view parameter) const {
-  return "SELECT rowid FROM items_fts WHERE items_fts MATCH " + std::string(parameter);
+  return "SELECT rowid FROM search.items_fts WHERE items_fts MATCH " + std::string(parameter);
 }
 
-void SqliteEngine::checkpoint() { db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+// main: without a schema, SQLite would checkpoint the attached search
+// index too, which this connection only reads (its indexer checkpoints it).
+void SqliteEngine::checkpoint() { db_.exec("PRAGMA main.wal_checkpoint(TRUNCATE)"); }
 
 void SqliteEngine::give_back_space() { db_.exec("PRAGMA incremental_vacuum"); }
 

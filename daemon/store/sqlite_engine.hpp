@@ -1,7 +1,10 @@
 // The store's SQLite engine: one database file (or ":memory:") in WAL mode,
 // checkpointed on a thread of its own, its schema as forward-only
 // migrations (store/schema.hpp) numbered by PRAGMA user_version, and FTS5
-// for full-text search.
+// for full-text search: for a file, in a file of its own beside it
+// ("<database>-search"), written by a thread of its own and attached
+// read-only as `search`; for ":memory:", in an attached in-memory
+// database, written by the store's own connection.
 // Internal to the store.
 #pragma once
 
@@ -10,6 +13,7 @@
 
 #include "store/checkpointer.hpp"
 #include "store/engine.hpp"
+#include "store/search_indexer.hpp"
 #include "store/sqlite.hpp"
 
 namespace tributary::store {
@@ -17,9 +21,13 @@ namespace tributary::store {
 class SqliteEngine final : public StoreEngine {
  public:
   explicit SqliteEngine(const std::string& path);
+  ~SqliteEngine() override;
+  SqliteEngine(const SqliteEngine&) = delete;
+  SqliteEngine& operator=(const SqliteEngine&) = delete;
 
   Database& database() override { return db_; }
   SqliteDatabase& sqlite() { return db_; }
+  SearchIndexer* search_indexer() { return indexer_.get(); }  // null for ":memory:"
   void open_schema() override;
   std::int64_t schema_version() override { return db_.user_version(); }
   std::int64_t latest_schema_version() const override;
@@ -27,6 +35,12 @@ class SqliteEngine final : public StoreEngine {
   void note_reshaped() override {}  // data_version cannot tell what changed
   void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) override;
   void drop_from_search(std::int64_t item_id) override;
+  bool indexes_in_background() const override { return indexer_ != nullptr; }
+  void queue_for_search(std::int64_t item_id) override;
+  std::uint64_t start_search_indexing(std::size_t queued, bool is_urgent) override;
+  void dequeue_indexed() override;
+  void on_search_indexed(std::function<void(std::uint64_t)> on_indexed) override;
+  bool wait_for_search_index(std::chrono::milliseconds limit) override;
   std::string search_terms(std::string_view words) const override;
   std::string search_condition(std::string_view parameter) const override;
   std::string health_problem() override;
@@ -47,7 +61,12 @@ class SqliteEngine final : public StoreEngine {
   // File databases: checkpoints on a thread of its own. Declared after
   // db_, so it stops before the connection closes.
   std::unique_ptr<Checkpointer> checkpointer_;
-  std::int64_t data_version_ = -1;  // PRAGMA data_version when others_wrote() last asked
+  // File databases: the search index's file, and its indexer (a thread
+  // started on first need, shared with the process's other connections).
+  std::string search_path_;
+  std::shared_ptr<SearchIndexer> indexer_;
+  bool has_set_on_indexed_ = false;  // cleared when this engine goes (the indexer may outlive it)
+  std::int64_t data_version_ = -1;   // PRAGMA data_version when others_wrote() last asked
 };
 
 }  // namespace tributary::store

@@ -111,7 +111,7 @@ CopyResult copy_store(Store& from, Store& to, const CopyProgress& progress = {})
 class Store {
  public:
   // SQLite's schema version (PostgreSQL's schema counts its own).
-  static constexpr std::int64_t kSchemaVersion = 11;
+  static constexpr std::int64_t kSchemaVersion = 12;
 
   // Opens the database, creating and migrating it. Throws StoreError when
   // it cannot, e.g. a database from a newer version, or no server.
@@ -188,15 +188,31 @@ class Store {
 
   // Indexes for full-text search what this store's ingests queued (ingest
   // does so itself once kSearchBatch items wait, and a text query on this
-  // store first). The writer calls it when it runs out of work, so that
-  // searches see what the feed shows; maintain() indexes what another
-  // connection or a crash left queued. Returns how many were indexed.
+  // store first); maintain() indexes what another connection or a crash
+  // left queued. A SQLite file's index is written by a thread of its own,
+  // into a file of its own ("<database>-search"): there this starts it and
+  // waits (a second at most) until it has done what this store queued.
+  // Returns how many were indexed.
   std::size_t update_search_index();
   static constexpr std::size_t kSearchBatch = 512;
+  // The writer, when it runs out of work, so that searches see what the
+  // feed shows: update_search_index() where the store indexes itself;
+  // where a thread of its own does, only starts it, so that the writer does
+  // not wait: `pass` is then the pass that on_search_indexed reports once
+  // what this store queued is indexed (tell readers then, not before).
+  LullIndexing update_search_index_at_lull();
+  // Called on the indexing thread after each of its passes (done or
+  // failed) with the last pass asked for that it covered; null: nothing.
+  // Never called where the store indexes itself. Unlike the rest of a
+  // Store, any thread may set it (the scheduler does on its I/O thread).
+  void on_search_indexed(std::function<void(std::uint64_t)> on_indexed);
 
   // Copies the write-ahead log into the database file and truncates it, so
   // that a clean shutdown leaves one self-contained file (PRAGMA
-  // wal_checkpoint(TRUNCATE)). Call when no other connection is writing.
+  // wal_checkpoint(TRUNCATE)), and the search index complete (waiting up to
+  // kShutdownSearchWait for its thread). Call when no other connection is
+  // writing.
+  static constexpr std::chrono::seconds kShutdownSearchWait{30};
   void checkpoint();
 
   // The built-in WebSub hub's verified subscriptions: saved (a renewal

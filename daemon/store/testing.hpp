@@ -31,4 +31,12 @@ inline SqliteDatabase& sqlite_database_of(Store& store) {
   return sqlite->sqlite();
 }
 
+// The indexer of a store on an SQLite file (null for ":memory:"; throws
+// for another engine).
+inline SearchIndexer* search_indexer_of(Store& store) {
+  auto* sqlite = dynamic_cast<SqliteEngine*>(&StoreTesting::engine_of(store));
+  if (!sqlite) throw StoreError("not an SQLite store");
+  return sqlite->search_indexer();
+}
+
 }  // namespace tributary::store

@@ -93,6 +93,10 @@ TEST(EpisodesOnSqlite, ADatabaseOfTheSchemaBeforeGainsTheTagsOnTheNextPoll) {
     // And migration 11's (the podcast's category).
     db.exec("ALTER TABLE sources DROP COLUMN podcast_category");
     db.exec("ALTER TABLE sources DROP COLUMN podcast_subcategory");
+    // And migration 12's (the search index in a file of its own).
+    db.exec("DROP TABLE search_identity");
+    db.exec("ALTER TABLE search_pending DROP COLUMN version");
+    db.exec("CREATE VIRTUAL TABLE items_fts USING fts5(title, body)");
     db.set_user_version(8);
   }
   Store store(path);
@@ -121,6 +125,10 @@ TEST(EpisodesOnSqlite, ADatabaseOfSchema10GainsThePodcastsCategoryOnTheNextPoll)
     SqliteDatabase db(path);
     db.exec("ALTER TABLE sources DROP COLUMN podcast_category");
     db.exec("ALTER TABLE sources DROP COLUMN podcast_subcategory");
+    // And migration 12's (the search index in a file of its own).
+    db.exec("DROP TABLE search_identity");
+    db.exec("ALTER TABLE search_pending DROP COLUMN version");
+    db.exec("CREATE VIRTUAL TABLE items_fts USING fts5(title, body)");
     db.set_user_version(10);
   }
   Store store(path);

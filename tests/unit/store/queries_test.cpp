@@ -133,8 +133,8 @@ TEST(SearchIndex, MaintenanceIndexesWhatAnotherConnectionLeftQueued) {
   Store store(path);
   EXPECT_EQ(store.update_search_index(), 0u);  // not this store's queue
   store.maintain(at("2025-12-17T13:00:00Z"));
+  EXPECT_EQ(store.query_stories({.limit = 10, .text = "coach"}).size(), 1u);  // waits for the indexer
   EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 0);
-  EXPECT_EQ(store.query_stories({.limit = 10, .text = "coach"}).size(), 1u);
 }
 
 TEST_P(StoryQueries, ByFullText) {

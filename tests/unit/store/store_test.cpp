@@ -327,6 +327,8 @@ TEST(StoreSchemaOnSqlite, MigratesADatabaseOfTheFoundationVersion) {
   const auto entries = store.newest_entries(10);
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].entry.title, "Old item");
+  // The search index is built from the items, by its own thread.
+  ASSERT_TRUE(search_indexer_of(store)->wait_until_indexed(std::chrono::seconds(30)));
   EXPECT_EQ(store.query_stories({.limit = 10, .text = "migration"}).size(), 1u);
 }
 

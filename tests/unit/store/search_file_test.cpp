@@ -1,0 +1,199 @@
+// The full-text index of a store on an SQLite file: in a file of its own
+// ("<database>-search"), written by a thread of its own from the store's
+// queue (store/search_indexer.hpp). What is found is what the items are;
+// nothing is lost between the two files; an index that is not the store's
+// own is rebuilt.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "store_fixture.hpp"
+
+namespace tributary::store {
+namespace {
+
+using namespace test;
+using namespace std::chrono_literals;
+
+std::vector<std::string> titles_matching(Store& store, const std::string& words) {
+  std::vector<std::string> titles;
+  for (const StoredEntry& entry : store.query_stories({.limit = 10, .text = words}))
+    titles.push_back(entry.entry.title);
+  return titles;
+}
+
+// Waits for the store's indexer to do what is queued now.
+void wait_for_index(Store& store) {
+  SearchIndexer* indexer = search_indexer_of(store);
+  ASSERT_NE(indexer, nullptr);
+  ASSERT_TRUE(indexer->wait_until_indexed(30s)) << indexer->last_error();
+}
+
+void remove_search_files(const std::string& database) {
+  for (const char* suffix : {"-search", "-search-wal", "-search-shm"}) std::filesystem::remove(database + suffix);
+}
+
+constexpr char kCoachTitle[] = "Football club signs a new head coach";
+
+TEST(SearchFile, IndexesOnAThreadOfItsOwnIntoAFileBesideTheStore) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  Store store(path);
+  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  EXPECT_EQ(store.update_search_index(), 2u);  // waits for the thread
+  EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
+  EXPECT_TRUE(std::filesystem::exists(path + "-search"));
+  EXPECT_EQ(count(store, "SELECT count(*) FROM main.sqlite_schema WHERE name = 'items_fts'"), 0);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search.items_fts"), 2);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 0);  // done and taken off the queue
+  EXPECT_EQ(search_indexer_of(store)->indexed(), 2);
+}
+
+// The indexer reads each item as it is when it gets to it: an edit's words
+// replace the old ones, an item purged leaves the index.
+TEST(SearchFile, EditsAndPurgesReachTheIndex) {
+  testing::TempDir dir;
+  StoreOptions options;
+  options.removed_source_grace = std::chrono::seconds(0);
+  Store store((dir.path() / "store.db").string(), options);
+  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  normalize::NormalizedFeed feed = load_feed("dedup/boilerplate.xml");
+  store.ingest(portal, feed, at("2025-12-17T12:00:00Z"));
+  store.update_search_index();
+  for (normalize::Entry& entry : feed.entries)
+    if (entry.title == kCoachTitle) {
+      entry.summary_html = "<p>The club thanks the ocelot.</p>";
+      entry.text = "The club thanks the ocelot.";
+    }
+  EXPECT_EQ(store.ingest(portal, feed, at("2025-12-17T12:30:00Z")).updated, 1);
+  EXPECT_EQ(store.update_search_index(), 1u);
+  EXPECT_EQ(titles_matching(store, "ocelot"), std::vector<std::string>{kCoachTitle});
+  EXPECT_TRUE(titles_matching(store, "assistant").empty()) << "the old text is still indexed";
+
+  store.retire_sources_except({}, at("2025-12-17T13:00:00Z"));
+  EXPECT_EQ(store.maintain(at("2025-12-17T14:00:00Z")).purged_items, 2);
+  wait_for_index(store);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search.items_fts"), 0);
+}
+
+// An item queued again while the indexer had it (an edit that committed
+// after the indexer read it) stays queued: the indexer's done version is
+// taken off the queue, not the item.
+TEST(SearchFile, AnItemQueuedAgainWhileBeingIndexedStaysQueued) {
+  testing::TempDir dir;
+  Store store((dir.path() / "store.db").string());
+  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  wait_for_index(store);  // done, not yet off the queue (that is the next write's)
+  const std::int64_t coach = count(store, "SELECT id FROM items WHERE title = 'Football club signs a new head coach'");
+  // What an edit commits between the indexer's read and the queue's
+  // cleanup: the new text, the item queued again.
+  const std::string where = " WHERE id = " + std::to_string(coach);
+  database_of(store).exec("UPDATE items SET summary_html = '<p>The club thanks the ocelot.</p>', content_html = ''" +
+                          where);
+  database_of(store).exec("UPDATE search_pending SET version = version + 1 WHERE item_id = " + std::to_string(coach));
+  store.maintain(at("2025-12-17T13:00:00Z"));  // a write: takes what the indexer did off the queue
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 1);
+  EXPECT_EQ(count(store, "SELECT item_id FROM search_pending"), coach);
+  wait_for_index(store);
+  EXPECT_EQ(titles_matching(store, "ocelot"), std::vector<std::string>{kCoachTitle});
+}
+
+TEST(SearchFile, ALostIndexFileIsRebuiltFromTheItems) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  {
+    Store store(path);
+    const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+    store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+    store.update_search_index();
+    store.checkpoint();
+  }
+  remove_search_files(path);
+  Store store(path);  // queues every item, and starts indexing them
+  wait_for_index(store);
+  EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search.items_fts"), 2);
+}
+
+// Another store's index beside a store (copied over it, a database file
+// replaced and the index left): its entries would name this store's items
+// by the other's ids. It is emptied and rebuilt.
+TEST(SearchFile, AnIndexOfAnotherStoreIsRebuilt) {
+  testing::TempDir dir;
+  const std::string ours = (dir.path() / "ours.db").string();
+  const std::string theirs = (dir.path() / "theirs.db").string();
+  for (const auto& [path, fixture] : {std::pair{ours, "dedup/numbered_a.xml"}, {theirs, "dedup/boilerplate.xml"}}) {
+    Store store(path);
+    const auto source = store.ensure_source(spec("https://source.example/feed", "Source"));
+    store.ingest(source, load_feed(fixture), at("2025-12-17T12:00:00Z"));
+    store.update_search_index();
+    store.checkpoint();
+  }
+  remove_search_files(ours);
+  std::filesystem::copy_file(theirs + "-search", ours + "-search");
+  Store store(ours);
+  wait_for_index(store);
+  EXPECT_TRUE(titles_matching(store, "coach").empty()) << "the other store's words are found";
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search.items_fts"), count(store, "SELECT count(*) FROM items"));
+}
+
+// A database file restored from a copy older than its index: the index
+// holds items newer than any the file has, whose ids new items will take.
+TEST(SearchFile, AStoreRestoredFromAnOlderCopyGetsANewIndex) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  const std::string backup = (dir.path() / "backup.db").string();
+  {
+    Store store(path);
+    const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+    store.ingest(portal, load_feed("dedup/numbered_a.xml"), at("2025-12-17T12:00:00Z"));
+    store.update_search_index();
+    store.checkpoint();
+    std::filesystem::copy_file(path, backup);
+    const auto other = store.ensure_source(spec("https://other.example/feed", "Other"));
+    store.ingest(other, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+    store.update_search_index();
+    store.checkpoint();
+  }
+  std::filesystem::copy_file(backup, path, std::filesystem::copy_options::overwrite_existing);
+  Store store(path);
+  wait_for_index(store);
+  EXPECT_TRUE(titles_matching(store, "coach").empty()) << "an item the restored file does not have is found";
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search.items_fts"), count(store, "SELECT count(*) FROM items"));
+}
+
+// A database of schema 11 kept its index in its own file: the next start
+// moves it out (a rebuild from the items) and drops the old one.
+TEST(SearchFile, ADatabaseOfSchema11GetsItsIndexInAFileOfItsOwn) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  {
+    Store store(path);
+    const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+    store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+    store.checkpoint();
+  }
+  remove_search_files(path);
+  {
+    // What schema 11 held: the index in the store's file, a queue without
+    // versions, no token.
+    SqliteDatabase db(path);
+    db.exec("DELETE FROM search_pending");
+    db.exec("DROP TABLE search_identity");
+    db.exec("ALTER TABLE search_pending DROP COLUMN version");
+    db.exec("CREATE VIRTUAL TABLE items_fts USING fts5(title, body)");
+    db.exec("INSERT INTO items_fts (rowid, title, body) SELECT id, title, '' FROM items");
+    db.set_user_version(11);
+  }
+  Store store(path);
+  EXPECT_EQ(store.schema_version(), Store::kSchemaVersion);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM main.sqlite_schema WHERE name = 'items_fts'"), 0);
+  wait_for_index(store);
+  EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
+}
+
+}  // namespace
+}  // namespace tributary::store
