@@ -16,7 +16,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
@@ -453,24 +452,20 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     // Full-text indexing waits for a lull (or a batch): one index segment
     // for a burst of polls. Done before readers are told, so that a search
     // sees what the feed shows — where the index has a thread of its own,
-    // started here, and readers are told once that thread is done (see
-    // Scheduler::start), while the writer goes on. When it cannot be
-    // written, the items are stored all the same and are indexed at the
-    // next lull or maintenance.
-    store::LullIndexing lull;
+    // started here, and a search waits for the pass asked for (see
+    // store.hpp: update_search_index_at_lull), while the writer goes on.
+    // When it cannot be written, the items are stored all the same and are
+    // indexed at the next lull or maintenance.
+    std::size_t indexed = 0;
     if (self->queued_ingests.load() == 0) {
       try {
-        lull = self->store.update_search_index_at_lull();
+        indexed = self->store.update_search_index_at_lull();
       } catch (const store::StoreError&) {
       }
     }
-    if (lull.pass != 0) {
-      self->publish_after_pass = lull.pass;  // by the index's thread, once done (see Scheduler::start)
-      co_return result;
-    }
     // Also when only the search index moved (earlier polls' items): views
     // filtered by `q=` are cached per store change.
-    self->publish_changes(result.changed() || lull.indexed > 0);
+    self->publish_changes(result.changed() || indexed > 0);
     co_return result;
   }
 
@@ -933,9 +928,6 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // Ingests handed to the writer and not yet started there (both threads).
   std::atomic<int> queued_ingests{0};
   ChangePacer change_pacer{kChangePublishInterval};  // writer thread only
-  // Writer thread: readers are told once the search index's thread has
-  // done this pass (0: nothing owed).
-  std::uint64_t publish_after_pass = 0;
   bool is_stopping = false;
   bool is_once_mode = false;
   bool is_running = false;         // the daemon's loop (not poll --once): stretched hosts are logged
@@ -967,19 +959,6 @@ Scheduler::~Scheduler() = default;
 
 void Scheduler::start(std::function<void()> fail_daemon) {
   impl_->fail_daemon = std::move(fail_daemon);
-  // A search index written by a thread of its own (store.hpp:
-  // update_search_index_at_lull) tells when it has done a pass: readers are
-  // told of what a lull left to it once it is indexed, so that a search
-  // sees what the feed shows.
-  impl_->store.on_search_indexed(
-      [weak = std::weak_ptr<Impl>(impl_), writer = impl_->executors.writer](std::uint64_t pass) {
-        asio::post(writer, [weak, pass] {
-          const std::shared_ptr<Impl> self = weak.lock();
-          if (!self || self->publish_after_pass == 0 || pass < self->publish_after_pass) return;
-          self->publish_after_pass = 0;
-          self->publish_changes(true);
-        });
-      });
   asio::co_spawn(impl_->executors.io, Impl::run(impl_), net::FailDaemon("the scheduler's loop", impl_->fail_daemon));
   asio::co_spawn(impl_->executors.io, Impl::maintenance_loop(impl_),
                  net::FailDaemon("the scheduler's housekeeping", impl_->fail_daemon));
@@ -1114,9 +1093,6 @@ asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadli
   if (self->queue.in_flight() > 0) spdlog::warn("stopping with {} polls still in flight", self->queue.in_flight());
   self->settle_every_manual("the daemon is stopping; not polled");
   if (self->is_fleet) co_await Impl::leave_fleet(self);
-  // Nothing posts to the executors, which stop next (see start()); the
-  // store's shutdown waits for the indexing thread and no reader is left.
-  self->store.on_search_indexed(nullptr);
 }
 
 }  // namespace tributary::schedule

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 
@@ -55,17 +54,16 @@ class StoreEngine {
   // out of the index). Only when indexes_in_background().
   virtual void queue_for_search(std::int64_t item_id) = 0;
   // After a commit that queued `queued` items: indexing starts once a
-  // batch's worth waits, or now with `is_urgent`. Never waits. Returns the
-  // pass asked for (on_search_indexed reports it), or 0.
-  virtual std::uint64_t start_search_indexing(std::size_t queued, bool is_urgent) = 0;
-  // Called (on another thread) after each of the indexer's passes, with
-  // the last pass asked for that it covered; null: nothing is called.
-  virtual void on_search_indexed(std::function<void(std::uint64_t)> on_indexed) = 0;
+  // batch's worth waits, or now with `is_urgent`. Never waits.
+  virtual void start_search_indexing(std::size_t queued, bool is_urgent) = 0;
   // Inside a write transaction: takes what the indexer did off the queue.
   virtual void dequeue_indexed() = 0;
   // Waits until what was queued and committed before the call is indexed,
   // at most `limit`: false when it is not (still indexing, or failing).
   virtual bool wait_for_search_index(std::chrono::milliseconds limit) = 0;
+  // Waits, at most `limit`, for the indexing passes already asked for (by
+  // any connection of this process) to end; starts none.
+  virtual void wait_for_asked_search_passes(std::chrono::milliseconds limit) = 0;
   // A reader's words as the parameter of search_condition(); empty when
   // nothing in them can match (only punctuation).
   virtual std::string search_terms(std::string_view words) const = 0;

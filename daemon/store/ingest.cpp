@@ -427,11 +427,15 @@ std::size_t SqlStore::update_search_index() {
   });
 }
 
-LullIndexing SqlStore::update_search_index_at_lull() {
-  if (!engine_->indexes_in_background()) return {.indexed = update_search_index()};
-  // Still counted as queued: a search through this store waits for it.
-  if (search_queued_ == std::size_t{0}) return {};
-  return {.pass = engine_->start_search_indexing(0, true)};
+std::size_t SqlStore::update_search_index_at_lull() {
+  if (!engine_->indexes_in_background()) return update_search_index();
+  // Nothing new since the last lull (a document without changes): no pass
+  // to wait for. What is started stays counted in search_queued_: a search
+  // through this store waits for it.
+  if (queued_since_lull_ == 0) return 0;
+  queued_since_lull_ = 0;
+  engine_->start_search_indexing(0, true);
+  return 0;
 }
 
 std::int64_t SqlStore::count_search_pending() {
@@ -530,7 +534,10 @@ IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::
   const bool is_indexed_here = !engine_->indexes_in_background();
   if (is_indexed_here && search_queued_.value_or(Store::kSearchBatch) >= Store::kSearchBatch) index_queued_search();
   transaction.commit();
-  if (!is_indexed_here) engine_->start_search_indexing(queued_since_commit_, false);
+  if (!is_indexed_here) {
+    queued_since_lull_ += queued_since_commit_;
+    engine_->start_search_indexing(queued_since_commit_, false);
+  }
   return result;
 }
 

@@ -30,9 +30,9 @@ class PostgresEngine final : public StoreEngine {
   void drop_from_search(std::int64_t item_id) override;
   bool indexes_in_background() const override { return false; }  // a column of items, in the writer's transaction
   void queue_for_search(std::int64_t) override {}
-  std::uint64_t start_search_indexing(std::size_t, bool) override { return 0; }
+  void start_search_indexing(std::size_t, bool) override {}
   void dequeue_indexed() override {}
-  void on_search_indexed(std::function<void(std::uint64_t)>) override {}
+  void wait_for_asked_search_passes(std::chrono::milliseconds) override {}
   bool wait_for_search_index(std::chrono::milliseconds) override { return true; }
   std::string search_terms(std::string_view words) const override;
   std::string search_condition(std::string_view parameter) const override;

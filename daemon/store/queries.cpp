@@ -93,13 +93,17 @@ std::vector<StoredEntry> SqlStore::query_stories(const StoryQuery& query) {
 
   if (has_text && text_query.empty()) return {};  // only punctuation: nothing can match
   // What this store ingested is searchable at once; another connection's
-  // backlog is indexed by its writer (see update_search_index).
+  // backlog is indexed by its writer (see update_search_index) — where a
+  // thread of its own indexes, the passes the writer asked for (at its last
+  // lull) are waited for, so that a search sees what the feed shows.
   if (has_text && search_queued_ != std::size_t{0}) {
     try {
       update_search_index();
     } catch (const StoreError&) {
       // Writes fail (disk full): search what is indexed.
     }
+  } else if (has_text && engine_->indexes_in_background()) {
+    engine_->wait_for_asked_search_passes(kAskedPassesWait);
   }
   Statement& select = db_.cached(sql);
   if (!query.source_urls.empty()) select.bind(1, rows::strings_json(query.source_urls));

@@ -206,14 +206,6 @@ struct FilterableItem {
 filter::ItemFields item_fields(const FilterableItem& item);
 filter::SourceFacts source_facts(const FilterableItem& item);
 
-// Store::update_search_index_at_lull: items indexed by the call itself,
-// or the pass of the index's own thread that will have indexed them (0:
-// none asked for).
-struct LullIndexing {
-  std::size_t indexed = 0;
-  std::uint64_t pass = 0;
-};
-
 struct MaintenanceResult {
   int purged_items = 0;
   int removed_sources = 0;

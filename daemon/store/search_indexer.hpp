@@ -21,7 +21,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -49,20 +48,17 @@ class SearchIndexer {
 
   // Something was queued and committed: index once a batch's worth waits
   // (`queued`: how many since the last start), or now with `is_urgent`.
-  // Never waits; starts the thread on first need. Returns the pass asked
-  // for (a number that on_indexed reports once it is done), or 0 when none
-  // was.
-  std::uint64_t start(std::size_t queued, bool is_urgent);
+  // Never waits; starts the thread on first need.
+  void start(std::size_t queued, bool is_urgent);
   // Starts indexing and waits until everything queued before the call is
   // indexed, or `limit` passed. False on timeout or when indexing failed
   // (the queue keeps what it did not do, for the next start).
   bool wait_until_indexed(std::chrono::milliseconds limit);
 
-  // Called on the indexer's thread after each pass, done or failed, with
-  // the number of the last pass asked for that it covered (null: nothing
-  // is called). A call in progress finishes before this returns, so that
-  // what the callback uses may go once it is cleared.
-  void set_on_indexed(std::function<void(std::uint64_t)> on_indexed);
+  // Waits, at most `limit`, until the passes asked for before the call have
+  // ended (done or failed); asks for none. A search that must see what the
+  // feed shows waits so for what the writer started at its last lull.
+  void wait_for_asked_passes(std::chrono::milliseconds limit);
 
   // The queue rows (item id, version) indexed since the last call, for
   // the caller's write transaction to delete. Until then the indexer
@@ -102,8 +98,6 @@ class SearchIndexer {
   std::int64_t pages_written_ = 0;
   std::string last_error_;
   std::set<std::pair<std::int64_t, std::int64_t>> to_dequeue_;
-  std::mutex on_indexed_mutex_;  // held while it is called
-  std::function<void(std::uint64_t)> on_indexed_;
   std::thread thread_;
 };
 

@@ -63,10 +63,7 @@ class SqlStore {
   std::string health_problem();
   bool is_writable() const { return is_writable_.load(std::memory_order_relaxed); }
   std::size_t update_search_index();
-  LullIndexing update_search_index_at_lull();
-  void on_search_indexed(std::function<void(std::uint64_t)> on_indexed) {
-    engine_->on_search_indexed(std::move(on_indexed));
-  }
+  std::size_t update_search_index_at_lull();
   void checkpoint();
   void save_hub_subscription(const HubSubscription& subscription);
   void remove_hub_subscription(const std::string& topic, const std::string& callback);
@@ -187,10 +184,16 @@ class SqlStore {
   // Background indexing: queued in the current write transaction, told to
   // the indexer after its commit.
   std::size_t queued_since_commit_ = 0;
+  // Queued by the commits since the writer last started indexing at a lull.
+  std::size_t queued_since_lull_ = 0;
   // How long update_search_index() waits for the background indexer to
   // catch up (a few hundred items take tens of milliseconds; the writer at
   // a lull does not wait: update_search_index_at_lull).
   static constexpr std::chrono::milliseconds kSearchWait{10000};
+  // How long a text query waits for the indexing passes already asked for
+  // (the writer's last lull; a rebuild's pass can take minutes, and a
+  // search meanwhile finds what is indexed).
+  static constexpr std::chrono::milliseconds kAskedPassesWait{1000};
   // The texts of the items this store queued, so that indexing them does
   // not read every row back (bench/ingest: a tenth of the ingest's time).
   // Only what is in search_pending: a failed write clears it, and the rows

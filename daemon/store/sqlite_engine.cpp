@@ -95,12 +95,6 @@ SqliteEngine::SqliteEngine(const std::string& path) : db_(path) {
   }
 }
 
-// What the callback reaches may go with the store; the indexer, shared
-// with the process's other connections, may stay.
-SqliteEngine::~SqliteEngine() {
-  if (has_set_on_indexed_) indexer_->set_on_indexed(nullptr);
-}
-
 std::int64_t SqliteEngine::latest_schema_version() const { return Store::kSchemaVersion; }
 
 int SqliteEngine::after_commit(void* context, sqlite3* db, const char* schema, int wal_frames) {
@@ -210,8 +204,8 @@ void SqliteEngine::queue_for_search(std::int64_t item_id) {
       .run();
 }
 
-std::uint64_t SqliteEngine::start_search_indexing(std::size_t queued, bool is_urgent) {
-  return indexer_ ? indexer_->start(queued, is_urgent) : 0;
+void SqliteEngine::start_search_indexing(std::size_t queued, bool is_urgent) {
+  if (indexer_) indexer_->start(queued, is_urgent);
 }
 
 // A transaction that fails puts nothing back: its rows stay queued, and
@@ -225,10 +219,8 @@ void SqliteEngine::dequeue_indexed() {
         .run();
 }
 
-void SqliteEngine::on_search_indexed(std::function<void(std::uint64_t)> on_indexed) {
-  if (!indexer_) return;
-  has_set_on_indexed_ = static_cast<bool>(on_indexed);
-  indexer_->set_on_indexed(std::move(on_indexed));
+void SqliteEngine::wait_for_asked_search_passes(std::chrono::milliseconds limit) {
+  if (indexer_) indexer_->wait_for_asked_passes(limit);
 }
 
 bool SqliteEngine::wait_for_search_index(std::chrono::milliseconds limit) {

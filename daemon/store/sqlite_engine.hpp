@@ -21,9 +21,6 @@ namespace tributary::store {
 class SqliteEngine final : public StoreEngine {
  public:
   explicit SqliteEngine(const std::string& path);
-  ~SqliteEngine() override;
-  SqliteEngine(const SqliteEngine&) = delete;
-  SqliteEngine& operator=(const SqliteEngine&) = delete;
 
   Database& database() override { return db_; }
   SqliteDatabase& sqlite() { return db_; }
@@ -37,9 +34,9 @@ class SqliteEngine final : public StoreEngine {
   void drop_from_search(std::int64_t item_id) override;
   bool indexes_in_background() const override { return indexer_ != nullptr; }
   void queue_for_search(std::int64_t item_id) override;
-  std::uint64_t start_search_indexing(std::size_t queued, bool is_urgent) override;
+  void start_search_indexing(std::size_t queued, bool is_urgent) override;
   void dequeue_indexed() override;
-  void on_search_indexed(std::function<void(std::uint64_t)> on_indexed) override;
+  void wait_for_asked_search_passes(std::chrono::milliseconds limit) override;
   bool wait_for_search_index(std::chrono::milliseconds limit) override;
   std::string search_terms(std::string_view words) const override;
   std::string search_condition(std::string_view parameter) const override;
@@ -65,8 +62,7 @@ class SqliteEngine final : public StoreEngine {
   // started on first need, shared with the process's other connections).
   std::string search_path_;
   std::shared_ptr<SearchIndexer> indexer_;
-  bool has_set_on_indexed_ = false;  // cleared when this engine goes (the indexer may outlive it)
-  std::int64_t data_version_ = -1;   // PRAGMA data_version when others_wrote() last asked
+  std::int64_t data_version_ = -1;  // PRAGMA data_version when others_wrote() last asked
 };
 
 }  // namespace tributary::store

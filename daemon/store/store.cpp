@@ -120,11 +120,7 @@ bool Store::is_writable() const { return impl_->is_writable(); }
 
 std::size_t Store::update_search_index() { return impl_->update_search_index(); }
 
-LullIndexing Store::update_search_index_at_lull() { return impl_->update_search_index_at_lull(); }
-
-void Store::on_search_indexed(std::function<void(std::uint64_t)> on_indexed) {
-  impl_->on_search_indexed(std::move(on_indexed));
-}
+std::size_t Store::update_search_index_at_lull() { return impl_->update_search_index_at_lull(); }
 
 void Store::checkpoint() { impl_->checkpoint(); }
 

@@ -197,15 +197,11 @@ class Store {
   static constexpr std::size_t kSearchBatch = 512;
   // The writer, when it runs out of work, so that searches see what the
   // feed shows: update_search_index() where the store indexes itself;
-  // where a thread of its own does, only starts it, so that the writer does
-  // not wait: `pass` is then the pass that on_search_indexed reports once
-  // what this store queued is indexed (tell readers then, not before).
-  LullIndexing update_search_index_at_lull();
-  // Called on the indexing thread after each of its passes (done or
-  // failed) with the last pass asked for that it covered; null: nothing.
-  // Never called where the store indexes itself. Unlike the rest of a
-  // Store, any thread may set it (the scheduler does on its I/O thread).
-  void on_search_indexed(std::function<void(std::uint64_t)> on_indexed);
+  // where a thread of its own does, only starts it (the writer does not
+  // wait), and a text query through any store of this process waits (a
+  // second at most) for the passes asked for before it. Returns how many
+  // were indexed by the call itself.
+  std::size_t update_search_index_at_lull();
 
   // Copies the write-ahead log into the database file and truncates it, so
   // that a clean shutdown leaves one self-contained file (PRAGMA

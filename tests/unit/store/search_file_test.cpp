@@ -51,6 +51,20 @@ TEST(SearchFile, IndexesOnAThreadOfItsOwnIntoAFileBesideTheStore) {
   EXPECT_EQ(search_indexer_of(store)->indexed(), 2);
 }
 
+// At a lull the writer only starts the thread; a search through another
+// connection of the process (a reader) waits for the pass it asked for, so
+// that it finds what the feed, published right after the lull, shows.
+TEST(SearchFile, AReadersSearchWaitsForThePassTheWritersLullAskedFor) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  Store writer(path);
+  Store reader(path);
+  const auto portal = writer.ensure_source(spec("https://portal.example/feed", "Portal"));
+  writer.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  EXPECT_EQ(writer.update_search_index_at_lull(), 0u);  // started, not done by the writer
+  EXPECT_EQ(titles_matching(reader, "coach"), std::vector<std::string>{kCoachTitle});
+}
+
 // The indexer reads each item as it is when it gets to it: an edit's words
 // replace the old ones, an item purged leaves the index.
 TEST(SearchFile, EditsAndPurgesReachTheIndex) {
