@@ -191,7 +191,7 @@ class Store {
   // store first); maintain() indexes what another connection or a crash
   // left queued. A SQLite file's index is written by a thread of its own,
   // into a file of its own ("<database>-search"): there this starts it and
-  // waits (a second at most) until it has done what this store queued.
+  // waits (ten seconds at most) until it has done what this store queued.
   // Returns how many were indexed.
   std::size_t update_search_index();
   static constexpr std::size_t kSearchBatch = 512;
