@@ -69,8 +69,8 @@ class SearchIndexer {
   // the index's connection wrote, for benches.
   std::int64_t indexed() const;
   std::int64_t pages_written() const;
-  // The last failure, for tests and the log; empty when the last pass
-  // succeeded.
+  // The last failure, for tests (nothing logs it yet); empty when the
+  // last pass succeeded.
   std::string last_error() const;
 
   // The batch FTS5 gets per transaction: one new segment per batch (a
