@@ -358,12 +358,7 @@ void SqlStore::note_index_reshaped() {
 // indexes in the background only needs the item's id: the indexer reads
 // its text back.
 void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const normalize::Entry& entry) {
-  if (engine_->indexes_in_background()) {
-    engine_->queue_for_search(item_id);
-    if (search_queued_) ++*search_queued_;
-    ++queued_since_commit_;
-    return;
-  }
+  if (engine_->indexes_in_background()) return queue_for_background_search(item_id);
   db_.cached("INSERT INTO search_pending (item_id, was_indexed) VALUES (?1, ?2) ON CONFLICT (item_id) DO NOTHING")
       .bind(1, item_id)
       .bind(2, std::int64_t{was_indexed})
@@ -408,13 +403,7 @@ std::size_t SqlStore::update_search_index() {
     const bool is_indexed = engine_->wait_for_search_index(kSearchWait);
     search_queued_ = 0;
     if (!is_indexed) return 0;
-    // What it did leaves the queue now: the queue then holds only what is
-    // still to do.
-    noting_writability([&] {
-      Transaction transaction(db_);
-      engine_->dequeue_indexed();
-      transaction.commit();
-    });
+    dequeue_indexed_now();
     return queued;
   }
   return noting_writability([&] {
@@ -424,6 +413,22 @@ std::size_t SqlStore::update_search_index() {
     transaction.commit();
     search_queued_ = 0;
     return queued;
+  });
+}
+
+void SqlStore::queue_for_background_search(std::int64_t item_id) {
+  engine_->queue_for_search(item_id);
+  if (search_queued_) ++*search_queued_;
+  ++queued_since_commit_;
+}
+
+// What the indexer did leaves the queue now, in a transaction of its own:
+// the queue then holds only what is still to do.
+void SqlStore::dequeue_indexed_now() {
+  noting_writability([&] {
+    Transaction transaction(db_);
+    engine_->dequeue_indexed();
+    transaction.commit();
   });
 }
 

@@ -33,10 +33,7 @@ void SqlStore::purge_items(const std::vector<std::int64_t>& item_ids, std::int64
     db_.cached("DELETE FROM story_fingerprints WHERE item_id = ?1").bind(1, id).run();
     fingerprints_.remove(id);
     if (engine_->indexes_in_background()) {
-      // The indexer finds the item gone and drops its entry.
-      engine_->queue_for_search(id);
-      if (search_queued_) ++*search_queued_;
-      ++queued_since_commit_;
+      queue_for_background_search(id);  // the indexer finds the item gone and drops its entry
     } else {
       engine_->drop_from_search(id);
       db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, id).run();

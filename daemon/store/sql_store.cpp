@@ -207,12 +207,7 @@ void SqlStore::update_poll_state(std::int64_t source_id, const PollRecord& poll)
 void SqlStore::checkpoint() {
   if (engine_->indexes_in_background()) {
     engine_->wait_for_search_index(Store::kShutdownSearchWait);
-    // What it did leaves the queue now, not at the next start.
-    noting_writability([&] {
-      Transaction transaction(db_);
-      engine_->dequeue_indexed();
-      transaction.commit();
-    });
+    dequeue_indexed_now();  // not at the next start
     search_queued_ = 0;
   }
   engine_->checkpoint();

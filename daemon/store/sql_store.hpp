@@ -150,6 +150,10 @@ class SqlStore {
   void note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
                         const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable, bool is_new_item);
   void queue_for_search(std::int64_t item_id, bool was_indexed, const normalize::Entry& entry);
+  // Where the engine indexes in the background: the item queued (new,
+  // edited or purged), and counted for update_search_index and the indexer.
+  void queue_for_background_search(std::int64_t item_id);
+  void dequeue_indexed_now();
   void index_queued_search();
   std::int64_t count_search_pending();
   // The stories' entries, each with the other outlets' copies; with
