@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/text.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite.hpp"
 
@@ -70,19 +71,9 @@ std::string read_only_uri(const std::string& path) {
   // RFC 8089 as SQLite reads it (sqlite.org/uri.html): '%', '?' and '#'
   // would end or change the path, so they are escaped; an absolute path
   // gets an empty authority.
-  std::string uri = path.starts_with('/') ? "file://" : "file:";
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (const char c : path) {
-    if (c == '%' || c == '?' || c == '#') {
-      const auto byte = static_cast<unsigned char>(c);
-      uri += '%';
-      uri += kHex[byte >> 4];
-      uri += kHex[byte & 0x0F];
-    } else {
-      uri += c;
-    }
-  }
-  return uri + "?mode=ro";
+  static constexpr core::ByteSet kPathBytes =
+      core::byte_set([](unsigned char byte) { return byte != '%' && byte != '?' && byte != '#'; });
+  return (path.starts_with('/') ? "file://" : "file:") + core::percent_encode(path, kPathBytes) + "?mode=ro";
 }
 
 void prepare_search_file(SqliteDatabase& store, const std::string& search_path) {

@@ -34,6 +34,13 @@ void remove_search_files(const std::string& database) {
   for (const char* suffix : {"-search", "-search-wal", "-search-shm"}) std::filesystem::remove(database + suffix);
 }
 
+// SQLite reads the attached index's name as a URI: a path stays the file it
+// names whatever it holds.
+TEST(SearchFile, TheIndexIsAttachedByAUriThatKeepsThePath) {
+  EXPECT_EQ(read_only_uri("/var/lib/a b/x?y#z%.db-search"), "file:///var/lib/a b/x%3Fy%23z%25.db-search?mode=ro");
+  EXPECT_EQ(read_only_uri("var/tributary.db-search"), "file:var/tributary.db-search?mode=ro");
+}
+
 constexpr char kCoachTitle[] = "Football club signs a new head coach";
 
 TEST(SearchFile, IndexesOnAThreadOfItsOwnIntoAFileBesideTheStore) {
