@@ -128,8 +128,8 @@ std::shared_ptr<SearchIndexer> SearchIndexer::of(const std::string& store_path, 
   return indexer;
 }
 
-SearchIndexer::SearchIndexer(std::string store_path, std::string search_path)
-    : store_path_(std::move(store_path)), search_path_(std::move(search_path)) {}
+SearchIndexer::SearchIndexer(std::string store_path, std::string search_path, std::chrono::milliseconds retry_after)
+    : store_path_(std::move(store_path)), search_path_(std::move(search_path)), retry_after_(retry_after) {}
 
 SearchIndexer::~SearchIndexer() {
   {
@@ -187,7 +187,11 @@ void SearchIndexer::run() {
   std::unique_ptr<SqliteDatabase> search;
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait(lock, [&] { return is_stopping_ || requested_ > completed_; });
+    const auto is_asked = [&] { return is_stopping_ || requested_ > completed_; };
+    if (!is_failing_)
+      wake_.wait(lock, is_asked);
+    else if (!wake_.wait_for(lock, retry_after_, is_asked))
+      ++requested_;  // tries again on its own: the writer may have nothing new to ask for
     if (is_stopping_) {
       // A clean stop leaves the index in its file, not in its WAL (as the
       // store's own checkpoint at shutdown does).

@@ -41,7 +41,10 @@ class SearchIndexer {
   // wait for the same one, and the queue is not indexed twice.
   static std::shared_ptr<SearchIndexer> of(const std::string& store_path, const std::string& search_path);
 
-  SearchIndexer(std::string store_path, std::string search_path);
+  // A failed pass is tried again after `retry_after` (or sooner, when
+  // asked): the queue still holds what it did not do.
+  SearchIndexer(std::string store_path, std::string search_path,
+                std::chrono::milliseconds retry_after = kRetryAfterFailure);
   ~SearchIndexer();  // finishes the batch in progress, then stops
   SearchIndexer(const SearchIndexer&) = delete;
   SearchIndexer& operator=(const SearchIndexer&) = delete;
@@ -69,13 +72,14 @@ class SearchIndexer {
   // the index's connection wrote, for benches.
   std::int64_t indexed() const;
   std::int64_t pages_written() const;
-  // The last failure, for tests (nothing logs it yet); empty when the
-  // last pass succeeded.
+  // Why the last pass failed (the store's health check reports it); empty
+  // when it succeeded.
   std::string last_error() const;
 
   // The batch FTS5 gets per transaction: one new segment per batch (a
   // segment per document made it a third of each poll's written pages).
   static constexpr std::size_t kBatch = 512;
+  static constexpr std::chrono::milliseconds kRetryAfterFailure{30'000};
 
  private:
   void run();
@@ -86,6 +90,7 @@ class SearchIndexer {
 
   const std::string store_path_;
   const std::string search_path_;
+  const std::chrono::milliseconds retry_after_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;

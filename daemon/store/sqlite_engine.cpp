@@ -239,6 +239,27 @@ void SqliteEngine::checkpoint() { db_.exec("PRAGMA main.wal_checkpoint(TRUNCATE)
 
 void SqliteEngine::give_back_space() { db_.exec("PRAGMA incremental_vacuum"); }
 
+// The index's file, checked as the store's is; and the indexer's last
+// pass, whose failure nothing else would show (the feed is not affected,
+// searches are: they miss what it could not index).
+std::string SqliteEngine::search_index_problem() {
+  if (!indexer_) return {};
+  struct stat at_path {};
+  if (::stat(search_path_.c_str(), &at_path) != 0)
+    return "the full-text index file " + search_path_ +
+           " was deleted or moved away while open (searches miss what is indexed from now on: restart tributary, which "
+           "rebuilds it)";
+  int has_moved = 0;
+  if (sqlite3_file_control(db_.handle(), "search", SQLITE_FCNTL_HAS_MOVED, &has_moved) == SQLITE_OK && has_moved)
+    return "the full-text index file " + search_path_ +
+           " was replaced by another file while open (restart tributary, which checks it and rebuilds it if it is not "
+           "this database's)";
+  if (std::string error = indexer_->last_error(); !error.empty())
+    return "the full-text index " + search_path_ + " cannot be written: " + error +
+           " (searches miss the items since; they stay queued and are indexed once it can be written)";
+  return {};
+}
+
 std::string SqliteEngine::health_problem() {
   sqlite3* db = db_.handle();
   const char* path = sqlite3_db_filename(db, "main");  // empty for :memory:
@@ -256,6 +277,7 @@ std::string SqliteEngine::health_problem() {
              "written until then is lost)";
     if (std::string problem = file_header_problem(db); !problem.empty()) return problem;
   }
+  if (std::string problem = search_index_problem(); !problem.empty()) return problem;
   // Drop cached pages so that what the store reads next comes from the
   // file (or the WAL), not from what the cache remembers of it.
   sqlite3_db_release_memory(db);

@@ -47,6 +47,7 @@ class SqliteEngine final : public StoreEngine {
   void continue_ids_after_copy() override {}  // INTEGER PRIMARY KEY takes the largest id + 1 anyway
 
  private:
+  std::string search_index_problem();
   void rebuild_search_text();
   void fill_story_matching();
   // SQLite's WAL hook: after each commit of this connection.

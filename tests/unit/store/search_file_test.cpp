@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
+#include "store/sqlite.hpp"
 #include "store_fixture.hpp"
 
 namespace tributary::store {
@@ -214,6 +216,66 @@ TEST(SearchFile, ADatabaseOfSchema11GetsItsIndexInAFileOfItsOwn) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM main.sqlite_schema WHERE name = 'items_fts'"), 0);
   wait_for_index(store);
   EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
+}
+
+// An index the indexer cannot write (here: its table dropped under it) is
+// a health problem, logged by the daemon's health check and shown in
+// /healthz, until a pass goes through again; the items wait in the queue.
+TEST(SearchFile, AnIndexThatCannotBeWrittenIsAHealthProblemUntilItCanBe) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  Store store(path);
+  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  store.ingest(portal, load_feed("dedup/numbered_a.xml"), at("2025-12-17T12:00:00Z"));
+  store.update_search_index();
+  EXPECT_EQ(store.health_problem(), "");
+  SqliteDatabase search(path + "-search");
+  search.exec("DROP TABLE items_fts");
+
+  store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:30:00Z"));
+  EXPECT_EQ(store.update_search_index(), 0u);
+  const std::string problem = store.health_problem();
+  EXPECT_NE(problem.find("the full-text index " + path + "-search cannot be written: "), std::string::npos) << problem;
+  EXPECT_NE(problem.find("items_fts"), std::string::npos) << problem;  // what SQLite said
+  EXPECT_GT(count(store, "SELECT count(*) FROM search_pending"), 0);
+
+  search.exec(std::string("CREATE VIRTUAL TABLE items_fts USING fts5") + kSearchColumns);
+  wait_for_index(store);  // a pass asked for (without one, the indexer retries on its own)
+  EXPECT_EQ(store.health_problem(), "");
+  EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
+  store.maintain(at("2025-12-17T13:00:00Z"));  // a write: takes what the indexer did off the queue
+  EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 0);
+}
+
+// Nothing new may come to ask for another pass: a failed one is tried
+// again on the indexer's own, until it goes through.
+TEST(SearchFile, AFailedPassIsTriedAgainWithoutBeingAsked) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  Store store(path);
+  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  SqliteDatabase search(path + "-search");
+  search.exec("DROP TABLE items_fts");
+  SearchIndexer retrying(path, path + "-search", 20ms);
+  EXPECT_FALSE(retrying.wait_until_indexed(10s));
+  EXPECT_NE(retrying.last_error(), "");
+  search.exec(std::string("CREATE VIRTUAL TABLE items_fts USING fts5") + kSearchColumns);
+  for (int attempt = 0; attempt < 500 && retrying.indexed() == 0; ++attempt) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(retrying.indexed(), 2);
+  EXPECT_EQ(retrying.last_error(), "");
+}
+
+TEST(SearchFile, AnIndexFileDeletedWhileOpenIsAHealthProblem) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  Store store(path);
+  EXPECT_EQ(store.health_problem(), "");
+  remove_search_files(path);
+  const std::string problem = store.health_problem();
+  EXPECT_NE(problem.find("the full-text index file " + path + "-search was deleted or moved away while open"),
+            std::string::npos)
+      << problem;
 }
 
 }  // namespace
