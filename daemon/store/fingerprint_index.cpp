@@ -188,11 +188,20 @@ std::vector<StoryCandidate> StoryKeyIndex::candidates(const std::vector<std::uin
   // Each key's bucket is a cache miss, and so is the search in it: asked
   // for all keys before any is read, the misses overlap instead of coming
   // one after another (a lookup was a sixth of a cold cycle, most of it
-  // waiting for memory).
+  // waiting for memory). A bucket of up to 16 cache lines (most: ~100
+  // postings) is asked for whole, so that its binary search finds every
+  // line it reads at hand (the search was then a quarter of a lookup's
+  // time; an eighth with the whole bucket asked for, bench/scale's cold
+  // cycle).
   for (const std::uint32_t key : keys) __builtin_prefetch(&buckets_[bucket_of(key)]);
   for (const std::uint32_t key : keys) {
     const std::vector<Posting>& bucket = buckets_[bucket_of(key)];
-    if (!bucket.empty()) __builtin_prefetch(bucket.data() + bucket.size() / 2);
+    const char* const begin = reinterpret_cast<const char*>(bucket.data());
+    const char* const end = reinterpret_cast<const char*>(bucket.data() + bucket.size());
+    if (end - begin <= 1024)
+      for (const char* line = begin; line < end; line += 64) __builtin_prefetch(line);
+    else if (!bucket.empty())
+      __builtin_prefetch(bucket.data() + bucket.size() / 2);
   }
   // At most kNewestPerKey hits per key; the table at most half full.
   const std::size_t wanted = std::bit_ceil(std::max<std::size_t>(64, 2 * keys.size() * kNewestPerKey));
