@@ -591,6 +591,11 @@ int serve_until_stopped(const config::Config& config, const GlobalOptions& optio
   OpenStores stores = open_stores(config, state_file, database);
   spdlog::info("tributary {} starting: {} sources, database {}", core::kVersion, config.sources.size(),
                database.shown());
+  if (const std::int64_t items = stores.writer->search_rebuild_items(); items > 0)
+    spdlog::warn(
+        "search: the full-text index beside the database ({}-search) was missing or not this database's; it is "
+        "rebuilt from the {} stored items in the background, and searches (q=) find only what is done until then",
+        database.shown(), items);
 
   serve::FeedSetSlot feeds;
   asio::thread_pool worker(2);  // parse and normalize

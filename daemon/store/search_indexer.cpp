@@ -76,12 +76,12 @@ std::string read_only_uri(const std::string& path) {
   return (path.starts_with('/') ? "file://" : "file:") + core::percent_encode(path, kPathBytes) + "?mode=ro";
 }
 
-void prepare_search_file(SqliteDatabase& store, const std::string& search_path) {
+std::int64_t prepare_search_file(SqliteDatabase& store, const std::string& search_path) {
   const std::unique_ptr<SqliteDatabase> search = open_connection(search_path);
   search->exec("PRAGMA journal_mode = WAL");
   search->exec(std::string("CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5") + kSearchColumns);
   search->exec(kIdentitySchema);
-  if (is_index_of(*search, store)) return;
+  if (is_index_of(*search, store)) return 0;
   // Emptied and marked as no store's first, then the store queues every
   // item, then the index takes the store's token: a crash at any point
   // leaves an index that is not taken for current, and the next start does
@@ -98,11 +98,13 @@ void prepare_search_file(SqliteDatabase& store, const std::string& search_path) 
     }
     transaction.commit();
   }
+  std::int64_t queued = 0;
   {
     Transaction transaction(store);
     store.exec(
         "INSERT INTO search_pending (item_id, was_indexed, version) SELECT id, 1, 1 FROM items WHERE true "
         "ON CONFLICT (item_id) DO UPDATE SET version = version + 1");
+    queued = int64_of(store, "SELECT count(*) FROM items");
     transaction.commit();
   }
   Transaction transaction(*search);
@@ -110,6 +112,7 @@ void prepare_search_file(SqliteDatabase& store, const std::string& search_path) 
       .bind(1, text_of(store, "SELECT token FROM search_identity"))
       .run();
   transaction.commit();
+  return queued;
 }
 
 std::shared_ptr<SearchIndexer> SearchIndexer::of(const std::string& store_path, const std::string& search_path) {

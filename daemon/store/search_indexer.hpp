@@ -113,7 +113,9 @@ inline constexpr char kSearchColumns[] = "(title, body, tokenize = 'unicode61 re
 // when it is not the one of the store's file (deleted, or restored apart from
 // it): empties it and queues every item, which the indexer then does. Call
 // with the store's connection after its migrations, outside a transaction.
-void prepare_search_file(SqliteDatabase& store, const std::string& search_path);
+// Returns how many items it queued for a rebuild (0: the index was the
+// store's).
+std::int64_t prepare_search_file(SqliteDatabase& store, const std::string& search_path);
 
 // The index's file as a read-only URI for ATTACH: a connection that writes
 // the store must not take the index's write lock with each transaction

@@ -65,6 +65,7 @@ class SqlStore {
   std::size_t update_search_index();
   std::size_t update_search_index_at_lull();
   void checkpoint();
+  std::int64_t search_rebuild_items() const { return engine_->search_rebuild_items(); }
   void save_hub_subscription(const HubSubscription& subscription);
   void remove_hub_subscription(const std::string& topic, const std::string& callback);
   std::vector<HubSubscription> hub_subscriptions();

@@ -124,7 +124,7 @@ void SqliteEngine::open_schema() {
     transaction.commit();
   }
   if (indexer_) {
-    prepare_search_file(db_, search_path_);
+    search_rebuild_items_ = prepare_search_file(db_, search_path_);
     db_.cached("ATTACH ?1 AS search").bind(1, read_only_uri(search_path_)).run();
   } else {
     db_.exec(std::string("CREATE VIRTUAL TABLE IF NOT EXISTS search.items_fts USING fts5") + kSearchColumns);

@@ -38,6 +38,7 @@ class SqliteEngine final : public StoreEngine {
   void dequeue_indexed() override;
   void wait_for_asked_search_passes(std::chrono::milliseconds limit) override;
   bool wait_for_search_index(std::chrono::milliseconds limit) override;
+  std::int64_t search_rebuild_items() const override { return search_rebuild_items_; }
   std::string search_terms(std::string_view words) const override;
   std::string search_condition(std::string_view parameter) const override;
   std::string health_problem() override;
@@ -63,7 +64,8 @@ class SqliteEngine final : public StoreEngine {
   // started on first need, shared with the process's other connections).
   std::string search_path_;
   std::shared_ptr<SearchIndexer> indexer_;
-  std::int64_t data_version_ = -1;  // PRAGMA data_version when others_wrote() last asked
+  std::int64_t search_rebuild_items_ = 0;  // queued by prepare_search_file at open
+  std::int64_t data_version_ = -1;         // PRAGMA data_version when others_wrote() last asked
 };
 
 }  // namespace tributary::store

@@ -124,6 +124,8 @@ std::size_t Store::update_search_index_at_lull() { return impl_->update_search_i
 
 void Store::checkpoint() { impl_->checkpoint(); }
 
+std::int64_t Store::search_rebuild_items() const { return impl_->search_rebuild_items(); }
+
 void Store::set_filters(std::shared_ptr<const filter::FilterSet> filters, std::string signature) {
   impl_->set_filters(std::move(filters), std::move(signature));
 }

@@ -211,6 +211,12 @@ class Store {
   static constexpr std::chrono::seconds kShutdownSearchWait{30};
   void checkpoint();
 
+  // Items this store queued when it opened, to rebuild a SQLite file's
+  // search index (its "-search" file was missing, or not this database's:
+  // restored or copied apart from it); 0 when the index was current. The
+  // rebuild runs in the background; searches meanwhile find what is done.
+  std::int64_t search_rebuild_items() const;
+
   // The built-in WebSub hub's verified subscriptions: saved (a renewal
   // replaces the row of the same topic and callback), removed, all of them.
   void save_hub_subscription(const HubSubscription& subscription);

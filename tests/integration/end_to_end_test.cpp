@@ -168,5 +168,26 @@ TEST_F(EndToEnd, StopsCleanlyOnSigterm) {
   EXPECT_NE(daemon_->output().find("stopped"), std::string::npos);
 }
 
+// The full-text index is derived data in a file beside the database: a
+// start without it (deleted, or a backup restored without it) rebuilds it
+// in the background, says so once, and searches find the items again.
+TEST_F(EndToEnd, RebuildsALostSearchIndexAndSaysSo) {
+  ASSERT_EQ(daemon_->stop(20s), 0) << daemon_->output();
+  EXPECT_EQ(daemon_->output().find("search: the full-text index"), std::string::npos) << daemon_->output();
+  const std::filesystem::path database = dir_->path() / "db/tributary.db";
+  for (const char* suffix : {"-search", "-search-wal", "-search-shm"})
+    std::filesystem::remove(database.string() + suffix);
+  DaemonProcess restarted(dir_->path() / "tributary.toml", dir_->path() / "restarted.log");
+  ASSERT_TRUE(restarted.wait_until_listening()) << restarted.output();
+  const std::optional<std::string> line = restarted.wait_for_log("search: the full-text index", 10s);
+  ASSERT_TRUE(line) << restarted.output();
+  EXPECT_NE(line->find("rebuilt from the 4 stored items"), std::string::npos) << *line;
+  const auto finds_tram = [](const HttpReply& reply) {
+    return reply.status == 200 && entries_of(reply.body).size() == 1;
+  };
+  EXPECT_TRUE(finds_tram(restarted.wait_until_http("/feed.atom?q=tram", finds_tram, 20s)));
+  EXPECT_EQ(restarted.stop(20s), 0) << restarted.output();
+}
+
 }  // namespace
 }  // namespace tributary::testing

@@ -58,6 +58,7 @@ TEST(SearchFile, IndexesOnAThreadOfItsOwnIntoAFileBesideTheStore) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM search.items_fts"), 2);
   EXPECT_EQ(count(store, "SELECT count(*) FROM search_pending"), 0);  // done and taken off the queue
   EXPECT_EQ(search_indexer_of(store)->indexed(), 2);
+  EXPECT_EQ(store.search_rebuild_items(), 0);  // a new index, not a rebuild
 }
 
 // At a lull the writer only starts the thread; a search through another
@@ -136,6 +137,8 @@ TEST(SearchFile, ALostIndexFileIsRebuiltFromTheItems) {
   }
   remove_search_files(path);
   Store store(path);  // queues every item, and starts indexing them
+  EXPECT_EQ(store.search_rebuild_items(), 2);
+  EXPECT_EQ(Store(path).search_rebuild_items(), 0) << "a second connection rebuilds again";
   wait_for_index(store);
   EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
   EXPECT_EQ(count(store, "SELECT count(*) FROM search.items_fts"), 2);
