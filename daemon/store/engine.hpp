@@ -63,7 +63,7 @@ class StoreEngine {
   virtual bool wait_for_search_index(std::chrono::milliseconds limit) = 0;
   // Items queued at open for a rebuild of the search index (its file was
   // missing, or not this database's); 0 when none was needed.
-  virtual std::int64_t search_rebuild_items() const { return 0; }
+  virtual std::int64_t search_rebuild_items() const = 0;
   // Waits, at most `limit`, for the indexing passes already asked for (by
   // any connection of this process) to end; starts none.
   virtual void wait_for_asked_search_passes(std::chrono::milliseconds limit) = 0;

@@ -34,6 +34,7 @@ class PostgresEngine final : public StoreEngine {
   void dequeue_indexed() override {}
   void wait_for_asked_search_passes(std::chrono::milliseconds) override {}
   bool wait_for_search_index(std::chrono::milliseconds) override { return true; }
+  std::int64_t search_rebuild_items() const override { return 0; }  // the index is a column of items
   std::string search_terms(std::string_view words) const override;
   std::string search_condition(std::string_view parameter) const override;
   std::string health_problem() override;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cstring>
+#include <filesystem>
 
 #include "core/url.hpp"
 #include "normalize/fingerprint.hpp"
@@ -241,23 +242,27 @@ void SqliteEngine::give_back_space() { db_.exec("PRAGMA incremental_vacuum"); }
 
 // The index's file, checked as the store's is; and the indexer's last
 // pass, whose failure nothing else would show (the feed is not affected,
-// searches are: they miss what it could not index).
+// searches are: they miss what it could not index). Named by its file name
+// only, as health problems name no path (anyone may ask /healthz).
 std::string SqliteEngine::search_index_problem() {
   if (!indexer_) return {};
+  const std::string file_name = std::filesystem::path(search_path_).filename().string();
   struct stat at_path {};
   if (::stat(search_path_.c_str(), &at_path) != 0)
-    return "the full-text index file " + search_path_ +
+    return "the full-text index file " + file_name +
            " was deleted or moved away while open (searches miss what is indexed from now on: restart tributary, which "
            "rebuilds it)";
   int has_moved = 0;
   if (sqlite3_file_control(db_.handle(), "search", SQLITE_FCNTL_HAS_MOVED, &has_moved) == SQLITE_OK && has_moved)
-    return "the full-text index file " + search_path_ +
+    return "the full-text index file " + file_name +
            " was replaced by another file while open (restart tributary, which checks it and rebuilds it if it is not "
            "this database's)";
-  if (std::string error = indexer_->last_error(); !error.empty())
-    return "the full-text index " + search_path_ + " cannot be written: " + error +
-           " (searches miss the items since; they stay queued and are indexed once it can be written)";
-  return {};
+  std::string error = indexer_->last_error();
+  if (error.empty()) return {};
+  for (std::size_t at = error.find(search_path_); at != std::string::npos; at = error.find(search_path_, at))
+    error.replace(at, search_path_.size(), file_name);  // an open's error names the path
+  return "the full-text index " + file_name + " cannot be written: " + error +
+         " (searches miss the items since; they stay queued and are indexed once it can be written)";
 }
 
 std::string SqliteEngine::health_problem() {
