@@ -104,7 +104,7 @@ std::int64_t prepare_search_file(SqliteDatabase& store, const std::string& searc
     store.exec(
         "INSERT INTO search_pending (item_id, was_indexed, version) SELECT id, 1, 1 FROM items WHERE true "
         "ON CONFLICT (item_id) DO UPDATE SET version = version + 1");
-    queued = int64_of(store, "SELECT count(*) FROM items");
+    queued = store.changes();  // every item: inserted or its version raised
     transaction.commit();
   }
   Transaction transaction(*search);

@@ -58,6 +58,19 @@ std::string fts_query(std::string_view text) {
   return query;
 }
 
+enum class OpenFileState { in_place, gone, replaced };
+
+// Whether `path` still names the file that `schema` of `db` has open
+// (SQLite's own check for a replaced file: the same inode).
+OpenFileState open_file_state(sqlite3* db, const char* schema, const char* path) {
+  struct stat at_path {};
+  if (::stat(path, &at_path) != 0) return OpenFileState::gone;
+  int has_moved = 0;
+  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_HAS_MOVED, &has_moved) == SQLITE_OK && has_moved)
+    return OpenFileState::replaced;
+  return OpenFileState::in_place;
+}
+
 }  // namespace
 
 // A migration appended without the version (or the reverse), as when
@@ -247,16 +260,18 @@ void SqliteEngine::give_back_space() { db_.exec("PRAGMA incremental_vacuum"); }
 std::string SqliteEngine::search_index_problem() {
   if (!indexer_) return {};
   const std::string file_name = std::filesystem::path(search_path_).filename().string();
-  struct stat at_path {};
-  if (::stat(search_path_.c_str(), &at_path) != 0)
-    return "the full-text index file " + file_name +
-           " was deleted or moved away while open (searches miss what is indexed from now on: restart tributary, which "
-           "rebuilds it)";
-  int has_moved = 0;
-  if (sqlite3_file_control(db_.handle(), "search", SQLITE_FCNTL_HAS_MOVED, &has_moved) == SQLITE_OK && has_moved)
-    return "the full-text index file " + file_name +
-           " was replaced by another file while open (restart tributary, which checks it and rebuilds it if it is not "
-           "this database's)";
+  switch (open_file_state(db_.handle(), "search", search_path_.c_str())) {
+    case OpenFileState::gone:
+      return "the full-text index file " + file_name +
+             " was deleted or moved away while open (searches miss what is indexed from now on: restart tributary, "
+             "which rebuilds it)";
+    case OpenFileState::replaced:
+      return "the full-text index file " + file_name +
+             " was replaced by another file while open (restart tributary, which checks it and rebuilds it if it is "
+             "not this database's)";
+    case OpenFileState::in_place:
+      break;
+  }
   std::string error = indexer_->last_error();
   if (error.empty()) return {};
   for (std::size_t at = error.find(search_path_); at != std::string::npos; at = error.find(search_path_, at))
@@ -271,15 +286,17 @@ std::string SqliteEngine::health_problem() {
   if (path && *path) {
     // The path must still name the file this connection has open: a file
     // deleted or replaced under a running daemon takes everything written
-    // since with it at the next start. (SQLite's own check: same inode.)
-    struct stat at_path {};
-    if (::stat(path, &at_path) != 0)
-      return "the database file was deleted or moved away while open (what is written from now on is lost at the next "
-             "start: put the file back, or restart tributary)";
-    int has_moved = 0;
-    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_HAS_MOVED, &has_moved) == SQLITE_OK && has_moved)
-      return "the database file was replaced by another file while open (restart tributary to use the new one; what is "
-             "written until then is lost)";
+    // since with it at the next start.
+    switch (open_file_state(db, "main", path)) {
+      case OpenFileState::gone:
+        return "the database file was deleted or moved away while open (what is written from now on is lost at the "
+               "next start: put the file back, or restart tributary)";
+      case OpenFileState::replaced:
+        return "the database file was replaced by another file while open (restart tributary to use the new one; what "
+               "is written until then is lost)";
+      case OpenFileState::in_place:
+        break;
+    }
     if (std::string problem = file_header_problem(db); !problem.empty()) return problem;
   }
   if (std::string problem = search_index_problem(); !problem.empty()) return problem;

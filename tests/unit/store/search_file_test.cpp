@@ -25,6 +25,14 @@ std::vector<std::string> titles_matching(Store& store, const std::string& words)
   return titles;
 }
 
+// The portal's source in `store`, with `fixture` (under tests/fixtures)
+// ingested at noon on the day the fixtures are dated.
+std::int64_t ingest_portal(Store& store, const std::string& fixture) {
+  const std::int64_t portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
+  store.ingest(portal, load_feed(fixture), at("2025-12-17T12:00:00Z"));
+  return portal;
+}
+
 // Waits for the store's indexer to do what is queued now.
 void wait_for_index(Store& store) {
   SearchIndexer* indexer = search_indexer_of(store);
@@ -49,8 +57,7 @@ TEST(SearchFile, IndexesOnAThreadOfItsOwnIntoAFileBesideTheStore) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "store.db").string();
   Store store(path);
-  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
-  store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  ingest_portal(store, "dedup/boilerplate.xml");
   EXPECT_EQ(store.update_search_index(), 2u);  // waits for the thread
   EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
   EXPECT_TRUE(std::filesystem::exists(path + "-search"));
@@ -69,8 +76,7 @@ TEST(SearchFile, AReadersSearchWaitsForThePassTheWritersLullAskedFor) {
   const std::string path = (dir.path() / "store.db").string();
   Store writer(path);
   Store reader(path);
-  const auto portal = writer.ensure_source(spec("https://portal.example/feed", "Portal"));
-  writer.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  ingest_portal(writer, "dedup/boilerplate.xml");
   EXPECT_EQ(writer.update_search_index_at_lull(), 0u);  // started, not done by the writer
   EXPECT_EQ(titles_matching(reader, "coach"), std::vector<std::string>{kCoachTitle});
 }
@@ -108,8 +114,7 @@ TEST(SearchFile, EditsAndPurgesReachTheIndex) {
 TEST(SearchFile, AnItemQueuedAgainWhileBeingIndexedStaysQueued) {
   testing::TempDir dir;
   Store store((dir.path() / "store.db").string());
-  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
-  store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  ingest_portal(store, "dedup/boilerplate.xml");
   wait_for_index(store);  // done, not yet off the queue (that is the next write's)
   const std::int64_t coach = count(store, "SELECT id FROM items WHERE title = 'Football club signs a new head coach'");
   // What an edit commits between the indexer's read and the queue's
@@ -130,8 +135,7 @@ TEST(SearchFile, ALostIndexFileIsRebuiltFromTheItems) {
   const std::string path = (dir.path() / "store.db").string();
   {
     Store store(path);
-    const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
-    store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+    ingest_portal(store, "dedup/boilerplate.xml");
     store.update_search_index();
     store.checkpoint();
   }
@@ -174,8 +178,7 @@ TEST(SearchFile, AStoreRestoredFromAnOlderCopyGetsANewIndex) {
   const std::string backup = (dir.path() / "backup.db").string();
   {
     Store store(path);
-    const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
-    store.ingest(portal, load_feed("dedup/numbered_a.xml"), at("2025-12-17T12:00:00Z"));
+    ingest_portal(store, "dedup/numbered_a.xml");
     store.update_search_index();
     store.checkpoint();
     std::filesystem::copy_file(path, backup);
@@ -198,8 +201,7 @@ TEST(SearchFile, ADatabaseOfSchema11GetsItsIndexInAFileOfItsOwn) {
   const std::string path = (dir.path() / "store.db").string();
   {
     Store store(path);
-    const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
-    store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+    ingest_portal(store, "dedup/boilerplate.xml");
     store.checkpoint();
   }
   remove_search_files(path);
@@ -228,8 +230,7 @@ TEST(SearchFile, AnIndexThatCannotBeWrittenIsAHealthProblemUntilItCanBe) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "store.db").string();
   Store store(path);
-  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
-  store.ingest(portal, load_feed("dedup/numbered_a.xml"), at("2025-12-17T12:00:00Z"));
+  const std::int64_t portal = ingest_portal(store, "dedup/numbered_a.xml");
   store.update_search_index();
   EXPECT_EQ(store.health_problem(), "");
   SqliteDatabase search(path + "-search");
@@ -257,8 +258,7 @@ TEST(SearchFile, AFailedPassIsTriedAgainWithoutBeingAsked) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "store.db").string();
   Store store(path);
-  const auto portal = store.ensure_source(spec("https://portal.example/feed", "Portal"));
-  store.ingest(portal, load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  ingest_portal(store, "dedup/boilerplate.xml");
   SqliteDatabase search(path + "-search");
   search.exec("DROP TABLE items_fts");
   SearchIndexer retrying(path, path + "-search", 20ms);
