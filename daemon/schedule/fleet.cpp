@@ -33,8 +33,7 @@ std::string configuration_signature(const std::vector<config::SourceSpec>& sourc
   return core::sha256_hex(joined).substr(0, 16);
 }
 
-ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp current_due, store::WallMilliseconds now,
-                             double random) {
+ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp current_due, store::WallMilliseconds now) {
   const auto now_seconds = std::chrono::floor<std::chrono::seconds>(now);
   ClaimRetry retry{current_due, std::nullopt, false, {}};
   switch (claim.verdict) {
@@ -53,8 +52,7 @@ ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp curr
       break;
     }
     case store::PollClaim::Verdict::host_busy:
-      retry.host_hold = std::max(claim.retry_at - now, std::chrono::milliseconds(0)) +
-                        std::chrono::milliseconds(static_cast<std::int64_t>(random * kHostHoldJitter.count()));
+      retry.host_hold = std::max(claim.retry_at - now, std::chrono::milliseconds(0));
       retry.why = "another daemon of the fleet sent its host a request lately (host_delay)";
       break;
     case store::PollClaim::Verdict::retired:
@@ -64,6 +62,10 @@ ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp curr
       break;
   }
   return retry;
+}
+
+std::chrono::milliseconds fleet_wake_delay(double random) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::clamp(random, 0.0, 1.0) * kFleetWakeJitter.count()));
 }
 
 FleetStanding fleet_standing(const store::FleetView& view, const std::string& self, const std::string& signature) {

@@ -52,13 +52,18 @@ struct ClaimRetry {
   bool is_settled = false;  // a poll asked for by hand gets its answer now (the poll is another daemon's)
   std::string why;
 };
-// `random`: a uniform draw from [0, 1). A busy host is held a little
-// longer than the fleet's next request time, by a share of kHostHoldJitter:
-// the daemons then meet the host free in a random order, not always the
-// one whose own spacing ends first (which took every request).
-inline constexpr std::chrono::milliseconds kHostHoldJitter{250};
-ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp current_due, store::WallMilliseconds now,
-                             double random);
+ClaimRetry retry_after_claim(const store::PollClaim& claim, core::Timestamp current_due, store::WallMilliseconds now);
+
+// A daemon of a fleet sleeps a random moment past its queue's next due
+// time or freed host, up to kFleetWakeJitter (`random`: a uniform draw
+// from [0, 1)). Daemons that wake for the same due time, or for the moment
+// the fleet's host spacing frees a host, then claim in a random order —
+// not always the one whose timer fired a microsecond first or whose own
+// spacing began first, which took every poll. Only the loop's sleep is
+// lengthened: a backlog of due polls starts at once, and a poll asked for
+// by hand (or poll --once) does not wait.
+inline constexpr std::chrono::milliseconds kFleetWakeJitter{250};
+std::chrono::milliseconds fleet_wake_delay(double random);
 
 // What this daemon says of the fleet (/healthz, the log): who is in it,
 // and, when its configuration is not the one the sources follow, that it

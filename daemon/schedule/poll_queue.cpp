@@ -92,7 +92,7 @@ void PollQueue::finish(HostId host) {
   place(host);
 }
 
-std::optional<std::chrono::steady_clock::duration> PollQueue::next_wake(core::Timestamp now,
+std::optional<std::chrono::steady_clock::duration> PollQueue::next_wake(std::chrono::system_clock::time_point now,
                                                                         SteadyTime steady_now) const {
   // With every global slot taken, only a finish() frees one.
   if (in_flight_ >= limits_.max_concurrent) return std::nullopt;
@@ -101,7 +101,8 @@ std::optional<std::chrono::steady_clock::duration> PollQueue::next_wake(core::Ti
     wake = std::max(cooling_.begin()->first - steady_now, std::chrono::steady_clock::duration::zero());
   if (!waiting_.empty()) {
     const std::chrono::steady_clock::duration due_in =
-        std::max(waiting_.begin()->first - now, core::Timestamp::duration::zero());
+        std::max(std::chrono::duration_cast<std::chrono::steady_clock::duration>(waiting_.begin()->first - now),
+                 std::chrono::steady_clock::duration::zero());
     wake = wake ? std::min(*wake, due_in) : due_in;
   }
   return wake;

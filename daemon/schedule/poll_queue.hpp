@@ -81,8 +81,13 @@ class PollQueue {
   std::size_t in_flight(HostId host) const { return hosts_[host].in_flight; }
 
   // How long until pop() may have something without a push() or finish()
-  // in between; nullopt when only those can change anything.
-  std::optional<std::chrono::steady_clock::duration> next_wake(core::Timestamp now, SteadyTime steady_now) const;
+  // in between; nullopt when only those can change anything. `now` to the
+  // nanosecond, not floored to a Timestamp: the wake then falls on the due
+  // second itself, not up to a second after it depending on when the
+  // sleep began (which let one daemon of a fleet win every race for a
+  // shared due time).
+  std::optional<std::chrono::steady_clock::duration> next_wake(std::chrono::system_clock::time_point now,
+                                                               SteadyTime steady_now) const;
 
   // For a poll asked for by hand, what it waits for: the sources of `host`
   // queued with a due time before `due` (they go first), O(their count);

@@ -361,23 +361,30 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // The loop sleeps until the queue's next due time or host slot; it is
   // woken when that moves earlier (or poll --once is done), not after every
   // poll.
-  void wake_loop_if_sooner(Timestamp now, SteadyTime steady_now) {
+  void wake_loop_if_sooner(SteadyTime steady_now) {
     if (is_done_once()) {
       wake.cancel();
       return;
     }
-    const auto next = queue.next_wake(now, steady_now);
-    if (next && steady_now + *next < wake.expiry()) wake.cancel();
+    const auto next = queue.next_wake(std::chrono::system_clock::now(), steady_now);
+    // A fleet's sleep runs up to kFleetWakeJitter past its target anyway:
+    // only a target earlier by more than that is worth a new sleep.
+    const std::chrono::steady_clock::duration slack =
+        is_fleet && !is_once_mode ? kFleetWakeJitter : std::chrono::steady_clock::duration::zero();
+    if (next && steady_now + *next + slack < wake.expiry()) wake.cancel();
   }
 
   static asio::awaitable<void> run_loop(std::shared_ptr<Impl> self) {
     while (!self->is_stopping && !self->is_done_once()) {
       std::chrono::nanoseconds cpu_started = thread_cpu_now();
-      const Timestamp now = core::now_utc();
+      const std::chrono::system_clock::time_point wall_now = std::chrono::system_clock::now();
+      const Timestamp now = std::chrono::floor<std::chrono::seconds>(wall_now);
       const SteadyTime steady_now = std::chrono::steady_clock::now();
       self->start_due_polls(now, steady_now, cpu_started);
-      const std::chrono::steady_clock::duration wait = std::clamp<std::chrono::steady_clock::duration>(
-          self->queue.next_wake(now, steady_now).value_or(kLongestSleep), std::chrono::milliseconds(1), kLongestSleep);
+      const auto next = self->queue.next_wake(wall_now, steady_now);
+      std::chrono::steady_clock::duration wait = next.value_or(kLongestSleep);
+      if (next && self->is_fleet && !self->is_once_mode) wait += fleet_wake_delay(self->draw_unit());
+      wait = std::clamp<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(1), kLongestSleep);
       self->wake.expires_after(wait);
       self->add_scheduler_cpu(cpu_started);
       self->report_scheduler_cpu(steady_now);
@@ -542,16 +549,17 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       const Timestamp now = core::now_utc();
       const SteadyTime steady_now = std::chrono::steady_clock::now();
       start_due_polls(now, steady_now, cpu_started);
-      wake_loop_if_sooner(now, steady_now);
+      wake_loop_if_sooner(steady_now);
     }
     add_scheduler_cpu(cpu_started);
     if (is_stopping && queue.in_flight() == 0) drained.cancel();
   }
 
-  // Fleet: the poll is this daemon's once claimed in the database. Else the
-  // source is given back to the queue — due when the claim says, its
-  // host's spacing as before the start (no request left) or held while the
-  // fleet's last request to the host is too recent — and false.
+  // Fleet: the poll is this daemon's once claimed in the database; its
+  // host's spacing then counts from the claim, as the fleet's does. Else the source is given back to the
+  // queue — due when the claim says, its host's spacing as before the
+  // start (no request left) or held while the fleet's last request to the
+  // host is too recent — and false.
   static asio::awaitable<bool> claim(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
                                      PollQueue::Start start) {
     store::PollClaimRequest request;
@@ -578,10 +586,11 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
     if (claim.verdict == store::PollClaim::Verdict::claimed) {
       if (claim.source) self->adopt_stored(*state, *claim.source);
+      self->queue.hold(start.host, std::chrono::steady_clock::now() + self->queue.limits().host_spacing);
       co_return true;
     }
     if (claim.source) self->adopt_stored(*state, *claim.source);
-    ClaimRetry retry = retry_after_claim(claim, state->next_due, request.now, self->draw_unit());
+    ClaimRetry retry = retry_after_claim(claim, state->next_due, request.now);
     if (is_store_down) retry.why = "the database is unreachable; it is polled once a claim can be made";
     spdlog::debug("fleet: {} not polled by this daemon now: {}", state->spec.name, retry.why);
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
@@ -1022,7 +1031,7 @@ ManualPoll Scheduler::request_poll(const std::string& name_or_url) {
   answer = self.queue_manual(state, now, steady_now);
   if (answer.verdict == ManualPoll::Verdict::pending) {
     self.start_due_polls(now, steady_now, cpu_started);
-    self.wake_loop_if_sooner(now, steady_now);
+    self.wake_loop_if_sooner(steady_now);
   }
   self.add_scheduler_cpu(cpu_started);
   return answer;

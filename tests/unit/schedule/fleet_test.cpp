@@ -25,7 +25,7 @@ config::SourceSpec source(const std::string& url, const std::string& name) {
 TEST(FleetRetry, PolledElsewhereIsDueWhenTheDatabaseSays) {
   PollClaim claim{Verdict::not_due, store::SourceRecord{}, {}, {}};
   claim.source->next_poll_at = kNow + 600s;
-  const ClaimRetry retry = retry_after_claim(claim, kNow - 5s, kNowMs, 0.0);
+  const ClaimRetry retry = retry_after_claim(claim, kNow - 5s, kNowMs);
   EXPECT_EQ(retry.due, kNow + 600s);
   EXPECT_FALSE(retry.host_hold);
   EXPECT_TRUE(retry.is_settled);
@@ -33,26 +33,33 @@ TEST(FleetRetry, PolledElsewhereIsDueWhenTheDatabaseSays) {
 
 TEST(FleetRetry, LeasedElsewhereIsLookedAtAgainSoonNotWhenTheLeaseWouldLapse) {
   const PollClaim claim{Verdict::leased, std::nullopt, kNowMs + 15s, "b:2"};
-  const ClaimRetry retry = retry_after_claim(claim, kNow - 5s, kNowMs, 0.0);
+  const ClaimRetry retry = retry_after_claim(claim, kNow - 5s, kNowMs);
   EXPECT_EQ(retry.due, kNow + kLeasedRecheck);
   EXPECT_NE(retry.why.find("b:2 is polling it now"), std::string::npos) << retry.why;
   const PollClaim lapsing{Verdict::leased, std::nullopt, kNowMs + 1s, "b:2"};
-  EXPECT_EQ(retry_after_claim(lapsing, kNow - 5s, kNowMs, 0.0).due, kNow + 2s) << "the lease's end, to the second";
+  EXPECT_EQ(retry_after_claim(lapsing, kNow - 5s, kNowMs).due, kNow + 2s) << "the lease's end, to the second";
 }
 
 TEST(FleetRetry, ABusyHostHoldsTheHostAndKeepsTheSourcesPlace) {
   const PollClaim claim{Verdict::host_busy, std::nullopt, kNowMs + 1800ms, {}};
-  const ClaimRetry retry = retry_after_claim(claim, kNow - 5s, kNowMs, 0.0);
+  const ClaimRetry retry = retry_after_claim(claim, kNow - 5s, kNowMs);
   EXPECT_EQ(retry.due, kNow - 5s);
   ASSERT_TRUE(retry.host_hold);
   EXPECT_EQ(*retry.host_hold, 1800ms);
-  EXPECT_EQ(*retry_after_claim(claim, kNow - 5s, kNowMs, 0.5).host_hold, 1800ms + kHostHoldJitter / 2)
-      << "a share of the jitter, so that the fleet's daemons meet the host free in a random order";
   EXPECT_FALSE(retry.is_settled) << "a poll by hand waits for the host, as in one daemon";
 }
 
+// The delay past a wake is what orders the daemons that want one due time
+// or one freed host: a share of kFleetWakeJitter, never beyond it.
+TEST(FleetRetry, TheWakeDelayIsAShareOfTheJitter) {
+  EXPECT_EQ(fleet_wake_delay(0.0), 0ms);
+  EXPECT_EQ(fleet_wake_delay(0.5), kFleetWakeJitter / 2);
+  EXPECT_LE(fleet_wake_delay(0.9999), kFleetWakeJitter);
+  EXPECT_EQ(fleet_wake_delay(7.0), kFleetWakeJitter) << "a draw out of range is clamped";
+}
+
 TEST(FleetRetry, RemovedByAnotherConfigurationIsLookedAtAgainEveryMinute) {
-  const ClaimRetry retry = retry_after_claim({Verdict::retired, std::nullopt, {}, {}}, kNow - 5s, kNowMs, 0.0);
+  const ClaimRetry retry = retry_after_claim({Verdict::retired, std::nullopt, {}, {}}, kNow - 5s, kNowMs);
   EXPECT_EQ(retry.due, kNow + kRetiredRecheck);
 }
 

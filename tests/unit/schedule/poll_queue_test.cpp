@@ -43,6 +43,18 @@ TEST(PollQueue, NothingStartsBeforeItIsDue) {
   EXPECT_TRUE(queue.pop(kNow + 5s, kSteady + 5s));
 }
 
+// Due times are whole seconds, the clock is not: a sleep that begins 700 ms
+// into a second ends on the due second, not 700 ms past it (two daemons of
+// a fleet sharing one due time then wake together, whoever slept last).
+TEST(PollQueue, TheWakeFallsOnTheDueSecondWhereverTheSleepBegins) {
+  PollQueue queue;
+  queue.push(1, queue.host_id("example.com"), kNow + 5s);
+  const auto wake = queue.next_wake(std::chrono::system_clock::time_point(kNow) + 700ms, kSteady);
+  ASSERT_TRUE(wake);
+  EXPECT_EQ(*wake, 4300ms);
+  EXPECT_EQ(queue.next_wake(std::chrono::system_clock::time_point(kNow) + 5s + 300ms, kSteady), 0s);
+}
+
 TEST(PollQueue, FreeSlotsGoToTheMostOverdueHost) {
   PollQueue queue({.max_concurrent = 1, .per_host = 2, .host_spacing = 0s});
   const auto first = queue.host_id("first.example");
