@@ -556,10 +556,10 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // Fleet: the poll is this daemon's once claimed in the database; its
-  // host's spacing then counts from the claim, as the fleet's does. Else the source is given back to the
-  // queue — due when the claim says, its host's spacing as before the
-  // start (no request left) or held while the fleet's last request to the
-  // host is too recent — and false.
+  // host's spacing then counts from the claim, as the fleet's does. Else
+  // the source is given back to the queue — due when the claim says, its
+  // host's spacing as before the start (no request left) or held while
+  // the fleet's last request to the host is too recent — and false.
   static asio::awaitable<bool> claim(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
                                      PollQueue::Start start) {
     store::PollClaimRequest request;
