@@ -899,12 +899,10 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     self->update_demand(*state);
     const std::optional<Timestamp> next = schedule_next(state->poll, update.wait, self->wait_interval(*state),
                                                         self->schedule_config.max_interval, now, self->draw_unit());
-    state->next_due = next.value_or(kNever);
     // Fleet: the other daemons learn this due time from the database and
-    // wake for it as this one does, each at its own fraction of that second
-    // (due times are whole seconds) — so that the same daemon would win
-    // every race, half the time this one looks a second later.
-    if (self->is_fleet && next && self->draw_unit() < 0.5) state->next_due += std::chrono::seconds(1);
+    // wake for it as this one does; which of them claims it is left to
+    // each one's random sleep past it (fleet_wake_delay).
+    state->next_due = next.value_or(kNever);
     report.is_success = update.record.is_success;
     report.is_gone = outcome.kind == PollOutcome::Kind::gone;
     report.error = outcome.error;
