@@ -74,8 +74,10 @@ class PollQueue {
   // it): its slots are free again, and its host's spacing counts from the
   // start before it, when no other start came since.
   void abandon(const Start& start);
-  // The host takes no start before `until` (a fleet's other daemons sent
-  // it a request lately); nothing when the host has no spacing.
+  // The host takes no start before `until`: a fleet's other daemons sent
+  // it a request lately, or this daemon's claim of a poll was granted
+  // after its start (the spacing then counts from the claim, as the
+  // fleet's does); nothing when the host has no spacing or is held longer.
   void hold(HostId host, SteadyTime until);
   std::size_t in_flight() const { return in_flight_; }
   std::size_t in_flight(HostId host) const { return hosts_[host].in_flight; }

@@ -324,6 +324,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   bool is_done_once() const { return is_once_mode && queue.queued() == 0 && queue.in_flight() == 0; }
+  // A running daemon of a fleet sleeps a random moment past each target
+  // (fleet_wake_delay); poll --once does not.
+  bool has_wake_jitter() const { return is_fleet && !is_once_mode; }
 
   // The daemon's loop: says which hosts are stretched, then polls.
   static asio::awaitable<void> run(std::shared_ptr<Impl> self) {
@@ -370,7 +373,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     // A fleet's sleep runs up to kFleetWakeJitter past its target anyway:
     // only a target earlier by more than that is worth a new sleep.
     const std::chrono::steady_clock::duration slack =
-        is_fleet && !is_once_mode ? kFleetWakeJitter : std::chrono::steady_clock::duration::zero();
+        has_wake_jitter() ? kFleetWakeJitter : std::chrono::steady_clock::duration::zero();
     if (next && steady_now + *next + slack < wake.expiry()) wake.cancel();
   }
 
@@ -383,7 +386,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       self->start_due_polls(now, steady_now, cpu_started);
       const auto next = self->queue.next_wake(wall_now, steady_now);
       std::chrono::steady_clock::duration wait = next.value_or(kLongestSleep);
-      if (next && self->is_fleet && !self->is_once_mode) wait += fleet_wake_delay(self->draw_unit());
+      if (next && self->has_wake_jitter()) wait += fleet_wake_delay(self->draw_unit());
       wait = std::clamp<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(1), kLongestSleep);
       self->wake.expires_after(wait);
       self->add_scheduler_cpu(cpu_started);
