@@ -70,6 +70,8 @@ std::string_view to_string(FetchError error) {
       return "redirect_loop";
     case FetchError::blocked:
       return "blocked";
+    case FetchError::late:
+      return "late";
   }
   return "unknown";
 }
@@ -80,7 +82,8 @@ std::string default_user_agent() {
 
 // One hop: a connection (kept-alive or new), one request, one response.
 asio::awaitable<HopResponse> Fetcher::Impl::hop(const std::string& url, const FetchRequest& request,
-                                                bool is_original_origin, Clock::time_point deadline) {
+                                                bool is_original_origin, Clock::time_point deadline,
+                                                std::optional<Clock::time_point> start_by) {
   const auto target = target_of(url);
   if (!target) co_return failure(FetchError::invalid_url, "not an http(s) URL: " + core::redact_url(url));
   std::string route_error;
@@ -113,6 +116,12 @@ asio::awaitable<HopResponse> Fetcher::Impl::hop(const std::string& url, const Fe
     FetchTiming timing;
     timing.wait_for_connection = since(wait_started);
     if (acquired.error != FetchError::none) co_return failure(acquired.error, std::move(acquired.message));
+    if (attempt == 0 && start_by && Clock::now() > *start_by) {
+      const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - *start_by);
+      if (acquired.reused) pool.give_back(std::move(acquired.reused));
+      co_return failure(FetchError::late,
+                        "not sent: the request could not start in time (" + std::to_string(late.count()) + " ms late)");
+    }
     ConnectionPtr connection = std::move(acquired.reused);
     const bool is_reused = connection != nullptr;
     if (!connection) {
@@ -161,7 +170,8 @@ asio::awaitable<FetchResult> Fetcher::fetch(FetchRequest request) {
   bool is_every_hop_permanent = true;
   for (;;) {
     const bool is_original_origin = is_same_origin(request.url, url);
-    HopResponse response = co_await impl_->hop(url, request, is_original_origin, deadline);
+    HopResponse response = co_await impl_->hop(url, request, is_original_origin, deadline,
+                                               result.redirects.empty() ? request.start_by : std::nullopt);
     result.final_url = url;
     result.bytes_transferred += response.bytes_transferred;
     result.timing = response.timing;

@@ -39,7 +39,9 @@ namespace tributary::fetch {
 
 // The class of a failed fetch. `http` is a response with a status that is
 // neither 2xx nor 304 (or a malformed one); `blocked` an address refused by
-// block_private_addresses; `redirect_loop` also covers too many redirects.
+// block_private_addresses; `redirect_loop` also covers too many redirects;
+// `late` a request that could not start by FetchRequest::start_by and was
+// not sent.
 enum class FetchError {
   none,
   invalid_url,
@@ -51,7 +53,8 @@ enum class FetchError {
   too_large,
   decode,
   redirect_loop,
-  blocked
+  blocked,
+  late
 };
 std::string_view to_string(FetchError error);
 
@@ -85,6 +88,13 @@ struct FetchRequest {
   // redirect: a 3xx ends it as an `http` error (RFC 9110 §15.4 lets a
   // client turn a redirected POST into a GET, which would lose the body).
   std::optional<std::string> post_body;
+  // Set: the request must start — a connection taken from the pool or
+  // sought for it — by then, or it is not sent at all (FetchError::late).
+  // A fleet's claim holds a host for a while from the claim, not from when
+  // the request leaves (schedule/fleet.hpp: fleet_host_hold). The time the
+  // network takes (DNS, connecting, TLS) is not counted: it is the same
+  // for every daemon that asks that host.
+  std::optional<std::chrono::steady_clock::time_point> start_by;
 };
 
 // One redirect that was followed.

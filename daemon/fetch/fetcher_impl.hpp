@@ -180,8 +180,9 @@ struct Fetcher::Impl {
   // ---- fetch.cpp ----
 
   // One hop: a connection (kept-alive or new), one request, one response.
+  // `start_by`: the first hop's FetchRequest::start_by.
   asio::awaitable<HopResponse> hop(const std::string& url, const FetchRequest& request, bool is_original_origin,
-                                   Clock::time_point deadline);
+                                   Clock::time_point deadline, std::optional<Clock::time_point> start_by);
 
   // ---- connect.cpp, the steps of open() ----
 

@@ -68,6 +68,12 @@ std::chrono::milliseconds fleet_wake_delay(double random) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::clamp(random, 0.0, 1.0) * kFleetWakeJitter.count()));
 }
 
+FleetHostHold fleet_host_hold(std::chrono::milliseconds host_spacing) {
+  if (host_spacing <= std::chrono::milliseconds(0)) return {};
+  const std::chrono::milliseconds margin = std::min(kFleetStartMargin, host_spacing / 4);
+  return {host_spacing + margin, margin};
+}
+
 FleetStanding fleet_standing(const store::FleetView& view, const std::string& self, const std::string& signature) {
   FleetStanding standing;
   if (view.members.empty()) return standing;

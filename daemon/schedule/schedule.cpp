@@ -496,14 +496,20 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // may move the source to another one meanwhile).
   static asio::awaitable<void> poll(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
                                     PollQueue::Start start) {
-    if (self->is_fleet && !co_await claim(self, state, start)) co_return;
+    std::optional<SteadyTime> start_by;
+    if (self->is_fleet) {
+      const std::optional<GrantedClaim> granted = co_await claim(self, state, start);
+      if (!granted) co_return;
+      start_by = granted->start_by;
+    }
     const HostId started_on = start.host;
     PollReport report;
     report.source_name = state->spec.name;
     report.url = core::redact_url(state->poll.url);
     bool is_storage_failure = false;
+    bool is_sent = true;
     try {
-      co_await poll_once(self, state, report);
+      is_sent = co_await poll_once(self, state, report, start_by);
       self->storage.succeeded();
     } catch (const store::StoreError& error) {
       // The store refuses writes (disk full, read-only file system): the
@@ -525,21 +531,29 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
           next_poll_after_failure(policy, core::now_utc(), state->poll.consecutive_errors, self->draw_unit());
     }
     if (self->is_fleet) co_await release(self, state->id);
-    const PollLine line = describe_poll(report, state->poll.consecutive_errors,
-                                        std::chrono::duration_cast<Seconds>(state->next_due - core::now_utc()));
-    if (is_storage_failure)
-      spdlog::debug("poll {} ({}): not stored: {}", report.source_name, report.url, report.error);
-    else
-      log_poll(line, report);
-    self->settle_manual(state->id, report.is_success ? ManualPoll::Verdict::succeeded : ManualPoll::Verdict::failed,
-                        line.text);
-    add_to_summary(self->summary, report);
-    count_in_metrics(report);
+    if (is_sent) {
+      const PollLine line = describe_poll(report, state->poll.consecutive_errors,
+                                          std::chrono::duration_cast<Seconds>(state->next_due - core::now_utc()));
+      if (is_storage_failure)
+        spdlog::debug("poll {} ({}): not stored: {}", report.source_name, report.url, report.error);
+      else
+        log_poll(line, report);
+      self->settle_manual(state->id, report.is_success ? ManualPoll::Verdict::succeeded : ManualPoll::Verdict::failed,
+                          line.text);
+      add_to_summary(self->summary, report);
+      count_in_metrics(report);
+    } else {
+      // Nothing was asked of the source: it stays due (and a poll asked
+      // for by hand stays asked for), and is claimed again once its host
+      // is free.
+      spdlog::debug("fleet: {} ({}) not polled now: {} after its claim; it is claimed again", report.source_name,
+                    report.url, report.error);
+    }
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
     state->is_polling = false;
-    state->is_forced = false;
+    if (is_sent) state->is_forced = false;
     self->queue.finish(started_on);
-    if (self->is_once_mode)
+    if (self->is_once_mode && is_sent)
       state->is_polled_once = true;
     else if (!state->is_removed && !state->poll.gone_at)
       self->queue.push(state->id, state->host_id, state->next_due);
@@ -558,25 +572,46 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     if (is_stopping && queue.in_flight() == 0) drained.cancel();
   }
 
+  // A granted claim: the poll is this daemon's, and its request starts by
+  // `start_by` (when the fleet spaces the host: fleet_host_hold) or is not
+  // sent.
+  struct GrantedClaim {
+    std::optional<SteadyTime> start_by;
+  };
+
+  // What claim_on_writer did, and when (the claim's hold of its host
+  // counts from then).
+  struct ClaimMade {
+    store::PollClaim claim;
+    SteadyTime made_at;
+  };
+
   // Fleet: the poll is this daemon's once claimed in the database; its
   // host's spacing then counts from the claim, as the fleet's does. Else
   // the source is given back to the queue — due when the claim says, its
   // host's spacing as before the start (no request left) or held while
-  // the fleet's last request to the host is too recent — and false.
-  static asio::awaitable<bool> claim(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
-                                     PollQueue::Start start) {
+  // the fleet's last request to the host is too recent — and nullopt.
+  static asio::awaitable<std::optional<GrantedClaim>> claim(std::shared_ptr<Impl> self,
+                                                            std::shared_ptr<SourceState> state,
+                                                            PollQueue::Start start) {
     store::PollClaimRequest request;
     request.source_id = state->id;
     request.daemon = self->daemon_name;
     request.host = state->host;
     request.now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
     request.lease = kPollLease;
-    request.host_spacing = std::chrono::duration_cast<std::chrono::milliseconds>(self->queue.limits().host_spacing);
+    const FleetHostHold host_hold =
+        fleet_host_hold(std::chrono::duration_cast<std::chrono::milliseconds>(self->queue.limits().host_spacing));
+    request.host_spacing = host_hold.hold;
     request.is_forced = state->is_forced || self->is_once_mode;
     store::PollClaim claim;
+    SteadyTime made_at{};
     bool is_store_down = false;
     try {
-      claim = co_await asio::co_spawn(self->executors.writer, claim_on_writer(self, request), asio::use_awaitable);
+      ClaimMade made =
+          co_await asio::co_spawn(self->executors.writer, claim_on_writer(self, request), asio::use_awaitable);
+      claim = std::move(made.claim);
+      made_at = made.made_at;
       self->storage.succeeded();
     } catch (const store::StoreError& error) {
       // No claim, no poll: polling anyway could poll twice, and what it
@@ -590,7 +625,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     if (claim.verdict == store::PollClaim::Verdict::claimed) {
       if (claim.source) self->adopt_stored(*state, *claim.source);
       self->queue.hold(start.host, std::chrono::steady_clock::now() + self->queue.limits().host_spacing);
-      co_return true;
+      GrantedClaim granted;
+      if (host_hold.start_within) granted.start_by = made_at + *host_hold.start_within;
+      co_return granted;
     }
     if (claim.source) self->adopt_stored(*state, *claim.source);
     ClaimRetry retry = retry_after_claim(claim, state->next_due, request.now);
@@ -613,16 +650,16 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     else if (!state->is_removed && !state->poll.gone_at)
       self->queue.push(state->id, state->host_id, state->next_due);
     self->after_poll_slot_freed(cpu_started);
-    co_return false;
+    co_return std::nullopt;
   }
 
   // The time is taken again here: the claim may have waited for the
   // writer's other work, and the fleet's host spacing counts from when the
   // request may leave (a claim made earlier would let the next one too soon).
-  static asio::awaitable<store::PollClaim> claim_on_writer(std::shared_ptr<Impl> self,
-                                                           store::PollClaimRequest request) {
+  static asio::awaitable<ClaimMade> claim_on_writer(std::shared_ptr<Impl> self, store::PollClaimRequest request) {
+    const SteadyTime made_at = std::chrono::steady_clock::now();
     request.now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    co_return self->store.claim_poll(request);
+    co_return ClaimMade{self->store.claim_poll(request), made_at};
   }
 
   // Fleet: the poll is recorded; its lease is given up (else it lapses).
@@ -875,9 +912,18 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
 
   // One poll's I/O — fetch, parse, ingest, record — around the pure state
   // change of apply_outcome.
-  static asio::awaitable<void> poll_once(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
-                                         PollReport& report) {
-    fetch::FetchResult fetched = co_await self->fetcher.fetch(self->request_for(*state));
+  // false: the request could not start by `start_by` (fleet_host_hold)
+  // and was not sent; `report.error` says how late it was, and nothing
+  // else changed.
+  static asio::awaitable<bool> poll_once(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
+                                         PollReport& report, std::optional<SteadyTime> start_by) {
+    fetch::FetchRequest request = self->request_for(*state);
+    request.start_by = start_by;
+    fetch::FetchResult fetched = co_await self->fetcher.fetch(std::move(request));
+    if (fetched.error == fetch::FetchError::late) {
+      report.error = std::move(fetched.message);
+      co_return false;
+    }
     report.http_status = fetched.status;
     report.elapsed = fetched.elapsed;
     report.is_not_modified = fetched.is_not_modified();
@@ -912,6 +958,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     update.record.next_poll_at = next;
     co_await asio::co_spawn(self->executors.writer, record_poll(self, state->id, std::move(update.record)),
                             asio::use_awaitable);
+    co_return true;
   }
 
   static asio::awaitable<void> record_poll(std::shared_ptr<Impl> self, std::int64_t source_id, store::PollRecord poll) {

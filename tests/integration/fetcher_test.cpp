@@ -601,6 +601,49 @@ TEST_F(FetcherTest, FallsBackToTheNextAddressFamily) {
   EXPECT_EQ(result.peer_address, "127.0.0.1:" + std::to_string(upstream_.port()));
 }
 
+// ---- A start deadline (a fleet's claim of a host) ----
+
+// A request that cannot start by its start_by is not sent at all — on a
+// new connection or a kept-alive one, which stays in the pool for the next
+// fetch — and one that can is sent as usual.
+TEST_F(FetcherTest, ARequestPastItsStartByIsNotSent) {
+  upstream_.serve("/feed.xml", {200, kRss, kFeed, "", ""});
+  FetchRequest late = request_to(upstream_.url("/feed.xml"));
+  late.start_by = std::chrono::steady_clock::now() - 1ms;
+  const FetchResult refused = run(late);
+  EXPECT_EQ(refused.error, FetchError::late);
+  EXPECT_NE(refused.message.find("not sent"), std::string::npos) << refused.message;
+  EXPECT_TRUE(upstream_.requests("/feed.xml").empty());
+  EXPECT_EQ(upstream_.connections(), 0);
+
+  FetchRequest in_time = request_to(upstream_.url("/feed.xml"));
+  in_time.start_by = std::chrono::steady_clock::now() + 10s;
+  const FetchResult sent = run(in_time);
+  ASSERT_TRUE(sent.is_success()) << sent.message;
+  EXPECT_EQ(upstream_.requests("/feed.xml").size(), 1u);
+
+  EXPECT_EQ(run(late).error, FetchError::late);  // a kept-alive connection is waiting: still not sent
+  EXPECT_EQ(upstream_.requests("/feed.xml").size(), 1u);
+  const FetchResult next = run(request_to(upstream_.url("/feed.xml")));
+  ASSERT_TRUE(next.is_success()) << next.message;
+  EXPECT_TRUE(next.is_connection_reused);
+  EXPECT_EQ(upstream_.connections(), 1);
+}
+
+// The deadline is the first request's: the hops of a redirect it leads to
+// follow whenever the answer comes.
+TEST_F(FetcherTest, AStartByHoldsTheFirstHopOnly) {
+  FakeResponse slow_redirect{301, {{"Location", "/moved.xml"}}, "", "", ""};
+  slow_redirect.header_delay = 300ms;
+  upstream_.serve("/old.xml", slow_redirect);
+  upstream_.serve("/moved.xml", {200, kRss, kFeed, "", ""});
+  FetchRequest request = request_to(upstream_.url("/old.xml"));
+  request.start_by = std::chrono::steady_clock::now() + 100ms;
+  const FetchResult result = run(request);
+  ASSERT_TRUE(result.is_success()) << result.message;
+  EXPECT_EQ(result.final_url, upstream_.url("/moved.xml"));
+}
+
 // ---- Blocked addresses ----
 
 TEST_F(FetcherTest, BlocksPrivateAddressWhenEnabled) {

@@ -58,6 +58,20 @@ TEST(FleetRetry, TheWakeDelayIsAShareOfTheJitter) {
   EXPECT_EQ(fleet_wake_delay(7.0), kFleetWakeJitter) << "a draw out of range is clamped";
 }
 
+// A claim holds its host a margin beyond host_delay, within which its
+// request must start: a quarter of the spacing, at most kFleetStartMargin.
+TEST(FleetHostHold, HoldsAMarginBeyondTheSpacingThatTheRequestMustStartWithin) {
+  const FleetHostHold shipped = fleet_host_hold(2000ms);
+  EXPECT_EQ(shipped.hold, 2000ms + kFleetStartMargin);
+  EXPECT_EQ(shipped.start_within, kFleetStartMargin);
+  const FleetHostHold short_spacing = fleet_host_hold(200ms);
+  EXPECT_EQ(short_spacing.hold, 250ms);
+  EXPECT_EQ(short_spacing.start_within, 50ms);
+  const FleetHostHold none = fleet_host_hold(0ms);
+  EXPECT_EQ(none.hold, 0ms);
+  EXPECT_FALSE(none.start_within) << "no spacing, no deadline";
+}
+
 TEST(FleetRetry, RemovedByAnotherConfigurationIsLookedAtAgainEveryMinute) {
   const ClaimRetry retry = retry_after_claim({Verdict::retired, std::nullopt, {}, {}}, kNow - 5s, kNowMs);
   EXPECT_EQ(retry.due, kNow + kRetiredRecheck);
