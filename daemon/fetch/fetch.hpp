@@ -91,7 +91,7 @@ struct FetchRequest {
   // Set: the request must start — a connection taken from the pool or
   // sought for it — by then, or it is not sent at all (FetchError::late).
   // A fleet's claim holds a host for a while from the claim, not from when
-  // the request leaves (schedule/fleet.hpp: fleet_host_hold). The time the
+  // the request leaves (schedule/fleet.hpp: fleet_start_margin). The time the
   // network takes (DNS, connecting, TLS) is not counted: it is the same
   // for every daemon that asks that host.
   std::optional<std::chrono::steady_clock::time_point> start_by;

@@ -68,10 +68,8 @@ std::chrono::milliseconds fleet_wake_delay(double random) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::clamp(random, 0.0, 1.0) * kFleetWakeJitter.count()));
 }
 
-FleetHostHold fleet_host_hold(std::chrono::milliseconds host_spacing) {
-  if (host_spacing <= std::chrono::milliseconds(0)) return {};
-  const std::chrono::milliseconds margin = std::min(kFleetStartMargin, host_spacing / 4);
-  return {host_spacing + margin, margin};
+std::chrono::milliseconds fleet_start_margin(std::chrono::milliseconds host_spacing) {
+  return std::clamp(host_spacing / 4, std::chrono::milliseconds(0), kFleetStartMargin);
 }
 
 FleetStanding fleet_standing(const store::FleetView& view, const std::string& self, const std::string& signature) {

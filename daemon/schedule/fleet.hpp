@@ -69,17 +69,14 @@ std::chrono::milliseconds fleet_wake_delay(double random);
 // request leaves a moment after its claim: the claim's trip to the writer
 // and back, a busy I/O thread (bench/fleet, three daemons on two cores:
 // 4 ms typically, up to 340 ms). A request that left late would come
-// closer than host_delay to the next daemon's. So a claim holds the host
-// for host_delay plus a margin, and its request starts within that margin
-// of the claim or is not sent at all (the source is claimed again later:
-// no poll is lost, and none comes too soon). The margin is a quarter of
-// the spacing, at most kFleetStartMargin; no spacing, no margin.
+// closer than host_delay to another daemon's. So a claim's request starts
+// within a margin of the claim or is not sent at all (the source is
+// claimed again later: no poll is lost, and none comes too soon), and the
+// other daemons wait for host_delay plus that margin after the claim
+// (store: PollClaimRequest::start_margin). The margin is a quarter of the
+// spacing, at most kFleetStartMargin; no spacing, no margin.
 inline constexpr std::chrono::milliseconds kFleetStartMargin{250};
-struct FleetHostHold {
-  std::chrono::milliseconds hold{0};                      // what the claim asks the fleet for
-  std::optional<std::chrono::milliseconds> start_within;  // the request's start after the claim
-};
-FleetHostHold fleet_host_hold(std::chrono::milliseconds host_spacing);
+std::chrono::milliseconds fleet_start_margin(std::chrono::milliseconds host_spacing);
 
 // What this daemon says of the fleet (/healthz, the log): who is in it,
 // and, when its configuration is not the one the sources follow, that it

@@ -573,8 +573,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // A granted claim: the poll is this daemon's, and its request starts by
-  // `start_by` (when the fleet spaces the host: fleet_host_hold) or is not
-  // sent.
+  // `start_by` (when the fleet spaces the host: fleet_start_margin) or is
+  // not sent.
   struct GrantedClaim {
     std::optional<SteadyTime> start_by;
   };
@@ -600,9 +600,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     request.host = state->host;
     request.now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
     request.lease = kPollLease;
-    const FleetHostHold host_hold =
-        fleet_host_hold(std::chrono::duration_cast<std::chrono::milliseconds>(self->queue.limits().host_spacing));
-    request.host_spacing = host_hold.hold;
+    request.host_spacing = std::chrono::duration_cast<std::chrono::milliseconds>(self->queue.limits().host_spacing);
+    request.start_margin = fleet_start_margin(request.host_spacing);
     request.is_forced = state->is_forced || self->is_once_mode;
     store::PollClaim claim;
     SteadyTime made_at{};
@@ -626,7 +625,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       if (claim.source) self->adopt_stored(*state, *claim.source);
       self->queue.hold(start.host, std::chrono::steady_clock::now() + self->queue.limits().host_spacing);
       GrantedClaim granted;
-      if (host_hold.start_within) granted.start_by = made_at + *host_hold.start_within;
+      if (request.start_margin > std::chrono::milliseconds(0)) granted.start_by = made_at + request.start_margin;
       co_return granted;
     }
     if (claim.source) self->adopt_stored(*state, *claim.source);
@@ -912,7 +911,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
 
   // One poll's I/O — fetch, parse, ingest, record — around the pure state
   // change of apply_outcome.
-  // false: the request could not start by `start_by` (fleet_host_hold)
+  // false: the request could not start by `start_by` (fleet_start_margin)
   // and was not sent; `report.error` says how late it was, and nothing
   // else changed.
   static asio::awaitable<bool> poll_once(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,

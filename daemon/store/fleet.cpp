@@ -71,18 +71,23 @@ PollClaim SqlStore::claim_poll(const PollClaimRequest& request) {
       db_.cached("INSERT INTO fleet_hosts (host, next_request_ms) VALUES (?1, 0) ON CONFLICT (host) DO NOTHING")
           .bind(1, request.host)
           .run();
-      Statement& host = db_.cached("SELECT next_request_ms FROM fleet_hosts WHERE host = ?1 FOR UPDATE");
+      Statement& host = db_.cached("SELECT next_request_ms, holder FROM fleet_hosts WHERE host = ?1 FOR UPDATE");
       host.bind(1, request.host);
-      const std::int64_t next_request = host.step() ? host.int64(0) : 0;
+      std::int64_t next_request = 0;
+      if (host.step()) {
+        next_request = host.int64(0);
+        if (host.text(1) == request.daemon) next_request -= request.start_margin.count();
+      }
       host.reset();
       if (next_request > millis(request.now)) {
         claim.verdict = PollClaim::Verdict::host_busy;
         claim.retry_at = at_millis(next_request);
         return claim;
       }
-      db_.cached("UPDATE fleet_hosts SET next_request_ms = ?2 WHERE host = ?1")
+      db_.cached("UPDATE fleet_hosts SET next_request_ms = ?2, holder = ?3 WHERE host = ?1")
           .bind(1, request.host)
-          .bind(2, millis(request.now + request.host_spacing))
+          .bind(2, millis(request.now + request.host_spacing + request.start_margin))
+          .bind(3, request.daemon)
           .run();
     }
 

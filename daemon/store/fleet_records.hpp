@@ -39,8 +39,13 @@ struct PollClaimRequest {
   WallMilliseconds now{};
   std::chrono::milliseconds lease{15000};     // the claim lapses unless renewed (fleet_beat) or released
   std::chrono::milliseconds host_spacing{0};  // least time between two requests to `host` (0: none)
-  bool is_forced = false;                     // polled now even if not due (by hand, poll --once)
-  std::chrono::seconds due_tolerance{1};      // a due time this close counts as due (clocks differ)
+  // The claim's request starts within this of `now` or is not sent (a
+  // request leaves a moment after its claim). The other daemons wait it
+  // out beyond the spacing; the claimer itself, whose requests leave as
+  // late as one another, does not.
+  std::chrono::milliseconds start_margin{0};
+  bool is_forced = false;                 // polled now even if not due (by hand, poll --once)
+  std::chrono::seconds due_tolerance{1};  // a due time this close counts as due (clocks differ)
 };
 
 struct PollClaim {

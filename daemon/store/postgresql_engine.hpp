@@ -16,7 +16,7 @@ namespace tributary::store {
 
 class PostgresEngine final : public StoreEngine {
  public:
-  static constexpr std::int64_t kSchemaVersion = 3;
+  static constexpr std::int64_t kSchemaVersion = 4;
 
   PostgresEngine(std::string url, std::string password);
 

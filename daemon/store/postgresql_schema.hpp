@@ -183,6 +183,12 @@ CREATE TABLE fleet_daemons (
     R"sql(
 ALTER TABLE write_turns ADD COLUMN reshapes BIGINT NOT NULL DEFAULT 0;
 )sql",
+    // 4: the daemon whose claim set a host's next request time: it waits
+    // only the spacing after its own claim, the others the claim's start
+    // margin too (fleet_records.hpp: PollClaimRequest::start_margin).
+    R"sql(
+ALTER TABLE fleet_hosts ADD COLUMN holder TEXT COLLATE "C" NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace tributary::store

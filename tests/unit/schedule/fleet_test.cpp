@@ -58,18 +58,14 @@ TEST(FleetRetry, TheWakeDelayIsAShareOfTheJitter) {
   EXPECT_EQ(fleet_wake_delay(7.0), kFleetWakeJitter) << "a draw out of range is clamped";
 }
 
-// A claim holds its host a margin beyond host_delay, within which its
-// request must start: a quarter of the spacing, at most kFleetStartMargin.
-TEST(FleetHostHold, HoldsAMarginBeyondTheSpacingThatTheRequestMustStartWithin) {
-  const FleetHostHold shipped = fleet_host_hold(2000ms);
-  EXPECT_EQ(shipped.hold, 2000ms + kFleetStartMargin);
-  EXPECT_EQ(shipped.start_within, kFleetStartMargin);
-  const FleetHostHold short_spacing = fleet_host_hold(200ms);
-  EXPECT_EQ(short_spacing.hold, 250ms);
-  EXPECT_EQ(short_spacing.start_within, 50ms);
-  const FleetHostHold none = fleet_host_hold(0ms);
-  EXPECT_EQ(none.hold, 0ms);
-  EXPECT_FALSE(none.start_within) << "no spacing, no deadline";
+// The margin within which a claim's request must start (and which the
+// other daemons wait out): a quarter of the spacing, at most
+// kFleetStartMargin.
+TEST(FleetStartMargin, IsAQuarterOfTheSpacingAtMost250Ms) {
+  EXPECT_EQ(fleet_start_margin(2000ms), kFleetStartMargin);
+  EXPECT_EQ(kFleetStartMargin, 250ms);
+  EXPECT_EQ(fleet_start_margin(200ms), 50ms);
+  EXPECT_EQ(fleet_start_margin(0ms), 0ms) << "no spacing, no margin (and no deadline)";
 }
 
 TEST(FleetRetry, RemovedByAnotherConfigurationIsLookedAtAgainEveryMinute) {

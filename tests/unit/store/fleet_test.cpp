@@ -145,6 +145,36 @@ TEST_P(FleetStore, RequestsToOneHostAreSpacedAcrossDaemons) {
   EXPECT_EQ(second_->claim_poll(elsewhere).verdict, Verdict::claimed) << "another host has its own spacing";
 }
 
+// A claim's request may leave up to its start margin after the claim: the
+// other daemons wait that out beyond the spacing; the claimer, whose next
+// request leaves as late as its last, waits the spacing only.
+TEST_P(FleetStore, OtherDaemonsWaitOutAClaimsStartMargin) {
+  const std::int64_t other = first_->ensure_source(spec("https://wire.example/other", "Other"));
+  const std::int64_t third = first_->ensure_source(spec("https://wire.example/third", "Third"));
+  const WallMilliseconds now = ms_at("2026-12-04T10:00:00Z");
+  PollClaimRequest one = request("a:1", now);
+  one.host_spacing = 2000ms;
+  one.start_margin = 250ms;
+  ASSERT_EQ(first_->claim_poll(one).verdict, Verdict::claimed);
+
+  PollClaimRequest by_other = one;
+  by_other.daemon = "b:2";
+  by_other.source_id = other;
+  by_other.now = now + 2000ms;
+  const PollClaim busy = second_->claim_poll(by_other);
+  EXPECT_EQ(busy.verdict, Verdict::host_busy);
+  EXPECT_EQ(busy.retry_at, now + 2250ms);
+
+  PollClaimRequest again = one;
+  again.source_id = third;
+  again.now = now + 2000ms;
+  EXPECT_EQ(first_->claim_poll(again).verdict, Verdict::claimed) << "the claimer waits the spacing only";
+  by_other.now = now + 4000ms;
+  EXPECT_EQ(second_->claim_poll(by_other).verdict, Verdict::host_busy);
+  by_other.now = now + 4250ms;
+  EXPECT_EQ(second_->claim_poll(by_other).verdict, Verdict::claimed);
+}
+
 TEST_P(FleetStore, ASourceRemovedByAnotherConfigurationIsNotClaimed) {
   first_->retire_sources_except({}, at("2026-12-04T09:00:00Z"));
   EXPECT_EQ(second_->claim_poll(request("b:2", ms_at("2026-12-04T10:00:00Z"))).verdict, Verdict::retired);
