@@ -65,7 +65,7 @@ void Checkpointer::run() {
     bool is_done = false;
     try {
       if (!db) {
-        db = std::make_unique<SqliteDatabase>(path_);
+        db = std::make_unique<SqliteDatabase>(path_, SqliteDatabase::Open::must_exist);
         // A new connection is in WAL mode only once it has read the
         // database; until then a checkpoint does nothing.
         db->exec("PRAGMA journal_mode = WAL");

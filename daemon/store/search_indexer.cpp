@@ -26,8 +26,9 @@ CREATE TABLE IF NOT EXISTS search_identity (
 );
 )sql";
 
-std::unique_ptr<SqliteDatabase> open_connection(const std::string& path) {
-  auto db = std::make_unique<SqliteDatabase>(path);
+std::unique_ptr<SqliteDatabase> open_connection(const std::string& path,
+                                                SqliteDatabase::Open open = SqliteDatabase::Open::may_create) {
+  auto db = std::make_unique<SqliteDatabase>(path, open);
   db->exec("PRAGMA busy_timeout = 5000");
   // Per connection (the default, FULL, syncs at every commit): as the
   // store's writer does. A killed process loses nothing it committed.
@@ -209,7 +210,7 @@ void SearchIndexer::run() {
     std::int64_t done = 0;
     std::string error;
     try {
-      if (!store) store = open_connection(store_path_);
+      if (!store) store = open_connection(store_path_, SqliteDatabase::Open::must_exist);
       if (!search) search = open_connection(search_path_);
       std::int64_t after = std::numeric_limits<std::int64_t>::min();
       // The cursor only moves up: the pass ends, at the latest, past the

@@ -71,7 +71,7 @@ std::string SqliteStatement::column_name(int column) const {
   return name ? name : "";
 }
 
-SqliteDatabase::SqliteDatabase(const std::string& path) {
+SqliteDatabase::SqliteDatabase(const std::string& path, Open open) {
   // Once, before SQLite initializes itself: no global memory statistics.
   // Keeping them takes a process-wide mutex on every SQLite allocation, and
   // nothing here reads them.
@@ -80,7 +80,8 @@ SqliteDatabase::SqliteDatabase(const std::string& path) {
   // URIs: the search index's file is attached read-only (a URI's
   // mode=ro). A path is still a path: one that would read as a URI (only a
   // relative one can start with "file:") is opened as "./file:…".
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+  const int flags = SQLITE_OPEN_READWRITE | (open == Open::may_create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX |
+                    SQLITE_OPEN_URI;
   const std::string name = path.starts_with("file:") ? "./" + path : path;
   // A file database hands each commit's WAL frames to the OS in a few writes
   // (store/wal_batching.hpp).

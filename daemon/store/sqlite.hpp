@@ -45,8 +45,12 @@ class SqliteStatement final : public Statement {
 
 class SqliteDatabase final : public Database {
  public:
-  // Opens (creating if needed) a database file, or ":memory:".
-  explicit SqliteDatabase(const std::string& path);
+  // Opens (creating if needed) a database file, or ":memory:". A
+  // background connection to the store's file opens it `must_exist`: the
+  // writer made it, and one deleted under the daemon must stay deleted
+  // (recreated empty, /healthz would call it replaced).
+  enum class Open { may_create, must_exist };
+  explicit SqliteDatabase(const std::string& path, Open open = Open::may_create);
   SqliteDatabase(const SqliteDatabase&) = delete;
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;
   ~SqliteDatabase() override;
