@@ -184,6 +184,12 @@ std::string SearchIndexer::last_error() const {
   return last_error_;
 }
 
+std::chrono::milliseconds SearchIndexer::retry_wait() const {
+  std::chrono::milliseconds wait = std::min(kFirstRetryAfterFailure, retry_after_);
+  for (int failure = 1; failure < failures_in_a_row_ && wait < retry_after_; ++failure) wait *= 2;
+  return std::min(wait, retry_after_);
+}
+
 void SearchIndexer::run() {
   // Opened on first use; dropped after a failure, so that the next pass
   // starts from fresh connections.
@@ -194,7 +200,7 @@ void SearchIndexer::run() {
     const auto is_asked = [&] { return is_stopping_ || requested_ > completed_; };
     if (!is_failing_)
       wake_.wait(lock, is_asked);
-    else if (!wake_.wait_for(lock, retry_after_, is_asked))
+    else if (!wake_.wait_for(lock, retry_wait(), is_asked))
       ++requested_;  // tries again on its own: the writer may have nothing new to ask for
     if (is_stopping_) {
       // A clean stop leaves the index in its file, not in its WAL (as the
@@ -229,6 +235,7 @@ void SearchIndexer::run() {
     indexed_ += done;
     last_error_ = error;
     is_failing_ = !error.empty();
+    failures_in_a_row_ = is_failing_ ? failures_in_a_row_ + 1 : 0;
     completed_ = target;
     done_.notify_all();
   }

@@ -41,8 +41,10 @@ class SearchIndexer {
   // wait for the same one, and the queue is not indexed twice.
   static std::shared_ptr<SearchIndexer> of(const std::string& store_path, const std::string& search_path);
 
-  // A failed pass is tried again after `retry_after` (or sooner, when
-  // asked): the queue still holds what it did not do.
+  // A failed pass is tried again after a second, then after twice as long
+  // each time up to `retry_after` (or sooner, when asked): the queue still
+  // holds what it did not do, and a passing trouble (a file put back, space
+  // freed) ends within seconds of its cause, in /healthz too.
   SearchIndexer(std::string store_path, std::string search_path,
                 std::chrono::milliseconds retry_after = kRetryAfterFailure);
   ~SearchIndexer();  // finishes the batch in progress, then stops
@@ -80,9 +82,12 @@ class SearchIndexer {
   // segment per document made it a third of each poll's written pages).
   static constexpr std::size_t kBatch = 512;
   static constexpr std::chrono::milliseconds kRetryAfterFailure{30'000};
+  static constexpr std::chrono::milliseconds kFirstRetryAfterFailure{1'000};
 
  private:
   void run();
+  // How long a failing indexer waits before its next pass (mutex_ held).
+  std::chrono::milliseconds retry_wait() const;
   // Indexes queue rows with an item id after `after`, in id order; returns
   // how many rows it read, adds how many it indexed to `done`, and moves
   // `after` past them.
@@ -98,6 +103,7 @@ class SearchIndexer {
   std::uint64_t requested_ = 0;  // passes asked for (each waiter and urgent start asks one)
   std::uint64_t completed_ = 0;  // the last request that a finished pass covered
   bool is_failing_ = false;      // the last pass failed
+  int failures_in_a_row_ = 0;    // passes failed since the last that did not
   bool is_stopping_ = false;
   std::int64_t indexed_ = 0;
   std::int64_t pages_written_ = 0;

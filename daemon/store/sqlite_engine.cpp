@@ -100,6 +100,7 @@ SqliteEngine::SqliteEngine(const std::string& path) : db_(path) {
     db_.exec("PRAGMA cache_size = -4096");
     checkpointer_ = std::make_unique<Checkpointer>(path, kBackgroundCheckpointFrames, kWalRestartFrames);
     sqlite3_wal_hook(db_.handle(), &SqliteEngine::after_commit, this);  // instead of SQLite's automatic checkpoint
+    store_path_ = path;
     search_path_ = path + "-search";
     indexer_ = SearchIndexer::of(path, search_path_);
   } else {
@@ -274,8 +275,13 @@ std::string SqliteEngine::search_index_problem() {
   }
   std::string error = indexer_->last_error();
   if (error.empty()) return {};
-  for (std::size_t at = error.find(search_path_); at != std::string::npos; at = error.find(search_path_, at))
-    error.replace(at, search_path_.size(), file_name);  // an open's error names the path
+  // An open's error names the path: of the index, or of the store it reads
+  // (the longer first, as it holds the shorter).
+  for (const std::string& path : {search_path_, store_path_}) {
+    const std::string name = std::filesystem::path(path).filename().string();
+    for (std::size_t at = error.find(path); at != std::string::npos; at = error.find(path, at + name.size()))
+      error.replace(at, path.size(), name);
+  }
   return "the full-text index " + file_name + " cannot be written: " + error +
          " (searches miss the items since; they stay queued and are indexed once it can be written)";
 }

@@ -60,8 +60,10 @@ class SqliteEngine final : public StoreEngine {
   // File databases: checkpoints on a thread of its own. Declared after
   // db_, so it stops before the connection closes.
   std::unique_ptr<Checkpointer> checkpointer_;
-  // File databases: the search index's file, and its indexer (a thread
-  // started on first need, shared with the process's other connections).
+  // File databases: the store's and the search index's files, and the
+  // indexer (a thread started on first need, shared with the process's
+  // other connections).
+  std::string store_path_;
   std::string search_path_;
   std::shared_ptr<SearchIndexer> indexer_;
   std::int64_t search_rebuild_items_ = 0;  // queued by prepare_search_file at open

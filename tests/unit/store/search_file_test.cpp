@@ -270,6 +270,32 @@ TEST(SearchFile, AFailedPassIsTriedAgainWithoutBeingAsked) {
   EXPECT_EQ(retrying.last_error(), "");
 }
 
+// The indexer opens the store's file anew for a pass after a failure, and
+// must not create it: with the file moved away, the pass fails, and its
+// error (which names the path) reaches /healthz by file name only. Put
+// back, the file is indexed again on the indexer's own within seconds,
+// not after the longest wait between retries.
+TEST(SearchFile, AStoreFileMovedAwayAndBackIsIndexedAgainWithinSeconds) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  Store store(path);
+  ingest_portal(store, "dedup/boilerplate.xml");
+  std::filesystem::rename(path, path + ".aside");
+  EXPECT_EQ(store.update_search_index(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(path)) << "the indexer created the store's file";
+  std::filesystem::rename(path + ".aside", path);
+  const std::string problem = store.health_problem();
+  EXPECT_NE(problem.find("cannot be written: cannot open database store.db"), std::string::npos) << problem;
+  EXPECT_EQ(problem.find(dir.path().string()), std::string::npos) << "a path in /healthz: " << problem;
+  std::string now = problem;
+  for (int attempt = 0; attempt < 100 && !now.empty(); ++attempt) {
+    std::this_thread::sleep_for(50ms);
+    now = store.health_problem();
+  }
+  EXPECT_EQ(now, "") << "still failing 5 s after the file came back";
+  EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
+}
+
 TEST(SearchFile, AnIndexFileDeletedWhileOpenIsAHealthProblem) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "store.db").string();
