@@ -323,7 +323,10 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     co_return std::pair{std::move(ids), self->store.sources()};
   }
 
-  bool is_done_once() const { return is_once_mode && queue.queued() == 0 && queue.in_flight() == 0; }
+  // Polls started and not ended: those holding a slot, and those whose
+  // request is done and whose document is being parsed or stored.
+  std::size_t polls_running() const { return queue.in_flight() + polls_storing; }
+  bool is_done_once() const { return is_once_mode && queue.queued() == 0 && polls_running() == 0; }
   // A running daemon of a fleet sleeps a random moment past each target
   // (fleet_wake_delay); poll --once does not.
   bool has_wake_jitter() const { return is_fleet && !is_once_mode; }
@@ -508,8 +511,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     report.url = core::redact_url(state->poll.url);
     bool is_storage_failure = false;
     bool is_sent = true;
+    bool holds_slot = true;  // until its request is done (free_slot_after_request)
     try {
-      is_sent = co_await poll_once(self, state, report, start_by);
+      is_sent = co_await poll_once(self, state, report, start_by, started_on, holds_slot);
       self->storage.succeeded();
     } catch (const store::StoreError& error) {
       // The store refuses writes (disk full, read-only file system): the
@@ -552,7 +556,10 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
     state->is_polling = false;
     if (is_sent) state->is_forced = false;
-    self->queue.finish(started_on);
+    if (holds_slot)
+      self->queue.finish(started_on);
+    else
+      --self->polls_storing;
     if (self->is_once_mode && is_sent)
       state->is_polled_once = true;
     else if (!state->is_removed && !state->poll.gone_at)
@@ -569,7 +576,23 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       wake_loop_if_sooner(steady_now);
     }
     add_scheduler_cpu(cpu_started);
-    if (is_stopping && queue.in_flight() == 0) drained.cancel();
+    if (is_stopping && polls_running() == 0) drained.cancel();
+  }
+
+  // A poll's request is done (its response read, or failed): its slot goes
+  // to the next poll while this one's document is parsed and stored — the
+  // limits are on requests to the hosts, and a slot held through the
+  // writer's queue would idle the network while the store works. Unless
+  // max_concurrent polls wait for that already: then this one keeps its
+  // slot until stored, so that fetching runs at most that many documents
+  // ahead of the writer (memory stays bounded).
+  void free_slot_after_request(HostId host, bool& holds_slot) {
+    if (polls_storing >= queue.limits().max_concurrent) return;
+    std::chrono::nanoseconds cpu_started = thread_cpu_now();
+    ++polls_storing;
+    holds_slot = false;
+    queue.finish(host);
+    after_poll_slot_freed(cpu_started);
   }
 
   // A granted claim: the poll is this daemon's, and its request starts by
@@ -915,7 +938,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // and was not sent; `report.error` says how late it was, and nothing
   // else changed.
   static asio::awaitable<bool> poll_once(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
-                                         PollReport& report, std::optional<SteadyTime> start_by) {
+                                         PollReport& report, std::optional<SteadyTime> start_by, HostId started_on,
+                                         bool& holds_slot) {
     fetch::FetchRequest request = self->request_for(*state);
     request.start_by = start_by;
     fetch::FetchResult fetched = co_await self->fetcher.fetch(std::move(request));
@@ -923,6 +947,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.error = std::move(fetched.message);
       co_return false;
     }
+    self->free_slot_after_request(started_on, holds_slot);
     report.http_status = fetched.status;
     report.elapsed = fetched.elapsed;
     report.is_not_modified = fetched.is_not_modified();
@@ -981,6 +1006,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer drained;  // stop(): cancelled when the last poll in flight ends
   std::function<void()> fail_daemon;
   bool has_failed = false;  // poll --once: something threw (see fail())
+  // Polls past their request that gave their slot back (free_slot_after_request).
+  std::size_t polls_storing = 0;
   // Ingests handed to the writer and not yet started there (both threads).
   std::atomic<int> queued_ingests{0};
   ChangePacer change_pacer{kChangePublishInterval};  // writer thread only
@@ -1142,11 +1169,11 @@ asio::awaitable<void> Scheduler::stop(std::chrono::steady_clock::duration deadli
     if (!state->is_polling) self->settle_manual(id, ManualPoll::Verdict::refused, "the daemon is stopping; not polled");
   // The last poll to end cancels the timer (see poll()); all of this runs
   // on the I/O thread, so none ends between the check and the wait.
-  if (self->queue.in_flight() > 0) {
+  if (self->polls_running() > 0) {
     self->drained.expires_after(deadline);
     co_await self->drained.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  if (self->queue.in_flight() > 0) spdlog::warn("stopping with {} polls still in flight", self->queue.in_flight());
+  if (self->polls_running() > 0) spdlog::warn("stopping with {} polls still in flight", self->polls_running());
   self->settle_every_manual("the daemon is stopping; not polled");
   if (self->is_fleet) co_await Impl::leave_fleet(self);
 }
