@@ -1,8 +1,9 @@
 // The scheduler through the real binary: `tributary poll --once` and
 // `tributary status` against the fake upstream — permanent redirects after
 // consecutive polls, 410 Gone, Retry-After, conditional requests, per-host
-// limits, OPML sources, no stampede after a restart, and poll --once's exit
-// status and refusal beside a running daemon. Most of these tests turn
+// limits, how far fetching runs ahead of the store, OPML sources, no
+// stampede after a restart, and poll --once's exit status and refusal
+// beside a running daemon. Most of these tests turn
 // host_delay off (write_config_without_host_delay): they check what a poll
 // does, not its pace; fairness and politeness at the shipped defaults are
 // politeness_test.cpp's.
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "store/sqlite.hpp"
 #include "support/daemon.hpp"
 #include "support/fake_upstream.hpp"
 #include "support/http_client.hpp"
@@ -208,6 +210,49 @@ TEST_F(ScheduleTest, WithoutHostDelayPerHostAloneCapsConcurrentRequestsToOneHost
   EXPECT_NE(polled.output.find("polled 6 sources: 6 ok"), std::string::npos) << polled.output;
   EXPECT_LE(upstream_.max_concurrent_requests(), 2);
   EXPECT_GE(upstream_.max_concurrent_requests(), 1);
+}
+
+// A poll's slot is for its request: once the response is read, the next
+// poll may start while the document waits for the store — at most
+// max_concurrent documents so, beyond which fetching waits for the store.
+// Here the store's file is locked by another connection (the daemon's
+// writer waits for it, busy_timeout) with max_concurrent = 1: the first
+// document waits for the writer, its slot goes to the second poll, whose
+// document then keeps its slot; the third source is requested only once
+// the store takes them.
+TEST_F(ScheduleTest, FetchingRunsAtMostMaxConcurrentDocumentsAheadOfTheStore) {
+  const std::vector<std::string> paths{"/one.xml", "/two.xml", "/three.xml"};
+  std::string sources;
+  for (const std::string& path : paths) {
+    FakeResponse slow = ok_feed(path.substr(1, path.size() - 5));
+    slow.header_delay = 300ms;  // time for the test to lock the store before the first document reaches it
+    upstream_.serve(path, slow);
+    sources += source(upstream_.url(path), path);
+  }
+  const auto config = write_config_without_host_delay(sources, "max_concurrent = 1");
+  const auto requests = [&] {
+    int total = 0;
+    for (const std::string& path : paths) total += upstream_.hits(path);
+    return total;
+  };
+  CommandResult polled;
+  std::thread poller([&] { polled = tributary(config, {"poll", "--once"}); });
+  for (int attempt = 0; attempt < 3000 && requests() == 0; ++attempt) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(requests(), 1) << "the first request did not come";
+  {
+    // The sources are registered (the first request left): the store's file exists.
+    store::SqliteDatabase locker((dir_.path() / "t.db").string(), store::SqliteDatabase::Open::must_exist);
+    locker.exec("PRAGMA busy_timeout = 5000");
+    locker.begin();
+    for (int attempt = 0; attempt < 400 && requests() < 2; ++attempt) std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(800ms);  // a third request, were it sent, would have come by now
+    EXPECT_EQ(requests(), 2) << "while the store was locked";
+    locker.rollback();
+  }
+  poller.join();
+  EXPECT_EQ(polled.exit_code, 0) << polled.output;
+  EXPECT_NE(polled.output.find("polled 3 sources: 3 ok"), std::string::npos) << polled.output;
+  EXPECT_EQ(requests(), 3);
 }
 
 TEST_F(ScheduleTest, HostDelaySpacesRequestsToOneHost) {
