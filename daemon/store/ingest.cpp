@@ -364,33 +364,76 @@ void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const no
       .bind(2, std::int64_t{was_indexed})
       .run();
   const bool is_queued_now = db_.changes() > 0;
-  if (search_queued_ && is_queued_now) ++*search_queued_;
   // Queued before and edited since: the newest text, the first was_indexed.
   if (const auto queued = queued_texts_.find(item_id); queued != queued_texts_.end()) {
     queued->second.title = entry.title;
     queued->second.text = text_of(entry);
-  } else if (is_queued_now) {
-    queued_texts_.emplace(item_id, QueuedText{was_indexed, entry.title, text_of(entry)});
+    return;
   }
+  bool first_was_indexed = was_indexed;
+  if (!is_queued_now) {
+    // Queued by another daemon of a fleet (or before this store lost
+    // count), which indexes only the text it holds: this pass takes the
+    // newest one along.
+    Statement& queued = db_.cached("SELECT was_indexed FROM search_pending WHERE item_id = ?1");
+    if (queued.bind(1, item_id).step()) first_was_indexed = queued.int64(0) != 0;
+    queued.reset();
+  }
+  queued_texts_.emplace(item_id, QueuedText{first_was_indexed, entry.title, text_of(entry)});
+  if (search_queued_) ++*search_queued_;
 }
 
-void SqlStore::index_queued_search() {
-  for (const auto& [item_id, queued] : queued_texts_) {
-    engine_->index_for_search(item_id, queued.was_indexed, queued.title, queued.text);
+// Without `is_sweeping`, what this store queued; with it, every row of the
+// queue, the others' texts read back (a crash's, a failed write's, a fleet
+// daemon's that stopped before indexing what it queued). Each daemon of a
+// fleet sweeping the other's rows at every pass made two passes over the
+// same items, in different orders: PostgreSQL deadlocks, each costing both
+// writers a second (deadlock_timeout) and the fleet half its polls
+// (bench/fleet). So sweeps are for maintain() (one daemon of a fleet at a
+// time) and for a store that lost count, and every pass goes in item id
+// order, so that two that still meet (an item edited by two daemons, a
+// sweep beside another daemon's pass) wait for each other instead.
+std::size_t SqlStore::index_queued_search(bool is_sweeping) {
+  std::size_t indexed = 0;
+  const auto index_one = [&](std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) {
+    engine_->index_for_search(item_id, was_indexed, title, text);
     db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, item_id).run();
+    ++indexed;
+  };
+  if (!is_sweeping) {
+    for (const auto& [item_id, queued] : queued_texts_)
+      index_one(item_id, queued.was_indexed, queued.title, queued.text);
+  } else {
+    struct Pending {
+      std::int64_t item_id = 0;
+      bool was_indexed = false;
+      std::optional<std::pair<std::string, std::string>> title_and_html;  // none: the item is gone
+    };
+    std::vector<Pending> pending;
+    Statement& select = db_.cached(
+        "SELECT search_pending.item_id, search_pending.was_indexed, items.id IS NOT NULL, items.title, "
+        "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
+        "FROM search_pending LEFT JOIN items ON items.id = search_pending.item_id ORDER BY search_pending.item_id");
+    while (select.step()) {
+      Pending row{select.int64(0), select.int64(1) != 0, std::nullopt};
+      if (select.int64(2) != 0 && !queued_texts_.contains(row.item_id))
+        row.title_and_html.emplace(select.text(3), select.text(4));
+      pending.push_back(std::move(row));
+    }
+    select.reset();
+    for (const Pending& row : pending) {
+      if (const auto queued = queued_texts_.find(row.item_id); queued != queued_texts_.end())
+        index_one(row.item_id, queued->second.was_indexed, queued->second.title, queued->second.text);
+      else if (row.title_and_html)
+        index_one(row.item_id, row.was_indexed, row.title_and_html->first,
+                  normalize::html_to_text(row.title_and_html->second));
+      else
+        db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, row.item_id).run();
+    }
   }
   queued_texts_.clear();
-  // What this store did not queue itself, or no longer holds the text of.
-  Statement& pending = db_.cached(
-      "SELECT search_pending.item_id, search_pending.was_indexed, items.title, "
-      "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
-      "FROM search_pending JOIN items ON items.id = search_pending.item_id");
-  while (pending.step())
-    engine_->index_for_search(pending.int64(0), pending.int64(1) != 0, pending.text(2),
-                              normalize::html_to_text(pending.text(3)));
-  pending.reset();
-  db_.exec("DELETE FROM search_pending");
   search_queued_ = 0;
+  return indexed;
 }
 
 std::size_t SqlStore::update_search_index() {
@@ -408,11 +451,10 @@ std::size_t SqlStore::update_search_index() {
   }
   return noting_writability([&] {
     Transaction transaction(db_);
-    const auto queued = static_cast<std::size_t>(count_search_pending());
-    if (queued > 0) index_queued_search();
+    // Lost count (a failed write): what is queued is read back.
+    const std::size_t indexed = index_queued_search(!search_queued_.has_value());
     transaction.commit();
-    search_queued_ = 0;
-    return queued;
+    return indexed;
   });
 }
 
@@ -537,7 +579,8 @@ IngestResult SqlStore::ingest_document(std::int64_t source_id, const normalize::
   record_listing(source_id, listed_items);
   apply_source_retention(source_id, now_seconds, listed_items);
   const bool is_indexed_here = !engine_->indexes_in_background();
-  if (is_indexed_here && search_queued_.value_or(Store::kSearchBatch) >= Store::kSearchBatch) index_queued_search();
+  if (is_indexed_here && search_queued_.value_or(Store::kSearchBatch) >= Store::kSearchBatch)
+    index_queued_search(!search_queued_.has_value());
   transaction.commit();
   if (!is_indexed_here) {
     queued_since_lull_ += queued_since_commit_;

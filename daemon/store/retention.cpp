@@ -128,7 +128,7 @@ MaintenanceResult SqlStore::run_maintenance(core::Timestamp now_time) {
     // connection left.
     engine_->dequeue_indexed();
     const bool has_search_backlog = count_search_pending() > 0;
-    if (has_search_backlog && !engine_->indexes_in_background()) index_queued_search();
+    if (has_search_backlog && !engine_->indexes_in_background()) index_queued_search(true);
     transaction.commit();
     if (has_search_backlog && engine_->indexes_in_background()) {
       search_queued_.reset();  // this store's next search waits for it

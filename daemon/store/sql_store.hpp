@@ -155,7 +155,7 @@ class SqlStore {
   // edited or purged), and counted for update_search_index and the indexer.
   void queue_for_background_search(std::int64_t item_id);
   void dequeue_indexed_now();
-  void index_queued_search();
+  std::size_t index_queued_search(bool is_sweeping);
   std::int64_t count_search_pending();
   // The stories' entries, each with the other outlets' copies; with
   // `shown_sources` (configured URLs), a story shows the copy of one of them.

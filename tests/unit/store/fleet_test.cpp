@@ -205,6 +205,31 @@ TEST_P(FleetStore, AnotherDaemonsAnnouncedChangeIsHeardAndOnesOwnIsNot) {
   EXPECT_TRUE(heard);
 }
 
+// Full-text indexing in PostgreSQL: each daemon indexes what it queued.
+// When each also swept the other's queued rows, two passes went over the
+// same items in different orders and deadlocked (bench/fleet: a second of
+// both writers each time). What a daemon queued and never indexed (it
+// stopped first) is swept by housekeeping, one daemon at a time.
+TEST_P(FleetStore, EachDaemonIndexesWhatItQueuedAndHousekeepingSweepsTheRest) {
+  const std::string pending = "SELECT count(*) FROM search_pending";
+  first_->ingest(source_, test::load_feed("dedup/boilerplate.xml"), at("2025-12-17T12:00:00Z"));
+  const std::int64_t queued_by_first = test::count(*first_, pending);
+  ASSERT_GT(queued_by_first, 0);
+  const std::int64_t other = second_->ensure_source(spec("https://other.example/feed", "Other"));
+  second_->ingest(other, test::load_feed("dedup/numbered_a.xml"), at("2025-12-17T12:01:00Z"));
+  EXPECT_GT(second_->update_search_index(), 0u);
+  EXPECT_EQ(test::count(*second_, pending), queued_by_first) << "the second daemon's pass took the first's rows";
+  EXPECT_EQ(first_->update_search_index(), static_cast<std::size_t>(queued_by_first));
+  EXPECT_EQ(test::count(*second_, pending), 0);
+
+  first_->ingest(source_, test::load_feed("dedup/wire_a.xml"), at("2025-12-17T13:00:00Z"));
+  ASSERT_GT(test::count(*second_, pending), 0);
+  first_.reset();  // stopped before its next pass
+  second_->maintain(at("2025-12-17T13:05:00Z"));
+  EXPECT_EQ(test::count(*second_, pending), 0);
+  EXPECT_EQ(test::count(*second_, "SELECT count(*) FROM items WHERE search IS NULL"), 0);
+}
+
 TEST(FleetStoreOnSqlite, IsNeverSharedAndSaysSoWhenAskedToClaim) {
   Store store(":memory:");
   EXPECT_FALSE(store.is_shared());
