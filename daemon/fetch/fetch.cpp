@@ -116,8 +116,8 @@ asio::awaitable<HopResponse> Fetcher::Impl::hop(const std::string& url, const Fe
     FetchTiming timing;
     timing.wait_for_connection = since(wait_started);
     if (acquired.error != FetchError::none) co_return failure(acquired.error, std::move(acquired.message));
-    if (attempt == 0 && start_by && Clock::now() > *start_by) {
-      const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - *start_by);
+    if (const auto now = Clock::now(); attempt == 0 && start_by && now > *start_by) {
+      const auto late = std::chrono::duration_cast<std::chrono::milliseconds>(now - *start_by);
       if (acquired.reused) pool.give_back(std::move(acquired.reused));
       co_return failure(FetchError::late,
                         "not sent: the request could not start in time (" + std::to_string(late.count()) + " ms late)");
