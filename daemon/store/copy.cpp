@@ -90,9 +90,10 @@ CopyResult copy_store(Store& from_store, Store& to_store, const CopyProgress& pr
     result.rows.emplace_back(table, copied);
     if (progress) progress(std::string(table), copied);
   }
-  Statement& texts = to.cached("SELECT id, title, content_html, summary_html FROM items ORDER BY id");
+  Statement& texts = to.cached("SELECT id, title, content_html, summary_html, content_hash FROM items ORDER BY id");
   while (texts.step())
-    to_engine.index_for_search(texts.int64(0), false, texts.text(1), rows::item_text(texts.text(2), texts.text(3)));
+    to_engine.index_for_search(texts.int64(0), false, texts.text(1), rows::item_text(texts.text(2), texts.text(3)),
+                               texts.text(4));
   texts.reset();
   to_engine.continue_ids_after_copy();
   for (const auto& [table, copied] : result.rows) {

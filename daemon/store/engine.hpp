@@ -40,10 +40,14 @@ class StoreEngine {
   virtual void note_reshaped() = 0;
 
   // Full-text search. `was_indexed`: the item may have an entry already
-  // (an edit), which goes first. An engine that indexes in the background
-  // queues the item instead (its text is read back when it is indexed).
-  virtual void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title,
-                                std::string_view text) = 0;
+  // (an edit), which goes first. `content_hash`: the item's when the text
+  // was taken — an engine that other connections write (PostgreSQL) leaves
+  // an item whose content has changed since to the pass of whoever changed
+  // it, so that an older text never replaces a newer one. An engine that
+  // indexes in the background queues the item instead (its text is read
+  // back when it is indexed).
+  virtual void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text,
+                                std::string_view content_hash) = 0;
   virtual void drop_from_search(std::int64_t item_id) = 0;
   // Whether this engine indexes on a thread of its own (SQLite files:
   // store/search_indexer.hpp) from the search_pending queue: then the store

@@ -357,7 +357,8 @@ void SqlStore::note_index_reshaped() {
 // (an edit), which must go before the new text is indexed. An engine that
 // indexes in the background only needs the item's id: the indexer reads
 // its text back.
-void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const normalize::Entry& entry) {
+void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const normalize::Entry& entry,
+                                const std::string& content_hash) {
   if (engine_->indexes_in_background()) return queue_for_background_search(item_id);
   db_.cached("INSERT INTO search_pending (item_id, was_indexed) VALUES (?1, ?2) ON CONFLICT (item_id) DO NOTHING")
       .bind(1, item_id)
@@ -368,6 +369,7 @@ void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const no
   if (const auto queued = queued_texts_.find(item_id); queued != queued_texts_.end()) {
     queued->second.title = entry.title;
     queued->second.text = text_of(entry);
+    queued->second.content_hash = content_hash;
     return;
   }
   bool first_was_indexed = was_indexed;
@@ -379,7 +381,7 @@ void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const no
     if (queued.bind(1, item_id).step()) first_was_indexed = queued.int64(0) != 0;
     queued.reset();
   }
-  queued_texts_.emplace(item_id, QueuedText{first_was_indexed, entry.title, text_of(entry)});
+  queued_texts_.emplace(item_id, QueuedText{first_was_indexed, entry.title, text_of(entry), content_hash});
   if (search_queued_) ++*search_queued_;
 }
 
@@ -395,38 +397,45 @@ void SqlStore::queue_for_search(std::int64_t item_id, bool was_indexed, const no
 // sweep beside another daemon's pass) wait for each other instead.
 std::size_t SqlStore::index_queued_search(bool is_sweeping) {
   std::size_t indexed = 0;
-  const auto index_one = [&](std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) {
-    engine_->index_for_search(item_id, was_indexed, title, text);
+  const auto index_one = [&](std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text,
+                             std::string_view content_hash) {
+    engine_->index_for_search(item_id, was_indexed, title, text, content_hash);
     db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, item_id).run();
     ++indexed;
   };
   if (!is_sweeping) {
     for (const auto& [item_id, queued] : queued_texts_)
-      index_one(item_id, queued.was_indexed, queued.title, queued.text);
+      index_one(item_id, queued.was_indexed, queued.title, queued.text, queued.content_hash);
   } else {
     struct Pending {
       std::int64_t item_id = 0;
       bool was_indexed = false;
-      std::optional<std::pair<std::string, std::string>> title_and_html;  // none: the item is gone
+      struct Stored {
+        std::string title;
+        std::string html;
+        std::string content_hash;
+      };
+      std::optional<Stored> stored;  // none: the item is gone
     };
     std::vector<Pending> pending;
     Statement& select = db_.cached(
         "SELECT search_pending.item_id, search_pending.was_indexed, items.id IS NOT NULL, items.title, "
-        "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END "
+        "CASE WHEN items.content_html <> '' THEN items.content_html ELSE items.summary_html END, items.content_hash "
         "FROM search_pending LEFT JOIN items ON items.id = search_pending.item_id ORDER BY search_pending.item_id");
     while (select.step()) {
       Pending row{select.int64(0), select.int64(1) != 0, std::nullopt};
       if (select.int64(2) != 0 && !queued_texts_.contains(row.item_id))
-        row.title_and_html.emplace(select.text(3), select.text(4));
+        row.stored.emplace(select.text(3), select.text(4), select.text(5));
       pending.push_back(std::move(row));
     }
     select.reset();
     for (const Pending& row : pending) {
       if (const auto queued = queued_texts_.find(row.item_id); queued != queued_texts_.end())
-        index_one(row.item_id, queued->second.was_indexed, queued->second.title, queued->second.text);
-      else if (row.title_and_html)
-        index_one(row.item_id, row.was_indexed, row.title_and_html->first,
-                  normalize::html_to_text(row.title_and_html->second));
+        index_one(row.item_id, queued->second.was_indexed, queued->second.title, queued->second.text,
+                  queued->second.content_hash);
+      else if (row.stored)
+        index_one(row.item_id, row.was_indexed, row.stored->title, normalize::html_to_text(row.stored->html),
+                  row.stored->content_hash);
       else
         db_.cached("DELETE FROM search_pending WHERE item_id = ?1").bind(1, row.item_id).run();
     }
@@ -708,7 +717,7 @@ void SqlStore::update_item(std::int64_t source_id, const KnownItem& known, const
       .bind(22, item.columns.episode)
       .bind(23, item.filtered_by)
       .run();
-  queue_for_search(known.id, true, entry);
+  queue_for_search(known.id, true, entry, item.columns.content_hash);
   note_fingerprint(known.id, known.story_id, source_id, entry, item.sort_time, item.is_matchable, false);
   refresh_story(known.story_id, now);
 }
@@ -756,7 +765,7 @@ std::int64_t SqlStore::insert_item(std::int64_t source_id, const IncomingItem& i
       .bind(24, item.columns.episode)
       .bind(25, item.filtered_by);
   const std::int64_t item_id = db_.insert_row(insert);
-  queue_for_search(item_id, false, entry);
+  queue_for_search(item_id, false, entry, item.columns.content_hash);
   note_fingerprint(item_id, *story, source_id, entry, item.sort_time, item.is_matchable, true);
   if (is_merged)
     refresh_story(*story, now);

@@ -109,13 +109,18 @@ bool PostgresEngine::take_housekeeping_turn() {
   return is_taken;
 }
 
-void PostgresEngine::index_for_search(std::int64_t item_id, bool, std::string_view title, std::string_view text) {
+// Only while the item still has the content the text was taken from:
+// another daemon that edited it meanwhile indexes its newer text (a row
+// it holds locked is read again once it commits, so the check holds).
+void PostgresEngine::index_for_search(std::int64_t item_id, bool, std::string_view title, std::string_view text,
+                                      std::string_view content_hash) {
   db_.cached(
          "UPDATE items SET search = to_tsvector('simple', unaccent(CAST(?2 AS text)) || ' ' || "
-         "unaccent(CAST(?3 AS text))) WHERE id = ?1")
+         "unaccent(CAST(?3 AS text))) WHERE id = ?1 AND content_hash = ?4")
       .bind(1, item_id)
       .bind(2, utf8_prefix(title, kMostIndexedBytes))
       .bind(3, utf8_prefix(text, kMostIndexedBytes))
+      .bind(4, content_hash)
       .run();
 }
 

@@ -26,7 +26,8 @@ class PostgresEngine final : public StoreEngine {
   std::int64_t latest_schema_version() const override { return kSchemaVersion; }
   OthersWrote others_wrote() override;
   void note_reshaped() override;
-  void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) override;
+  void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text,
+                        std::string_view content_hash) override;
   void drop_from_search(std::int64_t item_id) override;
   bool indexes_in_background() const override { return false; }  // a column of items, in the writer's transaction
   void queue_for_search(std::int64_t) override {}

@@ -150,7 +150,8 @@ class SqlStore {
   // `is_new_item`: inserted in this transaction (else an edit).
   void note_fingerprint(std::int64_t item_id, std::int64_t story_id, std::int64_t source_id,
                         const normalize::Entry& entry, std::int64_t sort_time, bool is_matchable, bool is_new_item);
-  void queue_for_search(std::int64_t item_id, bool was_indexed, const normalize::Entry& entry);
+  void queue_for_search(std::int64_t item_id, bool was_indexed, const normalize::Entry& entry,
+                        const std::string& content_hash);
   // Where the engine indexes in the background: the item queued (new,
   // edited or purged), and counted for update_search_index and the indexer.
   void queue_for_background_search(std::int64_t item_id);
@@ -207,6 +208,7 @@ class SqlStore {
     bool was_indexed = false;
     std::string title;
     std::string text;
+    std::string content_hash;  // the item's with this text (StoreEngine::index_for_search)
   };
   std::map<std::int64_t, QueuedText> queued_texts_;
   // refilter(): the last item id judged by the filters set (0: start over).

@@ -193,8 +193,10 @@ StoreEngine::OthersWrote SqliteEngine::others_wrote() {
   return moved ? OthersWrote::anything : OthersWrote::nothing;
 }
 
+// One connection writes an SQLite store: the text given is the item's
+// newest (`content_hash` is for engines with several writers).
 void SqliteEngine::index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title,
-                                    std::string_view text) {
+                                    std::string_view text, std::string_view) {
   if (indexer_) return queue_for_search(item_id);
   if (was_indexed) drop_from_search(item_id);
   db_.cached("INSERT INTO search.items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")

@@ -30,7 +30,8 @@ class SqliteEngine final : public StoreEngine {
   std::int64_t latest_schema_version() const override;
   OthersWrote others_wrote() override;
   void note_reshaped() override {}  // data_version cannot tell what changed
-  void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text) override;
+  void index_for_search(std::int64_t item_id, bool was_indexed, std::string_view title, std::string_view text,
+                        std::string_view content_hash) override;
   void drop_from_search(std::int64_t item_id) override;
   bool indexes_in_background() const override { return indexer_ != nullptr; }
   void queue_for_search(std::int64_t item_id) override;
