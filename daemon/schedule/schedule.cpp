@@ -586,13 +586,14 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // max_concurrent polls wait for that already: then this one keeps its
   // slot until stored, so that fetching runs at most that many documents
   // ahead of the writer (memory stays bounded).
-  void free_slot_after_request(HostId host, bool& holds_slot) {
-    if (polls_storing >= queue.limits().max_concurrent) return;
+  // True when the slot was given back.
+  bool free_slot_after_request(HostId host) {
+    if (polls_storing >= queue.limits().max_concurrent) return false;
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
     ++polls_storing;
-    holds_slot = false;
     queue.finish(host);
     after_poll_slot_freed(cpu_started);
+    return true;
   }
 
   // A granted claim: the poll is this daemon's, and its request starts by
@@ -947,7 +948,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.error = std::move(fetched.message);
       co_return false;
     }
-    self->free_slot_after_request(started_on, holds_slot);
+    holds_slot = !self->free_slot_after_request(started_on);
     report.http_status = fetched.status;
     report.elapsed = fetched.elapsed;
     report.is_not_modified = fetched.is_not_modified();

@@ -3,9 +3,9 @@
 // consecutive polls, 410 Gone, Retry-After, conditional requests, per-host
 // limits, how far fetching runs ahead of the store, OPML sources, no
 // stampede after a restart, and poll --once's exit status and refusal
-// beside a running daemon. Most of these tests turn
-// host_delay off (write_config_without_host_delay): they check what a poll
-// does, not its pace; fairness and politeness at the shipped defaults are
+// beside a running daemon. Most of these tests turn host_delay off
+// (write_config_without_host_delay): they check what a poll does, not its
+// pace; fairness and politeness at the shipped defaults are
 // politeness_test.cpp's.
 #include <gtest/gtest.h>
 
@@ -238,7 +238,10 @@ TEST_F(ScheduleTest, FetchingRunsAtMostMaxConcurrentDocumentsAheadOfTheStore) {
   CommandResult polled;
   std::thread poller([&] { polled = tributary(config, {"poll", "--once"}); });
   for (int attempt = 0; attempt < 3000 && requests() == 0; ++attempt) std::this_thread::sleep_for(5ms);
-  ASSERT_EQ(requests(), 1) << "the first request did not come";
+  if (requests() != 1) {
+    poller.join();  // a failed ASSERT would leave the thread running (std::terminate)
+    FAIL() << "the first request did not come: " << requests() << " requests\n" << polled.output;
+  }
   {
     // The sources are registered (the first request left): the store's file exists.
     store::SqliteDatabase locker((dir_.path() / "t.db").string(), store::SqliteDatabase::Open::must_exist);

@@ -235,20 +235,12 @@ TEST_P(FleetStore, EachDaemonIndexesWhatItQueuedAndHousekeepingSweepsTheRest) {
 // (each pass indexes an item only while it has the content its text was
 // taken from). Here the older text's pass comes last.
 TEST_P(FleetStore, AnOlderTextNeverReplacesANewerOneInTheIndex) {
-  const std::string kCoachTitle = "Football club signs a new head coach";
   const auto matching = [&](const std::string& word) {
     return test::count(*second_, "SELECT count(*) FROM items WHERE search @@ to_tsquery('simple', '" + word + "')");
   };
   normalize::NormalizedFeed feed = test::load_feed("dedup/boilerplate.xml");
   first_->ingest(source_, feed, at("2025-12-17T12:00:00Z"));  // queued by the first daemon, not indexed yet
-  bool is_edited = false;
-  for (normalize::Entry& entry : feed.entries)
-    if (entry.title == kCoachTitle) {
-      entry.summary_html = "<p>The club thanks the ocelot.</p>";
-      entry.text = "The club thanks the ocelot.";
-      is_edited = true;
-    }
-  ASSERT_TRUE(is_edited);
+  ASSERT_TRUE(test::edit_coach_item(feed));
   EXPECT_EQ(second_->ingest(source_, feed, at("2025-12-17T12:30:00Z")).updated, 1);
   EXPECT_EQ(second_->update_search_index(), 1u);  // the newer text
   first_->update_search_index();                  // the older one, from memory

@@ -51,8 +51,6 @@ TEST(SearchFile, TheIndexIsAttachedByAUriThatKeepsThePath) {
   EXPECT_EQ(read_only_uri("var/tributary.db-search"), "file:var/tributary.db-search?mode=ro");
 }
 
-constexpr char kCoachTitle[] = "Football club signs a new head coach";
-
 TEST(SearchFile, IndexesOnAThreadOfItsOwnIntoAFileBesideTheStore) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "store.db").string();
@@ -92,11 +90,7 @@ TEST(SearchFile, EditsAndPurgesReachTheIndex) {
   normalize::NormalizedFeed feed = load_feed("dedup/boilerplate.xml");
   store.ingest(portal, feed, at("2025-12-17T12:00:00Z"));
   store.update_search_index();
-  for (normalize::Entry& entry : feed.entries)
-    if (entry.title == kCoachTitle) {
-      entry.summary_html = "<p>The club thanks the ocelot.</p>";
-      entry.text = "The club thanks the ocelot.";
-    }
+  edit_coach_item(feed);
   EXPECT_EQ(store.ingest(portal, feed, at("2025-12-17T12:30:00Z")).updated, 1);
   EXPECT_EQ(store.update_search_index(), 1u);
   EXPECT_EQ(titles_matching(store, "ocelot"), std::vector<std::string>{kCoachTitle});

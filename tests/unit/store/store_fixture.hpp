@@ -46,6 +46,22 @@ inline config::SourceSpec spec(const std::string& url, const std::string& name =
   return source;
 }
 
+// dedup/boilerplate.xml: the item that edit_coach_item changes.
+inline constexpr char kCoachTitle[] = "Football club signs a new head coach";
+
+// An edit of dedup/boilerplate.xml: the coach item's text becomes one about
+// an ocelot (no "assistant" left). False when the feed has no such item.
+inline bool edit_coach_item(normalize::NormalizedFeed& feed) {
+  bool is_edited = false;
+  for (normalize::Entry& entry : feed.entries)
+    if (entry.title == kCoachTitle) {
+      entry.summary_html = "<p>The club thanks the ocelot.</p>";
+      entry.text = "The club thanks the ocelot.";
+      is_edited = true;
+    }
+  return is_edited;
+}
+
 // Ingests a fixture as the document of the source named after it.
 inline IngestResult ingest_fixture(Store& store, const std::string& name,
                                    core::Timestamp now = at("2025-12-17T12:00:00Z")) {
