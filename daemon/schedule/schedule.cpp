@@ -123,9 +123,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     core::metrics().describe_counter(
         "tributary_scheduler_cpu_seconds_total",
         "CPU time of the scheduler's own bookkeeping: choosing polls to start, requeueing sources after a poll");
-    std::vector<std::int64_t> ids;
-    for (const config::SourceSpec& spec : config.sources) ids.push_back(store.ensure_source(spec));
-    store.retire_sources_except(ids, core::now_utc());
+    const std::vector<std::int64_t> ids = store.register_sources(config.sources, core::now_utc());
     loaded_configuration(config);
     // A push goes the way of a polled document (ingest_push).
     Subscriber::Ingest ingest_pushed = [this](std::int64_t id, std::string body, std::string content_type) {
@@ -317,9 +315,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // Runs on the writer: registers the sources and reads their records.
   static asio::awaitable<std::pair<std::vector<std::int64_t>, std::vector<store::SourceRecord>>> register_sources(
       std::shared_ptr<Impl> self, std::vector<config::SourceSpec> specs) {
-    std::vector<std::int64_t> ids;
-    for (const config::SourceSpec& spec : specs) ids.push_back(self->store.ensure_source(spec));
-    self->store.retire_sources_except(ids, core::now_utc());
+    std::vector<std::int64_t> ids = self->store.register_sources(specs, core::now_utc());
     co_return std::pair{std::move(ids), self->store.sources()};
   }
 

@@ -1,6 +1,9 @@
 // The SQL store: opening, sources and their poll state.
 #include "store/sql_store.hpp"
 
+#include <algorithm>
+#include <numeric>
+
 #include "core/text.hpp"
 #include "core/url.hpp"
 #include "normalize/fingerprint.hpp"
@@ -112,6 +115,22 @@ void SqlStore::retire_sources_except(const std::vector<std::int64_t>& kept_ids, 
       .bind(1, rows::integers_json(kept_ids))
       .bind(2, core::to_unix_seconds(now))
       .run();
+}
+
+std::vector<std::int64_t> SqlStore::register_sources(const std::vector<config::SourceSpec>& specs,
+                                                     core::Timestamp now) {
+  // Written in the order of their URLs: daemons of a fleet that start at
+  // once then lock the rows in one order, whatever their files' order (two
+  // orders could deadlock on PostgreSQL).
+  std::vector<std::size_t> by_url(specs.size());
+  std::iota(by_url.begin(), by_url.end(), std::size_t{0});
+  std::sort(by_url.begin(), by_url.end(), [&](std::size_t a, std::size_t b) { return specs[a].url < specs[b].url; });
+  std::vector<std::int64_t> ids(specs.size());
+  Transaction transaction(db_);
+  for (const std::size_t position : by_url) ids[position] = ensure_source(specs[position]);
+  retire_sources_except(ids, now);
+  transaction.commit();
+  return ids;
 }
 
 std::vector<SourceRecord> SqlStore::sources() {

@@ -38,6 +38,7 @@ class SqlStore {
   std::int64_t schema_version();
   std::int64_t ensure_source(const config::SourceSpec& spec);
   void retire_sources_except(const std::vector<std::int64_t>& kept_ids, core::Timestamp now);
+  std::vector<std::int64_t> register_sources(const std::vector<config::SourceSpec>& specs, core::Timestamp now);
   std::vector<SourceRecord> sources();
   std::optional<SourceRecord> source(std::int64_t id);
   SourcesAtAGlance sources_at_a_glance();

@@ -60,6 +60,10 @@ void Store::retire_sources_except(const std::vector<std::int64_t>& kept_ids, cor
   impl_->retire_sources_except(kept_ids, now);
 }
 
+std::vector<std::int64_t> Store::register_sources(const std::vector<config::SourceSpec>& specs, core::Timestamp now) {
+  return impl_->register_sources(specs, now);
+}
+
 std::vector<SourceRecord> Store::sources() { return impl_->sources(); }
 
 std::optional<SourceRecord> Store::source(std::int64_t id) { return impl_->source(id); }

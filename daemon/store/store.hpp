@@ -132,6 +132,12 @@ class Store {
   // Marks every source not in `kept_ids` as removed from the config (its
   // items go after the grace period).
   void retire_sources_except(const std::vector<std::int64_t>& kept_ids, core::Timestamp now);
+  // The configuration's sources, all at once: ensure_source for each (ids
+  // in the order of `specs`), then retire_sources_except the rest. One
+  // transaction, so that a start or a reload registers every source or
+  // none (and 10,000 sources are not 10,000 commits: a fifth of a cold
+  // start's time, bench/scale).
+  std::vector<std::int64_t> register_sources(const std::vector<config::SourceSpec>& specs, core::Timestamp now);
   std::vector<SourceRecord> sources();
   std::optional<SourceRecord> source(std::int64_t id);
   // The sources in the configuration (not removed) at a glance, without

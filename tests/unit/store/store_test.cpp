@@ -451,6 +451,40 @@ TEST_P(StoreSources, AtAGlanceCountsFailuresAndFindsTheLastPolledOfTheConfigured
   EXPECT_EQ(glance.last_polled->last_error, "HTTP 503");
 }
 
+// A start registers the configuration's sources in one go: each id in the
+// configuration's order (whatever order they are written in), a source
+// already known keeps its id, and a source no longer listed is retired.
+TEST_P(StoreSources, RegisteringTheConfigurationGivesIdsInItsOrderAndRetiresTheRest) {
+  Store store = open_store();
+  const auto kept = store.ensure_source(source_spec("https://b.example/feed"));
+  const auto dropped = store.ensure_source(source_spec("https://dropped.example/feed"));
+  const std::vector<std::int64_t> ids =
+      store.register_sources({source_spec("https://z.example/feed"), source_spec("https://b.example/feed"),
+                              source_spec("https://a.example/feed")},
+                             at("2025-12-17T13:00:00Z"));
+
+  ASSERT_EQ(ids.size(), 3U);
+  EXPECT_EQ(ids[1], kept);
+  const std::vector<std::string> urls_by_id = {"https://z.example/feed", "https://b.example/feed",
+                                               "https://a.example/feed"};
+  for (std::size_t position = 0; position < ids.size(); ++position) {
+    const auto record = store.source(ids[position]);
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->config_url, urls_by_id[position]);
+    EXPECT_FALSE(record->removed_at);
+  }
+  const auto retired = store.source(dropped);
+  ASSERT_TRUE(retired);
+  EXPECT_EQ(retired->removed_at, at("2025-12-17T13:00:00Z"));
+
+  // Registered again without change: the same ids, nothing retired.
+  EXPECT_EQ(store.register_sources({source_spec("https://z.example/feed"), source_spec("https://b.example/feed"),
+                                    source_spec("https://a.example/feed")},
+                                   at("2025-12-17T14:00:00Z")),
+            ids);
+  EXPECT_EQ(store.source(ids[0])->removed_at, std::nullopt);
+}
+
 // /metrics counts sources by state without reading whole records: the
 // counts are those of source_state over every record.
 TEST_P(StoreSources, StateCountsAreThoseOfEveryRecordsState) {
