@@ -166,7 +166,18 @@ std::string SqlStore::guid_problem(std::int64_t source_id, const normalize::Norm
     if (!entry.original_id.empty() && !guids.insert(entry.original_id).second)
       return "the feed gives several items the same guid (\"" + entry.original_id.substr(0, 80) + "\")";
   }
-  // Guid churn: most guids are new although their links are known.
+  // Guid churn: most guids are new although their links are known. Known
+  // to this source: a source with nothing stored yet (its first poll,
+  // every source's at a cold start) cannot churn, and none of its items
+  // can be found: one lookup for the document instead of one or two per
+  // item.
+  Statement& has_items = db_.cached("SELECT 1 FROM items WHERE source_id = ?1 LIMIT 1");
+  const bool has_stored_items = has_items.bind(1, source_id).step();
+  has_items.reset();
+  if (!has_stored_items) {
+    for (std::size_t position = 0; position < feed.entries.size(); ++position) lookups.note(position, std::nullopt);
+    return {};
+  }
   const auto has_guid_and_link = [](const normalize::Entry& entry) {
     return !entry.original_id.empty() && !entry.canonical_url.empty();
   };
