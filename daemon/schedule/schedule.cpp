@@ -275,8 +275,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       co_return std::nullopt;
     }
     self->queued_ingests.fetch_add(1);
-    const store::IngestResult result = co_await asio::co_spawn(
-        self->executors.writer, ingest(self, source_id, std::move(*digested.document), now), asio::use_awaitable);
+    const auto stored = std::make_shared<const store::PreparedDocument>(std::move(*digested.document));
+    const store::IngestResult result =
+        co_await asio::co_spawn(self->executors.writer, ingest(self, source_id, stored, now), asio::use_awaitable);
     co_return result.new_items;
   }
 
@@ -448,12 +449,15 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // `document` is also held by the caller, which frees it once stored (on
+  // the I/O thread: not on the writer, which every poll waits for).
   static asio::awaitable<store::IngestResult> ingest(std::shared_ptr<Impl> self, std::int64_t source_id,
-                                                     store::PreparedDocument document, Timestamp now) {
+                                                     std::shared_ptr<const store::PreparedDocument> document,
+                                                     Timestamp now) {
     self->queued_ingests.fetch_sub(1);
     store::IngestResult result;
     try {
-      result = self->store.ingest(source_id, document, now);
+      result = self->store.ingest(source_id, *document, now);
     } catch (...) {
       self->publish_changes(false);  // what earlier ingests held back
       throw;
@@ -957,8 +961,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     if (fetched.is_not_modified()) self->subscriber->polled_unchanged(state->id);
     if (document) {
       self->queued_ingests.fetch_add(1);
-      report.ingest = co_await asio::co_spawn(self->executors.writer,
-                                              ingest(self, state->id, std::move(*document), now), asio::use_awaitable);
+      const auto stored = std::make_shared<const store::PreparedDocument>(std::move(*document));
+      report.ingest =
+          co_await asio::co_spawn(self->executors.writer, ingest(self, state->id, stored, now), asio::use_awaitable);
       outcome.new_items = report.ingest.new_items;
     }
 
