@@ -186,9 +186,17 @@ TEST(LinearTime, HostileDocumentsCostAboutWhatATypicalFeedCosts) {
 
 TEST(LinearTime, FourTimesTheDocumentIsAboutFourTimesTheTime) {
   for (const Shape& shape : hostile_shapes()) {
-    const double small = seconds_for(shape.make(kSmall));
-    const double large = seconds_for(shape.make(kLarge));
-    // Linear: 4x. Quadratic: 16x.
+    // Linear: 4x. Quadratic: 16x, at every try; a pair over the bound is
+    // measured again, as other work on the machine (ctest runs two tests
+    // at once) can slow one of its two timings (9.3x once, in a fresh
+    // clone's full run).
+    double small = 0;
+    double large = 0;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      small = seconds_for(shape.make(kSmall));
+      large = seconds_for(shape.make(kLarge));
+      if (large < 9 * small + 0.002) break;
+    }
     EXPECT_LT(large, 9 * small + 0.002) << shape.name << ": " << small << " s, then " << large << " s";
   }
 }
