@@ -68,6 +68,18 @@ bool is_index_of(Database& search, Database& store) {
 
 }  // namespace
 
+void tune_search_table(SqliteDatabase& db, const std::string& schema) {
+  // The configuration table holds only what was set: a table that never
+  // had it set has no row (and takes SQLite's default).
+  Statement& current = db.cached("SELECT v FROM " + schema + ".items_fts_config WHERE k = 'automerge'");
+  const bool is_tuned = current.step() && current.int64(0) == kSearchAutomerge;
+  current.reset();
+  if (is_tuned) return;
+  db.cached("INSERT INTO " + schema + ".items_fts (items_fts, rank) VALUES ('automerge', ?1)")
+      .bind(1, std::int64_t{kSearchAutomerge})
+      .run();
+}
+
 std::string read_only_uri(const std::string& path) {
   // RFC 8089 as SQLite reads it (sqlite.org/uri.html): '%', '?' and '#'
   // would end or change the path, so they are escaped; an absolute path
@@ -82,6 +94,7 @@ std::int64_t prepare_search_file(SqliteDatabase& store, const std::string& searc
   search->exec("PRAGMA journal_mode = WAL");
   search->exec(std::string("CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5") + kSearchColumns);
   search->exec(kIdentitySchema);
+  tune_search_table(*search, "main");
   if (is_index_of(*search, store)) return 0;
   // Emptied and marked as no store's first, then the store queues every
   // item, then the index takes the store's token: a crash at any point
@@ -94,6 +107,7 @@ std::int64_t prepare_search_file(SqliteDatabase& store, const std::string& searc
       // text back to take its tokens out (minutes at a million items).
       search->exec("DROP TABLE items_fts");
       search->exec(std::string("CREATE VIRTUAL TABLE items_fts USING fts5") + kSearchColumns);
+      tune_search_table(*search, "main");
       search->exec("DELETE FROM search_identity");
       search->exec("INSERT INTO search_identity (token, newest_item) VALUES ('', 0)");
     }

@@ -143,6 +143,7 @@ void SqliteEngine::open_schema() {
     db_.cached("ATTACH ?1 AS search").bind(1, read_only_uri(search_path_)).run();
   } else {
     db_.exec(std::string("CREATE VIRTUAL TABLE IF NOT EXISTS search.items_fts USING fts5") + kSearchColumns);
+    tune_search_table(db_, "search");
   }
 }
 

@@ -142,6 +142,32 @@ TEST(SearchFile, ALostIndexFileIsRebuiltFromTheItems) {
   EXPECT_EQ(count(store, "SELECT count(*) FROM search.items_fts"), 2);
 }
 
+// FTS5 merges sixteen segments at a time, not four (store/search_indexer.hpp):
+// in a new index, in one made before that was set (kept, and tuned at the
+// next start), and in a store in memory.
+TEST(SearchFile, TheIndexMergesSixteenSegmentsAtATime) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  const std::string automerge = "SELECT v FROM search.items_fts_config WHERE k = 'automerge'";
+  {
+    Store store(path);
+    ingest_portal(store, "dedup/boilerplate.xml");
+    store.update_search_index();
+    EXPECT_EQ(count(store, automerge), kSearchAutomerge);
+  }
+  {
+    SqliteDatabase search(path + "-search");
+    search.exec("DELETE FROM items_fts_config WHERE k = 'automerge'");  // as an index made before
+  }
+  Store store(path);
+  EXPECT_EQ(store.search_rebuild_items(), 0) << "the index was rebuilt, not kept";
+  EXPECT_EQ(count(store, automerge), kSearchAutomerge);
+  EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
+
+  Store in_memory(":memory:");
+  EXPECT_EQ(count(in_memory, automerge), kSearchAutomerge);
+}
+
 // Another store's index beside a store (copied over it, a database file
 // replaced and the index left): its entries would name this store's items
 // by the other's ids. It is emptied and rebuilt.
