@@ -92,7 +92,12 @@ std::int64_t SqlStore::ensure_source(const config::SourceSpec& spec) {
   db_.cached(
          "INSERT INTO sources (config_url, url, name, tags, is_named) VALUES (?1, ?1, ?2, ?3, ?4) "
          "ON CONFLICT (config_url) DO UPDATE SET name = excluded.name, tags = excluded.tags, "
-         "is_named = excluded.is_named, removed_at = NULL")
+         "is_named = excluded.is_named, removed_at = NULL "
+         // A source as configured before is not written again: a start or
+         // reload of an unchanged configuration then writes no source row
+         // (on PostgreSQL, leaves no dead row versions behind).
+         "WHERE sources.name <> excluded.name OR sources.tags <> excluded.tags OR "
+         "sources.is_named <> excluded.is_named OR sources.removed_at IS NOT NULL")
       .bind(1, spec.url)
       .bind(2, spec.name)
       .bind(3, rows::strings_json(spec.tags))

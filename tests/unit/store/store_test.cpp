@@ -477,12 +477,29 @@ TEST_P(StoreSources, RegisteringTheConfigurationGivesIdsInItsOrderAndRetiresTheR
   ASSERT_TRUE(retired);
   EXPECT_EQ(retired->removed_at, at("2025-12-17T13:00:00Z"));
 
-  // Registered again without change: the same ids, nothing retired.
+  // Registered again without change: the same ids, nothing retired, and
+  // no source row written again (SQLite counts the rows written; a row
+  // PostgreSQL writes gets a new xmin).
+  const std::string rows_written =
+      GetParam() == Engine::sqlite ? "SELECT total_changes()" : "SELECT sum(xmin::text::bigint) FROM sources";
+  const std::int64_t before = test::count(store, rows_written);
   EXPECT_EQ(store.register_sources({source_spec("https://z.example/feed"), source_spec("https://b.example/feed"),
                                     source_spec("https://a.example/feed")},
                                    at("2025-12-17T14:00:00Z")),
             ids);
+  EXPECT_EQ(test::count(store, rows_written), before);
   EXPECT_EQ(store.source(ids[0])->removed_at, std::nullopt);
+
+  // A source renamed, and the retired one listed again: those are written.
+  config::SourceSpec renamed = source_spec("https://a.example/feed");
+  renamed.name = "A, renamed";
+  EXPECT_EQ(store.register_sources({source_spec("https://z.example/feed"), source_spec("https://b.example/feed"),
+                                    renamed, source_spec("https://dropped.example/feed")},
+                                   at("2025-12-17T15:00:00Z")),
+            (std::vector<std::int64_t>{ids[0], ids[1], ids[2], dropped}));
+  EXPECT_NE(test::count(store, rows_written), before);
+  EXPECT_EQ(store.source(ids[2])->name, "A, renamed");
+  EXPECT_EQ(store.source(dropped)->removed_at, std::nullopt);
 }
 
 // /metrics counts sources by state without reading whole records: the
