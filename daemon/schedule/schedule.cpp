@@ -274,10 +274,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       spdlog::warn("websub: {}: a push could not be read: {}", state->spec.name, digested.error);
       co_return std::nullopt;
     }
-    self->queued_ingests.fetch_add(1);
-    const auto stored = std::make_shared<const store::PreparedDocument>(std::move(*digested.document));
-    const store::IngestResult result =
-        co_await asio::co_spawn(self->executors.writer, ingest(self, source_id, stored, now), asio::use_awaitable);
+    const store::IngestResult result = co_await store_document(self, source_id, std::move(*digested.document), now);
     co_return result.new_items;
   }
 
@@ -449,8 +446,17 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  // `document` is also held by the caller, which frees it once stored (on
-  // the I/O thread: not on the writer, which every poll waits for).
+  // Stores a document on the writer, from the I/O thread. The document is
+  // freed here once stored, on the I/O thread: not on the writer, which
+  // every poll waits for.
+  static asio::awaitable<store::IngestResult> store_document(std::shared_ptr<Impl> self, std::int64_t source_id,
+                                                             store::PreparedDocument document, Timestamp now) {
+    self->queued_ingests.fetch_add(1);
+    const auto held = std::make_shared<const store::PreparedDocument>(std::move(document));
+    co_return co_await asio::co_spawn(self->executors.writer, ingest(self, source_id, held, now), asio::use_awaitable);
+  }
+
+  // On the writer; `document` is also held by store_document.
   static asio::awaitable<store::IngestResult> ingest(std::shared_ptr<Impl> self, std::int64_t source_id,
                                                      std::shared_ptr<const store::PreparedDocument> document,
                                                      Timestamp now) {
@@ -960,10 +966,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       self->subscriber->discovered(state->id, discover_hub(fetched.link, fetched.final_url, document->feed.feed));
     if (fetched.is_not_modified()) self->subscriber->polled_unchanged(state->id);
     if (document) {
-      self->queued_ingests.fetch_add(1);
-      const auto stored = std::make_shared<const store::PreparedDocument>(std::move(*document));
-      report.ingest =
-          co_await asio::co_spawn(self->executors.writer, ingest(self, state->id, stored, now), asio::use_awaitable);
+      report.ingest = co_await store_document(self, state->id, std::move(*document), now);
       outcome.new_items = report.ingest.new_items;
     }
 
