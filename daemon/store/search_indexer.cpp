@@ -87,9 +87,16 @@ void tune_search_table(SqliteDatabase& db, const std::string& schema) {
   const bool is_tuned = current.step() && current.int64(0) == kSearchAutomerge;
   current.reset();
   if (is_tuned) return;
-  db.cached("INSERT INTO " + schema + ".items_fts (items_fts, rank) VALUES ('automerge', ?1)")
-      .bind(1, std::int64_t{kSearchAutomerge})
-      .run();
+  try {
+    db.cached("INSERT INTO " + schema + ".items_fts (items_fts, rank) VALUES ('automerge', ?1)")
+        .bind(1, std::int64_t{kSearchAutomerge})
+        .run();
+  } catch (const StoreError&) {
+    // An index that cannot be written (an older one, made read-only) still
+    // serves searches, merging as SQLite does by default; the indexer's
+    // next pass fails on it and says so (health_problem), and the next
+    // start tunes it.
+  }
 }
 
 std::string read_only_uri(const std::string& path) {

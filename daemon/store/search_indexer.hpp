@@ -118,14 +118,15 @@ inline constexpr char kSearchColumns[] = "(title, body, tokenize = 'unicode61 re
 // FTS5 merges a level's segments into one when `automerge` of them have
 // gathered: SQLite's default, 4, rewrites every indexed word about
 // log4(batches) times as the index grows, 16 (the most it allows) about
-// half as often. That merging was an eighth of the CPU of bench/scale's
-// cold cycle (10,000 feeds); a search then reads a few more segments per
-// word, which at 200,000 items did not show in its time. Kept in the
-// table's own configuration, so set on an index made before as well.
+// half as often: bench/scale's cold cycle (10,000 feeds) took 5-10 % less
+// CPU. A search then reads a few more segments per word, which at 200,000
+// items did not show in its time. Kept in the table's own configuration,
+// so set on an index made before as well.
 inline constexpr int kSearchAutomerge = 16;
 
 // Sets kSearchAutomerge on the items_fts table of `schema` ("main" or an
 // attached database's name) unless it is set already: no write otherwise.
+// Best effort: an index that cannot be written is left as it is.
 void tune_search_table(SqliteDatabase& db, const std::string& schema);
 
 // Creates the index's file and tables when missing, and rebuilds the index
