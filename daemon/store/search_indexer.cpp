@@ -212,6 +212,13 @@ std::int64_t SearchIndexer::pages_written() const {
   return pages_written_;
 }
 
+void SearchIndexer::retry_now() {
+  const std::lock_guard lock(mutex_);
+  if (!is_failing_ || is_stopping_) return;
+  ++requested_;
+  wake_.notify_one();
+}
+
 std::string SearchIndexer::last_error() const {
   const std::lock_guard lock(mutex_);
   return last_error_;

@@ -55,6 +55,9 @@ class SearchIndexer {
   // (`queued`: how many since the last start), or now with `is_urgent`.
   // Never waits; starts the thread on first need.
   void start(std::size_t queued, bool is_urgent);
+  // After a failed pass: tries again now instead of at the end of its
+  // retry wait (the store's file is back, say). Nothing otherwise.
+  void retry_now();
   // Starts indexing and waits until everything queued before the call is
   // indexed, or `limit` passed. False on timeout or when indexing failed
   // (the queue keeps what it did not do, for the next start).

@@ -298,13 +298,23 @@ std::string SqliteEngine::health_problem() {
     // since with it at the next start.
     switch (open_file_state(db, "main", path)) {
       case OpenFileState::gone:
+        was_file_away_ = true;
         return "the database file was deleted or moved away while open (what is written from now on is lost at the "
                "next start: put the file back, or restart tributary)";
       case OpenFileState::replaced:
+        was_file_away_ = true;
         return "the database file was replaced by another file while open (restart tributary to use the new one; what "
                "is written until then is lost)";
       case OpenFileState::in_place:
         break;
+    }
+    if (was_file_away_) {
+      was_file_away_ = false;
+      // The file is back. The indexer opens it by its path, so its passes
+      // failed meanwhile and its retry wait has grown (up to 30 s): it
+      // tries now, and /healthz is not held at 503 for the index after
+      // the store's own trouble has ended.
+      if (indexer_) indexer_->retry_now();
     }
     if (std::string problem = file_header_problem(db); !problem.empty()) return problem;
   }

@@ -69,6 +69,7 @@ class SqliteEngine final : public StoreEngine {
   std::shared_ptr<SearchIndexer> indexer_;
   std::int64_t search_rebuild_items_ = 0;  // queued by prepare_search_file at open
   std::int64_t data_version_ = -1;         // PRAGMA data_version when others_wrote() last asked
+  bool was_file_away_ = false;             // the last health check found the store's file gone or replaced
 };
 
 }  // namespace tributary::store

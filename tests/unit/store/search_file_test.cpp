@@ -316,6 +316,31 @@ TEST(SearchFile, AStoreFileMovedAwayAndBackIsIndexedAgainWithinSeconds) {
   EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
 }
 
+// Away long enough for the indexer's retry wait to grow (1 s, 2 s, then
+// 4 s): the health check that sees the file back has it try at once, so
+// that /healthz does not stay 503 for the index until that wait ends.
+TEST(SearchFile, AStoreFileBackAfterALongerAbsenceIsIndexedAtTheNextHealthCheck) {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "store.db").string();
+  Store store(path);
+  ingest_portal(store, "dedup/boilerplate.xml");
+  std::filesystem::rename(path, path + ".aside");
+  const std::string away = store.health_problem();
+  EXPECT_NE(away.find("deleted or moved away"), std::string::npos) << away;
+  EXPECT_EQ(store.update_search_index(), 0u);  // fails, and is retried after 1 s and 2 s more
+  std::this_thread::sleep_for(3500ms);
+  std::filesystem::rename(path + ".aside", path);
+  const auto back = std::chrono::steady_clock::now();
+  std::string now = store.health_problem();
+  for (int attempt = 0; attempt < 60 && !now.empty(); ++attempt) {
+    std::this_thread::sleep_for(50ms);
+    now = store.health_problem();
+  }
+  EXPECT_EQ(now, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - back, 2s) << "the index waited for its retry";
+  EXPECT_EQ(titles_matching(store, "coach"), std::vector<std::string>{kCoachTitle});
+}
+
 TEST(SearchFile, AnIndexFileDeletedWhileOpenIsAHealthProblem) {
   testing::TempDir dir;
   const std::string path = (dir.path() / "store.db").string();
