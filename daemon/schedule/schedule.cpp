@@ -90,6 +90,12 @@ struct SourceState {
   Seconds counted_interval{0};
 };
 
+// What a poll in progress holds: its host's request slot (counted in the
+// queue's in-flight polls) until its request is done, then a place among
+// the documents fetched ahead of the writer until its document is stored
+// (or proves to be none), then only its record's hop to the writer.
+enum class PollHold { request_slot, document_ahead, recording };
+
 // A `tributary poll NAME` waiting for its poll to end.
 struct ManualWaiter {
   ManualWaiter(asio::any_io_executor io, std::int64_t id) : source_id(id), settled(io) {}
@@ -341,7 +347,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     // come back here from co_spawn below: the outer call goes on popping.
     if (is_starting_polls) return;
     is_starting_polls = true;
-    while (const std::optional<PollQueue::Start> start = queue.pop(now, steady_now)) {
+    while (!is_fetching_ahead_of_writer()) {
+      const std::optional<PollQueue::Start> start = queue.pop(now, steady_now);
+      if (!start) break;
       const auto found = sources.find(start->source);
       if (found == sources.end()) {  // cannot be: a removed source leaves the queue
         queue.finish(start->host);
@@ -366,6 +374,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       wake.cancel();
       return;
     }
+    if (is_fetching_ahead_of_writer()) return;  // document_settled wakes it
     const auto next = queue.next_wake(std::chrono::system_clock::now(), steady_now);
     // A fleet's sleep runs up to kFleetWakeJitter past its target anyway:
     // only a target earlier by more than that is worth a new sleep.
@@ -381,7 +390,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       const Timestamp now = std::chrono::floor<std::chrono::seconds>(wall_now);
       const SteadyTime steady_now = std::chrono::steady_clock::now();
       self->start_due_polls(now, steady_now, cpu_started);
-      const auto next = self->queue.next_wake(wall_now, steady_now);
+      // Held back by the writer, the loop is woken by document_settled.
+      const auto next =
+          self->is_fetching_ahead_of_writer() ? std::nullopt : self->queue.next_wake(wall_now, steady_now);
       std::chrono::steady_clock::duration wait = next.value_or(kLongestSleep);
       if (next && self->has_wake_jitter()) wait += fleet_wake_delay(self->draw_unit());
       wait = std::clamp<std::chrono::steady_clock::duration>(wait, std::chrono::milliseconds(1), kLongestSleep);
@@ -517,9 +528,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     report.url = core::redact_url(state->poll.url);
     bool is_storage_failure = false;
     bool is_sent = true;
-    bool holds_slot = true;  // until its request is done (free_slot_after_request)
+    PollHold hold = PollHold::request_slot;
     try {
-      is_sent = co_await poll_once(self, state, report, start_by, started_on, holds_slot);
+      is_sent = co_await poll_once(self, state, report, start_by, started_on, hold);
       self->storage.succeeded();
     } catch (const store::StoreError& error) {
       // The store refuses writes (disk full, read-only file system): the
@@ -562,10 +573,18 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
     state->is_polling = false;
     if (is_sent) state->is_forced = false;
-    if (holds_slot)
-      self->queue.finish(started_on);
-    else
-      --self->polls_storing;
+    switch (hold) {
+      case PollHold::request_slot:
+        self->queue.finish(started_on);
+        break;
+      case PollHold::document_ahead:
+        self->document_settled(hold);
+        --self->polls_storing;
+        break;
+      case PollHold::recording:
+        --self->polls_storing;
+        break;
+    }
     if (self->is_once_mode && is_sent)
       state->is_polled_once = true;
     else if (!state->is_removed && !state->poll.gone_at)
@@ -588,18 +607,38 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // A poll's request is done (its response read, or failed): its slot goes
   // to the next poll while this one's document is parsed and stored — the
   // limits are on requests to the hosts, and a slot held through the
-  // writer's queue would idle the network while the store works. Unless
-  // max_concurrent polls wait for that already: then this one keeps its
-  // slot until stored, so that fetching runs at most that many documents
-  // ahead of the writer (memory stays bounded).
-  // True when the slot was given back.
-  bool free_slot_after_request(HostId host) {
-    if (polls_storing >= queue.limits().max_concurrent) return false;
+  // writer's queue would idle the network while the store works.
+  void free_slot_after_request(HostId host, PollHold& hold) {
     std::chrono::nanoseconds cpu_started = thread_cpu_now();
     ++polls_storing;
+    ++documents_ahead;
+    hold = PollHold::document_ahead;
     queue.finish(host);
     after_poll_slot_freed(cpu_started);
-    return true;
+  }
+
+  // Fetching runs at most twice max_concurrent documents ahead of the
+  // writer, counting the requests in flight (memory stays bounded): past
+  // that, a poll starts only when a document is stored, one for one.
+  // Bounded so rather than by polls holding their request slots until
+  // stored: a held slot came free only once the writer had stored every
+  // document queued before its own, so the polls went in waves — a burst
+  // of requests, the writer storing their documents, then the writer idle
+  // while the next burst was fetched (a sixth of bench/scale's cold cycle).
+  bool is_fetching_ahead_of_writer() const {
+    return queue.in_flight() + documents_ahead >= 2 * queue.limits().max_concurrent;
+  }
+
+  // The poll's document is stored, or it has none: what is left is its
+  // record's hop to the writer.
+  void document_settled(PollHold& hold) {
+    if (hold != PollHold::document_ahead) return;
+    hold = PollHold::recording;
+    const bool was_ahead = is_fetching_ahead_of_writer();
+    --documents_ahead;
+    if (!was_ahead) return;
+    std::chrono::nanoseconds cpu_started = thread_cpu_now();
+    after_poll_slot_freed(cpu_started);
   }
 
   // A granted claim: the poll is this daemon's, and its request starts by
@@ -946,7 +985,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // else changed.
   static asio::awaitable<bool> poll_once(std::shared_ptr<Impl> self, std::shared_ptr<SourceState> state,
                                          PollReport& report, std::optional<SteadyTime> start_by, HostId started_on,
-                                         bool& holds_slot) {
+                                         PollHold& hold) {
     fetch::FetchRequest request = self->request_for(*state);
     request.start_by = start_by;
     fetch::FetchResult fetched = co_await self->fetcher.fetch(std::move(request));
@@ -954,7 +993,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.error = std::move(fetched.message);
       co_return false;
     }
-    holds_slot = !self->free_slot_after_request(started_on);
+    self->free_slot_after_request(started_on, hold);
     report.http_status = fetched.status;
     report.elapsed = fetched.elapsed;
     report.is_not_modified = fetched.is_not_modified();
@@ -969,6 +1008,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       report.ingest = co_await store_document(self, state->id, std::move(*document), now);
       outcome.new_items = report.ingest.new_items;
     }
+    self->document_settled(hold);
 
     PollUpdate update = apply_outcome(state->poll, outcome, self->rules_for(*state), now);
     const std::string previous_url = state->poll.url;
@@ -1011,8 +1051,10 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   asio::steady_timer drained;  // stop(): cancelled when the last poll in flight ends
   std::function<void()> fail_daemon;
   bool has_failed = false;  // poll --once: something threw (see fail())
-  // Polls past their request that gave their slot back (free_slot_after_request).
+  // Polls past their request (free_slot_after_request) that have not ended.
   std::size_t polls_storing = 0;
+  // Of those, the ones whose document is not stored yet (document_settled).
+  std::size_t documents_ahead = 0;
   // Ingests handed to the writer and not yet started there (both threads).
   std::atomic<int> queued_ingests{0};
   ChangePacer change_pacer{kChangePublishInterval};  // writer thread only

@@ -213,14 +213,14 @@ TEST_F(ScheduleTest, WithoutHostDelayPerHostAloneCapsConcurrentRequestsToOneHost
 }
 
 // A poll's slot is for its request: once the response is read, the next
-// poll may start while the document waits for the store — at most
-// max_concurrent documents so, beyond which fetching waits for the store.
-// Here the store's file is locked by another connection (the daemon's
-// writer waits for it, busy_timeout) with max_concurrent = 1: the first
-// document waits for the writer, its slot goes to the second poll, whose
-// document then keeps its slot; the third source is requested only once
-// the store takes them.
-TEST_F(ScheduleTest, FetchingRunsAtMostMaxConcurrentDocumentsAheadOfTheStore) {
+// poll may start while the document waits for the store — up to twice
+// max_concurrent documents and requests in flight together, beyond which
+// fetching waits for the store. Here the store's file is locked by another
+// connection (the daemon's writer waits for it, busy_timeout) with
+// max_concurrent = 1: the first document waits for the writer, its slot
+// goes to the second poll, whose document makes two; the third source is
+// requested only once the store takes them.
+TEST_F(ScheduleTest, FetchingRunsAtMostTwiceMaxConcurrentDocumentsAheadOfTheStore) {
   const std::vector<std::string> paths{"/one.xml", "/two.xml", "/three.xml"};
   std::string sources;
   for (const std::string& path : paths) {
