@@ -56,10 +56,11 @@ class SqliteEngine final : public StoreEngine {
   static int after_commit(void* context, sqlite3* db, const char* schema, int wal_frames);
   static constexpr int kBackgroundCheckpointFrames = 5000;
   // ~400 MB of WAL at 4 KB pages, reached only under sustained writing
-  // (the WAL starts over by itself at the first lull after the thread's
-  // checkpoint). Each restart costs the writer the frames the thread left
-  // and the sync of every database page copied since the last one; a page
-  // that the checkpoints rewrote many times goes to disk once per restart.
+  // (the WAL starts over by itself when a checkpoint of the thread copies
+  // every frame, at a lull). Each restart costs the writer the frames the
+  // thread left and the sync of every database page copied since the last
+  // one; a page that the checkpoints rewrote many times goes to disk once
+  // per restart.
   // At 20,000 frames (~80 MB) the restarts were ~15% of the writer's time
   // in bench/ingest at 1M items: 1.03-1.04 s for its 20,000 items against
   // 0.65-0.76 s at 100,000, in alternating runs. Shrinking the file back
