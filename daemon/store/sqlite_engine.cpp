@@ -86,8 +86,9 @@ SqliteEngine::SqliteEngine(const std::string& path) : db_(path) {
     // With WAL, NORMAL can lose the last transactions on power loss, never
     // consistency; a killed process loses nothing it committed.
     db_.exec("PRAGMA synchronous = NORMAL");
-    // Checkpoints every ~20 MB on another thread (with this connection
-    // finishing the job every ~400 MB, so that the WAL starts over) keep
+    // Checkpoints on another thread (kBackgroundCheckpointFrames; this
+    // connection finishes the job at kWalRestartFrames, so that the WAL
+    // starts over; sqlite_engine.hpp says why at that size) keep
     // them off the writer (bench/scale, bench/ingest: the writer's own
     // checkpoints, SQLite's default every 1,000 WAL pages, were a fifth of
     // an ingest at 1M items). Durability is unchanged: a commit is in the
